@@ -1,0 +1,11 @@
+// Package execution executes Ethereum blocks and messages with go-ethereum's EVM
+// under redmx's rules: Osaka, zero fees (every message runs at gas price zero,
+// whatever it declared), one block per height with a full post-merge header, and
+// blob and set-code transactions refused.
+//
+// Every message — block transactions, eth_call, gas estimation — runs through
+// [Executor.ApplyMessage], the one execution entry point. The package knows
+// nothing of CometBFT: it turns (parent header, state, transactions) into a
+// block, receipts and a post-state, and never reads the clock or node-local
+// settings.
+package execution

@@ -1,0 +1,297 @@
+package execution
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/consensus/misc/eip4844"
+	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/params"
+	"github.com/ethereum/go-ethereum/trie"
+	"github.com/holiman/uint256"
+)
+
+// MaxTxSize is the largest encoded transaction a block may hold (128 KiB).
+const MaxTxSize = 128 * 1024
+
+// HashReader gives the canonical hash of a committed block number, for BLOCKHASH.
+type HashReader interface {
+	CanonicalHash(n uint64) common.Hash
+}
+
+// Executor executes blocks and messages for one chain.
+type Executor struct {
+	config *params.ChainConfig
+	signer types.Signer
+	hashes HashReader
+}
+
+// New returns an executor for the chain with this config. hashes resolves
+// BLOCKHASH for committed blocks.
+func New(config *params.ChainConfig, hashes HashReader) *Executor {
+	return &Executor{config: config, signer: types.LatestSigner(config), hashes: hashes}
+}
+
+// Config is the chain's rule set.
+func (e *Executor) Config() *params.ChainConfig { return e.config }
+
+// Signer recovers senders for this chain. One instance is shared so that the
+// sender cache inside each transaction hits.
+func (e *Executor) Signer() types.Signer { return e.signer }
+
+// BlockEnv is what a block's header takes from consensus.
+type BlockEnv struct {
+	Parent   *types.Header
+	Time     uint64 // block time in seconds (BFT time)
+	Coinbase common.Address
+	GasLimit uint64
+}
+
+// NewHeader builds the header of the block after env.Parent, before execution.
+// Post-merge fields are set as Osaka requires, with no fees and no blobs.
+func NewHeader(env BlockEnv) *types.Header {
+	parent := env.Parent
+	number := new(big.Int).Add(parent.Number, common.Big1)
+	t := env.Time
+	if t < parent.Time {
+		t = parent.Time // block time never goes backwards
+	}
+	zero := uint64(0)
+	beaconRoot := common.Hash{}
+	requests := types.EmptyRequestsHash
+	return &types.Header{
+		ParentHash: parent.Hash(),
+		UncleHash:  types.EmptyUncleHash,
+		Coinbase:   env.Coinbase,
+		Difficulty: new(big.Int),
+		Number:     number,
+		GasLimit:   env.GasLimit,
+		Time:       t,
+		// PREVRANDAO: deterministic and known to the proposer before the block
+		// exists, so building and checking a proposal execute identically.
+		MixDigest:        crypto.Keccak256Hash(parent.Hash().Bytes(), number.Bytes()),
+		BaseFee:          new(big.Int),
+		WithdrawalsHash:  &types.EmptyWithdrawalsHash,
+		BlobGasUsed:      &zero,
+		ExcessBlobGas:    &zero,
+		ParentBeaconRoot: &beaconRoot,
+		RequestsHash:     &requests,
+	}
+}
+
+// BlockContext is the EVM's view of header.
+func (e *Executor) BlockContext(header *types.Header) vm.BlockContext {
+	random := header.MixDigest
+	ctx := vm.BlockContext{
+		CanTransfer:      core.CanTransfer,
+		Transfer:         core.Transfer,
+		GetHash:          e.getHash(header),
+		Coinbase:         header.Coinbase,
+		BlockNumber:      new(big.Int).Set(header.Number),
+		Time:             header.Time,
+		Difficulty:       new(big.Int),
+		BaseFee:          new(big.Int),
+		BlobBaseFee:      new(big.Int),
+		GasLimit:         header.GasLimit,
+		Random:           &random,
+		CostPerStateByte: params.CostPerStateByte,
+	}
+	if header.BaseFee != nil {
+		ctx.BaseFee.Set(header.BaseFee)
+	}
+	if header.ExcessBlobGas != nil {
+		ctx.BlobBaseFee = eip4844.CalcBlobFee(e.config, header)
+	}
+	return ctx
+}
+
+func (e *Executor) getHash(header *types.Header) vm.GetHashFunc {
+	number := header.Number.Uint64()
+	parent := header.ParentHash
+	return func(n uint64) common.Hash {
+		if n+1 == number {
+			return parent
+		}
+		if n >= number {
+			return common.Hash{}
+		}
+		return e.hashes.CanonicalHash(n)
+	}
+}
+
+// NewEVM returns an EVM over st for header.
+func (e *Executor) NewEVM(header *types.Header, st *state.StateDB, cfg vm.Config) *vm.EVM {
+	return vm.NewEVM(e.BlockContext(header), st, e.config, cfg)
+}
+
+// ApplyMessage is the one execution entry point: every message of a block, of
+// eth_call and of gas estimation runs here. Gas prices are set to zero first,
+// so nothing is ever charged and balances are checked against the value only.
+func (e *Executor) ApplyMessage(evm *vm.EVM, msg *core.Message, gp *core.GasPool) (*core.ExecutionResult, error) {
+	msg.GasPrice = new(uint256.Int)
+	msg.GasFeeCap = new(uint256.Int)
+	msg.GasTipCap = new(uint256.Int)
+	return core.ApplyMessage(evm, msg, gp)
+}
+
+// CheckTx runs the stateless checks every transaction in a block must pass and
+// returns its sender.
+func (e *Executor) CheckTx(tx *types.Transaction) (common.Address, error) {
+	switch tx.Type() {
+	case types.LegacyTxType:
+		if !tx.Protected() {
+			return common.Address{}, ErrUnprotected
+		}
+	case types.AccessListTxType, types.DynamicFeeTxType:
+	default:
+		return common.Address{}, core.ErrTxTypeNotSupported
+	}
+	if size := tx.Size(); size > MaxTxSize {
+		return common.Address{}, fmt.Errorf("%w: transaction size %d, limit %d", ErrTxTooLarge, size, MaxTxSize)
+	}
+	if tx.Gas() > params.MaxTxGas {
+		return common.Address{}, fmt.Errorf("%w (cap: %d, tx: %d)", core.ErrGasLimitTooHigh, params.MaxTxGas, tx.Gas())
+	}
+	return types.Sender(e.signer, tx)
+}
+
+// Mode says what block execution does with an invalid transaction.
+type Mode int
+
+const (
+	// Build leaves invalid transactions out of the block (PrepareProposal).
+	Build Mode = 1 + iota
+	// Verify stops at the first invalid transaction (ProcessProposal).
+	Verify
+	// Finalize skips invalid transactions and records why (FinalizeBlock, replay).
+	Finalize
+)
+
+// TxResult is what became of one candidate transaction.
+type TxResult struct {
+	Err   error // non-nil: invalid, left out of the block
+	Index int   // position in the block when included
+}
+
+// Result is an executed block.
+type Result struct {
+	Block    *types.Block
+	Receipts types.Receipts
+	State    *state.StateDB // post-state, not yet committed
+	Txs      []TxResult     // one per candidate, in order
+}
+
+// Execute runs candidate transactions on st (the parent's state) as the block
+// after env.Parent. Candidates are given decoded; a nil entry is a transaction
+// that did not decode and is invalid. What happens to invalid ones depends on mode.
+func (e *Executor) Execute(st *state.StateDB, env BlockEnv, txs []*types.Transaction, mode Mode) (*Result, error) {
+	header := NewHeader(env)
+	evm := e.NewEVM(header, st, vm.Config{})
+	rules := evm.GetRules()
+
+	// System calls of the forks we run: EIP-4788 and EIP-2935. Prague's
+	// EIP-7002/7251 request queues have no meaning without a beacon chain.
+	core.ProcessBeaconBlockRoot(*header.ParentBeaconRoot, evm, nil)
+	core.ProcessParentBlockHash(header.ParentHash, evm, nil)
+
+	var (
+		gp       = core.NewGasPool(header.GasLimit)
+		included = make([]*types.Transaction, 0, len(txs))
+		receipts = make(types.Receipts, 0, len(txs))
+		results  = make([]TxResult, len(txs))
+	)
+	for i, tx := range txs {
+		receipt, err := e.applyTx(evm, st, gp, header, tx, len(included))
+		if err != nil {
+			if mode == Verify {
+				return nil, fmt.Errorf("%w: tx %d: %v", ErrInvalidTx, i, err)
+			}
+			results[i] = TxResult{Err: err, Index: -1}
+			continue
+		}
+		results[i] = TxResult{Index: len(included)}
+		included = append(included, tx)
+		receipts = append(receipts, receipt)
+	}
+	header.GasUsed = gp.Used()
+	header.Root = st.IntermediateRoot(rules)
+	block := types.NewBlock(header, &types.Body{Transactions: included, Withdrawals: []*types.Withdrawal{}}, receipts, trie.NewStackTrie(nil))
+	hash := block.Hash()
+	for _, r := range receipts {
+		r.BlockHash = hash
+		for _, l := range r.Logs {
+			l.BlockHash = hash
+		}
+	}
+	return &Result{Block: block, Receipts: receipts, State: st, Txs: results}, nil
+}
+
+// applyTx executes one transaction at position index. An error means the
+// transaction is invalid: its state changes, if any, are undone.
+func (e *Executor) applyTx(evm *vm.EVM, st *state.StateDB, gp *core.GasPool, header *types.Header, tx *types.Transaction, index int) (*types.Receipt, error) {
+	if tx == nil {
+		return nil, errors.New("transaction does not decode")
+	}
+	from, err := e.CheckTx(tx)
+	if err != nil {
+		return nil, err
+	}
+	if tx.Gas() > gp.Available(false) {
+		return nil, fmt.Errorf("%w: tx gas %d, left in block %d", ErrBlockGasExhausted, tx.Gas(), gp.Available(false))
+	}
+	msg := txMessage(tx, from)
+	snap := st.Snapshot()
+	prevGas := gp.Snapshot()
+	st.SetTxContext(tx.Hash(), index, 0)
+	result, err := e.ApplyMessage(evm, msg, gp)
+	if err != nil {
+		st.RevertToSnapshot(snap)
+		gp.Set(prevGas)
+		return nil, err
+	}
+	st.Finalise(evm.GetRules())
+	receipt := core.MakeReceipt(evm, result, st, header.Number, common.Hash{}, header.Time, tx, gp.CumulativeUsed(), nil)
+	return receipt, nil
+}
+
+// txMessage turns a transaction into a message without recovering the sender again.
+func txMessage(tx *types.Transaction, from common.Address) *core.Message {
+	return &core.Message{
+		To:         tx.To(),
+		From:       from,
+		Nonce:      tx.Nonce(),
+		Value:      uint256.MustFromBig(tx.Value()),
+		GasLimit:   tx.Gas(),
+		Data:       tx.Data(),
+		AccessList: tx.AccessList(),
+	}
+}
+
+// Call executes msg on st as if in the block after header's parent, with no
+// fee checks, and returns its result. Changes to st are not committed; callers
+// pass a state they may discard. ctx cancels long executions.
+func (e *Executor) Call(ctx context.Context, msg *core.Message, header *types.Header, st *state.StateDB) (*core.ExecutionResult, error) {
+	evm := e.NewEVM(header, st, vm.Config{NoBaseFee: true})
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-ctx.Done():
+			evm.Cancel()
+		case <-done:
+		}
+	}()
+	gp := core.NewGasPool(msg.GasLimit)
+	res, err := e.ApplyMessage(evm, msg, gp)
+	if err == nil && evm.Cancelled() {
+		return nil, fmt.Errorf("execution aborted (timeout = %v)", ctx.Err())
+	}
+	return res, err
+}

@@ -1,0 +1,61 @@
+package execution
+
+import (
+	"math/big"
+	"slices"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/holiman/uint256"
+)
+
+// ApplyGenesis writes the genesis allocations and parameters into st (an empty
+// state) and returns the genesis header, without its state root: the caller
+// commits st and sets Root. Allocations are applied in address order.
+func ApplyGenesis(st *state.StateDB, alloc types.GenesisAlloc, p Params, time uint64) *types.Header {
+	addrs := make([]common.Address, 0, len(alloc))
+	for a := range alloc {
+		addrs = append(addrs, a)
+	}
+	slices.SortFunc(addrs, common.Address.Cmp)
+	for _, addr := range addrs {
+		acc := alloc[addr]
+		if acc.Balance != nil {
+			st.SetBalance(addr, uint256.MustFromBig(acc.Balance), tracing.BalanceIncreaseGenesisBalance)
+		}
+		st.SetNonce(addr, acc.Nonce, tracing.NonceChangeGenesis)
+		if len(acc.Code) > 0 {
+			st.SetCode(addr, acc.Code, tracing.CodeChangeGenesis)
+		}
+		keys := make([]common.Hash, 0, len(acc.Storage))
+		for k := range acc.Storage {
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, common.Hash.Cmp)
+		for _, k := range keys {
+			st.SetState(addr, k, acc.Storage[k])
+		}
+	}
+	WriteParams(st, p)
+
+	zero := uint64(0)
+	beaconRoot := common.Hash{}
+	requests := types.EmptyRequestsHash
+	return &types.Header{
+		UncleHash:        types.EmptyUncleHash,
+		Difficulty:       new(big.Int),
+		Number:           new(big.Int),
+		GasLimit:         p.GasLimit,
+		Time:             time,
+		TxHash:           types.EmptyTxsHash,
+		ReceiptHash:      types.EmptyReceiptsHash,
+		BaseFee:          new(big.Int),
+		WithdrawalsHash:  &types.EmptyWithdrawalsHash,
+		BlobGasUsed:      &zero,
+		ExcessBlobGas:    &zero,
+		ParentBeaconRoot: &beaconRoot,
+		RequestsHash:     &requests,
+	}
+}
