@@ -1,0 +1,328 @@
+package txpool
+
+import (
+	"bytes"
+	"fmt"
+	"math/big"
+	"slices"
+	"sync"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/holiman/uint256"
+)
+
+// Pool holds validated transactions per sender until they are included.
+type Pool struct {
+	cfg      Config
+	signer   types.Signer // one instance, so that the sender cached in a tx hits
+	gasLimit func() uint64
+
+	mu       sync.RWMutex
+	state    StateReader
+	all      map[common.Hash]*entry
+	accounts map[common.Address]*account
+	pending  int // executable transactions
+	queued   int
+	seq      uint64
+
+	// reapQ holds executable transactions not yet reaped, in the order they became
+	// executable; entries that were reaped, removed or demoted since are skipped.
+	reapQ    []*entry
+	reapHead int
+}
+
+// New returns an empty pool that checks against state and the block gas limit that
+// gasLimit reports at the time (it is called on every Add and Reset, so it must be
+// cheap and safe for concurrent use; nil means no limit below Osaka's cap).
+// Zero limits in cfg take their defaults. New panics if cfg.ChainID is nil.
+func New(cfg Config, state StateReader, gasLimit func() uint64) *Pool {
+	if cfg.ChainID == nil {
+		panic("txpool: Config.ChainID is nil")
+	}
+	cfg = cfg.withDefaults()
+	return &Pool{
+		cfg:      cfg,
+		signer:   types.LatestSignerForChainID(cfg.ChainID),
+		gasLimit: gasLimit,
+		state:    state,
+		all:      make(map[common.Hash]*entry),
+		accounts: make(map[common.Address]*account),
+	}
+}
+
+// Add validates tx against the chain's rules, the latest state and the pool, and
+// inserts it, as executable or queued. The error is one of the values in
+// errors.go, possibly wrapped with context.
+func (p *Pool) Add(tx *types.Transaction) error {
+	return p.add(tx, nil)
+}
+
+// AddRaw decodes the canonical encoding of a transaction and adds it. The
+// transaction is returned whenever it could be decoded, also with an error.
+func (p *Pool) AddRaw(raw []byte) (*types.Transaction, error) {
+	// Refuse what is too big before paying for decoding it.
+	if len(raw) > p.cfg.MaxTxSize {
+		return nil, fmt.Errorf("%w: transaction size %v, limit %v", ErrOversizedData, len(raw), p.cfg.MaxTxSize)
+	}
+	tx := new(types.Transaction)
+	if err := tx.UnmarshalBinary(raw); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidEncoding, err)
+	}
+	return tx, p.add(tx, bytes.Clone(raw))
+}
+
+func (p *Pool) add(tx *types.Transaction, raw []byte) error {
+	hash := tx.Hash()
+	if p.Has(hash) {
+		return ErrAlreadyKnown
+	}
+	from, value, err := p.validate(tx)
+	if err != nil {
+		return err
+	}
+	if raw == nil {
+		if raw, err = tx.MarshalBinary(); err != nil {
+			return fmt.Errorf("%w: %v", ErrInvalidEncoding, err)
+		}
+	}
+	e := &entry{tx: tx, hash: hash, from: from, nonce: tx.Nonce(), gas: tx.Gas(), value: value, raw: raw}
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.insert(e)
+}
+
+// insert makes the checks that need the state and the pool, then inserts e.
+func (p *Pool) insert(e *entry) error {
+	if _, ok := p.all[e.hash]; ok {
+		return ErrAlreadyKnown
+	}
+	acct, known := p.accounts[e.from]
+	if !known {
+		acct = newAccount(p.state, e.from)
+	}
+	if e.nonce < acct.nonce {
+		return fmt.Errorf("%w: address %v, tx: %d state: %d", ErrNonceTooLow, e.from.Hex(), e.nonce, acct.nonce)
+	}
+	if e.value.Gt(&acct.balance) {
+		over := new(uint256.Int).Sub(e.value, &acct.balance)
+		return fmt.Errorf("%w: balance %v, tx cost %v, overshot %v", ErrInsufficientFunds, &acct.balance, e.value, over)
+	}
+	idx, exists := acct.find(e.nonce)
+	var old *entry
+	spent := new(uint256.Int).Set(&acct.spent)
+	if exists {
+		old = acct.txs[idx]
+		spent.Sub(spent, old.value)
+	}
+	need, overflow := new(uint256.Int).AddOverflow(spent, e.value)
+	if overflow || need.Gt(&acct.balance) {
+		over := new(big.Int).Sub(new(big.Int).Add(spent.ToBig(), e.value.ToBig()), acct.balance.ToBig())
+		return fmt.Errorf("%w: balance %v, queued cost %v, tx cost %v, overshot %v", ErrInsufficientFunds, &acct.balance, spent, e.value, over)
+	}
+	if old != nil {
+		if !replaces(old.tx, e.tx, p.cfg.PriceBump) {
+			return ErrReplaceUnderpriced
+		}
+		p.replace(acct, idx, e, need)
+		return nil
+	}
+	if err := p.checkLimits(acct, e); err != nil {
+		return err
+	}
+	p.seq++
+	e.seq = p.seq
+	acct.txs = slices.Insert(acct.txs, idx, e)
+	acct.spent = *need
+	p.all[e.hash] = e
+	p.queued++
+	if !known {
+		p.accounts[e.from] = acct
+	}
+	p.promote(acct)
+	return nil
+}
+
+// replace puts e in the place of acct.txs[idx], which has the same nonce; spent
+// is the account's new total of values.
+func (p *Pool) replace(acct *account, idx int, e *entry, spent *uint256.Int) {
+	old := acct.txs[idx]
+	p.forget(old)
+	p.seq++
+	e.seq = p.seq
+	acct.txs[idx] = e
+	acct.spent = *spent
+	p.all[e.hash] = e
+	p.queued++
+	if old.pending {
+		p.setPending(e) // a new hash: Reap hands it out even if old was reaped
+	}
+}
+
+// checkLimits reports whether a transaction with a new nonce fits the sender's
+// and the pool's limits.
+func (p *Pool) checkLimits(acct *account, e *entry) error {
+	if n := uint64(len(acct.txs)); n >= p.cfg.AccountSlots {
+		return fmt.Errorf("%w: pooled %d txs", ErrAccountLimitExceeded, n)
+	}
+	next := acct.pendingNonce()
+	if e.nonce == next {
+		if uint64(p.pending) >= p.cfg.GlobalSlots {
+			return fmt.Errorf("%w: %d executable transactions", ErrTxPoolOverflow, p.pending)
+		}
+		return nil
+	}
+	// e.nonce > next: a nonce below next is taken by an executable transaction.
+	if ahead := e.nonce - next; ahead > p.cfg.AccountQueue {
+		return fmt.Errorf("%w: nonce %d is %d past the pending nonce %d, limit %d", ErrAccountLimitExceeded, e.nonce, ahead, next, p.cfg.AccountQueue)
+	}
+	if q := uint64(len(acct.txs) - acct.executable); q >= p.cfg.AccountQueue {
+		return fmt.Errorf("%w: %d queued txs", ErrAccountLimitExceeded, q)
+	}
+	if uint64(p.queued) >= p.cfg.GlobalQueue {
+		return fmt.Errorf("%w: %d queued transactions", ErrTxPoolOverflow, p.queued)
+	}
+	return nil
+}
+
+// promote makes executable the queued transactions of acct that follow its
+// executable ones without a gap.
+func (p *Pool) promote(acct *account) {
+	for acct.executable < len(acct.txs) && acct.txs[acct.executable].nonce == acct.pendingNonce() {
+		p.setPending(acct.txs[acct.executable])
+		acct.executable++
+	}
+}
+
+func (p *Pool) setPending(e *entry) {
+	if e.pending {
+		return
+	}
+	e.pending = true
+	p.pending++
+	p.queued--
+	p.enqueueReap(e)
+}
+
+func (p *Pool) setQueued(e *entry) {
+	if !e.pending {
+		return
+	}
+	e.pending = false
+	p.pending--
+	p.queued++
+}
+
+// forget takes e out of the pool's index and counts; the caller fixes its account.
+func (p *Pool) forget(e *entry) {
+	delete(p.all, e.hash)
+	e.removed = true
+	if e.pending {
+		p.pending--
+	} else {
+		p.queued--
+	}
+}
+
+// Remove drops the transaction with the given hash, if pooled. The sender's
+// executable transactions after it become queued.
+func (p *Pool) Remove(hash common.Hash) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e, ok := p.all[hash]
+	if !ok {
+		return
+	}
+	acct := p.accounts[e.from]
+	idx, _ := acct.find(e.nonce)
+	p.forget(e)
+	acct.spent.Sub(&acct.spent, e.value)
+	acct.txs = slices.Delete(acct.txs, idx, idx+1)
+	if idx < acct.executable {
+		for _, later := range acct.txs[idx : acct.executable-1] {
+			p.setQueued(later)
+		}
+		acct.executable = idx
+	}
+	if len(acct.txs) == 0 {
+		delete(p.accounts, e.from)
+	}
+}
+
+// Nonce returns the sender's pending nonce: its state nonce plus its executable
+// transactions.
+func (p *Pool) Nonce(addr common.Address) uint64 {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if acct, ok := p.accounts[addr]; ok {
+		return acct.pendingNonce()
+	}
+	return p.state.Nonce(addr)
+}
+
+// Get returns the pooled transaction with the given hash, or nil.
+func (p *Pool) Get(hash common.Hash) *types.Transaction {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if e, ok := p.all[hash]; ok {
+		return e.tx
+	}
+	return nil
+}
+
+// Has reports whether a transaction with the given hash is pooled.
+func (p *Pool) Has(hash common.Hash) bool {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	_, ok := p.all[hash]
+	return ok
+}
+
+// Sender returns the sender of tx: from the pool when it holds tx, else from
+// the signature, with the pool's signer so that the result is cached in tx.
+func (p *Pool) Sender(tx *types.Transaction) (common.Address, error) {
+	p.mu.RLock()
+	e, ok := p.all[tx.Hash()]
+	p.mu.RUnlock()
+	if ok {
+		return e.from, nil
+	}
+	from, err := types.Sender(p.signer, tx)
+	if err != nil {
+		return common.Address{}, fmt.Errorf("%w: %v", ErrInvalidSender, err)
+	}
+	return from, nil
+}
+
+// Stats returns the number of executable and of queued transactions.
+func (p *Pool) Stats() (pending, queued int) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.pending, p.queued
+}
+
+// Content returns every pooled transaction by sender, each list in nonce order.
+func (p *Pool) Content() (pending, queued map[common.Address][]*types.Transaction) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	pending = make(map[common.Address][]*types.Transaction)
+	queued = make(map[common.Address][]*types.Transaction)
+	for addr, acct := range p.accounts {
+		if acct.executable > 0 {
+			pending[addr] = txsOf(acct.txs[:acct.executable])
+		}
+		if acct.executable < len(acct.txs) {
+			queued[addr] = txsOf(acct.txs[acct.executable:])
+		}
+	}
+	return pending, queued
+}
+
+func txsOf(es []*entry) []*types.Transaction {
+	txs := make([]*types.Transaction, len(es))
+	for i, e := range es {
+		txs[i] = e.tx
+	}
+	return txs
+}

@@ -1,0 +1,118 @@
+package txpool
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/params"
+	"github.com/holiman/uint256"
+)
+
+// rules are the fork rules admission is checked under: every fork through Osaka,
+// as the chain executes them (not Amsterdam or later).
+var rules = params.Rules{
+	IsHomestead: true, IsEIP150: true, IsEIP155: true, IsEIP158: true,
+	IsEIP2929: true, IsByzantium: true, IsConstantinople: true, IsPetersburg: true,
+	IsIstanbul: true, IsBerlin: true, IsLondon: true, IsMerge: true,
+	IsShanghai: true, IsCancun: true, IsPrague: true, IsOsaka: true,
+}
+
+// validate makes every check that needs neither the pool nor the state, in
+// geth's order, and recovers the sender. It takes no lock: signature recovery is
+// the expensive part of admission.
+func (p *Pool) validate(tx *types.Transaction) (common.Address, *uint256.Int, error) {
+	switch tx.Type() {
+	case types.LegacyTxType:
+		if !tx.Protected() {
+			return common.Address{}, nil, ErrUnprotectedTx
+		}
+	case types.AccessListTxType, types.DynamicFeeTxType:
+	default:
+		return common.Address{}, nil, fmt.Errorf("%w: tx type %v not supported by this pool", ErrTxTypeNotSupported, tx.Type())
+	}
+	if size := tx.Size(); size > uint64(p.cfg.MaxTxSize) {
+		return common.Address{}, nil, fmt.Errorf("%w: transaction size %v, limit %v", ErrOversizedData, size, p.cfg.MaxTxSize)
+	}
+	if have := tx.ChainId(); have.Cmp(p.cfg.ChainID) != 0 {
+		return common.Address{}, nil, fmt.Errorf("%w: have %d want %d", ErrInvalidChainID, have, p.cfg.ChainID)
+	}
+	// Osaka's per-transaction cap comes before the block limit, as in geth.
+	if tx.Gas() > params.MaxTxGas {
+		return common.Address{}, nil, fmt.Errorf("%w (cap: %d, tx: %d)", ErrGasLimitTooHigh, params.MaxTxGas, tx.Gas())
+	}
+	if limit := p.blockGasLimit(); tx.Gas() > limit {
+		return common.Address{}, nil, fmt.Errorf("%w: tx gas %d, block gas limit %d", ErrGasLimit, tx.Gas(), limit)
+	}
+	if tx.Value().Sign() < 0 {
+		return common.Address{}, nil, ErrNegativeValue
+	}
+	if tx.GasFeeCap().BitLen() > 256 {
+		return common.Address{}, nil, ErrFeeCapVeryHigh
+	}
+	if tx.GasTipCap().BitLen() > 256 {
+		return common.Address{}, nil, ErrTipVeryHigh
+	}
+	if tx.GasFeeCapIntCmp(tx.GasTipCap()) < 0 {
+		return common.Address{}, nil, ErrTipAboveFeeCap
+	}
+	from, err := types.Sender(p.signer, tx)
+	if err != nil {
+		return common.Address{}, nil, fmt.Errorf("%w: %v", ErrInvalidSender, err)
+	}
+	if tx.Nonce()+1 < tx.Nonce() {
+		return common.Address{}, nil, ErrNonceMax
+	}
+	value, overflow := uint256.FromBig(tx.Value())
+	if overflow {
+		return common.Address{}, nil, ErrInsufficientFunds
+	}
+	intrinsic, err := core.IntrinsicGas(tx.Data(), tx.AccessList(), nil, from, tx.To(), value, rules)
+	if err != nil {
+		return common.Address{}, nil, err
+	}
+	if tx.Gas() < intrinsic {
+		return common.Address{}, nil, fmt.Errorf("%w: gas %v, minimum needed %v", ErrIntrinsicGas, tx.Gas(), intrinsic)
+	}
+	floor, err := core.FloorDataGas(rules, from, tx.To(), value, tx.Data(), tx.AccessList())
+	if err != nil {
+		return common.Address{}, nil, err
+	}
+	if tx.Gas() < floor {
+		return common.Address{}, nil, fmt.Errorf("%w: gas %v, minimum needed %v", ErrFloorDataGas, tx.Gas(), floor)
+	}
+	if tx.To() == nil {
+		if err := vm.CheckMaxInitCodeSize(&rules, uint64(len(tx.Data()))); err != nil {
+			return common.Address{}, nil, err
+		}
+	}
+	return from, value, nil
+}
+
+// blockGasLimit is the current block gas limit, or no limit below Osaka's cap
+// when the pool was built without a source for it.
+func (p *Pool) blockGasLimit() uint64 {
+	if p.gasLimit == nil {
+		return params.MaxTxGas
+	}
+	return p.gasLimit()
+}
+
+// replaces reports whether tx may replace old: geth's legacypool rule, under which
+// both the fee cap and the tip cap must rise, each by at least bump percent.
+func replaces(old, tx *types.Transaction, bump uint64) bool {
+	if old.GasFeeCapCmp(tx) >= 0 || old.GasTipCapCmp(tx) >= 0 {
+		return false
+	}
+	a := new(big.Int).SetUint64(100 + bump)
+	minFee := new(big.Int).Mul(a, old.GasFeeCap())
+	minFee.Quo(minFee, big100)
+	minTip := a.Mul(a, old.GasTipCap())
+	minTip.Quo(minTip, big100)
+	return tx.GasFeeCapIntCmp(minFee) >= 0 && tx.GasTipCapIntCmp(minTip) >= 0
+}
+
+var big100 = big.NewInt(100)
