@@ -1,0 +1,58 @@
+package rpc
+
+import (
+	"context"
+	"errors"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/types"
+)
+
+// ErrStateUnavailable is returned by Backend.State for a height whose state
+// this node no longer keeps (or never had).
+var ErrStateUnavailable = errors.New("historical state not available")
+
+// Backend is what the JSON-RPC server needs of a node. The node implements it;
+// rpc never sees the app, the pool or the stores directly.
+type Backend interface {
+	ChainID() uint64
+	ClientVersion() string
+	PeerCount() int
+	// Syncing reports whether the node is catching up, and if so its current
+	// and highest known heights.
+	Syncing() (syncing bool, current, highest uint64)
+
+	// Head is the header of the latest committed block.
+	Head() *types.Header
+	// HeaderByNumber and the other lookups return nil when there is no such block.
+	HeaderByNumber(number uint64) *types.Header
+	HeaderByHash(hash common.Hash) *types.Header
+	BlockByNumber(number uint64) *types.Block
+	BlockByHash(hash common.Hash) *types.Block
+	// Receipts of a block, with all derived fields (block hash and number,
+	// indexes, contract addresses, logs' positions) filled in.
+	Receipts(hash common.Hash, number uint64) types.Receipts
+	// Transaction finds a mined transaction; tx is nil when it is not mined.
+	Transaction(hash common.Hash) (tx *types.Transaction, blockHash common.Hash, number, index uint64)
+
+	// State is the state after the block with this header. It returns
+	// ErrStateUnavailable if this node does not keep it.
+	State(header *types.Header) (*state.StateDB, error)
+
+	// SendTransaction validates tx and adds it to the pool; the error is the
+	// pool's (geth's wording).
+	SendTransaction(tx *types.Transaction) error
+	// PoolTransaction returns a transaction waiting in the pool, or nil.
+	PoolTransaction(hash common.Hash) *types.Transaction
+	// PendingNonce is the next nonce for addr counting the pool.
+	PendingNonce(addr common.Address) uint64
+
+	// Call executes msg on st (the state after header) through the node's one
+	// execution entry point, with zero gas prices and no state change kept.
+	Call(ctx context.Context, msg *core.Message, header *types.Header, st *state.StateDB) (*core.ExecutionResult, error)
+	// EstimateGas finds the lowest gas limit with which msg succeeds on st. A
+	// revert is returned as the execution result's error with its revert data.
+	EstimateGas(ctx context.Context, msg *core.Message, header *types.Header, st *state.StateDB, gasCap uint64) (uint64, *core.ExecutionResult, error)
+}

@@ -1,0 +1,109 @@
+package rpc
+
+import (
+	"fmt"
+	"math/big"
+	"net"
+	"net/http"
+	"strings"
+
+	gethrpc "github.com/ethereum/go-ethereum/rpc"
+	"github.com/rs/cors"
+)
+
+// NewServer registers the eth, net and web3 services over b on a new
+// go-ethereum rpc server (which also serves rpc_modules).
+func NewServer(b Backend, cfg Config) (*gethrpc.Server, error) {
+	srv := gethrpc.NewServer()
+	srv.SetBatchLimits(cfg.BatchItemLimit, cfg.BatchResponseMaxSize)
+	if cfg.HTTPBodyLimit > 0 {
+		srv.SetHTTPBodyLimit(cfg.HTTPBodyLimit)
+	}
+	services := []struct {
+		name string
+		api  any
+	}{
+		{"eth", &ethAPI{b: b, cfg: cfg, chainID: new(big.Int).SetUint64(b.ChainID())}},
+		{"net", &netAPI{b: b}},
+		{"web3", &web3API{b: b}},
+	}
+	for _, s := range services {
+		if err := srv.RegisterName(s.name, s.api); err != nil {
+			srv.Stop()
+			return nil, fmt.Errorf("register %s service: %w", s.name, err)
+		}
+	}
+	return srv, nil
+}
+
+// Handler serves srv on one port: WebSocket upgrades (checked against
+// cfg.WSOrigins) and HTTP JSON-RPC, the latter behind go-ethereum's
+// virtual-host and CORS checks (node/rpcstack.go).
+func Handler(srv *gethrpc.Server, cfg Config) http.Handler {
+	ws := srv.WebsocketHandler(cfg.WSOrigins)
+	h := newVHostHandler(cfg.HTTPVirtualHosts, newCorsHandler(srv, cfg.HTTPCors))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isWebsocket(r) {
+			ws.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func isWebsocket(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket") &&
+		strings.Contains(strings.ToLower(r.Header.Get("Connection")), "upgrade")
+}
+
+// newCorsHandler is go-ethereum's: no CORS headers unless origins are given.
+func newCorsHandler(next http.Handler, origins []string) http.Handler {
+	if len(origins) == 0 {
+		return next
+	}
+	c := cors.New(cors.Options{
+		AllowedOrigins: origins,
+		AllowedMethods: []string{http.MethodPost, http.MethodGet},
+		AllowedHeaders: []string{"*"},
+		MaxAge:         600,
+	})
+	return c.Handler(next)
+}
+
+// vhostHandler refuses requests whose Host is a name not in the list, which
+// guards against DNS rebinding. IP addresses and an absent Host pass.
+type vhostHandler struct {
+	vhosts map[string]struct{}
+	next   http.Handler
+}
+
+func newVHostHandler(vhosts []string, next http.Handler) http.Handler {
+	m := make(map[string]struct{}, len(vhosts))
+	for _, v := range vhosts {
+		m[strings.ToLower(v)] = struct{}{}
+	}
+	return &vhostHandler{vhosts: m, next: next}
+}
+
+func (h *vhostHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Host == "" {
+		h.next.ServeHTTP(w, r)
+		return
+	}
+	host, _, err := net.SplitHostPort(r.Host)
+	if err != nil {
+		host = r.Host // no port, or malformed
+	}
+	host = strings.ToLower(host)
+	if net.ParseIP(host) != nil {
+		h.next.ServeHTTP(w, r)
+		return
+	}
+	_, all := h.vhosts["*"]
+	_, ok := h.vhosts[host]
+	if !all && !ok {
+		http.Error(w, "invalid host specified", http.StatusForbidden)
+		return
+	}
+	h.next.ServeHTTP(w, r)
+}
