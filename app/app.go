@@ -1,0 +1,516 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethdb"
+	"github.com/holiman/uint256"
+
+	"github.com/redmx/redmx/chain"
+	"github.com/redmx/redmx/execution"
+	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/store"
+	"github.com/redmx/redmx/txpool"
+)
+
+// Version is the application protocol version reported to CometBFT.
+const Version uint64 = 1
+
+// Result codes of transactions in FinalizeBlock and of CheckTx/InsertTx.
+const (
+	CodeOK      uint32 = 0
+	CodeInvalid uint32 = 1
+)
+
+// Config holds the app's node-local settings.
+type Config struct {
+	Pool txpool.Config // ChainID is set from genesis
+}
+
+// App is the ABCI application.
+type App struct {
+	abci.BaseApplication
+
+	logger *slog.Logger
+	db     *store.DB
+	gen    *genesis.AppState
+	chain  *chain.Chain
+	exec   *execution.Executor
+	pool   *txpool.Pool
+
+	gasLimit atomic.Uint64 // block gas limit at the head
+
+	// Consensus-connection state, touched only by the serialised ABCI calls.
+	prepared  *prepared            // this node's last proposal
+	proposals map[string]*executed // ProcessProposal results by block hash
+	finalized *finalized           // FinalizeBlock result awaiting Commit
+
+	closeOnce sync.Once
+}
+
+type prepared struct {
+	height   int64
+	time     int64
+	proposer string
+	txs      [][]byte
+	executed
+}
+
+// executed is a block's execution result and how long it took; the duration
+// is only logged.
+type executed struct {
+	result *execution.Result
+	took   time.Duration
+}
+
+type finalized struct {
+	height int64
+	result *execution.Result
+	exec   time.Duration // executing it here, in PrepareProposal, ProcessProposal or FinalizeBlock
+}
+
+var _ abci.Application = (*App)(nil)
+
+// New returns the application over db for the chain described by gen.
+func New(db *store.DB, gen *genesis.AppState, cfg Config, logger *slog.Logger) (*App, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	config := gen.ChainConfig()
+	a := &App{
+		logger:    logger,
+		db:        db,
+		gen:       gen,
+		chain:     chain.New(db.KV(), config),
+		proposals: make(map[string]*executed),
+	}
+	a.exec = execution.New(config, a.chain)
+
+	// The head is what the marker says is durable, whatever the index holds.
+	head, ok, err := db.Head()
+	if err != nil {
+		return nil, err
+	}
+	a.chain.SetHead(nil)
+	if ok {
+		h := a.chain.IndexedHeader(head.Height)
+		if h == nil || h.Hash() != head.BlockHash {
+			return nil, fmt.Errorf("store: head marker at height %d names block %s, which the index does not hold", head.Height, head.BlockHash)
+		}
+		if !db.HasState(h.Root) {
+			return nil, fmt.Errorf("store: state of height %d (root %s) is missing", head.Height, h.Root)
+		}
+		a.chain.SetHead(h)
+		a.gasLimit.Store(h.GasLimit)
+	} else {
+		a.gasLimit.Store(gen.Params.GasLimit)
+	}
+
+	pcfg := cfg.Pool
+	pcfg.ChainID = config.ChainID
+	a.pool = txpool.New(pcfg, a.headReader(), a.gasLimit.Load)
+	return a, nil
+}
+
+// Close releases what the app holds. The store is closed by its owner.
+func (a *App) Close() error { return nil }
+
+// Chain is the chain index.
+func (a *App) Chain() *chain.Chain { return a.chain }
+
+// Pool is the transaction pool.
+func (a *App) Pool() *txpool.Pool { return a.pool }
+
+// Executor executes messages against the chain's rules.
+func (a *App) Executor() *execution.Executor { return a.exec }
+
+// Genesis is the chain's genesis app_state.
+func (a *App) Genesis() *genesis.AppState { return a.gen }
+
+// StateAt opens a private copy of the state after the block with this header.
+func (a *App) StateAt(h *types.Header) (*state.StateDB, error) {
+	return a.db.StateAt(h.Root)
+}
+
+// headReader is a concurrent-safe reader of the head's state for the pool.
+func (a *App) headReader() txpool.StateReader {
+	h := a.chain.Head()
+	if h == nil {
+		return emptyState{}
+	}
+	r, err := a.db.State().Reader(h.Root)
+	if err != nil {
+		a.logger.Error("open head state for the pool", "height", h.Number, "err", err)
+		return emptyState{}
+	}
+	return stateReader{r}
+}
+
+// Info reports the last durable height and its app hash.
+func (a *App) Info(context.Context, *abci.RequestInfo) (*abci.ResponseInfo, error) {
+	res := &abci.ResponseInfo{Data: "redmx", Version: "redmx", AppVersion: Version}
+	head, ok, err := a.db.Head()
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		res.LastBlockHeight = int64(head.Height)
+		res.LastBlockAppHash = head.BlockHash.Bytes()
+	}
+	return res, nil
+}
+
+// InitChain writes the genesis state and block 0 and returns the validator set
+// computed from the collectives. It may run again after a crash before block 1:
+// it writes the same values again.
+func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
+	gen, err := genesis.Parse(req.AppStateBytes)
+	if err != nil {
+		return nil, err
+	}
+	if gen.ChainID != a.gen.ChainID {
+		return nil, fmt.Errorf("genesis chain ID %d differs from the node's %d", gen.ChainID, a.gen.ChainID)
+	}
+	if req.InitialHeight > 1 {
+		return nil, fmt.Errorf("initial_height %d is not supported: the chain starts at 1", req.InitialHeight)
+	}
+	st, err := a.db.StateAt(types.EmptyRootHash)
+	if err != nil {
+		return nil, err
+	}
+	header := execution.ApplyGenesis(st, gen.Alloc, execution.Params{GasLimit: gen.Params.GasLimit}, uint64(req.Time.Unix()))
+	rules := a.exec.Config().Rules(common.Big0, true, header.Time)
+	root, err := st.Commit(rules, 0)
+	if err != nil {
+		return nil, fmt.Errorf("commit genesis state: %w", err)
+	}
+	if err := a.db.CommitTrie(root); err != nil {
+		return nil, fmt.Errorf("commit genesis state: %w", err)
+	}
+	header.Root = root
+	block := types.NewBlockWithHeader(header).WithBody(types.Body{Withdrawals: []*types.Withdrawal{}})
+	// Block 0 is written without moving the head marker, so Info keeps
+	// reporting height 0 and CometBFT calls InitChain again after a crash.
+	if err := a.db.WriteIndex(func(w ethdb.KeyValueWriter) { chain.WriteBlock(w, block, nil) }); err != nil {
+		return nil, err
+	}
+	a.chain.SetHead(header)
+	a.gasLimit.Store(header.GasLimit)
+	a.pool.Reset(a.headReader())
+
+	vals := genesis.Powers(gen.Validators)
+	updates := make([]abci.ValidatorUpdate, len(vals))
+	for i, v := range vals {
+		updates[i] = abci.Ed25519ValidatorUpdate(v.PubKey, v.Power)
+	}
+	a.logger.Info("genesis written", "hash", block.Hash(), "root", root, "chain_id", gen.ChainID, "validators", len(vals))
+	return &abci.ResponseInitChain{
+		AppHash:    block.Hash().Bytes(),
+		Validators: updates,
+		ConsensusParams: &cmtproto.ConsensusParams{
+			Block: &cmtproto.BlockParams{MaxBytes: blockMaxBytes(req), MaxGas: int64(header.GasLimit)},
+		},
+	}, nil
+}
+
+func blockMaxBytes(req *abci.RequestInitChain) int64 {
+	if req.ConsensusParams != nil && req.ConsensusParams.Block != nil {
+		return req.ConsensusParams.Block.MaxBytes
+	}
+	return 8 << 20
+}
+
+// env is the block environment of height h proposed at time t by proposer.
+func (a *App) env(parent *types.Header, unixTime int64, proposer []byte) execution.BlockEnv {
+	return execution.BlockEnv{
+		Parent:   parent,
+		Time:     uint64(max(unixTime, 0)),
+		Coinbase: common.BytesToAddress(proposer),
+		GasLimit: parent.GasLimit,
+	}
+}
+
+// parentState opens the head's state for executing the next block.
+func (a *App) parentState(height int64) (*types.Header, *state.StateDB, error) {
+	parent := a.chain.Head()
+	if parent == nil {
+		return nil, nil, errors.New("no genesis: InitChain has not run")
+	}
+	if parent.Number.Uint64()+1 != uint64(height) {
+		return nil, nil, fmt.Errorf("asked to execute height %d on head %d", height, parent.Number)
+	}
+	st, err := a.db.StateAt(parent.Root)
+	return parent, st, err
+}
+
+// PrepareProposal fills the block from the pool by executing it, leaving out
+// any transaction that is no longer valid.
+func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
+	parent, st, err := a.parentState(req.Height)
+	if err != nil {
+		return nil, err
+	}
+	candidates := a.pool.Pending(req.MaxTxBytes, parent.GasLimit)
+	start := time.Now()
+	res, err := a.exec.Execute(st, a.env(parent, req.Time.Unix(), req.ProposerAddress), candidates, execution.Build)
+	if err != nil {
+		return nil, err
+	}
+	txs := make([][]byte, 0, len(res.Block.Transactions()))
+	var size int64
+	for i, tx := range candidates {
+		if res.Txs[i].Err != nil {
+			a.logger.Debug("left out of proposal", "tx", tx.Hash(), "err", res.Txs[i].Err)
+			continue
+		}
+		raw, err := tx.MarshalBinary()
+		if err != nil {
+			return nil, err
+		}
+		size += protoSize(len(raw))
+		if size > req.MaxTxBytes {
+			// Pending respects the byte budget; this guards the protobuf overhead.
+			return a.PrepareProposal(context.Background(), shrink(req, size))
+		}
+		txs = append(txs, raw)
+	}
+	a.prepared = &prepared{height: req.Height, time: req.Time.UnixNano(), proposer: string(req.ProposerAddress), txs: txs, executed: executed{res, time.Since(start)}}
+	return &abci.ResponsePrepareProposal{Txs: txs}, nil
+}
+
+func shrink(req *abci.RequestPrepareProposal, size int64) *abci.RequestPrepareProposal {
+	r := *req
+	r.MaxTxBytes = req.MaxTxBytes - (size - req.MaxTxBytes) - 1024
+	return &r
+}
+
+// protoSize is a transaction's size inside CometBFT's block data.
+func protoSize(n int) int64 {
+	return int64(1 + binary.PutUvarint(make([]byte, binary.MaxVarintLen64), uint64(n)) + n)
+}
+
+// ProcessProposal executes a proposal and rejects it if it holds any invalid
+// transaction.
+func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
+	reject := &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_REJECT}
+	if p := a.prepared; p != nil && p.height == req.Height && p.time == req.Time.UnixNano() &&
+		p.proposer == string(req.ProposerAddress) && sameTxs(p.txs, req.Txs) {
+		a.proposals[string(req.Hash)] = &p.executed
+		a.prepared = nil
+		return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_ACCEPT}, nil
+	}
+	parent, st, err := a.parentState(req.Height)
+	if err != nil {
+		return nil, err
+	}
+	txs, err := a.decodeTxs(req.Txs)
+	if err != nil {
+		a.logger.Warn("proposal rejected", "height", req.Height, "err", err)
+		return reject, nil
+	}
+	start := time.Now()
+	res, err := a.exec.Execute(st, a.env(parent, req.Time.Unix(), req.ProposerAddress), txs, execution.Verify)
+	if errors.Is(err, execution.ErrInvalidTx) {
+		a.logger.Warn("proposal rejected", "height", req.Height, "err", err)
+		return reject, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.proposals[string(req.Hash)] = &executed{res, time.Since(start)}
+	return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_ACCEPT}, nil
+}
+
+func sameTxs(a, b [][]byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !bytes.Equal(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// decodeTxs decodes a block's transactions, reusing the pool's decoded copy
+// (whose sender is already recovered) when it has one.
+func (a *App) decodeTxs(raw [][]byte) ([]*types.Transaction, error) {
+	txs := make([]*types.Transaction, len(raw))
+	var (
+		firstErr error
+		fresh    []*types.Transaction // not from the pool: sender still to recover
+	)
+	for i, b := range raw {
+		if tx := a.pool.Get(crypto.Keccak256Hash(b)); tx != nil {
+			txs[i] = tx
+			continue
+		}
+		if len(b) > execution.MaxTxSize+1024 {
+			if firstErr == nil {
+				firstErr = fmt.Errorf("tx %d: %w", i, execution.ErrTxTooLarge)
+			}
+			continue
+		}
+		tx := new(types.Transaction)
+		if err := tx.UnmarshalBinary(b); err != nil {
+			if firstErr == nil {
+				firstErr = fmt.Errorf("tx %d: %w", i, err)
+			}
+			continue
+		}
+		txs[i] = tx
+		fresh = append(fresh, tx)
+	}
+	a.exec.RecoverSenders(fresh)
+	return txs, firstErr
+}
+
+// FinalizeBlock executes the decided block, or reuses the result of
+// ProcessProposal. Invalid transactions are skipped with a non-zero code.
+func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
+	ex := a.proposals[string(req.Hash)]
+	if ex == nil || ex.result.Block.NumberU64() != uint64(req.Height) {
+		parent, st, err := a.parentState(req.Height)
+		if err != nil {
+			return nil, err
+		}
+		start := time.Now()
+		txs, _ := a.decodeTxs(req.Txs) // undecodable ones stay nil and are skipped
+		res, err := a.exec.Execute(st, a.env(parent, req.Time.Unix(), req.ProposerAddress), txs, execution.Finalize)
+		if err != nil {
+			return nil, err
+		}
+		ex = &executed{res, time.Since(start)}
+	}
+	res := ex.result
+	clear(a.proposals)
+	a.prepared = nil
+
+	results := make([]*abci.ExecTxResult, len(req.Txs))
+	for i, r := range res.Txs {
+		if r.Err != nil {
+			results[i] = &abci.ExecTxResult{Code: CodeInvalid, Log: r.Err.Error()}
+			continue
+		}
+		rc := res.Receipts[r.Index]
+		results[i] = &abci.ExecTxResult{Code: CodeOK, GasWanted: int64(res.Block.Transactions()[r.Index].Gas()), GasUsed: int64(rc.GasUsed), Data: rc.TxHash.Bytes()}
+	}
+	a.finalized = &finalized{height: req.Height, result: res, exec: ex.took}
+	return &abci.ResponseFinalizeBlock{TxResults: results, AppHash: res.Block.Hash().Bytes()}, nil
+}
+
+// Commit makes the finalized height durable, publishes it as the head, and
+// re-checks the pool against it.
+func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit, error) {
+	f := a.finalized
+	if f == nil {
+		return nil, errors.New("commit without a finalized block")
+	}
+	a.finalized = nil
+	block, res := f.result.Block, f.result
+	header := block.Header()
+	start := time.Now()
+	rules := a.exec.Config().Rules(header.Number, true, header.Time)
+	root, err := res.State.Commit(rules, header.Number.Uint64())
+	if err != nil {
+		return nil, fmt.Errorf("commit state of height %d: %w", f.height, err)
+	}
+	if root != header.Root {
+		return nil, fmt.Errorf("state root of height %d: committed %s, header %s", f.height, root, header.Root)
+	}
+	if err := a.db.CommitTrie(root); err != nil {
+		return nil, fmt.Errorf("commit state of height %d: %w", f.height, err)
+	}
+	err = a.db.CommitHeight(store.Head{Height: header.Number.Uint64(), BlockHash: block.Hash()}, func(w ethdb.KeyValueWriter) {
+		chain.WriteBlock(w, block, res.Receipts)
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.chain.SetHead(header)
+	a.gasLimit.Store(header.GasLimit)
+	committed := time.Since(start)
+	a.pool.Reset(a.headReader())
+	a.logger.Info("block committed", "height", header.Number, "hash", block.Hash(), "txs", len(block.Transactions()), "gas", header.GasUsed,
+		"exec", f.exec.Round(time.Millisecond), "commit", committed.Round(time.Millisecond), "pool", time.Since(start.Add(committed)).Round(time.Millisecond))
+	return &abci.ResponseCommit{}, nil
+}
+
+// CheckTx serves CometBFT's broadcast_tx RPC: the transaction is validated and,
+// if valid, added to the pool, as eth_sendRawTransaction does.
+func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
+	if _, err := a.pool.AddRaw(req.Tx); err != nil {
+		return &abci.ResponseCheckTx{Code: CodeInvalid, Log: err.Error()}, nil
+	}
+	return &abci.ResponseCheckTx{Code: CodeOK}, nil
+}
+
+// InsertTx adds a transaction gossiped by a peer to the pool.
+func (a *App) InsertTx(_ context.Context, req *abci.RequestInsertTx) (*abci.ResponseInsertTx, error) {
+	if _, err := a.pool.AddRaw(req.Tx); err != nil {
+		if errors.Is(err, txpool.ErrAlreadyKnown) {
+			return &abci.ResponseInsertTx{Code: CodeOK}, nil
+		}
+		a.logger.Debug("peer transaction refused", "err", err)
+		return &abci.ResponseInsertTx{Code: CodeInvalid}, nil
+	}
+	return &abci.ResponseInsertTx{Code: CodeOK}, nil
+}
+
+// ReapTxs hands transactions to gossip, each once.
+func (a *App) ReapTxs(_ context.Context, req *abci.RequestReapTxs) (*abci.ResponseReapTxs, error) {
+	return &abci.ResponseReapTxs{Txs: a.pool.Reap(req.MaxBytes)}, nil
+}
+
+// Query answers "/head" with the head's height and hash.
+func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQuery, error) {
+	switch req.Path {
+	case "/head":
+		h := a.chain.Head()
+		if h == nil {
+			return &abci.ResponseQuery{Code: CodeInvalid, Log: "no genesis yet"}, nil
+		}
+		return &abci.ResponseQuery{Height: h.Number.Int64(), Value: []byte(hex.EncodeToString(h.Hash().Bytes()))}, nil
+	}
+	return &abci.ResponseQuery{Code: CodeInvalid, Log: fmt.Sprintf("unknown query path %q", req.Path)}, nil
+}
+
+// stateReader adapts a state reader to the pool.
+type stateReader struct{ r state.Reader }
+
+func (s stateReader) Nonce(addr common.Address) uint64 {
+	acc, err := s.r.Account(addr)
+	if err != nil || acc == nil {
+		return 0
+	}
+	return acc.Nonce
+}
+
+func (s stateReader) Balance(addr common.Address) *uint256.Int {
+	acc, err := s.r.Account(addr)
+	if err != nil || acc == nil {
+		return new(uint256.Int)
+	}
+	return acc.Balance
+}
+
+type emptyState struct{}
+
+func (emptyState) Nonce(common.Address) uint64         { return 0 }
+func (emptyState) Balance(common.Address) *uint256.Int { return new(uint256.Int) }

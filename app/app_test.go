@@ -1,0 +1,192 @@
+package app_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"log/slog"
+	"math/big"
+	"testing"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/redmx/redmx/app"
+	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/internal/ethtest"
+	"github.com/redmx/redmx/store"
+	"github.com/redmx/redmx/txpool"
+)
+
+const chainID = 5218
+
+var genesisTime = time.Unix(1_800_000_000, 0)
+
+func testGenesis(t testing.TB) (*genesis.AppState, []byte) {
+	t.Helper()
+	alloc := genesis.SystemAlloc()
+	for _, k := range ethtest.DevKeys(4) {
+		alloc[ethtest.Address(k)] = types.Account{Balance: new(big.Int).Mul(big.NewInt(1_000_000), big.NewInt(1e18))}
+	}
+	pub := ed25519.NewKeyFromSeed(make([]byte, 32)).Public().(ed25519.PublicKey)
+	gen := &genesis.AppState{
+		ChainID:    chainID,
+		Coin:       genesis.Coin{Name: "Red MX", Symbol: "RMX", Decimals: 18},
+		Params:     genesis.Params{GasLimit: genesis.DefaultGasLimit},
+		Fork:       genesis.ForkOsaka,
+		Alloc:      alloc,
+		Validators: []genesis.Validator{{Name: "v0", Collective: "public", PubKey: pub}},
+	}
+	raw, err := json.Marshal(gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen, err = genesis.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gen, raw
+}
+
+// harness drives an App through ABCI as CometBFT would.
+type harness struct {
+	t      testing.TB
+	app    *app.App
+	height int64
+	time   time.Time
+	blocks []*abci.RequestFinalizeBlock // every decided block, for replay
+}
+
+func newHarness(t testing.TB, db *store.DB) *harness {
+	t.Helper()
+	gen, raw := testGenesis(t)
+	a, err := app.New(db, gen, app.Config{Pool: txpool.DefaultConfig(big.NewInt(chainID))}, slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, app: a, time: genesisTime}
+	info, err := a.Info(context.Background(), &abci.RequestInfo{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.height = info.LastBlockHeight
+	if h.height == 0 {
+		if _, err := a.InitChain(context.Background(), &abci.RequestInitChain{Time: genesisTime, ChainId: "test", AppStateBytes: raw, InitialHeight: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return h
+}
+
+// block proposes, processes, finalizes and commits the next height and
+// returns the finalize response.
+func (h *harness) block() *abci.ResponseFinalizeBlock {
+	h.t.Helper()
+	ctx := context.Background()
+	h.height++
+	h.time = h.time.Add(time.Second)
+	proposer := make([]byte, 20)
+	prep, err := h.app.PrepareProposal(ctx, &abci.RequestPrepareProposal{Height: h.height, Time: h.time, MaxTxBytes: 8 << 20, ProposerAddress: proposer})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	hash := crypto.Keccak256(big.NewInt(h.height).Bytes())
+	proc, err := h.app.ProcessProposal(ctx, &abci.RequestProcessProposal{Height: h.height, Time: h.time, Txs: prep.Txs, Hash: hash, ProposerAddress: proposer})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if proc.Status != abci.ResponseProcessProposal_ACCEPT {
+		h.t.Fatalf("height %d: own proposal rejected", h.height)
+	}
+	req := &abci.RequestFinalizeBlock{Height: h.height, Time: h.time, Txs: prep.Txs, Hash: hash, ProposerAddress: proposer}
+	h.blocks = append(h.blocks, req)
+	fin, err := h.app.FinalizeBlock(ctx, req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if _, err := h.app.Commit(ctx, &abci.RequestCommit{}); err != nil {
+		h.t.Fatal(err)
+	}
+	return fin
+}
+
+func TestTransfersAreMined(t *testing.T) {
+	h := newHarness(t, store.OpenMemory())
+	keys := ethtest.DevKeys(2)
+	to := common.HexToAddress("0x1234")
+	for n := range uint64(5) {
+		if err := h.app.Pool().Add(ethtest.Transfer(keys[0], chainID, n, to, big.NewInt(1))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fin := h.block()
+	if len(fin.TxResults) != 5 {
+		t.Fatalf("block holds %d txs, want 5", len(fin.TxResults))
+	}
+	head := h.app.Chain().Head()
+	if common.BytesToHash(fin.AppHash) != head.Hash() {
+		t.Fatalf("app hash %x is not the block hash %s", fin.AppHash, head.Hash())
+	}
+	st, err := h.app.StateAt(head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.GetBalance(to).Uint64(); got != 5 {
+		t.Fatalf("balance %d, want 5", got)
+	}
+	rs := h.app.Chain().Receipts(head.Hash(), head.Number.Uint64())
+	if len(rs) != 5 || rs[4].Status != types.ReceiptStatusSuccessful || rs[4].CumulativeGasUsed != 5*21000 {
+		t.Fatalf("receipts: %+v", rs)
+	}
+	if h.app.Pool().Nonce(ethtest.Address(keys[0])) != 5 {
+		t.Fatalf("pending nonce %d, want 5", h.app.Pool().Nonce(ethtest.Address(keys[0])))
+	}
+	if p, q := h.app.Pool().Stats(); p+q != 0 {
+		t.Fatalf("pool still holds %d+%d txs after commit", p, q)
+	}
+}
+
+func TestRestartResumesFromDurableHead(t *testing.T) {
+	dir := t.TempDir()
+	db, err := store.Open(dir, store.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db)
+	key := ethtest.DevKey(0)
+	for n := range uint64(3) {
+		if err := h.app.Pool().Add(ethtest.Transfer(key, chainID, n, common.HexToAddress("0xbeef"), big.NewInt(1))); err != nil {
+			t.Fatal(err)
+		}
+		h.block()
+	}
+	want := h.app.Chain().Head().Hash()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db2, err := store.Open(dir, store.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	h2 := newHarness(t, db2)
+	if h2.height != 3 || h2.app.Chain().Head().Hash() != want {
+		t.Fatalf("restarted at height %d hash %s, want 3 %s", h2.height, h2.app.Chain().Head().Hash(), want)
+	}
+	h2.block()
+	if n := h2.app.Pool().Nonce(ethtest.Address(key)); n != 3 {
+		t.Fatalf("nonce after restart %d, want 3", n)
+	}
+}
+
+func memStore() *store.DB { return store.OpenMemory() }
+
+func mustAdd(t testing.TB, h *harness, tx *types.Transaction) {
+	t.Helper()
+	if err := h.app.Pool().Add(tx); err != nil {
+		t.Fatalf("add %s: %v", tx.Hash(), err)
+	}
+}

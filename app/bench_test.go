@@ -1,0 +1,104 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"testing"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/redmx/redmx/internal/ethtest"
+	"github.com/redmx/redmx/store"
+)
+
+// BenchmarkBlock measures executing and committing one block (FinalizeBlock and
+// Commit, as a validator that did not see the proposal does) on a pebble store,
+// with transactions from 20 senders.
+func BenchmarkBlock(b *testing.B) {
+	for _, kind := range []string{"native", "erc20"} {
+		for _, n := range []int{1000, 3000} {
+			b.Run(fmt.Sprintf("%s/txs=%d", kind, n), func(b *testing.B) {
+				benchBlock(b, kind, n)
+			})
+		}
+	}
+}
+
+func benchBlock(b *testing.B, kind string, n int) {
+	db, err := store.Open(b.TempDir(), store.DefaultOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	h := newHarness(b, db)
+	keys := ethtest.DevKeys(4)[:4]
+	senders := ethtest.DevKeys(20)
+	token := ethtest.Token()
+	nonces := make([]uint64, len(senders))
+
+	// Fund the senders (only the first four are in genesis) and, for ERC-20,
+	// give each a token contract of its own.
+	var tokens []common.Address
+	for i, k := range senders[len(keys):] {
+		mustAdd(b, h, ethtest.Transfer(keys[0], chainID, uint64(i), ethtest.Address(k), big.NewInt(1e18)))
+	}
+	h.block()
+	nonces[0] = uint64(len(senders) - len(keys))
+	if kind == "erc20" {
+		for i, k := range senders {
+			mustAdd(b, h, ethtest.Deploy(k, chainID, nonces[i], token.DeployData("T", "T", new(big.Int).Lsh(big.NewInt(1), 200)), 2_000_000))
+			tokens = append(tokens, crypto.CreateAddress(ethtest.Address(k), nonces[i]))
+			nonces[i]++
+		}
+		h.block()
+	}
+
+	makeBlock := func() [][]byte {
+		txs := make([][]byte, 0, n)
+		for j := range n {
+			i := j % len(senders)
+			to := common.BigToAddress(big.NewInt(int64(j + 1000)))
+			var tx *types.Transaction
+			if kind == "native" {
+				tx = ethtest.Transfer(senders[i], chainID, nonces[i], to, big.NewInt(1))
+			} else {
+				tx = ethtest.Call(senders[i], chainID, nonces[i], tokens[i], token.Pack("transfer", to, big.NewInt(1)), 60_000)
+			}
+			nonces[i]++
+			raw, _ := tx.MarshalBinary()
+			txs = append(txs, raw)
+		}
+		return txs
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		txs := makeBlock()
+		h.height++
+		h.time = h.time.Add(time.Second)
+		req := &abci.RequestFinalizeBlock{Height: h.height, Time: h.time, Txs: txs, Hash: []byte{1}, ProposerAddress: make([]byte, 20)}
+		b.StartTimer()
+		fin, err := h.app.FinalizeBlock(ctx, req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := h.app.Commit(ctx, &abci.RequestCommit{}); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		for _, r := range fin.TxResults {
+			if r.Code != 0 {
+				b.Fatalf("tx invalid: %s", r.Log)
+			}
+		}
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "tx/s")
+}
