@@ -1,0 +1,182 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the [redmx] table of config.toml: settings local to this node.
+type Config struct {
+	RPC     RPCConfig     `toml:"rpc"`
+	Storage StorageConfig `toml:"storage"`
+	Log     LogConfig     `toml:"log"`
+	Pool    PoolConfig    `toml:"pool"`
+}
+
+// RPCConfig is [redmx.rpc]: the Ethereum JSON-RPC server, HTTP and WebSocket on
+// one address.
+type RPCConfig struct {
+	// Address is host:port to listen on; port 0 picks a free port.
+	Address string `toml:"address"`
+	// CORS lists the origins browsers may call from ("*" for any).
+	CORS []string `toml:"cors"`
+	// VirtualHosts lists the Host names accepted on HTTP ("*" for any).
+	VirtualHosts []string `toml:"virtual_hosts"`
+	// WSOrigins lists the Origin values accepted on WebSocket ("*" for any).
+	WSOrigins []string `toml:"ws_origins"`
+	// GasCap caps the gas of eth_call and eth_estimateGas (0: no cap).
+	GasCap uint64 `toml:"gas_cap"`
+	// EVMTimeout bounds the run time of one eth_call (0: no limit).
+	EVMTimeout Duration `toml:"evm_timeout"`
+	// BatchItemLimit is the most requests one batch may hold (0: no limit).
+	BatchItemLimit int `toml:"batch_item_limit"`
+	// BatchResponseMaxSize is the most bytes a batch's responses may take (0: no limit).
+	BatchResponseMaxSize int `toml:"batch_response_max_size"`
+}
+
+// StorageConfig is [redmx.storage]: the node's pebble store under data/redmx.
+type StorageConfig struct {
+	// CacheMB is pebble's block cache, in MiB.
+	CacheMB int `toml:"cache_mb"`
+	// StateHistory is how many recent blocks keep their state; 0 keeps all (archive).
+	StateHistory uint64 `toml:"state_history"`
+}
+
+// LogConfig is [redmx.log]: the node's one slog logger, CometBFT's included.
+type LogConfig struct {
+	// Format is "text" or "json".
+	Format string `toml:"format"`
+	// Level is "debug", "info", "warn" or "error".
+	Level string `toml:"level"`
+}
+
+// PoolConfig is [redmx.pool]: limits of the transaction pool. Zero keeps the
+// pool's default.
+type PoolConfig struct {
+	GlobalSlots  uint64 `toml:"global_slots"`
+	AccountSlots uint64 `toml:"account_slots"`
+	GlobalQueue  uint64 `toml:"global_queue"`
+	AccountQueue uint64 `toml:"account_queue"`
+}
+
+// Duration is a time.Duration written in TOML as a string such as "5s".
+type Duration time.Duration
+
+// UnmarshalText parses a Go duration string.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalText writes d as a Go duration string.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// String is d as a Go duration string.
+func (d Duration) String() string { return time.Duration(d).String() }
+
+// Default returns a Config in which every field has a working value: RPC on
+// loopback, open to any origin (a devnet-friendly choice; restrict cors and
+// virtual_hosts on a public node), a 50M gas cap and 5 s calls, as go-ethereum.
+func Default() Config {
+	return Config{
+		RPC: RPCConfig{
+			Address:              "127.0.0.1:8545",
+			CORS:                 []string{"*"},
+			VirtualHosts:         []string{"*"},
+			WSOrigins:            []string{"*"},
+			GasCap:               50_000_000,
+			EVMTimeout:           Duration(5 * time.Second),
+			BatchItemLimit:       1000,
+			BatchResponseMaxSize: 25_000_000,
+		},
+		Storage: StorageConfig{
+			CacheMB:      256,
+			StateHistory: 86400,
+		},
+		Log: LogConfig{
+			Format: "text",
+			Level:  "info",
+		},
+	}
+}
+
+// Log formats and levels accepted by [LogConfig].
+var (
+	LogFormats = []string{"text", "json"}
+	LogLevels  = []string{"debug", "info", "warn", "error"}
+)
+
+// FieldError is a bad value, named by its place in config.toml.
+type FieldError struct {
+	Field string // e.g. "redmx.rpc.address"
+	Err   error
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
+func (e *FieldError) Unwrap() error { return e.Err }
+
+func fieldErr(field string, format string, args ...any) error {
+	return &FieldError{Field: "redmx." + field, Err: fmt.Errorf(format, args...)}
+}
+
+// Validate reports the first bad value by its place, e.g. "redmx.rpc.address: …".
+func (c Config) Validate() error {
+	if err := validateHostPort(c.RPC.Address); err != nil {
+		return &FieldError{Field: "redmx.rpc.address", Err: err}
+	}
+	if c.RPC.EVMTimeout < 0 {
+		return fieldErr("rpc.evm_timeout", "must not be negative, got %s", c.RPC.EVMTimeout)
+	}
+	if c.RPC.BatchItemLimit < 0 {
+		return fieldErr("rpc.batch_item_limit", "must not be negative, got %d", c.RPC.BatchItemLimit)
+	}
+	if c.RPC.BatchResponseMaxSize < 0 {
+		return fieldErr("rpc.batch_response_max_size", "must not be negative, got %d", c.RPC.BatchResponseMaxSize)
+	}
+	for _, l := range []struct {
+		name string
+		vals []string
+	}{{"rpc.cors", c.RPC.CORS}, {"rpc.virtual_hosts", c.RPC.VirtualHosts}, {"rpc.ws_origins", c.RPC.WSOrigins}} {
+		for i, v := range l.vals {
+			if strings.TrimSpace(v) == "" {
+				return fieldErr(l.name, "entry %d is empty", i)
+			}
+		}
+	}
+	if c.Storage.CacheMB < 16 {
+		return fieldErr("storage.cache_mb", "must be at least 16, got %d", c.Storage.CacheMB)
+	}
+	if !slices.Contains(LogFormats, c.Log.Format) {
+		return fieldErr("log.format", "must be one of %s, got %q", strings.Join(LogFormats, ", "), c.Log.Format)
+	}
+	if !slices.Contains(LogLevels, c.Log.Level) {
+		return fieldErr("log.level", "must be one of %s, got %q", strings.Join(LogLevels, ", "), c.Log.Level)
+	}
+	return nil
+}
+
+func validateHostPort(addr string) error {
+	if addr == "" {
+		return errors.New("must be host:port, got an empty string")
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("must be host:port: %w", err)
+	}
+	if host != "" && net.ParseIP(host) == nil && strings.ContainsAny(host, " /") {
+		return fmt.Errorf("bad host %q", host)
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return fmt.Errorf("bad port %q", port)
+	}
+	return nil
+}

@@ -1,0 +1,12 @@
+// Package config reads and writes a node's config.toml: CometBFT's own sections,
+// decoded with the same rules as CometBFT's command line (viper's mapstructure
+// decoding), and the [redmx] table, decoded strictly into [Config].
+//
+// Config is node-local: it may differ between nodes and the state transition
+// never reads it. Anything consensus depends on (gas limit, validators, chain
+// ID) lives in genesis.json instead.
+//
+// The package reads no environment and keeps no globals: callers pass the path
+// and get values back. [Load] reads only [redmx]; [LoadFile] reads the whole
+// file; [Write] writes both parts, with comments, as `redmx init` does.
+package config

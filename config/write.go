@@ -1,0 +1,124 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/template"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+)
+
+// Write writes a complete config.toml to path: CometBFT's sections from comet,
+// rendered by CometBFT's own commented template, followed by the [redmx]
+// table from c with comments. The file is replaced atomically.
+func Write(path string, comet *cmtcfg.Config, c Config) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	redmx, err := Render(c)
+	if err != nil {
+		return err
+	}
+	// CometBFT renders its template only through WriteConfigFile, which exits
+	// the process if the file cannot be written; write a scratch file beside
+	// path first so a permission problem comes back as an error.
+	scratch := path + ".cometbft.tmp"
+	if err := os.WriteFile(scratch, nil, 0o600); err != nil {
+		return err
+	}
+	defer os.Remove(scratch)
+	cmtcfg.WriteConfigFile(scratch, comet)
+	cometPart, err := os.ReadFile(scratch)
+	if err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	out.Write(cometPart)
+	out.WriteString("\n")
+	out.Write(redmx)
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, out.Bytes(), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// Render returns the [redmx] table of c as commented TOML.
+func Render(c Config) ([]byte, error) {
+	var b bytes.Buffer
+	if err := redmxTemplate.Execute(&b, c); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// quote writes s as a TOML basic string (JSON's string syntax is a subset).
+func quote(s string) string {
+	b, _ := json.Marshal(s) // a string always marshals
+	return string(b)
+}
+
+func quoteList(l []string) string {
+	q := make([]string, len(l))
+	for i, s := range l {
+		q[i] = quote(s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+var redmxTemplate = template.Must(template.New("redmx").Funcs(template.FuncMap{
+	"q":  quote,
+	"ql": quoteList,
+}).Parse(`#######################################################################
+###                      redmx node settings                        ###
+#######################################################################
+# Settings of this node only; they may differ between nodes. What consensus
+# depends on (chain ID, gas limit, validators) is in genesis.json.
+# An unknown key in the redmx tables is an error at start.
+#
+# CometBFT's log_level and log_format above are not used: redmx logs
+# CometBFT's lines through [redmx.log].
+
+[redmx.rpc]
+# Ethereum JSON-RPC, HTTP and WebSocket on one host:port. Port 0 picks a
+# free port. Use 0.0.0.0 to serve other machines.
+address = {{ q .RPC.Address }}
+# Origins browsers may call from ("*" for any).
+cors = {{ ql .RPC.CORS }}
+# Host names accepted on HTTP ("*" for any); IP addresses always work.
+virtual_hosts = {{ ql .RPC.VirtualHosts }}
+# Origins accepted on WebSocket ("*" for any).
+ws_origins = {{ ql .RPC.WSOrigins }}
+# Gas cap of eth_call and eth_estimateGas (0: no cap).
+gas_cap = {{ .RPC.GasCap }}
+# Longest run of one eth_call (0: no limit).
+evm_timeout = {{ q .RPC.EVMTimeout.String }}
+# Most requests in one batch, and most bytes of a batch's responses (0: no limit).
+batch_item_limit = {{ .RPC.BatchItemLimit }}
+batch_response_max_size = {{ .RPC.BatchResponseMaxSize }}
+
+[redmx.storage]
+# Pebble block cache of the state and chain index (data/redmx), in MiB.
+cache_mb = {{ .Storage.CacheMB }}
+# Recent blocks whose state is kept for eth_call and eth_getBalance at past
+# heights; 0 keeps every block's state (archive node).
+state_history = {{ .Storage.StateHistory }}
+
+[redmx.log]
+# "text" or "json", to standard error.
+format = {{ q .Log.Format }}
+# "debug", "info", "warn" or "error".
+level = {{ q .Log.Level }}
+
+[redmx.pool]
+# Transaction pool limits; 0 keeps the pool's default.
+# Executable transactions in the pool, and per sender.
+global_slots = {{ .Pool.GlobalSlots }}
+account_slots = {{ .Pool.AccountSlots }}
+# Transactions waiting for an earlier nonce, in the pool and per sender.
+global_queue = {{ .Pool.GlobalQueue }}
+account_queue = {{ .Pool.AccountQueue }}
+`))

@@ -1,0 +1,140 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/internal/cli"
+	"github.com/redmx/redmx/internal/testnet"
+)
+
+func run(ctx context.Context, args ...string) (string, error) {
+	root := cli.NewRoot()
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&out)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	return out.String(), err
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// TestInitThenStart initializes a single-validator home, refuses to
+// initialize it twice, then starts the node until it has made blocks and
+// serves JSON-RPC, and stops it by cancelling the context.
+func TestInitThenStart(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "home")
+	out, err := run(t.Context(), "init", "--home", home, "--moniker", "solo", "--rpc.addr", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("init: %v\n%s", err, out)
+	}
+	for _, f := range []string{"config/config.toml", "config/genesis.json", "config/node_key.json",
+		"config/priv_validator_key.json", "data/priv_validator_state.json"} {
+		if _, err := os.Stat(filepath.Join(home, f)); err != nil {
+			t.Errorf("init did not write %s: %v", f, err)
+		}
+	}
+	if _, err := run(t.Context(), "init", "--home", home); err == nil || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("second init: got %v, want a refusal that mentions --force", err)
+	}
+
+	// Free ports for CometBFT, and shorter blocks, so the test is quick and
+	// runs beside anything else.
+	f, err := config.LoadFile(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cometRPC := freeAddr(t)
+	f.CometBFT.RPC.ListenAddress = "tcp://" + cometRPC
+	f.CometBFT.P2P.ListenAddress = "tcp://" + freeAddr(t)
+	f.CometBFT.Consensus.TimeoutCommit = 100 * time.Millisecond
+	// CometBFT's address book (kept by the peer exchange reactor) writes
+	// addrbook.json after the node has stopped, racing TempDir's cleanup.
+	f.CometBFT.P2P.PexReactor = false
+	rpcAddr := freeAddr(t)
+	if err := config.Write(config.Path(home), f.CometBFT, f.Redmx); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		_, err := run(ctx, "start", "--home", home, "--rpc.addr", rpcAddr)
+		done <- err
+	}()
+	wctx, wcancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer wcancel()
+	testnet.WaitFor(wctx, t, "height 2 and JSON-RPC", func() error {
+		select {
+		case err := <-done:
+			return testnet.Permanent(errors.Join(errors.New("start returned"), err))
+		default:
+		}
+		h, err := testnet.CometHeight(wctx, cometRPC)
+		if err != nil {
+			return err
+		}
+		if h < 2 {
+			return errors.New("height below 2")
+		}
+		return testnet.RPCAnswers(wctx, rpcAddr)
+	})
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("start: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("start did not return within 30s of cancel")
+	}
+}
+
+func TestStartWithoutHome(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "nothing")
+	_, err := run(t.Context(), "start", "--home", home)
+	if err == nil || !strings.Contains(err.Error(), "redmx init") {
+		t.Fatalf("start on an empty home: got %v, want advice to run redmx init", err)
+	}
+}
+
+func TestStartRejectsUnknownKey(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "home")
+	if out, err := run(t.Context(), "init", "--home", home); err != nil {
+		t.Fatalf("init: %v\n%s", err, out)
+	}
+	cfgFile, err := os.OpenFile(config.Path(home), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgFile.WriteString("\n[redmx.rpcc]\naddress = \"127.0.0.1:1\"\n")
+	cfgFile.Close()
+	_, err = run(t.Context(), "start", "--home", home)
+	if !errors.Is(err, config.ErrUnknownKey) || !strings.Contains(err.Error(), "redmx.rpcc") {
+		t.Fatalf("start: got %v, want an unknown-key error naming redmx.rpcc", err)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	out, err := run(t.Context(), "version")
+	if err != nil || !strings.HasPrefix(out, "redmx ") {
+		t.Fatalf("version: %q, %v", out, err)
+	}
+}

@@ -1,0 +1,255 @@
+package cli
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/spf13/cobra"
+
+	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/internal/ethtest"
+	"github.com/redmx/redmx/internal/testnet"
+)
+
+const (
+	defaultDevnetDir = ".redmx-devnet"
+	// devnetReadyTimeout bounds the wait for every node's RPC and block 1.
+	devnetReadyTimeout = 90 * time.Second
+	// devnetStopTimeout is how long nodes get after SIGTERM before SIGKILL.
+	devnetStopTimeout = 20 * time.Second
+)
+
+type devnetOptions struct {
+	validators       int
+	dir              string
+	reset, asJSON    bool
+	rpcPort, p2pPort int
+}
+
+func newDevnetCmd() *cobra.Command {
+	var o devnetOptions
+	cmd := &cobra.Command{
+		Use:   "devnet",
+		Short: "Run a local network of validators, each its own process",
+		Long: `Run a development network on this machine: --validators validators, each a
+'redmx start' process of its own, on 127.0.0.1. The first run lays the network
+out in --dir; later runs resume the same chain with the same keys, and
+--reset wipes it and starts a new one. Once every node serves JSON-RPC and has
+a block, the nodes, the chain IDs and the funded development keys are printed
+(--json: one JSON object on stdout). Nodes that die are reported and the
+others go on. Ctrl-C stops every node.
+
+Ports: node i serves JSON-RPC (HTTP and WebSocket) on --rpc-port + i, CometBFT
+p2p on --p2p-port + 2i and CometBFT RPC on --p2p-port + 2i + 1. Each node logs
+to <home>/node.log.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runDevnet(cmd, o) },
+	}
+	f := cmd.Flags()
+	f.IntVar(&o.validators, "validators", testnet.DefaultValidators, "number of validators (when creating the network)")
+	f.StringVar(&o.dir, "dir", defaultDevnetDir, "directory of the network")
+	f.BoolVar(&o.reset, "reset", false, "delete the network in --dir and create a new one")
+	f.IntVar(&o.rpcPort, "rpc-port", testnet.DefaultRPCPort, "JSON-RPC port of the first node")
+	f.IntVar(&o.p2pPort, "p2p-port", testnet.DefaultP2PPort, "CometBFT p2p port of the first node")
+	f.BoolVar(&o.asJSON, "json", false, "print the network as one JSON object on stdout once ready")
+	return cmd
+}
+
+func runDevnet(cmd *cobra.Command, o devnetOptions) error {
+	ctx := cmd.Context()
+	logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)).With("module", "devnet")
+	if o.validators < 1 || o.validators > 64 {
+		return fmt.Errorf("--validators must be between 1 and 64, got %d", o.validators)
+	}
+	for _, p := range []struct {
+		flag string
+		port int
+		n    int
+	}{{"--rpc-port", o.rpcPort, o.validators}, {"--p2p-port", o.p2pPort, 2 * o.validators}} {
+		if p.port < 1 || p.port+p.n > 65536 {
+			return fmt.Errorf("%s %d: ports %d..%d must be within 1..65535", p.flag, p.port, p.port, p.port+p.n-1)
+		}
+	}
+	binary, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("find the redmx binary: %w", err)
+	}
+
+	net, resumed, err := openDevnet(cmd, o)
+	if err != nil {
+		return err
+	}
+	logger.Info("devnet", "dir", net.Dir, "validators", len(net.Nodes), "resumed", resumed)
+	if err := net.CheckPorts(); err != nil {
+		var pe *testnet.PortInUseError
+		if errors.As(err, &pe) {
+			flag := "--p2p-port"
+			if pe.What == "rpc" {
+				flag = "--rpc-port"
+			}
+			return fmt.Errorf("%s %s port %s is not available (%v); choose other ports with %s",
+				pe.Node, pe.What, pe.Addr, pe.Err, flag)
+		}
+		return err
+	}
+
+	procs, err := testnet.StartProcesses(net, binary, logger, nil)
+	if err != nil {
+		return err
+	}
+	defer procs.Stop(devnetStopTimeout)
+
+	rctx, cancel := context.WithTimeout(ctx, devnetReadyTimeout)
+	err = procs.WaitReady(rctx)
+	cancel()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil // interrupted while starting
+		}
+		return err
+	}
+	summary := newDevnetSummary(net, procs, resumed)
+	if o.asJSON {
+		enc := json.NewEncoder(cmd.OutOrStdout())
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(summary); err != nil {
+			return err
+		}
+	} else {
+		summary.print(cmd.OutOrStdout())
+	}
+	logger.Info("devnet running; press Ctrl-C to stop")
+	<-ctx.Done()
+	logger.Info("stopping devnet")
+	return nil
+}
+
+// openDevnet loads the network in o.dir, or creates it.
+func openDevnet(cmd *cobra.Command, o devnetOptions) (*testnet.Network, bool, error) {
+	layout := filepath.Join(o.dir, testnet.LayoutFile)
+	_, statErr := os.Stat(layout)
+	exists := statErr == nil
+	if o.reset && exists {
+		if err := os.RemoveAll(o.dir); err != nil {
+			return nil, false, err
+		}
+		exists = false
+	}
+	ports := testnet.Ports{RPC: o.rpcPort, P2P: o.p2pPort}
+	if !exists {
+		if entries, err := os.ReadDir(o.dir); err == nil && len(entries) > 0 {
+			return nil, false, fmt.Errorf("%s is not empty and holds no devnet (%s is missing); choose another --dir", o.dir, testnet.LayoutFile)
+		}
+		net, err := testnet.Generate(o.dir, testnet.Config{Validators: o.validators, Ports: ports})
+		return net, false, err
+	}
+	net, err := testnet.Load(o.dir)
+	if err != nil {
+		return nil, false, err
+	}
+	if cmd.Flags().Changed("validators") && o.validators != len(net.Nodes) {
+		return nil, false, fmt.Errorf("the devnet in %s has %d validators; add --reset to create a new one with %d",
+			o.dir, len(net.Nodes), o.validators)
+	}
+	if ports != net.Ports && (cmd.Flags().Changed("rpc-port") || cmd.Flags().Changed("p2p-port")) {
+		if err := net.SetPorts(ports, nil); err != nil {
+			return nil, false, err
+		}
+	}
+	return net, true, nil
+}
+
+// devnetSummary is what devnet prints once ready (and, as JSON, with --json).
+type devnetSummary struct {
+	Dir        string          `json:"dir"`
+	Resumed    bool            `json:"resumed"`
+	ChainID    uint64          `json:"chainId"`
+	ChainIDHex string          `json:"chainIdHex"`
+	ChainName  string          `json:"cometbftChainId"`
+	Coin       genesis.Coin    `json:"coin"`
+	Nodes      []devnetNode    `json:"nodes"`
+	Accounts   []devnetAccount `json:"accounts"`
+}
+
+type devnetNode struct {
+	Name       string `json:"name"`
+	Collective string `json:"collective"`
+	RPC        string `json:"rpc"`
+	WS         string `json:"ws"`
+	Home       string `json:"home"`
+	Log        string `json:"log"`
+	PID        int    `json:"pid"`
+	NodeID     string `json:"nodeId"`
+	P2P        string `json:"p2p"`
+	CometRPC   string `json:"cometbftRpc"`
+}
+
+type devnetAccount struct {
+	Address    string `json:"address"`
+	PrivateKey string `json:"privateKey"`
+}
+
+func newDevnetSummary(net *testnet.Network, procs *testnet.Processes, resumed bool) devnetSummary {
+	s := devnetSummary{
+		Dir:        net.Dir,
+		Resumed:    resumed,
+		ChainID:    net.ChainID,
+		ChainIDHex: fmt.Sprintf("%#x", net.ChainID),
+		ChainName:  net.ChainName,
+		Coin:       net.Coin,
+	}
+	list := procs.List()
+	for i, info := range net.Nodes {
+		s.Nodes = append(s.Nodes, devnetNode{
+			Name:       info.Name,
+			Collective: info.Collective,
+			RPC:        "http://" + info.RPC,
+			WS:         "ws://" + info.RPC,
+			Home:       net.Home(i),
+			Log:        list[i].LogPath,
+			PID:        list[i].PID,
+			NodeID:     info.NodeID,
+			P2P:        info.P2P,
+			CometRPC:   info.CometRPC,
+		})
+	}
+	for _, k := range ethtest.DevKeys(net.DevKeys) {
+		s.Accounts = append(s.Accounts, devnetAccount{
+			Address:    ethtest.Address(k).Hex(),
+			PrivateKey: "0x" + hex.EncodeToString(crypto.FromECDSA(k)),
+		})
+	}
+	return s
+}
+
+func (s devnetSummary) print(w io.Writer) {
+	state := "new network"
+	if s.Resumed {
+		state = "resumed"
+	}
+	fmt.Fprintf(w, "\nredmx devnet: %d validators in %s (%s)\n\n", len(s.Nodes), s.Dir, state)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  NAME\tCOLLECTIVE\tRPC (HTTP)\tWEBSOCKET\tPID\tHOME")
+	for _, n := range s.Nodes {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%d\t%s\n", n.Name, n.Collective, n.RPC, n.WS, n.PID, n.Home)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nEIP-155 chain ID:   %d (%s)\n", s.ChainID, s.ChainIDHex)
+	fmt.Fprintf(w, "CometBFT chain-id:  %s\n", s.ChainName)
+	fmt.Fprintf(w, "Coin:               %s (%s), %d decimals\n", s.Coin.Name, s.Coin.Symbol, s.Coin.Decimals)
+	fmt.Fprintf(w, "\nDevelopment accounts, 1,000,000 %s each (public test keys: never use them on a real network):\n", s.Coin.Symbol)
+	for i, a := range s.Accounts {
+		fmt.Fprintf(w, "  (%2d) %s  %s\n", i, a.Address, a.PrivateKey)
+	}
+	fmt.Fprintf(w, "\nEach node logs to <home>/node.log. Press Ctrl-C to stop every node.\n")
+}

@@ -1,0 +1,180 @@
+package testnet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// NodeLog is the file in a node's home that receives its process's output.
+const NodeLog = "node.log"
+
+// Processes supervises a network's nodes running as child processes.
+type Processes struct {
+	net    *Network
+	logger *slog.Logger
+
+	mu       sync.Mutex
+	procs    []*Process
+	stopping bool
+	wg       sync.WaitGroup
+}
+
+// Process is one node's OS process.
+type Process struct {
+	Name    string
+	PID     int
+	LogPath string
+
+	cmd    *exec.Cmd
+	exited chan struct{}
+	state  *os.ProcessState // set before exited is closed
+	err    error            // wait error, if any
+}
+
+// Exited is closed when the process has exited.
+func (p *Process) Exited() <-chan struct{} { return p.exited }
+
+// Status describes how the process exited, after [Process.Exited].
+func (p *Process) Status() string {
+	if p.err != nil {
+		return p.err.Error()
+	}
+	if p.state == nil {
+		return "running"
+	}
+	return p.state.String()
+}
+
+// StartProcesses starts `binary start --home <home>` for every node, each with
+// its output appended to <home>/node.log, in its own process group so that a
+// Ctrl-C at the terminal reaches only the supervisor, which then stops them.
+// A node that exits while not stopping is logged as an error with its PID,
+// exit status and log path; the others keep running. onExit, if not nil, is
+// called from the supervising goroutine for such a node.
+func StartProcesses(net *Network, binary string, logger *slog.Logger, onExit func(*Process)) (*Processes, error) {
+	ps := &Processes{net: net, logger: logger}
+	for i, info := range net.Nodes {
+		home := net.Home(i)
+		logPath := filepath.Join(home, NodeLog)
+		out, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			ps.Stop(10 * time.Second)
+			return nil, err
+		}
+		cmd := exec.Command(binary, "start", "--home", home)
+		cmd.Stdout, cmd.Stderr = out, out
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		err = cmd.Start()
+		out.Close() // the child has its own descriptor
+		if err != nil {
+			ps.Stop(10 * time.Second)
+			return nil, fmt.Errorf("start %s: %w", info.Name, err)
+		}
+		p := &Process{Name: info.Name, PID: cmd.Process.Pid, LogPath: logPath, cmd: cmd, exited: make(chan struct{})}
+		ps.mu.Lock()
+		ps.procs = append(ps.procs, p)
+		ps.mu.Unlock()
+		logger.Info("node process started", "node", info.Name, "pid", p.PID, "log", logPath)
+		ps.wg.Add(1)
+		go func() {
+			defer ps.wg.Done()
+			err := cmd.Wait()
+			p.state = cmd.ProcessState
+			var exitErr *exec.ExitError
+			if err != nil && !errors.As(err, &exitErr) {
+				p.err = err
+			}
+			close(p.exited)
+			ps.mu.Lock()
+			stopping := ps.stopping
+			ps.mu.Unlock()
+			if !stopping {
+				logger.Error("node process exited", "node", p.Name, "pid", p.PID, "status", p.Status(), "log", p.LogPath)
+				if onExit != nil {
+					onExit(p)
+				}
+			}
+		}()
+	}
+	return ps, nil
+}
+
+// List returns the processes, in node order.
+func (ps *Processes) List() []*Process {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	return append([]*Process(nil), ps.procs...)
+}
+
+// WaitReady waits until every node's JSON-RPC answers and every node has
+// committed a block since this wait began (height 1 at least), so a resumed
+// network is seen making progress. It fails at once if a process exits.
+func (ps *Processes) WaitReady(ctx context.Context) error {
+	first := make(map[int]int64) // first height seen per node
+	return Poll(ctx, "every node's RPC and a new block", func() error {
+		for i, p := range ps.List() {
+			select {
+			case <-p.exited:
+				return Permanent(fmt.Errorf("%s (pid %d) exited: %s; see %s", p.Name, p.PID, p.Status(), p.LogPath))
+			default:
+			}
+			info := ps.net.Nodes[i]
+			if err := RPCAnswers(ctx, info.RPC); err != nil {
+				return fmt.Errorf("%s rpc: %w", info.Name, err)
+			}
+			h, err := CometHeight(ctx, info.CometRPC)
+			if err != nil {
+				return fmt.Errorf("%s height: %w", info.Name, err)
+			}
+			h0, seen := first[i]
+			if !seen {
+				first[i], h0 = h, h
+			}
+			if want := max(1, h0+1); h < want {
+				return fmt.Errorf("%s at height %d, waiting for %d", info.Name, h, want)
+			}
+		}
+		return nil
+	})
+}
+
+// Stop sends SIGTERM to every running node by PID, waits up to timeout for
+// them to exit, then sends SIGKILL to those still running and waits for them.
+func (ps *Processes) Stop(timeout time.Duration) {
+	ps.mu.Lock()
+	ps.stopping = true
+	procs := append([]*Process(nil), ps.procs...)
+	ps.mu.Unlock()
+	for _, p := range procs {
+		select {
+		case <-p.exited:
+			continue
+		default:
+		}
+		if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
+			ps.logger.Warn("signal node", "node", p.Name, "pid", p.PID, "err", err)
+		}
+	}
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for _, p := range procs {
+		select {
+		case <-p.exited:
+			ps.logger.Info("node process stopped", "node", p.Name, "pid", p.PID, "status", p.Status())
+		case <-deadline.C:
+			deadline.Reset(0) // the rest are already late
+			ps.logger.Warn("node did not stop in time, killing", "node", p.Name, "pid", p.PID, "timeout", timeout)
+			_ = p.cmd.Process.Kill()
+			<-p.exited
+		}
+	}
+	ps.wg.Wait()
+}

@@ -1,0 +1,83 @@
+package node
+
+import (
+	"context"
+	"fmt"
+
+	cmtnode "github.com/cometbft/cometbft/node"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/redmx/redmx/app"
+	"github.com/redmx/redmx/internal/version"
+	"github.com/redmx/redmx/rpc"
+)
+
+// backend serves the JSON-RPC server from the app and the CometBFT node.
+type backend struct {
+	app *app.App
+	cmt *cmtnode.Node
+}
+
+var _ rpc.Backend = (*backend)(nil)
+
+func (b *backend) ChainID() uint64       { return b.app.Genesis().ChainID }
+func (b *backend) ClientVersion() string { return version.ClientVersion() }
+
+func (b *backend) PeerCount() int {
+	if b.cmt == nil {
+		return 0
+	}
+	return b.cmt.Switch().Peers().Size()
+}
+
+func (b *backend) Syncing() (bool, uint64, uint64) {
+	if b.cmt == nil || !b.cmt.ConsensusReactor().WaitSync() {
+		return false, 0, 0
+	}
+	var cur uint64
+	if h := b.app.Chain().Head(); h != nil {
+		cur = h.Number.Uint64()
+	}
+	return true, cur, max(cur, uint64(b.cmt.BlockStore().Height()))
+}
+
+func (b *backend) Head() *types.Header                      { return b.app.Chain().Head() }
+func (b *backend) HeaderByNumber(n uint64) *types.Header    { return b.app.Chain().HeaderByNumber(n) }
+func (b *backend) HeaderByHash(h common.Hash) *types.Header { return b.app.Chain().HeaderByHash(h) }
+func (b *backend) BlockByNumber(n uint64) *types.Block      { return b.app.Chain().BlockByNumber(n) }
+func (b *backend) BlockByHash(h common.Hash) *types.Block   { return b.app.Chain().BlockByHash(h) }
+
+func (b *backend) Receipts(hash common.Hash, number uint64) types.Receipts {
+	return b.app.Chain().Receipts(hash, number)
+}
+
+func (b *backend) Transaction(hash common.Hash) (*types.Transaction, common.Hash, uint64, uint64) {
+	return b.app.Chain().Transaction(hash)
+}
+
+func (b *backend) State(header *types.Header) (*state.StateDB, error) {
+	st, err := b.app.StateAt(header)
+	if err != nil {
+		return nil, fmt.Errorf("%w: block %d: %v", rpc.ErrStateUnavailable, header.Number, err)
+	}
+	return st, nil
+}
+
+func (b *backend) SendTransaction(tx *types.Transaction) error { return b.app.Pool().Add(tx) }
+
+func (b *backend) PoolTransaction(hash common.Hash) *types.Transaction {
+	return b.app.Pool().Get(hash)
+}
+
+func (b *backend) PendingNonce(addr common.Address) uint64 { return b.app.Pool().Nonce(addr) }
+
+func (b *backend) Call(ctx context.Context, msg *core.Message, header *types.Header, st *state.StateDB) (*core.ExecutionResult, error) {
+	return b.app.Executor().Call(ctx, msg, header, st)
+}
+
+func (b *backend) EstimateGas(ctx context.Context, msg *core.Message, header *types.Header, st *state.StateDB, gasCap uint64) (uint64, *core.ExecutionResult, error) {
+	return b.app.Executor().EstimateGas(ctx, msg, header, st, gasCap)
+}

@@ -1,0 +1,56 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"reflect"
+
+	cmtlog "github.com/cometbft/cometbft/libs/log"
+)
+
+// cmtLogger lets CometBFT log through our slog handler.
+//
+// CometBFT logs several Info lines per block and per vote; they go to Debug,
+// so that Info stays at about one line per block (the app logs "block
+// committed"). A few Error lines that CometBFT prints on every clean
+// shutdown or routine peer hang-up are lowered too (see cmtDemoted).
+type cmtLogger struct{ l *slog.Logger }
+
+func (c cmtLogger) Debug(msg string, kv ...any) { c.l.Debug(msg, fixKV(kv)...) }
+func (c cmtLogger) Info(msg string, kv ...any)  { c.l.Debug(msg, fixKV(kv)...) }
+func (c cmtLogger) Warn(msg string, kv ...any)  { c.l.Warn(msg, fixKV(kv)...) }
+func (c cmtLogger) Error(msg string, kv ...any) {
+	if lvl, ok := cmtDemoted[msg]; ok {
+		c.l.Log(context.Background(), lvl, msg, fixKV(kv)...)
+		return
+	}
+	c.l.Error(msg, fixKV(kv)...)
+}
+func (c cmtLogger) With(kv ...any) cmtlog.Logger { return cmtLogger{c.l.With(fixKV(kv)...)} }
+
+// cmtDemoted are CometBFT Error messages that need no human.
+var cmtDemoted = map[string]slog.Level{
+	"Stopping peer for error":                                slog.LevelInfo,
+	"error stopping peer":                                    slog.LevelDebug,
+	"Error stopping pool":                                    slog.LevelDebug,
+	"Stopped accept routine, as transport is closed":         slog.LevelDebug,
+	"Error serving server":                                   slog.LevelDebug,
+	"Won't start a peer - switch is not running":             slog.LevelDebug,
+	"Not stopping State service -- has not been started yet": slog.LevelDebug,
+	"Error stopping consensus state":                         slog.LevelDebug,
+	"Error dialing peer":                                     slog.LevelInfo,
+}
+
+// fixKV renders byte-slice values that have a String method (CometBFT's
+// HexBytes: addresses, hashes) as that string instead of raw bytes.
+func fixKV(kv []any) []any {
+	for i, v := range kv {
+		if s, ok := v.(fmt.Stringer); ok {
+			if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Uint8 {
+				kv[i] = s.String()
+			}
+		}
+	}
+	return kv
+}

@@ -1,0 +1,328 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+	cmtnode "github.com/cometbft/cometbft/node"
+	"github.com/cometbft/cometbft/p2p"
+	"github.com/cometbft/cometbft/privval"
+	"github.com/cometbft/cometbft/proxy"
+	cmttypes "github.com/cometbft/cometbft/types"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/redmx/redmx/app"
+	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/store"
+	"github.com/redmx/redmx/txpool"
+)
+
+// Timeouts of a shutdown.
+const (
+	// httpShutdownTimeout bounds the wait for open RPC requests.
+	httpShutdownTimeout = 5 * time.Second
+	// cometStopTimeout bounds the wait for CometBFT to stop. If it does not,
+	// the app and the store are left open rather than closed under it.
+	cometStopTimeout = 30 * time.Second
+)
+
+// errStillRunning is returned by a stop step that timed out: the steps after
+// it are skipped.
+var errStillRunning = errors.New("cometbft did not stop")
+
+// ErrCometBFTStopped is returned by [Node.Run] when CometBFT stops by itself.
+var ErrCometBFTStopped = errors.New("cometbft stopped unexpectedly")
+
+// Node is one redmx node. Make it with [New] and run it with [Node.Run] once.
+type Node struct {
+	home   string
+	cfg    *config.File
+	genDoc *cmttypes.GenesisDoc
+	gen    *genesis.AppState
+	logger *slog.Logger
+
+	ready chan struct{}
+
+	mu      sync.Mutex
+	rpcAddr net.Addr
+	cmt     *cmtnode.Node
+}
+
+// New loads the node in home: config.toml (see package config) and
+// genesis.json, both validated. It opens nothing; [Node.Run] does.
+func New(home string, logger *slog.Logger) (*Node, error) {
+	f, err := config.LoadFile(home)
+	if err != nil {
+		return nil, err
+	}
+	return NewWithConfig(home, f, logger)
+}
+
+// NewWithConfig is [New] with a config already loaded (and possibly changed
+// by flags). cfg.CometBFT must be rooted at home.
+func NewWithConfig(home string, cfg *config.File, logger *slog.Logger) (*Node, error) {
+	if err := cfg.Redmx.Validate(); err != nil {
+		return nil, err
+	}
+	warnings, err := config.CheckCometBFT(cfg.CometBFT)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", config.Path(home), err)
+	}
+	for _, w := range warnings {
+		logger.Warn("cometbft setting", "warning", w)
+	}
+	for _, k := range cfg.Unknown {
+		logger.Warn("unknown key in config.toml, ignored", "key", k)
+	}
+	genDoc, gen, err := LoadGenesis(cfg.CometBFT.GenesisFile())
+	if err != nil {
+		return nil, err
+	}
+	return &Node{
+		home:   home,
+		cfg:    cfg,
+		genDoc: genDoc,
+		gen:    gen,
+		logger: logger,
+		ready:  make(chan struct{}),
+	}, nil
+}
+
+// LoadGenesis reads a genesis.json: CometBFT's document, validated, and its
+// app_state parsed by [genesis.Parse].
+func LoadGenesis(path string) (*cmttypes.GenesisDoc, *genesis.AppState, error) {
+	doc, err := cmttypes.GenesisDocFromFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("genesis %s: %w", path, err)
+	}
+	gen, err := genesis.Parse(doc.AppState)
+	if err != nil {
+		return nil, nil, fmt.Errorf("genesis %s: %w", path, err)
+	}
+	return doc, gen, nil
+}
+
+// Genesis returns the parsed genesis document and its app_state.
+func (n *Node) Genesis() (*cmttypes.GenesisDoc, *genesis.AppState) { return n.genDoc, n.gen }
+
+// Config returns the node's configuration.
+func (n *Node) Config() *config.File { return n.cfg }
+
+// Ready is closed once every part has started and the RPC server accepts
+// connections.
+func (n *Node) Ready() <-chan struct{} { return n.ready }
+
+// RPCAddr is the address the Ethereum JSON-RPC server is bound to (the real
+// port when the configured one is 0), or nil before [Node.Ready].
+func (n *Node) RPCAddr() net.Addr {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.rpcAddr
+}
+
+// CometBFT is the in-process CometBFT node, or nil before [Node.Ready].
+// Tests read its block store; nothing else should need it.
+func (n *Node) CometBFT() *cmtnode.Node {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.cmt
+}
+
+// P2PAddress is CometBFT's configured p2p listen address, host:port.
+func (n *Node) P2PAddress() string { return stripScheme(n.cfg.CometBFT.P2P.ListenAddress) }
+
+// CometRPCAddress is CometBFT's configured RPC listen address, host:port, or
+// "" when it is off.
+func (n *Node) CometRPCAddress() string { return stripScheme(n.cfg.CometBFT.RPC.ListenAddress) }
+
+func stripScheme(addr string) string {
+	if _, rest, ok := strings.Cut(addr, "://"); ok {
+		return rest
+	}
+	return addr
+}
+
+// Run starts the node and blocks until ctx is cancelled or a part fails.
+// Before it returns it stops everything it started, in reverse order: the
+// RPC server (within 5 s), CometBFT, the app, the store. A stop caused by ctx
+// is not an error. Call it once.
+func (n *Node) Run(ctx context.Context) (err error) {
+	var stops []func() error // run in reverse by the deferred func below
+	defer func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			serr := stops[i]()
+			err = errors.Join(err, serr)
+			if errors.Is(serr, errStillRunning) {
+				break // never close the app or the store under a running CometBFT
+			}
+		}
+		if err != nil {
+			n.logger.Error("node stopped", "err", err)
+		} else {
+			n.logger.Info("node stopped")
+		}
+	}()
+	ccfg := n.cfg.CometBFT
+
+	// Bind the RPC port first: a busy port fails before anything starts.
+	ln, err := net.Listen("tcp", n.cfg.Redmx.RPC.Address)
+	if err != nil {
+		return fmt.Errorf("redmx.rpc.address: %w", err)
+	}
+	stops = append(stops, func() error { ln.Close(); return nil })
+
+	nodeKey, err := p2p.LoadNodeKey(ccfg.NodeKeyFile())
+	if err != nil {
+		return fmt.Errorf("node key: %w", err)
+	}
+	var pv cmttypes.PrivValidator
+	if ccfg.PrivValidatorListenAddr == "" {
+		fpv, err := LoadFilePV(ccfg.PrivValidatorKeyFile(), ccfg.PrivValidatorStateFile())
+		if err != nil {
+			return err
+		}
+		pv = fpv
+		n.logValidatorRole(fpv)
+	}
+
+	dbDir := filepath.Join(ccfg.DBDir(), "redmx")
+	db, err := store.Open(dbDir, storeOptions(n.cfg.Redmx.Storage))
+	if err != nil {
+		return fmt.Errorf("open store %s: %w", dbDir, err)
+	}
+	stops = append(stops, db.Close)
+
+	a, err := app.New(db, n.gen, appConfig(n.cfg.Redmx), n.logger.With("module", "app"))
+	if err != nil {
+		return fmt.Errorf("app: %w", err)
+	}
+	if c, ok := any(a).(interface{ Close() error }); ok {
+		stops = append(stops, c.Close)
+	}
+
+	cmtLog := cmtLogger{n.logger.With("module", "cometbft")}
+	cmt, err := cmtnode.NewNodeWithContext(ctx, ccfg, pv, nodeKey,
+		proxy.NewLocalClientCreator(a),
+		func() (*cmttypes.GenesisDoc, error) { return n.genDoc, nil },
+		cmtcfg.DefaultDBProvider,
+		cmtnode.DefaultMetricsProvider(ccfg.Instrumentation),
+		cmtLog,
+	)
+	if err != nil {
+		return fmt.Errorf("cometbft: %w", err)
+	}
+	if err := cmt.Start(); err != nil {
+		// Start undid its own steps; release what NewNode opened.
+		cmt.OnStop()
+		_ = cmt.ProxyApp().Stop()
+		return fmt.Errorf("start cometbft: %w", err)
+	}
+	stops = append(stops, func() error { return stopCometBFT(cmt) })
+
+	handler, cleanup, err := newRPCHandler(a, cmt, n.cfg.Redmx.RPC, n.logger.With("module", "rpc"))
+	if err != nil {
+		return fmt.Errorf("rpc: %w", err)
+	}
+	stops = append(stops, func() error { cleanup(); return nil })
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+
+	n.mu.Lock()
+	n.rpcAddr = ln.Addr()
+	n.cmt = cmt
+	n.mu.Unlock()
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("rpc server: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), httpShutdownTimeout)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			srv.Close()
+			return fmt.Errorf("rpc server shutdown: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		select {
+		case <-gctx.Done():
+			return nil
+		case <-cmt.Quit():
+			return ErrCometBFTStopped
+		}
+	})
+
+	n.logger.Info("node started",
+		"chain", n.genDoc.ChainID, "chain_id", n.gen.ChainID,
+		"rpc", "http://"+ln.Addr().String(),
+		"p2p", n.P2PAddress(), "node_id", nodeKey.ID(),
+		"cometbft_rpc", n.CometRPCAddress(), "home", n.home)
+	close(n.ready)
+	return g.Wait()
+}
+
+func (n *Node) logValidatorRole(pv *privval.FilePV) {
+	addr := pv.GetAddress()
+	for _, v := range n.genDoc.Validators {
+		if v.Address.String() == addr.String() {
+			n.logger.Info("genesis validator", "name", v.Name, "address", addr.String())
+			return
+		}
+	}
+	n.logger.Info("not a genesis validator", "address", addr.String())
+}
+
+// stopCometBFT stops cmt and waits for it, within cometStopTimeout.
+func stopCometBFT(cmt *cmtnode.Node) error {
+	done := make(chan error, 1)
+	go func() {
+		var err error
+		if cmt.IsRunning() {
+			err = cmt.Stop()
+		}
+		cmt.Wait()
+		// CometBFT's OnStop leaves the app connections running.
+		if cmt.ProxyApp().IsRunning() {
+			err = errors.Join(err, cmt.ProxyApp().Stop())
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(cometStopTimeout):
+		return fmt.Errorf("%w after %s", errStillRunning, cometStopTimeout)
+	}
+}
+
+// storeOptions maps [redmx.storage] to the store's options.
+func storeOptions(c config.StorageConfig) store.Options {
+	o := store.DefaultOptions()
+	o.CacheMB = c.CacheMB
+	return o
+}
+
+// appConfig maps the [redmx] table to the app's settings.
+func appConfig(c config.Config) app.Config {
+	return app.Config{Pool: txpool.Config{
+		GlobalSlots:  c.Pool.GlobalSlots,
+		AccountSlots: c.Pool.AccountSlots,
+		GlobalQueue:  c.Pool.GlobalQueue,
+		AccountQueue: c.Pool.AccountQueue,
+	}}
+}

@@ -1,0 +1,35 @@
+package node
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	cmtnode "github.com/cometbft/cometbft/node"
+
+	"github.com/redmx/redmx/app"
+	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/rpc"
+)
+
+// newRPCHandler returns the Ethereum JSON-RPC handler (HTTP and WebSocket on
+// one port) and a cleanup to run after the HTTP server has shut down.
+func newRPCHandler(a *app.App, cmt *cmtnode.Node, cfg config.RPCConfig, logger *slog.Logger) (http.Handler, func(), error) {
+	srv, err := rpc.NewServer(&backend{app: a, cmt: cmt}, rpcConfig(cfg))
+	if err != nil {
+		return nil, nil, err
+	}
+	return rpc.Handler(srv, rpcConfig(cfg)), srv.Stop, nil
+}
+
+func rpcConfig(c config.RPCConfig) rpc.Config {
+	r := rpc.DefaultConfig()
+	r.HTTPCors = c.CORS
+	r.HTTPVirtualHosts = c.VirtualHosts
+	r.WSOrigins = c.WSOrigins
+	r.GasCap = c.GasCap
+	r.EVMTimeout = time.Duration(c.EVMTimeout)
+	r.BatchItemLimit = c.BatchItemLimit
+	r.BatchResponseMaxSize = c.BatchResponseMaxSize
+	return r
+}
