@@ -43,7 +43,7 @@ type Config struct {
 	DevKeys    int    // funded development keys; default DefaultDevKeys
 	Ports      Ports
 	// TimeoutCommit is CometBFT's pause between blocks, so about the block
-	// time; default config.TimeoutCommit (1 s). Tests may shorten it.
+	// time; default config.TimeoutCommit. Tests may shorten it.
 	TimeoutCommit time.Duration
 	// LogLevel of every node's [redmx.log]; default "info".
 	LogLevel string

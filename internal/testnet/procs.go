@@ -19,7 +19,9 @@ const NodeLog = "node.log"
 // Processes supervises a network's nodes running as child processes.
 type Processes struct {
 	net    *Network
+	binary string
 	logger *slog.Logger
+	onExit func(*Process)
 
 	mu       sync.Mutex
 	procs    []*Process
@@ -60,51 +62,86 @@ func (p *Process) Status() string {
 // exit status and log path; the others keep running. onExit, if not nil, is
 // called from the supervising goroutine for such a node.
 func StartProcesses(net *Network, binary string, logger *slog.Logger, onExit func(*Process)) (*Processes, error) {
-	ps := &Processes{net: net, logger: logger}
-	for i, info := range net.Nodes {
-		home := net.Home(i)
-		logPath := filepath.Join(home, NodeLog)
-		out, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-		if err != nil {
+	ps := &Processes{net: net, binary: binary, logger: logger, onExit: onExit}
+	for i := range net.Nodes {
+		if _, err := ps.start(i); err != nil {
 			ps.Stop(10 * time.Second)
 			return nil, err
 		}
-		cmd := exec.Command(binary, "start", "--home", home)
-		cmd.Stdout, cmd.Stderr = out, out
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		err = cmd.Start()
-		out.Close() // the child has its own descriptor
-		if err != nil {
-			ps.Stop(10 * time.Second)
-			return nil, fmt.Errorf("start %s: %w", info.Name, err)
-		}
-		p := &Process{Name: info.Name, PID: cmd.Process.Pid, LogPath: logPath, cmd: cmd, exited: make(chan struct{})}
-		ps.mu.Lock()
-		ps.procs = append(ps.procs, p)
-		ps.mu.Unlock()
-		logger.Info("node process started", "node", info.Name, "pid", p.PID, "log", logPath)
-		ps.wg.Add(1)
-		go func() {
-			defer ps.wg.Done()
-			err := cmd.Wait()
-			p.state = cmd.ProcessState
-			var exitErr *exec.ExitError
-			if err != nil && !errors.As(err, &exitErr) {
-				p.err = err
-			}
-			close(p.exited)
-			ps.mu.Lock()
-			stopping := ps.stopping
-			ps.mu.Unlock()
-			if !stopping {
-				logger.Error("node process exited", "node", p.Name, "pid", p.PID, "status", p.Status(), "log", p.LogPath)
-				if onExit != nil {
-					onExit(p)
-				}
-			}
-		}()
 	}
 	return ps, nil
+}
+
+// Restart starts node i again with the same command, after its process has
+// exited (it crashed, or a test killed it), and returns the new process.
+// It must not run concurrently with [Processes.Stop].
+func (ps *Processes) Restart(i int) (*Process, error) {
+	ps.mu.Lock()
+	if i < 0 || i >= len(ps.procs) {
+		ps.mu.Unlock()
+		return nil, fmt.Errorf("no node %d", i)
+	}
+	old, stopping := ps.procs[i], ps.stopping
+	ps.mu.Unlock()
+	if stopping {
+		return nil, errors.New("processes are stopping")
+	}
+	select {
+	case <-old.exited:
+	default:
+		return nil, fmt.Errorf("%s (pid %d) is still running", old.Name, old.PID)
+	}
+	return ps.start(i)
+}
+
+// start starts node i's process and the goroutine that waits for it, and
+// records it as the i-th process.
+func (ps *Processes) start(i int) (*Process, error) {
+	info := ps.net.Nodes[i]
+	home := ps.net.Home(i)
+	logPath := filepath.Join(home, NodeLog)
+	out, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(ps.binary, "start", "--home", home)
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	err = cmd.Start()
+	out.Close() // the child has its own descriptor
+	if err != nil {
+		return nil, fmt.Errorf("start %s: %w", info.Name, err)
+	}
+	p := &Process{Name: info.Name, PID: cmd.Process.Pid, LogPath: logPath, cmd: cmd, exited: make(chan struct{})}
+	ps.mu.Lock()
+	if i < len(ps.procs) {
+		ps.procs[i] = p
+	} else {
+		ps.procs = append(ps.procs, p)
+	}
+	ps.mu.Unlock()
+	ps.logger.Info("node process started", "node", info.Name, "pid", p.PID, "log", logPath)
+	ps.wg.Add(1)
+	go func() {
+		defer ps.wg.Done()
+		err := cmd.Wait()
+		p.state = cmd.ProcessState
+		var exitErr *exec.ExitError
+		if err != nil && !errors.As(err, &exitErr) {
+			p.err = err
+		}
+		close(p.exited)
+		ps.mu.Lock()
+		stopping := ps.stopping
+		ps.mu.Unlock()
+		if !stopping {
+			ps.logger.Error("node process exited", "node", p.Name, "pid", p.PID, "status", p.Status(), "log", p.LogPath)
+			if ps.onExit != nil {
+				ps.onExit(p)
+			}
+		}
+	}()
+	return p, nil
 }
 
 // List returns the processes, in node order.
