@@ -43,8 +43,6 @@ type RPCConfig struct {
 type StorageConfig struct {
 	// CacheMB is pebble's block cache, in MiB.
 	CacheMB int `toml:"cache_mb"`
-	// StateHistory is how many recent blocks keep their state; 0 keeps all (archive).
-	StateHistory uint64 `toml:"state_history"`
 }
 
 // LogConfig is [redmx.log]: the node's one slog logger, CometBFT's included.
@@ -99,8 +97,7 @@ func Default() Config {
 			BatchResponseMaxSize: 25_000_000,
 		},
 		Storage: StorageConfig{
-			CacheMB:      256,
-			StateHistory: 86400,
+			CacheMB: 256,
 		},
 		Log: LogConfig{
 			Format: "text",

@@ -118,7 +118,7 @@ func TestWriteLoadRoundTrip(t *testing.T) {
 	c := config.Default()
 	c.RPC.Address = "0.0.0.0:9545"
 	c.RPC.CORS = []string{"http://a", "http://b"}
-	c.Storage.StateHistory = 0
+	c.Storage.CacheMB = 64
 	c.Pool.GlobalSlots = 7
 	if err := config.Write(config.Path(home), comet, c); err != nil {
 		t.Fatal(err)

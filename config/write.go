@@ -103,9 +103,7 @@ batch_response_max_size = {{ .RPC.BatchResponseMaxSize }}
 [redmx.storage]
 # Pebble block cache of the state and chain index (data/redmx), in MiB.
 cache_mb = {{ .Storage.CacheMB }}
-# Recent blocks whose state is kept for eth_call and eth_getBalance at past
-# heights; 0 keeps every block's state (archive node).
-state_history = {{ .Storage.StateHistory }}
+# Every height's state is kept (the trie scheme is hashdb; see store/doc.go).
 
 [redmx.log]
 # "text" or "json", to standard error.
