@@ -15,6 +15,7 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -274,8 +275,14 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 	txs := make([][]byte, 0, len(res.Block.Transactions()))
 	var size int64
 	for i, tx := range candidates {
-		if res.Txs[i].Err != nil {
-			a.logger.Debug("left out of proposal", "tx", tx.Hash(), "err", res.Txs[i].Err)
+		if err := res.Txs[i].Err; err != nil {
+			// A transaction that did not fit waits for the next block; one
+			// behind it in nonce order waits with it. Anything else can never
+			// be mined, so it leaves the pool rather than wait silently.
+			if !errors.Is(err, execution.ErrBlockGasExhausted) && !errors.Is(err, core.ErrNonceTooHigh) {
+				a.pool.Remove(tx.Hash())
+				a.logger.Info("dropped from the pool", "tx", tx.Hash(), "err", err)
+			}
 			continue
 		}
 		raw, err := tx.MarshalBinary()
