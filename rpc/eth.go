@@ -12,6 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/params"
 	gethrpc "github.com/ethereum/go-ethereum/rpc"
 )
 
@@ -58,8 +59,11 @@ func (api *ethAPI) GasPrice() *hexutil.Big { return new(hexutil.Big) }
 // MaxPriorityFeePerGas is eth_maxPriorityFeePerGas: always zero.
 func (api *ethAPI) MaxPriorityFeePerGas() *hexutil.Big { return new(hexutil.Big) }
 
-// BlobBaseFee is eth_blobBaseFee: always zero (there are no blob transactions).
-func (api *ethAPI) BlobBaseFee() *hexutil.Big { return new(hexutil.Big) }
+// BlobBaseFee is eth_blobBaseFee: the EIP-4844 minimum, since excess blob gas
+// is always zero (blob transactions are refused); BLOBBASEFEE returns the same.
+func (api *ethAPI) BlobBaseFee() *hexutil.Big {
+	return (*hexutil.Big)(big.NewInt(params.BlobTxMinBlobGasprice))
+}
 
 // GetBalance is eth_getBalance.
 func (api *ethAPI) GetBalance(addr common.Address, sel *gethrpc.BlockNumberOrHash) (*hexutil.Big, error) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/common/math"
+	"github.com/ethereum/go-ethereum/params"
 	gethrpc "github.com/ethereum/go-ethereum/rpc"
 )
 
@@ -72,7 +73,7 @@ func (api *ethAPI) FeeHistory(blockCount math.HexOrDecimal64, lastBlock gethrpc.
 		OldestBlock:      (*hexutil.Big)(new(big.Int).SetUint64(oldest)),
 		BaseFee:          zeros(blocks + 1),
 		GasUsedRatio:     make([]float64, 0, blocks),
-		BlobBaseFee:      zeros(blocks + 1),
+		BlobBaseFee:      filled(blocks+1, params.BlobTxMinBlobGasprice),
 		BlobGasUsedRatio: make([]float64, 0, blocks),
 	}
 	if len(rewardPercentiles) > 0 {
@@ -101,10 +102,12 @@ func (api *ethAPI) FeeHistory(blockCount math.HexOrDecimal64, lastBlock gethrpc.
 	return res, nil
 }
 
-func zeros(n uint64) []*hexutil.Big {
+func zeros(n uint64) []*hexutil.Big { return filled(n, 0) }
+
+func filled(n uint64, v int64) []*hexutil.Big {
 	z := make([]*hexutil.Big, n)
 	for i := range z {
-		z[i] = new(hexutil.Big)
+		z[i] = (*hexutil.Big)(big.NewInt(v))
 	}
 	return z
 }

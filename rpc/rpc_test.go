@@ -132,7 +132,7 @@ func TestSimpleMethods(t *testing.T) {
 		{"eth_accounts", nil, `[]`},
 		{"eth_gasPrice", nil, `"0x0"`},
 		{"eth_maxPriorityFeePerGas", nil, `"0x0"`},
-		{"eth_blobBaseFee", nil, `"0x0"`},
+		{"eth_blobBaseFee", nil, `"0x1"`},
 		{"eth_getTransactionCount", []any{addr0, "latest"}, `"0x3"`},
 		{"eth_getTransactionCount", []any{addr0, "earliest"}, `"0x0"`},
 		{"eth_getTransactionCount", []any{addr0, "pending"}, `"0x3"`},
