@@ -19,10 +19,10 @@ const (
 	P2PRate = 51_200_000
 	// TimeoutCommit is the pause after a commit before the next height starts:
 	// with the app-side mempool a block is proposed every TimeoutCommit plus
-	// the time to build, check, vote on and commit it. 600 ms gives blocks
-	// about every 0.7 s when idle and about every second under load (4
+	// the time to build, check, vote on and commit it. 500 ms gives blocks
+	// about every 0.6 s when idle and about every second under load (4
 	// validators on one 2-core machine, 1,500 transfers a second).
-	TimeoutCommit = 600 * time.Millisecond
+	TimeoutCommit = 500 * time.Millisecond
 	// PeerGossipSleep is how long consensus gossip routines sleep when they
 	// have nothing to send. At CometBFT's 100 ms each consensus step could
 	// wait that long, adding ~200 ms to every block on a LAN.
@@ -37,7 +37,7 @@ const (
 //   - p2p send_rate / recv_rate 50 MB/s; max_packet_msg_payload_size stays at
 //     CometBFT's default, since a node drops any peer whose packets exceed its
 //     own limit and a mixed network would split.
-//   - consensus timeout_commit 600 ms (about a block a second under load) and
+//   - consensus timeout_commit 500 ms (about a block a second under load) and
 //     peer_gossip_sleep_duration 20 ms (votes and block parts move without
 //     100 ms pauses); other timeouts are CometBFT's.
 //   - instrumentation.prometheus off; CometBFT's RPC on loopback only.
