@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -54,14 +52,10 @@ type App struct {
 	exec   *execution.Executor
 	pool   *txpool.Pool
 
-	gasLimit atomic.Uint64 // block gas limit at the head
-
 	// Consensus-connection state, touched only by the serialised ABCI calls.
 	prepared  *prepared            // this node's last proposal
 	proposals map[string]*executed // ProcessProposal results by block hash
-	finalized *finalized           // FinalizeBlock result awaiting Commit
-
-	closeOnce sync.Once
+	finalized *executed            // FinalizeBlock result awaiting Commit
 }
 
 type prepared struct {
@@ -77,12 +71,6 @@ type prepared struct {
 type executed struct {
 	result *execution.Result
 	took   time.Duration
-}
-
-type finalized struct {
-	height int64
-	result *execution.Result
-	exec   time.Duration // executing it here, in PrepareProposal, ProcessProposal or FinalizeBlock
 }
 
 var _ abci.Application = (*App)(nil)
@@ -107,7 +95,6 @@ func New(db *store.DB, gen *genesis.AppState, cfg Config, logger *slog.Logger) (
 	if err != nil {
 		return nil, err
 	}
-	a.chain.SetHead(nil)
 	if ok {
 		h := a.chain.IndexedHeader(head.Height)
 		if h == nil || h.Hash() != head.BlockHash {
@@ -117,14 +104,11 @@ func New(db *store.DB, gen *genesis.AppState, cfg Config, logger *slog.Logger) (
 			return nil, fmt.Errorf("store: state of height %d (root %s) is missing", head.Height, h.Root)
 		}
 		a.chain.SetHead(h)
-		a.gasLimit.Store(h.GasLimit)
-	} else {
-		a.gasLimit.Store(gen.Params.GasLimit)
 	}
 
 	pcfg := cfg.Pool
 	pcfg.ChainID = config.ChainID
-	a.pool = txpool.New(pcfg, a.headReader(), a.gasLimit.Load)
+	a.pool = txpool.New(pcfg, a.headReader(), a.headGasLimit)
 	return a, nil
 }
 
@@ -146,6 +130,14 @@ func (a *App) Genesis() *genesis.AppState { return a.gen }
 // StateAt opens a private copy of the state after the block with this header.
 func (a *App) StateAt(h *types.Header) (*state.StateDB, error) {
 	return a.db.StateAt(h.Root)
+}
+
+// headGasLimit is the block gas limit at the head, for the pool.
+func (a *App) headGasLimit() uint64 {
+	if h := a.chain.Head(); h != nil {
+		return h.GasLimit
+	}
+	return a.gen.Params.GasLimit
 }
 
 // headReader is a concurrent-safe reader of the head's state for the pool.
@@ -211,7 +203,6 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 		return nil, err
 	}
 	a.chain.SetHead(header)
-	a.gasLimit.Store(header.GasLimit)
 	a.pool.Reset(a.headReader())
 
 	vals := genesis.Powers(gen.Validators)
@@ -236,13 +227,15 @@ func blockMaxBytes(req *abci.RequestInitChain) int64 {
 	return 8 << 20
 }
 
-// env is the block environment of height h proposed at time t by proposer.
-func (a *App) env(parent *types.Header, unixTime int64, proposer []byte) execution.BlockEnv {
+// env is the environment of the block after parent, whose state is st,
+// proposed at unixTime by proposer. The gas limit is the parameters record in
+// st, so a governance change of it takes effect in the next block.
+func env(parent *types.Header, st *state.StateDB, unixTime int64, proposer []byte) execution.BlockEnv {
 	return execution.BlockEnv{
 		Parent:   parent,
 		Time:     uint64(max(unixTime, 0)),
 		Coinbase: common.BytesToAddress(proposer),
-		GasLimit: parent.GasLimit,
+		GasLimit: execution.ReadParamsFrom(st).GasLimit,
 	}
 }
 
@@ -266,9 +259,10 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 	if err != nil {
 		return nil, err
 	}
-	candidates := a.pool.Pending(req.MaxTxBytes, parent.GasLimit)
+	e := env(parent, st, req.Time.Unix(), req.ProposerAddress)
+	candidates := a.pool.Pending(req.MaxTxBytes, e.GasLimit)
 	start := time.Now()
-	res, err := a.exec.Execute(st, a.env(parent, req.Time.Unix(), req.ProposerAddress), candidates, execution.Build)
+	res, err := a.exec.Execute(st, e, candidates, execution.Build)
 	if err != nil {
 		return nil, err
 	}
@@ -289,21 +283,16 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 		if err != nil {
 			return nil, err
 		}
-		size += protoSize(len(raw))
-		if size > req.MaxTxBytes {
-			// Pending respects the byte budget; this guards the protobuf overhead.
-			return a.PrepareProposal(context.Background(), shrink(req, size))
+		// Pending counts encoded bytes; CometBFT also counts each
+		// transaction's protobuf framing. A valid block's prefix is valid, so
+		// the proposal may end early, but this execution no longer matches it.
+		if size += protoSize(len(raw)); size > req.MaxTxBytes {
+			return &abci.ResponsePrepareProposal{Txs: txs}, nil
 		}
 		txs = append(txs, raw)
 	}
 	a.prepared = &prepared{height: req.Height, time: req.Time.UnixNano(), proposer: string(req.ProposerAddress), txs: txs, executed: executed{res, time.Since(start)}}
 	return &abci.ResponsePrepareProposal{Txs: txs}, nil
-}
-
-func shrink(req *abci.RequestPrepareProposal, size int64) *abci.RequestPrepareProposal {
-	r := *req
-	r.MaxTxBytes = req.MaxTxBytes - (size - req.MaxTxBytes) - 1024
-	return &r
 }
 
 // protoSize is a transaction's size inside CometBFT's block data.
@@ -331,7 +320,7 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposa
 		return reject, nil
 	}
 	start := time.Now()
-	res, err := a.exec.Execute(st, a.env(parent, req.Time.Unix(), req.ProposerAddress), txs, execution.Verify)
+	res, err := a.exec.Execute(st, env(parent, st, req.Time.Unix(), req.ProposerAddress), txs, execution.Verify)
 	if errors.Is(err, execution.ErrInvalidTx) {
 		a.logger.Warn("proposal rejected", "height", req.Height, "err", err)
 		return reject, nil
@@ -399,7 +388,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		}
 		start := time.Now()
 		txs, _ := a.decodeTxs(req.Txs) // undecodable ones stay nil and are skipped
-		res, err := a.exec.Execute(st, a.env(parent, req.Time.Unix(), req.ProposerAddress), txs, execution.Finalize)
+		res, err := a.exec.Execute(st, env(parent, st, req.Time.Unix(), req.ProposerAddress), txs, execution.Finalize)
 		if err != nil {
 			return nil, err
 		}
@@ -418,7 +407,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		rc := res.Receipts[r.Index]
 		results[i] = &abci.ExecTxResult{Code: CodeOK, GasWanted: int64(res.Block.Transactions()[r.Index].Gas()), GasUsed: int64(rc.GasUsed), Data: rc.TxHash.Bytes()}
 	}
-	a.finalized = &finalized{height: req.Height, result: res, exec: ex.took}
+	a.finalized = ex
 	return &abci.ResponseFinalizeBlock{TxResults: results, AppHash: res.Block.Hash().Bytes()}, nil
 }
 
@@ -432,17 +421,18 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 	a.finalized = nil
 	block, res := f.result.Block, f.result
 	header := block.Header()
+	height := header.Number.Uint64()
 	start := time.Now()
 	rules := a.exec.Config().Rules(header.Number, true, header.Time)
 	root, err := res.State.Commit(rules, header.Number.Uint64())
 	if err != nil {
-		return nil, fmt.Errorf("commit state of height %d: %w", f.height, err)
+		return nil, fmt.Errorf("commit state of height %d: %w", height, err)
 	}
 	if root != header.Root {
-		return nil, fmt.Errorf("state root of height %d: committed %s, header %s", f.height, root, header.Root)
+		return nil, fmt.Errorf("state root of height %d: committed %s, header %s", height, root, header.Root)
 	}
 	if err := a.db.CommitTrie(root); err != nil {
-		return nil, fmt.Errorf("commit state of height %d: %w", f.height, err)
+		return nil, fmt.Errorf("commit state of height %d: %w", height, err)
 	}
 	err = a.db.CommitHeight(store.Head{Height: header.Number.Uint64(), BlockHash: block.Hash()}, func(w ethdb.KeyValueWriter) {
 		chain.WriteBlock(w, block, res.Receipts)
@@ -451,11 +441,10 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 		return nil, err
 	}
 	a.chain.SetHead(header)
-	a.gasLimit.Store(header.GasLimit)
 	committed := time.Since(start)
 	a.pool.Reset(a.headReader())
 	a.logger.Info("block committed", "height", header.Number, "hash", block.Hash(), "txs", len(block.Transactions()), "gas", header.GasUsed,
-		"exec", f.exec.Round(time.Millisecond), "commit", committed.Round(time.Millisecond), "pool", time.Since(start.Add(committed)).Round(time.Millisecond))
+		"exec", f.took.Round(time.Millisecond), "commit", committed.Round(time.Millisecond), "pool", time.Since(start.Add(committed)).Round(time.Millisecond))
 	return &abci.ResponseCommit{}, nil
 }
 

@@ -17,15 +17,10 @@ type Chain struct {
 	head   atomic.Pointer[types.Header]
 }
 
-// New returns the chain index over db. The head is loaded from the index.
+// New returns the chain index over db, with no head until [Chain.SetHead]:
+// the caller knows which height is durable (see store.DB.Head).
 func New(db ethdb.Database, config *params.ChainConfig) *Chain {
-	c := &Chain{db: db, config: config}
-	if h := rawdb.ReadHeadBlockHash(db); h != (common.Hash{}) {
-		if n, ok := rawdb.ReadHeaderNumber(db, h); ok {
-			c.head.Store(rawdb.ReadHeader(db, h, n))
-		}
-	}
-	return c
+	return &Chain{db: db, config: config}
 }
 
 // Config is the chain's rule set.

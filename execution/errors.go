@@ -1,10 +1,14 @@
 package execution
 
-import "errors"
+import (
+	"errors"
+
+	gethpool "github.com/ethereum/go-ethereum/core/txpool"
+)
 
 var (
 	// ErrTxTooLarge is returned for a transaction whose encoding exceeds MaxTxSize.
-	ErrTxTooLarge = errors.New("oversized data")
+	ErrTxTooLarge = gethpool.ErrOversizedData
 	// ErrUnprotected is returned for a legacy transaction without EIP-155 replay protection.
 	ErrUnprotected = errors.New("only replay-protected (EIP-155) transactions allowed over RPC")
 	// ErrBlockGasExhausted is returned for a transaction that does not fit in

@@ -222,14 +222,9 @@ func (e *Executor) Execute(st *state.StateDB, env BlockEnv, txs []*types.Transac
 	}
 	header.GasUsed = gp.Used()
 	header.Root = st.IntermediateRoot(rules)
+	// Receipts keep a zero block hash: the index stores only their consensus
+	// fields and derives the rest when read.
 	block := types.NewBlock(header, &types.Body{Transactions: included, Withdrawals: []*types.Withdrawal{}}, receipts, trie.NewStackTrie(nil))
-	hash := block.Hash()
-	for _, r := range receipts {
-		r.BlockHash = hash
-		for _, l := range r.Logs {
-			l.BlockHash = hash
-		}
-	}
 	return &Result{Block: block, Receipts: receipts, State: st, Txs: results}, nil
 }
 

@@ -25,16 +25,7 @@ type Params struct {
 	GasLimit uint64 // block gas limit; also CometBFT's block max_gas
 }
 
-// ReadParams reads the parameters from a state.
-func ReadParams(st state.StateReader) (Params, error) {
-	v, err := st.Storage(ParamsAddress, gasLimitSlot)
-	if err != nil {
-		return Params{}, err
-	}
-	return Params{GasLimit: new(big.Int).SetBytes(v[:]).Uint64()}, nil
-}
-
-// ReadParamsFrom reads the parameters from a StateDB being executed.
+// ReadParamsFrom reads the parameters from a state.
 func ReadParamsFrom(st *state.StateDB) Params {
 	v := st.GetState(ParamsAddress, gasLimitSlot)
 	return Params{GasLimit: new(big.Int).SetBytes(v[:]).Uint64()}

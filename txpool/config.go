@@ -5,6 +5,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/holiman/uint256"
+
+	"github.com/redmx/redmx/execution"
 )
 
 // StateReader is what the pool needs of the latest committed state. Its methods
@@ -27,7 +29,7 @@ type Config struct {
 
 // Defaults used by [DefaultConfig] and for zero fields in [New].
 const (
-	DefaultMaxTxSize    = 128 * 1024
+	DefaultMaxTxSize    = execution.MaxTxSize
 	DefaultAccountSlots = 1024
 	DefaultGlobalSlots  = 10240
 	DefaultAccountQueue = 256

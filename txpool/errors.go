@@ -8,6 +8,8 @@ import (
 	"github.com/ethereum/go-ethereum/core/txpool/legacypool"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
+
+	"github.com/redmx/redmx/execution"
 )
 
 // Refusals that go-ethereum has no variable for.
@@ -17,7 +19,7 @@ var (
 	ErrInvalidEncoding = errors.New("invalid transaction encoding")
 	// ErrUnprotectedTx is returned for a legacy transaction without EIP-155 replay
 	// protection. The text is geth's eth_sendRawTransaction refusal.
-	ErrUnprotectedTx = errors.New("only replay-protected (EIP-155) transactions allowed over RPC")
+	ErrUnprotectedTx = execution.ErrUnprotected
 )
 
 // The other refusals are go-ethereum's own error values, so that the wording that

@@ -9,13 +9,17 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/params"
 	"github.com/holiman/uint256"
+
+	"github.com/redmx/redmx/genesis"
 )
 
 // Pool holds validated transactions per sender until they are included.
 type Pool struct {
 	cfg      Config
 	signer   types.Signer // one instance, so that the sender cached in a tx hits
+	rules    params.Rules // the chain's fork rules, as execution applies them
 	gasLimit func() uint64
 
 	mu       sync.RWMutex
@@ -44,6 +48,7 @@ func New(cfg Config, state StateReader, gasLimit func() uint64) *Pool {
 	return &Pool{
 		cfg:      cfg,
 		signer:   types.LatestSignerForChainID(cfg.ChainID),
+		rules:    genesis.ChainConfig(cfg.ChainID.Uint64()).Rules(common.Big0, true, 0),
 		gasLimit: gasLimit,
 		state:    state,
 		all:      make(map[common.Hash]*entry),

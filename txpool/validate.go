@@ -12,15 +12,6 @@ import (
 	"github.com/holiman/uint256"
 )
 
-// rules are the fork rules admission is checked under: every fork through Osaka,
-// as the chain executes them (not Amsterdam or later).
-var rules = params.Rules{
-	IsHomestead: true, IsEIP150: true, IsEIP155: true, IsEIP158: true,
-	IsEIP2929: true, IsByzantium: true, IsConstantinople: true, IsPetersburg: true,
-	IsIstanbul: true, IsBerlin: true, IsLondon: true, IsMerge: true,
-	IsShanghai: true, IsCancun: true, IsPrague: true, IsOsaka: true,
-}
-
 // validate makes every check that needs neither the pool nor the state, in
 // geth's order, and recovers the sender. It takes no lock: signature recovery is
 // the expensive part of admission.
@@ -70,14 +61,14 @@ func (p *Pool) validate(tx *types.Transaction) (common.Address, *uint256.Int, er
 	if overflow {
 		return common.Address{}, nil, ErrInsufficientFunds
 	}
-	intrinsic, err := core.IntrinsicGas(tx.Data(), tx.AccessList(), nil, from, tx.To(), value, rules)
+	intrinsic, err := core.IntrinsicGas(tx.Data(), tx.AccessList(), nil, from, tx.To(), value, p.rules)
 	if err != nil {
 		return common.Address{}, nil, err
 	}
 	if tx.Gas() < intrinsic {
 		return common.Address{}, nil, fmt.Errorf("%w: gas %v, minimum needed %v", ErrIntrinsicGas, tx.Gas(), intrinsic)
 	}
-	floor, err := core.FloorDataGas(rules, from, tx.To(), value, tx.Data(), tx.AccessList())
+	floor, err := core.FloorDataGas(p.rules, from, tx.To(), value, tx.Data(), tx.AccessList())
 	if err != nil {
 		return common.Address{}, nil, err
 	}
@@ -85,7 +76,7 @@ func (p *Pool) validate(tx *types.Transaction) (common.Address, *uint256.Int, er
 		return common.Address{}, nil, fmt.Errorf("%w: gas %v, minimum needed %v", ErrFloorDataGas, tx.Gas(), floor)
 	}
 	if tx.To() == nil {
-		if err := vm.CheckMaxInitCodeSize(&rules, uint64(len(tx.Data()))); err != nil {
+		if err := vm.CheckMaxInitCodeSize(&p.rules, uint64(len(tx.Data()))); err != nil {
 			return common.Address{}, nil, err
 		}
 	}
