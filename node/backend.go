@@ -74,6 +74,12 @@ func (b *backend) PoolTransaction(hash common.Hash) *types.Transaction {
 
 func (b *backend) PendingNonce(addr common.Address) uint64 { return b.app.Pool().Nonce(addr) }
 
+func (b *backend) PoolStats() (int, int) { return b.app.Pool().Stats() }
+
+func (b *backend) PoolContent() (map[common.Address][]*types.Transaction, map[common.Address][]*types.Transaction) {
+	return b.app.Pool().Content()
+}
+
 func (b *backend) Call(ctx context.Context, msg *core.Message, header *types.Header, st *state.StateDB) (*core.ExecutionResult, error) {
 	return b.app.Executor().Call(ctx, msg, header, st)
 }

@@ -48,6 +48,10 @@ type Backend interface {
 	PoolTransaction(hash common.Hash) *types.Transaction
 	// PendingNonce is the next nonce for addr counting the pool.
 	PendingNonce(addr common.Address) uint64
+	// PoolStats counts the pool's executable and future-nonce transactions.
+	PoolStats() (pending, queued int)
+	// PoolContent lists the pool's transactions by sender, in nonce order.
+	PoolContent() (pending, queued map[common.Address][]*types.Transaction)
 
 	// Call executes msg on st (the state after header) through the node's one
 	// execution entry point, with zero gas prices and no state change kept.

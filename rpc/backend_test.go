@@ -273,6 +273,31 @@ func (f *fakeBackend) PoolTransaction(hash common.Hash) *types.Transaction {
 	return f.pool[hash]
 }
 
+// PoolStats counts every pooled transaction as executable.
+func (f *fakeBackend) PoolStats() (int, int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.pool), 0
+}
+
+// PoolContent puts a transaction with a nonce above pendingNonce in queued.
+func (f *fakeBackend) PoolContent() (map[common.Address][]*types.Transaction, map[common.Address][]*types.Transaction) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	pending := make(map[common.Address][]*types.Transaction)
+	queued := make(map[common.Address][]*types.Transaction)
+	signer := types.LatestSignerForChainID(f.config.ChainID)
+	for _, tx := range f.pool {
+		from, _ := types.Sender(signer, tx)
+		if tx.Nonce() > f.pendingNonce {
+			queued[from] = append(queued[from], tx)
+		} else {
+			pending[from] = append(pending[from], tx)
+		}
+	}
+	return pending, queued
+}
+
 func (f *fakeBackend) PendingNonce(common.Address) uint64 {
 	f.mu.Lock()
 	defer f.mu.Unlock()

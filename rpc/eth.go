@@ -106,7 +106,7 @@ func (api *ethAPI) GetStorageAt(addr common.Address, hexKey string, sel *gethrpc
 	if err != nil {
 		return nil, err
 	}
-	key, err := decodeStorageKey(hexKey)
+	key, _, err := decodeStorageKey(hexKey)
 	if err != nil {
 		return nil, invalidParams("%v: %q", err, hexKey)
 	}
@@ -114,8 +114,9 @@ func (api *ethAPI) GetStorageAt(addr common.Address, hexKey string, sel *gethrpc
 	return v[:], st.Error()
 }
 
-// decodeStorageKey is go-ethereum's lenient storage-key parser.
-func decodeStorageKey(s string) (common.Hash, error) {
+// decodeStorageKey is go-ethereum's lenient storage-key parser. It also
+// returns the key's length in bytes as given, which eth_getProof echoes.
+func decodeStorageKey(s string) (common.Hash, int, error) {
 	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
 		s = s[2:]
 	}
@@ -123,13 +124,13 @@ func decodeStorageKey(s string) (common.Hash, error) {
 		s = "0" + s
 	}
 	if len(s) > 64 {
-		return common.Hash{}, errors.New("storage key too long (want at most 32 bytes)")
+		return common.Hash{}, len(s) / 2, errors.New("storage key too long (want at most 32 bytes)")
 	}
 	b, err := hex.DecodeString(s)
 	if err != nil {
-		return common.Hash{}, errors.New("invalid hex in storage key")
+		return common.Hash{}, len(s) / 2, errors.New("invalid hex in storage key")
 	}
-	return common.BytesToHash(b), nil
+	return common.BytesToHash(b), len(b), nil
 }
 
 // SendRawTransaction is eth_sendRawTransaction. Decoding errors and the pool's

@@ -11,7 +11,7 @@ import (
 	"github.com/rs/cors"
 )
 
-// NewServer registers the eth, net and web3 services over b on a new
+// NewServer registers the eth, net, web3 and txpool services over b on a new
 // go-ethereum rpc server (which also serves rpc_modules).
 func NewServer(b Backend, cfg Config) (*gethrpc.Server, error) {
 	srv := gethrpc.NewServer()
@@ -26,6 +26,7 @@ func NewServer(b Backend, cfg Config) (*gethrpc.Server, error) {
 		{"eth", &ethAPI{b: b, cfg: cfg, chainID: new(big.Int).SetUint64(b.ChainID())}},
 		{"net", &netAPI{b: b}},
 		{"web3", &web3API{b: b}},
+		{"txpool", &txpoolAPI{b: b, chainID: new(big.Int).SetUint64(b.ChainID())}},
 	}
 	for _, s := range services {
 		if err := srv.RegisterName(s.name, s.api); err != nil {

@@ -1,0 +1,63 @@
+package rpc_test
+
+import (
+	"math/big"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/redmx/redmx/rpc"
+)
+
+func TestTxpool(t *testing.T) {
+	b := newFakeBackend(t)
+	url := serve(t, b, rpc.DefaultConfig())
+	signer := types.LatestSignerForChainID(big.NewInt(testChainID))
+	ready := types.MustSignNewTx(key1, signer, &types.LegacyTx{Nonce: 3, To: &addr0, Value: big.NewInt(5), Gas: 21000, GasPrice: big.NewInt(7)})
+	future := types.MustSignNewTx(key1, signer, &types.DynamicFeeTx{ChainID: big.NewInt(testChainID), Nonce: 9, Gas: 50000, GasTipCap: new(big.Int), GasFeeCap: new(big.Int)})
+	for _, tx := range []*types.Transaction{ready, future} {
+		if err := b.SendTransaction(tx); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	var status map[string]string
+	result(t, url, &status, "txpool_status")
+	if status["pending"] != "0x2" || status["queued"] != "0x0" {
+		t.Errorf("txpool_status = %v", status)
+	}
+
+	var content map[string]map[string]map[string]struct {
+		Hash        string  `json:"hash"`
+		Nonce       string  `json:"nonce"`
+		BlockHash   *string `json:"blockHash"`
+		BlockNumber *string `json:"blockNumber"`
+	}
+	result(t, url, &content, "txpool_content")
+	sender := addr1.Hex()
+	if got := content["pending"][sender]["3"]; got.Hash != ready.Hash().Hex() || got.Nonce != "0x3" || got.BlockHash != nil || got.BlockNumber != nil {
+		t.Errorf("pending[%s][3] = %+v", sender, got)
+	}
+	if got := content["queued"][sender]["9"]; got.Hash != future.Hash().Hex() {
+		t.Errorf("queued[%s][9] = %+v", sender, got)
+	}
+
+	var from map[string]map[string]struct{ Hash string }
+	result(t, url, &from, "txpool_contentFrom", addr1)
+	if from["pending"]["3"].Hash != ready.Hash().Hex() || from["queued"]["9"].Hash != future.Hash().Hex() {
+		t.Errorf("txpool_contentFrom = %+v", from)
+	}
+	result(t, url, &from, "txpool_contentFrom", addr0)
+	if len(from["pending"]) != 0 || len(from["queued"]) != 0 {
+		t.Errorf("txpool_contentFrom(other) = %+v", from)
+	}
+
+	var insp map[string]map[string]map[string]string
+	result(t, url, &insp, "txpool_inspect")
+	if got, want := insp["pending"][sender]["3"], addr0.Hex()+": 5 wei + 21000 gas × 7 wei"; got != want {
+		t.Errorf("inspect pending = %q, want %q", got, want)
+	}
+	if got, want := insp["queued"][sender]["9"], "contract creation: 0 wei + 50000 gas × 0 wei"; got != want {
+		t.Errorf("inspect queued = %q, want %q", got, want)
+	}
+}
