@@ -4,23 +4,44 @@ import (
 	"sync/atomic"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/lru"
 	"github.com/ethereum/go-ethereum/core/rawdb"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/ethdb"
 	"github.com/ethereum/go-ethereum/params"
 )
 
+// cachedBlocks is how many recent blocks, and their receipts, are kept
+// decoded: clients poll the receipts of the newest blocks one transaction at
+// a time, and a full block takes milliseconds to decode.
+const cachedBlocks = 32
+
 // Chain reads and writes the chain index.
 type Chain struct {
 	db     ethdb.Database
 	config *params.ChainConfig
 	head   atomic.Pointer[types.Header]
+
+	// Keyed by block hash, so an entry never goes stale.
+	blocks   *lru.Cache[common.Hash, *types.Block]
+	receipts *lru.Cache[common.Hash, numbered]
+}
+
+// numbered is a block's receipts with the block's number.
+type numbered struct {
+	number   uint64
+	receipts types.Receipts
 }
 
 // New returns the chain index over db, with no head until [Chain.SetHead]:
 // the caller knows which height is durable (see store.DB.Head).
 func New(db ethdb.Database, config *params.ChainConfig) *Chain {
-	return &Chain{db: db, config: config}
+	return &Chain{
+		db:       db,
+		config:   config,
+		blocks:   lru.NewCache[common.Hash, *types.Block](cachedBlocks),
+		receipts: lru.NewCache[common.Hash, numbered](cachedBlocks),
+	}
 }
 
 // Config is the chain's rule set.
@@ -74,7 +95,7 @@ func (c *Chain) BlockByNumber(n uint64) *types.Block {
 	if hash == (common.Hash{}) {
 		return nil
 	}
-	return rawdb.ReadBlock(c.db, hash, n)
+	return c.block(hash, n)
 }
 
 // BlockByHash returns the block with this hash, or nil.
@@ -83,30 +104,59 @@ func (c *Chain) BlockByHash(hash common.Hash) *types.Block {
 	if !ok {
 		return nil
 	}
-	return rawdb.ReadBlock(c.db, hash, n)
+	return c.block(hash, n)
+}
+
+func (c *Chain) block(hash common.Hash, n uint64) *types.Block {
+	if b, ok := c.blocks.Get(hash); ok {
+		return b
+	}
+	b := rawdb.ReadBlock(c.db, hash, n)
+	if b != nil {
+		c.blocks.Add(hash, b)
+	}
+	return b
 }
 
 // Receipts returns the receipts of a block with every derived field set.
+// They are shared with other callers: read them, never modify them.
 func (c *Chain) Receipts(hash common.Hash, number uint64) types.Receipts {
+	if r, ok := c.receipts.Get(hash); ok {
+		if r.number != number {
+			return nil
+		}
+		return r.receipts
+	}
 	h := c.HeaderByHash(hash)
 	if h == nil || h.Number.Uint64() != number {
 		return nil
 	}
-	return rawdb.ReadReceipts(c.db, hash, number, h.Time, c.config)
+	r := rawdb.ReadReceipts(c.db, hash, number, h.Time, c.config)
+	if r != nil {
+		c.receipts.Add(hash, numbered{number, r})
+	}
+	return r
 }
 
 // Transaction finds a mined transaction by hash; tx is nil if there is none.
 func (c *Chain) Transaction(hash common.Hash) (tx *types.Transaction, blockHash common.Hash, number, index uint64) {
-	tx, blockHash, number, index = rawdb.ReadCanonicalTransaction(c.db, hash)
-	if tx == nil {
+	n := rawdb.ReadTxLookupEntry(c.db, hash)
+	if n == nil {
 		return nil, common.Hash{}, 0, 0
 	}
 	// Lookups written by a height that was not yet durable when the node
-	// stopped may point above the head until CometBFT replays it.
-	if h := c.head.Load(); h == nil || number > h.Number.Uint64() {
+	// stopped may point above the head until CometBFT replays it: BlockByNumber
+	// answers only at or below the head.
+	b := c.BlockByNumber(*n)
+	if b == nil {
 		return nil, common.Hash{}, 0, 0
 	}
-	return tx, blockHash, number, index
+	for i, tx := range b.Transactions() {
+		if tx.Hash() == hash {
+			return tx, b.Hash(), *n, uint64(i)
+		}
+	}
+	return nil, common.Hash{}, 0, 0
 }
 
 // number resolves a block hash to its number if the block is canonical and at
