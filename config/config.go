@@ -37,6 +37,8 @@ type RPCConfig struct {
 	BatchItemLimit int `toml:"batch_item_limit"`
 	// BatchResponseMaxSize is the most bytes a batch's responses may take (0: no limit).
 	BatchResponseMaxSize int `toml:"batch_response_max_size"`
+	// HTTPBodyLimit is the largest HTTP request body accepted, in bytes.
+	HTTPBodyLimit int `toml:"http_body_limit"`
 }
 
 // StorageConfig is [redmx.storage]: the node's pebble store under data/redmx.
@@ -95,6 +97,7 @@ func Default() Config {
 			EVMTimeout:           Duration(5 * time.Second),
 			BatchItemLimit:       1000,
 			BatchResponseMaxSize: 25_000_000,
+			HTTPBodyLimit:        5 * 1024 * 1024,
 		},
 		Storage: StorageConfig{
 			CacheMB: 256,
@@ -138,6 +141,10 @@ func (c Config) Validate() error {
 	}
 	if c.RPC.BatchResponseMaxSize < 0 {
 		return fieldErr("rpc.batch_response_max_size", "must not be negative, got %d", c.RPC.BatchResponseMaxSize)
+	}
+	// A body must fit at least one transaction of the largest size a block takes.
+	if c.RPC.HTTPBodyLimit < 1024*1024 {
+		return fieldErr("rpc.http_body_limit", "must be at least 1048576 (1 MiB), got %d", c.RPC.HTTPBodyLimit)
 	}
 	for _, l := range []struct {
 		name string

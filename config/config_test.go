@@ -37,6 +37,7 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"rpc port out of range", func(c *config.Config) { c.RPC.Address = "127.0.0.1:70000" }, "redmx.rpc.address"},
 		{"negative evm timeout", func(c *config.Config) { c.RPC.EVMTimeout = config.Duration(-time.Second) }, "redmx.rpc.evm_timeout"},
 		{"empty cors entry", func(c *config.Config) { c.RPC.CORS = []string{""} }, "redmx.rpc.cors"},
+		{"tiny body limit", func(c *config.Config) { c.RPC.HTTPBodyLimit = 1000 }, "redmx.rpc.http_body_limit"},
 		{"tiny cache", func(c *config.Config) { c.Storage.CacheMB = 1 }, "redmx.storage.cache_mb"},
 		{"unknown log format", func(c *config.Config) { c.Log.Format = "xml" }, "redmx.log.format"},
 		{"unknown log level", func(c *config.Config) { c.Log.Level = "loud" }, "redmx.log.level"},

@@ -99,6 +99,8 @@ evm_timeout = {{ q .RPC.EVMTimeout.String }}
 # Most requests in one batch, and most bytes of a batch's responses (0: no limit).
 batch_item_limit = {{ .RPC.BatchItemLimit }}
 batch_response_max_size = {{ .RPC.BatchResponseMaxSize }}
+# Largest HTTP request body, in bytes (at least 1 MiB).
+http_body_limit = {{ .RPC.HTTPBodyLimit }}
 
 [redmx.storage]
 # Pebble block cache of the state and chain index (data/redmx), in MiB.

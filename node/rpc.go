@@ -31,5 +31,6 @@ func rpcConfig(c config.RPCConfig) rpc.Config {
 	r.EVMTimeout = time.Duration(c.EVMTimeout)
 	r.BatchItemLimit = c.BatchItemLimit
 	r.BatchResponseMaxSize = c.BatchResponseMaxSize
+	r.HTTPBodyLimit = c.HTTPBodyLimit
 	return r
 }
