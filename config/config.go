@@ -39,6 +39,9 @@ type RPCConfig struct {
 	BatchResponseMaxSize int `toml:"batch_response_max_size"`
 	// HTTPBodyLimit is the largest HTTP request body accepted, in bytes.
 	HTTPBodyLimit int `toml:"http_body_limit"`
+	// DevAccounts is how many of the public development keys to serve as
+	// unlocked accounts (eth_accounts, eth_sendTransaction): devnets only.
+	DevAccounts int `toml:"dev_accounts"`
 }
 
 // StorageConfig is [redmx.storage]: the node's pebble store under data/redmx.
@@ -141,6 +144,9 @@ func (c Config) Validate() error {
 	}
 	if c.RPC.BatchResponseMaxSize < 0 {
 		return fieldErr("rpc.batch_response_max_size", "must not be negative, got %d", c.RPC.BatchResponseMaxSize)
+	}
+	if c.RPC.DevAccounts < 0 || c.RPC.DevAccounts > 1000 {
+		return fieldErr("rpc.dev_accounts", "must be between 0 and 1000, got %d", c.RPC.DevAccounts)
 	}
 	// A body must fit at least one transaction of the largest size a block takes.
 	if c.RPC.HTTPBodyLimit < 1024*1024 {

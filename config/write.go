@@ -101,6 +101,10 @@ batch_item_limit = {{ .RPC.BatchItemLimit }}
 batch_response_max_size = {{ .RPC.BatchResponseMaxSize }}
 # Largest HTTP request body, in bytes (at least 1 MiB).
 http_body_limit = {{ .RPC.HTTPBodyLimit }}
+# Serve this many of the public development keys as unlocked accounts
+# (eth_accounts, eth_sendTransaction, eth_sign). Anyone can sign with those
+# keys: only for development networks, 0 everywhere else.
+dev_accounts = {{ .RPC.DevAccounts }}
 
 [redmx.storage]
 # Pebble block cache of the state and chain index (data/redmx), in MiB.

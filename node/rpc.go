@@ -9,6 +9,7 @@ import (
 
 	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/internal/devkeys"
 	"github.com/redmx/redmx/rpc"
 )
 
@@ -32,5 +33,6 @@ func rpcConfig(c config.RPCConfig) rpc.Config {
 	r.BatchItemLimit = c.BatchItemLimit
 	r.BatchResponseMaxSize = c.BatchResponseMaxSize
 	r.HTTPBodyLimit = c.HTTPBodyLimit
+	r.Accounts = devkeys.Keys(c.DevAccounts)
 	return r
 }

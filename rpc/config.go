@@ -1,6 +1,9 @@
 package rpc
 
-import "time"
+import (
+	"crypto/ecdsa"
+	"time"
+)
 
 // Config tunes the JSON-RPC server. Zero values keep go-ethereum's meaning:
 // no CORS headers, only IP-address hosts accepted, WebSocket origins limited to
@@ -23,6 +26,10 @@ type Config struct {
 	BatchItemLimit int
 	// BatchResponseMaxSize is the most bytes a batch's responses may take.
 	BatchResponseMaxSize int
+	// Accounts are unlocked keys served by eth_accounts, eth_sendTransaction,
+	// eth_signTransaction and eth_sign: for development networks only.
+	Accounts []*ecdsa.PrivateKey
+
 	// HTTPBodyLimit is the largest request body accepted, in bytes (0 keeps
 	// go-ethereum's 5 MB).
 	HTTPBodyLimit int

@@ -50,9 +50,6 @@ func (api *ethAPI) Syncing() (any, error) {
 	}, nil
 }
 
-// Accounts is eth_accounts: this node holds no keys.
-func (api *ethAPI) Accounts() []common.Address { return []common.Address{} }
-
 // GasPrice is eth_gasPrice: always zero.
 func (api *ethAPI) GasPrice() *hexutil.Big { return new(hexutil.Big) }
 

@@ -2,32 +2,18 @@ package ethtest
 
 import (
 	"crypto/ecdsa"
-	"fmt"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/redmx/redmx/internal/devkeys"
 )
 
-// DevKey returns the i-th development key. Keys are derived from a fixed phrase,
-// so every devnet, on every machine and every run, funds the same accounts (as
-// anvil and Hardhat do). They are public: never use them on a real network.
-func DevKey(i int) *ecdsa.PrivateKey {
-	for n := 0; ; n++ {
-		seed := crypto.Keccak256([]byte(fmt.Sprintf("redmx devnet key %d/%d", i, n)))
-		if k, err := crypto.ToECDSA(seed); err == nil {
-			return k
-		}
-	}
-}
+// DevKey returns the i-th development key (see package devkeys).
+func DevKey(i int) *ecdsa.PrivateKey { return devkeys.Key(i) }
 
 // DevKeys returns the first n development keys.
-func DevKeys(n int) []*ecdsa.PrivateKey {
-	keys := make([]*ecdsa.PrivateKey, n)
-	for i := range keys {
-		keys[i] = DevKey(i)
-	}
-	return keys
-}
+func DevKeys(n int) []*ecdsa.PrivateKey { return devkeys.Keys(n) }
 
 // Address is the account of key k.
 func Address(k *ecdsa.PrivateKey) common.Address { return crypto.PubkeyToAddress(k.PublicKey) }

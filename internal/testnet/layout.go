@@ -221,6 +221,8 @@ func (n *Network) SetPorts(p Ports, edit func(*cmtcfg.Config, *config.Config)) e
 		} else if errors.Is(err, os.ErrNotExist) {
 			ccfg, rcfg = config.CometBFTDefaults(), config.Default()
 			ccfg.SetRoot(home)
+			// As geth --dev, anvil and Hardhat: the funded keys are unlocked.
+			rcfg.RPC.DevAccounts = n.DevKeys
 		} else {
 			return err
 		}

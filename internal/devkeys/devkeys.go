@@ -1,0 +1,31 @@
+// Package devkeys derives the development keys every devnet funds. They are
+// derived from a fixed phrase, so every devnet on every machine funds the same
+// accounts (as anvil and Hardhat do). They are public: never use them on a
+// real network.
+package devkeys
+
+import (
+	"crypto/ecdsa"
+	"fmt"
+
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
+// Key returns the i-th development key.
+func Key(i int) *ecdsa.PrivateKey {
+	for n := 0; ; n++ {
+		seed := crypto.Keccak256([]byte(fmt.Sprintf("redmx devnet key %d/%d", i, n)))
+		if k, err := crypto.ToECDSA(seed); err == nil {
+			return k
+		}
+	}
+}
+
+// Keys returns the first n development keys.
+func Keys(n int) []*ecdsa.PrivateKey {
+	keys := make([]*ecdsa.PrivateKey, n)
+	for i := range keys {
+		keys[i] = Key(i)
+	}
+	return keys
+}
