@@ -193,3 +193,30 @@ func (args *transactionArgs) toTransaction() *types.Transaction {
 		})
 	}
 }
+
+// FillTransaction is eth_fillTransaction: the transaction eth_sendTransaction
+// would sign, unsigned, as EIP-1559 unless a gas price is given.
+func (api *ethAPI) FillTransaction(ctx context.Context, args transactionArgs) (*signTransactionResult, error) {
+	if err := api.sendDefaults(ctx, &args); err != nil {
+		return nil, err
+	}
+	tx := args.toTransaction()
+	raw, err := tx.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	return &signTransactionResult{Raw: raw, Tx: tx}, nil
+}
+
+// PendingTransactions is eth_pendingTransactions: the pooled transactions
+// sent from this node's unlocked accounts.
+func (api *ethAPI) PendingTransactions() []*rpcTransaction {
+	pending, queued := api.b.PoolContent()
+	out := []*rpcTransaction{}
+	for _, addr := range api.Accounts() {
+		for _, tx := range append(pending[addr], queued[addr]...) {
+			out = append(out, newRPCTransaction(tx, common.Hash{}, 0, 0, 0, nil, api.chainID))
+		}
+	}
+	return out
+}

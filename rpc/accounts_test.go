@@ -94,3 +94,30 @@ func TestUnlockedAccounts(t *testing.T) {
 		}
 	}
 }
+
+func TestFillAndPending(t *testing.T) {
+	b := newFakeBackend(t)
+	cfg := rpc.DefaultConfig()
+	cfg.Accounts = []*ecdsa.PrivateKey{key0}
+	url := serve(t, b, cfg)
+	var filled struct {
+		Raw hexutil.Bytes      `json:"raw"`
+		Tx  *types.Transaction `json:"tx"`
+	}
+	// Filling needs no key: any sender works.
+	result(t, url, &filled, "eth_fillTransaction", map[string]any{"from": addr1, "to": addr0})
+	if filled.Tx.Type() != types.DynamicFeeTxType || filled.Tx.Gas() != 21000 || filled.Tx.Nonce() != 3 {
+		t.Errorf("filled tx type %d gas %d nonce %d", filled.Tx.Type(), filled.Tx.Gas(), filled.Tx.Nonce())
+	}
+	var pending []struct{ Hash common.Hash }
+	result(t, url, &pending, "eth_pendingTransactions")
+	if len(pending) != 0 {
+		t.Fatalf("pending before sending: %v", pending)
+	}
+	var hash common.Hash
+	result(t, url, &hash, "eth_sendTransaction", map[string]any{"from": addr0, "to": addr1})
+	result(t, url, &pending, "eth_pendingTransactions")
+	if len(pending) != 1 || pending[0].Hash != hash {
+		t.Errorf("eth_pendingTransactions = %v, want [%v]", pending, hash)
+	}
+}

@@ -396,3 +396,66 @@ func (api *ethAPI) withTimeout(ctx context.Context) (context.Context, context.Ca
 	}
 	return context.WithCancel(ctx)
 }
+
+// GetUncleByBlockNumberAndIndex is eth_getUncleByBlockNumberAndIndex: there
+// are no uncles, so always null.
+func (api *ethAPI) GetUncleByBlockNumberAndIndex(gethrpc.BlockNumber, hexutil.Uint) map[string]any {
+	return nil
+}
+
+// GetUncleByBlockHashAndIndex is eth_getUncleByBlockHashAndIndex: always null.
+func (api *ethAPI) GetUncleByBlockHashAndIndex(common.Hash, hexutil.Uint) map[string]any {
+	return nil
+}
+
+// GetRawTransactionByBlockNumberAndIndex is eth_getRawTransactionByBlockNumberAndIndex.
+func (api *ethAPI) GetRawTransactionByBlockNumberAndIndex(n gethrpc.BlockNumber, index hexutil.Uint) hexutil.Bytes {
+	return rawTxAt(api.blockByNumber(n), uint64(index))
+}
+
+// GetRawTransactionByBlockHashAndIndex is eth_getRawTransactionByBlockHashAndIndex.
+func (api *ethAPI) GetRawTransactionByBlockHashAndIndex(hash common.Hash, index hexutil.Uint) hexutil.Bytes {
+	return rawTxAt(api.b.BlockByHash(hash), uint64(index))
+}
+
+func rawTxAt(b *types.Block, index uint64) hexutil.Bytes {
+	if b == nil || index >= uint64(len(b.Transactions())) {
+		return nil
+	}
+	raw, _ := b.Transactions()[index].MarshalBinary()
+	return raw
+}
+
+// BaseFee is eth_baseFee: the next block's base fee, always zero.
+func (api *ethAPI) BaseFee() *hexutil.Big { return new(hexutil.Big) }
+
+// maxStorageSlots is go-ethereum's cap on the slots of one eth_getStorageValues.
+const maxStorageSlots = 1024
+
+// GetStorageValues is eth_getStorageValues: many slots of many accounts at
+// one block.
+func (api *ethAPI) GetStorageValues(requests map[common.Address][]common.Hash, sel *gethrpc.BlockNumberOrHash) (map[common.Address][]hexutil.Bytes, error) {
+	total := 0
+	for _, keys := range requests {
+		if total += len(keys); total > maxStorageSlots {
+			return nil, &jsonError{code: codeLimitExceeded, msg: fmt.Sprintf("too many slots (max %d)", maxStorageSlots)}
+		}
+	}
+	if total == 0 {
+		return nil, invalidParams("empty request")
+	}
+	st, _, err := api.state(sel)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[common.Address][]hexutil.Bytes, len(requests))
+	for addr, keys := range requests {
+		vals := make([]hexutil.Bytes, len(keys))
+		for i, key := range keys {
+			v := st.GetState(addr, key)
+			vals[i] = v[:]
+		}
+		out[addr] = vals
+	}
+	return out, st.Error()
+}

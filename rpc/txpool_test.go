@@ -2,8 +2,11 @@ package rpc_test
 
 import (
 	"math/big"
+	"strings"
 	"testing"
 
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/redmx/redmx/rpc"
@@ -59,5 +62,39 @@ func TestTxpool(t *testing.T) {
 	}
 	if got, want := insp["queued"][sender]["9"], "contract creation: 0 wei + 50000 gas × 0 wei"; got != want {
 		t.Errorf("inspect queued = %q, want %q", got, want)
+	}
+}
+
+func TestMoreEthMethods(t *testing.T) {
+	b := newFakeBackend(t)
+	url := serve(t, b, rpc.DefaultConfig())
+	b1 := b.blocks[1]
+	raw, _ := b1.Transactions()[1].MarshalBinary()
+	tests := []struct {
+		method string
+		params []any
+		want   string
+	}{
+		{"eth_getUncleByBlockNumberAndIndex", []any{"latest", "0x0"}, `null`},
+		{"eth_getUncleByBlockHashAndIndex", []any{b1.Hash(), "0x0"}, `null`},
+		{"eth_getRawTransactionByBlockNumberAndIndex", []any{"0x1", "0x1"}, `"` + hexutil.Encode(raw) + `"`},
+		{"eth_getRawTransactionByBlockHashAndIndex", []any{b1.Hash(), "0x1"}, `"` + hexutil.Encode(raw) + `"`},
+		{"eth_getRawTransactionByBlockNumberAndIndex", []any{"0x1", "0x9"}, `"0x"`},
+		{"eth_baseFee", nil, `"0x0"`},
+		{"eth_getStorageValues", []any{map[string]any{storeAddr.Hex(): []string{storeSlot.Hex(), common.Hash{}.Hex()}}, "latest"},
+			`{"` + strings.ToLower(storeAddr.Hex()) + `":["` + storeValue.Hex() + `","` + common.Hash{}.Hex() + `"]}`},
+	}
+	for _, tt := range tests {
+		res := call(t, url, tt.method, tt.params...)
+		if res.Error != nil {
+			t.Errorf("%s: error %+v", tt.method, res.Error)
+			continue
+		}
+		if !jsonEqual(t, res.Result, []byte(tt.want)) {
+			t.Errorf("%s = %s, want %s", tt.method, res.Result, tt.want)
+		}
+	}
+	if res := call(t, url, "eth_getStorageValues", map[string]any{}, "latest"); res.Error == nil || res.Error.Code != -32602 || res.Error.Message != "empty request" {
+		t.Errorf("empty eth_getStorageValues: %+v", res.Error)
 	}
 }
