@@ -123,6 +123,10 @@ func (api *debugAPI) TraceBlock(ctx context.Context, blob hexutil.Bytes, config 
 	if err := rlp.DecodeBytes(blob, block); err != nil {
 		return nil, fmt.Errorf("could not decode block: %v", err)
 	}
+	// Every block of this chain has one; replay's system call needs it.
+	if block.BeaconRoot() == nil {
+		return nil, errors.New("could not decode block: no parentBeaconBlockRoot")
+	}
 	return api.traceBlock(ctx, block, config)
 }
 

@@ -195,6 +195,26 @@ func TestTraceErrors(t *testing.T) {
 	if res.Error == nil || res.Error.Message != "execution timeout" {
 		t.Fatalf("trace with 1ns timeout: %+v", res.Error)
 	}
+	// debug_traceBlock replays a block given as RLP; one without a beacon root is refused.
+	enc, err := rlp.EncodeToBytes(b.blocks[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var traces []json.RawMessage
+	result(t, url, &traces, "debug_traceBlock", hexutil.Bytes(enc), map[string]any{"tracer": "callTracer"})
+	if len(traces) != 3 {
+		t.Fatalf("debug_traceBlock: %d results", len(traces))
+	}
+	h := b.blocks[1].Header()
+	h.ParentBeaconRoot, h.RequestsHash = nil, nil
+	if enc, err = rlp.EncodeToBytes(b.blocks[1].WithSeal(h)); err != nil {
+		t.Fatal(err)
+	}
+	res = call(t, url, "debug_traceBlock", hexutil.Bytes(enc))
+	if res.Error == nil || !strings.Contains(res.Error.Message, "parentBeaconBlockRoot") {
+		t.Fatalf("debug_traceBlock without beacon root: %+v", res.Error)
+	}
+
 	res = call(t, url, "debug_traceTransaction", tx.Hash(), map[string]any{"timeout": "soon"})
 	if res.Error == nil || !strings.Contains(res.Error.Message, "invalid duration") {
 		t.Fatalf("trace with a bad timeout: %+v", res.Error)
