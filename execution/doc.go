@@ -3,8 +3,11 @@
 // whatever it declared), one block per height with a full post-merge header, and
 // blob and set-code transactions refused.
 //
-// Every message — block transactions, eth_call, gas estimation — runs through
-// [Executor.ApplyMessage], the one execution entry point. The package knows
+// Every message — block transactions, eth_call, gas estimation, traces — runs
+// through [Executor.ApplyMessage], the one execution entry point. A committed
+// block is re-executed for tracing by [Executor.Replay], which shares block
+// execution's code (system calls, then each transaction's message, context,
+// gas pool and finalisation), so a trace agrees with the block. The package knows
 // nothing of CometBFT: it turns (parent header, state, transactions) into a
 // block, receipts and a post-state, and never reads the clock or node-local
 // settings.

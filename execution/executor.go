@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/consensus/misc/eip4844"
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -193,22 +194,14 @@ type Result struct {
 // that did not decode and is invalid. What happens to invalid ones depends on mode.
 func (e *Executor) Execute(st *state.StateDB, env BlockEnv, txs []*types.Transaction, mode Mode) (*Result, error) {
 	header := NewHeader(env)
-	evm := e.NewEVM(header, st, vm.Config{})
-	rules := evm.GetRules()
-
-	// System calls of the forks we run: EIP-4788 and EIP-2935. Prague's
-	// EIP-7002/7251 request queues have no meaning without a beacon chain.
-	core.ProcessBeaconBlockRoot(*header.ParentBeaconRoot, evm, nil)
-	core.ProcessParentBlockHash(header.ParentHash, evm, nil)
-
+	b := e.beginBlock(header, st, common.Hash{})
 	var (
-		gp       = core.NewGasPool(header.GasLimit)
 		included = make([]*types.Transaction, 0, len(txs))
 		receipts = make(types.Receipts, 0, len(txs))
 		results  = make([]TxResult, len(txs))
 	)
 	for i, tx := range txs {
-		receipt, err := e.applyTx(evm, st, gp, header, tx, len(included))
+		receipt, err := b.applyTx(b.evm, tx, len(included))
 		if err != nil {
 			if mode == Verify {
 				return nil, fmt.Errorf("%w: tx %d: %v", ErrInvalidTx, i, err)
@@ -220,40 +213,86 @@ func (e *Executor) Execute(st *state.StateDB, env BlockEnv, txs []*types.Transac
 		included = append(included, tx)
 		receipts = append(receipts, receipt)
 	}
-	header.GasUsed = gp.Used()
-	header.Root = st.IntermediateRoot(rules)
+	header.GasUsed = b.gp.Used()
+	header.Root = st.IntermediateRoot(b.evm.GetRules())
 	// Receipts keep a zero block hash: the index stores only their consensus
 	// fields and derives the rest when read.
 	block := types.NewBlock(header, &types.Body{Transactions: included, Withdrawals: []*types.Withdrawal{}}, receipts, trie.NewStackTrie(nil))
 	return &Result{Block: block, Receipts: receipts, State: st, Txs: results}, nil
 }
 
-// applyTx executes one transaction at position index. An error means the
-// transaction is invalid: its state changes, if any, are undone.
-func (e *Executor) applyTx(evm *vm.EVM, st *state.StateDB, gp *core.GasPool, header *types.Header, tx *types.Transaction, index int) (*types.Receipt, error) {
+// blockExec is one block being executed: its header, state, EVM and gas pool,
+// after the system calls. [Executor.Execute] and [Replay] both run
+// transactions through it, so that a replay does what block execution did.
+type blockExec struct {
+	e      *Executor
+	header *types.Header
+	hash   common.Hash // given to receipts and logs; zero while the block is built
+	st     *state.StateDB
+	evm    *vm.EVM
+	gp     *core.GasPool
+}
+
+// beginBlock runs the block's system calls on st and returns it ready for
+// its transactions.
+func (e *Executor) beginBlock(header *types.Header, st *state.StateDB, hash common.Hash) *blockExec {
+	evm := e.NewEVM(header, st, vm.Config{})
+	// System calls of the forks we run: EIP-4788 and EIP-2935. Prague's
+	// EIP-7002/7251 request queues have no meaning without a beacon chain.
+	// They are never traced, as in go-ethereum.
+	core.ProcessBeaconBlockRoot(*header.ParentBeaconRoot, evm, nil)
+	core.ProcessParentBlockHash(header.ParentHash, evm, nil)
+	return &blockExec{e: e, header: header, hash: hash, st: st, evm: evm, gp: core.NewGasPool(header.GasLimit)}
+}
+
+// applyTx executes one transaction at position index on evm, which is b.evm
+// or, for a traced transaction, an EVM over the same state and block context
+// with tracer hooks. An error means the transaction is invalid: its state
+// changes, if any, are undone.
+func (b *blockExec) applyTx(evm *vm.EVM, tx *types.Transaction, index int) (*types.Receipt, error) {
 	if tx == nil {
 		return nil, errors.New("transaction does not decode")
 	}
-	from, err := e.CheckTx(tx)
+	from, err := b.e.CheckTx(tx)
 	if err != nil {
 		return nil, err
 	}
-	if tx.Gas() > gp.Available(false) {
-		return nil, fmt.Errorf("%w: tx gas %d, left in block %d", ErrBlockGasExhausted, tx.Gas(), gp.Available(false))
+	if tx.Gas() > b.gp.Available(false) {
+		return nil, fmt.Errorf("%w: tx gas %d, left in block %d", ErrBlockGasExhausted, tx.Gas(), b.gp.Available(false))
 	}
 	msg := txMessage(tx, from)
-	snap := st.Snapshot()
-	prevGas := gp.Snapshot()
-	st.SetTxContext(tx.Hash(), index, 0)
-	result, err := e.ApplyMessage(evm, msg, gp)
+	snap := b.st.Snapshot()
+	prevGas := b.gp.Snapshot()
+	b.st.SetTxContext(tx.Hash(), index, 0)
+	receipt, _, err := b.e.applyTransaction(evm, b.st, msg, tx, b.gp, b.header, b.hash)
 	if err != nil {
-		st.RevertToSnapshot(snap)
-		gp.Set(prevGas)
+		b.st.RevertToSnapshot(snap)
+		b.gp.Set(prevGas)
 		return nil, err
 	}
-	st.Finalise(evm.GetRules())
-	receipt := core.MakeReceipt(evm, result, st, header.Number, common.Hash{}, header.Time, tx, gp.CumulativeUsed(), nil)
 	return receipt, nil
+}
+
+// applyTransaction is go-ethereum's ApplyTransactionWithEVM over
+// [Executor.ApplyMessage]: msg is tx's message, and the EVM's tracer hooks,
+// if any, see OnTxStart before it and OnTxEnd with its receipt after it.
+func (e *Executor) applyTransaction(evm *vm.EVM, st *state.StateDB, msg *core.Message, tx *types.Transaction, gp *core.GasPool, header *types.Header, blockHash common.Hash) (receipt *types.Receipt, result *core.ExecutionResult, err error) {
+	if hooks := evm.Config.Tracer; hooks != nil {
+		if hooks.OnTxStart != nil {
+			hooks.OnTxStart(evm.GetVMContext(), tx, msg.From)
+		}
+		if hooks.OnTxEnd != nil {
+			defer func() { hooks.OnTxEnd(receipt, err) }()
+		}
+	}
+	result, err = e.ApplyMessage(evm, msg, gp)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Through the EVM's StateDB, so that hooks see accounts deleted here.
+	evm.StateDB.Finalise(evm.GetRules())
+	receipt = core.MakeReceipt(evm, result, st, header.Number, blockHash, header.Time, tx, gp.CumulativeUsed(), nil)
+	return receipt, result, nil
 }
 
 // txMessage turns a transaction into a message without recovering the sender again.
@@ -273,18 +312,32 @@ func txMessage(tx *types.Transaction, from common.Address) *core.Message {
 // fee checks, and returns its result. Changes to st are not committed; callers
 // pass a state they may discard. ctx cancels long executions.
 func (e *Executor) Call(ctx context.Context, msg *core.Message, header *types.Header, st *state.StateDB) (*core.ExecutionResult, error) {
-	evm := e.NewEVM(header, st, vm.Config{NoBaseFee: true})
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		select {
-		case <-ctx.Done():
-			evm.Cancel()
-		case <-done:
-		}
-	}()
+	return e.TraceCall(ctx, msg, nil, header, st, nil)
+}
+
+// TraceCall is [Executor.Call] observed by hooks, as go-ethereum's
+// debug_traceCall runs a call: tx is the transaction msg stands for, given to
+// OnTxStart and, in its receipt, to OnTxEnd, and the state's changes reach the
+// hooks too. With nil hooks it is Call.
+func (e *Executor) TraceCall(ctx context.Context, msg *core.Message, tx *types.Transaction, header *types.Header, st *state.StateDB, hooks *tracing.Hooks) (*core.ExecutionResult, error) {
+	var evm *vm.EVM
+	if hooks == nil {
+		evm = e.NewEVM(header, st, vm.Config{NoBaseFee: true})
+	} else {
+		evm = vm.NewEVM(e.BlockContext(header), state.NewHookedState(st, hooks), e.config, vm.Config{Tracer: hooks, NoBaseFee: true})
+	}
+	defer evm.Release()
+	defer context.AfterFunc(ctx, evm.Cancel)()
 	gp := core.NewGasPool(msg.GasLimit)
-	res, err := e.ApplyMessage(evm, msg, gp)
+	var (
+		res *core.ExecutionResult
+		err error
+	)
+	if hooks == nil {
+		res, err = e.ApplyMessage(evm, msg, gp)
+	} else {
+		_, res, err = e.applyTransaction(evm, st, msg, tx, gp, header, common.Hash{})
+	}
 	if err == nil && evm.Cancelled() {
 		return nil, fmt.Errorf("execution aborted (timeout = %v)", ctx.Err())
 	}

@@ -8,7 +8,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/internal/version"
@@ -86,4 +88,14 @@ func (b *backend) Call(ctx context.Context, msg *core.Message, header *types.Hea
 
 func (b *backend) EstimateGas(ctx context.Context, msg *core.Message, header *types.Header, st *state.StateDB, gasCap uint64) (uint64, *core.ExecutionResult, error) {
 	return b.app.Executor().EstimateGas(ctx, msg, header, st, gasCap)
+}
+
+func (b *backend) ChainConfig() *params.ChainConfig { return b.app.Executor().Config() }
+
+func (b *backend) ReplayBlock(block *types.Block, st *state.StateDB) rpc.BlockReplay {
+	return b.app.Executor().Replay(st, block)
+}
+
+func (b *backend) TraceCall(ctx context.Context, msg *core.Message, tx *types.Transaction, header *types.Header, st *state.StateDB, hooks *tracing.Hooks) (*core.ExecutionResult, error) {
+	return b.app.Executor().TraceCall(ctx, msg, tx, header, st, hooks)
 }

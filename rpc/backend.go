@@ -7,7 +7,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/params"
 )
 
 // ErrStateUnavailable is returned by Backend.State for a height whose state
@@ -59,4 +61,14 @@ type Backend interface {
 	// EstimateGas finds the lowest gas limit with which msg succeeds on st. A
 	// revert is returned as the execution result's error with its revert data.
 	EstimateGas(ctx context.Context, msg *core.Message, header *types.Header, st *state.StateDB, gasCap uint64) (uint64, *core.ExecutionResult, error)
+
+	// ChainConfig is the chain's rule set, which tracers are built with.
+	ChainConfig() *params.ChainConfig
+	// ReplayBlock starts re-executing block on st, the state after its
+	// parent, for tracing: exactly as block execution did, with the block's
+	// system calls run at once, untraced, and one transaction per Next.
+	ReplayBlock(block *types.Block, st *state.StateDB) BlockReplay
+	// TraceCall is Call observed by hooks: tx is the transaction msg stands
+	// for, which OnTxStart and, in its receipt, OnTxEnd see.
+	TraceCall(ctx context.Context, msg *core.Message, tx *types.Transaction, header *types.Header, st *state.StateDB, hooks *tracing.Hooks) (*core.ExecutionResult, error)
 }

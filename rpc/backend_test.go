@@ -350,6 +350,58 @@ func (f *fakeBackend) EstimateGas(ctx context.Context, msg *core.Message, h *typ
 	return hi, nil, nil
 }
 
+func (f *fakeBackend) ChainConfig() *params.ChainConfig { return f.config }
+
+// ReplayBlock re-executes block as newFakeBackend built it, with go-ethereum's
+// ApplyTransactionWithEVM at the prices the transactions declare.
+func (f *fakeBackend) ReplayBlock(block *types.Block, st *state.StateDB) rpc.BlockReplay {
+	return &fakeReplay{f: f, block: block, st: st, gp: core.NewGasPool(block.GasLimit())}
+}
+
+type fakeReplay struct {
+	f     *fakeBackend
+	block *types.Block
+	st    *state.StateDB
+	gp    *core.GasPool
+	next  int
+}
+
+func (r *fakeReplay) Next(ctx context.Context, hooks *tracing.Hooks) (*types.Receipt, error) {
+	txs := r.block.Transactions()
+	if r.next >= len(txs) {
+		return nil, errors.New("no transaction left")
+	}
+	i, tx, h := r.next, txs[r.next], r.block.Header()
+	r.next++
+	msg, err := core.TransactionToMessage(tx, types.LatestSignerForChainID(r.f.config.ChainID), h.BaseFee)
+	if err != nil {
+		return nil, err
+	}
+	r.st.SetTxContext(tx.Hash(), i, uint32(i+1))
+	evm := vm.NewEVM(r.f.blockContext(h), state.NewHookedState(r.st, hooks), r.f.config, vm.Config{Tracer: hooks})
+	defer context.AfterFunc(ctx, evm.Cancel)()
+	receipt, _, err := core.ApplyTransactionWithEVM(ctx, msg, r.gp, r.st, h.Number, r.block.Hash(), h.Time, tx, evm)
+	return receipt, err
+}
+
+// TraceCall runs msg as Call does, observed by hooks.
+func (f *fakeBackend) TraceCall(ctx context.Context, msg *core.Message, tx *types.Transaction, h *types.Header, st *state.StateDB, hooks *tracing.Hooks) (*core.ExecutionResult, error) {
+	evm := vm.NewEVM(f.blockContext(h), state.NewHookedState(st, hooks), f.config, vm.Config{Tracer: hooks, NoBaseFee: true})
+	defer context.AfterFunc(ctx, evm.Cancel)()
+	if hooks != nil && hooks.OnTxStart != nil {
+		hooks.OnTxStart(evm.GetVMContext(), tx, msg.From)
+	}
+	res, err := core.ApplyMessage(evm, msg, core.NewGasPool(math.MaxUint64))
+	if hooks != nil && hooks.OnTxEnd != nil {
+		var receipt *types.Receipt
+		if err == nil {
+			receipt = &types.Receipt{GasUsed: res.UsedGas}
+		}
+		hooks.OnTxEnd(receipt, err)
+	}
+	return res, err
+}
+
 // addPending puts a signed dynamic-fee transaction in the fake pool.
 func (f *fakeBackend) addPending(t testing.TB, key *ecdsa.PrivateKey, nonce uint64) *types.Transaction {
 	t.Helper()

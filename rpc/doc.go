@@ -1,6 +1,6 @@
-// Package rpc serves the node's Ethereum JSON-RPC: the eth, net and web3
-// namespaces, over HTTP and WebSocket on one port, on go-ethereum's own rpc
-// server.
+// Package rpc serves the node's Ethereum JSON-RPC: the eth, net, web3 and
+// debug namespaces, over HTTP and WebSocket on one port, on go-ethereum's own
+// rpc server.
 //
 // The package sees the node only through [Backend], which it declares. It holds
 // no chain data and executes nothing itself: reads go to the Backend's lookups,
@@ -42,4 +42,23 @@
 // that the Backend executes against). Moving precompiles
 // (movePrecompileToAddress) and the blobBaseFee, beaconRoot and withdrawals
 // block overrides are refused.
+//
+// # Tracing
+//
+// debug_traceTransaction, debug_traceBlockByNumber, debug_traceBlockByHash,
+// debug_traceBlock and debug_traceCall follow go-ethereum's eth/tracers API:
+// its TraceConfig (tracer, tracerConfig, timeout, default 5 s per
+// transaction, and the struct logger's options), its native tracers
+// (callTracer, prestateTracer, 4byteTracer, flatCallTracer, muxTracer) and its
+// struct logger when no tracer is named. JavaScript tracers are not served. A
+// block trace is [{txHash, result}], one per transaction in order.
+//
+// Nothing is executed here: a transaction trace asks the Backend for the
+// state after the block's parent (the eth methods' [ErrStateUnavailable]
+// error if it is gone) and a [BlockReplay] of the block, which re-executes it
+// as block execution did, and runs the transactions before the traced one
+// untraced. debug_traceCall is eth_call's path (arguments, state and block
+// overrides) through Backend.TraceCall. debug_getRawTransaction,
+// debug_getRawHeader, debug_getRawBlock and debug_getRawReceipts return
+// binary encodings.
 package rpc

@@ -11,7 +11,7 @@ import (
 	"github.com/rs/cors"
 )
 
-// NewServer registers the eth, net, web3 and txpool services over b on a new
+// NewServer registers the eth, net, web3, txpool and debug services over b on a new
 // go-ethereum rpc server (which also serves rpc_modules).
 func NewServer(b Backend, cfg Config) (*gethrpc.Server, error) {
 	srv := gethrpc.NewServer()
@@ -19,14 +19,16 @@ func NewServer(b Backend, cfg Config) (*gethrpc.Server, error) {
 	if cfg.HTTPBodyLimit > 0 {
 		srv.SetHTTPBodyLimit(cfg.HTTPBodyLimit)
 	}
+	eth := &ethAPI{b: b, cfg: cfg, chainID: new(big.Int).SetUint64(b.ChainID())}
 	services := []struct {
 		name string
 		api  any
 	}{
-		{"eth", &ethAPI{b: b, cfg: cfg, chainID: new(big.Int).SetUint64(b.ChainID())}},
+		{"eth", eth},
 		{"net", &netAPI{b: b}},
 		{"web3", &web3API{b: b}},
-		{"txpool", &txpoolAPI{b: b, chainID: new(big.Int).SetUint64(b.ChainID())}},
+		{"txpool", &txpoolAPI{b: b, chainID: eth.chainID}},
+		{"debug", &debugAPI{b: b, eth: eth}},
 	}
 	for _, s := range services {
 		if err := srv.RegisterName(s.name, s.api); err != nil {

@@ -1,0 +1,326 @@
+package rpc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/eth/tracers"
+	"github.com/ethereum/go-ethereum/eth/tracers/logger"
+	_ "github.com/ethereum/go-ethereum/eth/tracers/native" // registers callTracer, prestateTracer, … in tracers.DefaultDirectory
+	"github.com/ethereum/go-ethereum/params"
+	"github.com/ethereum/go-ethereum/rlp"
+	gethrpc "github.com/ethereum/go-ethereum/rpc"
+)
+
+// defaultTraceTimeout is how long one transaction may run under a tracer
+// unless the trace config says otherwise (go-ethereum's default).
+const defaultTraceTimeout = 5 * time.Second
+
+// The texts of these errors are go-ethereum's (eth/tracers/api.go).
+var (
+	// errTxNotFound is returned for a trace of a transaction that is not mined.
+	errTxNotFound = errors.New("transaction not found")
+	// errGenesisNotTraceable is returned for a trace of block 0.
+	errGenesisNotTraceable = errors.New("genesis is not traceable")
+	// errTracePending is returned for debug_traceCall on the pending block.
+	errTracePending = errors.New("tracing on top of pending is not supported")
+	// errTracerNotFound is returned for a tracer name that is not registered;
+	// JavaScript tracers are not served.
+	errTracerNotFound = errors.New("tracer not found")
+)
+
+// BlockReplay re-executes a committed block one transaction at a time, as
+// block execution did, for tracing.
+type BlockReplay interface {
+	// Next executes the block's next transaction and returns its receipt.
+	// hooks, if not nil, observe it (OnTxStart, the EVM's and the state's
+	// hooks, OnTxEnd with the receipt); the end of ctx aborts it.
+	Next(ctx context.Context, hooks *tracing.Hooks) (*types.Receipt, error)
+}
+
+// debugAPI is the debug namespace: go-ethereum's tracing API
+// (eth/tracers.API) and the raw-encoding getters of its DebugAPI.
+type debugAPI struct {
+	b   Backend
+	eth *ethAPI // block selection, call arguments and overrides, as eth_call
+}
+
+// traceCallConfig is go-ethereum's tracers.TraceCallConfig with eth_call's
+// own override types.
+type traceCallConfig struct {
+	tracers.TraceConfig
+	StateOverrides *stateOverride
+	BlockOverrides *blockOverrides
+	TxIndex        *hexutil.Uint
+}
+
+// txTraceResult is one transaction's trace in a block trace.
+type txTraceResult struct {
+	TxHash common.Hash `json:"txHash"`
+	Result any         `json:"result,omitempty"`
+	Error  string      `json:"error,omitempty"`
+}
+
+// TraceTransaction is debug_traceTransaction: the block of the transaction is
+// replayed on its parent's state up to the transaction, which runs traced.
+func (api *debugAPI) TraceTransaction(ctx context.Context, hash common.Hash, config *tracers.TraceConfig) (any, error) {
+	tx, blockHash, number, index := api.b.Transaction(hash)
+	if tx == nil {
+		return nil, errTxNotFound
+	}
+	if number == 0 {
+		return nil, errGenesisNotTraceable
+	}
+	block := api.b.BlockByHash(blockHash)
+	if block == nil {
+		return nil, fmt.Errorf("block %s not found", blockHash.Hex())
+	}
+	replay, _, err := api.replay(block)
+	if err != nil {
+		return nil, err
+	}
+	if err := skip(ctx, replay, block, int(index)); err != nil {
+		return nil, err
+	}
+	txctx := &tracers.Context{BlockHash: blockHash, BlockNumber: block.Number(), TxIndex: int(index), TxHash: hash}
+	return api.traceTx(ctx, config, txctx, func(ctx context.Context, hooks *tracing.Hooks) error {
+		_, err := replay.Next(ctx, hooks)
+		return err
+	})
+}
+
+// TraceBlockByNumber is debug_traceBlockByNumber.
+func (api *debugAPI) TraceBlockByNumber(ctx context.Context, number gethrpc.BlockNumber, config *tracers.TraceConfig) ([]*txTraceResult, error) {
+	block := api.eth.blockByNumber(number)
+	if block == nil {
+		return nil, fmt.Errorf("block #%d not found", number)
+	}
+	return api.traceBlock(ctx, block, config)
+}
+
+// TraceBlockByHash is debug_traceBlockByHash.
+func (api *debugAPI) TraceBlockByHash(ctx context.Context, hash common.Hash, config *tracers.TraceConfig) ([]*txTraceResult, error) {
+	block := api.b.BlockByHash(hash)
+	if block == nil {
+		return nil, fmt.Errorf("block %s not found", hash.Hex())
+	}
+	return api.traceBlock(ctx, block, config)
+}
+
+// TraceBlock is debug_traceBlock: the block is given RLP-encoded and
+// replayed on its parent's state, which this node must have.
+func (api *debugAPI) TraceBlock(ctx context.Context, blob hexutil.Bytes, config *tracers.TraceConfig) ([]*txTraceResult, error) {
+	block := new(types.Block)
+	if err := rlp.DecodeBytes(blob, block); err != nil {
+		return nil, fmt.Errorf("could not decode block: %v", err)
+	}
+	// Every block of this chain has one; replay's system call needs it.
+	if block.BeaconRoot() == nil {
+		return nil, errors.New("could not decode block: no parentBeaconBlockRoot")
+	}
+	return api.traceBlock(ctx, block, config)
+}
+
+// traceBlock traces every transaction of block, each with a tracer of its
+// own and its own timeout, as go-ethereum does.
+func (api *debugAPI) traceBlock(ctx context.Context, block *types.Block, config *tracers.TraceConfig) ([]*txTraceResult, error) {
+	if block.NumberU64() == 0 {
+		return nil, errGenesisNotTraceable
+	}
+	replay, _, err := api.replay(block)
+	if err != nil {
+		return nil, err
+	}
+	txs := block.Transactions()
+	results := make([]*txTraceResult, len(txs))
+	for i, tx := range txs {
+		txctx := &tracers.Context{BlockHash: block.Hash(), BlockNumber: block.Number(), TxIndex: i, TxHash: tx.Hash()}
+		res, err := api.traceTx(ctx, config, txctx, func(ctx context.Context, hooks *tracing.Hooks) error {
+			_, err := replay.Next(ctx, hooks)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		results[i] = &txTraceResult{TxHash: tx.Hash(), Result: res}
+	}
+	return results, nil
+}
+
+// TraceCall is debug_traceCall: eth_call's execution, arguments and
+// overrides, with a tracer attached. With txIndex set, the call runs on the
+// state before that transaction of the block, else after the block.
+func (api *debugAPI) TraceCall(ctx context.Context, args transactionArgs, sel *gethrpc.BlockNumberOrHash, config *traceCallConfig) (any, error) {
+	if err := args.checkBlobFeeCap(); err != nil {
+		return nil, err
+	}
+	if sel != nil {
+		if n, ok := sel.Number(); ok && n == gethrpc.PendingBlockNumber {
+			return nil, errTracePending
+		}
+	}
+	if config == nil {
+		config = new(traceCallConfig)
+	}
+	h, err := api.eth.header(sel)
+	if err != nil {
+		return nil, err
+	}
+	var st *state.StateDB
+	if config.TxIndex != nil {
+		block := api.b.BlockByHash(h.Hash())
+		if block == nil {
+			return nil, fmt.Errorf("block %s not found", h.Hash().Hex())
+		}
+		replay, parentState, err := api.replay(block)
+		if err != nil {
+			return nil, err
+		}
+		if err := skip(ctx, replay, block, int(*config.TxIndex)); err != nil {
+			return nil, err
+		}
+		st = parentState // the replay has brought it to the transaction
+	} else if st, err = api.b.State(h); err != nil {
+		return nil, stateError(h.Number.Uint64(), err)
+	}
+	if h, err = config.BlockOverrides.apply(h); err != nil {
+		return nil, err
+	}
+	if err := config.StateOverrides.apply(st); err != nil {
+		return nil, err
+	}
+	gasCap := api.eth.cfg.GasCap
+	if gasCap == 0 {
+		gasCap = math.MaxUint64
+	}
+	if err := args.callDefaults(gasCap, h.BaseFee, api.eth.chainID); err != nil {
+		return nil, err
+	}
+	msg := args.toMessage(h.BaseFee).SkipExecutionGasCapCheck()
+	tx := args.toTransaction()
+	return api.traceTx(ctx, &config.TraceConfig, new(tracers.Context), func(ctx context.Context, hooks *tracing.Hooks) error {
+		_, err := api.b.TraceCall(ctx, msg, tx, h, st, hooks)
+		return err
+	})
+}
+
+// replay starts re-executing block on its parent's state, which it returns
+// too: the replay changes it as it goes.
+func (api *debugAPI) replay(block *types.Block) (BlockReplay, *state.StateDB, error) {
+	parent := api.b.HeaderByHash(block.ParentHash())
+	if parent == nil {
+		return nil, nil, fmt.Errorf("block %s not found", block.ParentHash().Hex())
+	}
+	st, err := api.b.State(parent)
+	if err != nil {
+		return nil, nil, stateError(parent.Number.Uint64(), err)
+	}
+	return api.b.ReplayBlock(block, st), st, nil
+}
+
+// skip replays the first n transactions of block untraced.
+func skip(ctx context.Context, replay BlockReplay, block *types.Block, n int) error {
+	txs := block.Transactions()
+	if n > len(txs) {
+		return fmt.Errorf("transaction index %d out of range", n)
+	}
+	for i := range n {
+		if _, err := replay.Next(ctx, nil); err != nil {
+			return fmt.Errorf("transaction %#x failed: %v", txs[i].Hash(), err)
+		}
+	}
+	return nil
+}
+
+// traceTx runs one execution under the tracer config names (the struct
+// logger if none) within its timeout, and returns the tracer's result.
+// run executes with the hooks it is given and stops when its ctx ends.
+func (api *debugAPI) traceTx(ctx context.Context, config *tracers.TraceConfig, txctx *tracers.Context, run func(context.Context, *tracing.Hooks) error) (any, error) {
+	if config == nil {
+		config = new(tracers.TraceConfig)
+	}
+	tracer, err := newTracer(config, txctx, api.b.ChainConfig())
+	if err != nil {
+		return nil, err
+	}
+	timeout := defaultTraceTimeout
+	if config.Timeout != nil {
+		if timeout, err = time.ParseDuration(*config.Timeout); err != nil {
+			return nil, err
+		}
+	}
+	deadline, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	// The end of deadline cancels the EVM; the tracer is told here, after
+	// run returns, so that its result reports the timeout.
+	err = run(deadline, tracer.Hooks)
+	if errors.Is(deadline.Err(), context.DeadlineExceeded) {
+		tracer.Stop(errors.New("execution timeout"))
+	} else if err != nil {
+		return nil, fmt.Errorf("tracing failed: %w", err)
+	}
+	return tracer.GetResult()
+}
+
+// newTracer builds the tracer config names: the struct logger when none is
+// named, else one from go-ethereum's directory of native tracers.
+func newTracer(config *tracers.TraceConfig, txctx *tracers.Context, chainConfig *params.ChainConfig) (*tracers.Tracer, error) {
+	if config.Tracer == nil {
+		l := logger.NewStructLogger(config.Config)
+		return &tracers.Tracer{Hooks: l.Hooks(), GetResult: l.GetResult, Stop: l.Stop}, nil
+	}
+	// Unknown names are JavaScript to the directory, which has no evaluator here.
+	if tracers.DefaultDirectory.IsJS(*config.Tracer) {
+		return nil, fmt.Errorf("%w: %q", errTracerNotFound, *config.Tracer)
+	}
+	return tracers.DefaultDirectory.New(*config.Tracer, txctx, config.TracerConfig, chainConfig)
+}
+
+// GetRawTransaction is debug_getRawTransaction: a mined or pooled
+// transaction's binary encoding, null if unknown.
+func (api *debugAPI) GetRawTransaction(hash common.Hash) (hexutil.Bytes, error) {
+	return api.eth.GetRawTransactionByHash(hash)
+}
+
+// GetRawHeader is debug_getRawHeader: the RLP of a header.
+func (api *debugAPI) GetRawHeader(sel gethrpc.BlockNumberOrHash) (hexutil.Bytes, error) {
+	block, err := api.eth.blockBySelector(sel)
+	if block == nil || err != nil {
+		return nil, err
+	}
+	return rlp.EncodeToBytes(block.Header())
+}
+
+// GetRawBlock is debug_getRawBlock: the RLP of a block.
+func (api *debugAPI) GetRawBlock(sel gethrpc.BlockNumberOrHash) (hexutil.Bytes, error) {
+	block, err := api.eth.blockBySelector(sel)
+	if block == nil || err != nil {
+		return nil, err
+	}
+	return rlp.EncodeToBytes(block)
+}
+
+// GetRawReceipts is debug_getRawReceipts: the binary encoding of each of a
+// block's receipts.
+func (api *debugAPI) GetRawReceipts(sel gethrpc.BlockNumberOrHash) ([]hexutil.Bytes, error) {
+	block, err := api.eth.blockBySelector(sel)
+	if block == nil || err != nil {
+		return nil, err
+	}
+	receipts := api.b.Receipts(block.Hash(), block.NumberU64())
+	out := make([]hexutil.Bytes, len(receipts))
+	for i, r := range receipts {
+		if out[i], err = r.MarshalBinary(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
