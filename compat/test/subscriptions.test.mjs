@@ -10,6 +10,14 @@ function withDeadline(promise, ms, what) {
     .finally(() => clearTimeout(t));
 }
 
+// probe subscribes and unsubscribes with raw calls, so that a node without
+// the subscription fails the test here rather than inside ethers' listeners.
+async function probe(ws, params) {
+  const id = await ws.send("eth_subscribe", params);
+  assert.match(id, /^0x[0-9a-f]+$/);
+  assert.equal(await ws.send("eth_unsubscribe", [id]), true);
+}
+
 describe("WebSocket subscriptions", () => {
   const p = provider();
   const w = wallet(KEY.subscriptions, p);
@@ -31,13 +39,14 @@ describe("WebSocket subscriptions", () => {
   });
 
   it("eth_subscribe and eth_unsubscribe answer as geth", async () => {
-    const id = await ws.send("eth_subscribe", ["newHeads"]);
-    assert.match(id, /^0x[0-9a-f]+$/);
-    assert.equal(await ws.send("eth_unsubscribe", [id]), true);
+    await probe(ws, ["newHeads"]);
+    const err = await ws.send("eth_unsubscribe", ["0x1234"]).catch((e) => e);
+    assert.equal(err?.error?.message, "subscription not found");
     await assert.rejects(p.send("eth_subscribe", ["newHeads"]), /notifications not supported/);
   });
 
   it("provider.on('block') over WebSocket (newHeads)", async () => {
+    await probe(ws, ["newHeads"]);
     const seen = [];
     const done = new Promise((resolve) => {
       ws.on("block", (n) => {
@@ -51,6 +60,7 @@ describe("WebSocket subscriptions", () => {
   });
 
   it("contract.on over WebSocket (logs subscription)", async () => {
+    await probe(ws, ["logs", { address: await ev.getAddress() }]);
     const got = new Promise((resolve) => evWs.on(evWs.filters.Ping(w.address, 11n), (from, id, tag, note, event) => resolve({ from, id, tag, note, event })));
     await new Promise((r) => setTimeout(r, 300)); // the subscription is set up asynchronously
     const tx = await ev.ping(11n, ethers.id("ws"), "over ws");
@@ -66,6 +76,7 @@ describe("WebSocket subscriptions", () => {
   });
 
   it("pending transactions (newPendingTransactions)", async () => {
+    await probe(ws, ["newPendingTransactions"]);
     const seen = new Set();
     let want = null, hit;
     const found = new Promise((resolve) => { hit = resolve; });
