@@ -280,6 +280,17 @@ func (api *ethAPI) GetUncleCountByBlockHash(hash common.Hash) *hexutil.Uint {
 	return uncleCount(api.b.BlockByHash(hash))
 }
 
+// GetUncleByBlockNumberAndIndex is eth_getUncleByBlockNumberAndIndex: blocks
+// have no uncles, so null, as geth answers for an index past the uncles.
+func (api *ethAPI) GetUncleByBlockNumberAndIndex(gethrpc.BlockNumber, hexutil.Uint) map[string]any {
+	return nil
+}
+
+// GetUncleByBlockHashAndIndex is eth_getUncleByBlockHashAndIndex: null.
+func (api *ethAPI) GetUncleByBlockHashAndIndex(common.Hash, hexutil.Uint) map[string]any {
+	return nil
+}
+
 func uncleCount(b *types.Block) *hexutil.Uint {
 	if b == nil {
 		return nil

@@ -147,6 +147,8 @@ func TestSimpleMethods(t *testing.T) {
 		{"eth_getTransactionReceipt", []any{common.Hash{1}}, `null`},
 		{"eth_getBlockTransactionCountByNumber", []any{"latest"}, `"0x3"`},
 		{"eth_getUncleCountByBlockNumber", []any{"0x1"}, `"0x0"`},
+		{"eth_getUncleByBlockNumberAndIndex", []any{"0x1", "0x0"}, `null`},
+		{"eth_getUncleByBlockHashAndIndex", []any{common.Hash{1}, "0x0"}, `null`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method, func(t *testing.T) {
