@@ -408,18 +408,6 @@ func (api *ethAPI) withTimeout(ctx context.Context) (context.Context, context.Ca
 	return context.WithCancel(ctx)
 }
 
-// GetUncleByBlockNumberAndIndex is eth_getUncleByBlockNumberAndIndex: there
-// are no uncles, so always null.
-func (api *ethAPI) GetUncleByBlockNumberAndIndex(gethrpc.BlockNumber, hexutil.Uint) map[string]any {
-	return nil
-}
-
-// GetUncleByBlockHashAndIndex is eth_getUncleByBlockHashAndIndex: always null.
-func (api *ethAPI) GetUncleByBlockHashAndIndex(common.Hash, hexutil.Uint) map[string]any {
-	return nil
-}
-
-// GetRawTransactionByBlockNumberAndIndex is eth_getRawTransactionByBlockNumberAndIndex.
 func (api *ethAPI) GetRawTransactionByBlockNumberAndIndex(n gethrpc.BlockNumber, index hexutil.Uint) hexutil.Bytes {
 	return rawTxAt(api.blockByNumber(n), uint64(index))
 }
