@@ -408,6 +408,7 @@ func (api *ethAPI) withTimeout(ctx context.Context) (context.Context, context.Ca
 	return context.WithCancel(ctx)
 }
 
+// GetRawTransactionByBlockNumberAndIndex is eth_getRawTransactionByBlockNumberAndIndex.
 func (api *ethAPI) GetRawTransactionByBlockNumberAndIndex(n gethrpc.BlockNumber, index hexutil.Uint) hexutil.Bytes {
 	return rawTxAt(api.blockByNumber(n), uint64(index))
 }
