@@ -8,6 +8,7 @@ import (
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/event"
 )
 
 // ErrStateUnavailable is returned by Backend.State for a height whose state
@@ -55,4 +56,14 @@ type Backend interface {
 	// EstimateGas finds the lowest gas limit with which msg succeeds on st. A
 	// revert is returned as the execution result's error with its revert data.
 	EstimateGas(ctx context.Context, msg *core.Message, header *types.Header, st *state.StateDB, gasCap uint64) (uint64, *core.ExecutionResult, error)
+
+	// SubscribeChainEvent delivers each committed block once its height is
+	// durable and the head, with its receipts' fields derived.
+	SubscribeChainEvent(ch chan<- core.ChainEvent) event.Subscription
+	// SubscribeLogsEvent delivers the logs of each committed block that has
+	// any, with every derived field set (blockHash, blockNumber,
+	// transactionHash, transactionIndex, logIndex).
+	SubscribeLogsEvent(ch chan<- []*types.Log) event.Subscription
+	// SubscribeNewTxsEvent delivers the transactions the pool accepts.
+	SubscribeNewTxsEvent(ch chan<- core.NewTxsEvent) event.Subscription
 }
