@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/event"
 
 	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/internal/version"
@@ -80,4 +81,16 @@ func (b *backend) Call(ctx context.Context, msg *core.Message, header *types.Hea
 
 func (b *backend) EstimateGas(ctx context.Context, msg *core.Message, header *types.Header, st *state.StateDB, gasCap uint64) (uint64, *core.ExecutionResult, error) {
 	return b.app.Executor().EstimateGas(ctx, msg, header, st, gasCap)
+}
+
+func (b *backend) SubscribeChainEvent(ch chan<- core.ChainEvent) event.Subscription {
+	return b.app.SubscribeChainEvent(ch)
+}
+
+func (b *backend) SubscribeLogsEvent(ch chan<- []*types.Log) event.Subscription {
+	return b.app.SubscribeLogsEvent(ch)
+}
+
+func (b *backend) SubscribeNewTxsEvent(ch chan<- core.NewTxsEvent) event.Subscription {
+	return b.app.SubscribeNewTxsEvent(ch)
 }

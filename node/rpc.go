@@ -31,5 +31,10 @@ func rpcConfig(c config.RPCConfig) rpc.Config {
 	r.EVMTimeout = time.Duration(c.EVMTimeout)
 	r.BatchItemLimit = c.BatchItemLimit
 	r.BatchResponseMaxSize = c.BatchResponseMaxSize
+	r.WSReadLimit = c.WSReadLimit
+	r.LogsMaxRange = c.LogsMaxRange
+	r.LogsMaxResults = c.LogsMaxResults
+	r.FilterTimeout = time.Duration(c.FilterTimeout)
+	r.MaxSubscriptionsPerConn = c.MaxSubscriptionsPerConnection
 	return r
 }
