@@ -53,9 +53,10 @@
 // of the range it tests the header's bloom and reads the receipts only where
 // the bloom may match. At about a block a second that costs one header read
 // per block, so a query over the default cap of 10,000 blocks (under three
-// hours of chain) reads 10,000 headers; the cap, not an index, bounds the
-// work. The adapter's matcher backend reports nothing indexed, which is what
-// selects that search.
+// hours of chain) reads 10,000 headers: about 0.25–0.35 s for a selective
+// query and 1 s for a match-all one on a 2-core machine with pebble. The cap,
+// not an index, bounds the work. The adapter's matcher backend reports
+// nothing indexed, which is what selects that search.
 //
 // Caps (see [Config]): LogsMaxRange bounds toBlock − fromBlock of
 // eth_getLogs and eth_getFilterLogs with go-ethereum's error ("exceed maximum

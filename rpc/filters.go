@@ -121,34 +121,55 @@ func (f *filterBackend) CurrentView() *filtermaps.ChainView {
 	if h == nil {
 		return nil
 	}
-	return filtermaps.NewChainView(chainReader{f.b}, h.Number.Uint64(), h.Hash())
+	return filtermaps.NewChainView(&chainReader{b: f.b}, h.Number.Uint64(), h.Hash())
 }
 
-// chainReader is the chain as filtermaps.ChainView reads it.
-type chainReader struct{ b Backend }
+// chainReader is the chain as one filtermaps.ChainView reads it, for one
+// search. For every block the view asks the block's canonical hash, the
+// head's (to check that it has not been reorganised), then the block's
+// header. The Backend finds a hash only by reading and hashing the header, so
+// the head's hash and the last header read are kept.
+type chainReader struct {
+	b        Backend
+	last     *types.Header
+	lastHash common.Hash
+	hashes   map[uint64]common.Hash // the head's, once asked
+}
 
-func (c chainReader) GetHeader(hash common.Hash, number uint64) *types.Header {
+func (c *chainReader) GetHeader(hash common.Hash, number uint64) *types.Header {
+	if c.last != nil && c.last.Number.Uint64() == number && c.lastHash == hash {
+		return c.last
+	}
 	if h := c.b.HeaderByHash(hash); h != nil && h.Number.Uint64() == number {
 		return h
 	}
 	return nil
 }
 
-func (c chainReader) GetCanonicalHash(number uint64) common.Hash {
-	if h := c.b.HeaderByNumber(number); h != nil {
-		return h.Hash()
+func (c *chainReader) GetCanonicalHash(number uint64) common.Hash {
+	if hash, ok := c.hashes[number]; ok {
+		return hash
 	}
-	return common.Hash{}
+	h := c.b.HeaderByNumber(number)
+	if h == nil {
+		return common.Hash{}
+	}
+	c.last, c.lastHash = h, h.Hash()
+	if c.hashes == nil {
+		// The first hash a view asks is its head's.
+		c.hashes = map[uint64]common.Hash{number: c.lastHash}
+	}
+	return c.lastHash
 }
 
-func (c chainReader) GetReceiptsByHash(hash common.Hash) types.Receipts {
+func (c *chainReader) GetReceiptsByHash(hash common.Hash) types.Receipts {
 	if h := c.b.HeaderByHash(hash); h != nil {
 		return c.b.Receipts(hash, h.Number.Uint64())
 	}
 	return nil
 }
 
-func (c chainReader) GetRawReceipts(hash common.Hash, number uint64) types.Receipts {
+func (c *chainReader) GetRawReceipts(hash common.Hash, number uint64) types.Receipts {
 	return c.b.Receipts(hash, number)
 }
 
