@@ -51,6 +51,7 @@ type App struct {
 	chain  *chain.Chain
 	exec   *execution.Executor
 	pool   *txpool.Pool
+	feeds  *feeds
 
 	// Consensus-connection state, touched only by the serialised ABCI calls.
 	prepared  *prepared            // this node's last proposal
@@ -87,6 +88,7 @@ func New(db *store.DB, gen *genesis.AppState, cfg Config, logger *slog.Logger) (
 		gen:       gen,
 		chain:     chain.New(db.KV(), config),
 		proposals: make(map[string]*executed),
+		feeds:     newFeeds(config),
 	}
 	a.exec = execution.New(config, a.chain)
 
@@ -112,8 +114,14 @@ func New(db *store.DB, gen *genesis.AppState, cfg Config, logger *slog.Logger) (
 	return a, nil
 }
 
-// Close releases what the app holds. The store is closed by its owner.
-func (a *App) Close() error { return nil }
+// Close ends the subscriptions to the app's events and waits for the
+// announcement of blocks already committed. The store is closed by its owner.
+func (a *App) Close() error {
+	a.feeds.scope.Close()
+	a.pool.Close()
+	a.feeds.queue.Wait()
+	return nil
+}
 
 // Chain is the chain index.
 func (a *App) Chain() *chain.Chain { return a.chain }
@@ -441,6 +449,9 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 		return nil, err
 	}
 	a.chain.SetHead(header)
+	if !a.feeds.queue.Send(committedBlock{block: block, receipts: res.Receipts}) {
+		a.logger.Warn("event subscribers fall behind: oldest block event dropped", "height", header.Number)
+	}
 	committed := time.Since(start)
 	a.pool.Reset(a.headReader())
 	a.logger.Info("block committed", "height", header.Number, "hash", block.Hash(), "txs", len(block.Transactions()), "gas", header.GasUsed,

@@ -13,7 +13,9 @@
 //     result code ≠ 0. The app hash is the Ethereum block hash.
 //   - Commit: writes the state, then the chain index with the head marker in one
 //     batch, then syncs; only then is H the head. The pool then evicts what was
-//     included and re-checks the rest, before the next proposal.
+//     included and re-checks the rest, before the next proposal. The block and
+//     its logs are then announced to subscribers (SubscribeChainEvent,
+//     SubscribeLogsEvent) from a queue of the app's, never from Commit.
 //
 // Concurrency: CometBFT serialises the consensus, query and CheckTx calls, but
 // the app-side mempool's InsertTx and ReapTxs, and RPC reads, run on their own

@@ -42,7 +42,26 @@ type RPCConfig struct {
 	// DevAccounts is how many of the public development keys to serve as
 	// unlocked accounts (eth_accounts, eth_sendTransaction): devnets only.
 	DevAccounts int `toml:"dev_accounts"`
+	// WSReadLimit is the largest WebSocket message accepted, in bytes (0:
+	// go-ethereum's 32 MiB).
+	WSReadLimit int64 `toml:"ws_read_limit"`
+	// LogsMaxRange is the most by which an eth_getLogs query's toBlock may
+	// exceed its fromBlock (0: no limit). Without a log index every block of
+	// the range is looked at, so this bounds the work of one query.
+	LogsMaxRange uint64 `toml:"logs_max_range"`
+	// LogsMaxResults is the most logs one eth_getLogs answer may hold (0: no limit).
+	LogsMaxResults int `toml:"logs_max_results"`
+	// FilterTimeout is how long a filter of eth_newFilter and the like lives
+	// without being polled.
+	FilterTimeout Duration `toml:"filter_timeout"`
+	// MaxSubscriptionsPerConnection is the most live eth_subscribe
+	// subscriptions of one WebSocket connection (0: no limit).
+	MaxSubscriptionsPerConnection int `toml:"max_subscriptions_per_connection"`
 }
+
+// MinWSReadLimit is the smallest non-zero ws_read_limit: below it, ordinary
+// requests would not fit.
+const MinWSReadLimit = 1024
 
 // StorageConfig is [redmx.storage]: the node's pebble store under data/redmx.
 type StorageConfig struct {
@@ -88,7 +107,10 @@ func (d Duration) String() string { return time.Duration(d).String() }
 
 // Default returns a Config in which every field has a working value: RPC on
 // loopback, open to any origin (a devnet-friendly choice; restrict cors and
-// virtual_hosts on a public node), a 50M gas cap and 5 s calls, as go-ethereum.
+// virtual_hosts on a public node), a 50M gas cap and 5 s calls, as go-ethereum;
+// 32 MiB WebSocket messages and 5-minute filters, as go-ethereum; log queries
+// of at most 10,000 blocks and 10,000 logs, and 1,000 subscriptions per
+// connection.
 func Default() Config {
 	return Config{
 		RPC: RPCConfig{
@@ -101,6 +123,12 @@ func Default() Config {
 			BatchItemLimit:       1000,
 			BatchResponseMaxSize: 25_000_000,
 			HTTPBodyLimit:        5 * 1024 * 1024,
+			WSReadLimit:          32 << 20,
+			LogsMaxRange:         10_000,
+			LogsMaxResults:       10_000,
+			FilterTimeout:        Duration(5 * time.Minute),
+
+			MaxSubscriptionsPerConnection: 1000,
 		},
 		Storage: StorageConfig{
 			CacheMB: 256,
@@ -151,6 +179,18 @@ func (c Config) Validate() error {
 	// A body must fit at least one transaction of the largest size a block takes.
 	if c.RPC.HTTPBodyLimit < 1024*1024 {
 		return fieldErr("rpc.http_body_limit", "must be at least 1048576 (1 MiB), got %d", c.RPC.HTTPBodyLimit)
+	}
+	if c.RPC.WSReadLimit != 0 && c.RPC.WSReadLimit < MinWSReadLimit {
+		return fieldErr("rpc.ws_read_limit", "must be 0 (go-ethereum's default) or at least %d, got %d", MinWSReadLimit, c.RPC.WSReadLimit)
+	}
+	if c.RPC.LogsMaxResults < 0 {
+		return fieldErr("rpc.logs_max_results", "must not be negative, got %d", c.RPC.LogsMaxResults)
+	}
+	if c.RPC.FilterTimeout < Duration(time.Second) {
+		return fieldErr("rpc.filter_timeout", "must be at least 1s, got %s", c.RPC.FilterTimeout)
+	}
+	if c.RPC.MaxSubscriptionsPerConnection < 0 {
+		return fieldErr("rpc.max_subscriptions_per_connection", "must not be negative, got %d", c.RPC.MaxSubscriptionsPerConnection)
 	}
 	for _, l := range []struct {
 		name string

@@ -105,6 +105,19 @@ http_body_limit = {{ .RPC.HTTPBodyLimit }}
 # (eth_accounts, eth_sendTransaction, eth_sign). Anyone can sign with those
 # keys: only for development networks, 0 everywhere else.
 dev_accounts = {{ .RPC.DevAccounts }}
+# Largest WebSocket message accepted, in bytes (0: go-ethereum's 32 MiB).
+ws_read_limit = {{ .RPC.WSReadLimit }}
+# Most blocks one eth_getLogs query may span: toBlock - fromBlock, tags
+# resolved (0: no limit). Logs are found by reading each block's bloom, so
+# this bounds the work of a query.
+logs_max_range = {{ .RPC.LogsMaxRange }}
+# Most logs one eth_getLogs answer may hold (0: no limit).
+logs_max_results = {{ .RPC.LogsMaxResults }}
+# How long a filter (eth_newFilter, eth_newBlockFilter,
+# eth_newPendingTransactionFilter) lives without being polled.
+filter_timeout = {{ q .RPC.FilterTimeout.String }}
+# Most live eth_subscribe subscriptions of one WebSocket connection (0: no limit).
+max_subscriptions_per_connection = {{ .RPC.MaxSubscriptionsPerConnection }}
 
 [redmx.storage]
 # Pebble block cache of the state and chain index (data/redmx), in MiB.

@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/event"
 	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/redmx/redmx/app"
@@ -98,4 +99,16 @@ func (b *backend) ReplayBlock(block *types.Block, st *state.StateDB) rpc.BlockRe
 
 func (b *backend) TraceCall(ctx context.Context, msg *core.Message, tx *types.Transaction, header *types.Header, st *state.StateDB, hooks *tracing.Hooks) (*core.ExecutionResult, error) {
 	return b.app.Executor().TraceCall(ctx, msg, tx, header, st, hooks)
+}
+
+func (b *backend) SubscribeChainEvent(ch chan<- core.ChainEvent) event.Subscription {
+	return b.app.SubscribeChainEvent(ch)
+}
+
+func (b *backend) SubscribeLogsEvent(ch chan<- []*types.Log) event.Subscription {
+	return b.app.SubscribeLogsEvent(ch)
+}
+
+func (b *backend) SubscribeNewTxsEvent(ch chan<- core.NewTxsEvent) event.Subscription {
+	return b.app.SubscribeNewTxsEvent(ch)
 }

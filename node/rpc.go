@@ -34,5 +34,10 @@ func rpcConfig(c config.RPCConfig) rpc.Config {
 	r.BatchResponseMaxSize = c.BatchResponseMaxSize
 	r.HTTPBodyLimit = c.HTTPBodyLimit
 	r.Accounts = devkeys.Keys(c.DevAccounts)
+	r.WSReadLimit = c.WSReadLimit
+	r.LogsMaxRange = c.LogsMaxRange
+	r.LogsMaxResults = c.LogsMaxResults
+	r.FilterTimeout = time.Duration(c.FilterTimeout)
+	r.MaxSubscriptionsPerConn = c.MaxSubscriptionsPerConnection
 	return r
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/event"
 	"github.com/ethereum/go-ethereum/params"
 )
 
@@ -71,4 +72,13 @@ type Backend interface {
 	// TraceCall is Call observed by hooks: tx is the transaction msg stands
 	// for, which OnTxStart and, in its receipt, OnTxEnd see.
 	TraceCall(ctx context.Context, msg *core.Message, tx *types.Transaction, header *types.Header, st *state.StateDB, hooks *tracing.Hooks) (*core.ExecutionResult, error)
+	// SubscribeChainEvent delivers each committed block once its height is
+	// durable and the head, with its receipts' fields derived.
+	SubscribeChainEvent(ch chan<- core.ChainEvent) event.Subscription
+	// SubscribeLogsEvent delivers the logs of each committed block that has
+	// any, with every derived field set (blockHash, blockNumber,
+	// transactionHash, transactionIndex, logIndex).
+	SubscribeLogsEvent(ch chan<- []*types.Log) event.Subscription
+	// SubscribeNewTxsEvent delivers the transactions the pool accepts.
+	SubscribeNewTxsEvent(ch chan<- core.NewTxsEvent) event.Subscription
 }

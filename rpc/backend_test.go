@@ -17,6 +17,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/event"
 	"github.com/ethereum/go-ethereum/params"
 	"github.com/ethereum/go-ethereum/trie"
 	"github.com/holiman/uint256"
@@ -61,6 +62,11 @@ type fakeBackend struct {
 	sent         []*types.Transaction
 	syncing      bool
 	unavailable  map[uint64]bool // heights whose state is "pruned"
+
+	chainFeed event.FeedOf[core.ChainEvent]
+	logsFeed  event.FeedOf[[]*types.Log]
+	txsFeed   event.FeedOf[core.NewTxsEvent]
+	scope     event.SubscriptionScope
 }
 
 func newFakeBackend(t testing.TB) *fakeBackend {
@@ -445,6 +451,31 @@ func revertCode(reason string) []byte {
 func initCode(runtime []byte) []byte {
 	code := []byte{0x60, byte(len(runtime)), 0x80, 0x60, 11, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3}
 	return append(code, runtime...)
+}
+
+func (f *fakeBackend) SubscribeChainEvent(ch chan<- core.ChainEvent) event.Subscription {
+	return f.scope.Track(f.chainFeed.Subscribe(ch))
+}
+
+func (f *fakeBackend) SubscribeLogsEvent(ch chan<- []*types.Log) event.Subscription {
+	return f.scope.Track(f.logsFeed.Subscribe(ch))
+}
+
+func (f *fakeBackend) SubscribeNewTxsEvent(ch chan<- core.NewTxsEvent) event.Subscription {
+	return f.scope.Track(f.txsFeed.Subscribe(ch))
+}
+
+// announce sends the events of a commit of block n, as the app does.
+func (f *fakeBackend) announce(n uint64) {
+	b, receipts := f.blocks[n], f.receipts[n]
+	f.chainFeed.Send(core.ChainEvent{Header: b.Header(), Receipts: receipts, Transactions: b.Transactions()})
+	var logs []*types.Log
+	for _, r := range receipts {
+		logs = append(logs, r.Logs...)
+	}
+	if len(logs) > 0 {
+		f.logsFeed.Send(logs)
+	}
 }
 
 var _ rpc.Backend = (*fakeBackend)(nil)

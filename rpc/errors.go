@@ -14,7 +14,7 @@ const (
 	codeReverted      = 3      // EVM revert, with the revert data
 	codeDefault       = -32000 // every other server error
 	codeInvalidParams = -32602 // a parameter that cannot be served
-	codeLimitExceeded = -38026 // a request over a client limit (go-ethereum's errCodeClientLimitExceeded)
+	codeClientLimit   = -38026 // go-ethereum's errCodeClientLimitExceeded
 )
 
 // The texts of these errors are go-ethereum's, so that clients recognise them.

@@ -438,7 +438,7 @@ func (api *ethAPI) GetStorageValues(requests map[common.Address][]common.Hash, s
 	total := 0
 	for _, keys := range requests {
 		if total += len(keys); total > maxStorageSlots {
-			return nil, &jsonError{code: codeLimitExceeded, msg: fmt.Sprintf("too many slots (max %d)", maxStorageSlots)}
+			return nil, &jsonError{code: codeClientLimit, msg: fmt.Sprintf("too many slots (max %d)", maxStorageSlots)}
 		}
 	}
 	if total == 0 {

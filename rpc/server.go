@@ -7,12 +7,15 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/ethereum/go-ethereum/eth/filters"
 	gethrpc "github.com/ethereum/go-ethereum/rpc"
 	"github.com/rs/cors"
 )
 
-// NewServer registers the eth, net, web3, txpool and debug services over b on a new
-// go-ethereum rpc server (which also serves rpc_modules).
+// NewServer registers the eth, net, web3, txpool and debug services over b on
+// a new go-ethereum rpc server (which also serves rpc_modules). The eth
+// namespace includes go-ethereum's filter API (logs, filters, subscriptions),
+// whose goroutines end when b's event subscriptions end.
 func NewServer(b Backend, cfg Config) (*gethrpc.Server, error) {
 	srv := gethrpc.NewServer()
 	srv.SetBatchLimits(cfg.BatchItemLimit, cfg.BatchResponseMaxSize)
@@ -20,11 +23,24 @@ func NewServer(b Backend, cfg Config) (*gethrpc.Server, error) {
 		srv.SetHTTPBodyLimit(cfg.HTTPBodyLimit)
 	}
 	eth := &ethAPI{b: b, cfg: cfg, chainID: new(big.Int).SetUint64(b.ChainID())}
+	if cfg.WSReadLimit > 0 {
+		srv.SetWebsocketReadLimit(cfg.WSReadLimit)
+	}
+	// RangeLimit stays 0: logsAPI checks the range once tags are resolved.
+	filterAPI := filters.NewFilterAPI(filters.NewFilterSystem(newFilterBackend(b), filters.Config{
+		Timeout:       cfg.FilterTimeout,
+		LogQueryLimit: cfg.LogsMaxCriteria,
+	}))
+	// Services registered later under the same name override methods of the
+	// same name: logsAPI and subscriptionsAPI wrap some of filterAPI's.
 	services := []struct {
 		name string
 		api  any
 	}{
 		{"eth", eth},
+		{"eth", filterAPI},
+		{"eth", newLogsAPI(b, filterAPI, cfg)},
+		{"eth", newSubscriptionsAPI(filterAPI, cfg.MaxSubscriptionsPerConn)},
 		{"net", &netAPI{b: b}},
 		{"web3", &web3API{b: b}},
 		{"txpool", &txpoolAPI{b: b, chainID: eth.chainID}},

@@ -12,4 +12,6 @@
 // signature outside the pool's lock. [Pool.Reset] must be called synchronously
 // after each commit, before the next proposal, with the new committed state; it
 // holds the lock for its whole run, so no caller sees a half-updated pool.
+// Accepted transactions are announced ([Pool.SubscribeNewTxs]) from a queue,
+// so Add never waits for a subscriber.
 package txpool

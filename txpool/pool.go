@@ -8,12 +8,19 @@ import (
 	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/event"
 	"github.com/ethereum/go-ethereum/params"
 	"github.com/holiman/uint256"
 
 	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/internal/eventq"
 )
+
+// eventQueueLimit is how many accepted transactions may wait for slow
+// subscribers before the oldest notices are dropped.
+const eventQueueLimit = 16384
 
 // Pool holds validated transactions per sender until they are included.
 type Pool struct {
@@ -34,6 +41,12 @@ type Pool struct {
 	// executable; entries that were reaped, removed or demoted since are skipped.
 	reapQ    []*entry
 	reapHead int
+
+	// Accepted transactions are announced from a queue, so that Add never
+	// waits for a subscriber.
+	txFeed event.FeedOf[core.NewTxsEvent]
+	scope  event.SubscriptionScope
+	events *eventq.Queue[*types.Transaction]
 }
 
 // New returns an empty pool that checks against state and the block gas limit that
@@ -45,7 +58,7 @@ func New(cfg Config, state StateReader, gasLimit func() uint64) *Pool {
 		panic("txpool: Config.ChainID is nil")
 	}
 	cfg = cfg.withDefaults()
-	return &Pool{
+	p := &Pool{
 		cfg:      cfg,
 		signer:   types.LatestSignerForChainID(cfg.ChainID),
 		rules:    genesis.ChainConfig(cfg.ChainID.Uint64()).Rules(common.Big0, true, 0),
@@ -54,7 +67,23 @@ func New(cfg Config, state StateReader, gasLimit func() uint64) *Pool {
 		all:      make(map[common.Hash]*entry),
 		accounts: make(map[common.Address]*account),
 	}
+	p.events = eventq.New(eventQueueLimit, func(txs []*types.Transaction) {
+		p.txFeed.Send(core.NewTxsEvent{Txs: txs})
+	})
+	return p
 }
+
+// SubscribeNewTxs delivers every transaction the pool accepts, executable or
+// queued, once, in order of acceptance, possibly several in one event. Events
+// are sent from a goroutine of the pool's, never from Add; if more than 16384
+// wait for a subscriber that does not read, the oldest are dropped.
+func (p *Pool) SubscribeNewTxs(ch chan<- core.NewTxsEvent) event.Subscription {
+	return p.scope.Track(p.txFeed.Subscribe(ch))
+}
+
+// Close ends every subscription to new transactions. The pool itself stays
+// usable.
+func (p *Pool) Close() { p.scope.Close() }
 
 // Add validates tx against the chain's rules, the latest state and the pool, and
 // inserts it, as executable or queued. The error is one of the values in
@@ -95,7 +124,11 @@ func (p *Pool) add(tx *types.Transaction, raw []byte) error {
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.insert(e)
+	if err := p.insert(e); err != nil {
+		return err
+	}
+	p.events.Send(tx) // under the lock, so announcements keep the order of acceptance
+	return nil
 }
 
 // insert makes the checks that need the state and the pool, then inserts e.
