@@ -2,7 +2,7 @@
 // tags, as go-ethereum answers them.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { CHAIN_ID, KEY, ethers, mined, provider, rpc, waitBlock, wallet } from "../lib/env.mjs";
+import { CHAIN_ID, KEY, ethers, mined, provider, rpc, rpcError, waitBlock, wallet } from "../lib/env.mjs";
 
 const BEEF = "0x000000000000000000000000000000000000bEEF";
 
@@ -56,10 +56,8 @@ describe("basics", () => {
     assert.ok(Number(fh.oldestBlock) >= latest - 4 && Number(fh.oldestBlock) <= latest);
   });
 
-  it("eth_syncing is false, eth_accounts is empty", async () => {
+  it("eth_syncing is false", async () => {
     assert.equal(await rpc("eth_syncing"), false);
-    assert.deepEqual(await rpc("eth_accounts"), []);
-    assert.deepEqual(await p.listAccounts(), []);
   });
 
   it("a native transfer: receipt with status 1 and effectiveGasPrice 0, no fee charged", async () => {
@@ -185,6 +183,22 @@ describe("basics", () => {
     }
     assert.fail("the head kept moving");
   }
+
+  it("unlocked development accounts: eth_accounts, eth_sendTransaction, eth_sign", async (t) => {
+    const accounts = await rpc("eth_accounts");
+    if (accounts.length === 0) return t.skip("this node serves no unlocked accounts");
+    assert.ok(accounts.includes(w.address.toLowerCase()), "the development keys are unlocked");
+    assert.equal((await p.listAccounts()).length, accounts.length);
+    const signer = await p.getSigner(w.address);
+    const sent = await signer.sendTransaction({ to: BEEF, value: 7n });
+    const r = await sent.wait(1, 30_000);
+    assert.equal(r.status, 1);
+    assert.equal(r.from, w.address);
+    const sig = await rpc("eth_sign", [w.address, "0x68656c6c6f"]);
+    assert.equal(ethers.verifyMessage(ethers.getBytes("0x68656c6c6f"), sig), w.address);
+    const err = await rpcError("eth_sign", [ethers.Wallet.createRandom().address, "0x00"]);
+    assert.equal(err.message, "unknown account");
+  });
 });
 
 // headerFields lists a post-Osaka header's RLP fields from its JSON form.
