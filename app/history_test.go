@@ -9,6 +9,7 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethdb/memorydb"
@@ -37,6 +38,21 @@ func grow(h *harness, n int) {
 	}
 }
 
+// stateAt opens the state after h. The history indexers start in the
+// background when the store opens and refuse reads until they have caught
+// up, so a read below the live layers is retried until a deadline.
+func stateAt(t *testing.T, a *app.App, h *types.Header) (*state.StateDB, error) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st, err := a.StateAt(h)
+		if err == nil || errors.Is(err, app.ErrStatePruned) || time.Now().After(deadline) {
+			return st, err
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // balanceAt is recipient's balance after block n, read through App.StateAt.
 func balanceAt(t *testing.T, a *app.App, n uint64) (uint64, error) {
 	t.Helper()
@@ -44,7 +60,7 @@ func balanceAt(t *testing.T, a *app.App, n uint64) (uint64, error) {
 	if h == nil {
 		t.Fatalf("no block %d", n)
 	}
-	st, err := a.StateAt(h)
+	st, err := stateAt(t, a, h)
 	if err != nil {
 		return 0, err
 	}
@@ -106,11 +122,16 @@ func TestProofAtPastHeight(t *testing.T) {
 	grow(h, 200)
 	for _, n := range []uint64{50, 190} { // in the state history; live
 		header := h.app.Chain().HeaderByNumber(n)
-		st, err := h.app.StateAt(header)
+		st, err := stateAt(t, h.app, header)
 		if err != nil {
 			t.Fatal(err)
 		}
-		tr, err := st.Database().OpenTrie(header.Root)
+		var tr state.Trie
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			if tr, err = st.Database().OpenTrie(header.Root); err == nil || time.Now().After(deadline) {
+				break
+			}
+		}
 		if err != nil {
 			t.Fatalf("height %d: open trie: %v", n, err)
 		}
