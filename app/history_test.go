@@ -39,11 +39,12 @@ func grow(h *harness, n int) {
 }
 
 // stateAt opens the state after h. The history indexers start in the
-// background when the store opens and refuse reads until they have caught
-// up, so a read below the live layers is retried until a deadline.
+// background when the store opens and refuse reads until their first pass,
+// which geth may hold back up to 15 s, so a read below the live layers is
+// retried until a deadline.
 func stateAt(t *testing.T, a *app.App, h *types.Header) (*state.StateDB, error) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(40 * time.Second)
 	for {
 		st, err := a.StateAt(h)
 		if err == nil || errors.Is(err, app.ErrStatePruned) || time.Now().After(deadline) {
@@ -127,7 +128,7 @@ func TestProofAtPastHeight(t *testing.T) {
 			t.Fatal(err)
 		}
 		var tr state.Trie
-		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		for deadline := time.Now().Add(40 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 			if tr, err = st.Database().OpenTrie(header.Root); err == nil || time.Now().After(deadline) {
 				break
 			}
