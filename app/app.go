@@ -92,20 +92,8 @@ func New(db *store.DB, gen *genesis.AppState, cfg Config, logger *slog.Logger) (
 	}
 	a.exec = execution.New(config, a.chain)
 
-	// The head is what the marker says is durable, whatever the index holds.
-	head, ok, err := db.Head()
-	if err != nil {
+	if err := a.recoverHead(); err != nil {
 		return nil, err
-	}
-	if ok {
-		h := a.chain.IndexedHeader(head.Height)
-		if h == nil || h.Hash() != head.BlockHash {
-			return nil, fmt.Errorf("store: head marker at height %d names block %s, which the index does not hold", head.Height, head.BlockHash)
-		}
-		if !db.HasState(h.Root) {
-			return nil, fmt.Errorf("store: state of height %d (root %s) is missing", head.Height, h.Root)
-		}
-		a.chain.SetHead(h)
 	}
 
 	pcfg := cfg.Pool
@@ -135,9 +123,64 @@ func (a *App) Executor() *execution.Executor { return a.exec }
 // Genesis is the chain's genesis app_state.
 func (a *App) Genesis() *genesis.AppState { return a.gen }
 
-// StateAt opens a private copy of the state after the block with this header.
+// ErrStatePruned is returned by [App.StateAt] for a block older than the
+// state this node keeps.
+var ErrStatePruned = errors.New("state pruned")
+
+// StateHistory is how many recent blocks' state this node keeps (0: all).
+func (a *App) StateHistory() uint64 { return a.db.StateHistory() }
+
+// StateAt opens a private copy of the state after the block with this header:
+// a live state if the block is among the newest, else one read from the state
+// history. Blocks older than the retention window are refused whether or not
+// their state is still on disk, so that every node answers alike.
 func (a *App) StateAt(h *types.Header) (*state.StateDB, error) {
-	return a.db.StateAt(h.Root)
+	if keep := a.db.StateHistory(); keep > 0 {
+		if head := a.chain.Head(); head != nil && h.Number.Uint64()+keep <= head.Number.Uint64() {
+			return nil, fmt.Errorf("%w: block %d is %d blocks below the head, this node keeps %d",
+				ErrStatePruned, h.Number, head.Number.Uint64()-h.Number.Uint64(), keep)
+		}
+	}
+	if st, err := a.db.StateAt(h.Root); err == nil {
+		return st, nil
+	}
+	return a.db.HistoricStateAt(h.Root)
+}
+
+// recoverHead publishes the newest height whose state is on disk. The newest
+// states live in memory (see package store); a crash loses them, so the head
+// marker may name a height above the surviving state. The marker is then
+// moved back: Info reports that height and CometBFT replays the rest from its
+// block store, rewriting the same blocks into the index.
+func (a *App) recoverHead() error {
+	head, ok, err := a.db.Head()
+	if err != nil || !ok {
+		return err
+	}
+	h := a.chain.IndexedHeader(head.Height)
+	if h == nil || h.Hash() != head.BlockHash {
+		return fmt.Errorf("store: head marker at height %d names block %s, which the index does not hold", head.Height, head.BlockHash)
+	}
+	for n := head.Height; !a.db.HasState(h.Root); n-- { // bounded: n reaches 0
+		if n == 0 {
+			return fmt.Errorf("store: no state on disk at or below height %d (genesis root %s is missing)", head.Height, h.Root)
+		}
+		if h = a.chain.IndexedHeader(n - 1); h == nil {
+			return fmt.Errorf("store: the index holds no block %d below the head marker %d", n-1, head.Height)
+		}
+	}
+	if n := h.Number.Uint64(); n < head.Height {
+		a.logger.Warn("state of the newest heights was lost (the node did not stop cleanly); CometBFT replays them",
+			"marker", head.Height, "state_on_disk", n, "replay", head.Height-n)
+		if err := a.db.Rewind(store.Head{Height: n, BlockHash: h.Hash(), Root: h.Root}, n > 0); err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil // no head: Info reports 0 and InitChain runs again
+		}
+	}
+	a.chain.SetHead(h)
+	return nil
 }
 
 // headGasLimit is the block gas limit at the head, for the pool.
@@ -196,12 +239,16 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	}
 	header := execution.ApplyGenesis(st, gen.Alloc, execution.Params{GasLimit: gen.Params.GasLimit}, uint64(req.Time.Unix()))
 	rules := a.exec.Config().Rules(common.Big0, true, header.Time)
-	root, err := st.Commit(rules, 0)
-	if err != nil {
-		return nil, fmt.Errorf("commit genesis state: %w", err)
-	}
-	if err := a.db.CommitTrie(root); err != nil {
-		return nil, fmt.Errorf("commit genesis state: %w", err)
+	// After a crash before block 1 the genesis state may be on disk already,
+	// where the trie database refuses it a second time.
+	root := st.IntermediateRoot(rules)
+	if !a.db.HasState(root) {
+		if _, err := st.Commit(rules, 0); err != nil {
+			return nil, fmt.Errorf("commit genesis state: %w", err)
+		}
+		if err := a.db.CommitGenesis(root); err != nil {
+			return nil, fmt.Errorf("commit genesis state: %w", err)
+		}
 	}
 	header.Root = root
 	block := types.NewBlockWithHeader(header).WithBody(types.Body{Withdrawals: []*types.Withdrawal{}})
@@ -439,10 +486,7 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 	if root != header.Root {
 		return nil, fmt.Errorf("state root of height %d: committed %s, header %s", height, root, header.Root)
 	}
-	if err := a.db.CommitTrie(root); err != nil {
-		return nil, fmt.Errorf("commit state of height %d: %w", height, err)
-	}
-	err = a.db.CommitHeight(store.Head{Height: header.Number.Uint64(), BlockHash: block.Hash()}, func(w ethdb.KeyValueWriter) {
+	err = a.db.CommitHeight(store.Head{Height: height, BlockHash: block.Hash(), Root: root}, func(w ethdb.KeyValueWriter) {
 		chain.WriteBlock(w, block, res.Receipts)
 	})
 	if err != nil {

@@ -11,11 +11,16 @@
 //   - FinalizeBlock: reuses that result, or executes the block (block sync and
 //     replay never call ProcessProposal), skipping invalid transactions with a
 //     result code ≠ 0. The app hash is the Ethereum block hash.
-//   - Commit: writes the state, then the chain index with the head marker in one
-//     batch, then syncs; only then is H the head. The pool then evicts what was
-//     included and re-checks the rest, before the next proposal. The block and
-//     its logs are then announced to subscribers (SubscribeChainEvent,
-//     SubscribeLogsEvent) from a queue of the app's, never from Commit.
+//   - Commit: hands the state to the trie database (the newest states stay in
+//     memory, see package store), then writes the chain index with the head
+//     marker in one batch and syncs; only then is H the head. The pool then
+//     evicts what was included and re-checks the rest, before the next
+//     proposal. The block and its logs are then announced to subscribers
+//     (SubscribeChainEvent, SubscribeLogsEvent) from a queue of the app's,
+//     never from Commit.
+//
+// After a crash, New moves the head back to the newest height whose state is
+// on disk, so Info reports it and CometBFT replays the blocks above it.
 //
 // Concurrency: CometBFT serialises the consensus, query and CheckTx calls, but
 // the app-side mempool's InsertTx and ReapTxs, and RPC reads, run on their own

@@ -67,7 +67,17 @@ const MinWSReadLimit = 1024
 type StorageConfig struct {
 	// CacheMB is pebble's block cache, in MiB.
 	CacheMB int `toml:"cache_mb"`
+	// StateHistory is how many recent blocks' state the node keeps and
+	// serves (eth_getBalance, eth_call, eth_getProof, … at a past block);
+	// older state is pruned from disk and refused. Ignored when Archive.
+	StateHistory uint64 `toml:"state_history"`
+	// Archive keeps the state of every block, overriding StateHistory.
+	Archive bool `toml:"archive"`
 }
+
+// DefaultStateHistory is a day of blocks at the fastest block rate (one
+// every ~0.6 s).
+const DefaultStateHistory = 150_000
 
 // LogConfig is [redmx.log]: the node's one slog logger, CometBFT's included.
 type LogConfig struct {
@@ -131,7 +141,8 @@ func Default() Config {
 			MaxSubscriptionsPerConnection: 1000,
 		},
 		Storage: StorageConfig{
-			CacheMB: 256,
+			CacheMB:      256,
+			StateHistory: DefaultStateHistory,
 		},
 		Log: LogConfig{
 			Format: "text",
@@ -204,6 +215,9 @@ func (c Config) Validate() error {
 	}
 	if c.Storage.CacheMB < 16 {
 		return fieldErr("storage.cache_mb", "must be at least 16, got %d", c.Storage.CacheMB)
+	}
+	if c.Storage.StateHistory == 0 && !c.Storage.Archive {
+		return fieldErr("storage.state_history", "must be at least 1 (set redmx.storage.archive = true to keep every block's state)")
 	}
 	if !slices.Contains(LogFormats, c.Log.Format) {
 		return fieldErr("log.format", "must be one of %s, got %q", strings.Join(LogFormats, ", "), c.Log.Format)

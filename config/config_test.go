@@ -26,6 +26,15 @@ func TestDefaultIsValid(t *testing.T) {
 	}
 }
 
+func TestArchiveNeedsNoStateHistory(t *testing.T) {
+	c := config.Default()
+	c.Storage.StateHistory = 0
+	c.Storage.Archive = true
+	if err := c.Validate(); err != nil {
+		t.Fatalf("archive with state_history = 0: %v", err)
+	}
+}
+
 func TestValidateNamesTheField(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -43,6 +52,7 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"empty cors entry", func(c *config.Config) { c.RPC.CORS = []string{""} }, "redmx.rpc.cors"},
 		{"tiny body limit", func(c *config.Config) { c.RPC.HTTPBodyLimit = 1000 }, "redmx.rpc.http_body_limit"},
 		{"tiny cache", func(c *config.Config) { c.Storage.CacheMB = 1 }, "redmx.storage.cache_mb"},
+		{"no state history", func(c *config.Config) { c.Storage.StateHistory = 0 }, "redmx.storage.state_history"},
 		{"unknown log format", func(c *config.Config) { c.Log.Format = "xml" }, "redmx.log.format"},
 		{"unknown log level", func(c *config.Config) { c.Log.Level = "loud" }, "redmx.log.level"},
 	}
@@ -124,6 +134,8 @@ func TestWriteLoadRoundTrip(t *testing.T) {
 	c.RPC.Address = "0.0.0.0:9545"
 	c.RPC.CORS = []string{"http://a", "http://b"}
 	c.Storage.CacheMB = 64
+	c.Storage.StateHistory = 1000
+	c.Storage.Archive = true
 	c.Pool.GlobalSlots = 7
 	if err := config.Write(config.Path(home), comet, c); err != nil {
 		t.Fatal(err)

@@ -122,7 +122,12 @@ max_subscriptions_per_connection = {{ .RPC.MaxSubscriptionsPerConnection }}
 [redmx.storage]
 # Pebble block cache of the state and chain index (data/redmx), in MiB.
 cache_mb = {{ .Storage.CacheMB }}
-# Every height's state is kept (the trie scheme is hashdb; see store/doc.go).
+# State of the most recent blocks kept and served at past block numbers
+# (eth_getBalance, eth_call, eth_getProof, …); older state is pruned from disk
+# and asking for it is an error. 150000 is about a day of blocks.
+state_history = {{ .Storage.StateHistory }}
+# Keep the state of every block (an archive node); overrides state_history.
+archive = {{ .Storage.Archive }}
 
 [redmx.log]
 # "text" or "json", to standard error.

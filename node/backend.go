@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	cmtnode "github.com/cometbft/cometbft/node"
@@ -63,6 +64,10 @@ func (b *backend) Transaction(hash common.Hash) (*types.Transaction, common.Hash
 
 func (b *backend) State(header *types.Header) (*state.StateDB, error) {
 	st, err := b.app.StateAt(header)
+	if errors.Is(err, app.ErrStatePruned) {
+		return nil, fmt.Errorf("%w: this node keeps the state of the last %d blocks (redmx.storage.state_history); query an archive node",
+			rpc.ErrStateUnavailable, b.app.StateHistory())
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: block %d: %v", rpc.ErrStateUnavailable, header.Number, err)
 	}

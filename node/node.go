@@ -314,6 +314,10 @@ func stopCometBFT(cmt *cmtnode.Node) error {
 func storeOptions(c config.StorageConfig) store.Options {
 	o := store.DefaultOptions()
 	o.CacheMB = c.CacheMB
+	o.StateHistory = c.StateHistory
+	if c.Archive {
+		o.StateHistory = 0
+	}
 	return o
 }
 

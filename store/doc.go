@@ -1,20 +1,32 @@
 // Package store opens the node's one pebble database and the state database over
 // it, and owns the order in which a height becomes durable.
 //
-// The trie scheme is hashdb, chosen for three properties the node needs:
-//   - every height's state is on disk when Commit returns (hashdb writes what it
-//     commits; pathdb keeps up to 128 diff layers in memory and would have to be
-//     flushed, replacing its disk layer, at every height);
-//   - RPC readers keep reading a root while the next height commits: hashdb nodes
-//     are content-addressed and never go stale, whereas a flushed pathdb disk
-//     layer fails its readers with "layer stale";
-//   - a kill -9 at any instant leaves only complete roots reachable, so there is
-//     nothing to roll back on restart.
+// The trie scheme is go-ethereum's pathdb, for three properties:
+//   - pruning: trie nodes are stored by path, so the disk holds one state plus
+//     a state history (reverse diffs, in a freezer under ancient/) of the last
+//     [Options.StateHistory] blocks; older history is cut from the tail, and
+//     0 keeps all (archive);
+//   - past state: with the history indexed, any height in the window is read
+//     through [DB.HistoricStateAt]; trie node history makes proofs
+//     (eth_getProof) work there too;
+//   - speed: reads of the newest state go to a flat account and storage
+//     snapshot, not down the trie.
 //
-// Its cost is that state is never pruned on disk: every node keeps every height
-// (archive by nature), and retention is a policy on what RPC serves.
+// Only the state freezer is opened, never geth's chain freezer, which would
+// move old blocks out of the chain index.
 //
-// Write order per height (see [DB.CommitHeight]): trie nodes and code, then one
-// batch with the chain index and the head marker, then one sync. A crash before
-// the sync loses at most the newest height, which CometBFT replays.
+// Durability. The state of the 128 newest heights lives in memory as diff
+// layers; older layers are merged into a write buffer that is written when
+// full ([Options.WriteBufferMB]) and, at the latest, every
+// [Options.PersistEvery] heights, when all layers are flattened to disk. Per
+// height, the chain index and the head marker go in one batch followed by one
+// sync ([DB.CommitHeight]). So a kill -9 loses the newest states but never the
+// index: on restart the app walks back from the head marker to the newest
+// height whose state is live ([DB.HasState]), moves the marker there
+// ([DB.Rewind]) and reports that height in Info; CometBFT replays the rest
+// from its block store, and the index is rewritten with the same blocks. A
+// clean [DB.Close] journals the layers, so a normal restart replays nothing.
+//
+// A state read from a layer that is merged or flattened meanwhile fails (the
+// StateDB's Error reports it) rather than return a wrong value.
 package store

@@ -13,33 +13,62 @@ import (
 	"github.com/ethereum/go-ethereum/ethdb"
 	"github.com/ethereum/go-ethereum/ethdb/pebble"
 	"github.com/ethereum/go-ethereum/triedb"
-	"github.com/ethereum/go-ethereum/triedb/hashdb"
+	"github.com/ethereum/go-ethereum/triedb/pathdb"
 )
+
+// DefaultStateHistory is how many recent blocks' state a node keeps by
+// default: a day of blocks at the fastest block rate (one every ~0.6 s).
+const DefaultStateHistory = 150_000
 
 // Options configure the node's storage.
 type Options struct {
 	CacheMB   int // pebble block cache
-	TrieCache int // clean trie node cache, in MB
+	TrieCache int // clean trie node and flat state caches, in MB each
 	Handles   int // open files
+	// StateHistory is how many recent blocks' state is kept; 0 keeps the
+	// state of every block (archive).
+	StateHistory uint64
+	// WriteBufferMB bounds the state changes aggregated in memory below the
+	// 128 newest heights before they are written; with the 128 heights, it
+	// bounds what a crash loses and CometBFT replays.
+	WriteBufferMB int
+	// PersistEvery is how often, in heights, every state held in memory is
+	// written to disk, so that a crash never costs more than that many
+	// heights of replay however small the blocks (0: only when the write
+	// buffer fills).
+	PersistEvery uint64
 }
 
 // DefaultOptions are the storage settings of a node with no configuration.
-func DefaultOptions() Options { return Options{CacheMB: 128, TrieCache: 128, Handles: 512} }
+func DefaultOptions() Options {
+	return Options{CacheMB: 128, TrieCache: 64, Handles: 512, StateHistory: DefaultStateHistory, WriteBufferMB: 16, PersistEvery: 2048}
+}
 
-// Head is the last durable height: what Info reports after a restart.
+// Head is the newest height whose chain index is written: what Info reports,
+// once [DB.Rewind] has matched it with the state on disk.
 type Head struct {
 	Height    uint64      // CometBFT height (= Ethereum block number)
 	BlockHash common.Hash // Ethereum block hash, which is the app hash
+	Root      common.Hash // state root of the block
 }
 
 // headKey holds the head marker. It is written last in each height's batch.
 var headKey = []byte("redmx-head")
 
+const headSize = 8 + 2*common.HashLength
+
+// ErrWrongScheme is returned for a data directory written with another trie
+// scheme.
+var ErrWrongScheme = errors.New("store: state was written with another trie scheme")
+
 // DB is the node's store.
 type DB struct {
-	kv    ethdb.Database
-	trie  *triedb.Database
-	state state.Database
+	kv       ethdb.Database
+	trie     *triedb.Database
+	state    state.Database
+	historic state.Database
+	history  uint64
+	persist  uint64
 }
 
 // Open opens (or creates) the store in dir.
@@ -57,44 +86,107 @@ func Open(dir string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database in %s: %w", dir, err)
 	}
-	return openKV(kvs, opts), nil
+	db, err := openKV(kvs, filepath.Join(dir, "ancient"), opts)
+	if err != nil {
+		kvs.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 // OpenMemory returns a store held in memory, for tests and benchmarks.
 func OpenMemory() *DB {
-	return openKV(nil, DefaultOptions())
+	return OpenMemoryWith(DefaultOptions())
 }
 
-func openKV(kvs ethdb.KeyValueStore, opts Options) *DB {
-	var kv ethdb.Database
-	if kvs == nil {
-		kv = rawdb.NewMemoryDatabase()
-	} else {
-		kv = rawdb.NewDatabase(kvs)
+// OpenMemoryWith returns a store held in memory with these options.
+func OpenMemoryWith(opts Options) *DB {
+	db, err := openKV(nil, "", opts)
+	if err != nil {
+		panic(err) // an empty memory store always opens
 	}
-	tdb := triedb.NewDatabase(kv, &triedb.Config{HashDB: &hashdb.Config{CleanCacheSize: opts.TrieCache * 1024 * 1024}})
-	return &DB{kv: kv, trie: tdb, state: state.NewDatabase(tdb, state.NewCodeDB(kv))}
+	return db
+}
+
+// stateFreezerDB gives pathdb a directory for its state history freezers
+// (an empty one means in memory) without opening geth's chain freezer, which
+// would move old blocks out of the chain index.
+type stateFreezerDB struct {
+	ethdb.Database
+	dir string
+}
+
+func (d stateFreezerDB) AncientDatadir() (string, error) { return d.dir, nil }
+
+func openKV(kvs ethdb.KeyValueStore, ancient string, opts Options) (*DB, error) {
+	if kvs == nil {
+		kvs = rawdb.NewMemoryDatabase()
+	}
+	kv := stateFreezerDB{rawdb.NewDatabase(kvs), ancient}
+	if scheme := rawdb.ReadStateScheme(kv); scheme != "" && scheme != rawdb.PathScheme {
+		return nil, fmt.Errorf("%w: %s; this node needs a new data directory", ErrWrongScheme, scheme)
+	}
+	if opts.WriteBufferMB <= 0 {
+		opts.WriteBufferMB = DefaultOptions().WriteBufferMB
+	}
+	tdb := triedb.NewDatabase(kv, &triedb.Config{PathDB: &pathdb.Config{
+		TrieCleanSize:   opts.TrieCache * 1024 * 1024,
+		StateCleanSize:  opts.TrieCache * 1024 * 1024,
+		WriteBufferSize: opts.WriteBufferMB * 1024 * 1024,
+		// 0 keeps every history, as archive mode wants. Trie node history
+		// serves proofs at heights below the in-memory layers.
+		StateHistory:        opts.StateHistory,
+		TrienodeHistory:     int64(opts.StateHistory),
+		FullValueCheckpoint: 8,
+		EnableStateIndexing: true,
+		// Index as histories are written, whatever the age of the head
+		// block: geth waits for a synced chain, judged by the wall clock.
+		NoHistoryIndexDelay: true,
+	}})
+	codes := state.NewCodeDB(kv)
+	return &DB{
+		kv:       kv,
+		trie:     tdb,
+		state:    state.NewDatabase(tdb, codes),
+		historic: state.NewHistoricDatabase(tdb, codes),
+		history:  opts.StateHistory,
+		persist:  opts.PersistEvery,
+	}, nil
 }
 
 // KV is the key-value store holding the chain index.
 func (db *DB) KV() ethdb.Database { return db.kv }
 
-// State is the state database (tries and code).
+// State is the state database of the states held live (the 128 newest
+// heights and the disk layer), the ones blocks execute on.
 func (db *DB) State() state.Database { return db.state }
 
-// StateAt opens the state with the given root.
+// StateHistory is how many recent blocks' state the store keeps (0: all).
+func (db *DB) StateHistory() uint64 { return db.history }
+
+// StateAt opens the live state with the given root.
 func (db *DB) StateAt(root common.Hash) (*state.StateDB, error) {
 	return state.New(root, db.state)
 }
 
-// HasState reports whether the state with this root is on disk.
+// HistoricStateAt opens, read only, a state older than the live ones from
+// the state history.
+func (db *DB) HistoricStateAt(root common.Hash) (*state.StateDB, error) {
+	return state.New(root, db.historic)
+}
+
+// HistoricState is the state database over the state history.
+func (db *DB) HistoricState() state.Database { return db.historic }
+
+// HasState reports whether the state with this root is live: on disk or in
+// the layers a clean close journals.
 func (db *DB) HasState(root common.Hash) bool {
-	_, err := db.state.OpenTrie(root)
+	_, err := db.trie.StateReader(root)
 	return err == nil
 }
 
-// Head returns the last durable height; ok is false for a store that has not
-// finished a height yet.
+// Head returns the newest height written; ok is false for a store that has
+// not finished a height yet.
 func (db *DB) Head() (Head, bool, error) {
 	v, err := db.kv.Get(headKey)
 	if err != nil {
@@ -103,28 +195,48 @@ func (db *DB) Head() (Head, bool, error) {
 		}
 		return Head{}, false, err
 	}
-	if len(v) != 8+common.HashLength {
+	if len(v) != headSize {
 		return Head{}, false, errors.New("store: corrupt head marker")
 	}
-	return Head{Height: binary.BigEndian.Uint64(v), BlockHash: common.BytesToHash(v[8:])}, true, nil
+	return Head{
+		Height:    binary.BigEndian.Uint64(v),
+		BlockHash: common.BytesToHash(v[8:40]),
+		Root:      common.BytesToHash(v[40:]),
+	}, true, nil
 }
 
-// CommitTrie writes the nodes of the state with this root (handed to the trie
-// database by StateDB.Commit) to disk. It is the first step of a height.
-func (db *DB) CommitTrie(root common.Hash) error {
+func putHead(w ethdb.KeyValueWriter, head Head) error {
+	v := make([]byte, headSize)
+	binary.BigEndian.PutUint64(v, head.Height)
+	copy(v[8:40], head.BlockHash[:])
+	copy(v[40:], head.Root[:])
+	return w.Put(headKey, v)
+}
+
+// CommitGenesis writes the genesis state, handed to the trie database by
+// StateDB.Commit, to disk, so that every later restart finds a state on disk
+// to replay from.
+func (db *DB) CommitGenesis(root common.Hash) error {
 	return db.trie.Commit(root, false)
 }
 
-// CommitHeight makes a height durable: writeIndex adds the chain index to a
-// batch, the head marker goes last in the same batch, and one sync follows.
-// The state of the height must already be written by CommitTrie.
+// CommitHeight records a height whose state StateDB.Commit has handed to the
+// trie database: writeIndex adds the chain index to a batch, the head marker
+// goes last in the same batch, and one sync follows. The newest states stay
+// in memory (see the package doc); after a crash the app moves the marker
+// back with [DB.Rewind] to the newest height whose state survived.
 func (db *DB) CommitHeight(head Head, writeIndex func(ethdb.KeyValueWriter)) error {
+	if db.persist > 0 && head.Height%db.persist == 0 {
+		// Flattens the in-memory layers into the disk layer: older heights
+		// are then read from the state history, and a reader still on one
+		// of those layers gets an error (never a wrong value) and retries.
+		if err := db.trie.Commit(head.Root, false); err != nil {
+			return fmt.Errorf("store: persist state of height %d: %w", head.Height, err)
+		}
+	}
 	b := db.kv.NewBatch()
 	writeIndex(b)
-	v := make([]byte, 8+common.HashLength)
-	binary.BigEndian.PutUint64(v, head.Height)
-	copy(v[8:], head.BlockHash[:])
-	if err := b.Put(headKey, v); err != nil {
+	if err := putHead(b, head); err != nil {
 		return err
 	}
 	if err := b.Write(); err != nil {
@@ -136,8 +248,38 @@ func (db *DB) CommitHeight(head Head, writeIndex func(ethdb.KeyValueWriter)) err
 	return nil
 }
 
-// Close flushes and closes the store.
+// Rewind moves the head marker back to a height whose state is live, after a
+// crash lost the newer states; ok false removes it (only genesis survived,
+// and InitChain runs again). The chain index above stays and is rewritten,
+// with the same blocks, as CometBFT replays them.
+func (db *DB) Rewind(head Head, ok bool) error {
+	var err error
+	if ok {
+		err = putHead(db.kv, head)
+	} else {
+		err = db.kv.Delete(headKey)
+	}
+	if err != nil {
+		return fmt.Errorf("store: rewind to height %d: %w", head.Height, err)
+	}
+	return db.kv.SyncKeyValue()
+}
+
+// Close journals the state layers held in memory, so that a restart finds
+// every height, and closes the store.
 func (db *DB) Close() error {
+	var err error
+	if head, ok, herr := db.Head(); herr == nil && ok && db.HasState(head.Root) {
+		err = db.trie.Journal(head.Root)
+	}
+	return errors.Join(err, db.close())
+}
+
+// Discard closes the store as a crash would leave it: the state layers held
+// in memory are not journaled. For tests of recovery.
+func (db *DB) Discard() error { return db.close() }
+
+func (db *DB) close() error {
 	err := db.trie.Close()
 	if cerr := db.kv.Close(); err == nil {
 		err = cerr
