@@ -124,7 +124,7 @@ func openKV(kvs ethdb.KeyValueStore, ancient string, opts Options) (*DB, error) 
 	}
 	kv := stateFreezerDB{rawdb.NewDatabase(kvs), ancient}
 	if scheme := rawdb.ReadStateScheme(kv); scheme != "" && scheme != rawdb.PathScheme {
-		return nil, fmt.Errorf("%w: %s; this node needs a new data directory", ErrWrongScheme, scheme)
+		return nil, fmt.Errorf("%w: %s; this node needs a new data directory (a devnet: run redmx devnet --reset)", ErrWrongScheme, scheme)
 	}
 	if opts.WriteBufferMB <= 0 {
 		opts.WriteBufferMB = DefaultOptions().WriteBufferMB
