@@ -61,11 +61,16 @@ describe("WebSocket subscriptions", () => {
 
   it("contract.on over WebSocket (logs subscription)", async () => {
     await probe(ws, ["logs", { address: await ev.getAddress() }]);
-    const got = new Promise((resolve) => evWs.on(evWs.filters.Ping(w.address, 11n), (from, id, tag, note, event) => resolve({ from, id, tag, note, event })));
+    // With a topic filter, ethers hands the listener one ContractEventPayload.
+    const got = new Promise((resolve) => evWs.on(evWs.filters.Ping(w.address, 11n), (event) => {
+      const [from, id, tag, note] = event.args;
+      resolve({ from, id, tag, note, event });
+    }));
     await new Promise((r) => setTimeout(r, 300)); // the subscription is set up asynchronously
     const tx = await ev.ping(11n, ethers.id("ws"), "over ws");
-    // A Pong and a Ping with another id must not reach the listener.
-    await ev.pong(11n, 1n);
+    // A Pong must not reach the listener. The nonce is explicit: ethers caches
+    // eth_getTransactionCount for 250 ms and would reuse the Ping's.
+    await ev.pong(11n, 1n, { nonce: tx.nonce + 1 });
     const { from, id, note, event } = await withDeadline(got, 20_000, "the Ping event over WebSocket");
     assert.equal(from, w.address);
     assert.equal(id, 11n);
