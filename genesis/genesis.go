@@ -32,6 +32,9 @@ type AppState struct {
 	Fork       string             `json:"fork"`
 	Alloc      types.GenesisAlloc `json:"alloc"`
 	Validators []Validator        `json:"validators"`
+	// Governance is the founding governance state; nil starts without one
+	// (every account may transact and deploy, as before governance).
+	Governance *Governance `json:"governance,omitempty"`
 }
 
 // Coin describes the native coin as wallets show it.

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.20;
+
+/// @title Governance of the Red Blockchain México
+/// @notice The network's governance is a native system contract at
+/// 0x0000000000000000000000000000000000001000. This interface is the only
+/// contract between the chain and its clients: the node implements exactly
+/// these functions and events (a test checks it), and IGovernance.abi.json is
+/// generated from this file.
+///
+/// Conventions:
+/// - Collectives are named by short lowercase ids: "public", "academic",
+///   "private", "cso", and any created later.
+/// - Members and projects are records, numbered from 1. An account belongs to
+///   at most one record; votes and seats count per record, never per account.
+/// - Times are block times in seconds; durations are parameters.
+/// - Documents appear only as salted commitments (keccak256 of salt and
+///   content) and length-capped URIs: never personal data.
+/// - State-changing functions must be sent by the actor's own account in a
+///   transaction; a call from a contract reverts. View functions may be called
+///   from anywhere, contracts included.
+/// - A refusal reverts with a reason that says what is missing, e.g.
+///   "not a leader of collective academic".
+interface IGovernance {
+    // ----- Enumerations (as uint8) -----
+    // RecordKind:        1 institution member, 2 individual member, 3 project
+    // RecordStatus:      1 active, 2 suspended, 3 removed (members) / closed (projects)
+    // NodeRole:          1 validator, 2 observer
+    // NodeStatus:        1 admitted, 2 suspended, 3 removed
+    // ApplicationKind:   1 node, 2 project
+    // ApplicationStatus: 1 submitted, 2 endorsed, 3 to plenary (projects), 4 approved,
+    //                    5 rejected, 6 withdrawn
+    // Role (seats):      1 leader, 2 executive secretary, 3 projects commission,
+    //                    4 nodes commission, 5 advisory council
+    // MeetingKind:       1 ordinary, 2 extraordinary
+    // MotionKind:        1 approve project, 2 project status, 3 seat, 4 unseat,
+    //                    5 parameter, 6 upgrade
+    // MotionStatus:      1 open, 2 passed, 3 failed
+    // NodeAction:        1 suspend, 2 remove, 3 reinstate
+    // AgreementStatus:   1 pending, 2 in progress, 3 done, 4 dropped
+    // Criteria (bits):   1 social benefit or better public services, 2 open source,
+    //                    4 open data, 8 testing and development, 16 research,
+    //                    32 impact entrepreneurship
+
+    // ===== Events =====
+    event AccountOffered(uint64 indexed recordId, address indexed account);
+    event AccountAdded(uint64 indexed recordId, address indexed account);
+    event AccountRemoved(uint64 indexed recordId, address indexed account);
+    event IdentityAttested(uint64 indexed recordId, uint64 indexed leader, bytes32 commitment);
+
+    event NodeApplied(uint64 indexed applicationId, address indexed applicant, string collective, bytes20 nodeId, uint8 role);
+    event ProjectApplied(uint64 indexed applicationId, address indexed applicant, string collective, string name);
+    event ApplicationEndorsed(uint64 indexed applicationId, uint64 indexed leader);
+    event ApplicationRejected(uint64 indexed applicationId, uint64 indexed by, bytes32 reasonHash);
+    event ApplicationWithdrawn(uint64 indexed applicationId);
+    event CommissionVoteCast(uint64 indexed applicationId, uint64 indexed member, bool approve);
+    event ProjectSentToPlenary(uint64 indexed applicationId);
+
+    event MemberAdmitted(uint64 indexed recordId, string collective, uint8 kind);
+    event MemberStatusChanged(uint64 indexed recordId, uint8 status, bool forCause);
+    event NodeAdmitted(bytes20 indexed nodeId, uint64 indexed operator, string collective, uint8 role);
+    event NodeStatusChanged(bytes20 indexed nodeId, uint8 status, bool forCause);
+    event ValidatorPowerChanged(bytes20 indexed nodeId, uint64 power);
+    event ActionProposed(uint64 indexed actionId, uint64 indexed proposer, uint8 action, bool forCause);
+    event ActionVoteCast(uint64 indexed actionId, uint64 indexed member, bool approve);
+    event ActionDecided(uint64 indexed actionId, bool approved);
+
+    event ProjectApproved(uint64 indexed projectId, uint64 indexed applicationId, string collective);
+    event ProjectStatusChanged(uint64 indexed projectId, uint8 status);
+
+    event CapitalRequested(uint64 indexed requestId, uint64 indexed recordId, uint64 gasPerEpoch, bytes32 justificationHash);
+    event CapitalGranted(uint64 indexed recordId, uint64 indexed leader, uint64 gasPerEpoch, uint64 expiry);
+    event CapitalRevoked(uint64 indexed recordId, uint64 indexed leader);
+
+    event SeatFilled(uint8 indexed role, string collective, uint64 indexed recordId, uint64 termEnd);
+    event SeatVacated(uint8 indexed role, string collective, uint64 indexed recordId);
+
+    event ExtraordinaryRequested(uint64 indexed requestId, uint64 indexed leader, bytes32 objectivesHash);
+    event MeetingConvened(uint64 indexed meetingId, uint8 kind, uint64 start, uint64 end, bytes32 agendaHash);
+    event ProxyAppointed(uint64 indexed holder, address indexed proxy);
+    event ProxyRevoked(uint64 indexed holder, address indexed proxy);
+    event AttendanceRecorded(uint64 indexed meetingId, uint64 indexed holder, address by);
+    event MotionProposed(uint64 indexed motionId, uint64 indexed meetingId, uint8 kind, uint64 proposer);
+    event VoteCast(uint64 indexed motionId, uint64 indexed holder, bool yes);
+    event MotionDecided(uint64 indexed motionId, bool passed, uint32 yes, uint32 no, uint32 present);
+    event MinutesRecorded(uint64 indexed meetingId, bytes32 minutesHash);
+    event AgreementAdded(uint64 indexed agreementId, uint64 indexed meetingId, bytes32 textHash);
+    event AgreementStatusChanged(uint64 indexed agreementId, uint8 status);
+
+    event ParameterChanged(string name, uint256 value);
+    event UpgradeScheduled(string name, uint64 height);
+
+    // ===== Accounts and identity (§2, §3.10) =====
+
+    /// Offer `account` to the sender's record; the account joins when it accepts.
+    function offerAccount(address account) external;
+    /// Accept an offer: the sender's account joins record `recordId`.
+    function acceptAccount(uint64 recordId) external;
+    /// Remove one of the sender's record's accounts (never its last).
+    function removeAccount(address account) external;
+    /// A leader of the record's collective attests that the record's identity
+    /// was checked off chain; `commitment` is a salted commitment to the evidence.
+    function attestIdentity(uint64 recordId, bytes32 commitment) external;
+
+    // ===== Node admission (§3.1) =====
+
+    /// Apply to run a node. For a validator, `keyType` and `pubKey` are its
+    /// consensus key (checked here). `memberKind` and `institution` describe the
+    /// applicant if it is not yet a member. Returns the application's id.
+    function applyNode(
+        string calldata collective,
+        bytes20 nodeId,
+        uint8 role,
+        string calldata keyType,
+        bytes calldata pubKey,
+        uint8 memberKind,
+        bytes32 institution,
+        bytes32 letterCommitment,
+        string calldata letterURI,
+        bytes32 adhesionCommitment,
+        string calldata adhesionURI
+    ) external returns (uint64 applicationId);
+
+    /// A leader of the application's collective endorses it.
+    function endorse(uint64 applicationId) external;
+    /// A leader of the application's collective rejects it.
+    function reject(uint64 applicationId, bytes32 reasonHash) external;
+    /// The applicant withdraws an application not yet decided.
+    function withdraw(uint64 applicationId) external;
+    /// A seat holder of the Nodes (node applications) or Projects (project
+    /// applications) Commission votes; a majority of the filled seats decides.
+    function commissionVote(uint64 applicationId, bool approve) external;
+
+    /// A Nodes Commission member proposes to suspend, remove or reinstate a node.
+    function proposeNodeAction(bytes20 nodeId, uint8 action, bool forCause, bytes32 reasonHash) external returns (uint64 actionId);
+    /// A Nodes Commission member proposes to suspend, remove or reinstate a member.
+    function proposeMemberAction(uint64 recordId, uint8 action, bool forCause, bytes32 reasonHash) external returns (uint64 actionId);
+    /// A Nodes Commission member votes on an action; a majority of the filled seats decides.
+    function voteAction(uint64 actionId, bool approve) external;
+
+    // ===== Project admission (§3.2) =====
+
+    /// Apply for a project; `accounts` will deploy its contracts.
+    function applyProject(
+        string calldata collective,
+        string calldata name,
+        bytes32 descriptionCommitment,
+        string calldata descriptionURI,
+        bytes32 justificationCommitment,
+        string calldata repositoryURI,
+        uint8 criteria,
+        address[] calldata accounts
+    ) external returns (uint64 applicationId);
+
+    // ===== Capital (§3.3) =====
+
+    /// A member or project asks its collective's leaders for capital.
+    function requestCapital(uint64 gasPerEpoch, bytes32 justificationHash) external returns (uint64 requestId);
+    /// A leader of the record's collective grants (or changes) its capital:
+    /// gas per epoch, until `expiry` (0: no expiry).
+    function grantCapital(uint64 recordId, uint64 gasPerEpoch, uint64 expiry) external;
+    /// A leader of the record's collective revokes its capital.
+    function revokeCapital(uint64 recordId) external;
+
+    // ===== Meetings and plenary (§3.5) =====
+
+    /// A leader requests an extraordinary meeting, stating its objectives.
+    function requestExtraordinary(bytes32 objectivesHash) external returns (uint64 requestId);
+    /// The secretary convenes a meeting, at least the notice period ahead.
+    /// An extraordinary meeting names the request it answers.
+    function convene(uint8 kind, bytes32 agendaHash, uint64 start, uint64 end, string calldata place, uint64 requestId)
+        external returns (uint64 meetingId);
+    /// An Executive Council seat holder appoints a proxy account (one seat per proxy).
+    function appointProxy(address proxy) external;
+    /// The holder revokes its proxy.
+    function revokeProxy() external;
+    /// A seat holder, or its proxy, records attendance during the meeting.
+    function attend(uint64 meetingId) external;
+
+    /// Motions, proposed by a present council member during the meeting.
+    function moveApproveProject(uint64 meetingId, uint64 applicationId) external returns (uint64 motionId);
+    function moveProjectStatus(uint64 meetingId, uint64 projectId, uint8 status) external returns (uint64 motionId);
+    function moveSeat(uint64 meetingId, uint8 role, string calldata collective, uint64 recordId, uint64 termEnd)
+        external returns (uint64 motionId);
+    function moveUnseat(uint64 meetingId, uint8 role, string calldata collective, uint64 recordId)
+        external returns (uint64 motionId);
+    function moveParameter(uint64 meetingId, string calldata name, uint256 value) external returns (uint64 motionId);
+    function moveUpgrade(uint64 meetingId, string calldata name, uint64 height) external returns (uint64 motionId);
+
+    /// A present seat holder (or its proxy) votes during the meeting; voting records attendance.
+    function vote(uint64 motionId, bool yes) external;
+    /// After the meeting, anyone tallies a motion: it passes in a quorate
+    /// meeting by a majority of those present (a tie fails), and takes effect.
+    function decide(uint64 motionId) external;
+    /// The secretary records the minutes of a meeting that has ended.
+    function recordMinutes(uint64 meetingId, bytes32 minutesHash) external;
+    /// The secretary records an agreement of a meeting, and its follow-up.
+    function addAgreement(uint64 meetingId, bytes32 textHash) external returns (uint64 agreementId);
+    function setAgreementStatus(uint64 agreementId, uint8 status) external;
+
+    // ===== Views =====
+
+    function parameter(string calldata name) external view returns (uint256 value);
+    function parameterNames() external view returns (string[] memory names);
+
+    function collectives() external view returns (string[] memory names);
+    function collective(string calldata name)
+        external view returns (bool formed, uint64[] memory leaders, uint32 members, uint32 nodes, uint32 validators);
+
+    function recordOf(address account) external view returns (uint64 recordId);
+    function record(uint64 recordId)
+        external view returns (uint8 kind, string memory collective, uint8 status, bytes32 institution, address[] memory accounts);
+    function members(string calldata collective) external view returns (uint64[] memory recordIds);
+    function attestations(uint64 recordId)
+        external view returns (uint64[] memory leaders, uint64[] memory times, bytes32[] memory commitments);
+
+    /// For contracts: may this account transact, deploy, and how much gas is left.
+    function isMember(address account) external view returns (bool);
+    function canDeploy(address account) external view returns (bool);
+    function capitalOf(address account)
+        external view returns (uint64 recordId, uint64 gasPerEpoch, uint64 used, uint64 remaining, uint64 epochEnd);
+    function capital(uint64 recordId)
+        external view returns (uint64 gasPerEpoch, uint64 expiry, uint64 used, uint64 remaining, uint64 epochEnd);
+
+    function nodes() external view returns (bytes20[] memory nodeIds);
+    function node(bytes20 nodeId)
+        external view returns (string memory collective, uint64 operator, uint8 role, uint8 status, string memory keyType, bytes memory pubKey, uint64 power);
+    function validators() external view returns (bytes20[] memory nodeIds, uint64[] memory powers);
+
+    function projects() external view returns (uint64[] memory projectIds);
+    function project(uint64 projectId)
+        external view returns (string memory collective, string memory name, uint8 status, string memory repositoryURI, address[] memory accounts);
+
+    function applications(uint8 kind, uint8 status) external view returns (uint64[] memory applicationIds);
+    function application(uint64 applicationId)
+        external view returns (uint8 kind, uint8 status, address applicant, string memory collective, bytes20 nodeId, uint8 role, uint64 submitted, uint32 approvals, uint32 rejections);
+    function action(uint64 actionId)
+        external view returns (uint8 target, bytes32 subject, uint8 kind, bool forCause, bool decided, uint32 approvals, uint32 rejections);
+
+    function seats(uint8 role, string calldata collective)
+        external view returns (uint64[] memory holders, uint64[] memory termEnds, bool[] memory holdingOver);
+    function seatOf(uint64 recordId)
+        external view returns (uint8 role, string memory collective, uint64 termEnd, bool holdingOver);
+    function proxyOf(uint64 holder) external view returns (address proxy);
+
+    function meetings() external view returns (uint64[] memory meetingIds);
+    function meeting(uint64 meetingId)
+        external view returns (uint8 kind, uint64 start, uint64 end, bytes32 agendaHash, string memory place, bytes32 minutesHash, uint64[] memory present);
+    function motions(uint64 meetingId) external view returns (uint64[] memory motionIds);
+    function motion(uint64 motionId)
+        external view returns (uint64 meetingId, uint8 kind, uint8 status, uint64 proposer, uint64[] memory yes, uint64[] memory no);
+    function agreements(uint64 meetingId)
+        external view returns (uint64[] memory agreementIds, bytes32[] memory textHashes, uint8[] memory statuses);
+
+    function upgrades() external view returns (string[] memory names, uint64[] memory heights);
+}
