@@ -180,6 +180,8 @@ func nsName(ns string) string {
 		return "application"
 	case "act":
 		return "action"
+	case "mot":
+		return "motion"
 	}
 	return ns
 }

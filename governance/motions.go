@@ -168,12 +168,11 @@ func (s *store) quorum(m uint64) (present uint64, err error) {
 	if s.u64(key("mtg.kind", m)) == uint64(meetExtraord) {
 		need = s.param("extraordinaryQuorum")
 	}
-	if !secretary || others < need {
-		sec := 0
-		if secretary {
-			sec = 1
-		}
-		return 0, refuse("quorum not reached: %d present, %d needed (the secretary and %d others)", others+uint64(sec), need+1, need)
+	if !secretary {
+		return 0, refuse("quorum not reached: the secretary is absent")
+	}
+	if others < need {
+		return 0, refuse("quorum not reached: %d present, %d needed (the secretary and %d others)", others+1, need+1, need)
 	}
 	return others + 1, nil
 }
