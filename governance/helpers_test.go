@@ -230,4 +230,6 @@ func (f *fixture) decide(m, id uint64) string {
 func big64(v uint64) *big.Int { return new(big.Int).SetUint64(v) }
 
 // root is the state root as of now.
-func root(st *state.StateDB) common.Hash { return st.IntermediateRoot(genesis.ChainConfig(1).Rules(big.NewInt(1), true, 0)) }
+func root(st *state.StateDB) common.Hash {
+	return st.IntermediateRoot(genesis.ChainConfig(1).Rules(big.NewInt(1), true, 0))
+}

@@ -160,7 +160,9 @@ func minKey(a, b []byte) []byte {
 // TestNodeAdmissionRefusals: each rule of §3.1 steps 1–3 with its refusal.
 func TestNodeAdmissionRefusals(t *testing.T) {
 	newcomer := acct('U', 1)
-	apply := func(f *fixture) uint64 { return f.applyValidator(newcomer, "academic", nodeID('U', 1), consKey('U', 1)) }
+	apply := func(f *fixture) uint64 {
+		return f.applyValidator(newcomer, "academic", nodeID('U', 1), consKey('U', 1))
+	}
 	tests := []struct {
 		name string
 		run  func(f *fixture) string

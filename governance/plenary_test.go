@@ -259,7 +259,9 @@ func TestSeats(t *testing.T) {
 		f.must(plain, "grantCapital", uint64(recProject), uint64(5), uint64(0)) // now a leader
 	})
 	t.Run("two leaders from one institution", func(t *testing.T) {
-		f := newFixture(t, func(g *genesis.Governance) { g.Records[recPlain-1].Institution = g.Records[recLeaderA(1)-1].Institution })
+		f := newFixture(t, func(g *genesis.Governance) {
+			g.Records[recPlain-1].Institution = g.Records[recLeaderA(1)-1].Institution
+		})
 		if r := seat(f, genesis.RoleLeader, "academic", recPlain); !strings.Contains(r, "same institution as leader 5") {
 			t.Fatalf("reason %q", r)
 		}
