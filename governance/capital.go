@@ -186,13 +186,34 @@ func creatorRoot(s *store, creator common.Address) uint64 {
 }
 
 // Created records that creator created created, so that created may create
-// in turn when creator may: the project behind creator answers for it.
+// in turn when creator may: the project behind creator answers for it. When
+// the creator has no project behind it (the CREATE2 deployer) but the
+// transaction's sender is a project's account, use [Contract.CreatedInTx].
 func (c *Contract) Created(st vm.StateDB, creator, created common.Address) {
 	s := &store{st: st}
 	if !enabled(s) {
 		return
 	}
 	if root := creatorRoot(s, creator); root != 0 {
+		s.setU64(key("created.root", created), root)
+	}
+}
+
+// CreatedInTx is [Contract.Created] for a creation inside a transaction sent
+// by sender: when creator has no project behind it but sender is an active
+// project's account (a project deploying through the CREATE2 deployer), the
+// created contract descends from sender's project, so a project's factory
+// deployed that way serves its users.
+func (c *Contract) CreatedInTx(st vm.StateDB, sender, creator, created common.Address) {
+	s := &store{st: st}
+	if !enabled(s) {
+		return
+	}
+	root := creatorRoot(s, creator)
+	if root == 0 && mayCreate(s, sender) {
+		root = creatorRoot(s, sender)
+	}
+	if root != 0 {
 		s.setU64(key("created.root", created), root)
 	}
 }

@@ -105,7 +105,9 @@
 //     removal and reinstatement by proposeNodeAction/proposeMemberAction and
 //     voteAction with the same majority; the validator set never empties;
 //     unless for cause, a formed collective keeps a node and four collectives
-//     with validators stay four. Removing a member removes its nodes and seats.
+//     with validators stay four. Suspending a member suspends its nodes,
+//     removing it removes its nodes and seats; reinstating a member leaves its
+//     nodes suspended until each is reinstated.
 //   - §3.2 applyProject → endorse → commissionVote by the Projects Commission
 //     (majority: to plenary) → moveApproveProject passes → an active project
 //     whose accounts may create contracts; moveProjectStatus suspends, closes

@@ -73,6 +73,13 @@ func TestProjectAdmission(t *testing.T) {
 	if f.c.MayCreate(f.st, genesis.Create2DeployerAddress) || f.c.MayCreate(f.st, plain) {
 		t.Fatal("the CREATE2 deployer or a member may create")
 	}
+	// Through the CREATE2 deployer: a member's contract has no lineage, a
+	// project's has.
+	f.c.CreatedInTx(f.st, plain, genesis.Create2DeployerAddress, acct('F', 3))
+	f.c.CreatedInTx(f.st, deployer, genesis.Create2DeployerAddress, acct('F', 4))
+	if f.c.MayCreate(f.st, acct('F', 3)) || !f.c.MayCreate(f.st, acct('F', 4)) {
+		t.Fatal("CREATE2 deployer lineage: member's contract may create, or project's may not")
+	}
 	// Suspended by plenary: its accounts and factories may no longer create.
 	m = f.meeting(council()[:6]...)
 	mot = f.must(pcSeat(1), "moveProjectStatus", m, rec, statusSuspended)[0].(uint64)
@@ -365,5 +372,40 @@ func TestViewRefusesStateChange(t *testing.T) {
 	}
 	if got := f.view("isMember", plain)[0].(bool); !got {
 		t.Fatal("isMember(plain) false")
+	}
+}
+
+// TestExtraordinaryMeeting traces §3.5: a leader requests it; the secretary
+// and four others make its quorum.
+func TestExtraordinaryMeeting(t *testing.T) {
+	f := newFixture(t)
+	if _, r := f.call(plain, "requestExtraordinary", h32); r != "not a leader of collective academic" {
+		t.Fatalf("request by a member: %q", r)
+	}
+	req := f.must(leaderA(2), "requestExtraordinary", h32)[0].(uint64)
+	start := f.env.Time + 100
+	m := f.must(secretary, "convene", uint8(2), h32, start, start+50, "", req)[0].(uint64)
+	if _, r := f.call(secretary, "convene", uint8(2), h32, start, start+50, "", req); !strings.Contains(r, "already answered by meeting 1") {
+		t.Fatalf("second meeting for one request: %q", r)
+	}
+	f.env.Time = start
+	for _, a := range append([]common.Address{secretary}, council()[:4]...) {
+		f.must(a, "attend", m)
+	}
+	mot := f.must(ncSeat(1), "moveUpgrade", m, "v3", uint64(50))[0].(uint64)
+	for _, a := range append([]common.Address{secretary}, council()[:3]...) {
+		f.must(a, "vote", mot, true)
+	}
+	f.must(secretary, "addAgreement", m, h32)
+	if r := f.decide(m, mot); r != "" {
+		t.Fatal(r)
+	}
+	f.must(secretary, "recordMinutes", m, h32)
+	f.must(secretary, "setAgreementStatus", uint64(1), uint8(3))
+	if got := f.view("agreements", m); got[2].([]uint8)[0] != 3 {
+		t.Fatalf("agreements = %v", got)
+	}
+	if _, r := f.call(stranger, "decide", mot); !strings.Contains(r, "already decided") {
+		t.Fatalf("deciding twice: %q", r)
 	}
 }
