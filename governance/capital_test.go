@@ -59,11 +59,11 @@ func TestCapital(t *testing.T) {
 	})
 	t.Run("governance calls use the allowance", func(t *testing.T) {
 		f := newFixture(t)
-		p, err := f.c.Admit(f.env, f.st, ncSeat(0), &Address, nil, 4_000_000, 0)
+		p, err := f.c.Admit(f.env, f.st, ncSeat(0), &Address, nil, 19_000_000, 0)
 		if err != nil || !p.Governance || p.Record != recNC(0) {
 			t.Fatalf("%+v %v", p, err)
 		}
-		f.c.Charge(f.env, f.st, p, 4_000_000)
+		f.c.Charge(f.env, f.st, p, 19_000_000)
 		if _, err := f.c.Admit(f.env, f.st, ncSeat(0), &Address, nil, 2_000_000, 0); !errors.Is(err, ErrNoCapital) || !strings.Contains(err.Error(), "governance allowance") {
 			t.Fatalf("%v", err)
 		}
