@@ -140,3 +140,33 @@ func TestFormingCollective(t *testing.T) {
 		t.Fatalf("unseating below the minimum: %q", r)
 	}
 }
+
+// TestActionRejectedAndMemberReinstated covers the remaining action paths.
+func TestActionRejectedAndMemberReinstated(t *testing.T) {
+	f := newFixture(t)
+	id := f.must(ncSeat(0), "proposeMemberAction", uint64(recPlain), actSuspend, false, h32)[0].(uint64)
+	f.must(ncSeat(0), "voteAction", id, false)
+	f.must(ncSeat(1), "voteAction", id, false)
+	if a := f.view("action", id); !a[4].(bool) || a[6].(uint32) != 2 {
+		t.Fatalf("action = %v, want decided with 2 against", a)
+	}
+	if _, r := f.call(ncSeat(2), "voteAction", id, true); !strings.Contains(r, "already decided") {
+		t.Fatalf("vote on a decided action: %q", r)
+	}
+	for _, kind := range []uint8{actSuspend, actReinstate} {
+		id := f.must(ncSeat(0), "proposeMemberAction", uint64(recPlain), kind, false, h32)[0].(uint64)
+		for c := range 3 {
+			f.must(ncSeat(c), "voteAction", id, true)
+		}
+	}
+	if st := f.view("record", uint64(recPlain))[2].(uint8); st != statusActive {
+		t.Fatalf("member status %d after reinstatement", st)
+	}
+	// Appointing a new proxy revokes the old one.
+	f.must(ncSeat(0), "appointProxy", acct('Q', 1))
+	f.must(ncSeat(0), "appointProxy", acct('Q', 2))
+	if got := f.view("proxyOf", recNC(0))[0].(common.Address); got != acct('Q', 2) {
+		t.Fatalf("proxyOf = %s", got.Hex())
+	}
+	f.must(ncSeat(1), "appointProxy", acct('Q', 1)) // free again
+}
