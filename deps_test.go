@@ -24,6 +24,12 @@ var rules = []rule{
 		why:    "execution runs without consensus and must be deterministic: no clock, no I/O of its own",
 	},
 	{
+		pkg:    "governance",
+		deps:   []string{"github.com/cometbft/", module + "app", module + "execution", module + "rpc", module + "node", module + "txpool"},
+		direct: []string{"net", "os", "time", "math/rand", "log/slog"},
+		why:    "governance is a pure, deterministic state machine over a StateDB",
+	},
+	{
 		pkg:  "txpool",
 		deps: []string{"github.com/cometbft/", module + "app", module + "rpc", module + "node"},
 		why:  "the pool sees state only through its StateReader",

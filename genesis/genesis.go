@@ -113,6 +113,11 @@ func (s *AppState) Validate() error {
 		}
 		seen[string(v.PubKey)] = true
 	}
+	if s.Governance != nil {
+		if err := s.Governance.CheckValidators(s.Validators); err != nil {
+			return err
+		}
+	}
 	for addr, acc := range s.Alloc {
 		if acc.Balance == nil {
 			return fmt.Errorf("genesis alloc %s: balance is required", addr)

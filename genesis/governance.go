@@ -1,6 +1,11 @@
 package genesis
 
-import "github.com/ethereum/go-ethereum/common"
+import (
+	"errors"
+	"fmt"
+
+	"github.com/ethereum/go-ethereum/common"
+)
 
 // Governance is the founding state of on-chain governance (governance.md §4):
 // collectives, members and projects with their accounts, seats, nodes, capital
@@ -74,4 +79,36 @@ type Node struct {
 	Role       uint8          `json:"role"`
 	KeyType    string         `json:"keyType,omitempty"` // "ed25519" for validators
 	PubKey     []byte         `json:"pubKey,omitempty"`
+}
+
+// ErrGovernanceValidators is a genesis whose validators and governance
+// validator nodes disagree: CometBFT and governance would then start with
+// different validator sets.
+var ErrGovernanceValidators = errors.New("genesis validators and governance nodes disagree")
+
+// CheckValidators reports whether every genesis validator is a governance
+// validator node of the same collective with the same key, and the reverse.
+func (g *Governance) CheckValidators(vals []Validator) error {
+	nodes := make(map[string]Node)
+	for _, n := range g.Nodes {
+		if n.Role == NodeValidator {
+			nodes[string(n.PubKey)] = n
+		}
+	}
+	for i, v := range vals {
+		n, ok := nodes[string(v.PubKey)]
+		if !ok {
+			return fmt.Errorf("%w: validators[%d] (%s) is not a governance validator node", ErrGovernanceValidators, i, v.Name)
+		}
+		if n.Collective != v.Collective {
+			return fmt.Errorf("%w: validators[%d] (%s) is in collective %q, its node in %q", ErrGovernanceValidators, i, v.Name, v.Collective, n.Collective)
+		}
+		delete(nodes, string(v.PubKey))
+	}
+	for i, n := range g.Nodes {
+		if _, left := nodes[string(n.PubKey)]; left && n.Role == NodeValidator {
+			return fmt.Errorf("%w: nodes[%d] (%x) is not a genesis validator", ErrGovernanceValidators, i, n.NodeID)
+		}
+	}
+	return nil
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/core/vm"
 )
 
 // Address is the governance contract's address. It also holds the chain's
@@ -62,25 +61,6 @@ type Contract struct{}
 // New returns the governance contract.
 func New() *Contract { return &Contract{} }
 
-// Call runs a transaction's call to the governance contract, sent by from with
-// gas to spend. It returns the ABI-encoded output and the gas left. A refusal
-// by a rule is vm.ErrExecutionReverted with ret holding the ABI-encoded
-// Error(string) reason, and leaves no state change (the caller reverts to its
-// snapshot); running out of gas is vm.ErrOutOfGas. Logs go to st.AddLog.
-func (c *Contract) Call(env Env, st vm.StateDB, from common.Address, input []byte, gas uint64) (ret []byte, gasLeft uint64, err error) {
-	return revert("governance is not implemented yet"), 0, vm.ErrExecutionReverted
-}
-
-// View serves a view function of the interface, for the EVM's precompile at
-// [Address] and for eth_call. A state-changing function reverts with
-// [ErrFromContract]'s text.
-func (c *Contract) View(env Env, st vm.StateDB, input []byte) ([]byte, error) {
-	return revert("governance is not implemented yet"), vm.ErrExecutionReverted
-}
-
-// ViewGas is the gas a view costs, by the documented schedule.
-func (c *Contract) ViewGas(input []byte) uint64 { return 2600 }
-
 // Payer is who pays a transaction's gas: a record's capital, or its
 // governance allowance for a call to the governance contract. Record 0 is an
 // account of no record (only applications, under the block quota).
@@ -88,29 +68,6 @@ type Payer struct {
 	Record     uint64
 	Governance bool
 }
-
-// Admit decides whether a transaction from from, to to (nil: creation) with
-// this input and gas limit may enter the pool or a block at env, and who pays.
-// pending is the gas of the payer's transactions already ahead of this one
-// (in the pool or earlier in the block). Errors wrap ErrNotMember,
-// ErrNoCapital (saying how much is left and when it refills), ErrApplyQuota
-// or ErrCreateNotAllowed (a top-level creation by an account of no approved
-// project).
-func (c *Contract) Admit(env Env, st vm.StateDB, from common.Address, to *common.Address, input []byte, gasLimit, pending uint64) (Payer, error) {
-	return Payer{}, nil
-}
-
-// Charge records gas used by a transaction against its payer for the epoch of
-// env (and, for record 0, against the block's application quota).
-func (c *Contract) Charge(env Env, st vm.StateDB, p Payer, gasUsed uint64) {}
-
-// MayCreate reports whether creator may create a contract: an approved
-// project's account, or a contract created by one (transitively).
-func (c *Contract) MayCreate(st vm.StateDB, creator common.Address) bool { return true }
-
-// Created records that creator created created, so that created may create
-// in turn when creator may.
-func (c *Contract) Created(st vm.StateDB, creator, created common.Address) {}
 
 // ValidatorUpdate is a change of a validator's voting power for CometBFT.
 // Power 0 removes the validator.
@@ -129,22 +86,11 @@ type BlockEffects struct {
 	GasLimit uint64
 }
 
-// EndBlock takes the consensus effects of the block's governance calls,
-// clearing them from state. It runs once per block, after the transactions.
-func (c *Contract) EndBlock(env Env, st vm.StateDB) BlockEffects { return BlockEffects{} }
-
-// AllowedPeer reports whether the node with this CometBFT p2p ID (hex) may
-// connect: an admitted, not suspended or removed, node.
-func (c *Contract) AllowedPeer(st vm.StateDB, nodeID string) bool { return true }
-
 // Upgrade is a named upgrade the plenary scheduled at a height.
 type Upgrade struct {
 	Name   string
 	Height uint64
 }
-
-// Upgrades lists the scheduled upgrades, by height.
-func (c *Contract) Upgrades(st vm.StateDB) []Upgrade { return nil }
 
 // revert ABI-encodes Error(reason), as Solidity's revert does.
 func revert(reason string) []byte {

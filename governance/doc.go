@@ -4,15 +4,127 @@
 // decisions 4–8).
 //
 // IGovernance.sol is its interface and IGovernance.abi.json, generated from
-// it, is the only contract between the chain and its clients. Execution hands
-// every message addressed to [Address] to [Contract.Call]; inside the EVM the
-// address is a precompile serving the view functions ([Contract.View]).
-// Execution also asks [Contract.Admit] before each transaction (membership,
-// capital, the apply quota), reports gas used with [Contract.Charge], checks
-// contract creation with [Contract.MayCreate], and collects the block's
-// consensus effects (validator and gas-limit updates) with [Contract.EndBlock].
+// it, is the only contract between the chain and its clients; a test checks
+// that the handlers here are exactly its functions and the events emitted
+// exactly its events. Execution hands every message addressed to [Address]
+// to [Contract.Call]; inside the EVM the address is a precompile serving the
+// view functions ([Contract.View], priced by [Contract.ViewGas]). Execution
+// also asks [Contract.Admit] before each transaction (membership, capital,
+// the apply quota, creation), reports gas used with [Contract.Charge], checks
+// nested contract creation with [Contract.MayCreate] and records it with
+// [Contract.Created], and collects the block's consensus effects (validator
+// and gas-limit updates) with [Contract.EndBlock]. [Contract.AllowedPeer]
+// answers CometBFT's peer filter, [Contract.Validators] is the validator set
+// governance holds (what InitChain reports), [Contract.Upgrades] the
+// scheduled upgrades. The package does no I/O and does not log.
 //
-// The state transition is deterministic: block time only, no map iteration
-// order, no floats. What time alone changes (an epoch's capital, an expired
-// term) is computed when read or touched, never swept.
+// # Determinism
+//
+// The state transition reads block time only, iterates no map into state or
+// output, uses no floats. What time alone changes (an epoch's capital, an
+// expired term) is computed when read or touched, never swept.
+//
+// # Storage layout
+//
+// Every value is a 32-byte slot of [Address]. Parameters are at
+// keccak256("redmx.params." + name) as big-endian uint256 words (gasLimit is
+// what execution reads). Everything else is at
+// keccak256("redmx.gov." + namespace + 0x00 + parts), each part fixed-size
+// (uint64 as 8 bytes, uint8 as 1, addresses 20, hashes 32, strings as their
+// keccak256) — see key in storage.go. Value kinds: uint64 and bool as a
+// right-aligned word; addresses right-aligned; strings and bytes as a length
+// word with 32-byte chunks at key("chunk", slot, i); lists as a length word
+// with item i at key("item", base, i); sets as lists plus key("index", base,
+// item) = position+1 (removal keeps the order of the rest, which the power
+// remainder rule depends on). Namespaces:
+//
+//	enabled                         founding state present
+//	seq.<thing>                     last id of records, applications, actions, meetings, motions, agreements, requests
+//	coll.index/name/formed (name)   collectives, numbered from 1; formed flag (forming until 2 leaders and a node, §3.7)
+//	coll.members/nodes/validators   sets per collective: member records; active nodes; active validators in order of admission
+//	rec.kind/coll/status/inst (id)  records: kind, collective, status, institution commitment
+//	rec.accounts (id), acct.record  a record's accounts; the record of an account (one per account)
+//	acct.offer (account)            record that offered to add the account
+//	rec.name/repo/app (id)          projects: name, repository, application
+//	rec.council/councilColl (id)    the one council seat (roles 2–5) a record holds
+//	rec.nodes (id)                  nodes the record operates
+//	att.leader/time/commit (id)     identity attestations
+//	seat (role, collective)         holders of a seat; collective "" for secretary and Advisory Council
+//	seat.term (role, id)            term end; after it the holder holds over until a successor is seated
+//	app.* (id), apps (kind, status) applications and the sets of them by kind and status
+//	open.app (account)              an account's one open application
+//	nodeid.app, key.app             node ID and consensus key (keccak) claimed by an open application
+//	node.* (nodeID), nodes          nodes: status, collective, operator, role, key type, public key, power
+//	key.node (keccak of key)        node holding a consensus key (never freed: CometBFT may still hold it)
+//	cmt.power (nodeID)              the power CometBFT was last told (InitChain, EndBlock)
+//	pending, pending.gasLimit       nodes whose power changed this block; new gas limit
+//	act.* (id)                      Nodes Commission actions and their votes
+//	cap.gas/expiry (id)             capital grant: gas per epoch, expiry (0: none)
+//	cap.used, gov.used (id, epoch)  gas used per epoch: capital; governance allowance
+//	quota (block number)            applications from accounts of no record in a block
+//	created.root (address)          project a created contract descends from
+//	capreq.*, exreq.*               capital requests, extraordinary meeting requests
+//	mtg.*, mtg.present, meetings    meetings, attendance (a set of holder records)
+//	mot.*, mtg.motions              motions, their votes and arguments
+//	agr.*, mtg.agreements           agreements and their follow-up status
+//	proxy.of (holder), proxy.for    a holder's proxy account and the holder a proxy acts for
+//	upgrades, upg.height (name)     scheduled upgrades
+//
+// The later issue (elections, renewals, member ballots with delegation, new
+// collectives, reports, code of ethics) adds namespaces: terms with holdover,
+// parameters in state, the forming/formed status and the payer kept apart
+// from the sender ([Payer]) are already here.
+//
+// # Gas schedule
+//
+// A state-changing call costs 3000, plus 800 per slot read, 20000 per slot
+// written from zero to non-zero and 2900 per other slot write (EIP-2200 and
+// EIP-2929 in spirit), plus per log 375 + 375 per topic + 8 per data byte.
+// Gas is checked when the handler finishes; if the total exceeds the gas
+// given the call fails with vm.ErrOutOfGas and keeps nothing. A refusal keeps
+// nothing either and reverts with an Error(string) reason, and its gas used
+// so far is spent. A view costs 2600 (10000 for views answering with lists)
+// plus 3 per 32-byte word of input, whether called through the precompile,
+// eth_call or a transaction.
+//
+// # Rules (governance.md)
+//
+//   - §2 an account belongs to at most one record (offerAccount, acceptAccount;
+//     a record keeps one); 2–3 leaders per collective of one collective's
+//     members, never two of one institution; one Projects and one Nodes
+//     Commission seat per collective and a secretary; a record holds at most
+//     one council seat (besides a leader seat), and seatOf shows it first; at
+//     most maxAdvisory Advisory Council seats; every seat has a term end and
+//     holds over; names and URIs are capped at maxURILength.
+//   - §3.1 applyNode (one open application per account; node ID and validator
+//     key unique; keys "ed25519", 32 bytes) → endorse/reject by a leader of
+//     the collective → commissionVote, decided by a majority of the filled
+//     Nodes Commission seats (holdover counts) → admitted: a member record if
+//     needed, the node a peer, a validator sharing its collective's 720720
+//     equally (remainder one unit each to the first admitted). Suspension,
+//     removal and reinstatement by proposeNodeAction/proposeMemberAction and
+//     voteAction with the same majority; the validator set never empties;
+//     unless for cause, a formed collective keeps a node and four collectives
+//     with validators stay four. Suspending a member suspends its nodes,
+//     removing it removes its nodes and seats; reinstating a member leaves its
+//     nodes suspended until each is reinstated.
+//   - §3.2 applyProject → endorse → commissionVote by the Projects Commission
+//     (majority: to plenary) → moveApproveProject passes → an active project
+//     whose accounts may create contracts; moveProjectStatus suspends, closes
+//     or reactivates it.
+//   - §3.3 capital per record, granted or revoked by a leader of its
+//     collective; Admit charges the sender's record, a call to governance the
+//     record's governanceAllowance; accounts of no record may only apply,
+//     applyQuota per block; creation needs an active project (MayCreate).
+//   - §3.5 convene with meetingNotice by the secretary (extraordinary: on a
+//     leader's request), attendance in [start, end) by the holder or its proxy
+//     (one seat per proxy), motions and votes by present members (voting
+//     records attendance), decide after the end: quorate with the secretary
+//     and ordinaryQuorum/extraordinaryQuorum others (else it reverts), passed
+//     by a majority of those present, a tie fails; minutes and agreements by
+//     the secretary. Parameters take effect from the next block; gasLimit
+//     also goes to CometBFT through EndBlock. Upgrades are named, at a height.
+//   - §3.10 only active records' accounts transact; only approved projects,
+//     and contracts descending from them, create; no personal data, only
+//     salted commitments and capped URIs.
 package governance

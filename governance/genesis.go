@@ -1,24 +1,183 @@
 package governance
 
 import (
+	"errors"
+	"fmt"
+	"math/big"
+	"slices"
+
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/vm"
 
 	"github.com/redmx/redmx/genesis"
 )
 
+// ErrGenesis is a founding governance state that breaks a rule.
+var ErrGenesis = errors.New("invalid governance genesis")
+
 // ApplyGenesis writes the founding governance state g (nil: none, every
 // account may transact) and the parameters into st, with gasLimit as the
 // gasLimit parameter. It creates the governance account with nonce 1 and
-// [StubCode].
+// [StubCode]. g is validated first (governance.md §2, §3.1, §4); a bad g
+// leaves an error naming the entry, and st must then be discarded.
 func ApplyGenesis(st vm.StateDB, g *genesis.Governance, gasLimit uint64) error {
 	if st.GetNonce(Address) == 0 {
 		st.SetNonce(Address, 1, tracing.NonceChangeGenesis)
 		st.SetCode(Address, StubCode, tracing.CodeChangeGenesis)
 	}
+	s := &store{st: st}
+	s.setParam("gasLimit", gasLimit)
+	if g == nil {
+		return nil // exactly what the chain held before governance
+	}
+	fail := func(format string, a ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrGenesis}, a...)...)
+	}
+	for _, p := range DefaultParams {
+		if p.Name != "gasLimit" {
+			s.setParam(p.Name, p.Value)
+		}
+	}
+	names := make([]string, 0, len(g.Params))
+	for name := range g.Params {
+		names = append(names, name)
+	}
+	slices.Sort(names) // map order must not reach state
+	for _, name := range names {
+		if name == "gasLimit" {
+			return fail("params.gasLimit: the block gas limit is set by app_state.params.gasLimit")
+		}
+		if err := s.checkParam(name, new(big.Int).SetUint64(g.Params[name])); err != nil {
+			return fail("params.%s: %v", name, err)
+		}
+		s.setParam(name, g.Params[name])
+	}
+	if len(g.Collectives) == 0 {
+		return fail("at least one collective is required")
+	}
+	for i, name := range g.Collectives {
+		if name == "" || uint64(len(name)) > s.param("maxURILength") {
+			return fail("collectives[%d]: name must be 1 to %d bytes", i, s.param("maxURILength"))
+		}
+		if s.collectiveExists(name) {
+			return fail("collectives[%d]: %q is listed twice", i, name)
+		}
+		s.addCollective(name)
+	}
+	for i, r := range g.Records {
+		if err := genesisRecord(s, r); err != nil {
+			return fail("records[%d] (%s): %v", i, r.Label, err)
+		}
+	}
+	for i, seat := range g.Seats {
+		if err := genesisSeat(s, seat, uint64(len(g.Records))); err != nil {
+			return fail("seats[%d]: %v", i, err)
+		}
+	}
+	for i, n := range g.Nodes {
+		if err := genesisNode(s, n, uint64(len(g.Records))); err != nil {
+			return fail("nodes[%d] (%x): %v", i, n.NodeID, err)
+		}
+	}
+	var validators int
+	for i, n := range g.Nodes {
+		if n.Role == genesis.NodeValidator {
+			validators++
+			if !s.formed(n.Collective) {
+				return fail("nodes[%d]: validator of collective %s, which is not formed (it needs %d leaders and a node)", i, n.Collective, s.param("minLeaders"))
+			}
+		}
+	}
+	if validators == 0 {
+		return fail("at least one validator node is required")
+	}
+	s.setFlag(key("enabled"), true)
+	return nil
+}
+
+func genesisRecord(s *store, r genesis.Record) error {
+	if r.Kind < genesis.KindInstitution || r.Kind > genesis.KindProject {
+		return fmt.Errorf("kind %d is not institution (1), individual (2) or project (3)", r.Kind)
+	}
+	if !s.collectiveExists(r.Collective) {
+		return fmt.Errorf("collective %q is not listed", r.Collective)
+	}
+	if len(r.Accounts) == 0 {
+		return errors.New("at least one account is required")
+	}
+	if err := s.accountsFree(r.Accounts); err != nil {
+		return err
+	}
+	var id uint64
+	if r.Kind == genesis.KindProject {
+		if r.Name == "" || uint64(len(r.Name)) > s.param("maxURILength") || uint64(len(r.RepositoryURI)) > s.param("maxURILength") {
+			return fmt.Errorf("a project needs a name; name and repositoryURI at most %d bytes", s.param("maxURILength"))
+		}
+		id = s.newProject(r.Collective, r.Name, r.RepositoryURI, r.Accounts)
+	} else {
+		id = s.newRecord(r.Kind, r.Collective, r.Institution)
+		for _, a := range r.Accounts {
+			s.addAccount(id, a)
+		}
+	}
+	if r.GasPerEpoch > 0 {
+		s.setU64(key("cap.gas", id), r.GasPerEpoch)
+		s.setU64(key("cap.expiry", id), r.Expiry)
+	}
+	return nil
+}
+
+func genesisSeat(s *store, seat genesis.Seat, records uint64) error {
+	if seat.Record == 0 || seat.Record > records {
+		return fmt.Errorf("record %d is not in records (1..%d)", seat.Record, records)
+	}
+	coll := seatColl(seat.Role, seat.Collective)
+	replaced, err := s.seatPlan(seat.Role, coll, seat.Record, seat.TermEnd, 0)
+	if err != nil {
+		return err
+	}
+	if replaced != 0 {
+		return fmt.Errorf("record %d is seated twice, or the %s of %s is full", seat.Record, roleName(seat.Role), orNetwork(coll))
+	}
+	s.fillSeat(nil, seat.Role, coll, seat.Record, seat.TermEnd)
+	return nil
+}
+
+func genesisNode(s *store, n genesis.Node, records uint64) error {
+	if n.Operator == 0 || n.Operator > records {
+		return fmt.Errorf("operator %d is not in records (1..%d)", n.Operator, records)
+	}
+	if n.NodeID == ([20]byte{}) {
+		return errors.New("node ID is empty")
+	}
+	if s.nodeStatus(n.NodeID) != 0 {
+		return errors.New("node ID is listed twice")
+	}
+	if s.recKind(n.Operator) == genesis.KindProject {
+		return fmt.Errorf("record %d is a project; nodes are run by members", n.Operator)
+	}
+	if rc := s.recColl(n.Operator); rc != n.Collective {
+		return fmt.Errorf("operator %d is a member of collective %s, not %q", n.Operator, rc, n.Collective)
+	}
+	switch n.Role {
+	case genesis.NodeValidator:
+		if err := checkConsensusKey(n.KeyType, n.PubKey); err != nil {
+			return err
+		}
+		if err := s.keyFree(n.PubKey, 0); err != nil {
+			return err
+		}
+	case genesis.NodeObserver:
+		if len(n.PubKey) != 0 {
+			return errors.New("an observer node has no consensus key")
+		}
+	default:
+		return fmt.Errorf("role %d is not validator (1) or observer (2)", n.Role)
+	}
+	s.addNode(nil, n.NodeID, n.Collective, n.Operator, n.Role, n.KeyType, n.PubKey)
 	return nil
 }
 
 // Enabled reports whether st holds a founding governance state, which turns
 // on permissioning and capital.
-func Enabled(st vm.StateDB) bool { return false }
+func Enabled(st vm.StateDB) bool { return enabled(&store{st: st}) }

@@ -7,7 +7,7 @@ var DefaultParams = []Param{
 	{"gasLimit", 200_000_000},             // block gas limit; also CometBFT's block max_gas
 	{"meetingNotice", 15 * 24 * 3600},     // least notice of an Executive Council meeting
 	{"epochLength", 24 * 3600},            // capital epoch
-	{"governanceAllowance", 5_000_000},    // gas per epoch per record for governance calls
+	{"governanceAllowance", 20_000_000},   // gas per epoch per record for governance calls (about 20 admissions)
 	{"applyQuota", 20},                    // applications per block from accounts of no record
 	{"maxURILength", 256},                 // bytes of any URI or name
 	{"leaderTerm", 365 * 24 * 3600},       // collective leader's term

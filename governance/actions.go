@@ -1,0 +1,185 @@
+package governance
+
+import (
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/redmx/redmx/genesis"
+)
+
+// Suspension, removal and reinstatement of nodes and members by the Nodes
+// Commission (governance.md §3.1 step 5, with its safety rules).
+
+func proposeNodeAction(c *call, a args) ([]any, error) {
+	n, kind, forCause, reason := a.b20(0), a.u8(1), a.boolean(2), a.b32(3)
+	proposer, err := c.holderOf(genesis.RoleNodesCommission)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.checkNodeAction(n, kind, forCause); err != nil {
+		return nil, err
+	}
+	return []any{c.newAction(proposer, targetNode, nodeWord(n), kind, forCause, reason)}, nil
+}
+
+func proposeMemberAction(c *call, a args) ([]any, error) {
+	rec, kind, forCause, reason := a.u64(0), a.u8(1), a.boolean(2), a.b32(3)
+	proposer, err := c.holderOf(genesis.RoleNodesCommission)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.checkMemberAction(rec, kind, forCause); err != nil {
+		return nil, err
+	}
+	return []any{c.newAction(proposer, targetMember, w64(rec), kind, forCause, reason)}, nil
+}
+
+func (c *call) newAction(proposer uint64, target uint8, subject common.Hash, kind uint8, forCause bool, reason common.Hash) uint64 {
+	id := c.s.next("seq.action")
+	c.s.setU64(key("act.target", id), uint64(target))
+	c.s.set(key("act.subject", id), subject)
+	c.s.setU64(key("act.kind", id), uint64(kind))
+	c.s.setFlag(key("act.forCause", id), forCause)
+	c.s.set(key("act.reason", id), reason)
+	c.emit("ActionProposed", id, proposer, kind, forCause)
+	return id
+}
+
+func (c *call) checkNodeAction(n [20]byte, kind uint8, forCause bool) error {
+	st := c.s.nodeStatus(n)
+	if st == 0 {
+		return refuse("node %x is not registered", n)
+	}
+	switch kind {
+	case actSuspend, actRemove:
+		if st == statusRemoved || (kind == actSuspend && st == statusSuspended) {
+			return refuse("node %x is already %s", n, statusName(st))
+		}
+		return c.s.checkSafety([][20]byte{n}, forCause)
+	case actReinstate:
+		if st != statusSuspended {
+			return refuse("node %x is %s, only a suspended node is reinstated", n, statusName(st))
+		}
+		if op := c.s.nodeOp(n); c.s.recStatus(op) != statusActive {
+			return refuse("node %x's operator, record %d, is %s", n, op, statusName(c.s.recStatus(op)))
+		}
+		return nil
+	}
+	return refuse("action %d is not suspend (1), remove (2) or reinstate (3)", kind)
+}
+
+func (c *call) checkMemberAction(rec uint64, kind uint8, forCause bool) error {
+	if !c.s.recExists(rec) {
+		return refuse("record %d does not exist", rec)
+	}
+	if c.s.recKind(rec) == genesis.KindProject {
+		return refuse("record %d is a project; its status is decided in plenary", rec)
+	}
+	st := c.s.recStatus(rec)
+	switch kind {
+	case actSuspend, actRemove:
+		if st == statusRemoved || (kind == actSuspend && st == statusSuspended) {
+			return refuse("record %d is already %s", rec, statusName(st))
+		}
+		return c.s.checkSafety(c.s.activeNodesOf(rec), forCause)
+	case actReinstate:
+		if st != statusSuspended {
+			return refuse("record %d is %s, only a suspended member is reinstated", rec, statusName(st))
+		}
+		return nil
+	}
+	return refuse("action %d is not suspend (1), remove (2) or reinstate (3)", kind)
+}
+
+func (s *store) activeNodesOf(rec uint64) [][20]byte {
+	var out [][20]byte
+	for _, h := range s.lset("rec.nodes", rec).all() {
+		if s.nodeStatus(wordNode(h)) == statusActive {
+			out = append(out, wordNode(h))
+		}
+	}
+	return out
+}
+
+func voteAction(c *call, a args) ([]any, error) {
+	id, approve := a.u64(0), a.boolean(1)
+	voter, err := c.holderOf(genesis.RoleNodesCommission)
+	if err != nil {
+		return nil, err
+	}
+	target := uint8(c.s.u64(key("act.target", id)))
+	if target == 0 {
+		return nil, refuse("action %d does not exist", id)
+	}
+	if c.s.flag(key("act.decided", id)) {
+		return nil, refuse("action %d is already decided", id)
+	}
+	yes, no, err := c.castVote("act", id, voter, approve)
+	if err != nil {
+		return nil, err
+	}
+	c.emit("ActionVoteCast", id, voter, approve)
+	filled := c.s.filled(genesis.RoleNodesCommission)
+	switch {
+	case yes*2 > filled:
+		if err := c.carryOut(id, target); err != nil {
+			return nil, err
+		}
+		c.s.setFlag(key("act.decided", id), true)
+		c.emit("ActionDecided", id, true)
+	case (filled-min(no, filled))*2 <= filled:
+		c.s.setFlag(key("act.decided", id), true)
+		c.emit("ActionDecided", id, false)
+	}
+	return nil, nil
+}
+
+// carryOut applies an approved action, checking its rules again: the state
+// may have changed since it was proposed.
+func (c *call) carryOut(id uint64, target uint8) error {
+	subject := c.s.get(key("act.subject", id))
+	kind := uint8(c.s.u64(key("act.kind", id)))
+	forCause := c.s.flag(key("act.forCause", id))
+	status := statusSuspended
+	if kind == actRemove {
+		status = statusRemoved
+	}
+	if target == targetNode {
+		n := wordNode(subject)
+		if err := c.checkNodeAction(n, kind, forCause); err != nil {
+			return err
+		}
+		if kind == actReinstate {
+			c.reinstateNode(n)
+		} else {
+			c.deactivate(n, status, forCause)
+		}
+		return nil
+	}
+	rec := u64of(subject)
+	if err := c.checkMemberAction(rec, kind, forCause); err != nil {
+		return err
+	}
+	if kind == actReinstate {
+		c.s.setU64(key("rec.status", rec), uint64(statusActive))
+		c.emit("MemberStatusChanged", rec, statusActive, false)
+		return nil
+	}
+	for _, h := range c.s.lset("rec.nodes", rec).all() {
+		if st := c.s.nodeStatus(wordNode(h)); st == statusActive || (st == statusSuspended && status == statusRemoved) {
+			c.deactivate(wordNode(h), status, forCause)
+		}
+	}
+	c.s.setU64(key("rec.status", rec), uint64(status))
+	if status == statusRemoved {
+		coll := c.s.recColl(rec)
+		c.s.collMembers(coll).remove(w64(rec))
+		if c.s.isLeader(rec, coll) {
+			c.s.vacateSeat(c, genesis.RoleLeader, coll, rec)
+		}
+		if role := c.s.councilRole(rec); role != 0 {
+			c.s.vacateSeat(c, role, c.s.str(key("rec.councilColl", rec)), rec)
+		}
+	}
+	c.emit("MemberStatusChanged", rec, status, forCause)
+	return nil
+}

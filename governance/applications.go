@@ -1,0 +1,187 @@
+package governance
+
+import (
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/redmx/redmx/genesis"
+)
+
+// Applications (governance.md §3.1, §3.2): a node or project application
+// moves submitted → endorsed (a leader) → decided by its commission (nodes)
+// or sent to plenary (projects) → approved; or rejected or withdrawn.
+
+func (s *store) appKind(id uint64) uint8   { return uint8(s.u64(key("app.kind", id))) }
+func (s *store) appStatus(id uint64) uint8 { return uint8(s.u64(key("app.status", id))) }
+func (s *store) appColl(id uint64) string  { return s.str(key("app.coll", id)) }
+func (s *store) appApplicant(id uint64) common.Address {
+	return s.addr(key("app.applicant", id))
+}
+func (s *store) apps(kind, status uint8) lset { return s.lset("apps", kind, status) }
+
+func appOpen(st uint8) bool { return st == appSubmitted || st == appEndorsed || st == appToPlenary }
+
+// newApplication opens an application of kind by the sender for coll.
+func (c *call) newApplication(kind uint8, coll string) (uint64, error) {
+	if !c.s.collectiveExists(coll) {
+		return 0, refuse("collective %q does not exist", coll)
+	}
+	if open := c.s.u64(key("open.app", c.from)); open != 0 {
+		return 0, refuse("account %s already has open application %d", c.from.Hex(), open)
+	}
+	id := c.s.next("seq.app")
+	c.s.setU64(key("app.kind", id), uint64(kind))
+	c.s.setAddr(key("app.applicant", id), c.from)
+	c.s.setStr(key("app.coll", id), coll)
+	c.s.setU64(key("app.submitted", id), c.env.Time)
+	c.s.setU64(key("open.app", c.from), id)
+	c.s.setU64(key("app.status", id), uint64(appSubmitted))
+	c.s.apps(kind, appSubmitted).add(w64(id))
+	return id, nil
+}
+
+func (s *store) setAppStatus(id uint64, st uint8) {
+	kind, old := s.appKind(id), s.appStatus(id)
+	s.apps(kind, old).remove(w64(id))
+	s.apps(kind, st).add(w64(id))
+	s.setU64(key("app.status", id), uint64(st))
+	if !appOpen(st) {
+		s.setU64(key("open.app", s.appApplicant(id)), 0)
+		if kind == appNode { // the node ID and key are free again unless admitted
+			nodeID := [20]byte(s.get(key("app.node", id)).Bytes()[:20])
+			s.setU64(key("nodeid.app", nodeID), 0)
+			if kh := s.get(key("app.keyhash", id)); kh != (common.Hash{}) {
+				s.setU64(key("key.app", kh), 0)
+			}
+		}
+	}
+}
+
+// application is an existing application, or a refusal naming it.
+func (c *call) application(id uint64) (kind, status uint8, err error) {
+	kind = c.s.appKind(id)
+	if kind == 0 {
+		return 0, 0, refuse("application %d does not exist", id)
+	}
+	return kind, c.s.appStatus(id), nil
+}
+
+func endorse(c *call, a args) ([]any, error) {
+	id := a.u64(0)
+	_, st, err := c.application(id)
+	if err != nil {
+		return nil, err
+	}
+	leader, err := c.leaderOf(c.s.appColl(id))
+	if err != nil {
+		return nil, err
+	}
+	if st != appSubmitted {
+		return nil, refuse("application %d is not awaiting endorsement (status %d)", id, st)
+	}
+	c.s.setAppStatus(id, appEndorsed)
+	c.emit("ApplicationEndorsed", id, leader)
+	return nil, nil
+}
+
+func reject(c *call, a args) ([]any, error) {
+	id, reason := a.u64(0), a.b32(1)
+	_, st, err := c.application(id)
+	if err != nil {
+		return nil, err
+	}
+	leader, err := c.leaderOf(c.s.appColl(id))
+	if err != nil {
+		return nil, err
+	}
+	if st != appSubmitted && st != appEndorsed {
+		return nil, refuse("application %d is past its leaders' review (status %d)", id, st)
+	}
+	c.s.setAppStatus(id, appRejected)
+	c.emit("ApplicationRejected", id, leader, [32]byte(reason))
+	return nil, nil
+}
+
+func withdraw(c *call, a args) ([]any, error) {
+	id := a.u64(0)
+	_, st, err := c.application(id)
+	if err != nil {
+		return nil, err
+	}
+	if c.s.appApplicant(id) != c.from {
+		return nil, refuse("only the applicant may withdraw application %d", id)
+	}
+	if !appOpen(st) {
+		return nil, refuse("application %d is already decided (status %d)", id, st)
+	}
+	c.s.setAppStatus(id, appWithdrawn)
+	c.emit("ApplicationWithdrawn", id)
+	return nil, nil
+}
+
+// commissionVote: the Nodes Commission decides node applications, the
+// Projects Commission sends projects to plenary; a majority of the filled
+// seats decides (a seat holding over counts as filled).
+func commissionVote(c *call, a args) ([]any, error) {
+	id, approve := a.u64(0), a.boolean(1)
+	kind, st, err := c.application(id)
+	if err != nil {
+		return nil, err
+	}
+	role := genesis.RoleNodesCommission
+	if kind == appProject {
+		role = genesis.RoleProjectsCommission
+	}
+	voter, err := c.holderOf(role)
+	if err != nil {
+		return nil, err
+	}
+	if st != appEndorsed {
+		return nil, refuse("application %d is not before the commission (status %d)", id, st)
+	}
+	yes, no, err := c.castVote("app", id, voter, approve)
+	if err != nil {
+		return nil, err
+	}
+	c.emit("CommissionVoteCast", id, voter, approve)
+	filled := c.s.filled(role)
+	switch {
+	case yes*2 > filled:
+		if kind == appNode {
+			return nil, c.admitNode(id)
+		}
+		c.s.setAppStatus(id, appToPlenary)
+		c.emit("ProjectSentToPlenary", id)
+	case (filled-min(no, filled))*2 <= filled:
+		c.s.setAppStatus(id, appRejected)
+		c.emit("ApplicationRejected", id, voter, [32]byte{})
+	}
+	return nil, nil
+}
+
+// castVote records one vote per record on item ns/id and returns the tallies.
+func (c *call) castVote(ns string, id, voter uint64, yes bool) (uint64, uint64, error) {
+	k := key(ns+".voted", id, voter)
+	if c.s.u64(k) != 0 {
+		return 0, 0, refuse("record %d already voted on %s %d", voter, nsName(ns), id)
+	}
+	if yes {
+		c.s.setU64(k, 1)
+		c.s.addU64(key(ns+".yes", id), 1)
+	} else {
+		c.s.setU64(k, 2)
+		c.s.addU64(key(ns+".no", id), 1)
+	}
+	return c.s.u64(key(ns+".yes", id)), c.s.u64(key(ns+".no", id)), nil
+}
+
+func nsName(ns string) string {
+	switch ns {
+	case "app":
+		return "application"
+	case "act":
+		return "action"
+	case "mot":
+		return "motion"
+	}
+	return ns
+}

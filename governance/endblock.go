@@ -1,0 +1,81 @@
+package governance
+
+import (
+	"bytes"
+	"encoding/hex"
+	"slices"
+	"strings"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/vm"
+)
+
+// EndBlock takes the consensus effects of the block's governance calls,
+// clearing them from state. It runs once per block, after the transactions.
+//
+// Validator updates are net: a node whose power changed and changed back in
+// one block sends nothing. The power CometBFT was last told is kept per node
+// (its key is unique), so power 0 goes only to a key that holds power, and
+// every update is one per key, ordered by key bytes.
+func (c *Contract) EndBlock(env Env, st vm.StateDB) BlockEffects {
+	s := &store{st: st}
+	var fx BlockEffects
+	pending := s.lset("pending")
+	for _, h := range pending.all() {
+		n := wordNode(h)
+		want, told := s.nodePower(n), s.u64(key("cmt.power", n))
+		pending.remove(h)
+		if want == told {
+			continue
+		}
+		s.setU64(key("cmt.power", n), want)
+		fx.Validators = append(fx.Validators, ValidatorUpdate{
+			KeyType: s.str(key("node.keyType", n)),
+			PubKey:  s.nodePubKey(n),
+			Power:   int64(want),
+		})
+	}
+	slices.SortFunc(fx.Validators, func(a, b ValidatorUpdate) int { return bytes.Compare(a.PubKey, b.PubKey) })
+	if g := s.u64(key("pending.gasLimit")); g != 0 {
+		fx.GasLimit = g
+		s.setU64(key("pending.gasLimit"), 0)
+	}
+	return fx
+}
+
+// Validators is the validator set as CometBFT knows it from governance: every
+// node told a non-zero power, in the order of collectives and admission. At
+// genesis it is what InitChain should return.
+func (c *Contract) Validators(st vm.StateDB) []ValidatorUpdate {
+	s := &store{st: st}
+	var out []ValidatorUpdate
+	for _, coll := range s.collectiveNames() {
+		for _, h := range s.collValidators(coll).all() {
+			n := wordNode(h)
+			if p := s.u64(key("cmt.power", n)); p > 0 {
+				out = append(out, ValidatorUpdate{KeyType: s.str(key("node.keyType", n)), PubKey: s.nodePubKey(n), Power: int64(p)})
+			}
+		}
+	}
+	return out
+}
+
+// AllowedPeer reports whether the node with this CometBFT p2p ID (hex) may
+// connect: an admitted, not suspended or removed, node. Without a founding
+// governance state every peer is allowed.
+func (c *Contract) AllowedPeer(st vm.StateDB, nodeID string) bool {
+	s := &store{st: st}
+	if !enabled(s) {
+		return true
+	}
+	raw, err := hex.DecodeString(strings.TrimPrefix(strings.ToLower(nodeID), "0x"))
+	if err != nil || len(raw) != common.AddressLength {
+		return false
+	}
+	return s.nodeStatus([20]byte(raw)) == statusActive
+}
+
+// Upgrades lists the scheduled upgrades, by height.
+func (c *Contract) Upgrades(st vm.StateDB) []Upgrade { return upgrades(&store{st: st}) }
+
+func enabled(s *store) bool { return s.flag(key("enabled")) }

@@ -1,0 +1,221 @@
+package governance
+
+import (
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/redmx/redmx/genesis"
+)
+
+// Meetings and plenary of the Executive Council (governance.md §3.5):
+// convened with notice, attended by each holder's own transaction or its
+// proxy's within the window, motions by a majority of those present in a
+// quorate meeting (a tie fails).
+
+func requestExtraordinary(c *call, a args) ([]any, error) {
+	obj := a.b32(0)
+	rec, err := c.actor()
+	if err != nil {
+		return nil, err
+	}
+	if !c.s.isLeader(rec, c.s.recColl(rec)) {
+		return nil, refuse("not a leader of collective %s", c.s.recColl(rec))
+	}
+	id := c.s.next("seq.exreq")
+	c.s.setU64(key("exreq.leader", id), rec)
+	c.s.set(key("exreq.obj", id), obj)
+	c.emit("ExtraordinaryRequested", id, rec, [32]byte(obj))
+	return []any{id}, nil
+}
+
+func convene(c *call, a args) ([]any, error) {
+	kind, agenda, start, end, place, req := a.u8(0), a.b32(1), a.u64(2), a.u64(3), a.str(4), a.u64(5)
+	if _, err := c.holderOf(genesis.RoleSecretary); err != nil {
+		return nil, err
+	}
+	if err := c.checkText("place", place); err != nil {
+		return nil, err
+	}
+	if notice := c.s.param("meetingNotice"); start < c.env.Time+notice {
+		return nil, refuse("meeting starts at %d, but needs %d seconds of notice: not before %d", start, notice, c.env.Time+notice)
+	}
+	if end <= start {
+		return nil, refuse("meeting ends at %d, not after its start %d", end, start)
+	}
+	switch kind {
+	case meetOrdinary:
+	case meetExtraord:
+		if c.s.u64(key("exreq.leader", req)) == 0 {
+			return nil, refuse("extraordinary meeting request %d does not exist", req)
+		}
+		if m := c.s.u64(key("exreq.meeting", req)); m != 0 {
+			return nil, refuse("request %d is already answered by meeting %d", req, m)
+		}
+	default:
+		return nil, refuse("meeting kind %d is not ordinary (1) or extraordinary (2)", kind)
+	}
+	id := c.s.next("seq.meeting")
+	if kind == meetExtraord {
+		c.s.setU64(key("exreq.meeting", req), id)
+	}
+	c.s.setU64(key("mtg.kind", id), uint64(kind))
+	c.s.setU64(key("mtg.start", id), start)
+	c.s.setU64(key("mtg.end", id), end)
+	c.s.set(key("mtg.agenda", id), agenda)
+	c.s.setStr(key("mtg.place", id), place)
+	c.s.setU64(key("mtg.request", id), req)
+	c.s.list("meetings").push(w64(id))
+	c.emit("MeetingConvened", id, kind, start, end, [32]byte(agenda))
+	return []any{id}, nil
+}
+
+func appointProxy(c *call, a args) ([]any, error) {
+	proxy := a.addr(0)
+	holder, err := c.executive()
+	if err != nil {
+		return nil, err
+	}
+	if proxy == (common.Address{}) || c.s.recordOf(proxy) == holder {
+		return nil, refuse("a proxy is another account than the holder's")
+	}
+	if r := c.s.recordOf(proxy); r != 0 && c.s.isExecutive(r) {
+		return nil, refuse("account %s holds a council seat itself", proxy.Hex())
+	}
+	if other := c.s.u64(key("proxy.for", proxy)); other != 0 && other != holder {
+		return nil, refuse("account %s is already the proxy of record %d", proxy.Hex(), other)
+	}
+	if old := c.s.addr(key("proxy.of", holder)); old != (common.Address{}) {
+		c.s.setU64(key("proxy.for", old), 0)
+		c.emit("ProxyRevoked", holder, old)
+	}
+	c.s.setAddr(key("proxy.of", holder), proxy)
+	c.s.setU64(key("proxy.for", proxy), holder)
+	c.emit("ProxyAppointed", holder, proxy)
+	return nil, nil
+}
+
+func revokeProxy(c *call, a args) ([]any, error) {
+	holder, err := c.executive()
+	if err != nil {
+		return nil, err
+	}
+	old := c.s.addr(key("proxy.of", holder))
+	if old == (common.Address{}) {
+		return nil, refuse("record %d has no proxy", holder)
+	}
+	c.s.setAddr(key("proxy.of", holder), common.Address{})
+	c.s.setU64(key("proxy.for", old), 0)
+	c.emit("ProxyRevoked", holder, old)
+	return nil, nil
+}
+
+// executive is the sender's record, which must hold an Executive Council seat.
+func (c *call) executive() (uint64, error) {
+	id, err := c.actor()
+	if err != nil {
+		return 0, err
+	}
+	if !c.s.isExecutive(id) {
+		return 0, refuse("not a member of the Executive Council")
+	}
+	return id, nil
+}
+
+// seatActor is the seat the sender acts for: its own record's, or that of
+// the holder whose proxy it is.
+func (c *call) seatActor() (uint64, error) {
+	if id := c.s.recordOf(c.from); id != 0 && c.s.isExecutive(id) {
+		return c.executive()
+	}
+	if h := c.s.u64(key("proxy.for", c.from)); h != 0 && c.s.addr(key("proxy.of", h)) == c.from && c.s.isExecutive(h) {
+		if st := c.s.recStatus(h); st != statusActive {
+			return 0, refuse("record %d is %s", h, statusName(st))
+		}
+		return h, nil
+	}
+	return 0, refuse("not a member of the Executive Council or a member's proxy")
+}
+
+// inWindow refuses unless meeting m is under way: start ≤ now < end.
+func (c *call) inWindow(m uint64) error {
+	if c.s.u64(key("mtg.kind", m)) == 0 {
+		return refuse("meeting %d does not exist", m)
+	}
+	start, end := c.s.u64(key("mtg.start", m)), c.s.u64(key("mtg.end", m))
+	if c.env.Time < start {
+		return refuse("meeting %d has not started (starts at %d)", m, start)
+	}
+	if c.env.Time >= end {
+		return refuse("meeting %d has ended (at %d)", m, end)
+	}
+	return nil
+}
+
+func (s *store) present(m uint64) lset { return s.lset("mtg.present", m) }
+
+func attend(c *call, a args) ([]any, error) {
+	m := a.u64(0)
+	if err := c.inWindow(m); err != nil {
+		return nil, err
+	}
+	holder, err := c.seatActor()
+	if err != nil {
+		return nil, err
+	}
+	if !c.s.present(m).add(w64(holder)) {
+		return nil, refuse("record %d is already present at meeting %d", holder, m)
+	}
+	c.emit("AttendanceRecorded", m, holder, c.from)
+	return nil, nil
+}
+
+func recordMinutes(c *call, a args) ([]any, error) {
+	m, h := a.u64(0), a.b32(1)
+	if _, err := c.holderOf(genesis.RoleSecretary); err != nil {
+		return nil, err
+	}
+	if c.s.u64(key("mtg.kind", m)) == 0 {
+		return nil, refuse("meeting %d does not exist", m)
+	}
+	if end := c.s.u64(key("mtg.end", m)); c.env.Time < end {
+		return nil, refuse("meeting %d has not ended (ends at %d)", m, end)
+	}
+	c.s.set(key("mtg.minutes", m), h)
+	c.emit("MinutesRecorded", m, [32]byte(h))
+	return nil, nil
+}
+
+func addAgreement(c *call, a args) ([]any, error) {
+	m, text := a.u64(0), a.b32(1)
+	if _, err := c.holderOf(genesis.RoleSecretary); err != nil {
+		return nil, err
+	}
+	if c.s.u64(key("mtg.kind", m)) == 0 {
+		return nil, refuse("meeting %d does not exist", m)
+	}
+	if start := c.s.u64(key("mtg.start", m)); c.env.Time < start {
+		return nil, refuse("meeting %d has not started (starts at %d)", m, start)
+	}
+	id := c.s.next("seq.agreement")
+	c.s.setU64(key("agr.meeting", id), m)
+	c.s.set(key("agr.text", id), text)
+	c.s.setU64(key("agr.status", id), 1)
+	c.s.list("mtg.agreements", m).push(w64(id))
+	c.emit("AgreementAdded", id, m, [32]byte(text))
+	return []any{id}, nil
+}
+
+func setAgreementStatus(c *call, a args) ([]any, error) {
+	id, st := a.u64(0), a.u8(1)
+	if _, err := c.holderOf(genesis.RoleSecretary); err != nil {
+		return nil, err
+	}
+	if c.s.u64(key("agr.meeting", id)) == 0 {
+		return nil, refuse("agreement %d does not exist", id)
+	}
+	if st < 1 || st > 4 {
+		return nil, refuse("agreement status %d is not pending (1), in progress (2), done (3) or dropped (4)", st)
+	}
+	c.s.setU64(key("agr.status", id), uint64(st))
+	c.emit("AgreementStatusChanged", id, st)
+	return nil, nil
+}

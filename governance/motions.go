@@ -1,0 +1,387 @@
+package governance
+
+import (
+	"math/big"
+	"slices"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/params"
+
+	"github.com/redmx/redmx/genesis"
+)
+
+// Motions in plenary (governance.md §3.5): proposed and voted by present
+// Executive Council members during the meeting, decided after it.
+
+// newMotion opens a motion of kind in meeting m, proposed by a present member.
+func (c *call) newMotion(m uint64, kind uint8) (uint64, error) {
+	if err := c.inWindow(m); err != nil {
+		return 0, err
+	}
+	proposer, err := c.seatActor()
+	if err != nil {
+		return 0, err
+	}
+	if !c.s.present(m).has(w64(proposer)) {
+		return 0, refuse("record %d is not present at meeting %d", proposer, m)
+	}
+	id := c.s.next("seq.motion")
+	c.s.setU64(key("mot.meeting", id), m)
+	c.s.setU64(key("mot.kind", id), uint64(kind))
+	c.s.setU64(key("mot.status", id), uint64(motionOpen))
+	c.s.setU64(key("mot.proposer", id), proposer)
+	c.s.list("mtg.motions", m).push(w64(id))
+	c.emit("MotionProposed", id, m, kind, proposer)
+	return id, nil
+}
+
+func moveApproveProject(c *call, a args) ([]any, error) {
+	m, app := a.u64(0), a.u64(1)
+	if kind, st, err := c.application(app); err != nil {
+		return nil, err
+	} else if kind != appProject || st != appToPlenary {
+		return nil, refuse("application %d is not a project before the plenary", app)
+	}
+	id, err := c.newMotion(m, motApprove)
+	if err != nil {
+		return nil, err
+	}
+	c.s.setU64(key("mot.a", id), app)
+	return []any{id}, nil
+}
+
+func moveProjectStatus(c *call, a args) ([]any, error) {
+	m, project, status := a.u64(0), a.u64(1), a.u8(2)
+	if err := c.s.checkProjectStatus(project, status); err != nil {
+		return nil, err
+	}
+	id, err := c.newMotion(m, motProjStatus)
+	if err != nil {
+		return nil, err
+	}
+	c.s.setU64(key("mot.a", id), project)
+	c.s.setU64(key("mot.b", id), uint64(status))
+	return []any{id}, nil
+}
+
+func moveSeat(c *call, a args) ([]any, error) {
+	m, role, coll, rec, end := a.u64(0), a.u8(1), a.str(2), a.u64(3), a.u64(4)
+	coll = seatColl(role, coll)
+	if _, err := c.s.seatPlan(role, coll, rec, end, c.env.Time); err != nil {
+		return nil, err
+	}
+	id, err := c.newMotion(m, motSeat)
+	if err != nil {
+		return nil, err
+	}
+	c.s.setU64(key("mot.role", id), uint64(role))
+	c.s.setStr(key("mot.str", id), coll)
+	c.s.setU64(key("mot.a", id), rec)
+	c.s.setU64(key("mot.b", id), end)
+	return []any{id}, nil
+}
+
+func moveUnseat(c *call, a args) ([]any, error) {
+	m, role, coll, rec := a.u64(0), a.u8(1), a.str(2), a.u64(3)
+	coll = seatColl(role, coll)
+	if err := c.s.checkUnseat(role, coll, rec); err != nil {
+		return nil, err
+	}
+	id, err := c.newMotion(m, motUnseat)
+	if err != nil {
+		return nil, err
+	}
+	c.s.setU64(key("mot.role", id), uint64(role))
+	c.s.setStr(key("mot.str", id), coll)
+	c.s.setU64(key("mot.a", id), rec)
+	return []any{id}, nil
+}
+
+func moveParameter(c *call, a args) ([]any, error) {
+	m, name, value := a.u64(0), a.str(1), a.big(2)
+	if err := c.s.checkParam(name, value); err != nil {
+		return nil, err
+	}
+	id, err := c.newMotion(m, motParam)
+	if err != nil {
+		return nil, err
+	}
+	c.s.setStr(key("mot.str", id), name)
+	c.s.setU64(key("mot.a", id), value.Uint64())
+	return []any{id}, nil
+}
+
+func moveUpgrade(c *call, a args) ([]any, error) {
+	m, name, height := a.u64(0), a.str(1), a.u64(2)
+	if err := c.checkUpgrade(name, height); err != nil {
+		return nil, err
+	}
+	id, err := c.newMotion(m, motUpgrade)
+	if err != nil {
+		return nil, err
+	}
+	c.s.setStr(key("mot.str", id), name)
+	c.s.setU64(key("mot.a", id), height)
+	return []any{id}, nil
+}
+
+func vote(c *call, a args) ([]any, error) {
+	id, yes := a.u64(0), a.boolean(1)
+	m := c.s.u64(key("mot.meeting", id))
+	if m == 0 {
+		return nil, refuse("motion %d does not exist", id)
+	}
+	if err := c.inWindow(m); err != nil {
+		return nil, err
+	}
+	holder, err := c.seatActor()
+	if err != nil {
+		return nil, err
+	}
+	if c.s.present(m).add(w64(holder)) { // voting implies attendance
+		c.emit("AttendanceRecorded", m, holder, c.from)
+	}
+	if _, _, err := c.castVote("mot", id, holder, yes); err != nil {
+		return nil, err
+	}
+	if yes {
+		c.s.list("mot.yesList", id).push(w64(holder))
+	} else {
+		c.s.list("mot.noList", id).push(w64(holder))
+	}
+	c.emit("VoteCast", id, holder, yes)
+	return nil, nil
+}
+
+// quorum refuses unless the secretary and enough other members attended m.
+func (s *store) quorum(m uint64) (present uint64, err error) {
+	var secretary bool
+	var others uint64
+	for _, h := range s.present(m).all() {
+		if s.councilRole(u64of(h)) == genesis.RoleSecretary {
+			secretary = true
+		} else {
+			others++
+		}
+	}
+	need := s.param("ordinaryQuorum")
+	if s.u64(key("mtg.kind", m)) == uint64(meetExtraord) {
+		need = s.param("extraordinaryQuorum")
+	}
+	if !secretary {
+		return 0, refuse("quorum not reached: the secretary is absent")
+	}
+	if others < need {
+		return 0, refuse("quorum not reached: %d present, %d needed (the secretary and %d others)", others+1, need+1, need)
+	}
+	return others + 1, nil
+}
+
+func decide(c *call, a args) ([]any, error) {
+	id := a.u64(0)
+	m := c.s.u64(key("mot.meeting", id))
+	if m == 0 {
+		return nil, refuse("motion %d does not exist", id)
+	}
+	if st := uint8(c.s.u64(key("mot.status", id))); st != motionOpen {
+		return nil, refuse("motion %d is already decided", id)
+	}
+	if end := c.s.u64(key("mtg.end", m)); c.env.Time < end {
+		return nil, refuse("meeting %d has not ended (ends at %d)", m, end)
+	}
+	present, err := c.s.quorum(m)
+	if err != nil {
+		return nil, err
+	}
+	yes, no := c.s.u64(key("mot.yes", id)), c.s.u64(key("mot.no", id))
+	passed := yes*2 > present
+	if passed {
+		if err := c.carryMotion(id); err != nil {
+			return nil, err
+		}
+		c.s.setU64(key("mot.status", id), uint64(motionPassed))
+	} else {
+		c.s.setU64(key("mot.status", id), uint64(motionFailed))
+	}
+	c.emit("MotionDecided", id, passed, uint32(yes), uint32(no), uint32(present))
+	return nil, nil
+}
+
+// carryMotion applies a passed motion, checking its rules again.
+func (c *call) carryMotion(id uint64) error {
+	a, b := c.s.u64(key("mot.a", id)), c.s.u64(key("mot.b", id))
+	role, str := uint8(c.s.u64(key("mot.role", id))), c.s.str(key("mot.str", id))
+	switch uint8(c.s.u64(key("mot.kind", id))) {
+	case motApprove:
+		return c.approveProject(a)
+	case motProjStatus:
+		if err := c.s.checkProjectStatus(a, uint8(b)); err != nil {
+			return err
+		}
+		c.s.setU64(key("rec.status", a), b)
+		c.emit("ProjectStatusChanged", a, uint8(b))
+	case motSeat:
+		replaced, err := c.s.seatPlan(role, str, a, b, c.env.Time)
+		if err != nil {
+			return err
+		}
+		if replaced != 0 && replaced != a {
+			c.s.vacateSeat(c, role, str, replaced)
+		}
+		c.s.fillSeat(c, role, str, a, b)
+		if role == genesis.RoleLeader {
+			c.s.maybeForm(str)
+			c.s.recompute(c, str)
+		}
+	case motUnseat:
+		if err := c.s.checkUnseat(role, str, a); err != nil {
+			return err
+		}
+		c.s.vacateSeat(c, role, str, a)
+	case motParam:
+		if err := c.s.checkParam(str, new(big.Int).SetUint64(a)); err != nil {
+			return err
+		}
+		c.s.setParam(str, a)
+		if str == "gasLimit" {
+			c.s.setU64(key("pending.gasLimit"), a)
+		}
+		c.emit("ParameterChanged", str, new(big.Int).SetUint64(a))
+	case motUpgrade:
+		if err := c.checkUpgrade(str, a); err != nil {
+			return err
+		}
+		c.s.lset("upgrades").add(common.BytesToHash([]byte(str)))
+		c.s.setU64(key("upg.height", str), a)
+		c.emit("UpgradeScheduled", str, a)
+	}
+	return nil
+}
+
+// seatPlan checks that rec may take the seat (role, coll) until end at now
+// (governance.md §2, §3.4) and returns the holder it replaces: rec itself
+// for a renewal, a holder whose term has expired (holdover) when the seats
+// are full, or 0.
+func (s *store) seatPlan(role uint8, coll string, rec, end, now uint64) (uint64, error) {
+	if role < genesis.RoleLeader || role > genesis.RoleAdvisory {
+		return 0, refuse("role %d is not a seat (1–5)", role)
+	}
+	if role != genesis.RoleSecretary && role != genesis.RoleAdvisory && !s.collectiveExists(coll) {
+		return 0, refuse("collective %q does not exist", coll)
+	}
+	if !s.recExists(rec) || s.recKind(rec) == genesis.KindProject {
+		return 0, refuse("record %d is not a member", rec)
+	}
+	if st := s.recStatus(rec); st != statusActive {
+		return 0, refuse("record %d is %s", rec, statusName(st))
+	}
+	if end <= now {
+		return 0, refuse("term end %d is not after the block time %d", end, now)
+	}
+	holders := s.seat(role, coll)
+	if holders.has(w64(rec)) {
+		return rec, nil // a new term for the same holder
+	}
+	if role == genesis.RoleLeader || role == genesis.RoleProjectsCommission || role == genesis.RoleNodesCommission {
+		if rc := s.recColl(rec); rc != coll {
+			return 0, refuse("record %d is a member of collective %s, not %s", rec, rc, coll)
+		}
+	}
+	if role != genesis.RoleLeader && s.councilRole(rec) != 0 {
+		return 0, refuse("record %d already holds a council seat (%s)", rec, roleName(s.councilRole(rec)))
+	}
+	limit := uint64(1)
+	switch role {
+	case genesis.RoleLeader:
+		limit = s.param("maxLeaders")
+	case genesis.RoleAdvisory:
+		limit = s.param("maxAdvisory")
+	}
+	var replaced uint64
+	all := holders.u64s()
+	if uint64(len(all)) >= limit {
+		for _, h := range all {
+			if s.termEnd(role, h) <= now {
+				replaced = h
+				break
+			}
+		}
+		if replaced == 0 {
+			return 0, refuse("%s of %s is full: %d seats, none holding over", roleName(role), orNetwork(coll), limit)
+		}
+	}
+	if role == genesis.RoleLeader {
+		inst := s.recInst(rec)
+		for _, h := range all {
+			if h != replaced && inst != (common.Hash{}) && s.recInst(h) == inst {
+				return 0, refuse("record %d is of the same institution as leader %d of collective %s", rec, h, coll)
+			}
+		}
+	}
+	return replaced, nil
+}
+
+func orNetwork(coll string) string {
+	if coll == "" {
+		return "the network"
+	}
+	return "collective " + coll
+}
+
+func (s *store) checkUnseat(role uint8, coll string, rec uint64) error {
+	if !s.seat(role, coll).has(w64(rec)) {
+		return refuse("record %d does not hold a seat of the %s of %s", rec, roleName(role), orNetwork(coll))
+	}
+	if role == genesis.RoleLeader && s.formed(coll) && s.seat(role, coll).len() <= s.param("minLeaders") {
+		return refuse("collective %s would have fewer than %d leaders", coll, s.param("minLeaders"))
+	}
+	return nil
+}
+
+// checkParam refuses an unknown parameter or a value outside its range.
+func (s *store) checkParam(name string, v *big.Int) error {
+	if !slices.ContainsFunc(DefaultParams, func(p Param) bool { return p.Name == name }) {
+		return refuse("unknown parameter %q", name)
+	}
+	if !v.IsUint64() || v.Uint64() > 1<<62 {
+		return refuse("parameter %s: value %s out of range", name, v)
+	}
+	x := v.Uint64()
+	lo, hi := uint64(0), uint64(1<<62)
+	switch name {
+	case "gasLimit":
+		lo, hi = params.MinGasLimit, 1<<40
+	case "epochLength", "ordinaryQuorum", "extraordinaryQuorum", "maxAdvisory":
+		lo = 1
+	case "maxURILength":
+		lo, hi = 32, 4096
+	case "governanceAllowance":
+		lo = 1_000_000
+	case "minLeaders":
+		lo, hi = 1, s.param("maxLeaders")
+	case "maxLeaders":
+		lo = max(s.param("minLeaders"), 1)
+	}
+	if x < lo || x > hi {
+		return refuse("parameter %s must be within %d..%d, got %d", name, lo, hi, x)
+	}
+	return nil
+}
+
+func (c *call) checkUpgrade(name string, height uint64) error {
+	if name == "" || len(name) > 32 {
+		return refuse("upgrade name must be 1 to 32 bytes")
+	}
+	for _, b := range []byte(name) {
+		if b <= ' ' || b > '~' {
+			return refuse("upgrade name %q: printable ASCII without spaces only", name)
+		}
+	}
+	if height <= c.env.Number {
+		return refuse("upgrade height %d is not after the current block %d", height, c.env.Number)
+	}
+	if c.s.lset("upgrades").has(common.BytesToHash([]byte(name))) {
+		return refuse("upgrade %q is already scheduled", name)
+	}
+	return nil
+}

@@ -1,0 +1,297 @@
+package governance
+
+import (
+	"bytes"
+	"crypto/ed25519"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/redmx/redmx/genesis"
+)
+
+// Node admission, power and removal (governance.md §3.1).
+
+// KeyTypeEd25519 is the one consensus key type CometBFT's default consensus
+// parameters allow; any other would halt every node once in an update.
+const KeyTypeEd25519 = "ed25519"
+
+func (s *store) nodeStatus(n [20]byte) uint8 { return uint8(s.u64(key("node.status", n))) }
+func (s *store) nodeColl(n [20]byte) string  { return s.str(key("node.coll", n)) }
+func (s *store) nodeRole(n [20]byte) uint8   { return uint8(s.u64(key("node.role", n))) }
+func (s *store) nodeOp(n [20]byte) uint64    { return s.u64(key("node.op", n)) }
+func (s *store) nodePower(n [20]byte) uint64 { return s.u64(key("node.power", n)) }
+func (s *store) nodePubKey(n [20]byte) []byte {
+	return s.bytes(key("node.pubkey", n))
+}
+
+func nodeWord(n [20]byte) common.Hash { var h common.Hash; copy(h[:], n[:]); return h }
+func wordNode(h common.Hash) [20]byte { return [20]byte(h[:20]) }
+
+// checkConsensusKey refuses a key CometBFT would not accept.
+func checkConsensusKey(keyType string, pub []byte) error {
+	if keyType != KeyTypeEd25519 {
+		return refuse("consensus key type %q is not allowed (allowed: %s)", keyType, KeyTypeEd25519)
+	}
+	if len(pub) != ed25519.PublicKeySize {
+		return refuse("malformed ed25519 consensus key: %d bytes, want %d", len(pub), ed25519.PublicKeySize)
+	}
+	if bytes.Equal(pub, make([]byte, ed25519.PublicKeySize)) {
+		return refuse("malformed ed25519 consensus key: all zero")
+	}
+	return nil
+}
+
+// keyFree refuses a key held by a node or claimed by another open application.
+func (s *store) keyFree(pub []byte, app uint64) error {
+	kh := crypto.Keccak256Hash(pub)
+	if holder := s.get(key("key.node", kh)); holder != (common.Hash{}) {
+		return refuse("consensus key already held by node %x", holder[:20])
+	}
+	if other := s.u64(key("key.app", kh)); other != 0 && other != app {
+		return refuse("consensus key already claimed by application %d", other)
+	}
+	return nil
+}
+
+func (s *store) nodeIDFree(n [20]byte, app uint64) error {
+	if s.nodeStatus(n) != 0 {
+		return refuse("node %x is already registered", n)
+	}
+	if other := s.u64(key("nodeid.app", n)); other != 0 && other != app {
+		return refuse("node %x is already in application %d", n, other)
+	}
+	return nil
+}
+
+func applyNode(c *call, a args) ([]any, error) {
+	coll, nodeID, role := a.str(0), a.b20(1), a.u8(2)
+	keyType, pub, memberKind, inst := a.str(3), a.bytes(4), a.u8(5), a.b32(6)
+	letter, letterURI, adhesion, adhesionURI := a.b32(7), a.str(8), a.b32(9), a.str(10)
+	for _, t := range []struct{ what, v string }{{"collective", coll}, {"letterURI", letterURI}, {"adhesionURI", adhesionURI}, {"keyType", keyType}} {
+		if err := c.checkText(t.what, t.v); err != nil {
+			return nil, err
+		}
+	}
+	if nodeID == ([20]byte{}) {
+		return nil, refuse("node ID is empty")
+	}
+	switch role {
+	case genesis.NodeValidator:
+		if err := checkConsensusKey(keyType, pub); err != nil {
+			return nil, err
+		}
+		if err := c.s.keyFree(pub, 0); err != nil {
+			return nil, err
+		}
+	case genesis.NodeObserver:
+		if len(pub) != 0 {
+			return nil, refuse("an observer node has no consensus key")
+		}
+	default:
+		return nil, refuse("node role %d is not validator (1) or observer (2)", role)
+	}
+	if err := c.s.nodeIDFree(nodeID, 0); err != nil {
+		return nil, err
+	}
+	if rec := c.s.recordOf(c.from); rec != 0 {
+		if err := c.operatorFor(rec, coll); err != nil {
+			return nil, err
+		}
+	} else if memberKind != genesis.KindInstitution && memberKind != genesis.KindIndividual {
+		return nil, refuse("member kind %d is not institution (1) or individual (2)", memberKind)
+	}
+	id, err := c.newApplication(appNode, coll)
+	if err != nil {
+		return nil, err
+	}
+	c.s.set(key("app.node", id), nodeWord(nodeID))
+	c.s.setU64(key("nodeid.app", nodeID), id)
+	c.s.setU64(key("app.role", id), uint64(role))
+	if role == genesis.NodeValidator {
+		kh := crypto.Keccak256Hash(pub)
+		c.s.setStr(key("app.keyType", id), keyType)
+		c.s.setBytes(key("app.pubkey", id), pub)
+		c.s.set(key("app.keyhash", id), kh)
+		c.s.setU64(key("key.app", kh), id)
+	}
+	c.s.setU64(key("app.memberKind", id), uint64(memberKind))
+	c.s.set(key("app.inst", id), inst)
+	c.s.set(key("app.letter", id), letter)
+	c.s.setStr(key("app.letterURI", id), letterURI)
+	c.s.set(key("app.adhesion", id), adhesion)
+	c.s.setStr(key("app.adhesionURI", id), adhesionURI)
+	c.emit("NodeApplied", id, c.from, coll, nodeID, role)
+	return []any{id}, nil
+}
+
+// operatorFor refuses a record that may not run a node of coll.
+func (c *call) operatorFor(rec uint64, coll string) error {
+	if c.s.recKind(rec) == genesis.KindProject {
+		return refuse("record %d is a project; nodes are run by members", rec)
+	}
+	if st := c.s.recStatus(rec); st != statusActive {
+		return refuse("record %d is %s", rec, statusName(st))
+	}
+	if rc := c.s.recColl(rec); rc != coll {
+		return refuse("record %d is a member of collective %s, not %s", rec, rc, coll)
+	}
+	return nil
+}
+
+// admitNode carries out an approved node application.
+func (c *call) admitNode(app uint64) error {
+	applicant, coll := c.s.appApplicant(app), c.s.appColl(app)
+	nodeID := wordNode(c.s.get(key("app.node", app)))
+	role := uint8(c.s.u64(key("app.role", app)))
+	pub := c.s.bytes(key("app.pubkey", app))
+	if err := c.s.nodeIDFree(nodeID, app); err != nil {
+		return err
+	}
+	if role == genesis.NodeValidator {
+		if err := c.s.keyFree(pub, app); err != nil {
+			return err
+		}
+	}
+	rec := c.s.recordOf(applicant)
+	if rec == 0 {
+		kind := uint8(c.s.u64(key("app.memberKind", app)))
+		rec = c.s.newRecord(kind, coll, c.s.get(key("app.inst", app)))
+		c.s.addAccount(rec, applicant)
+		c.emit("MemberAdmitted", rec, coll, kind)
+	} else if err := c.operatorFor(rec, coll); err != nil {
+		return err
+	}
+	c.s.setAppStatus(app, appApproved)
+	c.s.addNode(c, nodeID, coll, rec, role, c.s.str(key("app.keyType", app)), pub)
+	return nil
+}
+
+// addNode admits a node (c is nil at genesis: no events, no pending update,
+// since InitChain reports the genesis validators).
+func (s *store) addNode(c *call, n [20]byte, coll string, op uint64, role uint8, keyType string, pub []byte) {
+	s.setU64(key("node.status", n), uint64(statusActive))
+	s.setStr(key("node.coll", n), coll)
+	s.setU64(key("node.op", n), op)
+	s.setU64(key("node.role", n), uint64(role))
+	s.lset("nodes").add(nodeWord(n))
+	s.lset("rec.nodes", op).add(nodeWord(n))
+	s.collNodes(coll).add(nodeWord(n))
+	if role == genesis.NodeValidator {
+		s.setStr(key("node.keyType", n), keyType)
+		s.setBytes(key("node.pubkey", n), pub)
+		s.set(key("key.node", crypto.Keccak256Hash(pub)), nodeWord(n))
+		s.collValidators(coll).add(nodeWord(n))
+	}
+	if c != nil {
+		c.emit("NodeAdmitted", n, op, coll, role)
+	}
+	s.maybeForm(coll)
+	s.recompute(c, coll)
+}
+
+// maybeForm forms a forming collective once it has its least number of
+// leaders and one admitted node (governance.md §3.7).
+func (s *store) maybeForm(coll string) {
+	if !s.formed(coll) && s.seat(genesis.RoleLeader, coll).len() >= max(s.param("minLeaders"), 1) && s.collNodes(coll).len() >= 1 {
+		s.setFlag(key("coll.formed", coll), true)
+	}
+}
+
+// recompute shares [genesis.CollectivePower] among coll's validators: equal
+// parts, the remainder one unit each to the first admitted. A changed power
+// is logged and queued for EndBlock's validator updates (c nil: genesis).
+func (s *store) recompute(c *call, coll string) {
+	vals := s.collValidators(coll).all()
+	n := uint64(len(vals))
+	total := uint64(genesis.CollectivePower)
+	for i, v := range vals {
+		var p uint64
+		if s.formed(coll) {
+			p = total / n
+			if uint64(i) < total%n {
+				p++
+			}
+		}
+		s.setPower(c, wordNode(v), p)
+	}
+}
+
+func (s *store) setPower(c *call, n [20]byte, p uint64) {
+	if s.nodePower(n) == p {
+		return
+	}
+	s.setU64(key("node.power", n), p)
+	if c == nil {
+		s.setU64(key("cmt.power", n), p) // what InitChain reports
+		return
+	}
+	s.lset("pending").add(nodeWord(n))
+	c.emit("ValidatorPowerChanged", n, p)
+}
+
+// deactivate suspends or removes an active or suspended node.
+func (c *call) deactivate(n [20]byte, status uint8, forCause bool) {
+	if c.s.nodeStatus(n) == status {
+		return
+	}
+	coll := c.s.nodeColl(n)
+	c.s.setU64(key("node.status", n), uint64(status))
+	c.s.collNodes(coll).remove(nodeWord(n))
+	if c.s.collValidators(coll).remove(nodeWord(n)) {
+		c.s.setPower(c, n, 0)
+		c.s.recompute(c, coll)
+	}
+	c.emit("NodeStatusChanged", n, status, forCause)
+}
+
+func (c *call) reinstateNode(n [20]byte) {
+	coll := c.s.nodeColl(n)
+	c.s.setU64(key("node.status", n), uint64(statusActive))
+	c.s.collNodes(coll).add(nodeWord(n))
+	if c.s.nodeRole(n) == genesis.NodeValidator {
+		c.s.collValidators(coll).add(nodeWord(n))
+		c.s.recompute(c, coll)
+	}
+	c.emit("NodeStatusChanged", n, statusActive, false)
+}
+
+// checkSafety refuses taking the nodes off when it would empty the validator
+// set (always), leave a formed collective without nodes, or leave fewer than
+// four collectives with validators when four or more have them; a change for
+// cause overrides all but the first (governance.md §3.1).
+func (s *store) checkSafety(off [][20]byte, forCause bool) error {
+	lostNodes := map[string]uint64{}
+	lostVals := map[string]uint64{}
+	for _, n := range off {
+		if s.nodeStatus(n) != statusActive {
+			continue
+		}
+		coll := s.nodeColl(n)
+		lostNodes[coll]++
+		if s.nodeRole(n) == genesis.NodeValidator {
+			lostVals[coll]++
+		}
+	}
+	var valsAfter, collsBefore, collsAfter uint64
+	for _, coll := range s.collectiveNames() {
+		nv := s.collValidators(coll).len()
+		valsAfter += nv - lostVals[coll]
+		if s.formed(coll) && nv > 0 {
+			collsBefore++
+			if nv > lostVals[coll] {
+				collsAfter++
+			}
+		}
+		if !forCause && s.formed(coll) && s.collNodes(coll).len() <= lostNodes[coll] && lostNodes[coll] > 0 {
+			return refuse("collective %s would be left without nodes", coll)
+		}
+	}
+	if valsAfter == 0 {
+		return refuse("the validator set would be empty")
+	}
+	if !forCause && collsBefore >= 4 && collsAfter < 4 {
+		return refuse("only %d collectives would keep validators, at least 4 needed", collsAfter)
+	}
+	return nil
+}

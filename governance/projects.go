@@ -1,0 +1,121 @@
+package governance
+
+import (
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/redmx/redmx/genesis"
+)
+
+// Project admission (governance.md §3.2): apply → a leader endorses → the
+// Projects Commission sends it to plenary → the plenary approves it, and its
+// accounts may deploy contracts.
+
+// maxProjectAccounts bounds an application's deployer accounts.
+const maxProjectAccounts = 16
+
+func applyProject(c *call, a args) ([]any, error) {
+	coll, name, desc, descURI := a.str(0), a.str(1), a.b32(2), a.str(3)
+	just, repo, criteria, accounts := a.b32(4), a.str(5), a.u8(6), a.addrs(7)
+	for _, t := range []struct{ what, v string }{{"collective", coll}, {"name", name}, {"descriptionURI", descURI}, {"repositoryURI", repo}} {
+		if err := c.checkText(t.what, t.v); err != nil {
+			return nil, err
+		}
+	}
+	if name == "" {
+		return nil, refuse("project name is empty")
+	}
+	if criteria == 0 || criteria >= 64 {
+		return nil, refuse("criteria %d: claim at least one of the six criteria (bits 1–32)", criteria)
+	}
+	if len(accounts) == 0 || len(accounts) > maxProjectAccounts {
+		return nil, refuse("a project needs 1 to %d deployer accounts, got %d", maxProjectAccounts, len(accounts))
+	}
+	if err := c.s.accountsFree(accounts); err != nil {
+		return nil, err
+	}
+	if rec := c.s.recordOf(c.from); rec != 0 && c.s.recStatus(rec) != statusActive {
+		return nil, refuse("record %d is %s", rec, statusName(c.s.recStatus(rec)))
+	}
+	id, err := c.newApplication(appProject, coll)
+	if err != nil {
+		return nil, err
+	}
+	c.s.setStr(key("app.name", id), name)
+	c.s.set(key("app.desc", id), desc)
+	c.s.setStr(key("app.descURI", id), descURI)
+	c.s.set(key("app.just", id), just)
+	c.s.setStr(key("app.repo", id), repo)
+	c.s.setU64(key("app.criteria", id), uint64(criteria))
+	l := c.s.list("app.accounts", id)
+	for _, acct := range accounts {
+		l.push(common.BytesToHash(acct[:]))
+	}
+	c.emit("ProjectApplied", id, c.from, coll, name)
+	return []any{id}, nil
+}
+
+// accountsFree refuses accounts that repeat or belong to a record.
+func (s *store) accountsFree(accounts []common.Address) error {
+	for i, acct := range accounts {
+		if acct == (common.Address{}) {
+			return refuse("account %d is the zero address", i)
+		}
+		for _, prev := range accounts[:i] {
+			if prev == acct {
+				return refuse("account %s is listed twice", acct.Hex())
+			}
+		}
+		if rec := s.recordOf(acct); rec != 0 {
+			return refuse("account %s already belongs to record %d", acct.Hex(), rec)
+		}
+	}
+	return nil
+}
+
+// approveProject carries out a passed plenary motion on application app.
+func (c *call) approveProject(app uint64) error {
+	if kind, st, err := c.application(app); err != nil {
+		return err
+	} else if kind != appProject || st != appToPlenary {
+		return refuse("application %d is not a project before the plenary", app)
+	}
+	var accounts []common.Address
+	for _, h := range c.s.list("app.accounts", app).all() {
+		accounts = append(accounts, common.BytesToAddress(h[:]))
+	}
+	if err := c.s.accountsFree(accounts); err != nil {
+		return err
+	}
+	coll := c.s.appColl(app)
+	id := c.s.newProject(coll, c.s.str(key("app.name", app)), c.s.str(key("app.repo", app)), accounts)
+	c.s.setU64(key("rec.app", id), app)
+	c.s.setAppStatus(app, appApproved)
+	c.emit("ProjectApproved", id, app, coll)
+	return nil
+}
+
+func (s *store) newProject(coll, name, repo string, accounts []common.Address) uint64 {
+	id := s.newRecord(genesis.KindProject, coll, common.Hash{})
+	s.setStr(key("rec.name", id), name)
+	s.setStr(key("rec.repo", id), repo)
+	for _, acct := range accounts {
+		s.addAccount(id, acct)
+	}
+	return id
+}
+
+// checkProjectStatus refuses a status motion that cannot apply.
+func (s *store) checkProjectStatus(id uint64, status uint8) error {
+	if !s.recExists(id) || s.recKind(id) != genesis.KindProject {
+		return refuse("project %d does not exist", id)
+	}
+	if status < statusActive || status > statusRemoved {
+		return refuse("project status %d is not active (1), suspended (2) or closed (3)", status)
+	}
+	if cur := s.recStatus(id); cur == statusRemoved {
+		return refuse("project %d is closed", id)
+	} else if cur == status {
+		return refuse("project %d is already %s", id, statusName(status))
+	}
+	return nil
+}

@@ -1,0 +1,78 @@
+package governance
+
+import (
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// Accounts and identity (governance.md §2, §3.10): an account belongs to at
+// most one record; a record adds one by offer and acceptance, so both keys
+// agree; a leader attests an identity checked off chain.
+
+func offerAccount(c *call, a args) ([]any, error) {
+	id, err := c.actor()
+	if err != nil {
+		return nil, err
+	}
+	acct := a.addr(0)
+	if other := c.s.recordOf(acct); other != 0 {
+		return nil, refuse("account %s already belongs to record %d", acct.Hex(), other)
+	}
+	c.s.setU64(key("acct.offer", acct), id)
+	c.emit("AccountOffered", id, acct)
+	return nil, nil
+}
+
+func acceptAccount(c *call, a args) ([]any, error) {
+	id := a.u64(0)
+	if other := c.s.recordOf(c.from); other != 0 {
+		return nil, refuse("account %s already belongs to record %d", c.from.Hex(), other)
+	}
+	if c.s.u64(key("acct.offer", c.from)) != id || id == 0 {
+		return nil, refuse("record %d has not offered to add account %s", id, c.from.Hex())
+	}
+	if st := c.s.recStatus(id); st != statusActive {
+		return nil, refuse("record %d is %s", id, statusName(st))
+	}
+	c.s.setU64(key("acct.offer", c.from), 0)
+	c.s.addAccount(id, c.from)
+	c.emit("AccountAdded", id, c.from)
+	return nil, nil
+}
+
+func removeAccount(c *call, a args) ([]any, error) {
+	id, err := c.actor()
+	if err != nil {
+		return nil, err
+	}
+	acct := a.addr(0)
+	if c.s.recordOf(acct) != id {
+		return nil, refuse("account %s is not of record %d", acct.Hex(), id)
+	}
+	accs := c.s.recAccounts(id)
+	if accs.len() <= 1 {
+		return nil, refuse("account %s is the last of record %d", acct.Hex(), id)
+	}
+	accs.remove(common.BytesToHash(acct[:]))
+	c.s.setU64(key("acct.record", acct), 0)
+	c.emit("AccountRemoved", id, acct)
+	return nil, nil
+}
+
+func attestIdentity(c *call, a args) ([]any, error) {
+	rec, commit := a.u64(0), a.b32(1)
+	if !c.s.recExists(rec) {
+		return nil, refuse("record %d does not exist", rec)
+	}
+	leader, err := c.leaderOf(c.s.recColl(rec))
+	if err != nil {
+		return nil, err
+	}
+	if commit == (common.Hash{}) {
+		return nil, refuse("commitment is empty")
+	}
+	c.s.list("att.leader", rec).push(w64(leader))
+	c.s.list("att.time", rec).push(w64(c.env.Time))
+	c.s.list("att.commit", rec).push(commit)
+	c.emit("IdentityAttested", rec, leader, [32]byte(commit))
+	return nil, nil
+}
