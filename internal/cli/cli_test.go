@@ -26,6 +26,17 @@ func run(ctx context.Context, args ...string) (string, error) {
 	return out.String(), err
 }
 
+func runStdin(ctx context.Context, stdin string, args ...string) (string, error) {
+	root := cli.NewRoot()
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&out)
+	root.SetIn(strings.NewReader(stdin))
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	return out.String(), err
+}
+
 func freeAddr(t *testing.T) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")

@@ -118,7 +118,7 @@ func runDevnet(cmd *cobra.Command, o devnetOptions) error {
 		}
 		return err
 	}
-	summary := newDevnetSummary(net, procs, resumed)
+	summary := newDevnetSummary(net, procs.List(), resumed)
 	if o.asJSON {
 		enc := json.NewEncoder(cmd.OutOrStdout())
 		enc.SetIndent("", "  ")
@@ -179,6 +179,32 @@ type devnetSummary struct {
 	Coin       genesis.Coin    `json:"coin"`
 	Nodes      []devnetNode    `json:"nodes"`
 	Accounts   []devnetAccount `json:"accounts"`
+	// Governance: the founding governance's role keys and example project
+	// (absent on a network without governance).
+	Roles   []devnetRole   `json:"roles,omitempty"`
+	Project *devnetProject `json:"project,omitempty"`
+}
+
+// devnetRole is a role key of the founding governance (example data).
+type devnetRole struct {
+	Role       string `json:"role"`
+	Collective string `json:"collective"`
+	Label      string `json:"label"`
+	Record     uint64 `json:"record"`
+	Address    string `json:"address"`
+	PrivateKey string `json:"privateKey"`
+}
+
+// devnetProject is the approved example project; its accounts are the
+// development accounts.
+type devnetProject struct {
+	Name          string   `json:"name"`
+	Label         string   `json:"label"`
+	Collective    string   `json:"collective"`
+	Record        uint64   `json:"record"`
+	RepositoryURI string   `json:"repositoryURI"`
+	GasPerEpoch   uint64   `json:"gasPerEpoch"`
+	Accounts      []string `json:"accounts"`
 }
 
 type devnetNode struct {
@@ -199,7 +225,7 @@ type devnetAccount struct {
 	PrivateKey string `json:"privateKey"`
 }
 
-func newDevnetSummary(net *testnet.Network, procs *testnet.Processes, resumed bool) devnetSummary {
+func newDevnetSummary(net *testnet.Network, list []*testnet.Process, resumed bool) devnetSummary {
 	s := devnetSummary{
 		Dir:        net.Dir,
 		Resumed:    resumed,
@@ -208,7 +234,6 @@ func newDevnetSummary(net *testnet.Network, procs *testnet.Processes, resumed bo
 		ChainName:  net.ChainName,
 		Coin:       net.Coin,
 	}
-	list := procs.List()
 	for i, info := range net.Nodes {
 		s.Nodes = append(s.Nodes, devnetNode{
 			Name:       info.Name,
@@ -228,6 +253,30 @@ func newDevnetSummary(net *testnet.Network, procs *testnet.Processes, resumed bo
 			Address:    ethtest.Address(k).Hex(),
 			PrivateKey: "0x" + hex.EncodeToString(crypto.FromECDSA(k)),
 		})
+	}
+	if net.Governance {
+		for _, r := range testnet.Roles() {
+			s.Roles = append(s.Roles, devnetRole{
+				Role:       r.Role,
+				Collective: r.Collective,
+				Label:      r.Label,
+				Record:     r.Record,
+				Address:    r.Address().Hex(),
+				PrivateKey: "0x" + hex.EncodeToString(crypto.FromECDSA(r.Key)),
+			})
+		}
+		p := &devnetProject{
+			Name:          testnet.ExampleProject,
+			Label:         testnet.ExampleProject + testnet.ExampleData,
+			Collective:    "public",
+			Record:        testnet.ExampleProjectRecord(),
+			RepositoryURI: testnet.ExampleProjectRepository,
+			GasPerEpoch:   testnet.ProjectGasPerEpoch,
+		}
+		for _, a := range s.Accounts {
+			p.Accounts = append(p.Accounts, a.Address)
+		}
+		s.Project = p
 	}
 	return s
 }
@@ -251,5 +300,22 @@ func (s devnetSummary) print(w io.Writer) {
 	for i, a := range s.Accounts {
 		fmt.Fprintf(w, "  (%2d) %s  %s\n", i, a.Address, a.PrivateKey)
 	}
+	if len(s.Roles) > 0 {
+		s.printGovernance(w)
+	}
 	fmt.Fprintf(w, "\nEach node logs to <home>/node.log. Press Ctrl-C to stop every node.\n")
+}
+
+func (s devnetSummary) printGovernance(w io.Writer) {
+	fmt.Fprintf(w, "\nGovernance (example data): role keys, 1,000 %s each (public test keys):\n", s.Coin.Symbol)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  ROLE\tCOLLECTIVE\tRECORD\tLABEL\tADDRESS\tPRIVATE KEY")
+	for _, r := range s.Roles {
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\t%s\n", r.Role, r.Collective, r.Record, r.Label, r.Address, r.PrivateKey)
+	}
+	tw.Flush()
+	if p := s.Project; p != nil {
+		fmt.Fprintf(w, "\nApproved project %d %q (collective %s, %d gas per epoch): its accounts are the development accounts above, so they may deploy contracts.\n",
+			p.Record, p.Label, p.Collective, p.GasPerEpoch)
+	}
 }

@@ -94,7 +94,7 @@ func runInit(cmd *cobra.Command, o initOptions) error {
 		err = os.WriteFile(ccfg.GenesisFile(), genesisJSON, 0o644)
 	} else {
 		doc, gerr := testnet.NewGenesis(testnet.GenesisParams{ChainName: o.chainName, ChainID: o.chainID},
-			[]testnet.Validator{{Name: ccfg.Moniker, Collective: testnet.CollectiveFor(0), PubKey: pv.Key.PubKey}})
+			[]testnet.Validator{{Name: ccfg.Moniker, Collective: testnet.CollectiveFor(0), PubKey: pv.Key.PubKey, NodeID: string(nodeKey.ID())}})
 		if gerr != nil {
 			return gerr
 		}

@@ -29,3 +29,15 @@ func Keys(n int) []*ecdsa.PrivateKey {
 	}
 	return keys
 }
+
+// RoleKey returns the development key of the n-th holder of role in
+// collective (e.g. "leader", "academic", 1): the accounts of the devnet's
+// founding governance, derived like [Key] so every devnet has the same ones.
+func RoleKey(role, collective string, n int) *ecdsa.PrivateKey {
+	for i := 0; ; i++ {
+		seed := crypto.Keccak256([]byte(fmt.Sprintf("redmx devnet role %s %s/%d/%d", role, collective, n, i)))
+		if k, err := crypto.ToECDSA(seed); err == nil {
+			return k
+		}
+	}
+}

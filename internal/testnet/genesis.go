@@ -9,6 +9,7 @@ import (
 	"github.com/cometbft/cometbft/crypto"
 	"github.com/cometbft/cometbft/crypto/ed25519"
 	cmttypes "github.com/cometbft/cometbft/types"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/redmx/redmx/genesis"
@@ -43,6 +44,9 @@ type GenesisParams struct {
 	ChainID   uint64    // EIP-155 chain ID; default DefaultChainID
 	Time      time.Time // genesis time; default now
 	DevKeys   int       // funded development keys; default DefaultDevKeys
+	// NoGovernance leaves out the founding governance, so every account may
+	// transact and deploy (as before governance).
+	NoGovernance bool
 }
 
 func (p GenesisParams) withDefaults() GenesisParams {
@@ -66,17 +70,25 @@ type Validator struct {
 	Name       string
 	Collective string
 	PubKey     crypto.PubKey // ed25519
+	// NodeID is the CometBFT p2p ID of the validator's node (40 hex digits),
+	// required with governance: genesis admits the node.
+	NodeID string
 }
 
 // NewGenesis builds a development genesis.json: the system accounts,
 // p.DevKeys funded development keys, the [DevCoin], the default gas limit,
-// and vals with the powers [genesis.Powers] gives them. The consensus params
-// limit a block to [DefaultMaxBlockBytes] and the app's gas limit.
+// and vals with the powers [genesis.Powers] gives them, and unless
+// p.NoGovernance the founding governance (see [Roles]): the seed's founders
+// as example data, vals' nodes admitted, and the development keys the
+// accounts of an approved example project. The consensus params limit a block
+// to [DefaultMaxBlockBytes] and the app's gas limit.
 func NewGenesis(p GenesisParams, vals []Validator) (*cmttypes.GenesisDoc, error) {
 	p = p.withDefaults()
 	alloc := genesis.SystemAlloc()
+	var devAddrs []common.Address
 	for _, k := range ethtest.DevKeys(p.DevKeys) {
 		alloc[ethtest.Address(k)] = types.Account{Balance: new(big.Int).Set(DevBalance)}
+		devAddrs = append(devAddrs, ethtest.Address(k))
 	}
 	state := genesis.AppState{
 		ChainID: p.ChainID,
@@ -92,6 +104,13 @@ func NewGenesis(p GenesisParams, vals []Validator) (*cmttypes.GenesisDoc, error)
 		state.Validators = append(state.Validators, genesis.Validator{
 			Name: v.Name, Collective: v.Collective, PubKey: v.PubKey.Bytes(),
 		})
+	}
+	if !p.NoGovernance {
+		g, err := foundingGovernance(p.Time, vals, devAddrs, alloc)
+		if err != nil {
+			return nil, err
+		}
+		state.Governance = g
 	}
 	raw, err := json.Marshal(state)
 	if err != nil {

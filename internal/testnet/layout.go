@@ -47,6 +47,9 @@ type Config struct {
 	TimeoutCommit time.Duration
 	// LogLevel of every node's [redmx.log]; default "info".
 	LogLevel string
+	// NoGovernance starts the chain without founding governance: every
+	// account may transact and deploy.
+	NoGovernance bool
 }
 
 func (c Config) withDefaults() Config {
@@ -79,8 +82,10 @@ type Network struct {
 	ChainName string       `json:"chainName"`
 	Coin      genesis.Coin `json:"coin"`
 	DevKeys   int          `json:"devKeys"`
-	Ports     Ports        `json:"ports"`
-	Nodes     []*NodeInfo  `json:"nodes"`
+	// Governance: the genesis holds the founding governance (see [Roles]).
+	Governance bool        `json:"governance,omitempty"`
+	Ports      Ports       `json:"ports"`
+	Nodes      []*NodeInfo `json:"nodes"`
 
 	// inproc holds the in-process nodes started by [Start].
 	inproc []*inprocNode
@@ -124,12 +129,13 @@ func Generate(dir string, cfg Config) (_ *Network, err error) {
 		return nil, err
 	}
 	net := &Network{
-		Dir:       dir,
-		ChainID:   cfg.ChainID,
-		ChainName: cfg.ChainName,
-		Coin:      DevCoin,
-		DevKeys:   cfg.DevKeys,
-		Ports:     cfg.Ports,
+		Dir:        dir,
+		ChainID:    cfg.ChainID,
+		ChainName:  cfg.ChainName,
+		Coin:       DevCoin,
+		DevKeys:    cfg.DevKeys,
+		Ports:      cfg.Ports,
+		Governance: !cfg.NoGovernance,
 	}
 	vals := make([]Validator, cfg.Validators)
 	for i := range cfg.Validators {
@@ -145,10 +151,10 @@ func Generate(dir string, cfg Config) (_ *Network, err error) {
 			return nil, err
 		}
 		info.NodeID = string(nodeKey.ID())
-		vals[i] = Validator{Name: info.Name, Collective: info.Collective, PubKey: pv.Key.PubKey}
+		vals[i] = Validator{Name: info.Name, Collective: info.Collective, PubKey: pv.Key.PubKey, NodeID: info.NodeID}
 		net.Nodes = append(net.Nodes, info)
 	}
-	doc, err := NewGenesis(GenesisParams{ChainName: cfg.ChainName, ChainID: cfg.ChainID, DevKeys: cfg.DevKeys}, vals)
+	doc, err := NewGenesis(GenesisParams{ChainName: cfg.ChainName, ChainID: cfg.ChainID, DevKeys: cfg.DevKeys, NoGovernance: cfg.NoGovernance}, vals)
 	if err != nil {
 		return nil, err
 	}

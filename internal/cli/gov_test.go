@@ -1,0 +1,228 @@
+package cli_test
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"math/big"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/redmx/redmx/governance"
+	"github.com/redmx/redmx/internal/devkeys"
+	"github.com/redmx/redmx/internal/testnet"
+)
+
+// fakeEth is the part of a node's eth namespace `redmx gov` uses: leader
+// may endorse; anyone else's estimate reverts as the contract would.
+type fakeEth struct {
+	leader common.Address
+	mu     sync.Mutex
+	sent   map[common.Hash]*types.Transaction
+	sends  int
+}
+
+type revertError struct{ reason string }
+
+func (e revertError) Error() string  { return "execution reverted: " + e.reason }
+func (e revertError) ErrorCode() int { return 3 }
+func (e revertError) ErrorData() any {
+	data, _ := abi.Arguments{{Type: mustType("string")}}.Pack(e.reason)
+	return hexutil.Encode(append([]byte{0x08, 0xc3, 0x79, 0xa0}, data...))
+}
+
+func mustType(s string) abi.Type {
+	t, err := abi.NewType(s, "", nil)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+type callArgs struct {
+	From  common.Address `json:"from"`
+	To    common.Address `json:"to"`
+	Input hexutil.Bytes  `json:"input"`
+	Data  hexutil.Bytes  `json:"data"`
+}
+
+func (f *fakeEth) ChainId() hexutil.Uint64 { return hexutil.Uint64(testnet.DefaultChainID) }
+func (f *fakeEth) GasPrice() *hexutil.Big  { return (*hexutil.Big)(new(big.Int)) }
+func (f *fakeEth) GetTransactionCount(common.Address, string) hexutil.Uint64 {
+	return 0
+}
+
+func (f *fakeEth) Call(a callArgs, _ *string) (hexutil.Bytes, error) {
+	data := append(a.Input, a.Data...)
+	m, err := governance.ABI.MethodById(data)
+	if err != nil || a.To != governance.Address {
+		return nil, errors.New("unexpected call")
+	}
+	switch m.Name {
+	case "application":
+		return m.Outputs.Pack(uint8(1), uint8(2), f.leader, "academic", [20]byte{0xab}, uint8(1), uint64(1_700_000_000), uint32(0), uint32(0))
+	}
+	return nil, revertError{"governance is not implemented yet"}
+}
+
+func (f *fakeEth) EstimateGas(a callArgs) (hexutil.Uint64, error) {
+	if a.From != f.leader {
+		return 0, revertError{"not a leader of collective academic"}
+	}
+	return 30_000, nil
+}
+
+func (f *fakeEth) SendRawTransaction(raw hexutil.Bytes) (common.Hash, error) {
+	tx := new(types.Transaction)
+	if err := tx.UnmarshalBinary(raw); err != nil {
+		return common.Hash{}, err
+	}
+	f.mu.Lock()
+	f.sent[tx.Hash()] = tx
+	f.sends++
+	f.mu.Unlock()
+	return tx.Hash(), nil
+}
+
+func (f *fakeEth) GetTransactionReceipt(h common.Hash) (*types.Receipt, error) {
+	f.mu.Lock()
+	tx := f.sent[h]
+	f.mu.Unlock()
+	if tx == nil {
+		return nil, nil
+	}
+	ev := governance.ABI.Events["ApplicationEndorsed"]
+	topics, _ := abi.MakeTopics([]any{uint64(1)}, []any{uint64(3)})
+	l := &types.Log{Address: governance.Address, Topics: []common.Hash{ev.ID, topics[0][0], topics[1][0]}, Data: []byte{},
+		TxHash: h, BlockNumber: 5}
+	r := &types.Receipt{Type: tx.Type(), Status: types.ReceiptStatusSuccessful, CumulativeGasUsed: 25_000, GasUsed: 25_000,
+		Logs: []*types.Log{l}, TxHash: h, BlockNumber: big.NewInt(5), EffectiveGasPrice: new(big.Int)}
+	r.Bloom = types.CreateBloom(r)
+	return r, nil
+}
+
+// TestGovAgainstFakeNode runs `redmx gov` against a fake node: a view
+// decodes with enumeration names, a leader's endorse is sent and its event
+// decoded, anyone else's is refused with the contract's reason before
+// sending, and a missing signer is named.
+func TestGovAgainstFakeNode(t *testing.T) {
+	leaderKey := devkeys.RoleKey("leader", "academic", 0)
+	fake := &fakeEth{leader: crypto.PubkeyToAddress(leaderKey.PublicKey), sent: map[common.Hash]*types.Transaction{}}
+	srv := rpc.NewServer()
+	if err := srv.RegisterName("eth", fake); err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	defer srv.Stop()
+	dir := t.TempDir()
+	keyFile := func(name string, k []byte) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(hex.EncodeToString(k)), 0o600)
+		return p
+	}
+	leaderFile := keyFile("leader", crypto.FromECDSA(leaderKey))
+	otherFile := keyFile("other", crypto.FromECDSA(devkeys.Key(0)))
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+
+	out, err := run(ctx, "gov", "application", "1", "--rpc", hs.URL)
+	if err != nil || !strings.Contains(out, "status:     2 (endorsed)") {
+		t.Fatalf("view: %v\n%s", err, out)
+	}
+	out, err = run(ctx, "gov", "application", "1", "--rpc", hs.URL, "--json")
+	var view map[string]any
+	if err != nil || json.Unmarshal([]byte(out), &view) != nil || view["statusName"] != "endorsed" || view["collective"] != "academic" {
+		t.Fatalf("view --json: %v\n%s", err, out)
+	}
+	_, err = run(ctx, "gov", "collectives", "--rpc", hs.URL)
+	if err == nil || !strings.Contains(err.Error(), "governance is not implemented yet") {
+		t.Errorf("reverting view: %v", err)
+	}
+
+	out, err = run(ctx, "gov", "endorse", "1", "--rpc", hs.URL, "--private-key-file", leaderFile)
+	if err != nil || !strings.Contains(out, "success in block 5, gas used 25000 of 30000") ||
+		!strings.Contains(out, "ApplicationEndorsed(applicationId=1, leader=3)") {
+		t.Fatalf("endorse: %v\n%s", err, out)
+	}
+	out, err = run(ctx, "gov", "endorse", "1", "--rpc", hs.URL, "--private-key-file", leaderFile, "--json")
+	var res map[string]any
+	if err != nil || json.Unmarshal([]byte(out), &res) != nil || res["status"] != "success" || len(res["events"].([]any)) != 1 {
+		t.Fatalf("endorse --json: %v\n%s", err, out)
+	}
+
+	_, err = run(ctx, "gov", "endorse", "1", "--rpc", hs.URL, "--private-key-file", otherFile)
+	if err == nil || !strings.Contains(err.Error(), "not a leader of collective academic") || !strings.Contains(err.Error(), "would fail") {
+		t.Errorf("endorse by a non-leader: %v", err)
+	}
+	if fake.sends != 2 {
+		t.Errorf("%d transactions sent, want 2 (the refused one never)", fake.sends)
+	}
+	_, err = run(ctx, "gov", "endorse", "1", "--rpc", hs.URL)
+	if err == nil || !strings.Contains(err.Error(), "--from") || !strings.Contains(err.Error(), "--private-key-file") {
+		t.Errorf("no signer: %v", err)
+	}
+	_, err = run(ctx, "gov", "endorse", "one", "--rpc", hs.URL, "--private-key-file", leaderFile)
+	if err == nil || !strings.Contains(err.Error(), "argument 1 (applicationId)") {
+		t.Errorf("bad argument: %v", err)
+	}
+}
+
+// TestGovNodeID prints the identity of a node home made by init in the
+// form apply-node takes.
+func TestGovNodeID(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "uni")
+	if out, err := run(t.Context(), "init", "--home", home); err != nil {
+		t.Fatalf("init: %v\n%s", err, out)
+	}
+	out, err := run(t.Context(), "gov", "node-id", "--home", home, "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id struct{ NodeID, CometNodeID, KeyType, PubKey string }
+	if err := json.Unmarshal([]byte(out), &id); err != nil {
+		t.Fatal(err)
+	}
+	if id.NodeID != "0x"+id.CometNodeID || len(id.CometNodeID) != 40 || id.KeyType != "ed25519" || len(id.PubKey) != 66 {
+		t.Errorf("identity %+v", id)
+	}
+	out, err = run(t.Context(), "gov", "node-id", "--home", home, "--collective", "academic")
+	if err != nil || !strings.Contains(out, "redmx gov apply-node academic "+id.NodeID+" validator ed25519 "+id.PubKey) {
+		t.Errorf("node-id: %v\n%s", err, out)
+	}
+	if _, err := run(t.Context(), "gov", "node-id", "--home", t.TempDir()); err == nil || !strings.Contains(err.Error(), "redmx init") {
+		t.Errorf("not a home: %v", err)
+	}
+}
+
+// TestGovCommandsCoverABI: every function of the interface has its command.
+func TestGovCommandsCoverABI(t *testing.T) {
+	for name := range governance.ABI.Methods {
+		var kebab strings.Builder
+		for i, r := range name {
+			if r >= 'A' && r <= 'Z' {
+				if i > 0 {
+					kebab.WriteByte('-')
+				}
+				r += 'a' - 'A'
+			}
+			kebab.WriteRune(r)
+		}
+		if out, err := run(t.Context(), "gov", kebab.String(), "--help"); err != nil || !strings.Contains(out, "IGovernance."+name+"(") {
+			t.Errorf("gov %s: %v", kebab.String(), err)
+		}
+	}
+}

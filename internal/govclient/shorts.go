@@ -1,0 +1,56 @@
+package govclient
+
+// shorts are one-line descriptions for the functions IGovernance.sol does
+// not comment one by one (views, motions); the others use their comment.
+var shorts = map[string]string{
+	"moveApproveProject": "Move, in a meeting, that the plenary approve a project application.",
+	"moveProjectStatus":  "Move, in a meeting, to suspend, close or reactivate a project.",
+	"moveSeat":           "Move, in a meeting, to seat a record (a leader or an Advisory Council member).",
+	"moveUnseat":         "Move, in a meeting, to unseat a record.",
+	"moveParameter":      "Move, in a meeting, to change a governance parameter.",
+	"moveUpgrade":        "Move, in a meeting, to schedule a named upgrade at a height.",
+	"setAgreementStatus": "The secretary marks an agreement's follow-up.",
+	"parameter":          "A governance parameter's value.",
+	"parameterNames":     "The names of the governance parameters.",
+	"collectives":        "The collectives.",
+	"collective":         "A collective: formed, leaders, members, nodes, validators.",
+	"recordOf":           "The record an account belongs to (0: none).",
+	"record":             "A record: kind, collective, status, institution, accounts.",
+	"members":            "The member records of a collective.",
+	"attestations":       "The identity attestations of a record.",
+	"isMember":           "Whether an account may transact (an active member's or project's).",
+	"canDeploy":          "Whether an account may create contracts (an approved project's).",
+	"capitalOf":          "The capital of an account's record: gas per epoch, used, remaining, epoch end.",
+	"capital":            "The capital of a record: gas per epoch, expiry, used, remaining, epoch end.",
+	"nodes":              "The admitted nodes' p2p IDs.",
+	"node":               "A node: collective, operator, role, status, consensus key, power.",
+	"validators":         "The validators' node IDs and voting powers.",
+	"projects":           "The approved projects.",
+	"project":            "A project: collective, name, status, repository, accounts.",
+	"applications":       "The applications of a kind (1 node, 2 project) in a status.",
+	"application":        "An application: kind, status, applicant, collective, node, votes.",
+	"action":             "A proposed node or member action and its votes.",
+	"seats":              "The holders of a role (in a collective), with terms and holdover.",
+	"seatOf":             "The seat a record holds.",
+	"proxyOf":            "The proxy a seat holder appointed.",
+	"meetings":           "The meetings.",
+	"meeting":            "A meeting: kind, window, agenda, place, minutes, present.",
+	"motions":            "The motions of a meeting.",
+	"motion":             "A motion: meeting, kind, status, proposer, votes.",
+	"agreements":         "The agreements of a meeting and their follow-up.",
+	"upgrades":           "The scheduled upgrades and their heights.",
+}
+
+// Short is a one-line description of function name.
+func Short(name string) string {
+	if s, ok := shorts[name]; ok {
+		return s
+	}
+	d := docs[name]
+	for i := 0; i+1 < len(d); i++ {
+		if d[i] == '.' && d[i+1] == ' ' {
+			return d[:i+1]
+		}
+	}
+	return d
+}
