@@ -11,6 +11,7 @@ import (
 
 	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/cometbft/cometbft/crypto"
+	"github.com/cometbft/cometbft/privval"
 
 	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/node"
@@ -116,3 +117,12 @@ func (x *Extra) Stop(t TB) {
 
 // String names the node for messages.
 func (x *Extra) String() string { return fmt.Sprintf("%s (%s)", x.Info.Name, x.Info.NodeID) }
+
+// ConsensusKey is node i's consensus public key (ed25519, 32 bytes).
+func (n *Network) ConsensusKey(t TB, i int) []byte {
+	t.Helper()
+	ccfg := config.CometBFTDefaults()
+	ccfg.SetRoot(n.Home(i))
+	pv := privval.LoadFilePVEmptyState(ccfg.PrivValidatorKeyFile(), ccfg.PrivValidatorStateFile())
+	return pv.Key.PubKey.Bytes()
+}
