@@ -337,7 +337,7 @@ func (b *blockExec) applyTx(evm *vm.EVM, tx *types.Transaction, index int) (*typ
 	b.st.SetTxContext(tx.Hash(), index, 0)
 	var after func(*core.ExecutionResult)
 	if b.watch != nil {
-		b.watch.start()
+		b.watch.start(from)
 		after = func(res *core.ExecutionResult) {
 			if b.watch.stop() || forbidden {
 				// The transaction fails as a whole: only its nonce and the

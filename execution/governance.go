@@ -131,13 +131,18 @@ func mustType(t string) abi.Type {
 // createWatch sees every contract creation of a transaction through the
 // state's nonce hooks (the creator's nonce rises, then the new contract's is
 // set to 1, inside the creation's snapshot), without a tracer on the EVM,
-// which would cost the interpreter its fast loop. A creation whose creator
-// may not create marks the transaction as violating; an allowed one is
-// recorded, so that the created contract may create in turn.
+// which would cost the interpreter its fast loop. A creation is allowed when
+// the transaction's sender is an approved project's account (so the CREATE2
+// deployer serves projects) or the creating contract descends from one (so a
+// project's factory serves its users); the created contract then descends
+// from the sender, or from its creator. Any other creation marks the
+// transaction as violating.
 type createWatch struct {
 	gov      Governance
 	st       vm.StateDB // the unhooked state
 	active   bool
+	sender   common.Address
+	senderOK int // 0 not asked yet, 1 may create, -1 may not
 	creator  common.Address
 	pending  bool
 	violated bool
@@ -155,16 +160,28 @@ func (w *createWatch) onNonce(addr common.Address, _, _ uint64, reason tracing.N
 			return
 		}
 		w.pending = false
-		if !w.gov.MayCreate(w.st, w.creator) {
-			w.violated = true
-			return
+		if w.senderOK == 0 {
+			w.senderOK = -1
+			if w.gov.MayCreate(w.st, w.sender) {
+				w.senderOK = 1
+			}
 		}
-		w.gov.Created(w.st, w.creator, addr)
+		switch {
+		case w.senderOK == 1:
+			w.gov.Created(w.st, w.sender, addr)
+		case w.creator != w.sender && w.gov.MayCreate(w.st, w.creator):
+			w.gov.Created(w.st, w.creator, addr)
+		default:
+			w.violated = true
+		}
 	}
 }
 
-// start begins watching a transaction.
-func (w *createWatch) start() { w.active, w.pending, w.violated = true, false, false }
+// start begins watching a transaction of sender.
+func (w *createWatch) start(sender common.Address) {
+	w.active, w.pending, w.violated = true, false, false
+	w.sender, w.senderOK = sender, 0
+}
 
 // stop ends watching and reports whether the transaction created what it may not.
 func (w *createWatch) stop() bool {
