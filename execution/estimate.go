@@ -104,6 +104,14 @@ func (e *Executor) EstimateGas(ctx context.Context, msg *core.Message, header *t
 			hi = mid
 		}
 	}
+	if e.enabled(st) {
+		// A block fails a transaction that creates what it may not.
+		m := *msg
+		m.GasLimit = hi
+		if err := e.forbiddenCreation(ctx, &m, header, st); err != nil {
+			return 0, nil, err
+		}
+	}
 	if err := admit(hi); err != nil {
 		return 0, nil, err
 	}

@@ -344,7 +344,7 @@ func (b *blockExec) applyTx(evm *vm.EVM, tx *types.Transaction, index int) (*typ
 				// gas it consumed remain.
 				b.st.RevertToSnapshot(snap)
 				b.st.SetNonce(from, msg.Nonce+1, tracing.NonceChangeEoACall)
-				res.Err = fmt.Errorf("%w: sender %s", governance.ErrCreateNotAllowed, from.Hex())
+				res.Err = b.watch.err()
 				res.ReturnData = nil
 			}
 			b.e.gov.Charge(b.env, b.st, payer, res.UsedGas)

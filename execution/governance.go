@@ -1,9 +1,15 @@
 package execution
 
 import (
+	"context"
+	"fmt"
+
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
 
@@ -146,6 +152,7 @@ type createWatch struct {
 	creator  common.Address
 	pending  bool
 	violated bool
+	offender common.Address // the first creator that may not create
 }
 
 func (w *createWatch) onNonce(addr common.Address, _, _ uint64, reason tracing.NonceChangeReason) {
@@ -172,6 +179,9 @@ func (w *createWatch) onNonce(addr common.Address, _, _ uint64, reason tracing.N
 		case w.creator != w.sender && w.gov.MayCreate(w.st, w.creator):
 			w.gov.Created(w.st, w.creator, addr)
 		default:
+			if !w.violated {
+				w.offender = w.creator
+			}
 			w.violated = true
 		}
 	}
@@ -187,6 +197,31 @@ func (w *createWatch) start(sender common.Address) {
 func (w *createWatch) stop() bool {
 	w.active = false
 	return w.violated
+}
+
+// err is the failure of a transaction that created what it may not.
+func (w *createWatch) err() error {
+	if !w.violated || w.offender == w.sender {
+		return fmt.Errorf("%w: sender %s", governance.ErrCreateNotAllowed, w.sender.Hex())
+	}
+	return fmt.Errorf("%w: sender %s, creating contract %s", governance.ErrCreateNotAllowed, w.sender.Hex(), w.offender.Hex())
+}
+
+// forbiddenCreation runs msg once on a copy of st as a block would, and
+// returns the creation rule's error if it creates a contract it may not.
+func (e *Executor) forbiddenCreation(ctx context.Context, msg *core.Message, header *types.Header, st *state.StateDB) error {
+	cp := st.Copy()
+	w := &createWatch{gov: e.gov, st: cp}
+	evm := e.newEVM(e.BlockContext(header), state.NewHookedState(cp, w.hooks(nil)), vm.Config{NoBaseFee: true})
+	defer evm.Release()
+	defer context.AfterFunc(ctx, evm.Cancel)()
+	w.start(msg.From)
+	m := *msg
+	_, err := e.ApplyMessage(evm, &m, core.NewGasPool(m.GasLimit))
+	if w.stop() && err == nil {
+		return w.err()
+	}
+	return nil
 }
 
 // hooks returns user's hooks (nil: none) with the watch composed in.
