@@ -323,8 +323,8 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	if a.maxBytes.Load() == 0 {
 		a.maxBytes.Store(blockMaxBytes(req))
 	}
+	a.pool.SetGate(a.headGate()) // before Reset, which asks it again about every pooled transaction
 	a.pool.Reset(a.headReader())
-	a.pool.SetGate(a.headGate())
 
 	vals := genesis.Powers(gen.Validators)
 	updates := make([]abci.ValidatorUpdate, len(vals))
@@ -391,10 +391,11 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 	var size int64
 	for i, tx := range candidates {
 		if err := res.Txs[i].Err; err != nil {
-			// A transaction that did not fit waits for the next block; one
-			// behind it in nonce order waits with it. Anything else can never
+			// A transaction that did not fit (in gas or in the block's quota
+			// of applications) waits for the next block; one behind it in
+			// nonce order waits with it. Anything else can never
 			// be mined, so it leaves the pool rather than wait silently.
-			if !errors.Is(err, execution.ErrBlockGasExhausted) && !errors.Is(err, core.ErrNonceTooHigh) {
+			if !errors.Is(err, execution.ErrBlockGasExhausted) && !errors.Is(err, core.ErrNonceTooHigh) && !errors.Is(err, governance.ErrApplyQuota) {
 				a.pool.Remove(tx.Hash())
 				a.logger.Info("dropped from the pool", "tx", tx.Hash(), "err", err)
 			}
@@ -572,8 +573,8 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 		a.logger.Warn("event subscribers fall behind: oldest block event dropped", "height", header.Number)
 	}
 	committed := time.Since(start)
+	a.pool.SetGate(a.headGate()) // before Reset, which asks it again about every pooled transaction
 	a.pool.Reset(a.headReader())
-	a.pool.SetGate(a.headGate())
 	a.logger.Info("block committed", "height", header.Number, "hash", block.Hash(), "txs", len(block.Transactions()), "gas", header.GasUsed,
 		"exec", f.took.Round(time.Millisecond), "commit", committed.Round(time.Millisecond), "pool", time.Since(start.Add(committed)).Round(time.Millisecond))
 	return &abci.ResponseCommit{}, nil
