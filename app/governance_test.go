@@ -75,7 +75,7 @@ func (f *fakeGov) Charge(_ governance.Env, st vm.StateDB, p governance.Payer, ga
 	st.SetState(governance.Address, usedSlot(p.Record), common.BigToHash(new(big.Int).SetUint64(used+gasUsed)))
 }
 
-func (f *fakeGov) MayCreate(vm.StateDB, common.Address) bool         { return true }
+func (f *fakeGov) MayCreate(vm.StateDB, common.Address) bool          { return true }
 func (f *fakeGov) Created(vm.StateDB, common.Address, common.Address) {}
 
 func (f *fakeGov) EndBlock(env governance.Env, st vm.StateDB) governance.BlockEffects {
