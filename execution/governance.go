@@ -20,6 +20,13 @@ import (
 // (*governance.Contract implements it). A value that also has
 // Enabled(vm.StateDB) bool decides itself whether a state is governed;
 // otherwise [governance.Enabled] does.
+//
+// Block execution relies on this of Admit: an error makes the transaction
+// invalid, except one wrapping [governance.ErrCreateNotAllowed], which comes
+// with the transaction's payer (membership and capital already checked) and
+// makes it fail with its gas charged to that payer. Its pending is 0 in
+// blocks: Charge has recorded the gas of the payer's earlier transactions of
+// the block in state already.
 type Governance interface {
 	Call(env governance.Env, st vm.StateDB, from common.Address, input []byte, gas uint64) (ret []byte, gasLeft uint64, err error)
 	View(env governance.Env, st vm.StateDB, input []byte) ([]byte, error)

@@ -539,6 +539,7 @@ func TestGovernanceAdmission(t *testing.T) {
 // from one; otherwise the transaction fails and its state is undone.
 func TestGovernanceNestedCreation(t *testing.T) {
 	c := newGovChain(t)
+	parent := c.head
 	factory := crypto.CreateAddress(ethtest.Address(project), 1)
 	res := c.block(execution.Verify,
 		ethtest.Call(member, chainID, 0, deployer, nil, 200_000),  // plain member through a factory of no project: fails
@@ -567,6 +568,25 @@ func TestGovernanceNestedCreation(t *testing.T) {
 	}
 	if got := common.BytesToAddress(st.GetState(factory, common.Hash{31: 1}).Bytes()); got != crypto.CreateAddress(factory, 1) || st.GetNonce(got) != 1 {
 		t.Fatalf("the project's factory created %s", got)
+	}
+
+	// A traced replay (debug_traceBlock) sees what the block did.
+	pst, err := state.New(parent.Root, c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replay := c.exec.Replay(pst, res.Block)
+	for i := range res.Block.Transactions() {
+		r, err := replay.Next(t.Context(), new(recorder).hooks())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := res.Receipts[i]; r.Status != want.Status || r.GasUsed != want.GasUsed {
+			t.Fatalf("replayed tx %d: status %d gas %d, block had %d and %d", i, r.Status, r.GasUsed, want.Status, want.GasUsed)
+		}
+	}
+	if root := pst.IntermediateRoot(c.exec.Config().Rules(res.Block.Number(), true, res.Block.Time())); root != res.Block.Root() {
+		t.Fatalf("replayed root %s, block root %s", root, res.Block.Root())
 	}
 }
 

@@ -351,6 +351,16 @@ func (n *Node) dropDisallowedPeers(ctx context.Context, a *app.App, cmt *cmtnode
 			return
 		case <-ch:
 		}
+		// One pass serves every block announced meanwhile, so the feed
+		// never waits on this loop.
+	drain:
+		for range cap(ch) {
+			select {
+			case <-ch:
+			default:
+				break drain
+			}
+		}
 		for _, peer := range cmt.Switch().Peers().Copy() {
 			id := string(peer.ID())
 			if a.ConfiguredPeer(id) {
