@@ -325,9 +325,15 @@ func (b *blockExec) applyTx(evm *vm.EVM, tx *types.Transaction, index int) (*typ
 		// Earlier transactions of the payer in this block are already
 		// charged in state, so nothing is pending here.
 		payer, err = b.e.gov.Admit(b.env, b.st, from, tx.To(), tx.Data(), tx.Gas(), 0)
-		if errors.Is(err, governance.ErrCreateNotAllowed) {
+		if errors.Is(err, governance.ErrCreateNotAllowed) && tx.To() == nil {
+			// The creation fails in the block. Whether the sender may
+			// transact and who pays are as for any other of its
+			// transactions: ask again as for a call.
 			forbidden = true
-		} else if err != nil {
+			self := from
+			payer, err = b.e.gov.Admit(b.env, b.st, from, &self, tx.Data(), tx.Gas(), 0)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}

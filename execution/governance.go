@@ -21,12 +21,11 @@ import (
 // Enabled(vm.StateDB) bool decides itself whether a state is governed;
 // otherwise [governance.Enabled] does.
 //
-// Block execution relies on this of Admit: an error makes the transaction
-// invalid, except one wrapping [governance.ErrCreateNotAllowed], which comes
-// with the transaction's payer (membership and capital already checked) and
-// makes it fail with its gas charged to that payer. Its pending is 0 in
-// blocks: Charge has recorded the gas of the payer's earlier transactions of
-// the block in state already.
+// In blocks, an Admit error makes the transaction invalid, except
+// [governance.ErrCreateNotAllowed] for a top-level creation: the transaction
+// is then admitted (and its payer found) as if it were a call, and fails with
+// its gas charged. Admit's pending is 0 in blocks: Charge has recorded the
+// gas of the payer's earlier transactions of the block in state already.
 type Governance interface {
 	Call(env governance.Env, st vm.StateDB, from common.Address, input []byte, gas uint64) (ret []byte, gasLeft uint64, err error)
 	View(env governance.Env, st vm.StateDB, input []byte) ([]byte, error)
@@ -145,10 +144,11 @@ func mustType(t string) abi.Type {
 // state's nonce hooks (the creator's nonce rises, then the new contract's is
 // set to 1, inside the creation's snapshot), without a tracer on the EVM,
 // which would cost the interpreter its fast loop. A creation is allowed when
-// the transaction's sender is an approved project's account (so the CREATE2
-// deployer serves projects) or the creating contract descends from one (so a
-// project's factory serves its users); the created contract then descends
-// from the sender, or from its creator. Any other creation marks the
+// the creating contract is or descends from an approved project's account (so
+// a project's factory serves its users), and the created contract descends
+// from it; else when the transaction's sender is an approved project's
+// account (so the CREATE2 deployer serves projects), and the created
+// contract descends from the sender. Any other creation marks the
 // transaction as violating.
 type createWatch struct {
 	gov      Governance
@@ -174,17 +174,11 @@ func (w *createWatch) onNonce(addr common.Address, _, _ uint64, reason tracing.N
 			return
 		}
 		w.pending = false
-		if w.senderOK == 0 {
-			w.senderOK = -1
-			if w.gov.MayCreate(w.st, w.sender) {
-				w.senderOK = 1
-			}
-		}
 		switch {
-		case w.senderOK == 1:
-			w.gov.Created(w.st, w.sender, addr)
-		case w.creator != w.sender && w.gov.MayCreate(w.st, w.creator):
+		case w.gov.MayCreate(w.st, w.creator):
 			w.gov.Created(w.st, w.creator, addr)
+		case w.creator != w.sender && w.senderMay():
+			w.gov.Created(w.st, w.sender, addr)
 		default:
 			if !w.violated {
 				w.offender = w.creator
@@ -192,6 +186,18 @@ func (w *createWatch) onNonce(addr common.Address, _, _ uint64, reason tracing.N
 			w.violated = true
 		}
 	}
+}
+
+// senderMay reports whether the transaction's sender may create, asking
+// governance once per transaction.
+func (w *createWatch) senderMay() bool {
+	if w.senderOK == 0 {
+		w.senderOK = -1
+		if w.gov.MayCreate(w.st, w.sender) {
+			w.senderOK = 1
+		}
+	}
+	return w.senderOK == 1
 }
 
 // start begins watching a transaction of sender.
