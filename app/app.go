@@ -8,6 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -16,6 +19,7 @@ import (
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethdb"
 	"github.com/holiman/uint256"
@@ -23,6 +27,7 @@ import (
 	"github.com/redmx/redmx/chain"
 	"github.com/redmx/redmx/execution"
 	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/store"
 	"github.com/redmx/redmx/txpool"
 )
@@ -39,7 +44,27 @@ const (
 // Config holds the app's node-local settings.
 type Config struct {
 	Pool txpool.Config // ChainID is set from genesis
+	// Governance is the governance contract; nil: governance.New().
+	Governance Governance
+	// Peers are the p2p node IDs this node's operator configured (persistent
+	// peers, seeds, unconditional peers): the peer filter accepts them even
+	// where governance does not yet know them, so a node catching up connects.
+	Peers []string
+	// BlockMaxBytes is CometBFT's block max_bytes, kept in a consensus
+	// parameter update of the gas limit (0: the genesis request's, else 8 MiB).
+	BlockMaxBytes int64
 }
+
+// Governance is what the app needs of the governance contract.
+type Governance interface {
+	execution.Governance
+	AllowedPeer(st vm.StateDB, nodeID string) bool
+	Upgrades(st vm.StateDB) []governance.Upgrade
+}
+
+// KnownUpgrades are the named upgrades this binary implements. FinalizeBlock
+// stops at the height of a scheduled upgrade not listed here.
+var KnownUpgrades []string
 
 // App is the ABCI application.
 type App struct {
@@ -52,6 +77,17 @@ type App struct {
 	exec   *execution.Executor
 	pool   *txpool.Pool
 	feeds  *feeds
+	gov    Governance
+	peers  map[string]bool // operator-configured peer IDs
+	known  []string        // upgrades this binary knows (KnownUpgrades)
+
+	maxBytes atomic.Int64  // CometBFT's block max_bytes
+	gasLimit atomic.Uint64 // the next block's gas limit, for the pool
+
+	// filterRoot is the state root the peer filter answers from: the latest
+	// committed state, or the genesis state before block 1.
+	filterMu   sync.Mutex
+	filterRoot common.Hash
 
 	// Consensus-connection state, touched only by the serialised ABCI calls.
 	prepared  *prepared            // this node's last proposal
@@ -90,7 +126,18 @@ func New(db *store.DB, gen *genesis.AppState, cfg Config, logger *slog.Logger) (
 		proposals: make(map[string]*executed),
 		feeds:     newFeeds(config),
 	}
-	a.exec = execution.New(config, a.chain)
+	a.gov = cfg.Governance
+	if a.gov == nil {
+		a.gov = governance.New()
+	}
+	a.exec = execution.New(config, a.chain, a.gov)
+	a.peers = make(map[string]bool, len(cfg.Peers))
+	for _, id := range cfg.Peers {
+		a.peers[strings.ToLower(id)] = true
+	}
+	a.known = KnownUpgrades
+	a.maxBytes.Store(cfg.BlockMaxBytes)
+	a.gasLimit.Store(gen.Params.GasLimit)
 
 	if err := a.recoverHead(); err != nil {
 		return nil, err
@@ -99,6 +146,7 @@ func New(db *store.DB, gen *genesis.AppState, cfg Config, logger *slog.Logger) (
 	pcfg := cfg.Pool
 	pcfg.ChainID = config.ChainID
 	a.pool = txpool.New(pcfg, a.headReader(), a.headGasLimit)
+	a.pool.SetGate(a.headGate())
 	return a, nil
 }
 
@@ -180,16 +228,26 @@ func (a *App) recoverHead() error {
 		}
 	}
 	a.chain.SetHead(h)
+	a.setHeadState(h.Root)
 	return nil
 }
 
-// headGasLimit is the block gas limit at the head, for the pool.
-func (a *App) headGasLimit() uint64 {
-	if h := a.chain.Head(); h != nil {
-		return h.GasLimit
+// setHeadState notes a newly committed state: the peer filter answers from
+// it and the pool takes the next block's gas limit from its parameters.
+func (a *App) setHeadState(root common.Hash) {
+	a.filterMu.Lock()
+	a.filterRoot = root
+	a.filterMu.Unlock()
+	if st, err := a.db.StateAt(root); err == nil {
+		if gl := execution.ReadParamsFrom(st).GasLimit; gl != 0 {
+			a.gasLimit.Store(gl)
+		}
 	}
-	return a.gen.Params.GasLimit
 }
+
+// headGasLimit is the gas limit of the block after the head, for the pool:
+// a governance change of it counts from the block after the change.
+func (a *App) headGasLimit() uint64 { return a.gasLimit.Load() }
 
 // headReader is a concurrent-safe reader of the head's state for the pool.
 func (a *App) headReader() txpool.StateReader {
@@ -237,7 +295,10 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	if err != nil {
 		return nil, err
 	}
-	header := execution.ApplyGenesis(st, gen.Alloc, execution.Params{GasLimit: gen.Params.GasLimit}, uint64(req.Time.Unix()))
+	header, err := execution.ApplyGenesis(st, gen.Alloc, execution.Params{GasLimit: gen.Params.GasLimit}, gen.Governance, uint64(req.Time.Unix()))
+	if err != nil {
+		return nil, err
+	}
 	rules := a.exec.Config().Rules(common.Big0, true, header.Time)
 	// After a crash before block 1 the genesis state may be on disk already,
 	// where the trie database refuses it a second time.
@@ -258,6 +319,11 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 		return nil, err
 	}
 	a.chain.SetHead(header)
+	a.setHeadState(root)
+	if a.maxBytes.Load() == 0 {
+		a.maxBytes.Store(blockMaxBytes(req))
+	}
+	a.pool.SetGate(a.headGate()) // before Reset, which asks it again about every pooled transaction
 	a.pool.Reset(a.headReader())
 
 	vals := genesis.Powers(gen.Validators)
@@ -270,7 +336,7 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 		AppHash:    block.Hash().Bytes(),
 		Validators: updates,
 		ConsensusParams: &cmtproto.ConsensusParams{
-			Block: &cmtproto.BlockParams{MaxBytes: blockMaxBytes(req), MaxGas: int64(header.GasLimit)},
+			Block: &cmtproto.BlockParams{MaxBytes: a.maxBytes.Load(), MaxGas: int64(header.GasLimit)},
 		},
 	}, nil
 }
@@ -325,10 +391,11 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 	var size int64
 	for i, tx := range candidates {
 		if err := res.Txs[i].Err; err != nil {
-			// A transaction that did not fit waits for the next block; one
-			// behind it in nonce order waits with it. Anything else can never
+			// A transaction that did not fit (in gas or in the block's quota
+			// of applications) waits for the next block; one behind it in
+			// nonce order waits with it. Anything else can never
 			// be mined, so it leaves the pool rather than wait silently.
-			if !errors.Is(err, execution.ErrBlockGasExhausted) && !errors.Is(err, core.ErrNonceTooHigh) {
+			if !errors.Is(err, execution.ErrBlockGasExhausted) && !errors.Is(err, core.ErrNonceTooHigh) && !errors.Is(err, governance.ErrApplyQuota) {
 				a.pool.Remove(tx.Hash())
 				a.logger.Info("dropped from the pool", "tx", tx.Hash(), "err", err)
 			}
@@ -435,6 +502,10 @@ func (a *App) decodeTxs(raw [][]byte) ([]*types.Transaction, error) {
 // FinalizeBlock executes the decided block, or reuses the result of
 // ProcessProposal. Invalid transactions are skipped with a non-zero code.
 func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
+	if err := a.checkUpgrades(req.Height); err != nil {
+		a.logger.Error("stopping: upgrade needed", "height", req.Height, "err", err)
+		return nil, err
+	}
 	ex := a.proposals[string(req.Hash)]
 	if ex == nil || ex.result.Block.NumberU64() != uint64(req.Height) {
 		parent, st, err := a.parentState(req.Height)
@@ -462,8 +533,12 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		rc := res.Receipts[r.Index]
 		results[i] = &abci.ExecTxResult{Code: CodeOK, GasWanted: int64(res.Block.Transactions()[r.Index].Gas()), GasUsed: int64(rc.GasUsed), Data: rc.TxHash.Bytes()}
 	}
+	resp := &abci.ResponseFinalizeBlock{TxResults: results, AppHash: res.Block.Hash().Bytes()}
+	if err := a.consensusEffects(res.Effects, resp); err != nil {
+		return nil, err
+	}
 	a.finalized = ex
-	return &abci.ResponseFinalizeBlock{TxResults: results, AppHash: res.Block.Hash().Bytes()}, nil
+	return resp, nil
 }
 
 // Commit makes the finalized height durable, publishes it as the head, and
@@ -493,10 +568,12 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 		return nil, err
 	}
 	a.chain.SetHead(header)
+	a.setHeadState(root)
 	if !a.feeds.queue.Send(committedBlock{block: block, receipts: res.Receipts}) {
 		a.logger.Warn("event subscribers fall behind: oldest block event dropped", "height", header.Number)
 	}
 	committed := time.Since(start)
+	a.pool.SetGate(a.headGate()) // before Reset, which asks it again about every pooled transaction
 	a.pool.Reset(a.headReader())
 	a.logger.Info("block committed", "height", header.Number, "hash", block.Hash(), "txs", len(block.Transactions()), "gas", header.GasUsed,
 		"exec", f.took.Round(time.Millisecond), "commit", committed.Round(time.Millisecond), "pool", time.Since(start.Add(committed)).Round(time.Millisecond))
@@ -529,8 +606,12 @@ func (a *App) ReapTxs(_ context.Context, req *abci.RequestReapTxs) (*abci.Respon
 	return &abci.ResponseReapTxs{Txs: a.pool.Reap(req.MaxBytes)}, nil
 }
 
-// Query answers "/head" with the head's height and hash.
+// Query answers "/head" with the head's height and hash, and CometBFT's peer
+// filter (see [App.peerFilter]).
 func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQuery, error) {
+	if strings.HasPrefix(req.Path, "/p2p/filter/") {
+		return a.peerFilter(req.Path), nil
+	}
 	switch req.Path {
 	case "/head":
 		h := a.chain.Head()

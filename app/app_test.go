@@ -62,8 +62,15 @@ type harness struct {
 
 func newHarness(t testing.TB, db *store.DB) *harness {
 	t.Helper()
+	return newHarnessWith(t, db, app.Config{})
+}
+
+// newHarnessWith is newHarness with cfg (its pool config is the default).
+func newHarnessWith(t testing.TB, db *store.DB, cfg app.Config) *harness {
+	t.Helper()
 	gen, raw := testGenesis(t)
-	a, err := app.New(db, gen, app.Config{Pool: txpool.DefaultConfig(big.NewInt(chainID))}, slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})))
+	cfg.Pool = txpool.DefaultConfig(big.NewInt(chainID))
+	a, err := app.New(db, gen, cfg, slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
 		t.Fatal(err)
 	}

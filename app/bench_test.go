@@ -12,6 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/store"
 )
@@ -23,19 +24,34 @@ func BenchmarkBlock(b *testing.B) {
 	for _, kind := range []string{"native", "erc20"} {
 		for _, n := range []int{1000, 3000} {
 			b.Run(fmt.Sprintf("%s/txs=%d", kind, n), func(b *testing.B) {
-				benchBlock(b, kind, n)
+				benchBlock(b, kind, n, nil)
 			})
 		}
 	}
 }
 
-func benchBlock(b *testing.B, kind string, n int) {
+// BenchmarkBlockGoverned is BenchmarkBlock on a governed chain: admission,
+// capital charged in state and the creation watch on every transaction (a
+// fake governance with the real one's state accesses: one read per
+// admission, a read and a write per charge).
+func BenchmarkBlockGoverned(b *testing.B) {
+	for _, kind := range []string{"native", "erc20"} {
+		b.Run(fmt.Sprintf("%s/txs=1000", kind), func(b *testing.B) {
+			gov := newFakeGov()
+			gov.open = true
+			gov.capital[1] = 1 << 62
+			benchBlock(b, kind, 1000, gov)
+		})
+	}
+}
+
+func benchBlock(b *testing.B, kind string, n int, gov app.Governance) {
 	db, err := store.Open(b.TempDir(), store.DefaultOptions())
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	h := newHarness(b, db)
+	h := newHarnessWith(b, db, app.Config{Governance: gov})
 	keys := ethtest.DevKeys(4)[:4]
 	senders := ethtest.DevKeys(20)
 	token := ethtest.Token()

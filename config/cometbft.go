@@ -41,7 +41,8 @@ const (
 //     peer_gossip_sleep_duration 20 ms (votes and block parts move without
 //     100 ms pauses); other timeouts are CometBFT's.
 //   - instrumentation.prometheus off; CometBFT's RPC on loopback only.
-//   - filter_peers off (the peer filter lands with governance).
+//   - filter_peers on: CometBFT asks the app (ABCI Query /p2p/filter/...)
+//     whether a peer may connect, and governance answers.
 //   - log_format/log_level are ignored: redmx logs through [LogConfig].
 //
 // Devnet-only settings (addr_book_strict, allow_duplicate_ip, ports, peers)
@@ -49,7 +50,7 @@ const (
 func CometBFTDefaults() *cmtcfg.Config {
 	c := cmtcfg.DefaultConfig()
 	c.ProxyApp = "" // the app runs in process
-	c.FilterPeers = false
+	c.FilterPeers = true
 	c.Mempool.Type = cmtcfg.MempoolTypeApp
 	c.Mempool.ReapInterval = ReapInterval
 	c.TxIndex.Indexer = "null"

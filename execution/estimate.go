@@ -10,6 +10,8 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/params"
+
+	"github.com/redmx/redmx/governance"
 )
 
 // estimateErrorRatio is how far above the true minimum an estimate may land,
@@ -31,6 +33,19 @@ func (e *Executor) EstimateGas(ctx context.Context, msg *core.Message, header *t
 	if gasCap != 0 && hi > gasCap {
 		hi = gasCap
 	}
+	// Permission and capital refuse what no block would take; eth_call
+	// applies neither, so only the estimate reports them.
+	admit := func(gas uint64) error { return nil }
+	if e.enabled(st) {
+		admit = func(gas uint64) error {
+			env := governance.Env{Number: header.Number.Uint64(), Time: header.Time}
+			_, err := e.gov.Admit(env, st.Copy(), msg.From, msg.To, msg.Data, gas, 0)
+			return err
+		}
+	}
+	if err := admit(params.TxGas); err != nil && !errors.Is(err, governance.ErrNoCapital) {
+		return 0, nil, err
+	}
 	run := func(gas uint64) (*core.ExecutionResult, error) {
 		m := *msg
 		m.GasLimit = gas
@@ -39,6 +54,9 @@ func (e *Executor) EstimateGas(ctx context.Context, msg *core.Message, header *t
 	// A plain transfer to an account without code needs exactly TxGas.
 	if msg.To != nil && len(msg.Data) == 0 && len(msg.AccessList) == 0 && st.GetCodeSize(*msg.To) == 0 {
 		if res, err := run(params.TxGas); err == nil && !res.Failed() {
+			if err := admit(params.TxGas); err != nil {
+				return 0, nil, err
+			}
 			return params.TxGas, nil, nil
 		}
 	}
@@ -85,6 +103,17 @@ func (e *Executor) EstimateGas(ctx context.Context, msg *core.Message, header *t
 		} else {
 			hi = mid
 		}
+	}
+	if e.enabled(st) {
+		// A block fails a transaction that creates what it may not.
+		m := *msg
+		m.GasLimit = hi
+		if err := e.forbiddenCreation(ctx, &m, header, st); err != nil {
+			return 0, nil, err
+		}
+	}
+	if err := admit(hi); err != nil {
+		return 0, nil, err
 	}
 	return hi, nil, nil
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/ethereum/go-ethereum/params"
 	"github.com/ethereum/go-ethereum/trie"
 	"github.com/holiman/uint256"
+
+	"github.com/redmx/redmx/governance"
 )
 
 // MaxTxSize is the largest encoded transaction a block may hold (128 KiB).
@@ -32,12 +34,14 @@ type Executor struct {
 	config *params.ChainConfig
 	signer types.Signer
 	hashes HashReader
+	gov    Governance // nil: no governance contract
 }
 
 // New returns an executor for the chain with this config. hashes resolves
-// BLOCKHASH for committed blocks.
-func New(config *params.ChainConfig, hashes HashReader) *Executor {
-	return &Executor{config: config, signer: types.LatestSigner(config), hashes: hashes}
+// BLOCKHASH for committed blocks. gov is the governance contract (nil: none;
+// the governance address is then a plain account).
+func New(config *params.ChainConfig, hashes HashReader, gov Governance) *Executor {
+	return &Executor{config: config, signer: types.LatestSigner(config), hashes: hashes, gov: gov}
 }
 
 // Config is the chain's rule set.
@@ -127,18 +131,40 @@ func (e *Executor) getHash(header *types.Header) vm.GetHashFunc {
 	}
 }
 
-// NewEVM returns an EVM over st for header.
+// NewEVM returns an EVM over st for header, with the governance address
+// serving its view functions.
 func (e *Executor) NewEVM(header *types.Header, st *state.StateDB, cfg vm.Config) *vm.EVM {
-	return vm.NewEVM(e.BlockContext(header), st, e.config, cfg)
+	return e.newEVM(e.BlockContext(header), st, cfg)
+}
+
+// newEVM is every EVM this executor runs: blocks, calls, estimates, traces
+// and replays see the governance address alike.
+func (e *Executor) newEVM(ctx vm.BlockContext, st vm.StateDB, cfg vm.Config) *vm.EVM {
+	evm := vm.NewEVM(ctx, st, e.config, cfg)
+	e.installPrecompiles(evm, nil)
+	return evm
 }
 
 // ApplyMessage is the one execution entry point: every message of a block, of
 // eth_call and of gas estimation runs here. Gas prices are set to zero first,
 // so nothing is ever charged and balances are checked against the value only.
+// A message to the governance address runs Governance.Call as its top frame
+// (see govPrecompile); evm must come from this executor.
 func (e *Executor) ApplyMessage(evm *vm.EVM, msg *core.Message, gp *core.GasPool) (*core.ExecutionResult, error) {
 	msg.GasPrice = new(uint256.Int)
 	msg.GasFeeCap = new(uint256.Int)
 	msg.GasTipCap = new(uint256.Int)
+	if e.gov == nil || msg.To == nil || *msg.To != governance.Address {
+		return core.ApplyMessage(evm, msg, gp)
+	}
+	// The top frame gets the limit less the intrinsic gas (Osaka's rules);
+	// if the limit is below it, core refuses the message before any frame.
+	var gas uint64
+	if intrinsic, err := core.IntrinsicGas(msg.Data, msg.AccessList, msg.SetCodeAuthorizations, msg.From, msg.To, msg.Value, evm.GetRules()); err == nil && msg.GasLimit >= intrinsic {
+		gas = msg.GasLimit - intrinsic
+	}
+	e.installPrecompiles(evm, &topCall{from: msg.From, gas: gas, value: msg.Value})
+	defer e.installPrecompiles(evm, nil)
 	return core.ApplyMessage(evm, msg, gp)
 }
 
@@ -187,6 +213,9 @@ type Result struct {
 	Receipts types.Receipts
 	State    *state.StateDB // post-state, not yet committed
 	Txs      []TxResult     // one per candidate, in order
+	// Effects are the consensus changes governance made in the block
+	// (validator power, gas limit); empty without governance.
+	Effects governance.BlockEffects
 }
 
 // Execute runs candidate transactions on st (the parent's state) as the block
@@ -213,12 +242,18 @@ func (e *Executor) Execute(st *state.StateDB, env BlockEnv, txs []*types.Transac
 		included = append(included, tx)
 		receipts = append(receipts, receipt)
 	}
+	var effects governance.BlockEffects
+	if b.watch != nil {
+		// After the transactions and before the root, so its clearing of
+		// the block's effects is part of this block's state.
+		effects = e.gov.EndBlock(b.env, st)
+	}
 	header.GasUsed = b.gp.Used()
 	header.Root = st.IntermediateRoot(b.evm.GetRules())
 	// Receipts keep a zero block hash: the index stores only their consensus
 	// fields and derives the rest when read.
 	block := types.NewBlock(header, &types.Body{Transactions: included, Withdrawals: []*types.Withdrawal{}}, receipts, trie.NewStackTrie(nil))
-	return &Result{Block: block, Receipts: receipts, State: st, Txs: results}, nil
+	return &Result{Block: block, Receipts: receipts, State: st, Txs: results, Effects: effects}, nil
 }
 
 // blockExec is one block being executed: its header, state, EVM and gas pool,
@@ -231,24 +266,46 @@ type blockExec struct {
 	st     *state.StateDB
 	evm    *vm.EVM
 	gp     *core.GasPool
+
+	// Governed blocks only (nil watch: none): admission, capital and the
+	// creation rule apply to each transaction.
+	env   governance.Env
+	watch *createWatch
 }
 
 // beginBlock runs the block's system calls on st and returns it ready for
 // its transactions.
 func (e *Executor) beginBlock(header *types.Header, st *state.StateDB, hash common.Hash) *blockExec {
-	evm := e.NewEVM(header, st, vm.Config{})
+	ctx := e.BlockContext(header)
+	evm := e.newEVM(ctx, st, vm.Config{})
 	// System calls of the forks we run: EIP-4788 and EIP-2935. Prague's
 	// EIP-7002/7251 request queues have no meaning without a beacon chain.
 	// They are never traced, as in go-ethereum.
 	core.ProcessBeaconBlockRoot(*header.ParentBeaconRoot, evm, nil)
 	core.ProcessParentBlockHash(header.ParentHash, evm, nil)
-	return &blockExec{e: e, header: header, hash: hash, st: st, evm: evm, gp: core.NewGasPool(header.GasLimit)}
+	b := &blockExec{e: e, header: header, hash: hash, st: st, evm: evm, gp: core.NewGasPool(header.GasLimit)}
+	if e.enabled(st) {
+		b.env = governance.Env{Number: header.Number.Uint64(), Time: header.Time}
+		b.watch = &createWatch{gov: e.gov, st: st}
+		// Transactions see the state through the creation watch.
+		b.evm = e.newEVM(ctx, state.NewHookedState(st, b.watch.hooks(nil)), vm.Config{})
+	}
+	return b
+}
+
+// tracedEVM is an EVM over the block's state and context observed by hooks,
+// with the creation watch composed in when the block is governed.
+func (b *blockExec) tracedEVM(hooks *tracing.Hooks) *vm.EVM {
+	stHooks := hooks
+	if b.watch != nil {
+		stHooks = b.watch.hooks(hooks)
+	}
+	return b.e.newEVM(b.evm.Context, state.NewHookedState(b.st, stHooks), vm.Config{Tracer: hooks})
 }
 
 // applyTx executes one transaction at position index on evm, which is b.evm
-// or, for a traced transaction, an EVM over the same state and block context
-// with tracer hooks. An error means the transaction is invalid: its state
-// changes, if any, are undone.
+// or, for a traced transaction, b.tracedEVM. An error means the transaction
+// is invalid: its state changes, if any, are undone.
 func (b *blockExec) applyTx(evm *vm.EVM, tx *types.Transaction, index int) (*types.Receipt, error) {
 	if tx == nil {
 		return nil, errors.New("transaction does not decode")
@@ -260,12 +317,50 @@ func (b *blockExec) applyTx(evm *vm.EVM, tx *types.Transaction, index int) (*typ
 	if tx.Gas() > b.gp.Available(false) {
 		return nil, fmt.Errorf("%w: tx gas %d, left in block %d", ErrBlockGasExhausted, tx.Gas(), b.gp.Available(false))
 	}
+	var (
+		payer     governance.Payer
+		forbidden bool // a top-level creation without a project: fails
+	)
+	if b.watch != nil {
+		// Earlier transactions of the payer in this block are already
+		// charged in state, so nothing is pending here.
+		payer, err = b.e.gov.Admit(b.env, b.st, from, tx.To(), tx.Data(), tx.Gas(), 0)
+		if errors.Is(err, governance.ErrCreateNotAllowed) && tx.To() == nil {
+			// The creation fails in the block. Whether the sender may
+			// transact and who pays are as for any other of its
+			// transactions: ask again as for a call.
+			forbidden = true
+			self := from
+			payer, err = b.e.gov.Admit(b.env, b.st, from, &self, tx.Data(), tx.Gas(), 0)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 	msg := txMessage(tx, from)
 	snap := b.st.Snapshot()
 	prevGas := b.gp.Snapshot()
 	b.st.SetTxContext(tx.Hash(), index, 0)
-	receipt, _, err := b.e.applyTransaction(evm, b.st, msg, tx, b.gp, b.header, b.hash)
+	var after func(*core.ExecutionResult)
+	if b.watch != nil {
+		b.watch.start(from)
+		after = func(res *core.ExecutionResult) {
+			if b.watch.stop() || forbidden {
+				// The transaction fails as a whole: only its nonce and the
+				// gas it consumed remain.
+				b.st.RevertToSnapshot(snap)
+				b.st.SetNonce(from, msg.Nonce+1, tracing.NonceChangeEoACall)
+				res.Err = b.watch.err()
+				res.ReturnData = nil
+			}
+			b.e.gov.Charge(b.env, b.st, payer, res.UsedGas)
+		}
+	}
+	receipt, _, err := b.e.applyTransaction(evm, b.st, msg, tx, b.gp, b.header, b.hash, after)
 	if err != nil {
+		if b.watch != nil {
+			b.watch.stop()
+		}
 		b.st.RevertToSnapshot(snap)
 		b.gp.Set(prevGas)
 		return nil, err
@@ -276,7 +371,9 @@ func (b *blockExec) applyTx(evm *vm.EVM, tx *types.Transaction, index int) (*typ
 // applyTransaction is go-ethereum's ApplyTransactionWithEVM over
 // [Executor.ApplyMessage]: msg is tx's message, and the EVM's tracer hooks,
 // if any, see OnTxStart before it and OnTxEnd with its receipt after it.
-func (e *Executor) applyTransaction(evm *vm.EVM, st *state.StateDB, msg *core.Message, tx *types.Transaction, gp *core.GasPool, header *types.Header, blockHash common.Hash) (receipt *types.Receipt, result *core.ExecutionResult, err error) {
+// after, if not nil, sees the result before the state is finalised and the
+// receipt made, and may turn it into a failure.
+func (e *Executor) applyTransaction(evm *vm.EVM, st *state.StateDB, msg *core.Message, tx *types.Transaction, gp *core.GasPool, header *types.Header, blockHash common.Hash, after func(*core.ExecutionResult)) (receipt *types.Receipt, result *core.ExecutionResult, err error) {
 	if hooks := evm.Config.Tracer; hooks != nil {
 		if hooks.OnTxStart != nil {
 			hooks.OnTxStart(evm.GetVMContext(), tx, msg.From)
@@ -288,6 +385,9 @@ func (e *Executor) applyTransaction(evm *vm.EVM, st *state.StateDB, msg *core.Me
 	result, err = e.ApplyMessage(evm, msg, gp)
 	if err != nil {
 		return nil, nil, err
+	}
+	if after != nil {
+		after(result)
 	}
 	// Through the EVM's StateDB, so that hooks see accounts deleted here.
 	evm.StateDB.Finalise(evm.GetRules())
@@ -324,7 +424,7 @@ func (e *Executor) TraceCall(ctx context.Context, msg *core.Message, tx *types.T
 	if hooks == nil {
 		evm = e.NewEVM(header, st, vm.Config{NoBaseFee: true})
 	} else {
-		evm = vm.NewEVM(e.BlockContext(header), state.NewHookedState(st, hooks), e.config, vm.Config{Tracer: hooks, NoBaseFee: true})
+		evm = e.newEVM(e.BlockContext(header), state.NewHookedState(st, hooks), vm.Config{Tracer: hooks, NoBaseFee: true})
 	}
 	defer evm.Release()
 	defer context.AfterFunc(ctx, evm.Cancel)()
@@ -336,7 +436,7 @@ func (e *Executor) TraceCall(ctx context.Context, msg *core.Message, tx *types.T
 	if hooks == nil {
 		res, err = e.ApplyMessage(evm, msg, gp)
 	} else {
-		_, res, err = e.applyTransaction(evm, st, msg, tx, gp, header, common.Hash{})
+		_, res, err = e.applyTransaction(evm, st, msg, tx, gp, header, common.Hash{}, nil)
 	}
 	if err == nil && evm.Cancelled() {
 		return nil, fmt.Errorf("execution aborted (timeout = %v)", ctx.Err())

@@ -1,6 +1,7 @@
 package execution
 
 import (
+	"fmt"
 	"math/big"
 	"slices"
 
@@ -9,12 +10,16 @@ import (
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/holiman/uint256"
+
+	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/governance"
 )
 
-// ApplyGenesis writes the genesis allocations and parameters into st (an empty
-// state) and returns the genesis header, without its state root: the caller
-// commits st and sets Root. Allocations are applied in address order.
-func ApplyGenesis(st *state.StateDB, alloc types.GenesisAlloc, p Params, time uint64) *types.Header {
+// ApplyGenesis writes the genesis allocations, parameters and founding
+// governance state gov (nil: none) into st (an empty state) and returns the
+// genesis header, without its state root: the caller commits st and sets
+// Root. Allocations are applied in address order.
+func ApplyGenesis(st *state.StateDB, alloc types.GenesisAlloc, p Params, gov *genesis.Governance, time uint64) (*types.Header, error) {
 	addrs := make([]common.Address, 0, len(alloc))
 	for a := range alloc {
 		addrs = append(addrs, a)
@@ -39,6 +44,9 @@ func ApplyGenesis(st *state.StateDB, alloc types.GenesisAlloc, p Params, time ui
 		}
 	}
 	WriteParams(st, p)
+	if err := governance.ApplyGenesis(st, gov, p.GasLimit); err != nil {
+		return nil, fmt.Errorf("genesis governance: %w", err)
+	}
 
 	zero := uint64(0)
 	beaconRoot := common.Hash{}
@@ -57,5 +65,5 @@ func ApplyGenesis(st *state.StateDB, alloc types.GenesisAlloc, p Params, time ui
 		ExcessBlobGas:    &zero,
 		ParentBeaconRoot: &beaconRoot,
 		RequestsHash:     &requests,
-	}
+	}, nil
 }

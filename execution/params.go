@@ -8,12 +8,15 @@ import (
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/holiman/uint256"
+
+	"github.com/redmx/redmx/governance"
 )
 
 // ParamsAddress holds the chain's consensus parameters in its storage, so they
 // are part of the one state root and governance can change them later. It has
 // nonce 1 and the stub code 0xFE (INVALID), or EIP-161 would delete it when touched.
-var ParamsAddress = common.HexToAddress("0x0000000000000000000000000000000000001000")
+// It is the governance contract's address: governance keeps the parameters.
+var ParamsAddress = governance.Address
 
 // StubCode is the code of system accounts that keep state but run no EVM code.
 var StubCode = []byte{0xFE}

@@ -7,7 +7,6 @@ import (
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
-	"github.com/ethereum/go-ethereum/core/vm"
 )
 
 // ErrReplayDone is returned by [Replay.Next] after the block's last transaction.
@@ -48,7 +47,7 @@ func (r *Replay) Next(ctx context.Context, hooks *tracing.Hooks) (*types.Receipt
 	r.next++
 	evm := r.b.evm
 	if hooks != nil {
-		evm = vm.NewEVM(r.b.evm.Context, state.NewHookedState(r.b.st, hooks), r.b.e.config, vm.Config{Tracer: hooks})
+		evm = r.b.tracedEVM(hooks)
 		defer evm.Release()
 		defer context.AfterFunc(ctx, evm.Cancel)()
 	}

@@ -63,8 +63,11 @@ func chain(t *testing.T) (*execution.Executor, state.Database, *types.Header, *e
 	if err != nil {
 		t.Fatal(err)
 	}
-	exec := execution.New(genesis.ChainConfig(chainID), noHashes{})
-	g := execution.ApplyGenesis(st, alloc, execution.Params{GasLimit: genesis.DefaultGasLimit}, 1_800_000_000)
+	exec := execution.New(genesis.ChainConfig(chainID), noHashes{}, nil)
+	g, err := execution.ApplyGenesis(st, alloc, execution.Params{GasLimit: genesis.DefaultGasLimit}, nil, 1_800_000_000)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if g.Root, err = st.Commit(exec.Config().Rules(g.Number, true, g.Time), 0); err != nil {
 		t.Fatal(err)
 	}

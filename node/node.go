@@ -18,6 +18,7 @@ import (
 	"github.com/cometbft/cometbft/privval"
 	"github.com/cometbft/cometbft/proxy"
 	cmttypes "github.com/cometbft/cometbft/types"
+	"github.com/ethereum/go-ethereum/core"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/redmx/redmx/app"
@@ -202,7 +203,12 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	}
 	stops = append(stops, db.Close)
 
-	a, err := app.New(db, n.gen, appConfig(n.cfg.Redmx), n.logger.With("module", "app"))
+	acfg := appConfig(n.cfg.Redmx)
+	acfg.Peers = configuredPeers(ccfg)
+	if cp := n.genDoc.ConsensusParams; cp != nil {
+		acfg.BlockMaxBytes = cp.Block.MaxBytes
+	}
+	a, err := app.New(db, n.gen, acfg, n.logger.With("module", "app"))
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
@@ -266,6 +272,10 @@ func (n *Node) Run(ctx context.Context) (err error) {
 			return ErrCometBFTStopped
 		}
 	})
+	g.Go(func() error {
+		n.dropDisallowedPeers(gctx, a, cmt)
+		return nil
+	})
 
 	n.logger.Info("node started",
 		"chain", n.genDoc.ChainID, "chain_id", n.gen.ChainID,
@@ -307,6 +317,60 @@ func stopCometBFT(cmt *cmtnode.Node) error {
 		return err
 	case <-time.After(cometStopTimeout):
 		return fmt.Errorf("%w after %s", errStillRunning, cometStopTimeout)
+	}
+}
+
+// configuredPeers are the node IDs in CometBFT's persistent_peers, seeds and
+// unconditional_peer_ids: the peer filter accepts them, so a node catching up
+// reaches the peers its operator chose before its state knows them.
+func configuredPeers(c *cmtcfg.Config) []string {
+	var ids []string
+	for _, list := range []string{c.P2P.PersistentPeers, c.P2P.Seeds, c.P2P.UnconditionalPeerIDs} {
+		for _, p := range strings.Split(list, ",") {
+			id, _, _ := strings.Cut(strings.TrimSpace(p), "@")
+			if id != "" {
+				ids = append(ids, strings.ToLower(id))
+			}
+		}
+	}
+	return ids
+}
+
+// dropDisallowedPeers disconnects, after each committed block, the connected
+// peers that governance no longer admits (the filter only runs when a peer
+// connects). It runs beside Commit, never in it, until ctx ends.
+func (n *Node) dropDisallowedPeers(ctx context.Context, a *app.App, cmt *cmtnode.Node) {
+	ch := make(chan core.ChainEvent, 16)
+	sub := a.SubscribeChainEvent(ch)
+	defer sub.Unsubscribe()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-sub.Err():
+			return
+		case <-ch:
+		}
+		// One pass serves every block announced meanwhile, so the feed
+		// never waits on this loop.
+	drain:
+		for range cap(ch) {
+			select {
+			case <-ch:
+			default:
+				break drain
+			}
+		}
+		for _, peer := range cmt.Switch().Peers().Copy() {
+			id := string(peer.ID())
+			if a.ConfiguredPeer(id) {
+				continue
+			}
+			if ok, err := a.AllowedPeer(id); err == nil && !ok {
+				n.logger.Info("disconnecting a peer governance no longer admits", "peer", id)
+				cmt.Switch().StopPeerForError(peer, "node not admitted by governance")
+			}
+		}
 	}
 }
 

@@ -18,6 +18,8 @@ type entry struct {
 	value *uint256.Int
 	raw   []byte // canonical encoding: Reap's output and the byte count of Pending
 	seq   uint64 // insertion order across the pool: Pending interleaves senders by it
+	payer uint64 // the gate's payer, when gated
+	gated bool   // admitted by a gate and counted in its payer's gas
 
 	pending bool // executable: in its account's contiguous prefix
 	reaped  bool // handed to gossip by Reap

@@ -31,6 +31,8 @@ type Pool struct {
 
 	mu       sync.RWMutex
 	state    StateReader
+	gate     Gate              // nil: no governance
+	payerGas map[uint64]uint64 // gas of pooled transactions by payer
 	all      map[common.Hash]*entry
 	accounts map[common.Address]*account
 	pending  int // executable transactions
@@ -66,6 +68,7 @@ func New(cfg Config, state StateReader, gasLimit func() uint64) *Pool {
 		state:    state,
 		all:      make(map[common.Hash]*entry),
 		accounts: make(map[common.Address]*account),
+		payerGas: make(map[uint64]uint64),
 	}
 	p.events = eventq.New(eventQueueLimit, func(txs []*types.Transaction) {
 		p.txFeed.Send(core.NewTxsEvent{Txs: txs})
@@ -163,10 +166,16 @@ func (p *Pool) insert(e *entry) error {
 		if !replaces(old.tx, e.tx, p.cfg.PriceBump) {
 			return ErrReplaceUnderpriced
 		}
+		if err := p.admit(e, old); err != nil {
+			return err
+		}
 		p.replace(acct, idx, e, need)
 		return nil
 	}
 	if err := p.checkLimits(acct, e); err != nil {
+		return err
+	}
+	if err := p.admit(e, nil); err != nil {
 		return err
 	}
 	p.seq++
@@ -174,6 +183,7 @@ func (p *Pool) insert(e *entry) error {
 	acct.txs = slices.Insert(acct.txs, idx, e)
 	acct.spent = *need
 	p.all[e.hash] = e
+	p.countPayer(e)
 	p.queued++
 	if !known {
 		p.accounts[e.from] = acct
@@ -192,6 +202,7 @@ func (p *Pool) replace(acct *account, idx int, e *entry, spent *uint256.Int) {
 	acct.txs[idx] = e
 	acct.spent = *spent
 	p.all[e.hash] = e
+	p.countPayer(e)
 	p.queued++
 	if old.pending {
 		p.setPending(e) // a new hash: Reap hands it out even if old was reaped
@@ -255,6 +266,7 @@ func (p *Pool) setQueued(e *entry) {
 // forget takes e out of the pool's index and counts; the caller fixes its account.
 func (p *Pool) forget(e *entry) {
 	delete(p.all, e.hash)
+	p.uncountPayer(e)
 	e.removed = true
 	if e.pending {
 		p.pending--

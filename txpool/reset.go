@@ -10,7 +10,7 @@ import (
 // every commit, before the next proposal. For each sender it drops the
 // transactions whose nonce the state has passed (included, or replaced by another
 // node's), then checks the rest in nonce order against the new balance and the
-// current block gas limit, dropping those that no longer pass; what follows a
+// current block gas limit and the gate, dropping those that no longer pass; what follows a
 // dropped transaction waits as queued, and queued transactions that the new state
 // nonce reaches become executable.
 func (p *Pool) Reset(state StateReader) {
@@ -18,6 +18,12 @@ func (p *Pool) Reset(state StateReader) {
 	defer p.mu.Unlock()
 	p.state = state
 	limit := p.blockGasLimit()
+	// Grants and memberships change with the state: every transaction is
+	// asked again and the payers' gas counted afresh.
+	clear(p.payerGas)
+	for _, e := range p.all {
+		e.gated = false
+	}
 	for addr, acct := range p.accounts {
 		acct.nonce = state.Nonce(addr)
 		acct.balance.Clear()
@@ -33,10 +39,11 @@ func (p *Pool) Reset(state StateReader) {
 		next := acct.nonce
 		for _, e := range acct.txs[stale:] {
 			_, overflow := sum.AddOverflow(&spent, e.value)
-			if e.gas > limit || overflow || sum.Gt(&acct.balance) {
+			if e.gas > limit || overflow || sum.Gt(&acct.balance) || p.admit(e, nil) != nil {
 				p.forget(e)
 				continue
 			}
+			p.countPayer(e)
 			spent = sum
 			if e.nonce == next {
 				p.setPending(e)

@@ -1,0 +1,169 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/state"
+
+	"github.com/redmx/redmx/governance"
+	"github.com/redmx/redmx/internal/version"
+	"github.com/redmx/redmx/txpool"
+)
+
+// ErrUnknownUpgrade stops the chain at the height of a scheduled upgrade this
+// binary does not implement.
+var ErrUnknownUpgrade = errors.New("unknown upgrade")
+
+// checkUpgrades refuses to finalize height when governance scheduled there an
+// upgrade this binary does not know: CometBFT then stops at it, and the
+// operator installs a release that has it.
+func (a *App) checkUpgrades(height int64) error {
+	h := a.chain.Head()
+	if h == nil {
+		return nil
+	}
+	st, err := a.db.StateAt(h.Root)
+	if err != nil {
+		return err
+	}
+	for _, u := range a.gov.Upgrades(st) {
+		if u.Height == uint64(height) && !slices.Contains(a.known, u.Name) {
+			return fmt.Errorf("%w: upgrade %q is scheduled at height %d and this redmx (version %s) does not know it: install a release that includes it",
+				ErrUnknownUpgrade, u.Name, u.Height, version.Version)
+		}
+	}
+	return nil
+}
+
+// consensusEffects turns governance's effects of a block into CometBFT's
+// validator and consensus-parameter updates.
+func (a *App) consensusEffects(fx governance.BlockEffects, resp *abci.ResponseFinalizeBlock) error {
+	for _, v := range fx.Validators {
+		if v.KeyType != "ed25519" || len(v.PubKey) != 32 {
+			// Governance refuses such keys; sending one would halt every node.
+			return fmt.Errorf("governance produced a validator update with a %q key of %d bytes", v.KeyType, len(v.PubKey))
+		}
+		resp.ValidatorUpdates = append(resp.ValidatorUpdates, abci.Ed25519ValidatorUpdate(v.PubKey, v.Power))
+	}
+	if fx.GasLimit != 0 {
+		maxBytes := a.maxBytes.Load()
+		if maxBytes == 0 {
+			maxBytes = 8 << 20
+		}
+		resp.ConsensusParamUpdates = &cmtproto.ConsensusParams{
+			Block: &cmtproto.BlockParams{MaxBytes: maxBytes, MaxGas: int64(fx.GasLimit)},
+		}
+	}
+	return nil
+}
+
+// peerFilter answers CometBFT's peer filter queries: any address, and a node
+// ID that governance admits in the latest committed state (the genesis state
+// before block 1), or that this node's operator configured, or any ID when
+// the chain has no governance.
+func (a *App) peerFilter(path string) *abci.ResponseQuery {
+	ok := &abci.ResponseQuery{Code: CodeOK}
+	if strings.HasPrefix(path, "/p2p/filter/addr/") {
+		return ok
+	}
+	id, found := strings.CutPrefix(path, "/p2p/filter/id/")
+	if !found {
+		return &abci.ResponseQuery{Code: CodeInvalid, Log: fmt.Sprintf("unknown query path %q", path)}
+	}
+	id = strings.ToLower(id)
+	if a.peers[id] {
+		return ok
+	}
+	allowed, err := a.AllowedPeer(id)
+	if err != nil {
+		return &abci.ResponseQuery{Code: CodeInvalid, Log: err.Error()}
+	}
+	if !allowed {
+		return &abci.ResponseQuery{Code: CodeInvalid, Log: fmt.Sprintf("node %s is not admitted by governance", id)}
+	}
+	return ok
+}
+
+// AllowedPeer reports whether governance lets the node with this p2p ID
+// connect, in the latest committed state; every node when the chain has no
+// governance. Safe for concurrent use.
+func (a *App) AllowedPeer(id string) (bool, error) {
+	a.filterMu.Lock()
+	root := a.filterRoot
+	a.filterMu.Unlock()
+	if root == (common.Hash{}) {
+		return false, errors.New("no genesis yet")
+	}
+	st, err := a.db.StateAt(root)
+	if err != nil {
+		return false, err
+	}
+	if !a.exec.Governed(st) {
+		return true, nil
+	}
+	return a.gov.AllowedPeer(st, strings.ToLower(id)), nil
+}
+
+// ConfiguredPeer reports whether the operator configured this peer ID.
+func (a *App) ConfiguredPeer(id string) bool { return a.peers[strings.ToLower(id)] }
+
+// headGate is the pool's admission by governance on the head state, or nil
+// when the chain has no governance.
+func (a *App) headGate() txpool.Gate {
+	h := a.chain.Head()
+	if h == nil {
+		return nil
+	}
+	st, err := a.db.StateAt(h.Root)
+	if err != nil {
+		a.logger.Error("open head state for the pool's gate", "height", h.Number, "err", err)
+		return nil
+	}
+	if !a.exec.Governed(st) {
+		return nil
+	}
+	// The next block's number; its time is not known yet, the head's is
+	// the nearest deterministic one.
+	env := governance.Env{Number: h.Number.Uint64() + 1, Time: h.Time}
+	return &poolGate{gov: a.gov, st: st, env: env}
+}
+
+// poolGate asks governance about a transaction on one head state. The pool
+// calls it under its lock, one call at a time, as the state requires.
+type poolGate struct {
+	gov Governance
+	st  *state.StateDB
+	env governance.Env
+}
+
+// Admit asks governance once to learn the payer, and again with the gas its
+// record has in the pool when there is any.
+func (g *poolGate) Admit(from common.Address, to *common.Address, data []byte, gas uint64, pending func(payer uint64) uint64) (uint64, error) {
+	p, err := g.gov.Admit(g.env, g.st, from, to, data, gas, 0)
+	if err != nil {
+		return 0, err
+	}
+	key := payerKey(p)
+	if pend := pending(key); pend > 0 {
+		if _, err := g.gov.Admit(g.env, g.st, from, to, data, gas, pend); err != nil {
+			return 0, err
+		}
+	}
+	return key, nil
+}
+
+// payerKey is one key per budget: a record's capital, or its governance
+// allowance.
+func payerKey(p governance.Payer) uint64 {
+	k := p.Record << 1
+	if p.Governance {
+		k |= 1
+	}
+	return k
+}

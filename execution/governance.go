@@ -1,0 +1,257 @@
+package execution
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/holiman/uint256"
+
+	"github.com/redmx/redmx/governance"
+)
+
+// Governance is what execution needs of the governance system contract
+// (*governance.Contract implements it). A value that also has
+// Enabled(vm.StateDB) bool decides itself whether a state is governed;
+// otherwise [governance.Enabled] does.
+//
+// In blocks, an Admit error makes the transaction invalid, except
+// [governance.ErrCreateNotAllowed] for a top-level creation: the transaction
+// is then admitted (and its payer found) as if it were a call, and fails with
+// its gas charged. Admit's pending is 0 in blocks: Charge has recorded the
+// gas of the payer's earlier transactions of the block in state already.
+type Governance interface {
+	Call(env governance.Env, st vm.StateDB, from common.Address, input []byte, gas uint64) (ret []byte, gasLeft uint64, err error)
+	View(env governance.Env, st vm.StateDB, input []byte) ([]byte, error)
+	ViewGas(input []byte) uint64
+	Admit(env governance.Env, st vm.StateDB, from common.Address, to *common.Address, input []byte, gasLimit, pending uint64) (governance.Payer, error)
+	Charge(env governance.Env, st vm.StateDB, p governance.Payer, gasUsed uint64)
+	MayCreate(st vm.StateDB, creator common.Address) bool
+	Created(st vm.StateDB, creator, created common.Address)
+	EndBlock(env governance.Env, st vm.StateDB) governance.BlockEffects
+}
+
+var _ Governance = (*governance.Contract)(nil)
+
+// enabled reports whether st is governed: permissioning, capital and the
+// end-of-block effects apply. Without governance everything is permissive.
+func (e *Executor) enabled(st vm.StateDB) bool {
+	if e.gov == nil {
+		return false
+	}
+	if g, ok := e.gov.(interface{ Enabled(vm.StateDB) bool }); ok {
+		return g.Enabled(st)
+	}
+	return governance.Enabled(st)
+}
+
+// Governed reports whether st is governed: accounts need a record to
+// transact, creation needs a project, gas is charged to capital.
+func (e *Executor) Governed(st vm.StateDB) bool { return e.enabled(st) }
+
+// envOf is a governance call's view of the EVM's block.
+func envOf(evm *vm.EVM) governance.Env {
+	return governance.Env{Number: evm.Context.BlockNumber.Uint64(), Time: evm.Context.Time}
+}
+
+// govPrecompile serves the governance address inside the EVM. Called by a
+// contract it serves the view functions (a state-changing one reverts, by
+// Governance.View). For the top frame of a message to the address (top set)
+// it runs Governance.Call as the message's sender: the EVM's own call path
+// then does what it does for any call, so nonce, intrinsic gas, the EIP-7623
+// floor, value transfer and its undoing, snapshots, receipts and the tracer's
+// OnEnter/OnExit/OnGasChange are exactly core's.
+type govPrecompile struct {
+	gov Governance
+	evm *vm.EVM
+	top *topCall
+}
+
+// topCall is a transaction's call to governance, run once, in RequiredGas,
+// since only there is the cost known; Run hands its result out.
+type topCall struct {
+	from  common.Address
+	gas   uint64 // the gas the top frame receives: limit - intrinsic
+	value *uint256.Int
+
+	ran, taken bool
+	ret        []byte
+	err        error
+}
+
+func (p *govPrecompile) Name() string { return "GOVERNANCE" }
+
+func (p *govPrecompile) RequiredGas(input []byte) uint64 {
+	t := p.top
+	if t == nil || t.ran {
+		return p.gov.ViewGas(input)
+	}
+	t.ran = true
+	if t.value != nil && !t.value.IsZero() {
+		t.ret, t.err = revertReason("governance takes no value"), vm.ErrExecutionReverted
+		return 0
+	}
+	ret, left, err := p.gov.Call(envOf(p.evm), p.evm.StateDB, t.from, input, t.gas)
+	t.ret, t.err = ret, err
+	if err == vm.ErrOutOfGas || left > t.gas {
+		return t.gas + 1 // the EVM fails the frame out of gas and undoes it
+	}
+	return t.gas - left
+}
+
+func (p *govPrecompile) Run(input []byte) ([]byte, error) {
+	if t := p.top; t != nil && t.ran && !t.taken {
+		t.taken = true
+		return t.ret, t.err
+	}
+	return p.gov.View(envOf(p.evm), p.evm.StateDB, input)
+}
+
+// installPrecompiles makes the governance address a precompile of evm; top,
+// if not nil, is the message about to run.
+func (e *Executor) installPrecompiles(evm *vm.EVM, top *topCall) {
+	if e.gov == nil {
+		return
+	}
+	pcs := vm.ActivePrecompiledContracts(evm.GetRules())
+	pcs[governance.Address] = &govPrecompile{gov: e.gov, evm: evm, top: top}
+	evm.SetPrecompiles(pcs)
+}
+
+// revertReason ABI-encodes Error(reason), as Solidity's revert does.
+func revertReason(reason string) []byte {
+	data, _ := errorArgs.Pack(reason)
+	return append([]byte{0x08, 0xc3, 0x79, 0xa0}, data...)
+}
+
+var errorArgs = abi.Arguments{{Type: mustType("string")}}
+
+func mustType(t string) abi.Type {
+	typ, err := abi.NewType(t, "", nil)
+	if err != nil {
+		panic(err)
+	}
+	return typ
+}
+
+// createWatch sees every contract creation of a transaction through the
+// state's nonce hooks (the creator's nonce rises, then the new contract's is
+// set to 1, inside the creation's snapshot), without a tracer on the EVM,
+// which would cost the interpreter its fast loop. A creation is allowed when
+// the creating contract is or descends from an approved project's account (so
+// a project's factory serves its users), and the created contract descends
+// from it; else when the transaction's sender is an approved project's
+// account (so the CREATE2 deployer serves projects), and the created
+// contract descends from the sender. Any other creation marks the
+// transaction as violating.
+type createWatch struct {
+	gov      Governance
+	st       vm.StateDB // the unhooked state
+	active   bool
+	sender   common.Address
+	senderOK int // 0 not asked yet, 1 may create, -1 may not
+	creator  common.Address
+	pending  bool
+	violated bool
+	offender common.Address // the first creator that may not create
+}
+
+func (w *createWatch) onNonce(addr common.Address, _, _ uint64, reason tracing.NonceChangeReason) {
+	if !w.active {
+		return
+	}
+	switch reason {
+	case tracing.NonceChangeContractCreator:
+		w.creator, w.pending = addr, true
+	case tracing.NonceChangeNewContract:
+		if !w.pending {
+			return
+		}
+		w.pending = false
+		switch {
+		case w.gov.MayCreate(w.st, w.creator):
+			w.gov.Created(w.st, w.creator, addr)
+		case w.creator != w.sender && w.senderMay():
+			w.gov.Created(w.st, w.sender, addr)
+		default:
+			if !w.violated {
+				w.offender = w.creator
+			}
+			w.violated = true
+		}
+	}
+}
+
+// senderMay reports whether the transaction's sender may create, asking
+// governance once per transaction.
+func (w *createWatch) senderMay() bool {
+	if w.senderOK == 0 {
+		w.senderOK = -1
+		if w.gov.MayCreate(w.st, w.sender) {
+			w.senderOK = 1
+		}
+	}
+	return w.senderOK == 1
+}
+
+// start begins watching a transaction of sender.
+func (w *createWatch) start(sender common.Address) {
+	w.active, w.pending, w.violated = true, false, false
+	w.sender, w.senderOK = sender, 0
+}
+
+// stop ends watching and reports whether the transaction created what it may not.
+func (w *createWatch) stop() bool {
+	w.active = false
+	return w.violated
+}
+
+// err is the failure of a transaction that created what it may not.
+func (w *createWatch) err() error {
+	if !w.violated || w.offender == w.sender {
+		return fmt.Errorf("%w: sender %s", governance.ErrCreateNotAllowed, w.sender.Hex())
+	}
+	return fmt.Errorf("%w: sender %s, creating contract %s", governance.ErrCreateNotAllowed, w.sender.Hex(), w.offender.Hex())
+}
+
+// forbiddenCreation runs msg once on a copy of st as a block would, and
+// returns the creation rule's error if it creates a contract it may not.
+func (e *Executor) forbiddenCreation(ctx context.Context, msg *core.Message, header *types.Header, st *state.StateDB) error {
+	cp := st.Copy()
+	w := &createWatch{gov: e.gov, st: cp}
+	evm := e.newEVM(e.BlockContext(header), state.NewHookedState(cp, w.hooks(nil)), vm.Config{NoBaseFee: true})
+	defer evm.Release()
+	defer context.AfterFunc(ctx, evm.Cancel)()
+	w.start(msg.From)
+	m := *msg
+	_, err := e.ApplyMessage(evm, &m, core.NewGasPool(m.GasLimit))
+	if w.stop() && err == nil {
+		return w.err()
+	}
+	return nil
+}
+
+// hooks returns user's hooks (nil: none) with the watch composed in.
+func (w *createWatch) hooks(user *tracing.Hooks) *tracing.Hooks {
+	h := &tracing.Hooks{}
+	if user != nil {
+		c := *user
+		h = &c
+	}
+	prevV2, prevV1 := h.OnNonceChangeV2, h.OnNonceChange
+	h.OnNonceChangeV2 = func(addr common.Address, prev, new uint64, reason tracing.NonceChangeReason) {
+		w.onNonce(addr, prev, new, reason)
+		if prevV2 != nil {
+			prevV2(addr, prev, new, reason)
+		} else if prevV1 != nil {
+			prevV1(addr, prev, new)
+		}
+	}
+	return h
+}
