@@ -276,6 +276,10 @@ func (n *Node) Run(ctx context.Context) (err error) {
 		n.dropDisallowedPeers(gctx, a, cmt)
 		return nil
 	})
+	g.Go(func() error {
+		keepPersistentPeers(gctx, cmt, ccfg.P2P.PersistentPeers)
+		return nil
+	})
 
 	n.logger.Info("node started",
 		"chain", n.genDoc.ChainID, "chain_id", n.gen.ChainID,
@@ -334,6 +338,49 @@ func configuredPeers(c *cmtcfg.Config) []string {
 		}
 	}
 	return ids
+}
+
+// persistentRedial is how often a persistent peer that is not connected is
+// dialled again.
+const persistentRedial = 5 * time.Second
+
+// keepPersistentPeers dials again, every persistentRedial, the persistent
+// peers that are not connected. CometBFT's own reconnect loop can end for
+// good when a peer closes the connection right after the handshake — as a
+// validator does while governance has not admitted this node yet — so a node
+// started before its admission would otherwise never reach its peers.
+func keepPersistentPeers(ctx context.Context, cmt *cmtnode.Node, peers string) {
+	var addrs []*p2p.NetAddress
+	for _, p := range strings.Split(peers, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if a, err := p2p.NewNetAddressString(p); err == nil {
+			addrs = append(addrs, a)
+		}
+	}
+	if len(addrs) == 0 {
+		return
+	}
+	tick := time.NewTicker(persistentRedial)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		sw := cmt.Switch()
+		var missing []string
+		for _, a := range addrs {
+			if !sw.IsDialingOrExistingAddress(a) {
+				missing = append(missing, a.String())
+			}
+		}
+		if len(missing) > 0 {
+			_ = sw.DialPeersAsync(missing) // addresses parsed above; failures are retried next tick
+		}
+	}
 }
 
 // dropDisallowedPeers disconnects, after each committed block, the connected

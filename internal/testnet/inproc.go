@@ -49,7 +49,7 @@ func Start(t TB, cfg Config) *Network {
 	net.inproc = make([]*inprocNode, len(net.Nodes))
 	t.Cleanup(func() { net.stopInProcess(t) })
 	for i, info := range net.Nodes {
-		logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelInfo})).With("node", info.Name)
+		logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: logLevel(cfg.LogLevel)})).With("node", info.Name)
 		n, err := node.New(net.Home(i), logger)
 		if err != nil {
 			t.Fatalf("%s: %v", info.Name, err)
@@ -104,6 +104,15 @@ func (n *Network) stopInProcess(t TB) {
 			t.Fatalf("%s did not stop within %s", n.Nodes[i].Name, stopTimeout)
 		}
 	}
+}
+
+// logLevel is the level of an in-process node's logger: cfg.LogLevel, or info.
+func logLevel(name string) slog.Level {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(name)); err != nil {
+		return slog.LevelInfo
+	}
+	return l
 }
 
 // tbWriter sends log lines to t.Logf until the test's cleanup closes it;

@@ -1,0 +1,250 @@
+package node_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"testing"
+	"time"
+
+	"github.com/cometbft/cometbft/crypto/ed25519"
+	cmthttp "github.com/cometbft/cometbft/rpc/client/http"
+	cmttypes "github.com/cometbft/cometbft/types"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
+
+	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/internal/govclient"
+	"github.com/redmx/redmx/internal/testnet"
+)
+
+// TestGovernanceAdmitsAValidator runs the node admission of governance.md
+// §3.1 on four real validators: a fifth node cannot connect until admitted;
+// it applies, a leader endorses it, the Nodes Commission admits it; it joins
+// the validator set with its collective's power split between its two
+// validators while the other collectives keep theirs, and signs blocks; then
+// the commission removes it, it leaves the set and is disconnected.
+func TestGovernanceAdmitsAValidator(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a 5-node network")
+	}
+	net := testnet.Start(t, testnet.Config{Validators: 4, TimeoutCommit: 300 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+
+	gc, err := govclient.Dial(ctx, "http://"+net.Nodes[0].RPC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gc.Close()
+	cmt, err := cmthttp.New("tcp://"+net.Nodes[0].CometRPC, "/websocket")
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(role, collective, fn string, args ...any) *govclient.Result {
+		t.Helper()
+		m, err := govclient.Method(fn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := gc.Send(ctx, govclient.KeySigner{Key: roleKey(t, role, collective)}, m, args, govclient.SendOptions{})
+		if err != nil {
+			t.Fatalf("%s by %s of %s: %v", fn, role, collective, err)
+		}
+		if !res.Success {
+			t.Fatalf("%s by %s of %s failed: %+v", fn, role, collective, res)
+		}
+		return res
+	}
+
+	extra := net.AddNode(t, "node4", "academic")
+	var nodeID [20]byte
+	copy(nodeID[:], common.FromHex(extra.Info.NodeID))
+	pub := extra.PubKey.Bytes()
+	// The validators' own view: a node they refuse may still count them
+	// for a moment, between its dial and their filter's answer.
+	clients := make([]*ethclient.Client, len(net.Nodes))
+	for i, n := range net.Nodes {
+		if clients[i], err = ethclient.DialContext(ctx, "http://"+n.RPC); err != nil {
+			t.Fatal(err)
+		}
+		defer clients[i].Close()
+	}
+	validatorPeers := func() uint64 {
+		var sum uint64
+		for _, c := range clients {
+			n, err := c.PeerCount(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum += n
+		}
+		return sum
+	}
+	others := uint64(len(net.Nodes) * (len(net.Nodes) - 1)) // each validator sees the others
+
+	t.Run("an unadmitted node cannot connect", func(t *testing.T) {
+		waitFor(ctx, t, "the validators connected to each other", func() bool { return validatorPeers() == others })
+		// Sample the validators' peers while five blocks go by.
+		start := currentHeight(ctx, t, cmt)
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for currentHeight(ctx, t, cmt) < start+5 {
+			if n := validatorPeers(); n != others {
+				t.Fatalf("the validators have %d peers among them, want %d: the unadmitted node got in", n, others)
+			}
+			select {
+			case <-tick.C:
+			case <-ctx.Done():
+				t.Fatal("timed out watching five blocks")
+			}
+		}
+	})
+
+	t.Run("apply, endorse, admit", func(t *testing.T) {
+		res := send(testnet.RoleNameMember, "academic", "applyNode", "academic", nodeID, genesis.NodeValidator, "ed25519", pub,
+			genesis.KindInstitution, crypto.Keccak256Hash([]byte("a university")), crypto.Keccak256Hash([]byte("letter")),
+			"https://example.org/letter", crypto.Keccak256Hash([]byte("adhesion")), "https://example.org/adhesion")
+		app := eventArg(t, res, "NodeApplied", "applicationId").(uint64)
+		send(testnet.RoleNameLeader, "academic", "endorse", app)
+		for _, c := range []string{"public", "academic", "private"} {
+			send(testnet.RoleNameNodesCommission, c, "commissionVote", app, true)
+		}
+	})
+
+	academic := validatorKey(t, net, "academic")
+	t.Run("joins the validator set with its collective's power split", func(t *testing.T) {
+		waitFor(ctx, t, "the new validator in CometBFT's set", func() bool {
+			return power(ctx, t, cmt, pub) == genesis.CollectivePower/2
+		})
+		if p := power(ctx, t, cmt, academic); p != genesis.CollectivePower/2 {
+			t.Errorf("the other academic validator has power %d, want %d", p, genesis.CollectivePower/2)
+		}
+		for _, c := range []string{"public", "private", "cso"} {
+			if p := power(ctx, t, cmt, validatorKey(t, net, c)); p != genesis.CollectivePower {
+				t.Errorf("%s's validator has power %d, want %d", c, p, genesis.CollectivePower)
+			}
+		}
+		waitFor(ctx, t, "a block signed by the new validator", func() bool { return signedLatest(ctx, t, cmt, pub) })
+		for i, n := range net.Nodes {
+			c, err := cmthttp.New("tcp://"+n.CometRPC, "/websocket")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := c.ABCIQuery(ctx, "/p2p/filter/id/"+extra.Info.NodeID, nil)
+			if err != nil || !res.Response.IsOK() {
+				t.Errorf("node%d's peer filter on the admitted node: %v %+v", i, err, res)
+			}
+		}
+		waitFor(ctx, t, "the admitted node connected to every validator", func() bool {
+			return validatorPeers() == others+uint64(len(net.Nodes))
+		})
+	})
+
+	t.Run("removed: leaves the set and is disconnected", func(t *testing.T) {
+		res := send(testnet.RoleNameNodesCommission, "public", "proposeNodeAction", nodeID, uint8(2), false, crypto.Keccak256Hash([]byte("test removal")))
+		id := eventArg(t, res, "ActionProposed", "actionId").(uint64)
+		for _, c := range []string{"public", "academic", "private"} {
+			send(testnet.RoleNameNodesCommission, c, "voteAction", id, true)
+		}
+		waitFor(ctx, t, "the removed validator out of CometBFT's set", func() bool { return power(ctx, t, cmt, pub) == 0 })
+		waitFor(ctx, t, "the academic validator back at full power", func() bool {
+			return power(ctx, t, cmt, academic) == genesis.CollectivePower
+		})
+		waitFor(ctx, t, "the removed node disconnected from every validator", func() bool { return validatorPeers() == others })
+	})
+}
+
+func roleKey(t *testing.T, role, collective string) *ecdsa.PrivateKey {
+	t.Helper()
+	for _, r := range testnet.Roles() {
+		if r.Role == role && r.Collective == collective {
+			return r.Key
+		}
+	}
+	t.Fatalf("no %s of %s among the devnet's roles", role, collective)
+	return nil
+}
+
+// eventArg returns a named argument of the first event called name in res.
+func eventArg(t *testing.T, res *govclient.Result, name, arg string) any {
+	t.Helper()
+	for _, ev := range res.Events {
+		if ev.Name != name {
+			continue
+		}
+		for _, f := range ev.Fields {
+			if f.Name == arg {
+				return f.Value
+			}
+		}
+	}
+	t.Fatalf("no %s(%s) among %+v", name, arg, res.Events)
+	return nil
+}
+
+func validatorKey(t *testing.T, net *testnet.Network, collective string) []byte {
+	t.Helper()
+	for i, n := range net.Nodes {
+		if n.Collective == collective {
+			return net.ConsensusKey(t, i)
+		}
+	}
+	t.Fatalf("no validator of %s", collective)
+	return nil
+}
+
+func currentHeight(ctx context.Context, t *testing.T, c *cmthttp.HTTP) int64 {
+	t.Helper()
+	st, err := c.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.SyncInfo.LatestBlockHeight
+}
+
+// power is the voting power CometBFT's latest validator set gives pub, 0 if absent.
+func power(ctx context.Context, t *testing.T, c *cmthttp.HTTP, pub []byte) int64 {
+	t.Helper()
+	page, perPage := 1, 100
+	res, err := c.Validators(ctx, nil, &page, &perPage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range res.Validators {
+		if bytes.Equal(v.PubKey.Bytes(), pub) {
+			return v.VotingPower
+		}
+	}
+	return 0
+}
+
+// signedLatest reports whether the latest commit holds pub's signature.
+func signedLatest(ctx context.Context, t *testing.T, c *cmthttp.HTTP, pub []byte) bool {
+	t.Helper()
+	res, err := c.Commit(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ed25519.PubKey(pub).Address()
+	for _, s := range res.Commit.Signatures {
+		if s.BlockIDFlag == cmttypes.BlockIDFlagCommit && bytes.Equal(s.ValidatorAddress, addr) {
+			return true
+		}
+	}
+	return false
+}
+
+func waitFor(ctx context.Context, t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("timed out waiting for %s", what)
+		case <-tick.C:
+		}
+	}
+}
