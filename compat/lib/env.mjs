@@ -21,6 +21,11 @@ export const KEY = {
   txpool: 8,
   trace: 9,
   concurrency: [10, 29], // 20 senders, inclusive range
+  // Second accounts of the token tests; files run one at a time, so sharing
+  // the concurrency range is safe.
+  tokensSpender: 10,
+  tokensAlice: 11,
+  governance: 12,
 };
 
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
