@@ -3,6 +3,7 @@ package testnet
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
 	"time"
 
@@ -47,6 +48,9 @@ type GenesisParams struct {
 	// NoGovernance leaves out the founding governance, so every account may
 	// transact and deploy (as before governance).
 	NoGovernance bool
+	// GovParams override governance parameters of [DevnetParams] by name
+	// (e.g. a meeting notice of seconds in a test).
+	GovParams map[string]uint64
 }
 
 func (p GenesisParams) withDefaults() GenesisParams {
@@ -107,6 +111,9 @@ func NewGenesis(p GenesisParams, vals []Validator) (*cmttypes.GenesisDoc, error)
 	}
 	if !p.NoGovernance {
 		g, err := foundingGovernance(p.Time, vals, devAddrs, alloc)
+		if err == nil {
+			maps.Copy(g.Params, p.GovParams)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -50,6 +50,8 @@ type Config struct {
 	// NoGovernance starts the chain without founding governance: every
 	// account may transact and deploy.
 	NoGovernance bool
+	// GovParams override governance parameters (see [GenesisParams]).
+	GovParams map[string]uint64
 }
 
 func (c Config) withDefaults() Config {
@@ -154,7 +156,7 @@ func Generate(dir string, cfg Config) (_ *Network, err error) {
 		vals[i] = Validator{Name: info.Name, Collective: info.Collective, PubKey: pv.Key.PubKey, NodeID: info.NodeID}
 		net.Nodes = append(net.Nodes, info)
 	}
-	doc, err := NewGenesis(GenesisParams{ChainName: cfg.ChainName, ChainID: cfg.ChainID, DevKeys: cfg.DevKeys, NoGovernance: cfg.NoGovernance}, vals)
+	doc, err := NewGenesis(GenesisParams{ChainName: cfg.ChainName, ChainID: cfg.ChainID, DevKeys: cfg.DevKeys, NoGovernance: cfg.NoGovernance, GovParams: cfg.GovParams}, vals)
 	if err != nil {
 		return nil, err
 	}
