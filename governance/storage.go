@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/lru"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/crypto"
 )
@@ -50,18 +51,33 @@ func key(ns string, parts ...any) common.Hash {
 		case [20]byte:
 			buf = append(buf, v[:]...)
 		case string:
-			h := crypto.Keccak256Hash([]byte(v))
+			h := hashKey([]byte(v))
 			buf = append(buf, h[:]...)
 		default:
 			panic("governance: unsupported key part") // a bug of this package, never input
 		}
 	}
-	return crypto.Keccak256Hash(buf)
+	return hashKey(buf)
+}
+
+// slotCache remembers slot keys by preimage: admission derives the same few
+// keys for every transaction, and a lookup costs a fraction of a keccak.
+// Keys are a pure function of their preimage, so the cache never changes a
+// result.
+var slotCache = lru.NewCache[string, common.Hash](1 << 16)
+
+func hashKey(preimage []byte) common.Hash {
+	if h, ok := slotCache.Get(string(preimage)); ok {
+		return h
+	}
+	h := crypto.Keccak256Hash(preimage)
+	slotCache.Add(string(preimage), h)
+	return h
 }
 
 // paramKey is where parameter name lives (what execution reads for gasLimit).
 func paramKey(name string) common.Hash {
-	return crypto.Keccak256Hash([]byte("redmx.params." + name))
+	return hashKey([]byte("redmx.params." + name))
 }
 
 func (s *store) get(k common.Hash) common.Hash {
