@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	cmtdb "github.com/cometbft/cometbft-db"
 	cmtcfg "github.com/cometbft/cometbft/config"
 	cmtnode "github.com/cometbft/cometbft/node"
 	"github.com/cometbft/cometbft/p2p"
@@ -215,16 +216,28 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	if c, ok := any(a).(interface{ Close() error }); ok {
 		stops = append(stops, c.Close)
 	}
+	// A chain stopped at an upgrade this binary does not know stops again
+	// here, before CometBFT replays anything.
+	if err := a.UpgradeNeeded(); err != nil {
+		return err
+	}
 
-	cmtLog := cmtLogger{n.logger.With("module", "cometbft")}
+	cmtLog := cmtLogger{l: n.logger.With("module", "cometbft"), halted: func() bool { return a.HaltErr() != nil }}
+	dbs := &dbTracker{}
 	cmt, err := cmtnode.NewNodeWithContext(ctx, ccfg, pv, nodeKey,
 		proxy.NewLocalClientCreator(a),
 		func() (*cmttypes.GenesisDoc, error) { return n.genDoc, nil },
-		cmtcfg.DefaultDBProvider,
+		dbs.provider,
 		cmtnode.DefaultMetricsProvider(ccfg.Instrumentation),
 		cmtLog,
 	)
 	if err != nil {
+		// NewNode leaves its databases open when it fails (as in a
+		// handshake whose replay reaches an unknown upgrade).
+		dbs.closeAll()
+		if herr := a.HaltErr(); herr != nil {
+			return herr
+		}
 		return fmt.Errorf("cometbft: %w", err)
 	}
 	if err := cmt.Start(); err != nil {
@@ -270,6 +283,8 @@ func (n *Node) Run(ctx context.Context) (err error) {
 			return nil
 		case <-cmt.Quit():
 			return ErrCometBFTStopped
+		case <-a.Halted():
+			return a.HaltErr()
 		}
 	})
 	g.Go(func() error {
@@ -299,6 +314,32 @@ func (n *Node) logValidatorRole(pv *privval.FilePV) {
 		}
 	}
 	n.logger.Info("not a genesis validator", "address", addr.String())
+}
+
+// dbTracker opens CometBFT's databases and remembers them, so that they can
+// be closed when CometBFT fails to start.
+type dbTracker struct {
+	mu  sync.Mutex
+	dbs []cmtdb.DB
+}
+
+func (t *dbTracker) provider(ctx *cmtcfg.DBContext) (cmtdb.DB, error) {
+	db, err := cmtcfg.DefaultDBProvider(ctx)
+	if err == nil {
+		t.mu.Lock()
+		t.dbs = append(t.dbs, db)
+		t.mu.Unlock()
+	}
+	return db, err
+}
+
+func (t *dbTracker) closeAll() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, db := range t.dbs {
+		_ = db.Close() // best effort: the start already failed
+	}
+	t.dbs = nil
 }
 
 // stopCometBFT stops cmt and waits for it, within cometStopTimeout.
