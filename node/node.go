@@ -14,6 +14,8 @@ import (
 
 	cmtdb "github.com/cometbft/cometbft-db"
 	cmtcfg "github.com/cometbft/cometbft/config"
+	cmtcons "github.com/cometbft/cometbft/consensus"
+	cstypes "github.com/cometbft/cometbft/consensus/types"
 	cmtnode "github.com/cometbft/cometbft/node"
 	"github.com/cometbft/cometbft/p2p"
 	"github.com/cometbft/cometbft/privval"
@@ -284,6 +286,7 @@ func (n *Node) Run(ctx context.Context) (err error) {
 		case <-cmt.Quit():
 			return ErrCometBFTStopped
 		case <-a.Halted():
+			n.waitPeersDecided(gctx, a, cmt)
 			return a.HaltErr()
 		}
 	})
@@ -314,6 +317,50 @@ func (n *Node) logValidatorRole(pv *privval.FilePV) {
 		}
 	}
 	n.logger.Info("not a genesis validator", "address", addr.String())
+}
+
+// haltLinger bounds how long a node that stopped the chain keeps serving
+// its peers the decision of the refused block.
+const haltLinger = 10 * time.Second
+
+// waitPeersDecided waits, after the app refused to finalize a block, until
+// every connected peer has the commit of that block too (it entered the
+// commit step of its height), within haltLinger. Until it does, this node
+// gossips that commit; a node that stopped at once could leave a peer short
+// of the votes it needs, stuck at that height without ever stopping.
+func (n *Node) waitPeersDecided(ctx context.Context, a *app.App, cmt *cmtnode.Node) {
+	head := a.Chain().Head()
+	if head == nil {
+		return
+	}
+	height := head.Number.Int64() + 1
+	decided := func() bool {
+		for _, p := range cmt.Switch().Peers().Copy() {
+			ps, ok := p.Get(cmttypes.PeerStateKey).(*cmtcons.PeerState)
+			if !ok {
+				return false
+			}
+			prs := ps.GetRoundState()
+			if prs.Height < height || prs.Height == height && prs.Step < cstypes.RoundStepCommit {
+				return false
+			}
+		}
+		return true
+	}
+	deadline := time.NewTimer(haltLinger)
+	defer deadline.Stop()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for !decided() {
+		select {
+		case <-ctx.Done():
+			return
+		case <-deadline.C:
+			n.logger.Warn("stopping before every peer has the last block's commit", "height", height)
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // dbTracker opens CometBFT's databases and remembers them, so that they can
