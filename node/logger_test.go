@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+
+	cmtdb "github.com/cometbft/cometbft-db"
 )
 
 // TestCmtLoggerHaltReports: CometBFT's reports of a block the app refused go
@@ -36,5 +38,29 @@ func TestCmtLoggerHaltReports(t *testing.T) {
 		if !strings.Contains(lines[2], "level=ERROR") {
 			t.Errorf("halted %v: an unrelated error logged as %q", halted, lines[2])
 		}
+	}
+}
+
+// TestClosedSafeDB: a read after Close is "not found", not an error that
+// CometBFT's block store would panic on; Close is idempotent.
+func TestClosedSafeDB(t *testing.T) {
+	db := &closedSafeDB{DB: cmtdb.NewMemDB()}
+	if err := db.Set([]byte("k"), []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := db.Get([]byte("k")); err != nil || string(v) != "v" {
+		t.Fatalf("Get before Close: %q, %v", v, err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	if v, err := db.Get([]byte("k")); err != nil || v != nil {
+		t.Fatalf("Get after Close: %q, %v", v, err)
+	}
+	if ok, err := db.Has([]byte("k")); err != nil || ok {
+		t.Fatalf("Has after Close: %v, %v", ok, err)
 	}
 }

@@ -367,17 +367,19 @@ func (n *Node) waitPeersDecided(ctx context.Context, a *app.App, cmt *cmtnode.No
 // be closed when CometBFT fails to start.
 type dbTracker struct {
 	mu  sync.Mutex
-	dbs []cmtdb.DB
+	dbs []*closedSafeDB
 }
 
 func (t *dbTracker) provider(ctx *cmtcfg.DBContext) (cmtdb.DB, error) {
 	db, err := cmtcfg.DefaultDBProvider(ctx)
-	if err == nil {
-		t.mu.Lock()
-		t.dbs = append(t.dbs, db)
-		t.mu.Unlock()
+	if err != nil {
+		return nil, err
 	}
-	return db, err
+	sdb := &closedSafeDB{DB: db}
+	t.mu.Lock()
+	t.dbs = append(t.dbs, sdb)
+	t.mu.Unlock()
+	return sdb, nil
 }
 
 func (t *dbTracker) closeAll() {
@@ -387,6 +389,46 @@ func (t *dbTracker) closeAll() {
 		_ = db.Close() // best effort: the start already failed
 	}
 	t.dbs = nil
+}
+
+// closedSafeDB answers a read after Close as "not found" instead of an
+// error. CometBFT's consensus reactor keeps a goroutine per peer that
+// CometBFT's stop does not wait for; one that wakes after the block store is
+// closed would read it, and the store panics on any read error, killing the
+// process in the middle of a clean stop.
+type closedSafeDB struct {
+	cmtdb.DB
+	mu     sync.RWMutex
+	closed bool
+}
+
+func (d *closedSafeDB) Get(key []byte) ([]byte, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
+		return nil, nil
+	}
+	return d.DB.Get(key)
+}
+
+func (d *closedSafeDB) Has(key []byte) (bool, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
+		return false, nil
+	}
+	return d.DB.Has(key)
+}
+
+// Close waits for the reads in progress, and closes once.
+func (d *closedSafeDB) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return nil
+	}
+	d.closed = true
+	return d.DB.Close()
 }
 
 // stopCometBFT stops cmt and waits for it, within cometStopTimeout.
