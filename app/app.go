@@ -80,6 +80,7 @@ type App struct {
 	gov    Governance
 	peers  map[string]bool // operator-configured peer IDs
 	known  []string        // upgrades this binary knows (KnownUpgrades)
+	halt   halt            // set when FinalizeBlock refuses a block for good
 
 	maxBytes atomic.Int64  // CometBFT's block max_bytes
 	gasLimit atomic.Uint64 // the next block's gas limit, for the pool
@@ -125,6 +126,7 @@ func New(db *store.DB, gen *genesis.AppState, cfg Config, logger *slog.Logger) (
 		chain:     chain.New(db.KV(), config),
 		proposals: make(map[string]*executed),
 		feeds:     newFeeds(config),
+		halt:      halt{done: make(chan struct{})},
 	}
 	a.gov = cfg.Governance
 	if a.gov == nil {
@@ -503,7 +505,11 @@ func (a *App) decodeTxs(raw [][]byte) ([]*types.Transaction, error) {
 // ProcessProposal. Invalid transactions are skipped with a non-zero code.
 func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
 	if err := a.checkUpgrades(req.Height); err != nil {
-		a.logger.Error("stopping: upgrade needed", "height", req.Height, "err", err)
+		if errors.Is(err, ErrUnknownUpgrade) {
+			// The node stops on Halted and logs err; CometBFT's
+			// consensus stops at this height by itself.
+			a.halt.set(err)
+		}
 		return nil, err
 	}
 	ex := a.proposals[string(req.Hash)]

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
@@ -39,6 +40,53 @@ func (a *App) checkUpgrades(height int64) error {
 		}
 	}
 	return nil
+}
+
+// UpgradeNeeded returns the error FinalizeBlock would stop with at the
+// height after the head (an upgrade this binary does not know), or nil. A
+// node checks it before it starts consensus, so that a restart stops where
+// the last run stopped without replaying anything.
+func (a *App) UpgradeNeeded() error {
+	h := a.chain.Head()
+	if h == nil {
+		return nil
+	}
+	err := a.checkUpgrades(h.Number.Int64() + 1)
+	if errors.Is(err, ErrUnknownUpgrade) {
+		a.halt.set(err)
+	}
+	return err
+}
+
+// Halted is closed once the app has refused, for good, to finalize a block:
+// the chain reached an upgrade this binary does not know. [App.HaltErr]
+// says why. The node stops on it; CometBFT by itself would only stop its
+// consensus and keep the process running.
+func (a *App) Halted() <-chan struct{} { return a.halt.done }
+
+// HaltErr is the reason of [App.Halted], wrapping [ErrUnknownUpgrade], or
+// nil while the app has not halted.
+func (a *App) HaltErr() error {
+	select {
+	case <-a.halt.done:
+		return a.halt.err
+	default:
+		return nil
+	}
+}
+
+// halt records the first refusal that stops the app.
+type halt struct {
+	once sync.Once
+	done chan struct{}
+	err  error // written before done is closed
+}
+
+func (h *halt) set(err error) {
+	h.once.Do(func() {
+		h.err = err
+		close(h.done)
+	})
 }
 
 // consensusEffects turns governance's effects of a block into CometBFT's

@@ -189,27 +189,63 @@ func TestGovernancePeerFilter(t *testing.T) {
 }
 
 // TestGovernanceUnknownUpgradeStops: at the height of a scheduled upgrade
-// this binary does not know, FinalizeBlock fails with a message naming it, so
-// CometBFT stops there; a known one passes.
+// this binary does not know, FinalizeBlock fails with a message naming it and
+// the app reports the halt, so the node stops there; an app reopened on the
+// same store refuses that height again before consensus starts, the same
+// way; one that knows the upgrade goes on.
 func TestGovernanceUnknownUpgradeStops(t *testing.T) {
 	gov := newFakeGov()
 	gov.upgrades = []governance.Upgrade{{Name: "gov-test-upgrade", Height: 3}}
-	h := newHarnessWith(t, memStore(), app.Config{Governance: gov})
+	db := memStore()
+	h := newHarnessWith(t, db, app.Config{Governance: gov})
 	h.block()
+	if err := h.app.UpgradeNeeded(); err != nil || h.app.HaltErr() != nil {
+		t.Fatalf("at height 1: UpgradeNeeded %v, HaltErr %v", err, h.app.HaltErr())
+	}
 	h.block()
-	_, err := h.app.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: 3, Time: h.time.Add(1), Hash: []byte{3}, ProposerAddress: make([]byte, 20)})
+	finalize3 := func(a *app.App) error {
+		_, err := a.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: 3, Time: h.time.Add(1), Hash: []byte{3}, ProposerAddress: make([]byte, 20)})
+		return err
+	}
+	err := finalize3(h.app)
 	if !errors.Is(err, app.ErrUnknownUpgrade) || !strings.Contains(err.Error(), `upgrade "gov-test-upgrade" is scheduled at height 3`) || !strings.Contains(err.Error(), "install a release that includes it") {
 		t.Fatalf("FinalizeBlock at the upgrade's height: %v", err)
+	}
+	select {
+	case <-h.app.Halted():
+	default:
+		t.Fatal("Halted is open after the refusal")
+	}
+	if herr := h.app.HaltErr(); herr == nil || herr.Error() != err.Error() {
+		t.Fatalf("HaltErr %v, want %v", herr, err)
 	}
 	if n := h.app.Chain().Head().Number.Uint64(); n != 2 {
 		t.Fatalf("head %d after the stop, want 2", n)
 	}
 
+	// The same binary, restarted: it stops before consensus, and at the
+	// same height if CometBFT replays the block.
+	again := newHarnessWith(t, db, app.Config{Governance: gov})
+	if rerr := again.app.UpgradeNeeded(); !errors.Is(rerr, app.ErrUnknownUpgrade) || rerr.Error() != err.Error() {
+		t.Fatalf("UpgradeNeeded after a restart: %v, want %v", rerr, err)
+	}
+	if rerr := finalize3(again.app); rerr == nil || rerr.Error() != err.Error() {
+		t.Fatalf("FinalizeBlock 3 after a restart: %v, want %v", rerr, err)
+	}
+	if n := again.app.Chain().Head().Number.Uint64(); n != 2 {
+		t.Fatalf("head %d after the second stop, want 2", n)
+	}
+
 	app.KnownUpgrades = []string{"gov-test-upgrade"}
 	defer func() { app.KnownUpgrades = nil }()
-	h2 := newHarnessWith(t, memStore(), app.Config{Governance: gov})
-	for range 3 {
-		h2.block()
+	upgraded := newHarnessWith(t, db, app.Config{Governance: gov})
+	if uerr := upgraded.app.UpgradeNeeded(); uerr != nil {
+		t.Fatalf("UpgradeNeeded of a binary that knows the upgrade: %v", uerr)
+	}
+	upgraded.block()
+	upgraded.block()
+	if n := upgraded.app.Chain().Head().Number.Uint64(); n != 4 {
+		t.Fatalf("head %d, want 4", n)
 	}
 }
 

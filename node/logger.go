@@ -15,19 +15,40 @@ import (
 // so that Info stays at about one line per block (the app logs "block
 // committed"). A few Error lines that CometBFT prints on every clean
 // shutdown or routine peer hang-up are lowered too (see cmtDemoted).
-type cmtLogger struct{ l *slog.Logger }
+//
+// halted reports whether the app has stopped the chain (an unknown
+// upgrade); CometBFT's own reports of that stop, a failed FinalizeBlock and
+// a "CONSENSUS FAILURE" with its stack, then go to Debug: the node logs the
+// reason once when it stops.
+type cmtLogger struct {
+	l      *slog.Logger
+	halted func() bool
+}
 
 func (c cmtLogger) Debug(msg string, kv ...any) { c.l.Debug(msg, fixKV(kv)...) }
 func (c cmtLogger) Info(msg string, kv ...any)  { c.l.Debug(msg, fixKV(kv)...) }
 func (c cmtLogger) Warn(msg string, kv ...any)  { c.l.Warn(msg, fixKV(kv)...) }
 func (c cmtLogger) Error(msg string, kv ...any) {
+	if _, ok := cmtHaltReports[msg]; ok && c.halted != nil && c.halted() {
+		c.l.Debug(msg, fixKV(kv)...)
+		return
+	}
 	if lvl, ok := cmtDemoted[msg]; ok {
 		c.l.Log(context.Background(), lvl, msg, fixKV(kv)...)
 		return
 	}
 	c.l.Error(msg, fixKV(kv)...)
 }
-func (c cmtLogger) With(kv ...any) cmtlog.Logger { return cmtLogger{c.l.With(fixKV(kv)...)} }
+func (c cmtLogger) With(kv ...any) cmtlog.Logger {
+	return cmtLogger{l: c.l.With(fixKV(kv)...), halted: c.halted}
+}
+
+// cmtHaltReports are CometBFT's Error messages about a block the app refused
+// to finalize.
+var cmtHaltReports = map[string]struct{}{
+	"error in proxyAppConn.FinalizeBlock": {},
+	"CONSENSUS FAILURE!!!":                {},
+}
 
 // cmtDemoted are CometBFT Error messages that need no human.
 var cmtDemoted = map[string]slog.Level{

@@ -12,7 +12,10 @@ import (
 	"sync"
 	"time"
 
+	cmtdb "github.com/cometbft/cometbft-db"
 	cmtcfg "github.com/cometbft/cometbft/config"
+	cmtcons "github.com/cometbft/cometbft/consensus"
+	cstypes "github.com/cometbft/cometbft/consensus/types"
 	cmtnode "github.com/cometbft/cometbft/node"
 	"github.com/cometbft/cometbft/p2p"
 	"github.com/cometbft/cometbft/privval"
@@ -215,16 +218,28 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	if c, ok := any(a).(interface{ Close() error }); ok {
 		stops = append(stops, c.Close)
 	}
+	// A chain stopped at an upgrade this binary does not know stops again
+	// here, before CometBFT replays anything.
+	if err := a.UpgradeNeeded(); err != nil {
+		return err
+	}
 
-	cmtLog := cmtLogger{n.logger.With("module", "cometbft")}
+	cmtLog := cmtLogger{l: n.logger.With("module", "cometbft"), halted: func() bool { return a.HaltErr() != nil }}
+	dbs := &dbTracker{}
 	cmt, err := cmtnode.NewNodeWithContext(ctx, ccfg, pv, nodeKey,
 		proxy.NewLocalClientCreator(a),
 		func() (*cmttypes.GenesisDoc, error) { return n.genDoc, nil },
-		cmtcfg.DefaultDBProvider,
+		dbs.provider,
 		cmtnode.DefaultMetricsProvider(ccfg.Instrumentation),
 		cmtLog,
 	)
 	if err != nil {
+		// NewNode leaves its databases open when it fails (as in a
+		// handshake whose replay reaches an unknown upgrade).
+		dbs.closeAll()
+		if herr := a.HaltErr(); herr != nil {
+			return herr
+		}
 		return fmt.Errorf("cometbft: %w", err)
 	}
 	if err := cmt.Start(); err != nil {
@@ -270,6 +285,9 @@ func (n *Node) Run(ctx context.Context) (err error) {
 			return nil
 		case <-cmt.Quit():
 			return ErrCometBFTStopped
+		case <-a.Halted():
+			n.waitPeersDecided(gctx, a, cmt)
+			return a.HaltErr()
 		}
 	})
 	g.Go(func() error {
@@ -299,6 +317,118 @@ func (n *Node) logValidatorRole(pv *privval.FilePV) {
 		}
 	}
 	n.logger.Info("not a genesis validator", "address", addr.String())
+}
+
+// haltLinger bounds how long a node that stopped the chain keeps serving
+// its peers the decision of the refused block.
+const haltLinger = 10 * time.Second
+
+// waitPeersDecided waits, after the app refused to finalize a block, until
+// every connected peer has the commit of that block too (it entered the
+// commit step of its height), within haltLinger. Until it does, this node
+// gossips that commit; a node that stopped at once could leave a peer short
+// of the votes it needs, stuck at that height without ever stopping.
+func (n *Node) waitPeersDecided(ctx context.Context, a *app.App, cmt *cmtnode.Node) {
+	head := a.Chain().Head()
+	if head == nil {
+		return
+	}
+	height := head.Number.Int64() + 1
+	decided := func() bool {
+		for _, p := range cmt.Switch().Peers().Copy() {
+			ps, ok := p.Get(cmttypes.PeerStateKey).(*cmtcons.PeerState)
+			if !ok {
+				return false
+			}
+			prs := ps.GetRoundState()
+			if prs.Height < height || prs.Height == height && prs.Step < cstypes.RoundStepCommit {
+				return false
+			}
+		}
+		return true
+	}
+	deadline := time.NewTimer(haltLinger)
+	defer deadline.Stop()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for !decided() {
+		select {
+		case <-ctx.Done():
+			return
+		case <-deadline.C:
+			n.logger.Warn("stopping before every peer has the last block's commit", "height", height)
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// dbTracker opens CometBFT's databases and remembers them, so that they can
+// be closed when CometBFT fails to start.
+type dbTracker struct {
+	mu  sync.Mutex
+	dbs []*closedSafeDB
+}
+
+func (t *dbTracker) provider(ctx *cmtcfg.DBContext) (cmtdb.DB, error) {
+	db, err := cmtcfg.DefaultDBProvider(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sdb := &closedSafeDB{DB: db}
+	t.mu.Lock()
+	t.dbs = append(t.dbs, sdb)
+	t.mu.Unlock()
+	return sdb, nil
+}
+
+func (t *dbTracker) closeAll() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, db := range t.dbs {
+		_ = db.Close() // best effort: the start already failed
+	}
+	t.dbs = nil
+}
+
+// closedSafeDB answers a read after Close as "not found" instead of an
+// error. CometBFT's consensus reactor keeps a goroutine per peer that
+// CometBFT's stop does not wait for; one that wakes after the block store is
+// closed would read it, and the store panics on any read error, killing the
+// process in the middle of a clean stop.
+type closedSafeDB struct {
+	cmtdb.DB
+	mu     sync.RWMutex
+	closed bool
+}
+
+func (d *closedSafeDB) Get(key []byte) ([]byte, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
+		return nil, nil
+	}
+	return d.DB.Get(key)
+}
+
+func (d *closedSafeDB) Has(key []byte) (bool, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
+		return false, nil
+	}
+	return d.DB.Has(key)
+}
+
+// Close waits for the reads in progress, and closes once.
+func (d *closedSafeDB) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return nil
+	}
+	d.closed = true
+	return d.DB.Close()
 }
 
 // stopCometBFT stops cmt and waits for it, within cometStopTimeout.

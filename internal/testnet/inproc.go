@@ -3,6 +3,7 @@ package testnet
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -30,13 +31,17 @@ const (
 
 type inprocNode struct {
 	node   *node.Node
+	logger *slog.Logger
 	cancel context.CancelFunc
-	done   chan error
+	done   chan struct{} // closed when Run has returned
+	err    error         // what Run returned, set before done is closed
+	seen   bool          // the test read the exit with WaitExit
 }
 
 // Start generates a network in t.TempDir() with free loopback ports and runs
 // every node in this process. The nodes are stopped by t.Cleanup; a node
-// that fails while the test runs is reported there.
+// that fails while the test runs is reported there, unless the test read
+// its exit with [Network.WaitExit].
 func Start(t TB, cfg Config) *Network {
 	t.Helper()
 	cfg.Ports = Ports{}
@@ -50,29 +55,47 @@ func Start(t TB, cfg Config) *Network {
 	t.Cleanup(func() { net.stopInProcess(t) })
 	for i, info := range net.Nodes {
 		logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: logLevel(cfg.LogLevel)})).With("node", info.Name)
-		n, err := node.New(net.Home(i), logger)
-		if err != nil {
-			t.Fatalf("%s: %v", info.Name, err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		in := &inprocNode{node: n, cancel: cancel, done: make(chan error, 1)}
-		net.inproc[i] = in
-		go func() { in.done <- n.Run(ctx) }()
+		net.runInProcess(t, i, logger)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
-	for i, in := range net.inproc {
-		select {
-		case <-in.node.Ready():
-			net.Nodes[i].RPC = in.node.RPCAddr().String()
-		case err := <-in.done:
-			in.done <- err // for stopInProcess
-			t.Fatalf("%s stopped while starting: %v", net.Nodes[i].Name, err)
-		case <-ctx.Done():
-			t.Fatalf("%s did not start within %s", net.Nodes[i].Name, startTimeout)
+	for i := range net.inproc {
+		if err := net.waitReady(ctx, i); err != nil {
+			t.Fatalf("%v", err)
 		}
 	}
 	return net
+}
+
+// runInProcess makes node i from its home and runs it until its context
+// is cancelled.
+func (n *Network) runInProcess(t TB, i int, logger *slog.Logger) {
+	t.Helper()
+	nd, err := node.New(n.Home(i), logger)
+	if err != nil {
+		t.Fatalf("%s: %v", n.Nodes[i].Name, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	in := &inprocNode{node: nd, logger: logger, cancel: cancel, done: make(chan struct{})}
+	n.inproc[i] = in
+	go func() {
+		in.err = nd.Run(ctx)
+		close(in.done)
+	}()
+}
+
+// waitReady waits until node i serves RPC, or fails if it stops first.
+func (n *Network) waitReady(ctx context.Context, i int) error {
+	in := n.inproc[i]
+	select {
+	case <-in.node.Ready():
+		n.Nodes[i].RPC = in.node.RPCAddr().String()
+		return nil
+	case <-in.done:
+		return fmt.Errorf("%s stopped while starting: %w", n.Nodes[i].Name, in.err)
+	case <-ctx.Done():
+		return fmt.Errorf("%s did not start within %s", n.Nodes[i].Name, startTimeout)
+	}
 }
 
 // Node returns the i-th in-process node, or nil if the network does not run
@@ -82,6 +105,46 @@ func (n *Network) Node(i int) *node.Node {
 		return nil
 	}
 	return n.inproc[i].node
+}
+
+// WaitExit waits until in-process node i stops by itself and returns what
+// its Run returned; it fails t when ctx ends first. The cleanup then does
+// not report that exit: the test has seen it.
+func (n *Network) WaitExit(ctx context.Context, t TB, i int) error {
+	t.Helper()
+	in := n.inproc[i]
+	select {
+	case <-in.done:
+		in.seen = true
+		return in.err
+	case <-ctx.Done():
+		t.Fatalf("waiting for %s to stop: %v", n.Nodes[i].Name, context.Cause(ctx))
+		return nil
+	}
+}
+
+// Restart runs in-process node i again, from its home, after it stopped
+// (read with [Network.WaitExit]). It waits until the node serves RPC or
+// stops while starting; [Network.WaitExit] reads the latter.
+func (n *Network) Restart(t TB, i int) {
+	t.Helper()
+	old := n.inproc[i]
+	select {
+	case <-old.done:
+	default:
+		t.Fatalf("restart of %s, which still runs", n.Nodes[i].Name)
+	}
+	n.runInProcess(t, i, old.logger)
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	in := n.inproc[i]
+	select {
+	case <-in.node.Ready():
+		n.Nodes[i].RPC = in.node.RPCAddr().String()
+	case <-in.done:
+	case <-ctx.Done():
+		t.Fatalf("%s did not start within %s", n.Nodes[i].Name, startTimeout)
+	}
 }
 
 func (n *Network) stopInProcess(t TB) {
@@ -96,9 +159,9 @@ func (n *Network) stopInProcess(t TB) {
 			continue
 		}
 		select {
-		case err := <-in.done:
-			if err != nil {
-				t.Fatalf("%s: %v", n.Nodes[i].Name, err)
+		case <-in.done:
+			if in.err != nil && !in.seen {
+				t.Fatalf("%s: %v", n.Nodes[i].Name, in.err)
 			}
 		case <-deadline:
 			t.Fatalf("%s did not stop within %s", n.Nodes[i].Name, stopTimeout)

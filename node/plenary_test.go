@@ -1,0 +1,298 @@
+package node_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+	sm "github.com/cometbft/cometbft/state"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/redmx/redmx/app"
+	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/internal/govclient"
+	"github.com/redmx/redmx/internal/testnet"
+	"github.com/redmx/redmx/store"
+)
+
+// Meeting kinds of IGovernance.
+const meetingOrdinary uint8 = 1
+
+// TestPlenaryUpgradeStopsEveryNode runs the plenary of governance.md §3.5 on
+// four real validators, by transactions of the devnet's role keys: the
+// secretary convenes two ordinary meetings; seven Executive Council members
+// attend the first, where a member moves an upgrade that a majority of
+// those present approves; after the meeting anyone decides it, and the
+// upgrade is scheduled. Three attend the second, without quorum: its motion
+// cannot pass. At the upgrade's height every node stops with an error
+// naming it, none having committed that height; a restart with the same
+// binary stops again at once with the same error, and a binary that knows
+// the upgrade goes on past it.
+func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a 4-node network through a plenary")
+	}
+	began := time.Now()
+	net := testnet.Start(t, testnet.Config{
+		Validators:    4,
+		TimeoutCommit: 300 * time.Millisecond,
+		GovParams:     map[string]uint64{"meetingNotice": 2},
+	})
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+
+	gc, err := govclient.Dial(ctx, "http://"+net.Nodes[0].RPC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gc.Close()
+	ec, err := ethclient.DialContext(ctx, "http://"+net.Nodes[0].RPC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ec.Close()
+
+	// Calls of one round run in parallel, one per key.
+	type call struct {
+		key  *ecdsa.PrivateKey
+		fn   string
+		args []any
+	}
+	do := func(role, collective, fn string, args ...any) call {
+		return call{roleKey(t, role, collective), fn, args}
+	}
+	round := func(t *testing.T, calls ...call) []*govclient.Result {
+		t.Helper()
+		out := make([]*govclient.Result, len(calls))
+		var g errgroup.Group
+		for i, c := range calls {
+			g.Go(func() error {
+				m, err := govclient.Method(c.fn)
+				if err != nil {
+					return err
+				}
+				res, err := gc.Send(ctx, govclient.KeySigner{Key: c.key}, m, c.args, govclient.SendOptions{})
+				if err != nil {
+					return fmt.Errorf("%s by %s: %w", c.fn, crypto.PubkeyToAddress(c.key.PublicKey), err)
+				}
+				if !res.Success {
+					return fmt.Errorf("%s by %s failed: %+v", c.fn, res.From, res)
+				}
+				out[i] = res
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	head := func() (number, time uint64) {
+		t.Helper()
+		h, err := ec.HeaderByNumber(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h.Number.Uint64(), h.Time
+	}
+	waitBlockTime := func(what string, at uint64) {
+		t.Helper()
+		waitFor(ctx, t, what, func() bool { _, tm := head(); return tm >= at })
+	}
+
+	const (
+		secretary = testnet.RoleNameSecretary
+		projects  = testnet.RoleNameProjectsCommission
+		nodes     = testnet.RoleNameNodesCommission
+	)
+	// The window holds three rounds of transactions, each a block or two.
+	// Block times follow the wall clock; the head may be a second behind.
+	_, now := head()
+	now = max(now, uint64(time.Now().Unix()))
+	start, end := now+5, now+5+12
+	convene := func(agenda string) uint64 {
+		res := round(t, do(secretary, "public", "convene", meetingOrdinary, crypto.Keccak256Hash([]byte(agenda)), start, end, "online", uint64(0)))
+		return eventArg(t, res[0], "MeetingConvened", "meetingId").(uint64)
+	}
+	quorate, inquorate := convene("upgrade v-next"), convene("upgrade v-never")
+	waitBlockTime("the meetings' start", start)
+
+	// Seven attend the first meeting (the secretary and six others), three
+	// the second.
+	round(t,
+		do(secretary, "public", "attend", quorate),
+		do(projects, "public", "attend", quorate),
+		do(projects, "academic", "attend", quorate),
+		do(projects, "private", "attend", quorate),
+		do(projects, "cso", "attend", quorate),
+		do(nodes, "public", "attend", quorate),
+		do(nodes, "academic", "attend", quorate),
+		do(nodes, "private", "attend", inquorate),
+		do(nodes, "cso", "attend", inquorate),
+	)
+	// The upgrade height leaves room for the rest of the window and the
+	// decision: blocks come at most every TimeoutCommit (300 ms), block
+	// times are whole seconds.
+	number, now := head()
+	height := number + (end-now+1)*4 + 8
+	moved := round(t,
+		do(secretary, "public", "attend", inquorate),
+		do(projects, "public", "moveUpgrade", quorate, "v-next", height),
+		do(nodes, "private", "moveUpgrade", inquorate, "v-never", height),
+	)
+	motion := eventArg(t, moved[1], "MotionProposed", "motionId").(uint64)
+	lost := eventArg(t, moved[2], "MotionProposed", "motionId").(uint64)
+	round(t,
+		do(projects, "public", "vote", motion, true),
+		do(projects, "academic", "vote", motion, true),
+		do(projects, "private", "vote", motion, true),
+		do(projects, "cso", "vote", motion, true),
+		do(nodes, "public", "vote", motion, false),
+		do(nodes, "private", "vote", lost, true),
+		do(nodes, "cso", "vote", lost, true),
+	)
+	if n, tm := head(); tm >= end {
+		t.Fatalf("the votes ended at block %d, time %d: after the meeting (end %d); the machine is too slow for this window", n, tm, end)
+	}
+	waitBlockTime("the meetings' end", end)
+
+	t.Run("a quorate majority schedules the upgrade", func(t *testing.T) {
+		res := round(t, do(testnet.RoleNameMember, "private", "decide", motion))[0]
+		if passed := eventArg(t, res, "MotionDecided", "passed").(bool); !passed {
+			t.Fatalf("motion %d failed: %+v", motion, res.Events)
+		}
+		for arg, want := range map[string]uint32{"yes": 4, "no": 1, "present": 7} {
+			if got := eventArg(t, res, "MotionDecided", arg).(uint32); got != want {
+				t.Errorf("MotionDecided %s = %d, want %d", arg, got, want)
+			}
+		}
+		if name := eventArg(t, res, "UpgradeScheduled", "name").(string); name != "v-next" {
+			t.Errorf("UpgradeScheduled name %q", name)
+		}
+		if h := eventArg(t, res, "UpgradeScheduled", "height").(uint64); h != height {
+			t.Errorf("UpgradeScheduled height %d, want %d", h, height)
+		}
+		if res.Block >= height {
+			t.Fatalf("decided at block %d, not before the upgrade height %d", res.Block, height)
+		}
+	})
+
+	t.Run("a meeting without quorum passes nothing", func(t *testing.T) {
+		m, err := govclient.Method("decide")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = gc.Send(ctx, govclient.KeySigner{Key: roleKey(t, testnet.RoleNameMember, "private")}, m, []any{lost}, govclient.SendOptions{})
+		if !errors.Is(err, govclient.ErrWouldFail) || !strings.Contains(err.Error(), "quorum not reached: 3 present, 7 needed") {
+			t.Fatalf("decide of the motion of a meeting without quorum: %v", err)
+		}
+		v, err := govclient.Method("upgrades")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := gc.View(ctx, v, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, heights := out[0].Value.([]string), out[1].Value.([]uint64)
+		if !slices.Equal(names, []string{"v-next"}) || !slices.Equal(heights, []uint64{height}) {
+			t.Fatalf("scheduled upgrades %v at %v, want only v-next at %d", names, heights, height)
+		}
+	})
+	if t.Failed() {
+		return
+	}
+
+	want := fmt.Sprintf(`upgrade "v-next" is scheduled at height %d and this redmx`, height)
+	stopped := make([]string, len(net.Nodes))
+	t.Run("every node stops at the upgrade height", func(t *testing.T) {
+		for i, n := range net.Nodes {
+			err := net.WaitExit(ctx, t, i)
+			if !errors.Is(err, app.ErrUnknownUpgrade) || !strings.Contains(err.Error(), want) {
+				t.Fatalf("%s stopped with %v, want %s", n.Name, err, want)
+			}
+			stopped[i] = err.Error()
+		}
+		for i, n := range net.Nodes {
+			appHeight, cometHeight := committedHeights(t, net.Home(i))
+			if appHeight != height-1 || cometHeight != int64(height)-1 {
+				t.Errorf("%s committed height %d (app) and %d (CometBFT's state), want %d", n.Name, appHeight, cometHeight, height-1)
+			}
+		}
+	})
+	if t.Failed() {
+		return
+	}
+
+	t.Run("a restart of the same binary stops again", func(t *testing.T) {
+		net.Restart(t, 0)
+		err := net.WaitExit(ctx, t, 0)
+		if !errors.Is(err, app.ErrUnknownUpgrade) || err.Error() != stopped[0] {
+			t.Fatalf("restarted node0 stopped with %v, want %s", err, stopped[0])
+		}
+		if appHeight, cometHeight := committedHeights(t, net.Home(0)); appHeight != height-1 || cometHeight != int64(height)-1 {
+			t.Fatalf("after the restart node0 committed height %d (app) and %d (CometBFT's state), want %d", appHeight, cometHeight, height-1)
+		}
+	})
+
+	t.Run("a binary that knows the upgrade goes on", func(t *testing.T) {
+		app.KnownUpgrades = []string{"v-next"}
+		t.Cleanup(func() { app.KnownUpgrades = nil }) // read by app.New only: the nodes run on
+		for i := range net.Nodes {
+			net.Restart(t, i)
+		}
+		net.WaitHeight(ctx, t, int64(height)+2)
+		for _, n := range net.Nodes {
+			c, err := ethclient.DialContext(ctx, "http://"+n.RPC)
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitFor(ctx, t, n.Name+"'s head past the upgrade", func() bool {
+				b, err := c.BlockNumber(ctx)
+				return err == nil && b > height
+			})
+			c.Close()
+		}
+	})
+	t.Logf("plenary, stop, restarts: %s", time.Since(began).Round(time.Second))
+}
+
+// committedHeights reads, from a stopped node's home, the height its app
+// committed and the one CometBFT's state records as applied.
+func committedHeights(t *testing.T, home string) (appHeight uint64, cometHeight int64) {
+	t.Helper()
+	f, err := config.LoadFile(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(filepath.Join(f.CometBFT.DBDir(), "redmx"), store.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, ok, err := db.Head()
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil || !ok {
+		t.Fatalf("app head: %v (found %v)", err, ok)
+	}
+	sdb, err := cmtcfg.DefaultDBProvider(&cmtcfg.DBContext{ID: "state", Config: f.CometBFT})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	st, err := sm.NewStore(sdb, sm.StoreOptions{}).Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h.Height, st.LastBlockHeight
+}
