@@ -2,7 +2,6 @@ package node_test
 
 import (
 	"context"
-	"crypto/ecdsa"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -15,7 +14,6 @@ import (
 	sm "github.com/cometbft/cometbft/state"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/config"
@@ -50,64 +48,12 @@ func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 
-	gc, err := govclient.Dial(ctx, "http://"+net.Nodes[0].RPC)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gc.Close()
-	ec, err := ethclient.DialContext(ctx, "http://"+net.Nodes[0].RPC)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ec.Close()
-
-	// Calls of one round run in parallel, one per key.
-	type call struct {
-		key  *ecdsa.PrivateKey
-		fn   string
-		args []any
-	}
-	do := func(role, collective, fn string, args ...any) call {
-		return call{roleKey(t, role, collective), fn, args}
-	}
-	round := func(t *testing.T, calls ...call) []*govclient.Result {
-		t.Helper()
-		out := make([]*govclient.Result, len(calls))
-		var g errgroup.Group
-		for i, c := range calls {
-			g.Go(func() error {
-				m, err := govclient.Method(c.fn)
-				if err != nil {
-					return err
-				}
-				res, err := gc.Send(ctx, govclient.KeySigner{Key: c.key}, m, c.args, govclient.SendOptions{})
-				if err != nil {
-					return fmt.Errorf("%s by %s: %w", c.fn, crypto.PubkeyToAddress(c.key.PublicKey), err)
-				}
-				if !res.Success {
-					return fmt.Errorf("%s by %s failed: %+v", c.fn, res.From, res)
-				}
-				out[i] = res
-				return nil
-			})
-		}
-		if err := g.Wait(); err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	head := func() (number, time uint64) {
-		t.Helper()
-		h, err := ec.HeaderByNumber(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return h.Number.Uint64(), h.Time
-	}
-	waitBlockTime := func(what string, at uint64) {
-		t.Helper()
-		waitFor(ctx, t, what, func() bool { _, tm := head(); return tm >= at })
-	}
+	h := newGovHarness(ctx, t, net.Nodes[0].RPC)
+	gc := h.gc
+	do := func(role, collective, fn string, args ...any) govCall { return h.do(t, role, collective, fn, args...) }
+	round := h.round
+	head := func() (number, time uint64) { return h.head(t) }
+	waitBlockTime := func(what string, at uint64) { h.waitBlockTime(t, what, at) }
 
 	const (
 		secretary = testnet.RoleNameSecretary

@@ -1,0 +1,113 @@
+package node_test
+
+import (
+	"context"
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/redmx/redmx/internal/ethtest"
+	"github.com/redmx/redmx/internal/testnet"
+)
+
+// TestPlenaryApprovesProject runs project admission (governance.md §3.2) on
+// four real validators: a member applies for a project with a new account
+// as its deployer; a leader endorses it and the Projects Commission sends it
+// to the plenary; until the plenary approves it the account may not even
+// transact; a quorate meeting approves it, a leader grants it capital, and
+// only then does the account deploy a contract.
+func TestPlenaryApprovesProject(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a 4-node network through a plenary")
+	}
+	net := testnet.Start(t, testnet.Config{
+		Validators:    4,
+		TimeoutCommit: 300 * time.Millisecond,
+		GovParams:     map[string]uint64{"meetingNotice": 2},
+	})
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	h := newGovHarness(ctx, t, net.Nodes[0].RPC)
+	do := func(role, collective, fn string, args ...any) govCall { return h.do(t, role, collective, fn, args...) }
+	const (
+		member    = testnet.RoleNameMember
+		leader    = testnet.RoleNameLeader
+		secretary = testnet.RoleNameSecretary
+		projects  = testnet.RoleNameProjectsCommission
+		nodes     = testnet.RoleNameNodesCommission
+	)
+
+	deployer, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	account := crypto.PubkeyToAddress(deployer.PublicKey)
+	deploy := func(nonce uint64) error {
+		tx := ethtest.Deploy(deployer, net.ChainID, nonce, ethtest.Token().DeployData("Beca", "BCA", big.NewInt(1000)), 2_000_000)
+		return h.ec.SendTransaction(ctx, tx)
+	}
+
+	res := h.round(t, do(member, "academic", "applyProject", "academic", "Becas abiertas", crypto.Keccak256Hash([]byte("description")),
+		"https://example.edu/becas", crypto.Keccak256Hash([]byte("public value")), "https://example.org/becas.git", uint8(1|2), []common.Address{account}))
+	app := eventArg(t, res[0], "ProjectApplied", "applicationId").(uint64)
+	h.round(t, do(leader, "academic", "endorse", app))
+	// One at a time: the vote that makes the majority does more (and costs
+	// more gas) than its estimate made beside the others would allow.
+	for _, c := range []string{"public", "academic", "private"} {
+		h.round(t, do(projects, c, "commissionVote", app, true))
+	}
+	if err := deploy(0); err == nil || !strings.Contains(err.Error(), "not a member's or an approved project's") {
+		t.Fatalf("deploy before approval: %v, want a refusal", err)
+	}
+
+	_, now := h.head(t)
+	now = max(now, uint64(time.Now().Unix()))
+	start, end := now+4, now+4+10
+	res = h.round(t, do(secretary, "public", "convene", meetingOrdinary, crypto.Keccak256Hash([]byte("approve Becas abiertas")), start, end, "online", uint64(0)))
+	meeting := eventArg(t, res[0], "MeetingConvened", "meetingId").(uint64)
+	h.waitBlockTime(t, "the meeting's start", start)
+	h.round(t,
+		do(secretary, "public", "attend", meeting),
+		do(projects, "public", "attend", meeting),
+		do(projects, "academic", "attend", meeting),
+		do(projects, "private", "attend", meeting),
+		do(nodes, "public", "attend", meeting),
+		do(nodes, "academic", "attend", meeting),
+		do(nodes, "private", "attend", meeting),
+	)
+	res = h.round(t, do(projects, "academic", "moveApproveProject", meeting, app))
+	motion := eventArg(t, res[0], "MotionProposed", "motionId").(uint64)
+	h.round(t,
+		do(secretary, "public", "vote", motion, true),
+		do(projects, "public", "vote", motion, true),
+		do(projects, "academic", "vote", motion, true),
+		do(nodes, "public", "vote", motion, true),
+		do(nodes, "private", "vote", motion, false),
+	)
+	if n, tm := h.head(t); tm >= end {
+		t.Fatalf("the votes ended at block %d, time %d: after the meeting (end %d); the machine is too slow for this window", n, tm, end)
+	}
+	h.waitBlockTime(t, "the meeting's end", end)
+
+	res = h.round(t, do(member, "private", "decide", motion))
+	if !eventArg(t, res[0], "MotionDecided", "passed").(bool) {
+		t.Fatalf("the approval failed: %+v", res[0].Events)
+	}
+	project := eventArg(t, res[0], "ProjectApproved", "projectId").(uint64)
+	if err := deploy(0); err == nil || !strings.Contains(err.Error(), "capital") {
+		t.Fatalf("deploy without capital: %v, want a refusal naming capital", err)
+	}
+	h.round(t, do(leader, "academic", "grantCapital", project, uint64(50_000_000), uint64(0)))
+	if err := deploy(0); err != nil {
+		t.Fatalf("deploy by the approved project's account: %v", err)
+	}
+	contract := crypto.CreateAddress(account, 0)
+	waitFor(ctx, t, "the project's contract", func() bool {
+		code, err := h.ec.CodeAt(ctx, contract, nil)
+		return err == nil && len(code) > 0
+	})
+}
