@@ -113,9 +113,15 @@ func (s KeystoreSigner) SignTx(tx *types.Transaction, chainID *big.Int) (*types.
 	return s.Store.SignTxWithPassphrase(s.Account, s.Password, tx, chainID)
 }
 
+// gasHeadroom is added to an estimate. A governance call can cost much more
+// once other transactions land first: the commission vote that makes the
+// majority admits a node (about ten times a plain vote). Only gas used is
+// charged to the record's allowance, so the headroom costs nothing.
+const gasHeadroom = 1_500_000
+
 // SendOptions tune [Client.Send].
 type SendOptions struct {
-	Gas uint64 // gas limit; 0: the node's estimate
+	Gas uint64 // gas limit; 0: the node's estimate plus a headroom
 }
 
 // Result is a state-changing call's outcome.
@@ -148,6 +154,7 @@ func (c *Client) Send(ctx context.Context, s Signer, m abi.Method, args []any, o
 		if gas, err = c.eth.EstimateGas(ctx, ethereum.CallMsg{From: from, To: &to, Data: data}); err != nil {
 			return nil, fmt.Errorf("%s from %s %w: %s", m.Name, from.Hex(), ErrWouldFail, nodeError(err))
 		}
+		gas += gasHeadroom
 	}
 	nonce, err := c.eth.PendingNonceAt(ctx, from)
 	if err != nil {
