@@ -179,7 +179,7 @@ func (a *App) headGate() txpool.Gate {
 	// The next block's number; its time is not known yet, the head's is
 	// the nearest deterministic one.
 	env := governance.Env{Number: h.Number.Uint64() + 1, Time: h.Time}
-	return &poolGate{gov: a.gov, st: st, env: env}
+	return &poolGate{gov: a.gov, st: st, env: env, payers: make(map[payerOf]uint64)}
 }
 
 // poolGate asks governance about a transaction on one head state. The pool
@@ -188,11 +188,30 @@ type poolGate struct {
 	gov Governance
 	st  *state.StateDB
 	env governance.Env
+
+	// payers remembers who pays for a sender's calls on this gate's state,
+	// where it cannot change: one governance question per transaction
+	// instead of two. The pool calls the gate under its lock.
+	payers map[payerOf]uint64
 }
 
-// Admit asks governance once to learn the payer, and again with the gas its
-// record has in the pool when there is any.
+// payerOf is what decides a transaction's payer: its sender, and whether it
+// calls governance (paid from the record's governance allowance).
+type payerOf struct {
+	from common.Address
+	gov  bool
+}
+
+// Admit asks governance with the gas the payer's record already has in the
+// pool. The first time a sender is seen it asks once more to learn the payer.
 func (g *poolGate) Admit(from common.Address, to *common.Address, data []byte, gas uint64, pending func(payer uint64) uint64) (uint64, error) {
+	who := payerOf{from, to != nil && *to == governance.Address}
+	if key, ok := g.payers[who]; ok {
+		if _, err := g.gov.Admit(g.env, g.st, from, to, data, gas, pending(key)); err != nil {
+			return 0, err
+		}
+		return key, nil
+	}
 	p, err := g.gov.Admit(g.env, g.st, from, to, data, gas, 0)
 	if err != nil {
 		return 0, err
@@ -202,6 +221,9 @@ func (g *poolGate) Admit(from common.Address, to *common.Address, data []byte, g
 		if _, err := g.gov.Admit(g.env, g.st, from, to, data, gas, pend); err != nil {
 			return 0, err
 		}
+	}
+	if to != nil { // a creation's payer is learnt from a call's
+		g.payers[who] = key
 	}
 	return key, nil
 }

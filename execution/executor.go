@@ -389,8 +389,14 @@ func (e *Executor) applyTransaction(evm *vm.EVM, st *state.StateDB, msg *core.Me
 	if after != nil {
 		after(result)
 	}
-	// Through the EVM's StateDB, so that hooks see accounts deleted here.
-	evm.StateDB.Finalise(evm.GetRules())
+	// Through the EVM's StateDB when a tracer watches, so that its hooks see
+	// accounts deleted here; the creation watch alone has stopped by now and
+	// needs no such pass over the transaction's dirty accounts.
+	if evm.Config.Tracer != nil {
+		evm.StateDB.Finalise(evm.GetRules())
+	} else {
+		st.Finalise(evm.GetRules())
+	}
 	receipt = core.MakeReceipt(evm, result, st, header.Number, blockHash, header.Time, tx, gp.CumulativeUsed(), nil)
 	return receipt, result, nil
 }
