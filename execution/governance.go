@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/state"
@@ -94,7 +93,7 @@ func (p *govPrecompile) RequiredGas(input []byte) uint64 {
 	}
 	t.ran = true
 	if t.value != nil && !t.value.IsZero() {
-		t.ret, t.err = revertReason("governance takes no value"), vm.ErrExecutionReverted
+		t.ret, t.err = governance.RevertData("governance takes no value"), vm.ErrExecutionReverted
 		return 0
 	}
 	ret, left, err := p.gov.Call(envOf(p.evm), p.evm.StateDB, t.from, input, t.gas)
@@ -122,22 +121,6 @@ func (e *Executor) installPrecompiles(evm *vm.EVM, top *topCall) {
 	pcs := vm.ActivePrecompiledContracts(evm.GetRules())
 	pcs[governance.Address] = &govPrecompile{gov: e.gov, evm: evm, top: top}
 	evm.SetPrecompiles(pcs)
-}
-
-// revertReason ABI-encodes Error(reason), as Solidity's revert does.
-func revertReason(reason string) []byte {
-	data, _ := errorArgs.Pack(reason)
-	return append([]byte{0x08, 0xc3, 0x79, 0xa0}, data...)
-}
-
-var errorArgs = abi.Arguments{{Type: mustType("string")}}
-
-func mustType(t string) abi.Type {
-	typ, err := abi.NewType(t, "", nil)
-	if err != nil {
-		panic(err)
-	}
-	return typ
 }
 
 // createWatch sees every contract creation of a transaction through the

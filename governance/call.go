@@ -77,7 +77,7 @@ var handlers = map[string]handler{
 func (c *Contract) Call(env Env, st vm.StateDB, from common.Address, input []byte, gas uint64) (ret []byte, gasLeft uint64, err error) {
 	m, a, err := decode(input)
 	if err != nil {
-		return revert(err.Error()), gas, vm.ErrExecutionReverted
+		return RevertData(err.Error()), gas, vm.ErrExecutionReverted
 	}
 	if m.IsConstant() {
 		cost := c.ViewGas(input)
@@ -104,12 +104,12 @@ func (c *Contract) Call(env Env, st vm.StateDB, from common.Address, input []byt
 		if !errors.As(err, &r) {
 			r = &refusal{err.Error()}
 		}
-		return revert(r.reason), gas - used, vm.ErrExecutionReverted
+		return RevertData(r.reason), gas - used, vm.ErrExecutionReverted
 	}
 	ret, err = m.Outputs.Pack(out...)
 	if err != nil { // outputs are built by this package: a bug, reported, never kept
 		st.RevertToSnapshot(snap)
-		return revert("governance: encoding " + m.Name + ": " + err.Error()), gas - used, vm.ErrExecutionReverted
+		return RevertData("governance: encoding " + m.Name + ": " + err.Error()), gas - used, vm.ErrExecutionReverted
 	}
 	return ret, gas - used, nil
 }

@@ -92,13 +92,14 @@ type Upgrade struct {
 	Height uint64
 }
 
-// revert ABI-encodes Error(reason), as Solidity's revert does.
-func revert(reason string) []byte {
-	data, _ := abi.NewError("Error", abi.Arguments{{Type: mustType("string")}}).Inputs.Pack(reason)
-	return append(common.CopyBytes(revertSelector), data...)
+// RevertData ABI-encodes Error(reason), as Solidity's revert does: the
+// return data of a refused governance call.
+func RevertData(reason string) []byte {
+	data, _ := errorArgs.Pack(reason)
+	return append([]byte{0x08, 0xc3, 0x79, 0xa0}, data...) // selector of Error(string)
 }
 
-var revertSelector = []byte{0x08, 0xc3, 0x79, 0xa0}
+var errorArgs = abi.Arguments{{Type: mustType("string")}}
 
 func mustType(t string) abi.Type {
 	typ, err := abi.NewType(t, "", nil)

@@ -59,15 +59,15 @@ var listViews = []string{
 func (c *Contract) View(env Env, st vm.StateDB, input []byte) ([]byte, error) {
 	m, a, err := decode(input)
 	if err != nil {
-		return revert(err.Error()), vm.ErrExecutionReverted
+		return RevertData(err.Error()), vm.ErrExecutionReverted
 	}
 	v, ok := viewHandlers[m.Name]
 	if !ok {
-		return revert(ErrFromContract.Error()), vm.ErrExecutionReverted
+		return RevertData(ErrFromContract.Error()), vm.ErrExecutionReverted
 	}
 	out, err := m.Outputs.Pack(v(&store{st: st}, env, a)...)
 	if err != nil { // outputs are built by this package
-		return revert("governance: encoding " + m.Name + ": " + err.Error()), vm.ErrExecutionReverted
+		return RevertData("governance: encoding " + m.Name + ": " + err.Error()), vm.ErrExecutionReverted
 	}
 	return out, nil
 }

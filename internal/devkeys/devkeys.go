@@ -9,12 +9,7 @@ import (
 
 // Key returns the i-th development key.
 func Key(i int) *ecdsa.PrivateKey {
-	for n := 0; ; n++ {
-		seed := crypto.Keccak256([]byte(fmt.Sprintf("redmx devnet key %d/%d", i, n)))
-		if k, err := crypto.ToECDSA(seed); err == nil {
-			return k
-		}
-	}
+	return derive(fmt.Sprintf("redmx devnet key %d", i))
 }
 
 // Keys returns the first n development keys.
@@ -30,9 +25,13 @@ func Keys(n int) []*ecdsa.PrivateKey {
 // collective (e.g. "leader", "academic", 1): the accounts of the devnet's
 // founding governance, derived like [Key] so every devnet has the same ones.
 func RoleKey(role, collective string, n int) *ecdsa.PrivateKey {
-	for i := 0; ; i++ {
-		seed := crypto.Keccak256([]byte(fmt.Sprintf("redmx devnet role %s %s/%d/%d", role, collective, n, i)))
-		if k, err := crypto.ToECDSA(seed); err == nil {
+	return derive(fmt.Sprintf("redmx devnet role %s %s/%d", role, collective, n))
+}
+
+// derive is the first valid key among keccak256(phrase/0), keccak256(phrase/1), …
+func derive(phrase string) *ecdsa.PrivateKey {
+	for n := 0; ; n++ {
+		if k, err := crypto.ToECDSA(crypto.Keccak256([]byte(fmt.Sprintf("%s/%d", phrase, n)))); err == nil {
 			return k
 		}
 	}

@@ -59,14 +59,7 @@ func (n *Network) AddNode(t TB, name, collective string) *Extra {
 	} else {
 		t.Fatalf("%s: %v", name, err)
 	}
-	ccfg.Moniker = name
-	ccfg.P2P.ListenAddress = "tcp://" + info.P2P
-	ccfg.RPC.ListenAddress = "tcp://" + info.CometRPC
-	ccfg.P2P.AddrBookStrict = false
-	ccfg.P2P.AllowDuplicateIP = true
-	ccfg.P2P.PexReactor = false
-	ccfg.P2P.PersistentPeers = n.peers(-1)
-	ccfg.P2P.PersistentPeersMaxDialPeriod = 2 * time.Second
+	info.wire(ccfg, n.peers(-1))
 	ccfg.Consensus.TimeoutCommit = existing.Consensus.TimeoutCommit
 	rcfg := config.Default()
 	rcfg.RPC.Address = info.RPC

@@ -234,17 +234,7 @@ func (n *Network) SetPorts(p Ports, edit func(*cmtcfg.Config, *config.Config)) e
 		} else {
 			return err
 		}
-		ccfg.Moniker = info.Name
-		ccfg.P2P.ListenAddress = "tcp://" + info.P2P
-		ccfg.RPC.ListenAddress = "tcp://" + info.CometRPC
-		ccfg.P2P.AddrBookStrict = false
-		ccfg.P2P.AllowDuplicateIP = true
-		ccfg.P2P.PersistentPeers = n.peers(i)
-		ccfg.P2P.PersistentPeersMaxDialPeriod = 2 * time.Second
-		// Every node is a persistent peer of every other, so peer exchange
-		// adds nothing; and its address book keeps writing addrbook.json
-		// after CometBFT has stopped, which races a test's directory cleanup.
-		ccfg.P2P.PexReactor = false
+		info.wire(ccfg, n.peers(i))
 		rcfg.RPC.Address = info.RPC
 		if edit != nil {
 			edit(ccfg, &rcfg)
@@ -267,6 +257,21 @@ func (n *Network) peers(i int) string {
 		}
 	}
 	return strings.Join(peers, ",")
+}
+
+// wire sets the node's CometBFT addresses on loopback and its persistent peers.
+func (info *NodeInfo) wire(ccfg *cmtcfg.Config, peers string) {
+	ccfg.Moniker = info.Name
+	ccfg.P2P.ListenAddress = "tcp://" + info.P2P
+	ccfg.RPC.ListenAddress = "tcp://" + info.CometRPC
+	ccfg.P2P.AddrBookStrict = false
+	ccfg.P2P.AllowDuplicateIP = true
+	ccfg.P2P.PersistentPeers = peers
+	ccfg.P2P.PersistentPeersMaxDialPeriod = 2 * time.Second
+	// Every node is a persistent peer of every other, so peer exchange
+	// adds nothing; and its address book keeps writing addrbook.json
+	// after CometBFT has stopped, which races a test's directory cleanup.
+	ccfg.P2P.PexReactor = false
 }
 
 func (n *Network) save() error {
