@@ -45,34 +45,41 @@ func TestGolden(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			req := mustJSON(t, map[string]any{"jsonrpc": "2.0", "id": 1, "method": tt.method, "params": tt.params})
 			got := transcript{Request: req, Response: post(t, url, string(req))}
-			path := filepath.Join("testdata", "golden", tt.name+".json")
-			if *update {
-				out, err := json.MarshalIndent(got, "", "  ")
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, append(out, '\n'), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			data, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			var want transcript
-			if err := json.Unmarshal(data, &want); err != nil {
-				t.Fatal(err)
-			}
-			if !jsonEqual(t, got.Request, want.Request) {
-				t.Fatalf("request changed:\n got %s\nwant %s", got.Request, want.Request)
-			}
-			if !jsonEqual(t, got.Response, want.Response) {
-				t.Errorf("response:\n got %s\nwant %s", got.Response, want.Response)
-			}
+			checkGolden(t, tt.name, got)
 		})
+	}
+}
+
+// checkGolden compares got with testdata/golden/name.json, or writes it there
+// with -update.
+func checkGolden(t *testing.T, name string, got transcript) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name+".json")
+	if *update {
+		out, err := json.MarshalIndent(got, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, append(out, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	var want transcript
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatal(err)
+	}
+	if !jsonEqual(t, got.Request, want.Request) {
+		t.Fatalf("request changed:\n got %s\nwant %s", got.Request, want.Request)
+	}
+	if !jsonEqual(t, got.Response, want.Response) {
+		t.Errorf("response:\n got %s\nwant %s", got.Response, want.Response)
 	}
 }
