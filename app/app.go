@@ -111,6 +111,27 @@ type executed struct {
 	took   time.Duration
 }
 
+// describes reports whether the result is of the block req decides: its
+// height, and one entry per transaction of the block, whose included ones
+// are the block's own. A result that does not would give CometBFT results
+// of the wrong length, or for other transactions.
+func (e *executed) describes(req *abci.RequestFinalizeBlock) bool {
+	res := e.result
+	if res.Block.NumberU64() != uint64(req.Height) || len(res.Txs) != len(req.Txs) {
+		return false
+	}
+	included := res.Block.Transactions()
+	for i, r := range res.Txs {
+		if r.Err != nil {
+			continue
+		}
+		if r.Index < 0 || r.Index >= len(included) || included[r.Index].Hash() != crypto.Keccak256Hash(req.Txs[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 var _ abci.Application = (*App)(nil)
 
 // New returns the application over db for the chain described by gen.
@@ -389,6 +410,7 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 	if err != nil {
 		return nil, err
 	}
+	a.prepared = nil
 	txs := make([][]byte, 0, len(res.Block.Transactions()))
 	var size int64
 	for i, tx := range candidates {
@@ -415,6 +437,11 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 		}
 		txs = append(txs, raw)
 	}
+	// The result had one entry per candidate; the block holds only those
+	// included, which executed exactly as the block alone executes them (a
+	// left-out transaction's changes were undone). Kept for the proposer's
+	// own ProcessProposal, it describes the block's transactions and no others.
+	res.Txs = res.Included()
 	a.prepared = &prepared{height: req.Height, time: req.Time.UnixNano(), proposer: string(req.ProposerAddress), txs: txs, executed: executed{res, time.Since(start)}}
 	return &abci.ResponsePrepareProposal{Txs: txs}, nil
 }
@@ -513,7 +540,11 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		return nil, err
 	}
 	ex := a.proposals[string(req.Hash)]
-	if ex == nil || ex.result.Block.NumberU64() != uint64(req.Height) {
+	if ex != nil && !ex.describes(req) {
+		a.logger.Error("a kept proposal result does not describe the decided block; executing it again", "height", req.Height)
+		ex = nil
+	}
+	if ex == nil {
 		parent, st, err := a.parentState(req.Height)
 		if err != nil {
 			return nil, err

@@ -14,6 +14,9 @@ var (
 	// ErrBlockGasExhausted is returned for a transaction that does not fit in
 	// the gas left in the block.
 	ErrBlockGasExhausted = errors.New("exceeds block gas limit")
+	// ErrValueTooLarge is returned for a transaction whose value is not an
+	// EVM word (the pool answers such a value as insufficient funds, as geth does).
+	ErrValueTooLarge = errors.New("transaction value does not fit in 256 bits")
 	// ErrInvalidTx marks a block holding a transaction that may not be in a block.
 	ErrInvalidTx = errors.New("invalid transaction in block")
 )

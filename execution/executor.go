@@ -186,6 +186,18 @@ func (e *Executor) CheckTx(tx *types.Transaction) (common.Address, error) {
 	if tx.Gas() > params.MaxTxGas {
 		return common.Address{}, fmt.Errorf("%w (cap: %d, tx: %d)", core.ErrGasLimitTooHigh, params.MaxTxGas, tx.Gas())
 	}
+	// Amounts must be EVM words. The pool refuses larger ones; a proposal
+	// from a faulty validator may still carry them, and must find them
+	// invalid here rather than overflow later.
+	if tx.Value().Sign() < 0 || tx.Value().BitLen() > 256 {
+		return common.Address{}, fmt.Errorf("%w: value of %d bits", ErrValueTooLarge, tx.Value().BitLen())
+	}
+	if tx.GasFeeCap().BitLen() > 256 {
+		return common.Address{}, core.ErrFeeCapVeryHigh
+	}
+	if tx.GasTipCap().BitLen() > 256 {
+		return common.Address{}, core.ErrTipVeryHigh
+	}
 	return types.Sender(e.signer, tx)
 }
 
@@ -205,6 +217,17 @@ const (
 type TxResult struct {
 	Err   error // non-nil: invalid, left out of the block
 	Index int   // position in the block when included
+}
+
+// Included is the results of the transactions the block holds, in block
+// order: what executing the block alone gives, since a left-out candidate's
+// changes were undone.
+func (r *Result) Included() []TxResult {
+	out := make([]TxResult, len(r.Block.Transactions()))
+	for i := range out {
+		out[i] = TxResult{Index: i}
+	}
+	return out
 }
 
 // Result is an executed block.
@@ -401,13 +424,15 @@ func (e *Executor) applyTransaction(evm *vm.EVM, st *state.StateDB, msg *core.Me
 	return receipt, result, nil
 }
 
-// txMessage turns a transaction into a message without recovering the sender again.
+// txMessage turns a transaction that passed [Executor.CheckTx] into a
+// message without recovering the sender again.
 func txMessage(tx *types.Transaction, from common.Address) *core.Message {
+	value, _ := uint256.FromBig(tx.Value()) // CheckTx refused values above 256 bits
 	return &core.Message{
 		To:         tx.To(),
 		From:       from,
 		Nonce:      tx.Nonce(),
-		Value:      uint256.MustFromBig(tx.Value()),
+		Value:      value,
 		GasLimit:   tx.Gas(),
 		Data:       tx.Data(),
 		AccessList: tx.AccessList(),
