@@ -154,6 +154,22 @@ func crashAt(t *testing.T, bin, point string, height uint64) {
 	})
 
 	checkChain(ctx, t, c, net.Nodes[0].CometRPC, mined.Block)
+	logRecovery(t, q.LogPath)
+}
+
+// logRecovery logs what the restarted app said of its recovery: the height
+// whose state it found on disk, below the head marker, for CometBFT to replay
+// from.
+func logRecovery(t *testing.T, logPath string) {
+	data, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(string(data)) {
+		if strings.Contains(line, "newest heights was lost") || strings.Contains(line, "rolled back") {
+			t.Log(strings.TrimSpace(line))
+		}
+	}
 }
 
 // sendUntilDone sends transfers from one development key to node 0 until ctx
