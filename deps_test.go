@@ -19,13 +19,13 @@ type rule struct {
 var rules = []rule{
 	{
 		pkg:    "execution",
-		deps:   []string{"github.com/cometbft/", module + "app", module + "rpc", module + "node", module + "txpool"},
+		deps:   []string{"github.com/cometbft/", module + "app", module + "rpc", module + "node", module + "txpool", module + "internal/failpoint"},
 		direct: []string{"net", "os", "time", "math/rand", "log/slog"},
 		why:    "execution runs without consensus and must be deterministic: no clock, no I/O of its own",
 	},
 	{
 		pkg:    "governance",
-		deps:   []string{"github.com/cometbft/", module + "app", module + "execution", module + "rpc", module + "node", module + "txpool"},
+		deps:   []string{"github.com/cometbft/", module + "app", module + "execution", module + "rpc", module + "node", module + "txpool", module + "internal/failpoint"},
 		direct: []string{"net", "os", "time", "math/rand", "log/slog"},
 		why:    "governance is a pure, deterministic state machine over a StateDB",
 	},

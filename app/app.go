@@ -28,6 +28,7 @@ import (
 	"github.com/redmx/redmx/execution"
 	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/governance"
+	"github.com/redmx/redmx/internal/failpoint"
 	"github.com/redmx/redmx/store"
 	"github.com/redmx/redmx/txpool"
 )
@@ -222,7 +223,9 @@ func (a *App) StateAt(h *types.Header) (*state.StateDB, error) {
 // states live in memory (see package store); a crash loses them, so the head
 // marker may name a height above the surviving state. The marker is then
 // moved back: Info reports that height and CometBFT replays the rest from its
-// block store, rewriting the same blocks into the index.
+// block store, rewriting the same blocks into the index. Info never reports a
+// height above the marker: CometBFT replays blocks to an app behind it but
+// cannot take one back.
 func (a *App) recoverHead() error {
 	head, ok, err := a.db.Head()
 	if err != nil || !ok {
@@ -232,9 +235,25 @@ func (a *App) recoverHead() error {
 	if h == nil || h.Hash() != head.BlockHash {
 		return fmt.Errorf("store: head marker at height %d names block %s, which the index does not hold", head.Height, head.BlockHash)
 	}
+	if !a.db.HasState(h.Root) {
+		// State on disk above the marker (a flush that outran the marker,
+		// in data written by older versions) is rolled back to it.
+		rolled, err := a.db.RollBack(h.Root)
+		if err != nil {
+			return err
+		}
+		if rolled {
+			a.logger.Warn("state on disk was newer than the head marker; rolled back to it", "height", head.Height)
+		}
+	}
 	for n := head.Height; !a.db.HasState(h.Root); n-- { // bounded: n reaches 0
 		if n == 0 {
-			return fmt.Errorf("store: no state on disk at or below height %d (genesis root %s is missing)", head.Height, h.Root)
+			if !a.db.NoStateOnDisk() {
+				return fmt.Errorf("store: no state on disk at or below height %d (genesis root %s is missing)", head.Height, h.Root)
+			}
+			// The genesis state's flush never landed: start over from
+			// InitChain, which writes it again.
+			break
 		}
 		if h = a.chain.IndexedHeader(n - 1); h == nil {
 			return fmt.Errorf("store: the index holds no block %d below the head marker %d", n-1, head.Height)
@@ -575,6 +594,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		return nil, err
 	}
 	a.finalized = ex
+	failpoint.Hit(failpoint.FinalizeBlock, uint64(req.Height))
 	return resp, nil
 }
 
@@ -589,6 +609,7 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 	block, res := f.result.Block, f.result
 	header := block.Header()
 	height := header.Number.Uint64()
+	failpoint.Hit(failpoint.CommitBegin, height)
 	start := time.Now()
 	rules := a.exec.Config().Rules(header.Number, true, header.Time)
 	root, err := res.State.Commit(rules, header.Number.Uint64())
@@ -598,6 +619,7 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 	if root != header.Root {
 		return nil, fmt.Errorf("state root of height %d: committed %s, header %s", height, root, header.Root)
 	}
+	failpoint.Hit(failpoint.StateCommitted, height)
 	err = a.db.CommitHeight(store.Head{Height: height, BlockHash: block.Hash(), Root: root}, func(w ethdb.KeyValueWriter) {
 		chain.WriteBlock(w, block, res.Receipts)
 	})
@@ -614,6 +636,7 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 	a.pool.Reset(a.headReader())
 	a.logger.Info("block committed", "height", header.Number, "hash", block.Hash(), "txs", len(block.Transactions()), "gas", header.GasUsed,
 		"exec", f.took.Round(time.Millisecond), "commit", committed.Round(time.Millisecond), "pool", time.Since(start.Add(committed)).Round(time.Millisecond))
+	failpoint.Hit(failpoint.CommitEnd, height)
 	return &abci.ResponseCommit{}, nil
 }
 

@@ -73,7 +73,15 @@ type StorageConfig struct {
 	StateHistory uint64 `toml:"state_history"`
 	// Archive keeps the state of every block, overriding StateHistory.
 	Archive bool `toml:"archive"`
+	// PersistEvery is how often, in heights, all the state held in memory
+	// is flushed to disk, so that a crash costs at most that many heights
+	// of replay (0: only when the write buffer fills).
+	PersistEvery uint64 `toml:"persist_every"`
 }
+
+// DefaultPersistEvery is [StorageConfig.PersistEvery] by default: about 20
+// minutes of blocks at the fastest block rate.
+const DefaultPersistEvery = 2048
 
 // DefaultStateHistory is a day of blocks at the fastest block rate (one
 // every ~0.6 s).
@@ -143,6 +151,7 @@ func Default() Config {
 		Storage: StorageConfig{
 			CacheMB:      256,
 			StateHistory: DefaultStateHistory,
+			PersistEvery: DefaultPersistEvery,
 		},
 		Log: LogConfig{
 			Format: "text",

@@ -128,6 +128,10 @@ cache_mb = {{ .Storage.CacheMB }}
 state_history = {{ .Storage.StateHistory }}
 # Keep the state of every block (an archive node); overrides state_history.
 archive = {{ .Storage.Archive }}
+# Every this many heights, all the state held in memory is flushed to disk, so
+# that a crash costs at most this many heights of replay at restart (0: only
+# when the write buffer fills).
+persist_every = {{ .Storage.PersistEvery }}
 
 [redmx.log]
 # "text" or "json", to standard error.

@@ -556,6 +556,7 @@ func storeOptions(c config.StorageConfig) store.Options {
 	o := store.DefaultOptions()
 	o.CacheMB = c.CacheMB
 	o.StateHistory = c.StateHistory
+	o.PersistEvery = c.PersistEvery
 	if c.Archive {
 		o.StateHistory = 0
 	}

@@ -20,12 +20,19 @@
 // full ([Options.WriteBufferMB]) and, at the latest, every
 // [Options.PersistEvery] heights, when all layers are flattened to disk. Per
 // height, the chain index and the head marker go in one batch followed by one
-// sync ([DB.CommitHeight]). So a kill -9 loses the newest states but never the
-// index: on restart the app walks back from the head marker to the newest
-// height whose state is live ([DB.HasState]), moves the marker there
-// ([DB.Rewind]) and reports that height in Info; CometBFT replays the rest
-// from its block store, and the index is rewritten with the same blocks. A
+// sync ([DB.CommitHeight]), and only then may a flatten move the state on
+// disk to that height: the state on disk is never newer than the marker. So a
+// kill -9 loses the newest states but never the index: on restart the app
+// walks back from the head marker to the newest height whose state is live
+// ([DB.HasState]), moves the marker there ([DB.Rewind]) and reports that
+// height in Info; CometBFT replays the rest from its block store, and the
+// index is rewritten with the same blocks. (A flatten does not keep older
+// heights live, so a state on disk above the marker would leave nothing to
+// walk back to; [DB.RollBack] repairs a store left so by older versions.) A
 // clean [DB.Close] journals the layers, so a normal restart replays nothing.
+//
+// Package failpoint can kill the process at each step of this order, for the
+// crash tests.
 //
 // A state read from a layer that is merged or flattened meanwhile fails (the
 // StateDB's Error reports it) rather than return a wrong value.

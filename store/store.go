@@ -6,14 +6,18 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/rawdb"
 	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethdb"
 	"github.com/ethereum/go-ethereum/ethdb/pebble"
 	"github.com/ethereum/go-ethereum/triedb"
 	"github.com/ethereum/go-ethereum/triedb/pathdb"
+
+	"github.com/redmx/redmx/internal/failpoint"
 )
 
 // DefaultStateHistory is how many recent blocks' state a node keeps by
@@ -217,7 +221,12 @@ func putHead(w ethdb.KeyValueWriter, head Head) error {
 // StateDB.Commit, to disk, so that every later restart finds a state on disk
 // to replay from.
 func (db *DB) CommitGenesis(root common.Hash) error {
-	return db.trie.Commit(root, false)
+	failpoint.Hit(failpoint.GenesisState, 0)
+	if err := db.trie.Commit(root, false); err != nil {
+		return err
+	}
+	db.hitAfterFlush(failpoint.GenesisFlattened, 0, root)
+	return nil
 }
 
 // CommitHeight records a height whose state StateDB.Commit has handed to the
@@ -225,15 +234,12 @@ func (db *DB) CommitGenesis(root common.Hash) error {
 // goes last in the same batch, and one sync follows. The newest states stay
 // in memory (see the package doc); after a crash the app moves the marker
 // back with [DB.Rewind] to the newest height whose state survived.
+//
+// Every [Options.PersistEvery] heights the state layers are then flattened
+// to disk, after the sync: the state on disk must never be newer than the
+// marker, since recovery walks back from the marker and the trie database
+// keeps no older state live once it has flattened.
 func (db *DB) CommitHeight(head Head, writeIndex func(ethdb.KeyValueWriter)) error {
-	if db.persist > 0 && head.Height%db.persist == 0 {
-		// Flattens the in-memory layers into the disk layer: older heights
-		// are then read from the state history, and a reader still on one
-		// of those layers gets an error (never a wrong value) and retries.
-		if err := db.trie.Commit(head.Root, false); err != nil {
-			return fmt.Errorf("store: persist state of height %d: %w", head.Height, err)
-		}
-	}
 	b := db.kv.NewBatch()
 	writeIndex(b)
 	if err := putHead(b, head); err != nil {
@@ -242,10 +248,37 @@ func (db *DB) CommitHeight(head Head, writeIndex func(ethdb.KeyValueWriter)) err
 	if err := b.Write(); err != nil {
 		return fmt.Errorf("store: write height %d: %w", head.Height, err)
 	}
+	failpoint.Hit(failpoint.IndexWritten, head.Height)
 	if err := db.kv.SyncKeyValue(); err != nil {
 		return fmt.Errorf("store: sync height %d: %w", head.Height, err)
 	}
+	failpoint.Hit(failpoint.HeadSynced, head.Height)
+	if db.persist > 0 && head.Height%db.persist == 0 {
+		// Flattens the in-memory layers into the disk layer: older heights
+		// are then read from the state history, and a reader still on one
+		// of those layers gets an error (never a wrong value) and retries.
+		if err := db.trie.Commit(head.Root, false); err != nil {
+			return fmt.Errorf("store: persist state of height %d: %w", head.Height, err)
+		}
+		db.hitAfterFlush(failpoint.StateFlattened, head.Height, head.Root)
+	}
 	return nil
+}
+
+// hitAfterFlush hits point once the state root is on disk, when the point is
+// armed: the trie database writes a flattened state in the background, and
+// the crash that matters is the one after that write.
+func (db *DB) hitAfterFlush(point string, height uint64, root common.Hash) {
+	if !failpoint.Armed(point, height) {
+		return
+	}
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if crypto.Keccak256Hash(rawdb.ReadAccountTrieNode(db.kv, nil)) == root {
+			break
+		}
+	}
+	_ = db.kv.SyncKeyValue()
+	failpoint.Hit(point, height)
 }
 
 // Rewind moves the head marker back to a height whose state is live, after a
@@ -263,6 +296,28 @@ func (db *DB) Rewind(head Head, ok bool) error {
 		return fmt.Errorf("store: rewind to height %d: %w", head.Height, err)
 	}
 	return db.kv.SyncKeyValue()
+}
+
+// RollBack moves the state on disk back to root, a height below it, by
+// applying the state history in reverse; ok is false when root is not below
+// the state on disk or its history is gone. It repairs a store whose state
+// on disk is newer than its head marker, which versions that flushed state
+// before writing the marker could leave after a crash.
+func (db *DB) RollBack(root common.Hash) (ok bool, err error) {
+	if ok, err := db.trie.Recoverable(root); err != nil || !ok {
+		return false, err
+	}
+	if err := db.trie.Recover(root); err != nil {
+		return false, fmt.Errorf("store: roll the state back to %s: %w", root, err)
+	}
+	return true, nil
+}
+
+// NoStateOnDisk reports whether no state was ever flushed to disk: the disk
+// layer is the empty state, as after a crash before the genesis state's
+// background flush landed.
+func (db *DB) NoStateOnDisk() bool {
+	return rawdb.ReadAccountTrieNode(db.kv, nil) == nil
 }
 
 // Close journals the state layers held in memory, so that a restart finds
@@ -295,5 +350,9 @@ func (db *DB) WriteIndex(write func(ethdb.KeyValueWriter)) error {
 	if err := b.Write(); err != nil {
 		return err
 	}
-	return db.kv.SyncKeyValue()
+	if err := db.kv.SyncKeyValue(); err != nil {
+		return err
+	}
+	failpoint.Hit(failpoint.GenesisIndexed, 0)
+	return nil
 }
