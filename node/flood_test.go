@@ -127,6 +127,7 @@ func TestFloodOfApplications(t *testing.T) {
 		t.Fatal(err)
 	}
 	var peakPool []int
+	var peakBytes []uint64
 	var peakHeap uint64
 	to := common.HexToAddress("0x00000000000000000000000000000000000000cc")
 	for i := range 12 {
@@ -144,12 +145,14 @@ func TestFloodOfApplications(t *testing.T) {
 		if got := r.BlockNumber.Uint64(); got > at+2 {
 			t.Errorf("member's transfer %d sent at head %d mined in block %d: %d blocks later", i, at, got, got-at)
 		}
-		pools := poolSizes(ctx, t, clients)
+		pools, bytes := poolSizes(ctx, t, clients)
 		for j, n := range pools {
 			if len(peakPool) < len(pools) {
 				peakPool = append(peakPool, 0)
+				peakBytes = append(peakBytes, 0)
 			}
 			peakPool[j] = max(peakPool[j], n)
+			peakBytes[j] = max(peakBytes[j], bytes[j])
 		}
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
@@ -169,8 +172,8 @@ func TestFloodOfApplications(t *testing.T) {
 		return true
 	})
 	t.Logf("flood of %d transactions: %d accepted; refused %v", len(flood), n, refused)
-	t.Logf("peak pooled transactions per node %v; process heap %d MiB before, %d MiB at most during the flood (4 nodes in one process)",
-		peakPool, heapBefore.HeapAlloc>>20, peakHeap>>20)
+	t.Logf("peak pooled transactions per node %v, encoded bytes %v; process heap %d MiB before, %d MiB at most during the flood (4 nodes in one process)",
+		peakPool, peakBytes, heapBefore.HeapAlloc>>20, peakHeap>>20)
 	for i, s := range flood[:maxGas+large] {
 		if accepted[i] {
 			t.Errorf("application %d with gas %d and %d bytes of calldata accepted", i, s.tx.Gas(), len(s.tx.Data()))
@@ -226,19 +229,24 @@ func application(t *testing.T, key *ecdsa.PrivateKey, chainID, nonce, gas uint64
 	return ethtest.Call(key, chainID, nonce, governance.Address, data, gas)
 }
 
-// poolSizes is each node's count of pooled transactions.
-func poolSizes(ctx context.Context, t *testing.T, clients []*ethclient.Client) []int {
+// poolSizes is each node's count of pooled transactions and their encoded
+// bytes.
+func poolSizes(ctx context.Context, t *testing.T, clients []*ethclient.Client) (counts []int, sizes []uint64) {
 	t.Helper()
-	out := make([]int, len(clients))
+	counts, sizes = make([]int, len(clients)), make([]uint64, len(clients))
 	for i, c := range clients {
-		var st map[string]string
-		if err := c.Client().CallContext(ctx, &st, "txpool_status"); err != nil {
+		var content map[string]map[string]map[string]*types.Transaction
+		if err := c.Client().CallContext(ctx, &content, "txpool_content"); err != nil {
 			t.Fatal(err)
 		}
-		var p, q big.Int
-		p.SetString(strings.TrimPrefix(st["pending"], "0x"), 16)
-		q.SetString(strings.TrimPrefix(st["queued"], "0x"), 16)
-		out[i] = int(p.Int64() + q.Int64())
+		for _, bySender := range content {
+			for _, byNonce := range bySender {
+				for _, tx := range byNonce {
+					counts[i]++
+					sizes[i] += tx.Size()
+				}
+			}
+		}
 	}
-	return out
+	return counts, sizes
 }
