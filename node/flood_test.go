@@ -47,6 +47,7 @@ func TestFloodOfApplications(t *testing.T) {
 		defer c.Close()
 		clients[i] = c
 	}
+	net.WaitHeight(ctx, t, 3) // every node up and connected
 	head := func(c *ethclient.Client) uint64 {
 		n, err := c.BlockNumber(ctx)
 		if err != nil {
@@ -210,6 +211,28 @@ func TestFloodOfApplications(t *testing.T) {
 		evicted++
 	}
 	t.Logf("accepted applications: %d mined, %d evicted with a reason", mined, evicted)
+
+	// No block carries more applications than the quota, nor more of their
+	// bytes than the quota times the lane's calldata cap.
+	var most, mostBytes int
+	for n := uint64(1); n <= end; n++ {
+		b, err := clients[0].BlockByNumber(ctx, new(big.Int).SetUint64(n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var apps, size int
+		for _, tx := range b.Transactions() {
+			if to := tx.To(); to != nil && *to == governance.Address {
+				apps++
+				size += int(tx.Size())
+			}
+		}
+		if apps > 20 || size > 20*(4<<10+200) {
+			t.Errorf("block %d carries %d applications of %d bytes", n, apps, size)
+		}
+		most, mostBytes = max(most, apps), max(mostBytes, size)
+	}
+	t.Logf("at most %d applications, %d bytes of them, in one block", most, mostBytes)
 	for i, c := range clients {
 		if h := head(c); h < end {
 			t.Errorf("node %d at height %d, behind %d", i, h, end)
