@@ -60,7 +60,7 @@ const (
 	DefaultLaneBlocks   = 4
 	DefaultLaneBytes    = 256 << 10
 	DefaultLaneMaxData  = 4 << 10
-	DefaultLaneMaxGas   = 2_000_000
+	DefaultLaneMaxGas   = 5_000_000 // an application's estimate plus govclient's headroom, with room to spare
 	DefaultLaneLifetime = 20
 
 	DefaultLifetime        = 3600

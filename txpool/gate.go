@@ -14,7 +14,7 @@ type Gate interface {
 	// its accounts. The error text is the refusal's.
 	Admit(from common.Address, to *common.Address, data []byte, gas uint64, pending func(payer uint64) uint64) (Admission, error)
 	// Quota is how many transactions from accounts of no record one block
-	// may carry.
+	// may carry. Unlike Admit it may be called by several readers at once.
 	Quota() uint64
 }
 
