@@ -40,6 +40,10 @@ const Version uint64 = 1
 const (
 	CodeOK      uint32 = 0
 	CodeInvalid uint32 = 1
+	// CodeRetry answers a temporary refusal (the pool full, a record the
+	// head does not show yet): CometBFT forgets such a transaction soon and
+	// takes it again from the next peer that offers it.
+	CodeRetry = abci.CodeTypeRetry
 )
 
 // Config holds the app's node-local settings.
@@ -169,6 +173,9 @@ func New(db *store.DB, gen *genesis.AppState, cfg Config, logger *slog.Logger) (
 
 	pcfg := cfg.Pool
 	pcfg.ChainID = config.ChainID
+	if pcfg.Logger == nil {
+		pcfg.Logger = logger
+	}
 	a.pool = txpool.New(pcfg, a.headReader(), a.headGasLimit)
 	a.pool.SetGate(a.headGate())
 	return a, nil
@@ -302,7 +309,7 @@ func (a *App) headReader() txpool.StateReader {
 		a.logger.Error("open head state for the pool", "height", h.Number, "err", err)
 		return emptyState{}
 	}
-	return stateReader{r}
+	return stateReader{r, h.Number.Uint64()}
 }
 
 // Info reports the last durable height and its app hash.
@@ -644,7 +651,7 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 // if valid, added to the pool, as eth_sendRawTransaction does.
 func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
 	if _, err := a.pool.AddRaw(req.Tx); err != nil {
-		return &abci.ResponseCheckTx{Code: CodeInvalid, Log: err.Error()}, nil
+		return &abci.ResponseCheckTx{Code: refusalCode(err), Log: err.Error()}, nil
 	}
 	return &abci.ResponseCheckTx{Code: CodeOK}, nil
 }
@@ -656,12 +663,23 @@ func (a *App) InsertTx(_ context.Context, req *abci.RequestInsertTx) (*abci.Resp
 			return &abci.ResponseInsertTx{Code: CodeOK}, nil
 		}
 		a.logger.Debug("peer transaction refused", "err", err)
-		return &abci.ResponseInsertTx{Code: CodeInvalid}, nil
+		return &abci.ResponseInsertTx{Code: refusalCode(err)}, nil
 	}
 	return &abci.ResponseInsertTx{Code: CodeOK}, nil
 }
 
-// ReapTxs hands transactions to gossip, each once.
+// refusalCode is CodeRetry for a refusal the pool may lift later, so that
+// CometBFT takes the transaction again when a peer offers it again, and
+// CodeInvalid for a final one.
+func refusalCode(err error) uint32 {
+	if txpool.Temporary(err) {
+		return CodeRetry
+	}
+	return CodeInvalid
+}
+
+// ReapTxs hands transactions to gossip: each once, and again while it stays
+// unmined (see txpool.Config.Reannounce).
 func (a *App) ReapTxs(_ context.Context, req *abci.RequestReapTxs) (*abci.ResponseReapTxs, error) {
 	return &abci.ResponseReapTxs{Txs: a.pool.Reap(req.MaxBytes)}, nil
 }
@@ -684,7 +702,13 @@ func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQu
 }
 
 // stateReader adapts a state reader to the pool.
-type stateReader struct{ r state.Reader }
+type stateReader struct {
+	r      state.Reader
+	height uint64
+}
+
+// Height is the block number of the state, for the pool's ages.
+func (s stateReader) Height() uint64 { return s.height }
 
 func (s stateReader) Nonce(addr common.Address) uint64 {
 	acc, err := s.r.Account(addr)

@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"math/big"
 	"slices"
 	"strings"
 	"sync"
@@ -179,15 +180,20 @@ func (a *App) headGate() txpool.Gate {
 	// The next block's number; its time is not known yet, the head's is
 	// the nearest deterministic one.
 	env := governance.Env{Number: h.Number.Uint64() + 1, Time: h.Time}
-	return &poolGate{gov: a.gov, st: st, env: env, payers: make(map[payerOf]uint64)}
+	quota, err := applyQuota(a.gov, env, st)
+	if err != nil {
+		a.logger.Error("read applyQuota for the pool's gate", "height", h.Number, "err", err)
+	}
+	return &poolGate{gov: a.gov, st: st, env: env, quota: quota, payers: make(map[payerOf]uint64)}
 }
 
 // poolGate asks governance about a transaction on one head state. The pool
 // calls it under its lock, one call at a time, as the state requires.
 type poolGate struct {
-	gov Governance
-	st  *state.StateDB
-	env governance.Env
+	gov   Governance
+	st    *state.StateDB
+	env   governance.Env
+	quota uint64 // applyQuota
 
 	// payers remembers who pays for a sender's calls on this gate's state,
 	// where it cannot change: one governance question per transaction
@@ -204,28 +210,59 @@ type payerOf struct {
 
 // Admit asks governance with the gas the payer's record already has in the
 // pool. The first time a sender is seen it asks once more to learn the payer.
-func (g *poolGate) Admit(from common.Address, to *common.Address, data []byte, gas uint64, pending func(payer uint64) uint64) (uint64, error) {
+func (g *poolGate) Admit(from common.Address, to *common.Address, data []byte, gas uint64, pending func(payer uint64) uint64) (txpool.Admission, error) {
 	who := payerOf{from, to != nil && *to == governance.Address}
 	if key, ok := g.payers[who]; ok {
 		if _, err := g.gov.Admit(g.env, g.st, from, to, data, gas, pending(key)); err != nil {
-			return 0, err
+			return txpool.Admission{}, err
 		}
-		return key, nil
+		return admission(key), nil
 	}
 	p, err := g.gov.Admit(g.env, g.st, from, to, data, gas, 0)
 	if err != nil {
-		return 0, err
+		return txpool.Admission{}, err
 	}
 	key := payerKey(p)
 	if pend := pending(key); pend > 0 {
 		if _, err := g.gov.Admit(g.env, g.st, from, to, data, gas, pend); err != nil {
-			return 0, err
+			return txpool.Admission{}, err
 		}
 	}
 	if to != nil { // a creation's payer is learnt from a call's
 		g.payers[who] = key
 	}
-	return key, nil
+	return admission(key), nil
+}
+
+// Quota is governance's applyQuota on the gate's state.
+func (g *poolGate) Quota() uint64 { return g.quota }
+
+// admission is the pool's view of a payer key: record 0 is an account of no
+// record.
+func admission(key uint64) txpool.Admission {
+	return txpool.Admission{Payer: key, NoRecord: key>>1 == 0}
+}
+
+// applyQuota reads governance's per-block quota of applications from
+// accounts of no record.
+func applyQuota(gov Governance, env governance.Env, st *state.StateDB) (uint64, error) {
+	in, err := governance.ABI.Pack("parameter", "applyQuota")
+	if err != nil {
+		return 0, err
+	}
+	out, err := gov.View(env, st, in)
+	if err != nil {
+		return 0, err
+	}
+	v, err := governance.ABI.Unpack("parameter", out)
+	if err != nil || len(v) != 1 {
+		return 0, fmt.Errorf("decode applyQuota: %v", err)
+	}
+	q, ok := v[0].(*big.Int)
+	if !ok || !q.IsUint64() {
+		return 0, fmt.Errorf("applyQuota is %v", v[0])
+	}
+	return q.Uint64(), nil
 }
 
 // payerKey is one key per budget: a record's capital, or its governance

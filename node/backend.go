@@ -84,6 +84,11 @@ func (b *backend) PendingNonce(addr common.Address) uint64 { return b.app.Pool()
 
 func (b *backend) PoolStats() (int, int) { return b.app.Pool().Stats() }
 
+func (b *backend) PoolEvicted(hash common.Hash) (string, uint64, bool) {
+	ev, ok := b.app.Pool().Evicted(hash)
+	return ev.Reason, ev.Height, ok
+}
+
 func (b *backend) PoolContent() (map[common.Address][]*types.Transaction, map[common.Address][]*types.Transaction) {
 	return b.app.Pool().Content()
 }

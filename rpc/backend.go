@@ -55,6 +55,9 @@ type Backend interface {
 	PoolStats() (pending, queued int)
 	// PoolContent lists the pool's transactions by sender, in nonce order.
 	PoolContent() (pending, queued map[common.Address][]*types.Transaction)
+	// PoolEvicted says why and at which head the pool let a transaction go
+	// unmined, among its recent evictions; ok is false for any other.
+	PoolEvicted(hash common.Hash) (reason string, height uint64, ok bool)
 
 	// Call executes msg on st (the state after header) through the node's one
 	// execution entry point, with zero gas prices and no state change kept.

@@ -62,6 +62,7 @@ type fakeBackend struct {
 	sent         []*types.Transaction
 	syncing      bool
 	unavailable  map[uint64]bool // heights whose state is "pruned"
+	evicted      map[common.Hash]fakeEviction
 
 	chainFeed event.FeedOf[core.ChainEvent]
 	logsFeed  event.FeedOf[[]*types.Log]
@@ -277,6 +278,19 @@ func (f *fakeBackend) PoolTransaction(hash common.Hash) *types.Transaction {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.pool[hash]
+}
+
+type fakeEviction struct {
+	reason string
+	height uint64
+}
+
+// PoolEvicted knows the evictions the test set.
+func (f *fakeBackend) PoolEvicted(hash common.Hash) (string, uint64, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ev, ok := f.evicted[hash]
+	return ev.reason, ev.height, ok
 }
 
 // PoolStats counts every pooled transaction as executable.

@@ -50,6 +50,25 @@ func (api *txpoolAPI) Inspect() map[string]map[string]map[string]string {
 	}
 }
 
+// Evicted is txpool_evicted, redmx's own: why this node's pool let a
+// transaction go without its being mined, among its recent evictions, or
+// null. eth_getTransactionByHash answers null for such a transaction, as
+// go-ethereum does for any it does not know.
+func (api *txpoolAPI) Evicted(hash common.Hash) *rpcEviction {
+	reason, height, ok := api.b.PoolEvicted(hash)
+	if !ok {
+		return nil
+	}
+	return &rpcEviction{Hash: hash, Reason: reason, BlockNumber: hexutil.Uint64(height)}
+}
+
+// rpcEviction is txpool_evicted's answer.
+type rpcEviction struct {
+	Hash        common.Hash    `json:"hash"`
+	Reason      string         `json:"reason"`
+	BlockNumber hexutil.Uint64 `json:"blockNumber"` // the head when it was evicted
+}
+
 func (api *txpoolAPI) bySender(txs map[common.Address][]*types.Transaction) map[string]map[string]*rpcTransaction {
 	out := make(map[string]map[string]*rpcTransaction, len(txs))
 	for addr, list := range txs {

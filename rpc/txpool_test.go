@@ -98,3 +98,27 @@ func TestMoreEthMethods(t *testing.T) {
 		t.Errorf("empty eth_getStorageValues: %+v", res.Error)
 	}
 }
+
+// TestTxpoolEvicted: txpool_evicted tells why the pool let a transaction go,
+// and null for one it did not evict.
+func TestTxpoolEvicted(t *testing.T) {
+	b := newFakeBackend(t)
+	gone, other := common.HexToHash("0x01"), common.HexToHash("0x02")
+	b.evicted = map[common.Hash]fakeEviction{gone: {reason: "expired: waited 20 blocks, limit 20", height: 42}}
+	url := serve(t, b, rpc.DefaultConfig())
+
+	var got *struct {
+		Hash        common.Hash    `json:"hash"`
+		Reason      string         `json:"reason"`
+		BlockNumber hexutil.Uint64 `json:"blockNumber"`
+	}
+	result(t, url, &got, "txpool_evicted", gone)
+	if got == nil || got.Hash != gone || !strings.HasPrefix(got.Reason, "expired") || got.BlockNumber != 42 {
+		t.Fatalf("txpool_evicted = %+v", got)
+	}
+	got = nil
+	result(t, url, &got, "txpool_evicted", other)
+	if got != nil {
+		t.Fatalf("txpool_evicted(unknown) = %+v, want null", got)
+	}
+}

@@ -20,6 +20,10 @@ type entry struct {
 	seq   uint64 // insertion order across the pool: Pending interleaves senders by it
 	payer uint64 // the gate's payer, when gated
 	gated bool   // admitted by a gate and counted in its payer's gas
+	lane  bool   // from an account of no record, as the gate said
+
+	born      uint64 // head height when it entered the pool
+	announced uint64 // head height when Reap last handed it out
 
 	pending bool // executable: in its account's contiguous prefix
 	reaped  bool // handed to gossip by Reap

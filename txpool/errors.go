@@ -2,6 +2,7 @@ package txpool
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/ethereum/go-ethereum/core"
 	gethpool "github.com/ethereum/go-ethereum/core/txpool"
@@ -75,3 +76,27 @@ var (
 	// price to evict by, so a full pool refuses.
 	ErrTxPoolOverflow = legacypool.ErrTxPoolOverflow
 )
+
+// Refusals of the lane of accounts of no record.
+var (
+	// ErrLaneFull is returned when the lane holds as many transactions or
+	// bytes as it may. It wraps ErrTxPoolOverflow.
+	ErrLaneFull = fmt.Errorf("%w: the lane of accounts of no record is full", ErrTxPoolOverflow)
+	// ErrLaneData is returned for a transaction of an account of no record
+	// with more calldata than an application needs.
+	ErrLaneData = errors.New("calldata too large for an account of no record")
+	// ErrLaneGas is returned for a transaction of an account of no record
+	// with a gas limit above what an application needs.
+	ErrLaneGas = errors.New("gas limit too high for an account of no record")
+)
+
+// Temporary reports whether a refusal by the pool may turn into an
+// acceptance later without a change to the transaction: the pool or an
+// account's share of it is full, the balance is short, or the gate refused
+// on a state that may change (a record not yet created, capital to refill).
+// Other refusals are final.
+func Temporary(err error) bool {
+	var g *GateError
+	return errors.Is(err, ErrTxPoolOverflow) || errors.Is(err, ErrAccountLimitExceeded) ||
+		errors.Is(err, ErrInsufficientFunds) || errors.As(err, &g)
+}

@@ -4,15 +4,35 @@ import "github.com/ethereum/go-ethereum/common"
 
 // Gate admits transactions by the chain's governance rules on the latest
 // committed state: only members' and projects' accounts transact, creation
-// needs a project, and gas is drawn from the capital of a payer shared by
-// several accounts. The pool calls it under its lock, one call at a time.
+// needs a project, gas is drawn from the capital of a payer shared by
+// several accounts, and accounts of no record may only apply, a few per
+// block. The pool calls it under its lock, one call at a time.
 type Gate interface {
 	// Admit decides on a transaction of from with this gas limit and
-	// returns its payer: a key shared by every account that draws on the
-	// same budget. pending gives the gas of the payer's transactions already
-	// in the pool, across all its accounts. The error text is the refusal's.
-	Admit(from common.Address, to *common.Address, data []byte, gas uint64, pending func(payer uint64) uint64) (payer uint64, err error)
+	// says who pays and whether the sender has no record. pending gives
+	// the gas of the payer's transactions already in the pool, across all
+	// its accounts. The error text is the refusal's.
+	Admit(from common.Address, to *common.Address, data []byte, gas uint64, pending func(payer uint64) uint64) (Admission, error)
+	// Quota is how many transactions from accounts of no record one block
+	// may carry. Unlike Admit it may be called by several readers at once.
+	Quota() uint64
 }
+
+// Admission is a gate's answer for an admitted transaction.
+type Admission struct {
+	// Payer is a key shared by every account that draws on the same budget.
+	Payer uint64
+	// NoRecord says the sender has no record: the transaction goes to the
+	// lane of such accounts.
+	NoRecord bool
+}
+
+// GateError is a refusal by the gate. It is temporary: the next state may
+// admit the transaction (a record created, capital refilled).
+type GateError struct{ Err error }
+
+func (e *GateError) Error() string { return e.Err.Error() }
+func (e *GateError) Unwrap() error { return e.Err }
 
 // SetGate makes the pool ask g about every transaction from now on and at
 // each [Pool.Reset]; nil admits all. Set it before the Reset of a new head
@@ -31,12 +51,13 @@ func (p *Pool) PayerGas(payer uint64) uint64 {
 }
 
 // admit asks the gate about e, which may replace old (nil: none), and
-// records its payer.
+// records its payer and lane.
 func (p *Pool) admit(e, old *entry) error {
 	if p.gate == nil {
+		e.lane = false
 		return nil
 	}
-	payer, err := p.gate.Admit(e.from, e.tx.To(), e.tx.Data(), e.gas, func(k uint64) uint64 {
+	a, err := p.gate.Admit(e.from, e.tx.To(), e.tx.Data(), e.gas, func(k uint64) uint64 {
 		n := p.payerGas[k]
 		if old != nil && old.gated && old.payer == k {
 			n -= old.gas // the replaced transaction leaves the pool
@@ -44,20 +65,27 @@ func (p *Pool) admit(e, old *entry) error {
 		return n
 	})
 	if err != nil {
-		return err
+		return &GateError{err}
 	}
-	e.payer, e.gated = payer, true
+	e.payer, e.gated, e.lane = a.Payer, true, a.NoRecord
 	return nil
 }
 
-// countPayer adds e's gas to its payer's, once e is in the pool.
+// countPayer adds e's gas to its payer's, and e to the lane's counts, once
+// e is in the pool.
 func (p *Pool) countPayer(e *entry) {
-	if e.gated {
-		p.payerGas[e.payer] += e.gas
+	if !e.gated {
+		return
+	}
+	p.payerGas[e.payer] += e.gas
+	if e.lane {
+		p.lane++
+		p.laneBytes += uint64(len(e.raw))
 	}
 }
 
-// uncountPayer takes e's gas off its payer's, when e leaves the pool.
+// uncountPayer takes e's gas off its payer's, and e off the lane's counts,
+// when e leaves the pool.
 func (p *Pool) uncountPayer(e *entry) {
 	if !e.gated {
 		return
@@ -66,6 +94,10 @@ func (p *Pool) uncountPayer(e *entry) {
 		p.payerGas[e.payer] = n
 	} else {
 		delete(p.payerGas, e.payer)
+	}
+	if e.lane {
+		p.lane--
+		p.laneBytes -= uint64(len(e.raw))
 	}
 	e.gated = false
 }

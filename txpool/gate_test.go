@@ -8,6 +8,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/redmx/redmx/txpool"
 )
 
 var (
@@ -26,21 +28,23 @@ type capitalGate struct {
 	pendings []uint64 // the pending gas of each call, for the test to read
 }
 
-func (g *capitalGate) Admit(from common.Address, to *common.Address, _ []byte, gas uint64, pending func(uint64) uint64) (uint64, error) {
+func (g *capitalGate) Admit(from common.Address, to *common.Address, _ []byte, gas uint64, pending func(uint64) uint64) (txpool.Admission, error) {
 	rec, ok := g.records[from]
 	if !ok {
-		return 0, fmt.Errorf("%w: %s", errNotMember, from.Hex())
+		return txpool.Admission{}, fmt.Errorf("%w: %s", errNotMember, from.Hex())
 	}
 	if to == nil && !g.projects[rec] {
-		return 0, fmt.Errorf("%w: %s", errCreate, from.Hex())
+		return txpool.Admission{}, fmt.Errorf("%w: %s", errCreate, from.Hex())
 	}
 	pend := pending(rec)
 	g.pendings = append(g.pendings, pend)
 	if c := g.capital[rec]; pend+gas > c {
-		return 0, fmt.Errorf("%w: %d gas left of %d, refills at the next epoch", errCapital, c-min(c, pend), c)
+		return txpool.Admission{}, fmt.Errorf("%w: %d gas left of %d, refills at the next epoch", errCapital, c-min(c, pend), c)
 	}
-	return rec, nil
+	return txpool.Admission{Payer: rec}, nil
 }
+
+func (g *capitalGate) Quota() uint64 { return 0 }
 
 // TestGateRefusesAndCountsPerRecord: the pool asks its gate about every
 // transaction, refuses with the gate's error, and counts a record's pooled

@@ -118,7 +118,9 @@ func TestDefaultConfig(t *testing.T) {
 	got := txpool.DefaultConfig(chainID)
 	want := txpool.Config{
 		ChainID: chainID, MaxTxSize: 131072, AccountSlots: 1024, GlobalSlots: 10240,
-		AccountQueue: 256, GlobalQueue: 1024, PriceBump: 10,
+		AccountQueue: 256, GlobalQueue: 1024, PriceBump: 10, GlobalBytes: 256 << 20,
+		LaneBlocks: 4, LaneBytes: 256 << 10, LaneMaxData: 4096, LaneMaxGas: 5_000_000, LaneLifetime: 20,
+		Lifetime: 3600, Reannounce: 5, ReannounceBytes: 1 << 20, EvictedRecords: 4096,
 	}
 	if got != want {
 		t.Fatalf("DefaultConfig:\n got %+v\nwant %+v", got, want)

@@ -5,12 +5,15 @@ import (
 	"github.com/ethereum/go-ethereum/params"
 )
 
-// Pending returns executable transactions for a block proposal: each sender's in
-// nonce order, senders interleaved by arrival (the sender whose next transaction
-// entered the pool first goes next), never by price. It stops adding a sender's
-// transactions at the first that would take the total over maxBytes (the sum of
-// the encoded sizes; negative means no limit) or maxGas (the sum of the gas
-// limits), and goes on with the other senders.
+// Pending returns executable transactions for a block proposal: members'
+// first, each sender's in nonce order, senders interleaved by arrival (the
+// sender whose next transaction entered the pool first goes next), never by
+// price; then, in the room left, at most the gate's per-block quota of
+// transactions of accounts of no record, oldest first, so that they never
+// take a member's place. It stops adding a sender's transactions at the
+// first that would take the total over maxBytes (the sum of the encoded
+// sizes; negative means no limit) or maxGas (the sum of the gas limits), and
+// goes on with the other senders.
 //
 // The byte count is of the transactions alone: a caller that fills a CometBFT
 // block must leave room for the per-transaction framing.
@@ -18,25 +21,49 @@ func (p *Pool) Pending(maxBytes int64, maxGas uint64) []*types.Transaction {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 
-	h := make(cursorHeap, 0, len(p.accounts))
+	members := make(cursorHeap, 0, len(p.accounts))
+	lane := make(cursorHeap, 0, p.lane)
 	for _, acct := range p.accounts {
 		if acct.executable > 0 {
-			h = append(h, cursor{seq: acct.txs[0].seq, acct: acct})
+			c := cursor{seq: acct.txs[0].seq, acct: acct}
+			if acct.txs[0].lane {
+				lane = append(lane, c)
+			} else {
+				members = append(members, c)
+			}
 		}
 	}
+	s := selection{maxBytes: maxBytes, maxGas: maxGas, out: make([]*types.Transaction, 0, min(p.pending, 4096))}
+	s.take(members, -1)
+	if p.gate != nil {
+		s.take(lane, int(min(p.gate.Quota(), uint64(len(lane)))))
+	}
+	return s.out
+}
+
+// selection is a proposal's transactions being chosen.
+type selection struct {
+	maxBytes int64
+	maxGas   uint64
+	size     int64
+	gas      uint64
+	out      []*types.Transaction
+}
+
+// take adds transactions from the senders in h, by arrival, at most limit
+// of them (negative: no limit).
+func (s *selection) take(h cursorHeap, limit int) {
 	h.init()
-	out := make([]*types.Transaction, 0, min(p.pending, 4096))
-	var size int64
-	var gas uint64
-	for len(h) > 0 && maxGas-gas >= params.TxGas { // no transaction needs less gas
+	for taken := 0; len(h) > 0 && taken != limit && s.maxGas-s.gas >= params.TxGas; { // no transaction needs less gas
 		c := &h[0]
 		e := c.acct.txs[c.idx]
-		fits := e.gas <= maxGas-gas && (maxBytes < 0 || int64(len(e.raw)) <= maxBytes-size)
+		fits := e.gas <= s.maxGas-s.gas && (s.maxBytes < 0 || int64(len(e.raw)) <= s.maxBytes-s.size)
 		if fits {
-			out = append(out, e.tx)
-			size += int64(len(e.raw))
-			gas += e.gas
+			s.out = append(s.out, e.tx)
+			s.size += int64(len(e.raw))
+			s.gas += e.gas
 			c.idx++
+			taken++
 		}
 		if !fits || c.idx >= c.acct.executable {
 			h.pop()
@@ -45,7 +72,6 @@ func (p *Pool) Pending(maxBytes int64, maxGas uint64) []*types.Transaction {
 		c.seq = c.acct.txs[c.idx].seq
 		h.down(0)
 	}
-	return out
 }
 
 // cursor points at the next transaction of one sender in Pending.
@@ -91,7 +117,8 @@ func (h *cursorHeap) pop() {
 }
 
 // Reap returns the encodings of executable transactions that no earlier Reap
-// returned, in the order they became executable, up to maxBytes in total (0
+// returned (or that [Pool.Reset] offers again, see Config.Reannounce), in the
+// order they became executable, up to maxBytes in total (0
 // means no limit, as in CometBFT's reap_max_bytes). Each transaction is handed
 // out once, for gossip; a replacement is a new transaction and is handed out
 // too. The slices belong to the pool: do not modify them.
@@ -121,6 +148,7 @@ func (p *Pool) Reap(maxBytes uint64) [][]byte {
 		}
 		out = append(out, e.raw)
 		size += n
+		e.announced = p.height
 		e.reaped = true
 		e.inReap = false
 		p.reapQ[p.reapHead] = nil

@@ -37,7 +37,14 @@ type Pool struct {
 	accounts map[common.Address]*account
 	pending  int // executable transactions
 	queued   int
+	bytes    uint64 // encoded bytes of every pooled transaction
 	seq      uint64
+	height   uint64 // the head's, as of the last Reset
+
+	lane      int    // pooled transactions of accounts of no record
+	laneBytes uint64 // and their encoded bytes
+
+	evicted evictions
 
 	// reapQ holds executable transactions not yet reaped, in the order they became
 	// executable; entries that were reaped, removed or demoted since are skipped.
@@ -69,6 +76,7 @@ func New(cfg Config, state StateReader, gasLimit func() uint64) *Pool {
 		all:      make(map[common.Hash]*entry),
 		accounts: make(map[common.Address]*account),
 		payerGas: make(map[uint64]uint64),
+		evicted:  newEvictions(cfg.EvictedRecords),
 	}
 	p.events = eventq.New(eventQueueLimit, func(txs []*types.Transaction) {
 		p.txFeed.Send(core.NewTxsEvent{Txs: txs})
@@ -169,20 +177,28 @@ func (p *Pool) insert(e *entry) error {
 		if err := p.admit(e, old); err != nil {
 			return err
 		}
+		if err := p.makeRoom(acct, e, old); err != nil {
+			return err
+		}
 		p.replace(acct, idx, e, need)
 		return nil
-	}
-	if err := p.checkLimits(acct, e); err != nil {
-		return err
 	}
 	if err := p.admit(e, nil); err != nil {
 		return err
 	}
+	if err := p.checkLimits(acct, e); err != nil {
+		return err
+	}
+	if err := p.makeRoom(acct, e, nil); err != nil {
+		return err
+	}
 	p.seq++
 	e.seq = p.seq
+	e.born = p.height
 	acct.txs = slices.Insert(acct.txs, idx, e)
 	acct.spent = *need
 	p.all[e.hash] = e
+	p.bytes += uint64(len(e.raw))
 	p.countPayer(e)
 	p.queued++
 	if !known {
@@ -199,9 +215,11 @@ func (p *Pool) replace(acct *account, idx int, e *entry, spent *uint256.Int) {
 	p.forget(old)
 	p.seq++
 	e.seq = p.seq
+	e.born = old.born
 	acct.txs[idx] = e
 	acct.spent = *spent
 	p.all[e.hash] = e
+	p.bytes += uint64(len(e.raw))
 	p.countPayer(e)
 	p.queued++
 	if old.pending {
@@ -210,17 +228,20 @@ func (p *Pool) replace(acct *account, idx int, e *entry, spent *uint256.Int) {
 }
 
 // checkLimits reports whether a transaction with a new nonce fits the sender's
-// and the pool's limits.
+// and the pool's limits; those of the lane for an account of no record.
 func (p *Pool) checkLimits(acct *account, e *entry) error {
+	if e.lane {
+		return p.checkLane(acct, e)
+	}
 	if n := uint64(len(acct.txs)); n >= p.cfg.AccountSlots {
 		return fmt.Errorf("%w: pooled %d txs", ErrAccountLimitExceeded, n)
 	}
 	next := acct.pendingNonce()
 	if e.nonce == next {
-		if uint64(p.pending) >= p.cfg.GlobalSlots {
+		if uint64(p.pending-p.lane) >= p.cfg.GlobalSlots {
 			return fmt.Errorf("%w: %d executable transactions", ErrTxPoolOverflow, p.pending)
 		}
-		return nil
+		return nil // the lane makes room if need be
 	}
 	// e.nonce > next: a nonce below next is taken by an executable transaction.
 	if ahead := e.nonce - next; ahead > p.cfg.AccountQueue {
@@ -266,6 +287,7 @@ func (p *Pool) setQueued(e *entry) {
 // forget takes e out of the pool's index and counts; the caller fixes its account.
 func (p *Pool) forget(e *entry) {
 	delete(p.all, e.hash)
+	p.bytes -= uint64(len(e.raw))
 	p.uncountPayer(e)
 	e.removed = true
 	if e.pending {
@@ -276,14 +298,25 @@ func (p *Pool) forget(e *entry) {
 }
 
 // Remove drops the transaction with the given hash, if pooled. The sender's
-// executable transactions after it become queued.
+// executable transactions after it become queued. It is recorded as evicted
+// with a generic reason; [Pool.Drop] gives one.
 func (p *Pool) Remove(hash common.Hash) {
+	p.Drop(hash, "removed from the pool")
+}
+
+// Drop removes the transaction with the given hash, if pooled, as Remove
+// does, and records the reason for [Pool.Evicted].
+func (p *Pool) Drop(hash common.Hash, reason string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	e, ok := p.all[hash]
-	if !ok {
-		return
+	if e, ok := p.all[hash]; ok {
+		p.evict(e, reason)
 	}
+}
+
+// remove takes e out of the pool; the sender's executable transactions after
+// it become queued.
+func (p *Pool) remove(e *entry) {
 	acct := p.accounts[e.from]
 	idx, _ := acct.find(e.nonce)
 	p.forget(e)
