@@ -446,7 +446,7 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 			// nonce order waits with it. Anything else can never
 			// be mined, so it leaves the pool rather than wait silently.
 			if !errors.Is(err, execution.ErrBlockGasExhausted) && !errors.Is(err, core.ErrNonceTooHigh) && !errors.Is(err, governance.ErrApplyQuota) {
-				a.pool.Remove(tx.Hash())
+				a.pool.Drop(tx.Hash(), "invalid in a proposal: "+err.Error())
 				a.logger.Info("dropped from the pool", "tx", tx.Hash(), "err", err)
 			}
 			continue
