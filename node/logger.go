@@ -23,12 +23,17 @@ import (
 type cmtLogger struct {
 	l      *slog.Logger
 	halted func() bool
+	// failure, if not nil, keeps the reason of a "CONSENSUS FAILURE".
+	failure *consensusFailure
 }
 
 func (c cmtLogger) Debug(msg string, kv ...any) { c.l.Debug(msg, fixKV(kv)...) }
 func (c cmtLogger) Info(msg string, kv ...any)  { c.l.Debug(msg, fixKV(kv)...) }
 func (c cmtLogger) Warn(msg string, kv ...any)  { c.l.Warn(msg, fixKV(kv)...) }
 func (c cmtLogger) Error(msg string, kv ...any) {
+	if msg == cmtConsensusFailure && c.failure != nil {
+		c.failure.set(kvString(kv, "err"))
+	}
 	if _, ok := cmtHaltReports[msg]; ok && c.halted != nil && c.halted() {
 		c.l.Debug(msg, fixKV(kv)...)
 		return
@@ -40,14 +45,28 @@ func (c cmtLogger) Error(msg string, kv ...any) {
 	c.l.Error(msg, fixKV(kv)...)
 }
 func (c cmtLogger) With(kv ...any) cmtlog.Logger {
-	return cmtLogger{l: c.l.With(fixKV(kv)...), halted: c.halted}
+	return cmtLogger{l: c.l.With(fixKV(kv)...), halted: c.halted, failure: c.failure}
 }
 
 // cmtHaltReports are CometBFT's Error messages about a block the app refused
 // to finalize.
 var cmtHaltReports = map[string]struct{}{
 	"error in proxyAppConn.FinalizeBlock": {},
-	"CONSENSUS FAILURE!!!":                {},
+	cmtConsensusFailure:                   {},
+}
+
+// cmtConsensusFailure is what CometBFT logs, with the panic as "err", when
+// its consensus routine panics and stops.
+const cmtConsensusFailure = "CONSENSUS FAILURE!!!"
+
+// kvString is the value of key in a key-value list, as text ("" if absent).
+func kvString(kv []any, key string) string {
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, ok := kv[i].(string); ok && k == key {
+			return fmt.Sprint(kv[i+1])
+		}
+	}
+	return ""
 }
 
 // cmtDemoted are CometBFT Error messages that need no human.

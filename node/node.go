@@ -13,6 +13,7 @@ import (
 	"time"
 
 	cmtdb "github.com/cometbft/cometbft-db"
+	abci "github.com/cometbft/cometbft/abci/types"
 	cmtcfg "github.com/cometbft/cometbft/config"
 	cmtcons "github.com/cometbft/cometbft/consensus"
 	cstypes "github.com/cometbft/cometbft/consensus/types"
@@ -47,6 +48,12 @@ var errStillRunning = errors.New("cometbft did not stop")
 // ErrCometBFTStopped is returned by [Node.Run] when CometBFT stops by itself.
 var ErrCometBFTStopped = errors.New("cometbft stopped unexpectedly")
 
+// ErrConsensusFailure is returned by [Node.Run] when CometBFT's consensus
+// stops by itself (a "CONSENSUS FAILURE": a panic in consensus, such as a
+// block the app failed to finalize). CometBFT would keep the process up,
+// serving RPC and peers as if healthy, without ever making a block again.
+var ErrConsensusFailure = errors.New("consensus failure: this node stopped making blocks")
+
 // Node is one redmx node. Make it with [New] and run it with [Node.Run] once.
 type Node struct {
 	home   string
@@ -54,6 +61,9 @@ type Node struct {
 	genDoc *cmttypes.GenesisDoc
 	gen    *genesis.AppState
 	logger *slog.Logger
+
+	// wrapABCI, if set, wraps the app CometBFT calls (tests make it fail).
+	wrapABCI func(abci.Application) abci.Application
 
 	ready chan struct{}
 
@@ -224,10 +234,15 @@ func (n *Node) Run(ctx context.Context) (err error) {
 		return err
 	}
 
-	cmtLog := cmtLogger{l: n.logger.With("module", "cometbft"), halted: func() bool { return a.HaltErr() != nil }}
+	failure := &consensusFailure{}
+	cmtLog := cmtLogger{l: n.logger.With("module", "cometbft"), halted: func() bool { return a.HaltErr() != nil }, failure: failure}
 	dbs := &dbTracker{}
+	var abciApp abci.Application = a
+	if n.wrapABCI != nil {
+		abciApp = n.wrapABCI(a)
+	}
 	cmt, err := cmtnode.NewNodeWithContext(ctx, ccfg, pv, nodeKey,
-		proxy.NewLocalClientCreator(a),
+		proxy.NewLocalClientCreator(abciApp),
 		func() (*cmttypes.GenesisDoc, error) { return n.genDoc, nil },
 		dbs.provider,
 		cmtnode.DefaultMetricsProvider(ccfg.Instrumentation),
@@ -249,6 +264,10 @@ func (n *Node) Run(ctx context.Context) (err error) {
 		return fmt.Errorf("start cometbft: %w", err)
 	}
 	stops = append(stops, func() error { return stopCometBFT(cmt) })
+	consensusDone, err := consensusEnded(cmt)
+	if err != nil {
+		return err
+	}
 
 	handler, cleanup, err := newRPCHandler(a, cmt, n.cfg.Redmx.RPC, n.logger.With("module", "rpc"))
 	if err != nil {
@@ -286,9 +305,17 @@ func (n *Node) Run(ctx context.Context) (err error) {
 		case <-cmt.Quit():
 			return ErrCometBFTStopped
 		case <-a.Halted():
-			n.waitPeersDecided(gctx, a, cmt)
-			return a.HaltErr()
+		case <-consensusDone:
+			// The app's refusal also ends consensus; it is the reason then.
+			if a.HaltErr() == nil {
+				if !cmt.IsRunning() {
+					return ErrCometBFTStopped
+				}
+				return failure.err()
+			}
 		}
+		n.waitPeersDecided(gctx, a, cmt)
+		return a.HaltErr()
 	})
 	g.Go(func() error {
 		n.dropDisallowedPeers(gctx, a, cmt)
@@ -317,6 +344,53 @@ func (n *Node) logValidatorRole(pv *privval.FilePV) {
 		}
 	}
 	n.logger.Info("not a genesis validator", "address", addr.String())
+}
+
+// consensusEnded returns a channel closed when CometBFT's consensus routine
+// has ended: after a panic in it (CometBFT logs "CONSENSUS FAILURE" and leaves
+// the rest of the node running) or when CometBFT stops. If consensus never
+// starts (the node stops while block syncing), the goroutine that waits for
+// it lasts as long as the process.
+func consensusEnded(cmt *cmtnode.Node) (<-chan struct{}, error) {
+	// The consensus state is reachable only through the RPC environment.
+	env, err := cmt.ConfigureRPC()
+	if err != nil {
+		return nil, fmt.Errorf("cometbft consensus state: %w", err)
+	}
+	cs, ok := env.ConsensusState.(*cmtcons.State)
+	if !ok {
+		return nil, fmt.Errorf("cometbft consensus state: unexpected type %T", env.ConsensusState)
+	}
+	done := make(chan struct{})
+	go func() {
+		cs.Wait()
+		close(done)
+	}()
+	return done, nil
+}
+
+// consensusFailure keeps the reason CometBFT logs with its "CONSENSUS
+// FAILURE", for the error the node stops with.
+type consensusFailure struct {
+	mu     sync.Mutex
+	reason string
+}
+
+func (f *consensusFailure) set(reason string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.reason == "" {
+		f.reason = reason
+	}
+}
+
+func (f *consensusFailure) err() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.reason == "" {
+		return ErrConsensusFailure
+	}
+	return fmt.Errorf("%w: %s", ErrConsensusFailure, f.reason)
 }
 
 // haltLinger bounds how long a node that stopped the chain keeps serving

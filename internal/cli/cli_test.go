@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -52,7 +53,7 @@ func freeAddr(t *testing.T) string {
 // serves JSON-RPC, and stops it by cancelling the context.
 func TestInitThenStart(t *testing.T) {
 	home := filepath.Join(t.TempDir(), "home")
-	out, err := run(t.Context(), "init", "--home", home, "--moniker", "solo", "--rpc.addr", "127.0.0.1:0")
+	out, err := run(t.Context(), "init", "--dev", "--home", home, "--moniker", "solo", "--rpc.addr", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("init: %v\n%s", err, out)
 	}
@@ -62,10 +63,36 @@ func TestInitThenStart(t *testing.T) {
 			t.Errorf("init did not write %s: %v", f, err)
 		}
 	}
-	if _, err := run(t.Context(), "init", "--home", home); err == nil || !strings.Contains(err.Error(), "--force") {
+	if _, err := run(t.Context(), "init", "--dev", "--home", home); err == nil || !strings.Contains(err.Error(), "--force") {
 		t.Fatalf("second init: got %v, want a refusal that mentions --force", err)
 	}
 
+	done, cancel := startNode(t, home, nil)
+	cancel()
+	if err := waitDone(t, done); err != nil {
+		t.Fatalf("start: %v", err)
+	}
+}
+
+// waitDone returns what a command started by startNode returned, failing
+// the test if it has not returned within 30 s.
+func waitDone(t *testing.T, done <-chan error) error {
+	t.Helper()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(30 * time.Second):
+		t.Fatal("start did not return within 30s")
+		return nil
+	}
+}
+
+// startNode runs `redmx start` on home, moved to free ports with short
+// blocks, until it has made block 2 and serves JSON-RPC. stdin is the
+// command's input (nil: none). done receives what the command returns;
+// cancel cancels its context (the test's cleanup does too).
+func startNode(t *testing.T, home string, stdin io.Reader, args ...string) (done <-chan error, cancel context.CancelFunc) {
+	t.Helper()
 	// Free ports for CometBFT, and shorter blocks, so the test is quick and
 	// runs beside anything else.
 	f, err := config.LoadFile(home)
@@ -85,16 +112,24 @@ func TestInitThenStart(t *testing.T) {
 	}
 
 	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
+	t.Cleanup(cancel)
+	result := make(chan error, 1)
 	go func() {
-		_, err := run(ctx, "start", "--home", home, "--rpc.addr", rpcAddr)
-		done <- err
+		root := cli.NewRoot()
+		var out bytes.Buffer
+		root.SetOut(&out)
+		root.SetErr(&out)
+		if stdin != nil {
+			root.SetIn(stdin)
+		}
+		root.SetArgs(append([]string{"start", "--home", home, "--rpc.addr", rpcAddr}, args...))
+		result <- root.ExecuteContext(ctx)
 	}()
 	wctx, wcancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer wcancel()
 	testnet.WaitFor(wctx, t, "height 2 and JSON-RPC", func() error {
 		select {
-		case err := <-done:
+		case err := <-result:
 			return testnet.Permanent(errors.Join(errors.New("start returned"), err))
 		default:
 		}
@@ -107,15 +142,7 @@ func TestInitThenStart(t *testing.T) {
 		}
 		return testnet.RPCAnswers(wctx, rpcAddr)
 	})
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("start: %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("start did not return within 30s of cancel")
-	}
+	return result, cancel
 }
 
 func TestStartWithoutHome(t *testing.T) {
@@ -128,7 +155,7 @@ func TestStartWithoutHome(t *testing.T) {
 
 func TestStartRejectsUnknownKey(t *testing.T) {
 	home := filepath.Join(t.TempDir(), "home")
-	if out, err := run(t.Context(), "init", "--home", home); err != nil {
+	if out, err := run(t.Context(), "init", "--dev", "--home", home); err != nil {
 		t.Fatalf("init: %v\n%s", err, out)
 	}
 	cfgFile, err := os.OpenFile(config.Path(home), os.O_APPEND|os.O_WRONLY, 0)

@@ -186,7 +186,7 @@ func TestGovAgainstFakeNode(t *testing.T) {
 // form apply-node takes.
 func TestGovNodeID(t *testing.T) {
 	home := filepath.Join(t.TempDir(), "uni")
-	if out, err := run(t.Context(), "init", "--home", home); err != nil {
+	if out, err := run(t.Context(), "init", "--dev", "--home", home); err != nil {
 		t.Fatalf("init: %v\n%s", err, out)
 	}
 	out, err := run(t.Context(), "gov", "node-id", "--home", home, "--json")

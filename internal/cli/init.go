@@ -1,16 +1,22 @@
 package cli
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
+	"github.com/cometbft/cometbft/p2p"
+	"github.com/cometbft/cometbft/privval"
 	"github.com/spf13/cobra"
 
 	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/internal/testnet"
 	"github.com/redmx/redmx/node"
 )
@@ -18,8 +24,13 @@ import (
 type initOptions struct {
 	home, genesisFile, chainName, moniker, rpcAddr, peers string
 	chainID                                               uint64
-	force                                                 bool
+	force, dev, keysOnly                                  bool
 }
+
+// errNoChain is init without a chain to run.
+var errNoChain = errors.New("redmx init needs the chain this node runs: --genesis FILE to join a network " +
+	"(its genesis.json; a new network's founders make one with 'redmx genesis new'), " +
+	"or --dev for a single-validator development chain governed by the public development keys")
 
 func newInitCmd() *cobra.Command {
 	var o initOptions
@@ -29,23 +40,35 @@ func newInitCmd() *cobra.Command {
 		Long: `Create a node home directory in CometBFT's layout:
 
   config/config.toml              CometBFT's settings and the [redmx] table
-  config/genesis.json             the given --genesis, or a new single-validator chain
+  config/genesis.json             the given --genesis, or a new chain with --dev
   config/node_key.json            p2p identity
   config/priv_validator_key.json  consensus key
   data/priv_validator_state.json  last signed height (double-sign protection)
 
-Without --genesis the new chain has this node as its only validator (collective
-"public") and funds the development keys, as 'redmx devnet' does. An existing
-home is never overwritten unless --force is given, which deletes its config/
-and data/ directories (keys and chain data) first.`,
+One of these says which chain the node runs:
+
+  --genesis FILE  join the network of FILE, its genesis.json
+  --dev           a new development chain with this node as its only validator
+                  (collective "public"), governed and funded by the public
+                  development keys as 'redmx devnet' is: anyone can sign with
+                  them, so never for a real network
+  --keys-only     only the keys, for a network not made yet: prints the
+                  validator entry of the founders file ('redmx genesis new');
+                  'redmx init --genesis FILE' on this home later keeps them
+
+An existing home is never overwritten unless --force is given, which deletes
+its config/ and data/ directories (keys and chain data) first; a home that
+holds only the keys of --keys-only is completed by --genesis.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runInit(cmd, o) },
 	}
 	addHomeFlag(cmd, &o.home)
 	f := cmd.Flags()
-	f.StringVar(&o.genesisFile, "genesis", "", "genesis.json of the network to join (default: create a new single-validator chain)")
-	f.Uint64Var(&o.chainID, "chain-id", testnet.DefaultChainID, "EIP-155 chain ID of a new chain")
-	f.StringVar(&o.chainName, "chain-name", "redmx-local", "CometBFT chain-id string of a new chain")
+	f.StringVar(&o.genesisFile, "genesis", "", "genesis.json of the network to join")
+	f.BoolVar(&o.dev, "dev", false, "create a new single-validator development chain (public development keys)")
+	f.BoolVar(&o.keysOnly, "keys-only", false, "create only the node's keys and print its founders-file entry")
+	f.Uint64Var(&o.chainID, "chain-id", testnet.DefaultChainID, "EIP-155 chain ID of a new --dev chain")
+	f.StringVar(&o.chainName, "chain-name", "redmx-local", "CometBFT chain-id string of a new --dev chain")
 	f.StringVar(&o.moniker, "moniker", "", "node name (default: the host name)")
 	f.StringVar(&o.rpcAddr, "rpc.addr", config.Default().RPC.Address, "JSON-RPC listen address host:port")
 	f.StringVar(&o.peers, "peers", "", "persistent peers to dial, comma-separated node-id@host:port")
@@ -54,8 +77,19 @@ and data/ directories (keys and chain data) first.`,
 }
 
 func runInit(cmd *cobra.Command, o initOptions) error {
-	if o.genesisFile != "" && (cmd.Flags().Changed("chain-id") || cmd.Flags().Changed("chain-name")) {
-		return errors.New("--chain-id and --chain-name describe a new chain; they cannot be used with --genesis")
+	chosen := 0
+	for _, set := range []bool{o.genesisFile != "", o.dev, o.keysOnly} {
+		if set {
+			chosen++
+		}
+	}
+	switch {
+	case chosen == 0:
+		return errNoChain
+	case chosen > 1:
+		return errors.New("--genesis, --dev and --keys-only exclude each other: choose one")
+	case !o.dev && (cmd.Flags().Changed("chain-id") || cmd.Flags().Changed("chain-name")):
+		return errors.New("--chain-id and --chain-name describe a new development chain; they need --dev")
 	}
 	ccfg := config.CometBFTDefaults()
 	if o.moniker != "" {
@@ -82,13 +116,29 @@ func runInit(cmd *cobra.Command, o initOptions) error {
 		}
 	}
 
-	if err := prepareHome(o.home, o.force); err != nil {
+	ccfg.SetRoot(o.home)
+	// A home made by --keys-only keeps its keys: the genesis names them.
+	keep := genesisJSON != nil && !o.force && onlyKeys(ccfg)
+	if !keep {
+		if err := prepareHome(o.home, o.force); err != nil {
+			return err
+		}
+	}
+	var nodeKey *p2p.NodeKey
+	var pv *privval.FilePV
+	var err error
+	if keep {
+		if nodeKey, err = p2p.LoadNodeKey(ccfg.NodeKeyFile()); err != nil {
+			return fmt.Errorf("node key: %w", err)
+		}
+		if pv, err = node.LoadFilePV(ccfg.PrivValidatorKeyFile(), ccfg.PrivValidatorStateFile()); err != nil {
+			return err
+		}
+	} else if nodeKey, pv, err = node.CreateKeys(ccfg); err != nil {
 		return err
 	}
-	ccfg.SetRoot(o.home)
-	nodeKey, pv, err := node.CreateKeys(ccfg)
-	if err != nil {
-		return err
+	if o.keysOnly {
+		return printKeys(cmd.OutOrStdout(), o.home, ccfg.Moniker, nodeKey, pv)
 	}
 	if genesisJSON != nil {
 		err = os.WriteFile(ccfg.GenesisFile(), genesisJSON, 0o644)
@@ -122,6 +172,12 @@ func runInit(cmd *cobra.Command, o initOptions) error {
 	fmt.Fprintf(out, "  validator:  %s (%s)\n", pv.GetAddress(), role)
 	fmt.Fprintf(out, "  chain:      %s, EIP-155 chain ID %d (%#x)\n", doc.ChainID, gen.ChainID, gen.ChainID)
 	fmt.Fprintf(out, "  JSON-RPC:   http://%s\n", rcfg.RPC.Address)
+	if keep {
+		fmt.Fprintf(out, "  keys:       kept, from %s\n", filepath.Join(o.home, cmtcfg.DefaultConfigDir))
+	}
+	if o.dev {
+		fmt.Fprintf(out, "This is a development chain: the public development keys govern and fund it, and anyone can sign with them. Never use it for a real network.\n")
+	}
 	fmt.Fprintf(out, "Start it with: redmx start --home %s\n", o.home)
 	return nil
 }
@@ -142,6 +198,41 @@ func prepareHome(home string, force bool) error {
 		}
 	}
 	return os.MkdirAll(home, 0o700)
+}
+
+// onlyKeys reports whether the home of ccfg holds the keys of a node and
+// nothing else, as --keys-only leaves it.
+func onlyKeys(ccfg *cmtcfg.Config) bool {
+	want := map[string]bool{ccfg.NodeKeyFile(): true, ccfg.PrivValidatorKeyFile(): true, ccfg.PrivValidatorStateFile(): true}
+	found := 0
+	for _, d := range []string{cmtcfg.DefaultConfigDir, cmtcfg.DefaultDataDir} {
+		entries, err := os.ReadDir(filepath.Join(ccfg.RootDir, d))
+		if err != nil {
+			return false
+		}
+		for _, e := range entries {
+			if !want[filepath.Join(ccfg.RootDir, d, e.Name())] {
+				return false
+			}
+			found++
+		}
+	}
+	return found == len(want)
+}
+
+// printKeys prints the identity of a node made by --keys-only, with its
+// entry of the founders file.
+func printKeys(out io.Writer, home, moniker string, nodeKey *p2p.NodeKey, pv *privval.FilePV) error {
+	entry, err := json.Marshal(genesis.FoundingValidator{Name: moniker, NodeID: string(nodeKey.ID()), PubKey: pv.Key.PubKey.Bytes()})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Created the keys of node %q in %s\n", moniker, home)
+	fmt.Fprintf(out, "  node ID:        %s\n", nodeKey.ID())
+	fmt.Fprintf(out, "  consensus key:  %s (%s)\n", base64.StdEncoding.EncodeToString(pv.Key.PubKey.Bytes()), pv.Key.PubKey.Type())
+	fmt.Fprintf(out, "Its validator entry for the founders file ('redmx genesis new'):\n  %s\n", entry)
+	fmt.Fprintf(out, "Once the network's genesis.json exists: redmx init --home %s --genesis genesis.json\n", home)
+	return nil
 }
 
 func existingNodeFiles(home string) []string {

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -35,16 +37,21 @@ type Process struct {
 	PID     int
 	LogPath string
 
-	cmd    *exec.Cmd
+	cmd *exec.Cmd
+	// stdin is the write end of the node's standard input, held open
+	// while it runs: when this process dies the node reads end of file.
+	stdin  *os.File
 	exited chan struct{}
 	state  *os.ProcessState // set before exited is closed
 	err    error            // wait error, if any
+	reason string           // the node's own last words, set before exited is closed
 }
 
 // Exited is closed when the process has exited.
 func (p *Process) Exited() <-chan struct{} { return p.exited }
 
-// Status describes how the process exited, after [Process.Exited].
+// Status describes how the process exited, after [Process.Exited]: the
+// exit status, and the error the node stopped with if it printed one.
 func (p *Process) Status() string {
 	if p.err != nil {
 		return p.err.Error()
@@ -52,12 +59,51 @@ func (p *Process) Status() string {
 	if p.state == nil {
 		return "running"
 	}
+	if p.reason != "" {
+		return p.state.String() + ": " + p.reason
+	}
 	return p.state.String()
 }
 
-// StartProcesses starts `binary start --home <home>` for every node, each with
-// its output appended to <home>/node.log, in its own process group so that a
-// Ctrl-C at the terminal reaches only the supervisor, which then stops them.
+// exitLineTail bounds how much of the end of a node's log is read for its
+// last words.
+const exitLineTail = 64 << 10
+
+// exitReason is the error a node printed last in its log after offset
+// from (where this run's output began): the line "redmx: <error>" the
+// command writes when it fails, or "".
+func exitReason(logPath string, from int64) string {
+	f, err := os.Open(logPath)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return ""
+	}
+	if _, err := f.Seek(max(from, st.Size()-exitLineTail), io.SeekStart); err != nil {
+		return ""
+	}
+	tail, err := io.ReadAll(io.LimitReader(f, exitLineTail))
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(strings.TrimRight(string(tail), "\n"), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if r, ok := strings.CutPrefix(lines[i], "redmx: "); ok {
+			return r
+		}
+	}
+	return ""
+}
+
+// StartProcesses starts `binary start --home <home> --watch-stdin` for every
+// node, each with its output appended to <home>/node.log, in its own process
+// group so that a Ctrl-C at the terminal reaches only the supervisor, which
+// then stops them. The nodes die with the supervisor, even when it is killed:
+// on Linux the kernel sends them SIGTERM, and everywhere their standard
+// input, a pipe this process holds, closes.
 // A node that exits while not stopping is logged as an error with its PID,
 // exit status and log path; the others keep running. onExit, if not nil, is
 // called from the supervising goroutine for such a node.
@@ -104,15 +150,24 @@ func (ps *Processes) start(i int) (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(ps.binary, "start", "--home", home)
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	err = cmd.Start()
-	out.Close() // the child has its own descriptor
+	defer out.Close() // the child has its own descriptor
+	var logStart int64
+	if st, err := out.Stat(); err == nil {
+		logStart = st.Size()
+	}
+	stdin, stdinW, err := os.Pipe()
 	if err != nil {
+		return nil, err
+	}
+	defer stdin.Close()
+	cmd := exec.Command(ps.binary, "start", "--home", home, "--watch-stdin")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, out, out
+	cmd.SysProcAttr = childAttr()
+	if err := startChild(cmd); err != nil {
+		stdinW.Close()
 		return nil, fmt.Errorf("start %s: %w", info.Name, err)
 	}
-	p := &Process{Name: info.Name, PID: cmd.Process.Pid, LogPath: logPath, cmd: cmd, exited: make(chan struct{})}
+	p := &Process{Name: info.Name, PID: cmd.Process.Pid, LogPath: logPath, cmd: cmd, stdin: stdinW, exited: make(chan struct{})}
 	ps.mu.Lock()
 	if i < len(ps.procs) {
 		ps.procs[i] = p
@@ -125,7 +180,11 @@ func (ps *Processes) start(i int) (*Process, error) {
 	go func() {
 		defer ps.wg.Done()
 		err := cmd.Wait()
+		p.stdin.Close()
 		p.state = cmd.ProcessState
+		if p.state != nil && !p.state.Success() {
+			p.reason = exitReason(p.LogPath, logStart)
+		}
 		var exitErr *exec.ExitError
 		if err != nil && !errors.As(err, &exitErr) {
 			p.err = err

@@ -1,0 +1,263 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/cometbft/cometbft/crypto/ed25519"
+	cmttypes "github.com/cometbft/cometbft/types"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/spf13/cobra"
+
+	"github.com/redmx/redmx/app"
+	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/internal/devkeys"
+	"github.com/redmx/redmx/internal/testnet"
+	"github.com/redmx/redmx/node"
+	"github.com/redmx/redmx/store"
+)
+
+func newGenesisCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "genesis",
+		Short: "Make and check a network's genesis.json",
+		Long: `Make a new network's genesis.json from its founders' own keys, and check one.
+
+A network starts from one genesis.json that every node holds. The founders
+agree on a founders file (see 'redmx genesis new --help'); each of them runs
+'redmx genesis new' on it and compares the printed hashes, or one of them
+makes it and the others check it with 'redmx genesis verify'.`,
+	}
+	cmd.AddCommand(newGenesisNewCmd(), newGenesisVerifyCmd())
+	return cmd
+}
+
+func newGenesisNewCmd() *cobra.Command {
+	var foundersFile, out string
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "new --founders FILE",
+		Short: "Make a new network's genesis.json from its founders file",
+		Long: `Make genesis.json for a new network from --founders, a JSON file the founders
+agree on:
+
+  chainId, chainName, genesisTime (RFC 3339), coin {name, symbol, decimals},
+  gasLimit and params (governance parameters; optional), alloc (balances in
+  go-ethereum's format; optional),
+  collectives: [{name, institutions: [{label, institution (its salted
+    commitment, 0x…32 bytes), accounts, leader, termEnd, gasPerEpoch,
+    validators: [{name, nodeId, pubKey}]}]}],
+  officers: [{role (secretary, projects-commission, nodes-commission or
+    advisory), collective, label, institution, accounts, termEnd, gasPerEpoch}]
+
+Each validator's nodeId and pubKey are what 'redmx init --keys-only' prints on
+its operator's machine; accounts are the founders' own keys (e.g. from 'redmx
+keys new'). Term ends are Unix seconds. The file is checked against
+governance's rules (a collective needs its leaders and a node before it has
+validators), and refused if it uses the development networks' chain ID or any
+public development key. The same file always makes the same genesis.json:
+compare the printed SHA-256 and genesis block hash.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			data, err := os.ReadFile(foundersFile)
+			if err != nil {
+				return err
+			}
+			f, err := genesis.ParseFounders(data)
+			if err != nil {
+				return fmt.Errorf("%s: %w", foundersFile, err)
+			}
+			if f.ChainID == testnet.DefaultChainID {
+				return fmt.Errorf("%s: chainId %d is the development networks' chain ID; choose the network's own", foundersFile, f.ChainID)
+			}
+			doc, err := foundersDoc(f)
+			if err != nil {
+				return fmt.Errorf("%s: %w", foundersFile, err)
+			}
+			if dev := devAccounts(doc); len(dev) > 0 {
+				return fmt.Errorf("%s: %s are public development keys, which anyone can sign with; use the founders' own keys", foundersFile, strings.Join(dev, ", "))
+			}
+			if _, err := genesisBlock(doc); err != nil {
+				return fmt.Errorf("%s: %w", foundersFile, err)
+			}
+			if _, err := os.Stat(out); err == nil && !force {
+				return fmt.Errorf("%s exists; use --force to overwrite it", out)
+			}
+			if err := doc.SaveAs(out); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Wrote %s\n", out)
+			return describeGenesis(cmd.OutOrStdout(), out)
+		},
+	}
+	cmd.Flags().StringVar(&foundersFile, "founders", "", "the founders file (JSON)")
+	cmd.Flags().StringVar(&out, "out", "genesis.json", "where to write genesis.json")
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite --out if it exists")
+	_ = cmd.MarkFlagRequired("founders")
+	return cmd
+}
+
+func newGenesisVerifyCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "verify FILE",
+		Short: "Check a genesis.json and print its hashes and contents",
+		Long: `Check genesis.json FILE as a node would (CometBFT's document, the app state and
+the founding governance, built in memory) and print its SHA-256, its genesis
+block hash (the app hash every node computes at height 0), its validators and
+its governance. A genesis whose accounts include public development keys is
+reported: anyone can sign with them.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return describeGenesis(cmd.OutOrStdout(), args[0])
+		},
+	}
+}
+
+// describeGenesis checks the genesis.json at path and prints its hashes and
+// a summary.
+func describeGenesis(w io.Writer, path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	doc, gen, err := node.LoadGenesis(path)
+	if err != nil {
+		return err
+	}
+	block, err := genesisBlock(doc)
+	if err != nil {
+		return fmt.Errorf("genesis %s: %w", path, err)
+	}
+	fmt.Fprintf(w, "SHA-256:             %x\n", sha256.Sum256(data))
+	fmt.Fprintf(w, "genesis block hash:  %s\n", block)
+	fmt.Fprintf(w, "CometBFT chain-id:   %s\n", doc.ChainID)
+	fmt.Fprintf(w, "EIP-155 chain ID:    %d (%#x)\n", gen.ChainID, gen.ChainID)
+	fmt.Fprintf(w, "genesis time:        %s\n", doc.GenesisTime.UTC().Format("2006-01-02T15:04:05Z07:00"))
+	fmt.Fprintf(w, "coin:                %s (%s), %d decimals\n", gen.Coin.Name, gen.Coin.Symbol, gen.Coin.Decimals)
+	fmt.Fprintf(w, "validators:\n")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  NAME\tCOLLECTIVE\tPOWER\tADDRESS")
+	for i, v := range doc.Validators {
+		coll := ""
+		if i < len(gen.Validators) {
+			coll = gen.Validators[i].Collective
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\n", v.Name, coll, v.Power, v.Address)
+	}
+	tw.Flush()
+	if g := gen.Governance; g != nil {
+		fmt.Fprintf(w, "governance:          %d collectives (%s), %d records, %d seats, %d nodes\n",
+			len(g.Collectives), strings.Join(g.Collectives, ", "), len(g.Records), len(g.Seats), len(g.Nodes))
+	} else {
+		fmt.Fprintf(w, "governance:          none (every account may transact and deploy)\n")
+	}
+	if dev := devAccounts(doc); len(dev) > 0 {
+		fmt.Fprintf(w, "WARNING: %d accounts are public development keys (anyone can sign with them): a development chain, never a real network's\n", len(dev))
+	}
+	return nil
+}
+
+// foundersDoc builds a network's genesis document from its founders file:
+// the app_state of [genesis.Founders.AppState], its validators with the
+// powers [genesis.Powers] gives them, and the devnet's consensus params (a
+// block limited to [testnet.DefaultMaxBlockBytes] and the gas limit).
+func foundersDoc(f *genesis.Founders) (*cmttypes.GenesisDoc, error) {
+	s, err := f.AppState()
+	if err != nil {
+		return nil, err
+	}
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return nil, err
+	}
+	params := cmttypes.DefaultConsensusParams()
+	params.Block.MaxBytes = testnet.DefaultMaxBlockBytes
+	params.Block.MaxGas = int64(s.Params.GasLimit)
+	doc := &cmttypes.GenesisDoc{
+		GenesisTime:     f.GenesisTime.UTC(),
+		ChainID:         f.ChainName,
+		InitialHeight:   1,
+		ConsensusParams: params,
+		AppState:        raw,
+	}
+	for i, pw := range genesis.Powers(s.Validators) {
+		pub := ed25519.PubKey(s.Validators[i].PubKey)
+		doc.Validators = append(doc.Validators, cmttypes.GenesisValidator{
+			Address: pub.Address(), PubKey: pub, Power: pw.Power, Name: s.Validators[i].Name,
+		})
+	}
+	if err := doc.ValidateAndComplete(); err != nil {
+		return nil, fmt.Errorf("%w: %v", genesis.ErrFounders, err)
+	}
+	return doc, nil
+}
+
+// genesisBlock builds the genesis state in memory, as a node's InitChain
+// does (governance's rules included), and returns the genesis block hash.
+func genesisBlock(doc *cmttypes.GenesisDoc) (common.Hash, error) {
+	gen, err := genesis.Parse(doc.AppState)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	db := store.OpenMemory()
+	defer db.Close()
+	a, err := app.New(db, gen, app.Config{BlockMaxBytes: doc.ConsensusParams.Block.MaxBytes}, nil)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	defer a.Close()
+	resp, err := a.InitChain(context.Background(), &abci.RequestInitChain{
+		Time: doc.GenesisTime, ChainId: doc.ChainID, InitialHeight: doc.InitialHeight, AppStateBytes: doc.AppState,
+	})
+	if err != nil {
+		return common.Hash{}, err
+	}
+	return common.BytesToHash(resp.AppHash), nil
+}
+
+// devKeysChecked is how many development keys are looked for in a genesis:
+// more than any devnet funds.
+const devKeysChecked = 256
+
+// devAccounts lists the accounts of doc's app_state (funded or named by
+// governance) that are public development keys.
+func devAccounts(doc *cmttypes.GenesisDoc) []string {
+	gen, err := genesis.Parse(doc.AppState)
+	if err != nil {
+		return nil
+	}
+	dev := make(map[common.Address]bool)
+	for _, k := range devkeys.Keys(devKeysChecked) {
+		dev[crypto.PubkeyToAddress(k.PublicKey)] = true
+	}
+	for _, r := range testnet.Roles() {
+		dev[r.Address()] = true
+	}
+	seen := make(map[common.Address]bool)
+	var found []string
+	check := func(a common.Address) {
+		if dev[a] && !seen[a] {
+			seen[a] = true
+			found = append(found, a.Hex())
+		}
+	}
+	if gen.Governance != nil {
+		for _, a := range gen.Governance.Accounts() {
+			check(a)
+		}
+	}
+	for a := range gen.Alloc {
+		check(a)
+	}
+	slices.Sort(found)
+	return found
+}
