@@ -25,7 +25,7 @@ func (f *fixture) gasOf(from common.Address, method string, a ...any) uint64 {
 func TestGasOfCommonCalls(t *testing.T) {
 	f := newFixture(t)
 	n, key := nodeID('U', 1), consKey('U', 1)
-	apply := f.gasOf(acct('U', 1), "applyNode", "academic", n, uint8(1), "ed25519", key, uint8(1), h32, h32, "https://letter", h32, "https://adhesion")
+	apply := f.gasOf(acct('U', 1), "applyNode", signed(acct('U', 1), "academic", nodeKeyOf(n), uint8(1), "ed25519", key, uint8(1), h32, h32, "https://letter", h32, "https://adhesion")...)
 	endorse := f.gasOf(leaderA(1), "endorse", uint64(1))
 	vote1 := f.gasOf(ncSeat(0), "commissionVote", uint64(1), true)
 	f.gasOf(ncSeat(1), "commissionVote", uint64(1), true)
