@@ -208,3 +208,20 @@ func TestLsetOrder(t *testing.T) {
 	}
 	_ = genesis.NodeValidator
 }
+
+// TestGenesisBoundsCollectives: the views answering every collective are
+// priced for at most maxCollectives names of one chunk each.
+func TestGenesisBoundsCollectives(t *testing.T) {
+	g := testGenesis()
+	for i := len(g.Collectives); i <= maxCollectives; i++ {
+		g.Collectives = append(g.Collectives, fmt.Sprintf("c%d", i))
+	}
+	if err := ApplyGenesis(newStateDB(t), g, genesis.DefaultGasLimit); err == nil || !strings.Contains(err.Error(), "collectives") {
+		t.Fatalf("%d collectives: %v", len(g.Collectives), err)
+	}
+	g = testGenesis()
+	g.Collectives = append(g.Collectives, strings.Repeat("x", maxCollectiveName+1))
+	if err := ApplyGenesis(newStateDB(t), g, genesis.DefaultGasLimit); err == nil || !strings.Contains(err.Error(), "bytes") {
+		t.Fatalf("a long collective name: %v", err)
+	}
+}

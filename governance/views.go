@@ -84,15 +84,16 @@ var viewCosts = map[string]viewCost{
 	"motion":                 {6 + 2*maxSeatList, 0},
 	"members":                {3, 1}, "nodes": {3, 1}, "projects": {3, 1}, "applications": {3, 1},
 	"meetings": {1, 1}, "motions": {1, 1}, "agreements": {1, 3}, "attestations": {3, 3},
-	"validators": {6 + maxCollectives*(2+textSlots), 2},
+	"validators": {8 + maxCollectives*3, 2},
 	"upgrades":   {3, 2},
 }
 
 // Bounds that price the views answering whole lists.
 const (
-	maxCollectives = 16 // collectives at genesis (the only place they are made)
-	maxSeatList    = 32 // holders of a seat list, attendees of a meeting
-	textSlots      = 9  // a name or URI of maxURILength 256: length and 8 chunks
+	maxCollectives    = 16 // collectives at genesis (the only place they are made)
+	maxCollectiveName = 32 // bytes of a collective's name: one chunk
+	maxSeatList       = 40 // holders of a seat, attendees of a meeting (the secretary and two commission seats per collective)
+	textSlots         = 9  // a name or URI of maxURILength 256: length and 8 chunks
 )
 
 // View serves a view function of the interface, for the EVM's precompile at
