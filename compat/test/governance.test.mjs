@@ -50,10 +50,11 @@ describe("governance", () => {
     assert.notEqual(cursor, ethers.ZeroHash);
     const [second] = await gov.accounts(rec, cursor, 1);
     assert.notEqual(second[0], first[0]);
-    const gas = (limit) => p.estimateGas({ to: GOVERNANCE, data: gov.interface.encodeFunctionData("accounts", [rec, ethers.ZeroHash, limit]) });
+    const gas = (limit) => p.estimateGas({ from: w.address, to: GOVERNANCE, data: gov.interface.encodeFunctionData("accounts", [rec, ethers.ZeroHash, limit]) });
     const [g1, g100, g1000] = [await gas(1), await gas(100), await gas(1000)];
     assert.ok(g1 < g100 && g100 < g1000, `view gas grows with the page: ${g1} ${g100} ${g1000}`);
-    assert.equal(await gas(0), g1000, "limit 0 is the largest page");
+    const g0 = await gas(0); // the same view gas; calldata of zeros costs a little less
+    assert.ok(g0 <= g1000 && g1000 - g0 < 100n, `limit 0 is the largest page: ${g0} ${g1000}`);
   });
 
   it("an unknown account's transaction is refused with a clear error; its reads work", async (t) => {
