@@ -139,3 +139,22 @@ func TestProjectDeployerAccounts(t *testing.T) {
 		t.Fatalf("approving with a delegated deployer: %v", err)
 	}
 }
+
+// TestProjectAccountOffers: accounts added to an approved project later are
+// held to the same rule: no system address, no code, even when delegated
+// after the offer.
+func TestProjectAccountOffers(t *testing.T) {
+	f := newFixture(t)
+	if _, r := f.call(projA, "offerAccount", genesis.Multicall3Address); !strings.Contains(r, "system address") {
+		t.Fatalf("project offers Multicall3: %q", r)
+	}
+	d := acct('D', 7)
+	f.must(projA, "offerAccount", d)
+	f.st.SetCode(d, append([]byte{0xef, 0x01, 0x00}, genesis.Create2DeployerAddress[:]...), tracing.CodeChangeUnspecified)
+	if _, r := f.call(d, "acceptAccount", uint64(recProject)); !strings.Contains(r, "has code") {
+		t.Fatalf("a delegated account accepts a project's offer: %q", r)
+	}
+	// A member's offer is not a deployer's: the same account may join a member.
+	f.must(plain, "offerAccount", d)
+	f.must(d, "acceptAccount", uint64(recPlain))
+}
