@@ -92,7 +92,7 @@ func (c *Contract) Call(env Env, st vm.StateDB, from common.Address, input []byt
 		return nil, 0, vm.ErrOutOfGas
 	}
 	snap := st.Snapshot()
-	x := &call{env: env, s: &store{st: st, limit: gas - gasCallBase}, from: from}
+	x := &call{env: env, s: &store{st: st, limit: gas - gasCallBase, metered: true}, from: from}
 	var out []any
 	ran := x.s.run(func() { out, err = handlers[m.Name](x, a) })
 	used := gasCallBase + x.s.gas

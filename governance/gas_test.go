@@ -120,14 +120,14 @@ func TestListViewsPaginated(t *testing.T) {
 func TestViewReadsBoundedByPrice(t *testing.T) {
 	f := newFixture(t)
 	input, _ := ABI.Pack("members", "academic", [32]byte{}, uint32(1))
-	s := &store{st: f.st, limit: f.c.ViewGas(input)}
+	s := &store{st: f.st, limit: f.c.ViewGas(input), metered: true}
 	if !s.run(func() { viewMembers(s, f.env, args{"academic", [32]byte{}, uint32(1)}) }) {
 		t.Fatal("a one-item page exceeded its price")
 	}
 	if s.gas > f.c.ViewGas(input) {
 		t.Fatalf("read %d gas, charged %d", s.gas, f.c.ViewGas(input))
 	}
-	s = &store{st: f.st, limit: 3 * gasRead}
+	s = &store{st: f.st, limit: 3 * gasRead, metered: true}
 	if s.run(func() { viewMembers(s, f.env, args{"academic", [32]byte{}, uint32(1000)}) }) {
 		t.Fatal("a page of 1000 ran within 3 reads")
 	}
@@ -157,6 +157,11 @@ func TestCallStopsWhenGasRunsOut(t *testing.T) {
 	}
 	if db.reads > 6 {
 		t.Fatalf("a call paying for 5 slot reads read %d slots", db.reads)
+	}
+	// Gas for the call alone reads nothing.
+	db.reads = 0
+	if _, _, err := f.c.Call(f.env, db, leaderA(1), input, gasCallBase); !errors.Is(err, vm.ErrOutOfGas) || db.reads > 1 {
+		t.Fatalf("endorse with the base gas only: %v after %d reads", err, db.reads)
 	}
 }
 

@@ -30,7 +30,10 @@ const (
 type store struct {
 	st    vm.StateDB
 	gas   uint64 // storage and log gas spent so far
-	limit uint64 // gas the call may spend; 0: unmetered (genesis, admission, end of block)
+	limit uint64 // gas the call may spend, when metered
+	// metered: stop at limit. Genesis, admission and the end of a block are
+	// not metered: their work is bounded by the rules, not by a caller's gas.
+	metered bool
 }
 
 // errOutOfGas stops a metered call the moment its next slot access would
@@ -40,7 +43,7 @@ type errOutOfGas struct{}
 
 func (s *store) charge(g uint64) {
 	s.gas += g
-	if s.limit != 0 && s.gas > s.limit {
+	if s.metered && s.gas > s.limit {
 		panic(errOutOfGas{})
 	}
 }

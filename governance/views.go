@@ -109,7 +109,7 @@ func (c *Contract) View(env Env, st vm.StateDB, input []byte) ([]byte, error) {
 	if !ok {
 		return RevertData(ErrFromContract.Error()), vm.ErrExecutionReverted
 	}
-	s := &store{st: st, limit: c.ViewGas(input)}
+	s := &store{st: st, limit: c.ViewGas(input), metered: true}
 	var out []any
 	if !s.run(func() { out, err = v(s, env, a) }) {
 		return RevertData("governance: " + m.Name + " would read more than its price; ask for a smaller page"), vm.ErrExecutionReverted
