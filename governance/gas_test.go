@@ -3,6 +3,7 @@ package governance
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -229,4 +230,57 @@ func TestGenesisBoundsCollectives(t *testing.T) {
 	if err := ApplyGenesis(newStateDB(t), g, genesis.DefaultGasLimit); err == nil || !strings.Contains(err.Error(), "bytes") {
 		t.Fatalf("a long collective name: %v", err)
 	}
+}
+
+// FuzzLset: any sequence of adds and removes leaves the set equal to a
+// plain ordered list of the same operations, page by page.
+func FuzzLset(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 0x81, 4, 0x83, 2})
+	f.Fuzz(func(t *testing.T, ops []byte) {
+		st := newStateDB(t)
+		l := (&store{st: st}).lset("fuzz")
+		var model []uint64
+		for _, op := range ops {
+			v := uint64(op&0x0f) + 1
+			i := slices.Index(model, v)
+			if op&0x80 == 0 {
+				if l.add(w64(v)) != (i < 0) {
+					t.Fatalf("add %d: set and model disagree", v)
+				}
+				if i < 0 {
+					model = append(model, v)
+				}
+			} else {
+				if l.remove(w64(v)) != (i >= 0) {
+					t.Fatalf("remove %d: set and model disagree", v)
+				}
+				if i >= 0 {
+					model = slices.Delete(model, i, i+1)
+				}
+			}
+		}
+		if got := l.u64s(); fmt.Sprint(got) != fmt.Sprint(model) || l.len() != uint64(len(model)) {
+			t.Fatalf("set %v (len %d), model %v", got, l.len(), model)
+		}
+		for v := uint64(1); v <= 16; v++ {
+			if l.has(w64(v)) != slices.Contains(model, v) {
+				t.Fatalf("has %d wrong", v)
+			}
+		}
+		var paged []uint64
+		var cursor common.Hash
+		for range 20 {
+			items, next, err := l.page(cursor, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			paged = append(paged, words64(items)...)
+			if cursor = next; cursor == (common.Hash{}) {
+				break
+			}
+		}
+		if fmt.Sprint(paged) != fmt.Sprint(model) {
+			t.Fatalf("paged %v, model %v", paged, model)
+		}
+	})
 }
