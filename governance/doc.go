@@ -83,7 +83,7 @@
 // A state-changing call costs 3000, plus 800 per slot read, 20000 per slot
 // written from zero to non-zero and 2900 per other slot write (EIP-2200 and
 // EIP-2929 in spirit), plus per log 375 + 375 per topic + 8 per data byte.
-// An ed25519 signature check (applyNode's proofs) costs 3000. Gas is checked
+// An ed25519 signature check (applyNode's proofs) costs 10000. Gas is checked
 // before every slot access and signature check: the call stops as soon as it
 // would exceed the gas given, fails with vm.ErrOutOfGas and keeps nothing. A
 // refusal keeps nothing either and reverts with an Error(string) reason, and
