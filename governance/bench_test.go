@@ -80,8 +80,8 @@ var (
 )
 
 // scaleFixture is the test genesis with benchMembers more members of
-// academic and benchApplications submitted project applications (each
-// deployer accepted), built once and shared; benchmarks undo their calls.
+// academic and benchApplications submitted project applications, built
+// once and shared; benchmarks undo their calls.
 func scaleFixture(b *testing.B) (*fixture, []uint64) {
 	scaleOnce.Do(func() {
 		scale = newFixture(b, func(g *genesis.Governance) {

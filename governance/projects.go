@@ -49,6 +49,9 @@ func applyProject(c *call, a args) ([]any, error) {
 	l := c.s.list("app.accounts", id)
 	for _, acct := range accounts {
 		l.push(common.BytesToHash(acct[:]))
+		if acct == c.from { // its own transaction: it accepts by applying
+			c.s.setFlag(key("app.accepted", id, acct), true)
+		}
 	}
 	c.emit("ProjectApplied", id, c.from, coll, name)
 	return []any{id}, nil

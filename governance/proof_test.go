@@ -129,6 +129,10 @@ func TestProjectDeployerAccounts(t *testing.T) {
 	}
 	f.must(d2, "acceptProjectAccount", app)
 	f.must(leaderA(1), "endorse", app)
+	// An applicant of no record listing itself accepts by applying.
+	self := acct('D', 5)
+	own := f.must(self, "applyProject", "academic", "q", h32, "", h32, "", uint8(1), []common.Address{self})[0].(uint64)
+	f.must(leaderA(1), "endorse", own)
 	f.commission(pcSeat, app, 3)
 
 	// An account that gained code since (an EIP-7702 delegation) is refused
