@@ -149,7 +149,8 @@ interface IGovernance {
 
     /// Apply for a project; `accounts` will deploy its contracts. Each must
     /// accept with acceptProjectAccount before a leader endorses the
-    /// application; accounts with code and system addresses are refused.
+    /// application (the sender, if listed, accepts by applying); accounts
+    /// with code and system addresses are refused.
     function applyProject(
         string calldata collective,
         string calldata name,

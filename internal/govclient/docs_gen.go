@@ -10,7 +10,7 @@ var docs = map[string]string{
 	"addAgreement":           "The secretary records an agreement of a meeting, and its follow-up.",
 	"applicationAccounts":    "A project application's deployer accounts and whether each accepted.",
 	"applyNode":              "Apply to run a node. `nodeKey` is the node's p2p (ed25519) public key; its node ID is the first 20 bytes of its sha256. For a validator, `keyType` and `pubKey` are its consensus key (checked here). `memberKind` and `institution` describe the applicant if it is not yet a member. `nodeSignature` (by the node key) and `keySignature` (by the consensus key; empty for an observer) prove possession: each signs nodeApplicationMessage(...) of this application. Returns its id.",
-	"applyProject":           "Apply for a project; `accounts` will deploy its contracts. Each must accept with acceptProjectAccount before a leader endorses the application; accounts with code and system addresses are refused.",
+	"applyProject":           "Apply for a project; `accounts` will deploy its contracts. Each must accept with acceptProjectAccount before a leader endorses the application (the sender, if listed, accepts by applying); accounts with code and system addresses are refused.",
 	"appointProxy":           "An Executive Council seat holder appoints a proxy account (one seat per proxy).",
 	"attend":                 "A seat holder, or its proxy, records attendance during the meeting.",
 	"attestIdentity":         "A leader of the record's collective attests that the record's identity was checked off chain; `commitment` is a salted commitment to the evidence.",
