@@ -1,6 +1,7 @@
 package governance
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -161,4 +162,21 @@ func TestProjectAccountOffers(t *testing.T) {
 	// A member's offer is not a deployer's: the same account may join a member.
 	f.must(plain, "offerAccount", d)
 	f.must(d, "acceptAccount", uint64(recPlain))
+}
+
+// TestAcceptAccountAdmitted: an account of no record may send the
+// acceptance by which it joins a record (it could not before, so an offer
+// could never be taken up on chain), and nothing else.
+func TestAcceptAccountAdmitted(t *testing.T) {
+	f := newFixture(t)
+	d := acct('D', 8)
+	f.must(plain, "offerAccount", d)
+	input, _ := ABI.Pack("acceptAccount", uint64(recPlain))
+	if p, err := f.c.Admit(f.env, f.st, d, &Address, input, 100_000, 0); err != nil || p.Record != 0 || !p.Governance {
+		t.Fatalf("admit acceptAccount from an account of no record: %+v %v", p, err)
+	}
+	other, _ := ABI.Pack("requestCapital", uint64(1), h32)
+	if _, err := f.c.Admit(f.env, f.st, d, &Address, other, 100_000, 0); !errors.Is(err, ErrNotMember) {
+		t.Fatalf("admit requestCapital from an account of no record: %v", err)
+	}
 }

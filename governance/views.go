@@ -60,7 +60,7 @@ const maxPage = 1000
 
 // viewCost is the most slot reads a view does: fixed ones for its own
 // values, perItem for each item of a paginated view's page. Lists answered
-// whole are bounded by the rules (accounts per record, seats, collectives)
+// whole are bounded by the rules (seats, attendance, collectives)
 // and priced at their bound. The price is known from the input alone, as a
 // precompile's must be, and a view that would read more reverts.
 type viewCost struct{ fixed, perItem uint64 }
