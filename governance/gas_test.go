@@ -133,13 +133,13 @@ func TestViewReadsBoundedByPrice(t *testing.T) {
 	}
 }
 
-// countingDB counts the governance slots a call reads.
-type countingDB struct {
+// slotReadCounter counts the governance slots a call reads.
+type slotReadCounter struct {
 	vm.StateDB
 	reads int
 }
 
-func (c *countingDB) GetState(a common.Address, k common.Hash) common.Hash {
+func (c *slotReadCounter) GetState(a common.Address, k common.Hash) common.Hash {
 	c.reads++
 	return c.StateDB.GetState(a, k)
 }
@@ -149,7 +149,7 @@ func (c *countingDB) GetState(a common.Address, k common.Hash) common.Hash {
 func TestCallStopsWhenGasRunsOut(t *testing.T) {
 	f := newFixture(t)
 	ids := f.fillApplications(200)
-	db := &countingDB{StateDB: f.st}
+	db := &slotReadCounter{StateDB: f.st}
 	input, _ := ABI.Pack("endorse", ids[0])
 	_, _, err := f.c.Call(f.env, db, leaderA(1), input, gasCallBase+5*gasRead)
 	if !errors.Is(err, vm.ErrOutOfGas) {
