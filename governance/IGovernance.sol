@@ -50,6 +50,7 @@ interface IGovernance {
 
     event NodeApplied(uint64 indexed applicationId, address indexed applicant, string collective, bytes20 nodeId, uint8 role);
     event ProjectApplied(uint64 indexed applicationId, address indexed applicant, string collective, string name);
+    event ProjectAccountAccepted(uint64 indexed applicationId, address indexed account);
     event ApplicationEndorsed(uint64 indexed applicationId, uint64 indexed leader);
     event ApplicationRejected(uint64 indexed applicationId, uint64 indexed by, bytes32 reasonHash);
     event ApplicationWithdrawn(uint64 indexed applicationId);
@@ -104,12 +105,16 @@ interface IGovernance {
 
     // ===== Node admission (§3.1) =====
 
-    /// Apply to run a node. For a validator, `keyType` and `pubKey` are its
-    /// consensus key (checked here). `memberKind` and `institution` describe the
-    /// applicant if it is not yet a member. Returns the application's id.
+    /// Apply to run a node. `nodeKey` is the node's p2p (ed25519) public key;
+    /// its node ID is the first 20 bytes of its sha256. For a validator,
+    /// `keyType` and `pubKey` are its consensus key (checked here). `memberKind`
+    /// and `institution` describe the applicant if it is not yet a member.
+    /// `nodeSignature` (by the node key) and `keySignature` (by the consensus
+    /// key; empty for an observer) prove possession: each signs
+    /// nodeApplicationMessage(...) of this application. Returns its id.
     function applyNode(
         string calldata collective,
-        bytes20 nodeId,
+        bytes32 nodeKey,
         uint8 role,
         string calldata keyType,
         bytes calldata pubKey,
@@ -118,7 +123,9 @@ interface IGovernance {
         bytes32 letterCommitment,
         string calldata letterURI,
         bytes32 adhesionCommitment,
-        string calldata adhesionURI
+        string calldata adhesionURI,
+        bytes calldata nodeSignature,
+        bytes calldata keySignature
     ) external returns (uint64 applicationId);
 
     /// A leader of the application's collective endorses it.
@@ -140,7 +147,10 @@ interface IGovernance {
 
     // ===== Project admission (§3.2) =====
 
-    /// Apply for a project; `accounts` will deploy its contracts.
+    /// Apply for a project; `accounts` will deploy its contracts. Each must
+    /// accept with acceptProjectAccount before a leader endorses the
+    /// application (the sender, if listed, accepts by applying); accounts
+    /// with code and system addresses are refused.
     function applyProject(
         string calldata collective,
         string calldata name,
@@ -151,6 +161,9 @@ interface IGovernance {
         uint8 criteria,
         address[] calldata accounts
     ) external returns (uint64 applicationId);
+    /// A deployer account listed by a project application accepts, by its
+    /// own transaction, to be that project's account.
+    function acceptProjectAccount(uint64 applicationId) external;
 
     // ===== Capital (§3.3) =====
 
@@ -199,6 +212,20 @@ interface IGovernance {
     function setAgreementStatus(uint64 agreementId, uint8 status) external;
 
     // ===== Views =====
+    // A view costs gas for every slot it may read. Lists that grow without
+    // bound are paginated: pass `cursor` 0 and a `limit` (0 or above 1000:
+    // 1000) for the first page, then the `next` cursor of each answer until
+    // it is 0. The price follows `limit`, so ask for what you need.
+
+    /// The message a node key and a consensus key sign to apply (see applyNode).
+    function nodeApplicationMessage(
+        address applicant,
+        string calldata collective,
+        bytes32 nodeKey,
+        uint8 role,
+        string calldata keyType,
+        bytes calldata pubKey
+    ) external view returns (bytes32 message);
 
     function parameter(string calldata name) external view returns (uint256 value);
     function parameterNames() external view returns (string[] memory names);
@@ -209,10 +236,14 @@ interface IGovernance {
 
     function recordOf(address account) external view returns (uint64 recordId);
     function record(uint64 recordId)
-        external view returns (uint8 kind, string memory collective, uint8 status, bytes32 institution, address[] memory accounts);
-    function members(string calldata collective) external view returns (uint64[] memory recordIds);
-    function attestations(uint64 recordId)
-        external view returns (uint64[] memory leaders, uint64[] memory times, bytes32[] memory commitments);
+        external view returns (uint8 kind, string memory collective, uint8 status, bytes32 institution, uint32 accounts);
+    /// A record's accounts, in the order added.
+    function accounts(uint64 recordId, bytes32 cursor, uint32 limit)
+        external view returns (address[] memory accounts, bytes32 next);
+    function members(string calldata collective, bytes32 cursor, uint32 limit)
+        external view returns (uint64[] memory recordIds, bytes32 next);
+    function attestations(uint64 recordId, bytes32 cursor, uint32 limit)
+        external view returns (uint64[] memory leaders, uint64[] memory times, bytes32[] memory commitments, bytes32 next);
 
     /// For contracts: may this account transact, deploy, and how much gas is left.
     function isMember(address account) external view returns (bool);
@@ -222,18 +253,25 @@ interface IGovernance {
     function capital(uint64 recordId)
         external view returns (uint64 gasPerEpoch, uint64 expiry, uint64 used, uint64 remaining, uint64 epochEnd);
 
-    function nodes() external view returns (bytes20[] memory nodeIds);
+    function nodes(bytes32 cursor, uint32 limit) external view returns (bytes20[] memory nodeIds, bytes32 next);
     function node(bytes20 nodeId)
         external view returns (string memory collective, uint64 operator, uint8 role, uint8 status, string memory keyType, bytes memory pubKey, uint64 power);
-    function validators() external view returns (bytes20[] memory nodeIds, uint64[] memory powers);
+    /// Validators with power, by collective, in order of admission.
+    function validators(bytes32 cursor, uint32 limit)
+        external view returns (bytes20[] memory nodeIds, uint64[] memory powers, bytes32 next);
 
-    function projects() external view returns (uint64[] memory projectIds);
+    function projects(bytes32 cursor, uint32 limit) external view returns (uint64[] memory projectIds, bytes32 next);
+    /// A project; its accounts are read with accounts(projectId, …).
     function project(uint64 projectId)
-        external view returns (string memory collective, string memory name, uint8 status, string memory repositoryURI, address[] memory accounts);
+        external view returns (string memory collective, string memory name, uint8 status, string memory repositoryURI, uint32 accounts);
 
-    function applications(uint8 kind, uint8 status) external view returns (uint64[] memory applicationIds);
+    function applications(uint8 kind, uint8 status, bytes32 cursor, uint32 limit)
+        external view returns (uint64[] memory applicationIds, bytes32 next);
     function application(uint64 applicationId)
         external view returns (uint8 kind, uint8 status, address applicant, string memory collective, bytes20 nodeId, uint8 role, uint64 submitted, uint32 approvals, uint32 rejections);
+    /// A project application's deployer accounts and whether each accepted.
+    function applicationAccounts(uint64 applicationId)
+        external view returns (address[] memory accounts, bool[] memory accepted);
     function action(uint64 actionId)
         external view returns (uint8 target, bytes32 subject, uint8 kind, bool forCause, bool decided, uint32 approvals, uint32 rejections);
 
@@ -243,14 +281,17 @@ interface IGovernance {
         external view returns (uint8 role, string memory collective, uint64 termEnd, bool holdingOver);
     function proxyOf(uint64 holder) external view returns (address proxy);
 
-    function meetings() external view returns (uint64[] memory meetingIds);
+    function meetings(bytes32 cursor, uint32 limit) external view returns (uint64[] memory meetingIds, bytes32 next);
     function meeting(uint64 meetingId)
         external view returns (uint8 kind, uint64 start, uint64 end, bytes32 agendaHash, string memory place, bytes32 minutesHash, uint64[] memory present);
-    function motions(uint64 meetingId) external view returns (uint64[] memory motionIds);
+    function motions(uint64 meetingId, bytes32 cursor, uint32 limit)
+        external view returns (uint64[] memory motionIds, bytes32 next);
     function motion(uint64 motionId)
         external view returns (uint64 meetingId, uint8 kind, uint8 status, uint64 proposer, uint64[] memory yes, uint64[] memory no);
-    function agreements(uint64 meetingId)
-        external view returns (uint64[] memory agreementIds, bytes32[] memory textHashes, uint8[] memory statuses);
+    function agreements(uint64 meetingId, bytes32 cursor, uint32 limit)
+        external view returns (uint64[] memory agreementIds, bytes32[] memory textHashes, uint8[] memory statuses, bytes32 next);
 
-    function upgrades() external view returns (string[] memory names, uint64[] memory heights);
+    /// Scheduled upgrades, in the order scheduled.
+    function upgrades(bytes32 cursor, uint32 limit)
+        external view returns (string[] memory names, uint64[] memory heights, bytes32 next);
 }

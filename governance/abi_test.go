@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"testing"
+
+	"github.com/ethereum/go-ethereum/accounts/abi"
 )
 
 // TestHandlersMatchABI: the Go side implements exactly the functions and
@@ -33,9 +35,23 @@ func TestHandlersMatchABI(t *testing.T) {
 			t.Errorf("view handler %s is not a view of the ABI", name)
 		}
 	}
-	for _, name := range listViews {
-		if _, ok := viewHandlers[name]; !ok {
-			t.Errorf("list view %s is not a view", name)
+	// Every view is priced; a paginated one takes (cursor, limit) last and
+	// answers next last, and a view answering a list is paginated or priced
+	// at a bound.
+	for name := range viewHandlers {
+		cost, ok := viewCosts[name]
+		if !ok {
+			t.Errorf("view %s has no price", name)
+			continue
+		}
+		m := ABI.Methods[name]
+		n, o := len(m.Inputs), len(m.Outputs)
+		paged := n >= 2 && m.Inputs[n-2].Name == "cursor" && m.Inputs[n-1].Name == "limit" && m.Outputs[o-1].Name == "next"
+		if paged != (cost.perItem != 0) {
+			t.Errorf("view %s: paginated %v in the ABI, priced per item %v", name, paged, cost.perItem != 0)
+		}
+		if !paged && cost.fixed == 0 && slices.ContainsFunc(m.Outputs, func(a abi.Argument) bool { return a.Type.T == abi.SliceTy }) && name != "parameterNames" {
+			t.Errorf("view %s answers a list but reads nothing", name)
 		}
 	}
 	// Events: every emit names an ABI event, and every ABI event is emitted.

@@ -67,7 +67,7 @@ func (c *call) application(id uint64) (kind, status uint8, err error) {
 
 func endorse(c *call, a args) ([]any, error) {
 	id := a.u64(0)
-	_, st, err := c.application(id)
+	kind, st, err := c.application(id)
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +77,11 @@ func endorse(c *call, a args) ([]any, error) {
 	}
 	if st != appSubmitted {
 		return nil, refuse("application %d is not awaiting endorsement (status %d)", id, st)
+	}
+	if kind == appProject {
+		if err := c.s.accountsAccepted(id, c.s.appAccounts(id)); err != nil {
+			return nil, err
+		}
 	}
 	c.s.setAppStatus(id, appEndorsed)
 	c.emit("ApplicationEndorsed", id, leader)

@@ -1,9 +1,12 @@
 package governance
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/redmx/redmx/genesis"
 )
 
 // gasOf runs method and returns the gas it used.
@@ -25,7 +28,7 @@ func (f *fixture) gasOf(from common.Address, method string, a ...any) uint64 {
 func TestGasOfCommonCalls(t *testing.T) {
 	f := newFixture(t)
 	n, key := nodeID('U', 1), consKey('U', 1)
-	apply := f.gasOf(acct('U', 1), "applyNode", "academic", n, uint8(1), "ed25519", key, uint8(1), h32, h32, "https://letter", h32, "https://adhesion")
+	apply := f.gasOf(acct('U', 1), "applyNode", signed(acct('U', 1), "academic", nodeKeyOf(n), uint8(1), "ed25519", key, uint8(1), h32, h32, "https://letter", h32, "https://adhesion")...)
 	endorse := f.gasOf(leaderA(1), "endorse", uint64(1))
 	vote1 := f.gasOf(ncSeat(0), "commissionVote", uint64(1), true)
 	f.gasOf(ncSeat(1), "commissionVote", uint64(1), true)
@@ -62,4 +65,90 @@ func BenchmarkCallRequestCapital(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// The scale of the governance benchmarks: a network years on.
+const (
+	benchApplications = 30_000
+	benchMembers      = 10_000
+)
+
+var (
+	scaleOnce sync.Once
+	scale     *fixture
+	scaleApps []uint64
+)
+
+// scaleFixture is the test genesis with benchMembers more members of
+// academic and benchApplications submitted project applications, built
+// once and shared; benchmarks undo their calls.
+func scaleFixture(b *testing.B) (*fixture, []uint64) {
+	scaleOnce.Do(func() {
+		scale = newFixture(b, func(g *genesis.Governance) {
+			for i := range benchMembers {
+				g.Records = append(g.Records, genesis.Record{Kind: genesis.KindIndividual, Collective: "academic",
+					Accounts: []common.Address{common.BytesToAddress([]byte{0xB0, byte(i >> 8), byte(i), 2})}})
+			}
+		})
+		scale.t = b
+		scaleApps = scale.fillApplications(benchApplications)
+		root(scale.st) // settle the writes, as a block would
+	})
+	scale.t = b
+	return scale, scaleApps
+}
+
+// benchCall runs method from an account once per iteration, undoing it
+// each time, and reports its gas.
+func benchCall(b *testing.B, f *fixture, from common.Address, method string, a ...any) {
+	input, err := ABI.Pack(method, a...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var gas uint64
+	for b.Loop() {
+		snap := f.st.Snapshot()
+		_, left, err := f.c.Call(f.env, f.st, from, input, 30_000_000)
+		if err != nil {
+			b.Fatalf("%s: %v", method, err)
+		}
+		gas = 30_000_000 - left
+		f.st.RevertToSnapshot(snap)
+	}
+	b.ReportMetric(float64(gas), "gas/op")
+}
+
+// BenchmarkAtScale: governance calls and views with 30,000 applications
+// and 10,000 members. Gas must not depend on the sizes, except a view's
+// page (its limit).
+func BenchmarkAtScale(b *testing.B) {
+	f, apps := scaleFixture(b)
+	b.Run("endorse oldest", func(b *testing.B) { benchCall(b, f, leaderA(1), "endorse", apps[0]) })
+	b.Run("endorse newest", func(b *testing.B) { benchCall(b, f, leaderA(1), "endorse", apps[len(apps)-1]) })
+	b.Run("withdraw oldest", func(b *testing.B) { benchCall(b, f, applicant(0), "withdraw", apps[0]) })
+	b.Run("applyProject", func(b *testing.B) {
+		benchCall(b, f, acct('Z', 1), "applyProject", "academic", "p", h32, "", h32, "", uint8(1), []common.Address{acct('Z', 2)})
+	})
+	b.Run("applyNode", func(b *testing.B) {
+		benchCall(b, f, acct('Z', 1), "applyNode", signed(acct('Z', 1), "academic", nodeKey('Z', 1), uint8(1), "ed25519", consKey('Z', 1),
+			uint8(1), h32, h32, "https://letter", h32, "https://adhesion")...)
+	})
+	b.Run("applications page 1000", func(b *testing.B) {
+		benchCall(b, f, plain, "applications", appProject, appSubmitted, [32]byte(w64(apps[20_000])), uint32(1000))
+	})
+	b.Run("applications page 10", func(b *testing.B) {
+		benchCall(b, f, plain, "applications", appProject, appSubmitted, [32]byte{}, uint32(10))
+	})
+	b.Run("members page 1000", func(b *testing.B) {
+		benchCall(b, f, plain, "members", "academic", [32]byte(w64(5000)), uint32(1000))
+	})
+	b.Run("collective", func(b *testing.B) { benchCall(b, f, plain, "collective", "academic") })
+	b.Run("Admit", func(b *testing.B) {
+		to := acct('T', 1)
+		for b.Loop() {
+			if _, err := f.c.Admit(f.env, f.st, plain, &to, nil, 21000, 0); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -45,6 +45,7 @@ var handlers = map[string]handler{
 	"proposeMemberAction":  proposeMemberAction,
 	"voteAction":           voteAction,
 	"applyProject":         applyProject,
+	"acceptProjectAccount": acceptProjectAccount,
 	"requestCapital":       requestCapital,
 	"grantCapital":         grantCapital,
 	"revokeCapital":        revokeCapital,
@@ -72,8 +73,8 @@ var handlers = map[string]handler{
 // Error(string) reason, and leaves no state change; running out of gas is
 // vm.ErrOutOfGas with nothing kept. Logs go to st.AddLog.
 //
-// Gas is checked after the handler ran (its work is bounded by the inputs and
-// small lists): a call whose storage and log gas exceeds gas is undone whole.
+// Gas is checked before every slot access: a call stops the moment its
+// storage and log gas would exceed gas, and is undone whole.
 func (c *Contract) Call(env Env, st vm.StateDB, from common.Address, input []byte, gas uint64) (ret []byte, gasLeft uint64, err error) {
 	m, a, err := decode(input)
 	if err != nil {
@@ -91,10 +92,11 @@ func (c *Contract) Call(env Env, st vm.StateDB, from common.Address, input []byt
 		return nil, 0, vm.ErrOutOfGas
 	}
 	snap := st.Snapshot()
-	x := &call{env: env, s: &store{st: st}, from: from}
-	out, err := handlers[m.Name](x, a)
+	x := &call{env: env, s: &store{st: st, limit: gas - gasCallBase, metered: true}, from: from}
+	var out []any
+	ran := x.s.run(func() { out, err = handlers[m.Name](x, a) })
 	used := gasCallBase + x.s.gas
-	if used > gas {
+	if !ran || used > gas {
 		st.RevertToSnapshot(snap)
 		return nil, 0, vm.ErrOutOfGas
 	}

@@ -103,7 +103,7 @@ func (c *Contract) Admit(env Env, st vm.StateDB, from common.Address, to *common
 	rec := s.recordOf(from)
 	if rec == 0 {
 		if to == nil || *to != Address || !isApplication(input) {
-			return Payer{}, fmt.Errorf("%w: %s may only apply (applyNode, applyProject)", ErrNotMember, from.Hex())
+			return Payer{}, fmt.Errorf("%w: %s may only apply (applyNode, applyProject) or accept (acceptAccount, acceptProjectAccount)", ErrNotMember, from.Hex())
 		}
 		if used, quota := s.u64(key("quota", env.Number)), s.param("applyQuota"); used >= quota {
 			return Payer{}, fmt.Errorf("%w: %d of %d applications from accounts of no record in block %d", ErrApplyQuota, used, quota, env.Number)
@@ -138,8 +138,20 @@ func (c *Contract) Admit(env Env, st vm.StateDB, from common.Address, to *common
 	return Payer{Record: rec}, nil
 }
 
+// noRecordCalls are what an account of no record may send: applications,
+// and the acceptances by which it joins a record or a project application.
+var noRecordCalls = []string{"applyNode", "applyProject", "acceptAccount", "acceptProjectAccount"}
+
 func isApplication(input []byte) bool {
-	return len(input) >= 4 && (bytes.Equal(input[:4], ABI.Methods["applyNode"].ID) || bytes.Equal(input[:4], ABI.Methods["applyProject"].ID))
+	if len(input) < 4 {
+		return false
+	}
+	for _, name := range noRecordCalls {
+		if bytes.Equal(input[:4], ABI.Methods[name].ID) {
+			return true
+		}
+	}
+	return false
 }
 
 // Charge records gas used by a transaction against its payer for the epoch of

@@ -137,7 +137,7 @@ func TestAccounts(t *testing.T) {
 		t.Fatalf("attest by another collective's leader: %q", r)
 	}
 	f.must(leaderA(1), "attestIdentity", uint64(recPlain), h32)
-	if got := f.view("attestations", uint64(recPlain)); got[0].([]uint64)[0] != recLeaderA(1) || got[1].([]uint64)[0] != f.env.Time {
+	if got := f.view("attestations", uint64(recPlain), [32]byte{}, uint32(0)); got[0].([]uint64)[0] != recLeaderA(1) || got[1].([]uint64)[0] != f.env.Time {
 		t.Fatalf("attestations = %v", got)
 	}
 }

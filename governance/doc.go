@@ -34,9 +34,11 @@
 // keccak256) — see key in storage.go. Value kinds: uint64 and bool as a
 // right-aligned word; addresses right-aligned; strings and bytes as a length
 // word with 32-byte chunks at key("chunk", slot, i); lists as a length word
-// with item i at key("item", base, i); sets as lists plus key("index", base,
-// item) = position+1 (removal keeps the order of the rest, which the power
-// remainder rule depends on). Namespaces:
+// with item i at key("item", base, i); sets as doubly linked lists in order
+// of addition: length at base, key("head"/"tail", base), and per item
+// key("next"/"prev", base, item) (zero: none), so adding, removing and
+// testing membership are O(1) and removal keeps the order of the rest, which
+// the power remainder rule depends on. Namespaces:
 //
 //	enabled                         founding state present
 //	seq.<thing>                     last id of records, applications, actions, meetings, motions, agreements, requests
@@ -52,6 +54,7 @@
 //	seat (role, collective)         holders of a seat; collective "" for secretary and Advisory Council
 //	seat.term (role, id)            term end; after it the holder holds over until a successor is seated
 //	app.* (id), apps (kind, status) applications and the sets of them by kind and status
+//	app.accepted (id, account)      a project application's deployer account accepted
 //	open.app (account)              an account's one open application
 //	nodeid.app, key.app             node ID and consensus key (keccak) claimed by an open application
 //	node.* (nodeID), nodes          nodes: status, collective, operator, role, key type, public key, power
@@ -80,12 +83,23 @@
 // A state-changing call costs 3000, plus 800 per slot read, 20000 per slot
 // written from zero to non-zero and 2900 per other slot write (EIP-2200 and
 // EIP-2929 in spirit), plus per log 375 + 375 per topic + 8 per data byte.
-// Gas is checked when the handler finishes; if the total exceeds the gas
-// given the call fails with vm.ErrOutOfGas and keeps nothing. A refusal keeps
-// nothing either and reverts with an Error(string) reason, and its gas used
-// so far is spent. A view costs 2600 (10000 for views answering with lists)
-// plus 3 per 32-byte word of input, whether called through the precompile,
-// eth_call or a transaction.
+// An ed25519 signature check (applyNode's proofs) costs 10000. Gas is checked
+// before every slot access and signature check: the call stops as soon as it
+// would exceed the gas given, fails with vm.ErrOutOfGas and keeps nothing. A
+// refusal keeps nothing either and reverts with an Error(string) reason, and
+// its gas used so far is spent. Every set operation is O(1), so no call's
+// cost grows with the number of applications, members or nodes.
+//
+// A view costs 2600 plus 3 per 32-byte word of input plus 800 for every slot
+// it may read, whether called through the precompile, eth_call or a
+// transaction: the price is computed from the input alone (as a precompile's
+// must be), charged before the view runs, and the view is stopped if it would
+// read more. Lists that grow without bound are paginated (cursor, limit of at
+// most 1000, next cursor), priced by their limit: members, accounts,
+// attestations, nodes, validators, projects, applications, meetings, motions,
+// agreements, upgrades. The lists other views answer whole are bounded by
+// rule: at most 16 collectives of names of at most 32 bytes, seats and a
+// meeting's attendance at most 40.
 //
 // # Rules (governance.md)
 //
@@ -97,7 +111,11 @@
 //     most maxAdvisory Advisory Council seats; every seat has a term end and
 //     holds over; names and URIs are capped at maxURILength.
 //   - §3.1 applyNode (one open application per account; node ID and validator
-//     key unique; keys "ed25519", 32 bytes) → endorse/reject by a leader of
+//     key unique; keys "ed25519", 32 bytes; the node ID is derived from the
+//     node's p2p key, and the node key and the consensus key each sign
+//     NodeApplicationMessage, binding the governance address, the applicant,
+//     the collective, the role and the keys, so no one claims a node or key
+//     it does not hold) → endorse/reject by a leader of
 //     the collective → commissionVote, decided by a majority of the filled
 //     Nodes Commission seats (holdover counts) → admitted: a member record if
 //     needed, the node a peer, a validator sharing its collective's 720720
@@ -108,14 +126,17 @@
 //     with validators stay four. Suspending a member suspends its nodes,
 //     removing it removes its nodes and seats; reinstating a member leaves its
 //     nodes suspended until each is reinstated.
-//   - §3.2 applyProject → endorse → commissionVote by the Projects Commission
+//   - §3.2 applyProject (deployer accounts: keys of their own, never a
+//     system address or an account with code, each accepting with
+//     acceptProjectAccount before a leader endorses; checked again at
+//     approval) → endorse → commissionVote by the Projects Commission
 //     (majority: to plenary) → moveApproveProject passes → an active project
 //     whose accounts may create contracts; moveProjectStatus suspends, closes
 //     or reactivates it.
 //   - §3.3 capital per record, granted or revoked by a leader of its
 //     collective; Admit charges the sender's record, a call to governance the
-//     record's governanceAllowance; accounts of no record may only apply,
-//     applyQuota per block; creation needs an active project (MayCreate).
+//     record's governanceAllowance; accounts of no record may only apply or
+//     accept (acceptAccount, acceptProjectAccount), applyQuota per block; creation needs an active project (MayCreate).
 //   - §3.5 convene with meetingNotice by the secretary (extraordinary: on a
 //     leader's request), attendance in [start, end) by the holder or its proxy
 //     (one seat per proxy), motions and votes by present members (voting

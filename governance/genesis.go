@@ -52,12 +52,12 @@ func ApplyGenesis(st vm.StateDB, g *genesis.Governance, gasLimit uint64) error {
 		}
 		s.setParam(name, g.Params[name])
 	}
-	if len(g.Collectives) == 0 {
-		return fail("at least one collective is required")
+	if len(g.Collectives) == 0 || len(g.Collectives) > maxCollectives {
+		return fail("1 to %d collectives are required, got %d", maxCollectives, len(g.Collectives))
 	}
 	for i, name := range g.Collectives {
-		if name == "" || uint64(len(name)) > s.param("maxURILength") {
-			return fail("collectives[%d]: name must be 1 to %d bytes", i, s.param("maxURILength"))
+		if name == "" || len(name) > maxCollectiveName {
+			return fail("collectives[%d]: name must be 1 to %d bytes", i, maxCollectiveName)
 		}
 		if s.collectiveExists(name) {
 			return fail("collectives[%d]: %q is listed twice", i, name)

@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"math/big"
+	"sync"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
@@ -47,13 +48,57 @@ const (
 	termEnd      = 1_000_000
 )
 
-func consKey(tag byte, i int) []byte {
+// testKeys are the private keys of the test's node and consensus keys, by
+// public key, so that applications can be signed.
+var testKeys sync.Map
+
+func testKey(tag byte, i int, kind byte) ed25519.PublicKey {
 	seed := make([]byte, ed25519.SeedSize)
-	seed[0], seed[1] = tag, byte(i)
-	return ed25519.NewKeyFromSeed(seed).Public().(ed25519.PublicKey)
+	seed[0], seed[1], seed[2] = tag, byte(i), kind
+	priv := ed25519.NewKeyFromSeed(seed)
+	pub := priv.Public().(ed25519.PublicKey)
+	testKeys.Store(string(pub), priv)
+	return pub
 }
 
-func nodeID(tag byte, i int) [20]byte { return [20]byte(acct(tag, i)) }
+func consKey(tag byte, i int) []byte   { return testKey(tag, i, 'c') }
+func nodeKey(tag byte, i int) [32]byte { return [32]byte(testKey(tag, i, 'n')) }
+
+// nodeID is the ID of nodeKey(tag, i); nodeKeyOf finds that key again.
+func nodeID(tag byte, i int) [20]byte {
+	k := nodeKey(tag, i)
+	id := NodeIDOf(k)
+	testKeys.Store(string(id[:]), k)
+	return id
+}
+
+func nodeKeyOf(id [20]byte) [32]byte {
+	k, _ := testKeys.Load(string(id[:]))
+	return k.([32]byte)
+}
+func signer(pub []byte) ed25519.PrivateKey {
+	if k, ok := testKeys.Load(string(pub)); ok {
+		return k.(ed25519.PrivateKey)
+	}
+	return nil
+}
+
+// signed completes applyNode's arguments a (collective, nodeKey, role,
+// keyType, pubKey, memberKind, institution, letter, letterURI, adhesion,
+// adhesionURI) from applicant with the node key's and the consensus key's
+// signatures (none for a key the test does not know).
+func signed(applicant common.Address, a ...any) []any {
+	coll, nk, role, keyType, pub := a[0].(string), a[1].([32]byte), a[2].(uint8), a[3].(string), a[4].([]byte)
+	msg := NodeApplicationMessage(applicant, coll, nk, role, keyType, pub)
+	var nodeSig, keySig []byte
+	if k := signer(nk[:]); k != nil {
+		nodeSig = SignNodeApplication(k, msg)
+	}
+	if k := signer(pub); k != nil {
+		keySig = SignNodeApplication(k, msg)
+	}
+	return append(a, nodeSig, keySig)
+}
 
 func testGenesis() *genesis.Governance {
 	g := &genesis.Governance{
@@ -180,8 +225,8 @@ var h32 = [32]byte{1}
 // from and returns the application's id.
 func (f *fixture) applyValidator(from common.Address, coll string, n [20]byte, key []byte) uint64 {
 	f.t.Helper()
-	return f.must(from, "applyNode", coll, n, genesis.NodeValidator, "ed25519", key, genesis.KindInstitution,
-		[32]byte{9}, h32, "https://letter", h32, "https://adhesion")[0].(uint64)
+	return f.must(from, "applyNode", signed(from, coll, nodeKeyOf(n), genesis.NodeValidator, "ed25519", key, genesis.KindInstitution,
+		[32]byte{9}, h32, "https://letter", h32, "https://adhesion")...)[0].(uint64)
 }
 
 // commission has the first k Nodes (or Projects) Commission seats vote.

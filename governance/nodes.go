@@ -65,16 +65,13 @@ func (s *store) nodeIDFree(n [20]byte, app uint64) error {
 }
 
 func applyNode(c *call, a args) ([]any, error) {
-	coll, nodeID, role := a.str(0), a.b20(1), a.u8(2)
+	coll, nodeKey, role := a.str(0), a.b32(1), a.u8(2)
 	keyType, pub, memberKind, inst := a.str(3), a.bytes(4), a.u8(5), a.b32(6)
 	letter, letterURI, adhesion, adhesionURI := a.b32(7), a.str(8), a.b32(9), a.str(10)
 	for _, t := range []struct{ what, v string }{{"collective", coll}, {"letterURI", letterURI}, {"adhesionURI", adhesionURI}, {"keyType", keyType}} {
 		if err := c.checkText(t.what, t.v); err != nil {
 			return nil, err
 		}
-	}
-	if nodeID == ([20]byte{}) {
-		return nil, refuse("node ID is empty")
 	}
 	switch role {
 	case genesis.NodeValidator:
@@ -90,6 +87,10 @@ func applyNode(c *call, a args) ([]any, error) {
 		}
 	default:
 		return nil, refuse("node role %d is not validator (1) or observer (2)", role)
+	}
+	nodeID, err := c.checkNodeProof(coll, nodeKey, role, keyType, pub, a.bytes(11), a.bytes(12))
+	if err != nil {
+		return nil, err
 	}
 	if err := c.s.nodeIDFree(nodeID, 0); err != nil {
 		return nil, err

@@ -169,33 +169,33 @@ func TestNodeAdmissionRefusals(t *testing.T) {
 		want string
 	}{
 		{"malformed consensus key", func(f *fixture) string {
-			_, r := f.call(newcomer, "applyNode", "academic", nodeID('U', 1), uint8(1), "ed25519", []byte{1, 2}, uint8(1), h32, h32, "", h32, "")
+			_, r := f.call(newcomer, "applyNode", signed(newcomer, "academic", nodeKey('U', 1), uint8(1), "ed25519", []byte{1, 2}, uint8(1), h32, h32, "", h32, "")...)
 			return r
 		}, "malformed ed25519 consensus key: 2 bytes, want 32"},
 		{"key type not allowed", func(f *fixture) string {
-			_, r := f.call(newcomer, "applyNode", "academic", nodeID('U', 1), uint8(1), "secp256k1", consKey('U', 1), uint8(1), h32, h32, "", h32, "")
+			_, r := f.call(newcomer, "applyNode", signed(newcomer, "academic", nodeKey('U', 1), uint8(1), "secp256k1", consKey('U', 1), uint8(1), h32, h32, "", h32, "")...)
 			return r
 		}, `consensus key type "secp256k1" is not allowed`},
 		{"consensus key already in use", func(f *fixture) string {
-			_, r := f.call(newcomer, "applyNode", "academic", nodeID('U', 1), uint8(1), "ed25519", consKey('V', 0), uint8(1), h32, h32, "", h32, "")
+			_, r := f.call(newcomer, "applyNode", signed(newcomer, "academic", nodeKey('U', 1), uint8(1), "ed25519", consKey('V', 0), uint8(1), h32, h32, "", h32, "")...)
 			return r
 		}, "consensus key already held by node"},
 		{"consensus key of another open application", func(f *fixture) string {
 			apply(f)
-			_, r := f.call(acct('U', 2), "applyNode", "academic", nodeID('U', 2), uint8(1), "ed25519", consKey('U', 1), uint8(1), h32, h32, "", h32, "")
+			_, r := f.call(acct('U', 2), "applyNode", signed(acct('U', 2), "academic", nodeKey('U', 2), uint8(1), "ed25519", consKey('U', 1), uint8(1), h32, h32, "", h32, "")...)
 			return r
 		}, "consensus key already claimed by application 1"},
 		{"node ID in use", func(f *fixture) string {
-			_, r := f.call(newcomer, "applyNode", "academic", nodeID('V', 0), uint8(2), "", []byte{}, uint8(1), h32, h32, "", h32, "")
+			_, r := f.call(newcomer, "applyNode", signed(newcomer, "academic", nodeKey('V', 0), uint8(2), "", []byte{}, uint8(1), h32, h32, "", h32, "")...)
 			return r
 		}, "is already registered"},
 		{"second open application", func(f *fixture) string {
 			apply(f)
-			_, r := f.call(newcomer, "applyNode", "academic", nodeID('U', 2), uint8(2), "", []byte{}, uint8(1), h32, h32, "", h32, "")
+			_, r := f.call(newcomer, "applyNode", signed(newcomer, "academic", nodeKey('U', 2), uint8(2), "", []byte{}, uint8(1), h32, h32, "", h32, "")...)
 			return r
 		}, "already has open application 1"},
 		{"URI too long", func(f *fixture) string {
-			_, r := f.call(newcomer, "applyNode", "academic", nodeID('U', 2), uint8(2), "", []byte{}, uint8(1), h32, h32, strings.Repeat("x", 257), h32, "")
+			_, r := f.call(newcomer, "applyNode", signed(newcomer, "academic", nodeKey('U', 2), uint8(2), "", []byte{}, uint8(1), h32, h32, strings.Repeat("x", 257), h32, "")...)
 			return r
 		}, "letterURI is 257 bytes, at most 256 allowed"},
 		{"wrong collective's leader endorses", func(f *fixture) string {
@@ -220,7 +220,7 @@ func TestNodeAdmissionRefusals(t *testing.T) {
 			return r
 		}, "record 3 already voted on application 1"},
 		{"applicant of another collective", func(f *fixture) string {
-			_, r := f.call(plain, "applyNode", "public", nodeID('U', 2), uint8(2), "", []byte{}, uint8(1), h32, h32, "", h32, "")
+			_, r := f.call(plain, "applyNode", signed(plain, "public", nodeKey('U', 2), uint8(2), "", []byte{}, uint8(1), h32, h32, "", h32, "")...)
 			return r
 		}, "record 19 is a member of collective academic, not public"},
 	}
@@ -351,7 +351,7 @@ func TestNodeRemoval(t *testing.T) {
 		t.Fatalf("reinstating a removed node: %q", r)
 	}
 	// A removed node's key is never reused: CometBFT may still hold it.
-	if _, r := f.call(acct('U', 3), "applyNode", "academic", nodeID('U', 3), uint8(1), "ed25519", consKey('U', 1), uint8(1), h32, h32, "", h32, ""); !strings.Contains(r, "already held") {
+	if _, r := f.call(acct('U', 3), "applyNode", signed(acct('U', 3), "academic", nodeKey('U', 3), uint8(1), "ed25519", consKey('U', 1), uint8(1), h32, h32, "", h32, "")...); !strings.Contains(r, "already held") {
 		t.Fatalf("reusing a removed node's key: %q", r)
 	}
 }

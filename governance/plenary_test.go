@@ -16,6 +16,7 @@ import (
 func (f *fixture) projectToPlenary(deployer common.Address) uint64 {
 	f.t.Helper()
 	app := f.must(plain, "applyProject", "academic", "census", h32, "https://d", h32, "https://repo", uint8(3), []common.Address{deployer})[0].(uint64)
+	f.must(deployer, "acceptProjectAccount", app)
 	f.must(leaderB(1), "endorse", app)
 	f.commission(pcSeat, app, 3)
 	if st := f.view("application", app)[1].(uint8); st != appToPlenary {
@@ -402,7 +403,7 @@ func TestExtraordinaryMeeting(t *testing.T) {
 	}
 	f.must(secretary, "recordMinutes", m, h32)
 	f.must(secretary, "setAgreementStatus", uint64(1), uint8(3))
-	if got := f.view("agreements", m); got[2].([]uint8)[0] != 3 {
+	if got := f.view("agreements", m, [32]byte{}, uint32(0)); got[2].([]uint8)[0] != 3 {
 		t.Fatalf("agreements = %v", got)
 	}
 	if _, r := f.call(stranger, "decide", mot); !strings.Contains(r, "already decided") {

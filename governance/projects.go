@@ -49,16 +49,23 @@ func applyProject(c *call, a args) ([]any, error) {
 	l := c.s.list("app.accounts", id)
 	for _, acct := range accounts {
 		l.push(common.BytesToHash(acct[:]))
+		if acct == c.from { // its own transaction: it accepts by applying
+			c.s.setFlag(key("app.accepted", id, acct), true)
+		}
 	}
 	c.emit("ProjectApplied", id, c.from, coll, name)
 	return []any{id}, nil
 }
 
-// accountsFree refuses accounts that repeat or belong to a record.
+// accountsFree refuses accounts that repeat, belong to a record, or may
+// not deploy (system addresses, accounts with code).
 func (s *store) accountsFree(accounts []common.Address) error {
 	for i, acct := range accounts {
 		if acct == (common.Address{}) {
 			return refuse("account %d is the zero address", i)
+		}
+		if err := s.checkDeployer(acct); err != nil {
+			return err
 		}
 		for _, prev := range accounts[:i] {
 			if prev == acct {
@@ -79,9 +86,9 @@ func (c *call) approveProject(app uint64) error {
 	} else if kind != appProject || st != appToPlenary {
 		return refuse("application %d is not a project before the plenary", app)
 	}
-	var accounts []common.Address
-	for _, h := range c.s.list("app.accounts", app).all() {
-		accounts = append(accounts, common.BytesToAddress(h[:]))
+	accounts := c.s.appAccounts(app)
+	if err := c.s.accountsAccepted(app, accounts); err != nil {
+		return err
 	}
 	if err := c.s.accountsFree(accounts); err != nil {
 		return err
@@ -118,4 +125,63 @@ func (s *store) checkProjectStatus(id uint64, status uint8) error {
 		return refuse("project %d is already %s", id, statusName(status))
 	}
 	return nil
+}
+
+func (s *store) appAccounts(app uint64) []common.Address {
+	var out []common.Address
+	for _, h := range s.list("app.accounts", app).all() {
+		out = append(out, common.BytesToAddress(h[:]))
+	}
+	return out
+}
+
+// accountsAccepted refuses a project application whose deployer accounts
+// have not all accepted.
+func (s *store) accountsAccepted(app uint64, accounts []common.Address) error {
+	for _, acct := range accounts {
+		if !s.flag(key("app.accepted", app, acct)) {
+			return refuse("deployer account %s has not accepted application %d (acceptProjectAccount)", acct.Hex(), app)
+		}
+	}
+	return nil
+}
+
+// acceptProjectAccount: a deployer account of an open project application
+// consents, by its own transaction, to be the project's account.
+func acceptProjectAccount(c *call, a args) ([]any, error) {
+	app := a.u64(0)
+	kind, st, err := c.application(app)
+	if err != nil {
+		return nil, err
+	}
+	if kind != appProject || !appOpen(st) {
+		return nil, refuse("application %d is not an open project application", app)
+	}
+	listed := false
+	for _, acct := range c.s.appAccounts(app) {
+		listed = listed || acct == c.from
+	}
+	if !listed {
+		return nil, refuse("account %s is not a deployer account of application %d", c.from.Hex(), app)
+	}
+	if err := c.s.accountsFree([]common.Address{c.from}); err != nil {
+		return nil, err
+	}
+	k := key("app.accepted", app, c.from)
+	if c.s.flag(k) {
+		return nil, refuse("account %s already accepted application %d", c.from.Hex(), app)
+	}
+	c.s.setFlag(k, true)
+	c.emit("ProjectAccountAccepted", app, c.from)
+	return nil, nil
+}
+
+func viewApplicationAccounts(s *store, _ Env, a args) []any {
+	app := a.u64(0)
+	accounts := s.appAccounts(app)
+	accepted := make([]bool, len(accounts))
+	for i, acct := range accounts {
+		accepted[i] = s.flag(key("app.accepted", app, acct))
+	}
+	return []any{nonNil(accounts), accepted}
 }

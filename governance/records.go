@@ -2,6 +2,8 @@ package governance
 
 import (
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/redmx/redmx/genesis"
 )
 
 // Accounts and identity (governance.md §2, §3.10): an account belongs to at
@@ -16,6 +18,11 @@ func offerAccount(c *call, a args) ([]any, error) {
 	acct := a.addr(0)
 	if other := c.s.recordOf(acct); other != 0 {
 		return nil, refuse("account %s already belongs to record %d", acct.Hex(), other)
+	}
+	if c.s.recKind(id) == genesis.KindProject {
+		if err := c.s.checkDeployer(acct); err != nil { // a project's accounts deploy
+			return nil, err
+		}
 	}
 	c.s.setU64(key("acct.offer", acct), id)
 	c.emit("AccountOffered", id, acct)
@@ -32,6 +39,11 @@ func acceptAccount(c *call, a args) ([]any, error) {
 	}
 	if st := c.s.recStatus(id); st != statusActive {
 		return nil, refuse("record %d is %s", id, statusName(st))
+	}
+	if c.s.recKind(id) == genesis.KindProject {
+		if err := c.s.checkDeployer(c.from); err != nil {
+			return nil, err
+		}
 	}
 	c.s.setU64(key("acct.offer", c.from), 0)
 	c.s.addAccount(id, c.from)

@@ -25,10 +25,41 @@ const (
 )
 
 // store is the typed storage of the governance account. Every value is one
-// or more 32-byte slots of [Address]; reads and writes are counted for gas.
+// or more 32-byte slots of [Address]; reads and writes are counted for gas,
+// and checked against limit before they are done.
 type store struct {
-	st  vm.StateDB
-	gas uint64 // storage and log gas spent so far
+	st    vm.StateDB
+	gas   uint64 // storage and log gas spent so far
+	limit uint64 // gas the call may spend, when metered
+	// metered: stop at limit. Genesis, admission and the end of a block are
+	// not metered: their work is bounded by the rules, not by a caller's gas.
+	metered bool
+}
+
+// errOutOfGas stops a metered call the moment its next slot access would
+// pass its limit, so no call does more work than it pays for. It is raised
+// by panic from deep in the store and recovered by [store.run].
+type errOutOfGas struct{}
+
+func (s *store) charge(g uint64) {
+	s.gas += g
+	if s.metered && s.gas > s.limit {
+		panic(errOutOfGas{})
+	}
+}
+
+// run runs f on s, turning an exhausted limit into ok false.
+func (s *store) run(f func()) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, gas := r.(errOutOfGas); !gas {
+				panic(r)
+			}
+			ok = false
+		}
+	}()
+	f()
+	return true
 }
 
 // key is a slot: keccak256 of the namespace, a zero byte, and the parts,
@@ -81,15 +112,14 @@ func paramKey(name string) common.Hash {
 }
 
 func (s *store) get(k common.Hash) common.Hash {
-	s.gas += gasRead
+	s.charge(gasRead)
 	return s.st.GetState(Address, k)
 }
 
 func (s *store) set(k, v common.Hash) {
+	s.charge(gasWrite)
 	if old := s.st.GetState(Address, k); old == (common.Hash{}) && v != (common.Hash{}) {
-		s.gas += gasWriteNew
-	} else {
-		s.gas += gasWrite
+		s.charge(gasWriteNew - gasWrite)
 	}
 	s.st.SetState(Address, k, v)
 }
@@ -150,7 +180,7 @@ func (s *store) next(counter string) uint64 {
 	return n
 }
 func (s *store) list(ns string, parts ...any) list { return list{s, key(ns, parts...)} }
-func (s *store) lset(ns string, parts ...any) lset { return lset{list{s, key(ns, parts...)}} }
+func (s *store) lset(ns string, parts ...any) lset { return lset{s, key(ns, parts...)} }
 
 // list is an enumerable array of words: its length at base, item i at
 // key("item", base, i).
@@ -177,43 +207,119 @@ func (l list) all() []common.Hash {
 	return out
 }
 
-func (l list) u64s() []uint64 {
-	all := l.all()
-	out := make([]uint64, len(all))
-	for i, h := range all {
-		out[i] = u64of(h)
+func (l list) u64s() []uint64 { return words64(l.all()) }
+
+// lset is a set kept in order of addition: a doubly linked list of its
+// items, so adding, removing and testing membership are O(1) whatever its
+// size, and the order of the rest survives a removal (the power remainder
+// rule depends on order of admission). Items are never the zero word. The
+// length is at base; key("next"/"prev", base, v) link the items (zero: none)
+// and key("head"/"tail", base) are the ends.
+type lset struct {
+	s    *store
+	base common.Hash
+}
+
+func (l lset) len() uint64 { return l.s.u64(l.base) }
+
+func (l lset) has(v common.Hash) bool {
+	return v != (common.Hash{}) && (l.s.get(key("prev", l.base, v)) != (common.Hash{}) || l.s.get(key("head", l.base)) == v)
+}
+
+// next is the item after v; after the zero word, the first.
+func (l lset) next(v common.Hash) common.Hash {
+	if v == (common.Hash{}) {
+		return l.s.get(key("head", l.base))
+	}
+	return l.s.get(key("next", l.base, v))
+}
+
+func (l lset) add(v common.Hash) bool {
+	if v == (common.Hash{}) || l.has(v) {
+		return false
+	}
+	if tail := l.s.get(key("tail", l.base)); tail == (common.Hash{}) {
+		l.s.set(key("head", l.base), v)
+	} else {
+		l.s.set(key("next", l.base, tail), v)
+		l.s.set(key("prev", l.base, v), tail)
+	}
+	l.s.set(key("tail", l.base), v)
+	l.s.setU64(l.base, l.len()+1)
+	return true
+}
+
+func (l lset) remove(v common.Hash) bool {
+	if !l.has(v) {
+		return false
+	}
+	pk, nk := key("prev", l.base, v), key("next", l.base, v)
+	prev, next := l.s.get(pk), l.s.get(nk)
+	if prev == (common.Hash{}) {
+		l.s.set(key("head", l.base), next)
+	} else {
+		l.s.set(key("next", l.base, prev), next)
+		l.s.set(pk, common.Hash{})
+	}
+	if next == (common.Hash{}) {
+		l.s.set(key("tail", l.base), prev)
+	} else {
+		l.s.set(key("prev", l.base, next), prev)
+		l.s.set(nk, common.Hash{})
+	}
+	l.s.setU64(l.base, l.len()-1)
+	return true
+}
+
+func (l lset) all() []common.Hash {
+	out := make([]common.Hash, 0, min(l.len(), 4096))
+	for v := l.next(common.Hash{}); v != (common.Hash{}); v = l.next(v) {
+		out = append(out, v)
 	}
 	return out
 }
 
-// lset is a list without duplicates, with an index for membership: index+1
-// of item v at key("index", base, v). Removal keeps the order of the rest.
-type lset struct{ list }
+func (l lset) u64s() []uint64 { return words64(l.all()) }
 
-func (s lset) has(v common.Hash) bool { return s.s.u64(key("index", s.base, v)) != 0 }
-
-func (s lset) add(v common.Hash) bool {
-	if s.has(v) {
-		return false
+// page is up to limit items after the item cursor (zero: from the first)
+// and the cursor of the next page (zero: no more). A cursor no longer in
+// the set is refused: its place is lost.
+func (l lset) page(cursor common.Hash, limit uint64) ([]common.Hash, common.Hash, error) {
+	if cursor != (common.Hash{}) && !l.has(cursor) {
+		return nil, common.Hash{}, refuse("cursor %x is no longer in the list; start again from 0", cursor)
 	}
-	s.push(v)
-	s.s.setU64(key("index", s.base, v), s.len())
-	return true
+	out := make([]common.Hash, 0, min(limit, maxPage))
+	v := l.next(cursor)
+	for ; v != (common.Hash{}) && uint64(len(out)) < limit; v = l.next(v) {
+		out = append(out, v)
+	}
+	if v == (common.Hash{}) || len(out) == 0 {
+		return out, common.Hash{}, nil
+	}
+	return out, out[len(out)-1], nil
 }
 
-func (s lset) remove(v common.Hash) bool {
-	idx := s.s.u64(key("index", s.base, v))
-	if idx == 0 {
-		return false
+// page of a list: the cursor is the offset of the first item as a word.
+func (l list) page(cursor common.Hash, limit uint64) ([]common.Hash, common.Hash) {
+	n, from := l.len(), u64of(cursor)
+	if cursor != w64(from) || from >= n { // not an offset, or past the end
+		return []common.Hash{}, common.Hash{}
 	}
-	n := s.len()
-	for i := idx; i < n; i++ { // shift the rest down: order of admission matters
-		item := s.at(i)
-		s.put(i-1, item)
-		s.s.setU64(key("index", s.base, item), i)
+	end := min(n, from+min(limit, n-from))
+	out := make([]common.Hash, 0, end-from)
+	for i := from; i < end; i++ {
+		out = append(out, l.at(i))
 	}
-	s.put(n-1, common.Hash{})
-	s.s.setU64(s.base, n-1)
-	s.s.setU64(key("index", s.base, v), 0)
-	return true
+	if end == n {
+		return out, common.Hash{}
+	}
+	return out, w64(end)
+}
+
+func words64(hs []common.Hash) []uint64 {
+	out := make([]uint64, len(hs))
+	for i, h := range hs {
+		out[i] = u64of(h)
+	}
+	return out
 }

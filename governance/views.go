@@ -11,51 +11,95 @@ import (
 	"github.com/redmx/redmx/genesis"
 )
 
-// view answers one view function of the interface.
-type view func(s *store, env Env, a args) []any
+// view answers one view function of the interface, or refuses.
+type view func(s *store, env Env, a args) ([]any, error)
 
-// listViews answer with lists; they cost gasViewList instead of gasViewBase.
+// fixed wraps a view that never refuses.
+func fixed(f func(s *store, env Env, a args) []any) view {
+	return func(s *store, env Env, a args) ([]any, error) { return f(s, env, a), nil }
+}
+
 var viewHandlers = map[string]view{
-	"parameter":      viewParameter,
-	"parameterNames": viewParameterNames,
-	"collectives":    func(s *store, _ Env, _ args) []any { return []any{s.collectiveNames()} },
-	"collective":     viewCollective,
-	"recordOf":       func(s *store, _ Env, a args) []any { return []any{s.recordOf(a.addr(0))} },
-	"record":         viewRecord,
-	"members":        func(s *store, _ Env, a args) []any { return []any{s.collMembers(a.str(0)).u64s()} },
-	"attestations":   viewAttestations,
-	"isMember":       viewIsMember,
-	"canDeploy":      func(s *store, _ Env, a args) []any { return []any{!enabled(s) || mayCreate(s, a.addr(0))} },
-	"capitalOf":      viewCapitalOf,
-	"capital":        viewCapital,
-	"nodes":          func(s *store, _ Env, _ args) []any { return []any{nodeIDs(s.lset("nodes").all())} },
-	"node":           viewNode,
-	"validators":     viewValidators,
-	"projects":       func(s *store, _ Env, _ args) []any { return []any{s.lset("projects").u64s()} },
-	"project":        viewProject,
-	"applications":   func(s *store, _ Env, a args) []any { return []any{s.apps(a.u8(0), a.u8(1)).u64s()} },
-	"application":    viewApplication,
-	"action":         viewAction,
-	"seats":          viewSeats,
-	"seatOf":         viewSeatOf,
-	"proxyOf":        func(s *store, _ Env, a args) []any { return []any{s.addr(key("proxy.of", a.u64(0)))} },
-	"meetings":       func(s *store, _ Env, _ args) []any { return []any{s.list("meetings").u64s()} },
-	"meeting":        viewMeeting,
-	"motions":        func(s *store, _ Env, a args) []any { return []any{s.list("mtg.motions", a.u64(0)).u64s()} },
-	"motion":         viewMotion,
-	"agreements":     viewAgreements,
-	"upgrades":       viewUpgrades,
+	"parameter":              fixed(viewParameter),
+	"parameterNames":         fixed(viewParameterNames),
+	"collectives":            fixed(func(s *store, _ Env, _ args) []any { return []any{s.collectiveNames()} }),
+	"collective":             fixed(viewCollective),
+	"recordOf":               fixed(func(s *store, _ Env, a args) []any { return []any{s.recordOf(a.addr(0))} }),
+	"record":                 fixed(viewRecord),
+	"accounts":               viewAccounts,
+	"members":                viewMembers,
+	"attestations":           viewAttestations,
+	"isMember":               fixed(viewIsMember),
+	"canDeploy":              fixed(func(s *store, _ Env, a args) []any { return []any{!enabled(s) || mayCreate(s, a.addr(0))} }),
+	"capitalOf":              fixed(viewCapitalOf),
+	"capital":                fixed(viewCapital),
+	"nodes":                  viewNodes,
+	"node":                   fixed(viewNode),
+	"validators":             viewValidators,
+	"projects":               viewProjects,
+	"project":                fixed(viewProject),
+	"applications":           viewApplications,
+	"application":            fixed(viewApplication),
+	"applicationAccounts":    fixed(viewApplicationAccounts),
+	"action":                 fixed(viewAction),
+	"nodeApplicationMessage": fixed(viewNodeApplicationMessage),
+	"seats":                  fixed(viewSeats),
+	"seatOf":                 fixed(viewSeatOf),
+	"proxyOf":                fixed(func(s *store, _ Env, a args) []any { return []any{s.addr(key("proxy.of", a.u64(0)))} }),
+	"meetings":               viewMeetings,
+	"meeting":                fixed(viewMeeting),
+	"motions":                viewMotions,
+	"motion":                 fixed(viewMotion),
+	"agreements":             viewAgreements,
+	"upgrades":               viewUpgrades,
 }
 
-var listViews = []string{
-	"parameterNames", "collectives", "collective", "record", "members", "attestations",
-	"nodes", "validators", "projects", "project", "applications", "seats", "meetings",
-	"meeting", "motions", "motion", "agreements", "upgrades",
+// maxPage is the most items a paginated view answers with; a limit of 0
+// or above asks for maxPage.
+const maxPage = 1000
+
+// viewCost is the most slot reads a view does: fixed ones for its own
+// values, perItem for each item of a paginated view's page. Lists answered
+// whole are bounded by the rules (seats, attendance, collectives)
+// and priced at their bound. The price is known from the input alone, as a
+// precompile's must be, and a view that would read more reverts.
+type viewCost struct{ fixed, perItem uint64 }
+
+var viewCosts = map[string]viewCost{
+	"parameter": {1, 0}, "parameterNames": {0, 0}, "recordOf": {1, 0}, "proxyOf": {1, 0},
+	"collectives": {1 + maxCollectives*2, 0},
+	"collective":  {6 + maxSeatList, 0},
+	"record":      {6 + textSlots, 0},
+	"accounts":    {3, 1},
+	"isMember":    {3, 0}, "canDeploy": {6, 0}, "capitalOf": {6, 0}, "capital": {5, 0},
+	"node":                   {6 + 2*textSlots, 0},
+	"project":                {6 + 3*textSlots, 0},
+	"application":            {10 + textSlots, 0},
+	"applicationAccounts":    {2 + 2*maxProjectAccounts, 0},
+	"action":                 {7, 0},
+	"nodeApplicationMessage": {0, 0},
+	"seats":                  {2 + 2*maxSeatList, 0},
+	"seatOf":                 {5 + 2*textSlots, 0},
+	"meeting":                {8 + textSlots + maxSeatList, 0},
+	"motion":                 {6 + 2*maxSeatList, 0},
+	"members":                {3, 1}, "nodes": {3, 1}, "projects": {3, 1}, "applications": {3, 1},
+	"meetings": {1, 1}, "motions": {1, 1}, "agreements": {1, 3}, "attestations": {3, 3},
+	"validators": {8 + maxCollectives*3, 2},
+	"upgrades":   {3, 2},
 }
+
+// Bounds that price the views answering whole lists.
+const (
+	maxCollectives    = 16 // collectives at genesis (the only place they are made)
+	maxCollectiveName = 32 // bytes of a collective's name: one chunk
+	maxSeatList       = 40 // holders of a seat, attendees of a meeting (the secretary and two commission seats per collective)
+	textSlots         = 9  // a name or URI of maxURILength 256: length and 8 chunks
+)
 
 // View serves a view function of the interface, for the EVM's precompile at
 // [Address] and for eth_call. A state-changing function reverts with
-// [ErrFromContract]'s text.
+// [ErrFromContract]'s text. A view reads at most what [Contract.ViewGas]
+// charged for it.
 func (c *Contract) View(env Env, st vm.StateDB, input []byte) ([]byte, error) {
 	m, a, err := decode(input)
 	if err != nil {
@@ -65,24 +109,89 @@ func (c *Contract) View(env Env, st vm.StateDB, input []byte) ([]byte, error) {
 	if !ok {
 		return RevertData(ErrFromContract.Error()), vm.ErrExecutionReverted
 	}
-	out, err := m.Outputs.Pack(v(&store{st: st}, env, a)...)
+	s := &store{st: st, limit: c.ViewGas(input), metered: true}
+	var out []any
+	if !s.run(func() { out, err = v(s, env, a) }) {
+		return RevertData("governance: " + m.Name + " would read more than its price; ask for a smaller page"), vm.ErrExecutionReverted
+	}
+	if err != nil {
+		return RevertData(err.Error()), vm.ErrExecutionReverted
+	}
+	ret, err := m.Outputs.Pack(out...)
 	if err != nil { // outputs are built by this package
 		return RevertData("governance: encoding " + m.Name + ": " + err.Error()), vm.ErrExecutionReverted
 	}
-	return out, nil
+	return ret, nil
 }
 
-// ViewGas is the gas a view costs: gasViewBase for one with fixed-size
-// answers, gasViewList for one answering with lists, plus gasViewBytes per
-// 32-byte word of input. It depends on the input only, as a precompile's must.
+// ViewGas is the gas a view costs: gasViewBase, gasViewBytes per 32-byte
+// word of input, and gasRead per slot it may read (viewCosts; a paginated
+// view's page size comes from its limit argument). It depends on the input
+// only, as a precompile's must, and is charged before the view runs.
 func (c *Contract) ViewGas(input []byte) uint64 {
 	g := gasViewBase + gasViewBytes*uint64((len(input)+31)/32)
-	if len(input) >= 4 {
-		if m, err := ABI.MethodById(input[:4]); err == nil && slices.Contains(listViews, m.Name) {
-			g += gasViewList - gasViewBase
-		}
+	if len(input) < 4 {
+		return g
 	}
-	return g
+	m, err := ABI.MethodById(input[:4])
+	if err != nil {
+		return g
+	}
+	cost := viewCosts[m.Name]
+	slots := cost.fixed
+	if cost.perItem != 0 {
+		limit := uint64(maxPage)
+		if vals, err := m.Inputs.Unpack(input[4:]); err == nil && len(vals) > 0 {
+			limit = pageLimit(vals[len(vals)-1].(uint32))
+		}
+		slots += cost.perItem * limit
+	}
+	return g + gasRead*slots
+}
+
+// pageLimit is the page size a limit argument asks for.
+func pageLimit(limit uint32) uint64 {
+	if limit == 0 || limit > maxPage {
+		return maxPage
+	}
+	return uint64(limit)
+}
+
+// page reads the cursor and limit, the last two arguments of a paginated view.
+func (a args) page() (common.Hash, uint64) {
+	return common.Hash(a[len(a)-2].([32]byte)), pageLimit(a[len(a)-1].(uint32))
+}
+
+func idPage(l lset, a args) ([]any, error) {
+	items, next, err := l.page(a.page())
+	if err != nil {
+		return nil, err
+	}
+	return []any{words64(items), [32]byte(next)}, nil
+}
+
+func viewMembers(s *store, _ Env, a args) ([]any, error)  { return idPage(s.collMembers(a.str(0)), a) }
+func viewProjects(s *store, _ Env, a args) ([]any, error) { return idPage(s.lset("projects"), a) }
+func viewApplications(s *store, _ Env, a args) ([]any, error) {
+	return idPage(s.apps(a.u8(0), a.u8(1)), a)
+}
+
+func viewNodes(s *store, _ Env, a args) ([]any, error) {
+	items, next, err := s.lset("nodes").page(a.page())
+	if err != nil {
+		return nil, err
+	}
+	return []any{nodeIDs(items), [32]byte(next)}, nil
+}
+
+func viewMeetings(s *store, _ Env, a args) ([]any, error) {
+	items, next := s.list("meetings").page(a.page())
+	return []any{words64(items), [32]byte(next)}, nil
+}
+
+func viewMotions(s *store, _ Env, a args) ([]any, error) {
+	items, next := s.list("mtg.motions", a.u64(0)).page(a.page())
+	return []any{words64(items), [32]byte(next)}, nil
 }
 
 func viewParameter(s *store, _ Env, a args) []any {
@@ -105,7 +214,19 @@ func viewCollective(s *store, _ Env, a args) []any {
 
 func viewRecord(s *store, _ Env, a args) []any {
 	id := a.u64(0)
-	return []any{s.recKind(id), s.recColl(id), s.recStatus(id), [32]byte(s.recInst(id)), nonNil(s.accounts(id))}
+	return []any{s.recKind(id), s.recColl(id), s.recStatus(id), [32]byte(s.recInst(id)), uint32(s.recAccounts(id).len())}
+}
+
+func viewAccounts(s *store, _ Env, a args) ([]any, error) {
+	items, next, err := s.recAccounts(a.u64(0)).page(a.page())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]common.Address, len(items))
+	for i, h := range items {
+		out[i] = common.BytesToAddress(h[:])
+	}
+	return []any{out, [32]byte(next)}, nil
 }
 
 func nonNil[T any](v []T) []T {
@@ -115,13 +236,17 @@ func nonNil[T any](v []T) []T {
 	return v
 }
 
-func viewAttestations(s *store, _ Env, a args) []any {
+func viewAttestations(s *store, _ Env, a args) ([]any, error) {
 	id := a.u64(0)
-	var commits [][32]byte
-	for _, h := range s.list("att.commit", id).all() {
-		commits = append(commits, [32]byte(h))
+	cursor, limit := a.page()
+	leaders, next := s.list("att.leader", id).page(cursor, limit)
+	times, _ := s.list("att.time", id).page(cursor, limit)
+	hs, _ := s.list("att.commit", id).page(cursor, limit)
+	commits := make([][32]byte, len(hs))
+	for i, h := range hs {
+		commits[i] = [32]byte(h)
 	}
-	return []any{s.list("att.leader", id).u64s(), s.list("att.time", id).u64s(), nonNil(commits)}
+	return []any{words64(leaders), words64(times), commits, [32]byte(next)}, nil
 }
 
 func viewIsMember(s *store, _ Env, a args) []any {
@@ -157,24 +282,46 @@ func viewNode(s *store, _ Env, a args) []any {
 		nonNil(s.nodePubKey(n)), s.nodePower(n)}
 }
 
-func viewValidators(s *store, _ Env, _ args) []any {
+// viewValidators pages through the validators with power, collective by
+// collective in order of admission; the cursor is the last node looked at.
+func viewValidators(s *store, _ Env, a args) ([]any, error) {
+	cursor, limit := a.page()
 	ids, powers := [][20]byte{}, []uint64{}
-	for _, coll := range s.collectiveNames() {
-		for _, h := range s.collValidators(coll).all() {
-			if p := s.nodePower(wordNode(h)); p > 0 {
-				ids, powers = append(ids, wordNode(h)), append(powers, p)
+	first := uint64(1)
+	if cursor != (common.Hash{}) {
+		coll := s.nodeColl(wordNode(cursor))
+		if !s.collValidators(coll).has(cursor) {
+			return nil, refuse("cursor %x is no longer a validator; start again from 0", cursor[:20])
+		}
+		first = s.u64(key("coll.index", coll))
+	}
+	n, seen := s.u64(key("seq.coll")), uint64(0)
+	var last common.Hash
+	for i := first; i <= n; i++ {
+		l := s.collValidators(s.str(key("coll.name", i)))
+		from := common.Hash{}
+		if i == first {
+			from = cursor
+		}
+		for v := l.next(from); v != (common.Hash{}); v = l.next(v) {
+			if seen == limit {
+				return []any{ids, powers, [32]byte(last)}, nil
+			}
+			seen, last = seen+1, v
+			if p := s.nodePower(wordNode(v)); p > 0 {
+				ids, powers = append(ids, wordNode(v)), append(powers, p)
 			}
 		}
 	}
-	return []any{ids, powers}
+	return []any{ids, powers, [32]byte{}}, nil
 }
 
 func viewProject(s *store, _ Env, a args) []any {
 	id := a.u64(0)
 	if s.recKind(id) != genesis.KindProject {
-		return []any{"", "", uint8(0), "", []common.Address{}}
+		return []any{"", "", uint8(0), "", uint32(0)}
 	}
-	return []any{s.recColl(id), s.str(key("rec.name", id)), s.recStatus(id), s.str(key("rec.repo", id)), nonNil(s.accounts(id))}
+	return []any{s.recColl(id), s.str(key("rec.name", id)), s.recStatus(id), s.str(key("rec.repo", id)), uint32(s.recAccounts(id).len())}
 }
 
 func viewApplication(s *store, _ Env, a args) []any {
@@ -229,23 +376,29 @@ func viewMotion(s *store, _ Env, a args) []any {
 		s.u64(key("mot.proposer", id)), s.list("mot.yesList", id).u64s(), s.list("mot.noList", id).u64s()}
 }
 
-func viewAgreements(s *store, _ Env, a args) []any {
-	ids := s.list("mtg.agreements", a.u64(0)).u64s()
+func viewAgreements(s *store, _ Env, a args) ([]any, error) {
+	hs, next := s.list("mtg.agreements", a.u64(0)).page(a.page())
+	ids := words64(hs)
 	texts, sts := make([][32]byte, len(ids)), make([]uint8, len(ids))
 	for i, id := range ids {
 		texts[i] = [32]byte(s.get(key("agr.text", id)))
 		sts[i] = uint8(s.u64(key("agr.status", id)))
 	}
-	return []any{ids, texts, sts}
+	return []any{ids, texts, sts, [32]byte(next)}, nil
 }
 
-func viewUpgrades(s *store, _ Env, _ args) []any {
-	ups := upgrades(s)
-	names, heights := make([]string, len(ups)), make([]uint64, len(ups))
-	for i, u := range ups {
-		names[i], heights[i] = u.Name, u.Height
+// viewUpgrades pages through the scheduled upgrades in the order scheduled.
+func viewUpgrades(s *store, _ Env, a args) ([]any, error) {
+	items, next, err := s.lset("upgrades").page(a.page())
+	if err != nil {
+		return nil, err
 	}
-	return []any{names, heights}
+	names, heights := make([]string, len(items)), make([]uint64, len(items))
+	for i, h := range items {
+		names[i] = string(bytes.TrimLeft(h[:], "\x00"))
+		heights[i] = s.u64(key("upg.height", names[i]))
+	}
+	return []any{names, heights, [32]byte(next)}, nil
 }
 
 func upgrades(s *store) []Upgrade {

@@ -50,10 +50,10 @@ func TestEveryViewEncodes(t *testing.T) {
 	if names := f.view("parameterNames")[0].([]string); len(names) != len(DefaultParams) {
 		t.Fatalf("parameterNames = %v", names)
 	}
-	if vs := f.view("validators"); len(vs[0].([][20]byte)) != 4 || vs[1].([]uint64)[0] != 720720 {
+	if vs := f.view("validators", [32]byte{}, uint32(0)); len(vs[0].([][20]byte)) != 4 || vs[1].([]uint64)[0] != 720720 {
 		t.Fatalf("validators = %v", vs)
 	}
-	if p := f.view("project", uint64(recProject)); p[1].(string) != "example" || len(p[4].([]common.Address)) != 2 {
+	if p := f.view("project", uint64(recProject)); p[1].(string) != "example" || p[4].(uint32) != 2 || len(f.view("accounts", uint64(recProject), [32]byte{}, uint32(0))[0].([]common.Address)) != 2 {
 		t.Fatalf("project = %v", p)
 	}
 }
@@ -105,7 +105,7 @@ func TestRejectAndWithdraw(t *testing.T) {
 	}
 	app = f.applyValidator(acct('U', 1), "academic", nodeID('U', 1), consKey('U', 1))
 	f.must(acct('U', 1), "withdraw", app)
-	if ids := f.view("applications", appNode, appWithdrawn)[0].([]uint64); len(ids) != 1 || ids[0] != app {
+	if ids := f.view("applications", appNode, appWithdrawn, [32]byte{}, uint32(0))[0].([]uint64); len(ids) != 1 || ids[0] != app {
 		t.Fatalf("withdrawn applications %v", ids)
 	}
 }

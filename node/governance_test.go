@@ -61,7 +61,8 @@ func TestGovernanceAdmitsAValidator(t *testing.T) {
 	extra := net.AddNode(t, "node4", "academic")
 	var nodeID [20]byte
 	copy(nodeID[:], common.FromHex(extra.Info.NodeID))
-	pub := extra.PubKey.Bytes()
+	applicant := crypto.PubkeyToAddress(roleKey(t, testnet.RoleNameMember, "academic").PublicKey)
+	nodeKey, pub, nodeSig, keySig := extra.NodeApplication(applicant, "academic")
 	// The validators' own view: a node they refuse may still count them
 	// for a moment, between its dial and their filter's answer.
 	clients := make([]*ethclient.Client, len(net.Nodes))
@@ -103,9 +104,12 @@ func TestGovernanceAdmitsAValidator(t *testing.T) {
 	})
 
 	t.Run("apply, endorse, admit", func(t *testing.T) {
-		res := send(testnet.RoleNameMember, "academic", "applyNode", "academic", nodeID, genesis.NodeValidator, "ed25519", pub,
+		res := send(testnet.RoleNameMember, "academic", "applyNode", "academic", nodeKey, genesis.NodeValidator, "ed25519", pub,
 			genesis.KindInstitution, crypto.Keccak256Hash([]byte("a university")), crypto.Keccak256Hash([]byte("letter")),
-			"https://example.org/letter", crypto.Keccak256Hash([]byte("adhesion")), "https://example.org/adhesion")
+			"https://example.org/letter", crypto.Keccak256Hash([]byte("adhesion")), "https://example.org/adhesion", nodeSig, keySig)
+		if got := eventArg(t, res, "NodeApplied", "nodeId").([20]byte); got != nodeID {
+			t.Fatalf("applied for node %x, want the node's own ID %x", got, nodeID)
+		}
 		app := eventArg(t, res, "NodeApplied", "applicationId").(uint64)
 		send(testnet.RoleNameLeader, "academic", "endorse", app)
 		for _, c := range []string{"public", "academic", "private"} {

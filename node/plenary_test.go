@@ -145,7 +145,7 @@ func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := gc.View(ctx, v, nil)
+		out, err := gc.ViewAll(ctx, v, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -32,9 +32,29 @@ describe("governance", () => {
     const cap = await gov.capitalOf(w.address);
     assert.equal(cap.recordId, rec);
     assert.ok(cap.remaining > 0n);
-    const [ids, powers] = await gov.validators();
+    const [ids, powers, next] = await gov.validators(ethers.ZeroHash, 0);
     assert.ok(ids.length >= 1 && ids.length === powers.length);
+    assert.equal(next, ethers.ZeroHash, "one page holds every validator");
+    const [accounts] = await gov.accounts(rec, ethers.ZeroHash, 0);
+    assert.ok(accounts.map((a) => a.toLowerCase()).includes(w.address.toLowerCase()));
     assert.equal(await gov.isMember(ethers.Wallet.createRandom().address), false);
+  });
+
+  it("list views are paginated and priced by their page", async (t) => {
+    if ((await gov.collectives()).length === 0) return t.skip("no governance");
+    const rec = await gov.recordOf(w.address);
+    const [n] = await gov.record(rec).then((r) => [r.accounts]);
+    assert.ok(n >= 2n, "the example project has the development keys");
+    const [first, cursor] = await gov.accounts(rec, ethers.ZeroHash, 1);
+    assert.equal(first.length, 1);
+    assert.notEqual(cursor, ethers.ZeroHash);
+    const [second] = await gov.accounts(rec, cursor, 1);
+    assert.notEqual(second[0], first[0]);
+    const gas = (limit) => p.estimateGas({ from: w.address, to: GOVERNANCE, data: gov.interface.encodeFunctionData("accounts", [rec, ethers.ZeroHash, limit]) });
+    const [g1, g100, g1000] = [await gas(1), await gas(100), await gas(1000)];
+    assert.ok(g1 < g100 && g100 < g1000, `view gas grows with the page: ${g1} ${g100} ${g1000}`);
+    const g0 = await gas(0); // the same view gas; calldata of zeros costs a little less
+    assert.ok(g0 <= g1000 && g1000 - g0 < 100n, `limit 0 is the largest page: ${g0} ${g1000}`);
   });
 
   it("an unknown account's transaction is refused with a clear error; its reads work", async (t) => {

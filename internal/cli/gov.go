@@ -120,6 +120,9 @@ func govLong(m abi.Method) string {
 		kind = "A view: read with eth_call."
 	}
 	fmt.Fprintf(&b, "IGovernance.%s. %s\n", m.Sig, kind)
+	if govclient.IsPaged(m) {
+		b.WriteString("Without cursor and limit, every page is read and the lists joined.\n")
+	}
 	if len(m.Inputs) > 0 {
 		b.WriteString("\nArguments:\n")
 		for _, in := range m.Inputs {
@@ -160,7 +163,11 @@ func newGovMethodCmd(o *govOptions, m abi.Method) *cobra.Command {
 			defer c.Close()
 			out := cmd.OutOrStdout()
 			if view {
-				fields, err := c.View(ctx, m, args)
+				view := c.View
+				if govclient.IsPaged(m) && len(args) == len(m.Inputs)-2 {
+					view = c.ViewAll // every page
+				}
+				fields, err := view(ctx, m, args)
 				if err != nil {
 					return err
 				}

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -193,16 +194,39 @@ func TestGovNodeID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var id struct{ NodeID, CometNodeID, KeyType, PubKey string }
+	var id struct{ NodeID, CometNodeID, NodeKey, KeyType, PubKey string }
 	if err := json.Unmarshal([]byte(out), &id); err != nil {
 		t.Fatal(err)
 	}
-	if id.NodeID != "0x"+id.CometNodeID || len(id.CometNodeID) != 40 || id.KeyType != "ed25519" || len(id.PubKey) != 66 {
+	nodeKey := [32]byte(common.FromHex(id.NodeKey))
+	if id.NodeID != "0x"+id.CometNodeID || len(id.CometNodeID) != 40 || id.KeyType != "ed25519" || len(id.PubKey) != 66 ||
+		id.NodeID != common.Address(governance.NodeIDOf(nodeKey)).Hex()[:2]+strings.ToLower(common.Address(governance.NodeIDOf(nodeKey)).Hex()[2:]) {
 		t.Errorf("identity %+v", id)
 	}
-	out, err = run(t.Context(), "gov", "node-id", "--home", home, "--collective", "academic")
-	if err != nil || !strings.Contains(out, "redmx gov apply-node academic "+id.NodeID+" validator ed25519 "+id.PubKey) {
+	// With the applicant, the keys sign the application: the proof the
+	// governance contract checks.
+	applicant := common.HexToAddress("0x00000000000000000000000000000000000000aa")
+	out, err = run(t.Context(), "gov", "node-id", "--home", home, "--collective", "academic", "--applicant", applicant.Hex(), "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var signed struct{ NodeSignature, KeySignature string }
+	if err := json.Unmarshal([]byte(out), &signed); err != nil {
+		t.Fatal(err)
+	}
+	pub := common.FromHex(id.PubKey)
+	msg := governance.NodeApplicationMessage(applicant, "academic", nodeKey, 1, "ed25519", pub)
+	signedMsg := append([]byte("redmx node application\n"), msg[:]...)
+	if !ed25519.Verify(nodeKey[:], signedMsg, common.FromHex(signed.NodeSignature)) || !ed25519.Verify(pub, signedMsg, common.FromHex(signed.KeySignature)) {
+		t.Errorf("signatures do not verify: %s", out)
+	}
+	out, err = run(t.Context(), "gov", "node-id", "--home", home, "--collective", "academic", "--applicant", applicant.Hex())
+	if err != nil || !strings.Contains(out, "redmx gov apply-node academic "+id.NodeKey+" validator ed25519 "+id.PubKey) ||
+		!strings.Contains(out, signed.NodeSignature+" "+signed.KeySignature+" --from "+applicant.Hex()) {
 		t.Errorf("node-id: %v\n%s", err, out)
+	}
+	if _, err := run(t.Context(), "gov", "node-id", "--home", home, "--applicant", applicant.Hex()); err == nil || !strings.Contains(err.Error(), "--collective") {
+		t.Errorf("applicant without collective: %v", err)
 	}
 	if _, err := run(t.Context(), "gov", "node-id", "--home", t.TempDir()); err == nil || !strings.Contains(err.Error(), "redmx init") {
 		t.Errorf("not a home: %v", err)

@@ -1,30 +1,44 @@
 package cli
 
 import (
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"os"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
+	cmted25519 "github.com/cometbft/cometbft/crypto/ed25519"
 	cmtjson "github.com/cometbft/cometbft/libs/json"
 	"github.com/cometbft/cometbft/p2p"
 	"github.com/cometbft/cometbft/privval"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/spf13/cobra"
 
 	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/governance"
 )
 
 // nodeIdentity is what apply-node needs of a node home.
 type nodeIdentity struct {
-	NodeID      string `json:"nodeId"`      // bytes20, 0x hex, as apply-node takes it
+	NodeID      string `json:"nodeId"`      // bytes20, 0x hex: sha256 of the node key, first 20 bytes
 	CometNodeID string `json:"cometNodeId"` // CometBFT's form, for persistent_peers
+	NodeKey     string `json:"nodeKey"`     // the p2p public key, 0x hex, as apply-node takes it
 	KeyType     string `json:"keyType"`
 	PubKey      string `json:"pubKey"` // 0x hex
 	Address     string `json:"validatorAddress"`
+	// Set with --applicant: the proof of possession apply-node takes.
+	Applicant     string `json:"applicant,omitempty"`
+	Collective    string `json:"collective,omitempty"`
+	Role          string `json:"role,omitempty"`
+	NodeSignature string `json:"nodeSignature,omitempty"`
+	KeySignature  string `json:"keySignature,omitempty"`
+
+	nodePriv, consPriv ed25519.PrivateKey
 }
 
-// readNodeIdentity reads the p2p ID and consensus key of the node in home,
+// readNodeIdentity reads the p2p key and consensus key of the node in home,
 // from the files its config.toml names (CometBFT's defaults without one).
 func readNodeIdentity(home string) (*nodeIdentity, error) {
 	var ccfg *cmtcfg.Config
@@ -48,52 +62,107 @@ func readNodeIdentity(home string) (*nodeIdentity, error) {
 	if err := cmtjson.Unmarshal(data, &pv); err != nil {
 		return nil, fmt.Errorf("validator key %s: %w", ccfg.PrivValidatorKeyFile(), err)
 	}
+	np, ok1 := nk.PrivKey.(cmted25519.PrivKey)
+	cp, ok2 := pv.PrivKey.(cmted25519.PrivKey)
+	if !ok1 || !ok2 {
+		return nil, fmt.Errorf("node key %s and validator key %s must be ed25519", nk.PrivKey.Type(), pv.PrivKey.Type())
+	}
 	pub := pv.PrivKey.PubKey()
 	return &nodeIdentity{
 		NodeID:      "0x" + string(nk.ID()),
 		CometNodeID: string(nk.ID()),
+		NodeKey:     hexutil.Encode(nk.PubKey().Bytes()),
 		KeyType:     pub.Type(),
 		PubKey:      hexutil.Encode(pub.Bytes()),
 		Address:     pub.Address().String(),
+		nodePriv:    ed25519.PrivateKey(np),
+		consPriv:    ed25519.PrivateKey(cp),
 	}, nil
 }
 
+// sign fills in the proof of possession of an application by applicant to
+// run this node in collective with role (validator or observer).
+func (id *nodeIdentity) sign(applicant common.Address, collective string, role uint8) {
+	nodeKey := [32]byte(id.nodePriv.Public().(ed25519.PublicKey))
+	keyType, pub := id.KeyType, []byte(id.consPriv.Public().(ed25519.PublicKey))
+	if role != genesis.NodeValidator {
+		keyType, pub = "", nil
+	}
+	msg := governance.NodeApplicationMessage(applicant, collective, nodeKey, role, keyType, pub)
+	id.Applicant, id.Collective = applicant.Hex(), collective
+	id.NodeSignature = hexutil.Encode(governance.SignNodeApplication(id.nodePriv, msg))
+	if role == genesis.NodeValidator {
+		id.Role, id.KeySignature = "validator", hexutil.Encode(governance.SignNodeApplication(id.consPriv, msg))
+	} else {
+		id.Role, id.KeySignature = "observer", ""
+	}
+}
+
 func newGovNodeIDCmd() *cobra.Command {
-	var home, collective string
-	var asJSON bool
+	var home, collective, applicant string
+	var observer, asJSON bool
 	cmd := &cobra.Command{
 		Use:   "node-id",
-		Short: "Print a node's p2p ID and consensus key in the form apply-node takes",
-		Long: `Print the p2p node ID (from config/node_key.json) and the consensus public key
-(from config/priv_validator_key.json) of the node in --home, as apply-node's
-nodeId, keyType and pubKey arguments, and the apply-node command line to
-apply with (--collective fills in the collective).`,
+		Short: "Print a node's p2p ID and keys, and sign its application for apply-node",
+		Long: `Print the p2p node ID and key (from config/node_key.json) and the consensus
+public key (from config/priv_validator_key.json) of the node in --home.
+
+With --applicant (the account that will send apply-node) and --collective, it
+also signs the application with both keys: the proof of possession apply-node
+checks on chain (nodeSignature, keySignature), and prints the apply-node
+command line. --observer signs for an observer node (no consensus key).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			id, err := readNodeIdentity(home)
 			if err != nil {
 				return err
 			}
+			role := genesis.NodeValidator
+			if observer {
+				role = genesis.NodeObserver
+			}
+			if applicant != "" {
+				if !common.IsHexAddress(applicant) {
+					return fmt.Errorf("--applicant: want an address (0x and 40 hex digits), got %q", applicant)
+				}
+				if collective == "" {
+					return errors.New("--applicant needs --collective: the signature covers the collective")
+				}
+				id.sign(common.HexToAddress(applicant), collective, role)
+			}
 			out := cmd.OutOrStdout()
 			if asJSON {
 				return writeJSON(out, id)
 			}
-			if collective == "" {
-				collective = "<collective>"
-			}
 			fmt.Fprintf(out, "node ID:           %s (CometBFT: %s)\n", id.NodeID, id.CometNodeID)
+			fmt.Fprintf(out, "node key:          %s\n", id.NodeKey)
 			fmt.Fprintf(out, "key type:          %s\n", id.KeyType)
 			fmt.Fprintf(out, "public key:        %s\n", id.PubKey)
 			fmt.Fprintf(out, "validator address: %s\n", id.Address)
-			fmt.Fprintf(out, "\nApply as a validator (memberKind 1 institution, 2 individual; institution,\n"+
-				"letter and adhesion: salted commitments from 'redmx gov commitment'):\n")
-			fmt.Fprintf(out, "  redmx gov apply-node %s %s validator %s %s <memberKind> <institution> <letterCommitment> <letterURI> <adhesionCommitment> <adhesionURI> --from <account>\n",
-				collective, id.NodeID, id.KeyType, id.PubKey)
+			if id.Applicant == "" {
+				fmt.Fprintf(out, "\nTo apply, sign the application with the node's keys: add --applicant <account>\n"+
+					"--collective <collective> (the account that sends apply-node).\n")
+				return nil
+			}
+			fmt.Fprintf(out, "node signature:    %s\n", id.NodeSignature)
+			if id.KeySignature != "" {
+				fmt.Fprintf(out, "key signature:     %s\n", id.KeySignature)
+			}
+			fmt.Fprintf(out, "\nApply (from %s; memberKind 1 institution, 2 individual; institution,\n"+
+				"letter and adhesion: salted commitments from 'redmx gov commitment'):\n", id.Applicant)
+			keyType, pub, keySig := id.KeyType, id.PubKey, id.KeySignature
+			if observer {
+				keyType, pub, keySig = `""`, `""`, `""`
+			}
+			fmt.Fprintf(out, "  redmx gov apply-node %s %s %s %s %s <memberKind> <institution> <letterCommitment> <letterURI> <adhesionCommitment> <adhesionURI> %s %s --from %s\n",
+				collective, id.NodeKey, id.Role, keyType, pub, id.NodeSignature, keySig, id.Applicant)
 			return nil
 		},
 	}
 	addHomeFlag(cmd, &home)
-	cmd.Flags().StringVar(&collective, "collective", "", "the collective to apply to, for the printed command")
+	cmd.Flags().StringVar(&collective, "collective", "", "the collective to apply to (signed)")
+	cmd.Flags().StringVar(&applicant, "applicant", "", "the account that sends apply-node: sign the application for it")
+	cmd.Flags().BoolVar(&observer, "observer", false, "sign for an observer node (no consensus key)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
 	return cmd
 }

@@ -19,7 +19,13 @@ var ErrArgs = errors.New("bad arguments")
 // ParseArgs converts command-line words into the values m's inputs take,
 // by ABI type (see [ParseArg]); enumeration inputs also take their names
 // (e.g. "validator" for applyNode's role).
+//
+// A paginated view ([IsPaged]) also takes its arguments without the cursor
+// and limit: the caller then reads every page ([Client.ViewAll]).
 func ParseArgs(m abi.Method, words []string) ([]any, error) {
+	if IsPaged(m) && len(words) == len(m.Inputs)-2 {
+		m.Inputs = m.Inputs[:len(m.Inputs)-2]
+	}
 	if len(words) != len(m.Inputs) {
 		return nil, fmt.Errorf("%w: %s takes %d arguments (%s), got %d", ErrArgs, m.Name, len(m.Inputs), ArgNames(m), len(words))
 	}

@@ -82,8 +82,8 @@ func TestParseArg(t *testing.T) {
 // parse by name, and errors name the argument.
 func TestParseArgsPack(t *testing.T) {
 	m := governance.ABI.Methods["applyNode"]
-	words := []string{"academic", "0x" + strings.Repeat("ab", 20), "validator", "ed25519", "0x" + strings.Repeat("11", 32),
-		"institution", "0", "0", "", "0", ""}
+	words := []string{"academic", "0x" + strings.Repeat("ab", 32), "validator", "ed25519", "0x" + strings.Repeat("11", 32),
+		"institution", "0", "0", "", "0", "", "0x" + strings.Repeat("22", 64), "0x" + strings.Repeat("33", 64)}
 	args, err := ParseArgs(m, words)
 	if err != nil {
 		t.Fatal(err)
@@ -96,11 +96,22 @@ func TestParseArgsPack(t *testing.T) {
 	}
 	words[1] = "0xabcd"
 	_, err = ParseArgs(m, words)
-	if !errors.Is(err, ErrArgs) || !strings.Contains(err.Error(), "argument 2 (nodeId): want 20 bytes of hex") || !strings.Contains(err.Error(), `got "0xabcd"`) {
+	if !errors.Is(err, ErrArgs) || !strings.Contains(err.Error(), "argument 2 (nodeKey): want 32 bytes of hex") || !strings.Contains(err.Error(), `got "0xabcd"`) {
 		t.Errorf("bad node ID: %v", err)
 	}
-	if _, err := ParseArgs(m, words[:3]); err == nil || !strings.Contains(err.Error(), "takes 11 arguments") {
+	if _, err := ParseArgs(m, words[:3]); err == nil || !strings.Contains(err.Error(), "takes 13 arguments") {
 		t.Errorf("too few: %v", err)
+	}
+	// A paginated view also takes its arguments without cursor and limit.
+	apps := governance.ABI.Methods["applications"]
+	if !IsPaged(apps) || IsPaged(governance.ABI.Methods["application"]) {
+		t.Error("IsPaged")
+	}
+	if a, err := ParseArgs(apps, []string{"node", "submitted"}); err != nil || len(a) != 2 {
+		t.Errorf("applications without a page: %v %v", a, err)
+	}
+	if a, err := ParseArgs(apps, []string{"node", "submitted", "0", "10"}); err != nil || a[3] != uint32(10) {
+		t.Errorf("applications with a page: %v %v", a, err)
 	}
 	crit, err := ParseArgs(governance.ABI.Methods["applyProject"], []string{"public", "p", "0", "", "0", "", "open-source+research", ""})
 	if err != nil || crit[6] != uint8(2|16) {
@@ -187,7 +198,7 @@ func TestPrint(t *testing.T) {
 	}
 
 	ag := governance.ABI.Methods["agreements"]
-	j = JSONObject(Fields(ag.Name, ag.Outputs, []any{[]uint64{1}, [][32]byte{{}}, []uint8{3}}))
+	j = JSONObject(Fields(ag.Name, ag.Outputs, []any{[]uint64{1}, [][32]byte{{}}, []uint8{3}, [32]byte{}}))
 	if !reflect.DeepEqual(j["statusesName"], []string{"done"}) {
 		t.Errorf("enum array names: %v", j)
 	}

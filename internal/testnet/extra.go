@@ -2,6 +2,7 @@ package testnet
 
 import (
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"log/slog"
 	"os"
@@ -12,8 +13,11 @@ import (
 	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/cometbft/cometbft/crypto"
 	"github.com/cometbft/cometbft/privval"
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/node"
 )
 
@@ -27,6 +31,20 @@ type Extra struct {
 	stop   context.CancelFunc
 	done   chan error
 	once   sync.Once
+
+	nodePriv, consPriv crypto.PrivKey
+}
+
+// NodeApplication is what applyNode needs to apply for this node as a
+// validator of collective, sent by applicant: its p2p key, its consensus
+// key, and both keys' signatures of the application (proof of possession).
+func (x *Extra) NodeApplication(applicant common.Address, collective string) (nodeKey [32]byte, pubKey, nodeSig, keySig []byte) {
+	nodeKey = [32]byte(x.nodePriv.PubKey().Bytes())
+	pubKey = x.PubKey.Bytes()
+	msg := governance.NodeApplicationMessage(applicant, collective, nodeKey, genesis.NodeValidator, governance.KeyTypeEd25519, pubKey)
+	return nodeKey, pubKey,
+		governance.SignNodeApplication(ed25519.PrivateKey(x.nodePriv.Bytes()), msg),
+		governance.SignNodeApplication(ed25519.PrivateKey(x.consPriv.Bytes()), msg)
 }
 
 // AddNode lays out and starts, in this process, one more node of the network
@@ -75,7 +93,8 @@ func (n *Network) AddNode(t TB, name, collective string) *Extra {
 		t.Fatalf("%s: %v", name, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	x := &Extra{Info: info, Home: home, PubKey: pv.Key.PubKey, Node: nd, stop: cancel, done: make(chan error, 1)}
+	x := &Extra{Info: info, Home: home, PubKey: pv.Key.PubKey, Node: nd, stop: cancel, done: make(chan error, 1),
+		nodePriv: nodeKey.PrivKey, consPriv: pv.Key.PrivKey}
 	go func() { x.done <- nd.Run(ctx) }()
 	t.Cleanup(func() { x.Stop(t) })
 	wait, cancelWait := context.WithTimeout(context.Background(), startTimeout)
