@@ -130,8 +130,9 @@ func (h *hostile) govData() []byte {
 		data, err = governance.ABI.Pack("applyProject", testnet.CollectiveFor(h.pick(5)), string(h.in[:min(len(h.in), 8)]),
 			[32]byte{1}, "https://example.org/p", [32]byte{2}, "https://example.org/r", h.byte(), []common.Address{addr})
 	case 1:
-		data, err = governance.ABI.Pack("applyNode", testnet.CollectiveFor(h.pick(5)), [20]byte{h.byte()}, h.byte(), "ed25519",
-			append(make([]byte, 31), h.byte()), h.byte(), [32]byte{3}, [32]byte{4}, "https://example.org/l", [32]byte{5}, "https://example.org/a")
+		data, err = governance.ABI.Pack("applyNode", testnet.CollectiveFor(h.pick(5)), [32]byte{h.byte()}, h.byte(), "ed25519",
+			append(make([]byte, 31), h.byte()), h.byte(), [32]byte{3}, [32]byte{4}, "https://example.org/l", [32]byte{5}, "https://example.org/a",
+			make([]byte, 64), h.in[:min(len(h.in), 64)])
 	case 2:
 		data, err = governance.ABI.Pack("grantCapital", h.u64()%64, h.u64(), h.u64())
 	case 3:
