@@ -65,6 +65,21 @@ const headSize = 8 + 2*common.HashLength
 // scheme.
 var ErrWrongScheme = errors.New("store: state was written with another trie scheme")
 
+// Format is the version of what a data directory holds: the layout of the
+// state (governance's storage among it) and of the chain index. Bump it with
+// any change that makes an older directory unreadable; such a directory is
+// then refused with [ErrOldFormat] instead of being read wrongly.
+//
+//	1  until governance's sets became linked lists (none written)
+//	2  governance's sets as linked lists, paginated views
+const Format uint64 = 2
+
+// formatKey holds the [Format] a data directory was written with.
+var formatKey = []byte("redmx-format")
+
+// ErrOldFormat is returned for a data directory written in another [Format].
+var ErrOldFormat = errors.New("store: the data directory was written by another version of redmx")
+
 // DB is the node's store.
 type DB struct {
 	kv       ethdb.Database
@@ -127,8 +142,12 @@ func openKV(kvs ethdb.KeyValueStore, ancient string, opts Options) (*DB, error) 
 		kvs = rawdb.NewMemoryDatabase()
 	}
 	kv := stateFreezerDB{rawdb.NewDatabase(kvs), ancient}
-	if scheme := rawdb.ReadStateScheme(kv); scheme != "" && scheme != rawdb.PathScheme {
+	scheme := rawdb.ReadStateScheme(kv)
+	if scheme != "" && scheme != rawdb.PathScheme {
 		return nil, fmt.Errorf("%w: %s; this node needs a new data directory (a devnet: run redmx devnet --reset)", ErrWrongScheme, scheme)
+	}
+	if err := checkFormat(kv, scheme != ""); err != nil {
+		return nil, err
 	}
 	if opts.WriteBufferMB <= 0 {
 		opts.WriteBufferMB = DefaultOptions().WriteBufferMB
@@ -354,5 +373,20 @@ func (db *DB) WriteIndex(write func(ethdb.KeyValueWriter)) error {
 		return err
 	}
 	failpoint.Hit(failpoint.GenesisIndexed, 0)
+	return nil
+}
+
+// checkFormat refuses a directory that holds state in another [Format], and
+// marks a new one with this one.
+func checkFormat(kv ethdb.KeyValueStore, used bool) error {
+	var have uint64 = 1 // directories from before the format was written
+	if b, err := kv.Get(formatKey); err == nil && len(b) == 8 {
+		have = binary.BigEndian.Uint64(b)
+	} else if !used {
+		return kv.Put(formatKey, binary.BigEndian.AppendUint64(nil, Format))
+	}
+	if have != Format {
+		return fmt.Errorf("%w (data format %d, this redmx reads format %d): this node needs a new data directory (a devnet: run redmx devnet --reset)", ErrOldFormat, have, Format)
+	}
 	return nil
 }
