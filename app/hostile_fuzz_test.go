@@ -38,6 +38,14 @@ func (h *hostile) byte() byte {
 
 func (h *hostile) pick(n int) int { return int(h.byte()) % n }
 
+// take consumes up to n bytes of the input.
+func (h *hostile) take(n int) []byte {
+	n = min(n, len(h.in))
+	b := append([]byte{}, h.in[:n]...)
+	h.in = h.in[n:]
+	return b
+}
+
 func (h *hostile) u64() uint64 {
 	var v uint64
 	for range 8 {
@@ -127,12 +135,12 @@ func (h *hostile) govData() []byte {
 	addr := ethtest.Address(h.keys[h.pick(len(h.keys))])
 	switch h.pick(8) {
 	case 0:
-		data, err = governance.ABI.Pack("applyProject", testnet.CollectiveFor(h.pick(5)), string(h.in[:min(len(h.in), 8)]),
+		data, err = governance.ABI.Pack("applyProject", testnet.CollectiveFor(h.pick(5)), string(h.take(8)),
 			[32]byte{1}, "https://example.org/p", [32]byte{2}, "https://example.org/r", h.byte(), []common.Address{addr})
 	case 1:
 		data, err = governance.ABI.Pack("applyNode", testnet.CollectiveFor(h.pick(5)), [32]byte{h.byte()}, h.byte(), "ed25519",
 			append(make([]byte, 31), h.byte()), h.byte(), [32]byte{3}, [32]byte{4}, "https://example.org/l", [32]byte{5}, "https://example.org/a",
-			make([]byte, 64), h.in[:min(len(h.in), 64)])
+			make([]byte, 64), h.take(64))
 	case 2:
 		data, err = governance.ABI.Pack("grantCapital", h.u64()%64, h.u64(), h.u64())
 	case 3:
@@ -144,7 +152,7 @@ func (h *hostile) govData() []byte {
 	default:
 		m := governance.ABI.Methods
 		names := []string{"isMember", "withdraw", "offerAccount", "acceptAccount"}
-		data = append(append([]byte{}, m[names[h.pick(len(names))]].ID...), h.in[:min(len(h.in), 40)]...)
+		data = append(append([]byte{}, m[names[h.pick(len(names))]].ID...), h.take(40)...)
 	}
 	if err != nil {
 		h.t.Fatal(err)
@@ -155,7 +163,7 @@ func (h *hostile) govData() []byte {
 // tx is one transaction, or undecodable bytes.
 func (h *hostile) tx() []byte {
 	if h.pick(16) == 0 {
-		return h.in[:min(len(h.in), 1+h.pick(64))] // garbage
+		return h.take(1 + h.pick(64)) // garbage
 	}
 	key := h.keys[h.pick(len(h.keys))]
 	from := ethtest.Address(key)
