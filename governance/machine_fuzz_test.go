@@ -91,8 +91,8 @@ func plenarySeed() []byte {
 	for i := range byte(9) {
 		call("attend", i)
 	}
-	call("moveParameter", 0, 0, 9, 9, 1) // ordinaryQuorum to its top
-	call("moveUnseat", 0, 0, 4, 2, 165)  // private's Nodes Commission seat (record 11)
+	call("moveParameter", 0, 0, 9, 9, 1)     // ordinaryQuorum to its top
+	call("moveUnseat", 0, 0, 4, 2, 165, 200) // private's Nodes Commission seat (record 11), as drawn
 	call("moveSeat", 0, 0, 5, 0, 173, 3, 10)
 	call("moveUpgrade", 0, 0, 0, 3, 100)
 	for mot := range byte(4) {
