@@ -264,12 +264,13 @@ func (r *reader) u64() uint64 {
 	return v
 }
 
-// An input is a sequence of steps of stepBytes each: an op (a call, or a
-// block end when op%8 is 7), then the method, the actor and the arguments'
+// An input is a sequence of steps of stepBytes each: an op (a view when
+// op%8 is 6, a block end when 7, else a call), then the method, the actor and the arguments'
 // bytes of a call, or how far a block end moves the clock.
 const (
 	stepBytes = 24
 	opCall    = 0
+	opView    = 6
 	opBlock   = 7
 )
 
@@ -278,6 +279,18 @@ var methods = func() []string {
 	var out []string
 	for name, m := range ABI.Methods {
 		if !m.IsConstant() {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}()
+
+// views are IGovernance's view functions, in name order.
+var views = func() []string {
+	var out []string
+	for name, m := range ABI.Methods {
+		if m.IsConstant() {
 			out = append(out, name)
 		}
 	}
@@ -360,8 +373,12 @@ func (m *machine) s() *store { return &store{st: m.st} }
 
 // step runs one operation read from r: a call, or the end of a block.
 func (m *machine) step(r *reader) {
-	if r.byte()%8 == opBlock {
+	switch r.byte() % 8 {
+	case opBlock:
 		m.endBlock(r)
+		return
+	case opView:
+		m.view(r)
 		return
 	}
 	method := methods[r.n(len(methods))]
@@ -386,6 +403,29 @@ func (m *machine) step(r *reader) {
 		args[1], args[2], args[3] = pick[0], pick[1], pick[2]
 	}
 	m.call(from, method, args)
+}
+
+// view reads a view with drawn arguments, as a transaction would: it
+// answers or reverts, and changes nothing.
+func (m *machine) view(r *reader) {
+	name := views[r.n(len(views))]
+	mth := ABI.Methods[name]
+	args := make([]any, len(mth.Inputs))
+	for i, in := range mth.Inputs {
+		args[i] = m.arg(r, name, in)
+	}
+	input, err := ABI.Pack(name, args...)
+	if err != nil {
+		m.t.Fatalf("pack %s%v: %v", name, args, err)
+	}
+	logs := len(m.st.Logs())
+	_, _, err = m.c.Call(m.env, m.st, m.pool[r.n(len(m.pool))], input, params.MaxTxGas)
+	if err != nil && !errors.Is(err, vm.ErrExecutionReverted) {
+		m.t.Fatalf("view %s%v: %v", name, args, err)
+	}
+	if root(m.st) != m.root || len(m.st.Logs()) != logs {
+		m.t.Fatalf("view %s%v changed state", name, args)
+	}
 }
 
 // call runs method and checks what a call must keep.
