@@ -133,7 +133,7 @@ func scenarioSeed(rng *rand.Rand) []byte {
 		coll := byte(rng.IntN(5))
 		switch rng.IntN(3) {
 		case 0: // a validator (or observer) node with a fresh ID and key
-			call("applyNode", smart(), coll, 200, byte(rng.IntN(2)), 0, 100, 1, 1, 1, 0, 1, 0)
+			call("applyNode", smart(), coll, 200, byte(rng.IntN(2)), 0, 100, 1, 1, 1, 0, 1, 0, 0, 0, 0)
 		case 1:
 			call("applyProject", smart(), coll, 0, 1, 0, 1, 0, 1, 1, byte(rng.IntN(256)))
 		}
@@ -201,7 +201,7 @@ func removalSeed() []byte {
 		copy(chunk, append([]byte{opCall, methodIndex(method), actor}, args...))
 		b = append(b, chunk...)
 	}
-	call("applyNode", 0, 4, 200, 0, 0, 100, 1, 1, 1, 0, 1, 0)
+	call("applyNode", 0, 4, 200, 0, 0, 100, 1, 1, 1, 0, 1, 0, 0, 0, 0)
 	for i := range byte(10) {
 		call("endorse", i, 0)
 	}
@@ -387,6 +387,10 @@ func (m *machine) step(r *reader) {
 	args := make([]any, len(mth.Inputs))
 	for i, in := range mth.Inputs {
 		args[i] = m.arg(r, method, in)
+	}
+	if method == "applyNode" && r.byte() < 200 { // proofs of possession by the keys named
+		signedArgs := signed(from, args[:len(args)-2]...)
+		args[len(args)-2], args[len(args)-1] = signedArgs[len(args)-2], signedArgs[len(args)-1]
 	}
 	if method == "moveUnseat" && r.byte() < 128 { // a seat that is held
 		var seats [][3]any
@@ -650,6 +654,13 @@ func (m *machine) actor(r *reader, method string) common.Address {
 	return who[int(b)%len(who)]
 }
 
+// freshNode names a node not named before (its key signs for it).
+func (m *machine) freshNode() [20]byte {
+	n := nodeID('U', len(m.nodes))
+	m.nodes = append(m.nodes, n)
+	return n
+}
+
 // latest picks an id of counter: mostly the latest ones, sometimes any,
 // none (0) or one not yet made.
 func (m *machine) latest(r *reader, counter string) uint64 {
@@ -705,9 +716,12 @@ func (m *machine) arg(r *reader, method string, in abi.Argument) any {
 		if b := r.byte(); b < 200 {
 			return m.nodes[int(b)%len(m.nodes)]
 		}
-		n := nodeID('U', len(m.nodes))
-		m.nodes = append(m.nodes, n)
-		return n
+		return m.freshNode()
+	case "nodeKey":
+		if b := r.byte(); b < 200 {
+			return nodeKeyOf(m.nodes[int(b)%len(m.nodes)])
+		}
+		return nodeKeyOf(m.freshNode())
 	case "pubKey":
 		if b := r.byte(); b < 60 && len(m.keys) > 0 {
 			return m.keys[int(b)%len(m.keys)]
@@ -793,6 +807,10 @@ func (m *machine) arg(r *reader, method string, in abi.Argument) any {
 		switch in.Type.Size {
 		case 8:
 			return r.byte()
+		case 16:
+			return uint16(r.byte())
+		case 32:
+			return []uint32{0, 1, 10, 1000, math.MaxUint32}[r.n(5)]
 		case 64:
 			return uint64(r.n(4))
 		}
