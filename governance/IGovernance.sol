@@ -191,6 +191,10 @@ interface IGovernance {
     function attend(uint64 meetingId) external;
 
     /// Motions, proposed by a present council member during the meeting.
+    /// A seat's term ends at most the role's term after the block; the
+    /// secretary is never unseated, a successor takes the seat; parameters
+    /// stay within their ranges; an upgrade at height 0 cancels the one of
+    /// that name before its height (logged as UpgradeScheduled(name, 0)).
     function moveApproveProject(uint64 meetingId, uint64 applicationId) external returns (uint64 motionId);
     function moveProjectStatus(uint64 meetingId, uint64 projectId, uint8 status) external returns (uint64 motionId);
     function moveSeat(uint64 meetingId, uint8 role, string calldata collective, uint64 recordId, uint64 termEnd)
@@ -204,6 +208,8 @@ interface IGovernance {
     function vote(uint64 motionId, bool yes) external;
     /// After the meeting, anyone tallies a motion: it passes in a quorate
     /// meeting by a majority of those present (a tie fails), and takes effect.
+    /// Quorum is the meeting's own: the secretary and, of the others who
+    /// attended, the quorum fixed when it was convened (at most the filled seats).
     function decide(uint64 motionId) external;
     /// The secretary records the minutes of a meeting that has ended.
     function recordMinutes(uint64 meetingId, bytes32 minutesHash) external;
