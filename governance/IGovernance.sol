@@ -191,17 +191,19 @@ interface IGovernance {
     function attend(uint64 meetingId) external;
 
     /// Motions, proposed by a present council member during the meeting.
-    /// A seat's term ends at most the role's term after the block; the
-    /// secretary is never unseated, a successor takes the seat; parameters
-    /// stay within their ranges; an upgrade at height 0 cancels the one of
-    /// that name before its height (logged as UpgradeScheduled(name, 0)).
     function moveApproveProject(uint64 meetingId, uint64 applicationId) external returns (uint64 motionId);
     function moveProjectStatus(uint64 meetingId, uint64 projectId, uint8 status) external returns (uint64 motionId);
+    /// Move to seat a record until `termEnd`, at most the role's term after the
+    /// block; a successor to the secretary takes the seat in this one motion.
     function moveSeat(uint64 meetingId, uint8 role, string calldata collective, uint64 recordId, uint64 termEnd)
         external returns (uint64 motionId);
+    /// Move to vacate a seat (never the secretary's: seat a successor instead).
     function moveUnseat(uint64 meetingId, uint8 role, string calldata collective, uint64 recordId)
         external returns (uint64 motionId);
+    /// Move to change a parameter, within its range (checked again when decided).
     function moveParameter(uint64 meetingId, string calldata name, uint256 value) external returns (uint64 motionId);
+    /// Move to schedule a named upgrade at a height; height 0 cancels the
+    /// scheduled upgrade of that name before its height (UpgradeScheduled(name, 0)).
     function moveUpgrade(uint64 meetingId, string calldata name, uint64 height) external returns (uint64 motionId);
 
     /// A present seat holder (or its proxy) votes during the meeting; voting records attendance.
