@@ -327,7 +327,7 @@ func (a *App) Info(context.Context, *abci.RequestInfo) (*abci.ResponseInfo, erro
 }
 
 // InitChain writes the genesis state and block 0 and returns the validator set
-// computed from the collectives. It may run again after a crash before block 1:
+// governance holds (governance.GenesisValidators). It may run again after a crash before block 1:
 // it writes the same values again.
 func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
 	gen, err := genesis.Parse(req.AppStateBytes)
@@ -375,7 +375,9 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	a.pool.SetGate(a.headGate()) // before Reset, which asks it again about every pooled transaction
 	a.pool.Reset(a.headReader())
 
-	vals := genesis.Powers(gen.Validators)
+	// Exactly the powers governance holds (one power rule), so CometBFT and
+	// governance start from the same set.
+	vals := governance.GenesisValidators(st, gen)
 	updates := make([]abci.ValidatorUpdate, len(vals))
 	for i, v := range vals {
 		updates[i] = abci.Ed25519ValidatorUpdate(v.PubKey, v.Power)

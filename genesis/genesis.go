@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"slices"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -15,11 +14,6 @@ import (
 
 // DefaultGasLimit is the block gas limit a new genesis gets.
 const DefaultGasLimit uint64 = 200_000_000
-
-// CollectivePower is the voting power each collective with validators holds,
-// shared equally by its validators (governance.md §3.1). It divides evenly by
-// 1–16 and 18.
-const CollectivePower int64 = 720720
 
 // Fork names the Ethereum rule set the chain runs. Only Osaka is supported.
 const ForkOsaka = "osaka"
@@ -51,7 +45,8 @@ type Params struct {
 }
 
 // Validator is a genesis validator: its consensus key and the collective it
-// belongs to. Its power is computed from the collective (see [Powers]).
+// belongs to. Its power follows the collective rule of package governance
+// (governance.Powers).
 type Validator struct {
 	Name       string `json:"name"`
 	Collective string `json:"collective"`
@@ -164,35 +159,6 @@ func ChainConfig(id uint64) *params.ChainConfig {
 			Prague: params.DefaultPragueBlobConfig,
 		},
 	}
-}
-
-// ValidatorPower is a validator's computed voting power.
-type ValidatorPower struct {
-	PubKey []byte
-	Power  int64
-}
-
-// Powers gives every collective with validators the same total power,
-// [CollectivePower], shared equally among its validators in the order given;
-// where it does not divide evenly, the remainder goes one unit each to the
-// first validators (governance.md §3.1). The result follows the input order.
-func Powers(vals []Validator) []ValidatorPower {
-	count := make(map[string]int64)
-	for _, v := range vals {
-		count[v.Collective]++
-	}
-	seen := make(map[string]int64)
-	out := make([]ValidatorPower, 0, len(vals))
-	for _, v := range vals {
-		n := count[v.Collective]
-		p := CollectivePower / n
-		if seen[v.Collective] < CollectivePower%n {
-			p++
-		}
-		seen[v.Collective]++
-		out = append(out, ValidatorPower{PubKey: slices.Clone(v.PubKey), Power: p})
-	}
-	return out
 }
 
 // SystemAlloc returns the accounts every redmx chain has at genesis: the

@@ -70,56 +70,6 @@ func mustJSONBytes(b []byte) string {
 	return string(out[1 : len(out)-1])
 }
 
-// TestPowers traces governance.md §3.1: each collective with validators holds
-// the same total power, shared equally; the remainder goes one unit each to
-// the first validators of the collective.
-func TestPowers(t *testing.T) {
-	vals := []genesis.Validator{
-		{Collective: "public", PubKey: key(1)},
-		{Collective: "academic", PubKey: key(2)},
-		{Collective: "academic", PubKey: key(3)},
-		{Collective: "private", PubKey: key(4)},
-		{Collective: "private", PubKey: key(5)},
-		{Collective: "private", PubKey: key(6)},
-		{Collective: "private", PubKey: key(7)},
-		{Collective: "private", PubKey: key(8)},
-		{Collective: "private", PubKey: key(9)},
-		{Collective: "private", PubKey: key(10)},
-		{Collective: "private", PubKey: key(11)},
-		{Collective: "private", PubKey: key(12)},
-		{Collective: "private", PubKey: key(13)},
-		{Collective: "private", PubKey: key(14)},
-		{Collective: "private", PubKey: key(15)},
-		{Collective: "private", PubKey: key(16)},
-		{Collective: "private", PubKey: key(17)},
-		{Collective: "private", PubKey: key(18)},
-		{Collective: "private", PubKey: key(19)},
-		{Collective: "private", PubKey: key(20)}, // 17 private validators: 720720 = 17*42395 + 5
-	}
-	got := genesis.Powers(vals)
-	sum := map[string]int64{}
-	for i, p := range got {
-		sum[vals[i].Collective] += p.Power
-	}
-	for c, s := range sum {
-		if s != genesis.CollectivePower {
-			t.Errorf("collective %s holds %d, want %d", c, s, genesis.CollectivePower)
-		}
-	}
-	if got[1].Power != 360360 || got[2].Power != 360360 {
-		t.Errorf("two academic validators: %d and %d, want 360360 each", got[1].Power, got[2].Power)
-	}
-	for i := 3; i < len(vals); i++ {
-		want := int64(42395)
-		if i-3 < 5 {
-			want++
-		}
-		if got[i].Power != want {
-			t.Errorf("private validator %d: power %d, want %d", i-3, got[i].Power, want)
-		}
-	}
-}
-
 func FuzzParse(f *testing.F) {
 	good, _ := json.Marshal(valid())
 	f.Add(good)

@@ -193,17 +193,25 @@ interface IGovernance {
     /// Motions, proposed by a present council member during the meeting.
     function moveApproveProject(uint64 meetingId, uint64 applicationId) external returns (uint64 motionId);
     function moveProjectStatus(uint64 meetingId, uint64 projectId, uint8 status) external returns (uint64 motionId);
+    /// Move to seat a record until `termEnd`, at most the role's term after the
+    /// block; a successor to the secretary takes the seat in this one motion.
     function moveSeat(uint64 meetingId, uint8 role, string calldata collective, uint64 recordId, uint64 termEnd)
         external returns (uint64 motionId);
+    /// Move to vacate a seat (never the secretary's: seat a successor instead).
     function moveUnseat(uint64 meetingId, uint8 role, string calldata collective, uint64 recordId)
         external returns (uint64 motionId);
+    /// Move to change a parameter, within its range (checked again when decided).
     function moveParameter(uint64 meetingId, string calldata name, uint256 value) external returns (uint64 motionId);
+    /// Move to schedule a named upgrade at a height; height 0 cancels the
+    /// scheduled upgrade of that name before its height (UpgradeScheduled(name, 0)).
     function moveUpgrade(uint64 meetingId, string calldata name, uint64 height) external returns (uint64 motionId);
 
     /// A present seat holder (or its proxy) votes during the meeting; voting records attendance.
     function vote(uint64 motionId, bool yes) external;
     /// After the meeting, anyone tallies a motion: it passes in a quorate
     /// meeting by a majority of those present (a tie fails), and takes effect.
+    /// Quorum is the meeting's own: the secretary and, of the others who
+    /// attended, the quorum fixed when it was convened (at most the filled seats).
     function decide(uint64 motionId) external;
     /// The secretary records the minutes of a meeting that has ended.
     function recordMinutes(uint64 meetingId, bytes32 minutesHash) external;

@@ -80,7 +80,18 @@ func (c *call) checkMemberAction(rec uint64, kind uint8, forCause bool) error {
 		if st == statusRemoved || (kind == actSuspend && st == statusSuspended) {
 			return refuse("record %d is already %s", rec, statusName(st))
 		}
-		return c.s.checkSafety(c.s.activeNodesOf(rec), forCause)
+		if c.s.councilRole(rec) == genesis.RoleSecretary {
+			// nobody else can convene: the plenary seats a successor first
+			return refuse("record %d is the Executive Secretary: seat a successor in plenary first", rec)
+		}
+		if err := c.s.checkSafety(c.s.activeNodesOf(rec), forCause); err != nil {
+			return err
+		}
+		if coll := c.s.recColl(rec); kind == actRemove && !forCause && c.s.isLeader(rec, coll) && c.s.formed(coll) &&
+			c.s.seat(genesis.RoleLeader, coll).len() <= c.s.param("minLeaders") {
+			return refuse("collective %s would have fewer than %d leaders: seat another leader first", coll, c.s.param("minLeaders"))
+		}
+		return nil
 	case actReinstate:
 		if st != statusSuspended {
 			return refuse("record %d is %s, only a suspended member is reinstated", rec, statusName(st))

@@ -23,6 +23,9 @@ type call struct {
 	env  Env
 	s    *store
 	from common.Address
+	// powers: some validator's power changed; the resulting set is checked
+	// before the call is kept.
+	powers bool
 }
 
 // handler runs one state-changing function on decoded arguments and returns
@@ -94,7 +97,12 @@ func (c *Contract) Call(env Env, st vm.StateDB, from common.Address, input []byt
 	snap := st.Snapshot()
 	x := &call{env: env, s: &store{st: st, limit: gas - gasCallBase, metered: true}, from: from}
 	var out []any
-	ran := x.s.run(func() { out, err = handlers[m.Name](x, a) })
+	ran := x.s.run(func() {
+		out, err = handlers[m.Name](x, a)
+		if err == nil && x.powers {
+			err = x.s.checkValidatorSet()
+		}
+	})
 	used := gasCallBase + x.s.gas
 	if !ran || used > gas {
 		st.RevertToSnapshot(snap)

@@ -119,11 +119,16 @@
 //     the collective → commissionVote, decided by a majority of the filled
 //     Nodes Commission seats (holdover counts) → admitted: a member record if
 //     needed, the node a peer, a validator sharing its collective's 720720
-//     equally (remainder one unit each to the first admitted). Suspension,
-//     removal and reinstatement by proposeNodeAction/proposeMemberAction and
-//     voteAction with the same majority; the validator set never empties;
-//     unless for cause, a formed collective keeps a node and four collectives
-//     with validators stay four. Suspending a member suspends its nodes,
+//     equally (remainder one unit each to the first admitted: [Share], the
+//     one power rule, which InitChain and genesis files follow too).
+//     Suspension, removal and reinstatement by proposeNodeAction/
+//     proposeMemberAction and voteAction with the same majority; the
+//     validator set never empties (only formed collectives' validators hold
+//     power; a call leaving a set without power, or a formed collective's
+//     validators holding other than 720720, is refused); unless for cause, a
+//     formed collective keeps a node and its least leaders, and four
+//     collectives with validators stay four. The secretary's record is never
+//     suspended or removed. Suspending a member suspends its nodes,
 //     removing it removes its nodes and seats; reinstating a member leaves its
 //     nodes suspended until each is reinstated.
 //   - §3.2 applyProject (deployer accounts: keys of their own, never a
@@ -140,11 +145,17 @@
 //   - §3.5 convene with meetingNotice by the secretary (extraordinary: on a
 //     leader's request), attendance in [start, end) by the holder or its proxy
 //     (one seat per proxy), motions and votes by present members (voting
-//     records attendance), decide after the end: quorate with the secretary
-//     and ordinaryQuorum/extraordinaryQuorum others (else it reverts), passed
-//     by a majority of those present, a tie fails; minutes and agreements by
-//     the secretary. Parameters take effect from the next block; gasLimit
-//     also goes to CometBFT through EndBlock. Upgrades are named, at a height.
+//     records attendance), decide after the end on the meeting's own record:
+//     quorate if the secretary attended and as many others as the quorum
+//     fixed at convening (ordinaryQuorum/extraordinaryQuorum, at most the
+//     filled commission seats; else it reverts), passed by a majority of
+//     those present, a tie fails; minutes and agreements by the secretary.
+//     Parameters stay within their ranges (params.go) and take effect from
+//     the next block; gasLimit also goes to CometBFT through EndBlock. A term
+//     ends at most the role's term (leaderTerm, councilTerm, advisoryTerm)
+//     after the block. The secretary's seat is never unseated: a successor
+//     takes it in one motion. Upgrades are named, at a height; a motion of
+//     height 0 cancels one before its height (UpgradeScheduled(name, 0)).
 //   - §3.10 only active records' accounts transact; only approved projects,
 //     and contracts descending from them, create; no personal data, only
 //     salted commitments and capped URIs.

@@ -21,19 +21,24 @@ func (c *Contract) EndBlock(env Env, st vm.StateDB) BlockEffects {
 	s := &store{st: st}
 	var fx BlockEffects
 	pending := s.lset("pending")
-	for _, h := range pending.all() {
-		n := wordNode(h)
-		want, told := s.nodePower(n), s.u64(key("cmt.power", n))
-		pending.remove(h)
-		if want == told {
-			continue
+	// Calls that would empty the set are refused; should one slip through,
+	// CometBFT is not told (it would halt every node, also on replay) and the
+	// updates wait for a set that holds power.
+	if pending.len() > 0 && s.setHoldsPower() {
+		for _, h := range pending.all() {
+			n := wordNode(h)
+			want, told := s.nodePower(n), s.u64(key("cmt.power", n))
+			pending.remove(h)
+			if want == told {
+				continue
+			}
+			s.setU64(key("cmt.power", n), want)
+			fx.Validators = append(fx.Validators, ValidatorUpdate{
+				KeyType: s.str(key("node.keyType", n)),
+				PubKey:  s.nodePubKey(n),
+				Power:   int64(want),
+			})
 		}
-		s.setU64(key("cmt.power", n), want)
-		fx.Validators = append(fx.Validators, ValidatorUpdate{
-			KeyType: s.str(key("node.keyType", n)),
-			PubKey:  s.nodePubKey(n),
-			Power:   int64(want),
-		})
 	}
 	slices.SortFunc(fx.Validators, func(a, b ValidatorUpdate) int { return bytes.Compare(a.PubKey, b.PubKey) })
 	if g := s.u64(key("pending.gasLimit")); g != 0 {
@@ -41,6 +46,19 @@ func (c *Contract) EndBlock(env Env, st vm.StateDB) BlockEffects {
 		s.setU64(key("pending.gasLimit"), 0)
 	}
 	return fx
+}
+
+// setHoldsPower reports whether some validator of a formed collective holds
+// power: the set EndBlock would leave CometBFT with is not empty.
+func (s *store) setHoldsPower() bool {
+	for _, coll := range s.collectiveNames() {
+		for _, h := range s.collValidators(coll).all() {
+			if s.nodePower(wordNode(h)) > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Validators is the validator set as CometBFT knows it from governance: every

@@ -47,10 +47,15 @@ func ApplyGenesis(st vm.StateDB, g *genesis.Governance, gasLimit uint64) error {
 		if name == "gasLimit" {
 			return fail("params.gasLimit: the block gas limit is set by app_state.params.gasLimit")
 		}
-		if err := s.checkParam(name, new(big.Int).SetUint64(g.Params[name])); err != nil {
-			return fail("params.%s: %v", name, err)
+		if lo, hi, ok := ParamRange(name); !ok {
+			return fail("params.%s: unknown parameter %q", name, name)
+		} else if v := g.Params[name]; v < lo || v > hi {
+			return fail("params.%s: must be within %d..%d, got %d", name, lo, hi, v)
 		}
 		s.setParam(name, g.Params[name])
+	}
+	if lo, hi, _ := ParamRange("gasLimit"); gasLimit < lo || gasLimit > hi {
+		return fail("params.gasLimit: a governed chain's block gas limit must be within %d..%d, got %d", lo, hi, gasLimit)
 	}
 	if len(g.Collectives) == 0 || len(g.Collectives) > maxCollectives {
 		return fail("1 to %d collectives are required, got %d", maxCollectives, len(g.Collectives))
@@ -79,6 +84,9 @@ func ApplyGenesis(st vm.StateDB, g *genesis.Governance, gasLimit uint64) error {
 			return fail("nodes[%d] (%x): %v", i, n.NodeID, err)
 		}
 	}
+	if s.seat(genesis.RoleSecretary, "").len() == 0 {
+		return fail("seats: the Executive Secretary's seat is required (only the secretary convenes the plenary)")
+	}
 	var validators int
 	for i, n := range g.Nodes {
 		if n.Role == genesis.NodeValidator {
@@ -90,6 +98,14 @@ func ApplyGenesis(st vm.StateDB, g *genesis.Governance, gasLimit uint64) error {
 	}
 	if validators == 0 {
 		return fail("at least one validator node is required")
+	}
+	for _, name := range names { // ranges that depend on the founding state
+		if err := s.checkParam(name, new(big.Int).SetUint64(g.Params[name])); err != nil {
+			return fail("params.%s: %v", name, err)
+		}
+	}
+	if err := s.checkValidatorSet(); err != nil {
+		return fail("%v", err)
 	}
 	s.setFlag(key("enabled"), true)
 	return nil

@@ -63,6 +63,7 @@ func convene(c *call, a args) ([]any, error) {
 	c.s.set(key("mtg.agenda", id), agenda)
 	c.s.setStr(key("mtg.place", id), place)
 	c.s.setU64(key("mtg.request", id), req)
+	c.s.setU64(key("mtg.need", id), c.s.meetingQuorum(kind))
 	c.s.list("meetings").push(w64(id))
 	c.emit("MeetingConvened", id, kind, start, end, [32]byte(agenda))
 	return []any{id}, nil
@@ -152,6 +153,18 @@ func (c *call) inWindow(m uint64) error {
 
 func (s *store) present(m uint64) lset { return s.lset("mtg.present", m) }
 
+// markPresent records holder's attendance at m, and whether the secretary
+// attended, as the seats are now: the meeting's quorum is its own record.
+func (s *store) markPresent(m, holder uint64) bool {
+	if !s.present(m).add(w64(holder)) {
+		return false
+	}
+	if s.councilRole(holder) == genesis.RoleSecretary {
+		s.setFlag(key("mtg.secretary", m), true)
+	}
+	return true
+}
+
 func attend(c *call, a args) ([]any, error) {
 	m := a.u64(0)
 	if err := c.inWindow(m); err != nil {
@@ -161,7 +174,7 @@ func attend(c *call, a args) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !c.s.present(m).add(w64(holder)) {
+	if !c.s.markPresent(m, holder) {
 		return nil, refuse("record %d is already present at meeting %d", holder, m)
 	}
 	c.emit("AttendanceRecorded", m, holder, c.from)

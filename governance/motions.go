@@ -2,10 +2,8 @@ package governance
 
 import (
 	"math/big"
-	"slices"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/redmx/redmx/genesis"
 )
@@ -68,6 +66,9 @@ func moveSeat(c *call, a args) ([]any, error) {
 	m, role, coll, rec, end := a.u64(0), a.u8(1), a.str(2), a.u64(3), a.u64(4)
 	coll = seatColl(role, coll)
 	if _, err := c.s.seatPlan(role, coll, rec, end, c.env.Time); err != nil {
+		return nil, err
+	}
+	if err := c.checkTerm(role, end); err != nil {
 		return nil, err
 	}
 	id, err := c.newMotion(m, motSeat)
@@ -138,7 +139,7 @@ func vote(c *call, a args) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.s.present(m).add(w64(holder)) { // voting implies attendance
+	if c.s.markPresent(m, holder) { // voting implies attendance
 		c.emit("AttendanceRecorded", m, holder, c.from)
 	}
 	if _, _, err := c.castVote("mot", id, holder, yes); err != nil {
@@ -153,28 +154,33 @@ func vote(c *call, a args) ([]any, error) {
 	return nil, nil
 }
 
-// quorum refuses unless the secretary and enough other members attended m.
+// quorum refuses unless meeting m was quorate: the secretary and enough
+// other members attended. It reads only what the meeting itself recorded —
+// who attended, whether the secretary did, and the quorum fixed when it was
+// convened — so deciding one motion (a seat, a parameter) never changes the
+// tally of another motion of the same meeting.
 func (s *store) quorum(m uint64) (present uint64, err error) {
-	var secretary bool
-	var others uint64
-	for _, h := range s.present(m).all() {
-		if s.councilRole(u64of(h)) == genesis.RoleSecretary {
-			secretary = true
-		} else {
-			others++
-		}
-	}
-	need := s.param("ordinaryQuorum")
-	if s.u64(key("mtg.kind", m)) == uint64(meetExtraord) {
-		need = s.param("extraordinaryQuorum")
-	}
-	if !secretary {
+	present = s.present(m).len()
+	if !s.flag(key("mtg.secretary", m)) {
 		return 0, refuse("quorum not reached: the secretary is absent")
 	}
-	if others < need {
-		return 0, refuse("quorum not reached: %d present, %d needed (the secretary and %d others)", others+1, need+1, need)
+	need := s.u64(key("mtg.need", m))
+	if others := present - 1; others < need {
+		return 0, refuse("quorum not reached: %d present, %d needed (the secretary and %d others)", present, need+1, need)
 	}
-	return others + 1, nil
+	return present, nil
+}
+
+// meetingQuorum is the quorum a meeting of kind convened now needs besides
+// the secretary: the parameter, but never more than the Executive Council
+// seats that are filled, so vacancies cannot leave the council unable to
+// fill them.
+func (s *store) meetingQuorum(kind uint8) uint64 {
+	need := s.param("ordinaryQuorum")
+	if kind == meetExtraord {
+		need = s.param("extraordinaryQuorum")
+	}
+	return min(need, s.filled(genesis.RoleProjectsCommission)+s.filled(genesis.RoleNodesCommission))
 }
 
 func decide(c *call, a args) ([]any, error) {
@@ -225,6 +231,9 @@ func (c *call) carryMotion(id uint64) error {
 		if err != nil {
 			return err
 		}
+		if err := c.checkTerm(role, b); err != nil {
+			return err
+		}
 		if replaced != 0 && replaced != a {
 			c.s.vacateSeat(c, role, str, replaced)
 		}
@@ -251,7 +260,11 @@ func (c *call) carryMotion(id uint64) error {
 		if err := c.checkUpgrade(str, a); err != nil {
 			return err
 		}
-		c.s.lset("upgrades").add(common.BytesToHash([]byte(str)))
+		if a == 0 { // a cancellation, logged as a schedule at height 0
+			c.s.lset("upgrades").remove(common.BytesToHash([]byte(str)))
+		} else {
+			c.s.lset("upgrades").add(common.BytesToHash([]byte(str)))
+		}
 		c.s.setU64(key("upg.height", str), a)
 		c.emit("UpgradeScheduled", str, a)
 	}
@@ -299,6 +312,9 @@ func (s *store) seatPlan(role uint8, coll string, rec, end, now uint64) (uint64,
 	}
 	var replaced uint64
 	all := holders.u64s()
+	if role == genesis.RoleSecretary && len(all) > 0 {
+		return all[0], nil // a successor takes the one seat: it never stands empty
+	}
 	if uint64(len(all)) >= limit {
 		for _, h := range all {
 			if s.termEnd(role, h) <= now {
@@ -332,42 +348,17 @@ func (s *store) checkUnseat(role uint8, coll string, rec uint64) error {
 	if !s.seat(role, coll).has(w64(rec)) {
 		return refuse("record %d does not hold a seat of the %s of %s", rec, roleName(role), orNetwork(coll))
 	}
+	if role == genesis.RoleSecretary {
+		return refuse("the Executive Secretary's seat is never left empty: seat a successor instead")
+	}
 	if role == genesis.RoleLeader && s.formed(coll) && s.seat(role, coll).len() <= s.param("minLeaders") {
 		return refuse("collective %s would have fewer than %d leaders", coll, s.param("minLeaders"))
 	}
 	return nil
 }
 
-// checkParam refuses an unknown parameter or a value outside its range.
-func (s *store) checkParam(name string, v *big.Int) error {
-	if !slices.ContainsFunc(DefaultParams, func(p Param) bool { return p.Name == name }) {
-		return refuse("unknown parameter %q", name)
-	}
-	if !v.IsUint64() || v.Uint64() > 1<<62 {
-		return refuse("parameter %s: value %s out of range", name, v)
-	}
-	x := v.Uint64()
-	lo, hi := uint64(0), uint64(1<<62)
-	switch name {
-	case "gasLimit":
-		lo, hi = params.MinGasLimit, 1<<40
-	case "epochLength", "ordinaryQuorum", "extraordinaryQuorum", "maxAdvisory":
-		lo = 1
-	case "maxURILength":
-		lo, hi = 32, 4096
-	case "governanceAllowance":
-		lo = 1_000_000
-	case "minLeaders":
-		lo, hi = 1, s.param("maxLeaders")
-	case "maxLeaders":
-		lo = max(s.param("minLeaders"), 1)
-	}
-	if x < lo || x > hi {
-		return refuse("parameter %s must be within %d..%d, got %d", name, lo, hi, x)
-	}
-	return nil
-}
-
+// checkUpgrade checks a motion to schedule upgrade name at height, or with
+// height 0 to cancel it before its height is reached.
 func (c *call) checkUpgrade(name string, height uint64) error {
 	if name == "" || len(name) > 32 {
 		return refuse("upgrade name must be 1 to 32 bytes")
@@ -377,11 +368,36 @@ func (c *call) checkUpgrade(name string, height uint64) error {
 			return refuse("upgrade name %q: printable ASCII without spaces only", name)
 		}
 	}
+	scheduled := c.s.lset("upgrades").has(common.BytesToHash([]byte(name)))
+	if height == 0 {
+		if !scheduled {
+			return refuse("upgrade %q is not scheduled: nothing to cancel", name)
+		}
+		if at := c.s.u64(key("upg.height", name)); at <= c.env.Number {
+			return refuse("upgrade %q took effect at height %d: it can no longer be cancelled", name, at)
+		}
+		return nil
+	}
 	if height <= c.env.Number {
 		return refuse("upgrade height %d is not after the current block %d", height, c.env.Number)
 	}
-	if c.s.lset("upgrades").has(common.BytesToHash([]byte(name))) {
-		return refuse("upgrade %q is already scheduled", name)
+	if scheduled {
+		return refuse("upgrade %q is already scheduled: cancel it first (height 0)", name)
+	}
+	return nil
+}
+
+// checkTerm refuses a term end further from now than the role's term.
+func (c *call) checkTerm(role uint8, end uint64) error {
+	term := c.s.param("councilTerm")
+	switch role {
+	case genesis.RoleLeader:
+		term = c.s.param("leaderTerm")
+	case genesis.RoleAdvisory:
+		term = c.s.param("advisoryTerm")
+	}
+	if end-c.env.Time > term { // seatPlan checked end > now
+		return refuse("term end %d is more than the %s's term of %d seconds after the block time %d", end, roleName(role), term, c.env.Time)
 	}
 	return nil
 }

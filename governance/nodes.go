@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/redmx/redmx/genesis"
@@ -199,20 +200,91 @@ func (s *store) maybeForm(coll string) {
 	}
 }
 
-// recompute shares [genesis.CollectivePower] among coll's validators: equal
-// parts, the remainder one unit each to the first admitted. A changed power
-// is logged and queued for EndBlock's validator updates (c nil: genesis).
+// CollectivePower is the voting power each formed collective with
+// validators holds, shared by its validators (governance.md §3.1). It
+// divides evenly by 1–16 and 18.
+const CollectivePower = 720720
+
+// Share is the power of the i-th (from 0, in order of admission) of n
+// validators of a formed collective: equal parts of [CollectivePower], the
+// remainder one unit each to the first admitted. It is the one power rule:
+// governance's state, InitChain and genesis files all follow it.
+func Share(i, n uint64) uint64 {
+	if n == 0 || i >= n {
+		return 0
+	}
+	p := CollectivePower / n
+	if i < CollectivePower%n {
+		p++
+	}
+	return p
+}
+
+// Powers is the power of each of a's genesis validators, in a's order, by
+// [Share]: with a founding governance the order of admission is that of its
+// validator nodes (what [ApplyGenesis] writes and [Contract.Validators]
+// reports); without one, the order of a.Validators.
+func Powers(a *genesis.AppState) []int64 {
+	order := make([][]byte, 0, len(a.Validators))
+	if a.Governance != nil {
+		for _, n := range a.Governance.Nodes {
+			if n.Role == genesis.NodeValidator {
+				order = append(order, n.PubKey)
+			}
+		}
+	} else {
+		for _, v := range a.Validators {
+			order = append(order, v.PubKey)
+		}
+	}
+	collOf := make(map[string]string, len(a.Validators))
+	for _, v := range a.Validators {
+		collOf[string(v.PubKey)] = v.Collective
+	}
+	rank := make(map[string]uint64, len(order))
+	count := make(map[string]uint64)
+	for _, k := range order {
+		coll, ok := collOf[string(k)]
+		if !ok {
+			continue // not a genesis validator: genesis.Validate refuses it
+		}
+		rank[string(k)] = count[coll]
+		count[coll]++
+	}
+	out := make([]int64, len(a.Validators))
+	for i, v := range a.Validators {
+		if r, ok := rank[string(v.PubKey)]; ok {
+			out[i] = int64(Share(r, count[v.Collective]))
+		}
+	}
+	return out
+}
+
+// GenesisValidators is the validator set InitChain reports for app state a
+// written into st: governance's own powers where a has a founding
+// governance, else [Powers] of a's validators.
+func GenesisValidators(st vm.StateDB, a *genesis.AppState) []ValidatorUpdate {
+	if Enabled(st) {
+		return New().Validators(st)
+	}
+	out := make([]ValidatorUpdate, len(a.Validators))
+	for i, p := range Powers(a) {
+		out[i] = ValidatorUpdate{KeyType: KeyTypeEd25519, PubKey: bytes.Clone(a.Validators[i].PubKey), Power: p}
+	}
+	return out
+}
+
+// recompute gives coll's validators their [Share]s (none while coll is
+// forming). A changed power is logged and queued for EndBlock's validator
+// updates (c nil: genesis).
 func (s *store) recompute(c *call, coll string) {
 	vals := s.collValidators(coll).all()
 	n := uint64(len(vals))
-	total := uint64(genesis.CollectivePower)
+	formed := s.formed(coll)
 	for i, v := range vals {
 		var p uint64
-		if s.formed(coll) {
-			p = total / n
-			if uint64(i) < total%n {
-				p++
-			}
+		if formed {
+			p = Share(uint64(i), n)
 		}
 		s.setPower(c, wordNode(v), p)
 	}
@@ -228,6 +300,7 @@ func (s *store) setPower(c *call, n [20]byte, p uint64) {
 		return
 	}
 	s.lset("pending").add(nodeWord(n))
+	c.powers = true
 	c.emit("ValidatorPowerChanged", n, p)
 }
 
@@ -260,7 +333,9 @@ func (c *call) reinstateNode(n [20]byte) {
 // checkSafety refuses taking the nodes off when it would empty the validator
 // set (always), leave a formed collective without nodes, or leave fewer than
 // four collectives with validators when four or more have them; a change for
-// cause overrides all but the first (governance.md §3.1).
+// cause overrides all but the first (governance.md §3.1). Only validators
+// of formed collectives hold power: a forming collective's do not keep the
+// set alive.
 func (s *store) checkSafety(off [][20]byte, forCause bool) error {
 	lostNodes := map[string]uint64{}
 	lostVals := map[string]uint64{}
@@ -276,15 +351,18 @@ func (s *store) checkSafety(off [][20]byte, forCause bool) error {
 	}
 	var valsAfter, collsBefore, collsAfter uint64
 	for _, coll := range s.collectiveNames() {
+		if !s.formed(coll) {
+			continue
+		}
 		nv := s.collValidators(coll).len()
-		valsAfter += nv - lostVals[coll]
-		if s.formed(coll) && nv > 0 {
+		valsAfter += nv - min(lostVals[coll], nv)
+		if nv > 0 {
 			collsBefore++
 			if nv > lostVals[coll] {
 				collsAfter++
 			}
 		}
-		if !forCause && s.formed(coll) && s.collNodes(coll).len() <= lostNodes[coll] && lostNodes[coll] > 0 {
+		if !forCause && s.collNodes(coll).len() <= lostNodes[coll] && lostNodes[coll] > 0 {
 			return refuse("collective %s would be left without nodes", coll)
 		}
 	}
@@ -293,6 +371,33 @@ func (s *store) checkSafety(off [][20]byte, forCause bool) error {
 	}
 	if !forCause && collsBefore >= 4 && collsAfter < 4 {
 		return refuse("only %d collectives would keep validators, at least 4 needed", collsAfter)
+	}
+	return nil
+}
+
+// checkValidatorSet checks the validator set as governance holds it: every
+// formed collective's validators hold [CollectivePower] between them, no
+// other node holds power, and the set is not empty. A call that breaks it is
+// refused whole, so EndBlock never sends CometBFT a set it would halt on.
+func (s *store) checkValidatorSet() error {
+	var total uint64
+	for _, coll := range s.collectiveNames() {
+		vals := s.collValidators(coll).all()
+		var sum uint64
+		for _, v := range vals {
+			sum += s.nodePower(wordNode(v))
+		}
+		want := uint64(0)
+		if s.formed(coll) && len(vals) > 0 {
+			want = CollectivePower
+		}
+		if sum != want {
+			return refuse("validators of collective %s would hold %d, not %d", coll, sum, want)
+		}
+		total += sum
+	}
+	if total == 0 {
+		return refuse("the validator set would be empty")
 	}
 	return nil
 }

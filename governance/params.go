@@ -1,27 +1,108 @@
 package governance
 
+import (
+	"math/big"
+
+	"github.com/redmx/redmx/genesis"
+)
+
 // Parameters live in governance state (slot keccak256("redmx.params." + name)
 // of [Address]), seeded from genesis; the plenary changes them. Durations are
 // seconds of block time. The defaults are the seed's values.
+//
+// Every parameter has a range that keeps the network governable: a block
+// holds any transaction the pool accepts, votes and meetings stay possible,
+// and no duration or count is so large that an office or a record waits
+// forever. Genesis and every parameter motion (when moved and when decided)
+// are checked against it.
 var DefaultParams = []Param{
-	{"gasLimit", 200_000_000},             // block gas limit; also CometBFT's block max_gas
-	{"meetingNotice", 15 * 24 * 3600},     // least notice of an Executive Council meeting
-	{"epochLength", 24 * 3600},            // capital epoch
-	{"governanceAllowance", 20_000_000},   // gas per epoch per record for governance calls (about 20 admissions)
-	{"applyQuota", 20},                    // applications per block from accounts of no record
-	{"maxURILength", 256},                 // bytes of any URI or name
-	{"leaderTerm", 365 * 24 * 3600},       // collective leader's term
-	{"councilTerm", 2 * 365 * 24 * 3600},  // Executive Council seat's term
-	{"advisoryTerm", 2 * 365 * 24 * 3600}, // Advisory Council seat's term
-	{"ordinaryQuorum", 6},                 // members present besides the secretary, ordinary meeting
-	{"extraordinaryQuorum", 4},            // same, extraordinary meeting
-	{"minLeaders", 2},                     // leaders per formed collective, at least
-	{"maxLeaders", 3},                     // and at most
-	{"maxAdvisory", 15},                   // Advisory Council seats
+	{"gasLimit", 200_000_000, GasLimitMin, GasLimitMax},     // block gas limit; also CometBFT's block max_gas
+	{"meetingNotice", 15 * 24 * 3600, 0, 90 * day},          // least notice of an Executive Council meeting
+	{"epochLength", 24 * 3600, 60, 31 * day},                // capital epoch: at most a month between refills
+	{"governanceAllowance", 20_000_000, 5_000_000, 1 << 40}, // gas per epoch per record for governance calls (about 20 admissions)
+	{"applyQuota", 20, 1, 200},                              // applications per block from accounts of no record
+	{"maxURILength", 256, 32, 4096},                         // bytes of any URI or name
+	{"leaderTerm", 365 * 24 * 3600, day, 10 * year},         // collective leader's term, at most
+	{"councilTerm", 2 * 365 * 24 * 3600, day, 10 * year},    // Executive Council seat's term, at most
+	{"advisoryTerm", 2 * 365 * 24 * 3600, day, 10 * year},   // Advisory Council seat's term, at most
+	{"ordinaryQuorum", 6, 1, quorumMax},                     // members present besides the secretary, ordinary meeting
+	{"extraordinaryQuorum", 4, 1, quorumMax},                // same, extraordinary meeting
+	{"minLeaders", 2, 1, 16},                                // leaders per formed collective, at least
+	{"maxLeaders", 3, 1, 16},                                // and at most
+	{"maxAdvisory", 15, 1, 100},                             // Advisory Council seats
 }
 
-// Param is a named governance parameter and its value.
+const (
+	day  = 24 * 3600
+	year = 365 * day
+
+	// GasLimitMin is the least block gas limit: a block must hold the largest
+	// transaction the pool accepts (EIP-7825's cap, params.MaxTxGas), a vote
+	// to raise the limit among them, with room to spare.
+	GasLimitMin = 30_000_000
+	// GasLimitMax bounds the work of one block on the seed's machines.
+	GasLimitMax = 2_000_000_000
+	// quorumMax bounds a quorum in any case; a motion is also refused a
+	// quorum above the Executive Council's seats (see checkParam).
+	quorumMax = 1000
+)
+
+// Param is a named governance parameter, its default value and its range.
 type Param struct {
-	Name  string
-	Value uint64
+	Name     string
+	Value    uint64
+	Min, Max uint64
+}
+
+// paramSpec finds a parameter by name.
+func paramSpec(name string) (Param, bool) {
+	for _, p := range DefaultParams {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Param{}, false
+}
+
+// paramRange is the range of name in state s: the static range of
+// [DefaultParams], narrowed where other state bounds it.
+func (s *store) paramRange(name string) (lo, hi uint64) {
+	p, _ := paramSpec(name)
+	lo, hi = p.Min, p.Max
+	switch name {
+	case "ordinaryQuorum", "extraordinaryQuorum":
+		// others than the secretary: a Projects and a Nodes Commission seat
+		// per collective
+		hi = min(hi, max(2*s.u64(key("seq.coll")), 1))
+	case "minLeaders":
+		hi = min(hi, s.param("maxLeaders"))
+		// a formed collective never falls below its least leaders
+		for _, coll := range s.collectiveNames() {
+			if s.formed(coll) {
+				hi = min(hi, s.seat(genesis.RoleLeader, coll).len())
+			}
+		}
+	case "maxLeaders":
+		lo = max(lo, s.param("minLeaders"))
+	}
+	return lo, hi
+}
+
+// checkParam refuses an unknown parameter or a value outside its range.
+func (s *store) checkParam(name string, v *big.Int) error {
+	if _, ok := paramSpec(name); !ok {
+		return refuse("unknown parameter %q", name)
+	}
+	lo, hi := s.paramRange(name)
+	if !v.IsUint64() || v.Uint64() < lo || v.Uint64() > hi {
+		return refuse("parameter %s must be within %d..%d, got %s", name, lo, hi, v)
+	}
+	return nil
+}
+
+// ParamRange is the static range of parameter name (false: no such
+// parameter). State may narrow it (quorums, leaders).
+func ParamRange(name string) (lo, hi uint64, ok bool) {
+	p, ok := paramSpec(name)
+	return p.Min, p.Max, ok
 }

@@ -336,7 +336,7 @@ func TestSeats(t *testing.T) {
 func TestParameterMotion(t *testing.T) {
 	f := newFixture(t)
 	yes := append([]common.Address{secretary}, council()[:4]...)
-	if _, r := f.call(ncSeat(0), "moveParameter", uint64(1), "gasLimit", big64(100)); !strings.Contains(r, "gasLimit must be within 5000..") {
+	if _, r := f.call(ncSeat(0), "moveParameter", uint64(1), "gasLimit", big64(100)); !strings.Contains(r, "gasLimit must be within 30000000..") {
 		t.Fatalf("tiny gas limit: %q", r)
 	}
 	if _, r := f.call(ncSeat(0), "moveParameter", uint64(1), "nope", big64(100)); !strings.Contains(r, `unknown parameter "nope"`) {

@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/govclient"
 	"github.com/redmx/redmx/internal/testnet"
 )
@@ -120,14 +121,14 @@ func TestGovernanceAdmitsAValidator(t *testing.T) {
 	academic := validatorKey(t, net, "academic")
 	t.Run("joins the validator set with its collective's power split", func(t *testing.T) {
 		waitFor(ctx, t, "the new validator in CometBFT's set", func() bool {
-			return power(ctx, t, cmt, pub) == genesis.CollectivePower/2
+			return power(ctx, t, cmt, pub) == governance.CollectivePower/2
 		})
-		if p := power(ctx, t, cmt, academic); p != genesis.CollectivePower/2 {
-			t.Errorf("the other academic validator has power %d, want %d", p, genesis.CollectivePower/2)
+		if p := power(ctx, t, cmt, academic); p != governance.CollectivePower/2 {
+			t.Errorf("the other academic validator has power %d, want %d", p, governance.CollectivePower/2)
 		}
 		for _, c := range []string{"public", "private", "cso"} {
-			if p := power(ctx, t, cmt, validatorKey(t, net, c)); p != genesis.CollectivePower {
-				t.Errorf("%s's validator has power %d, want %d", c, p, genesis.CollectivePower)
+			if p := power(ctx, t, cmt, validatorKey(t, net, c)); p != governance.CollectivePower {
+				t.Errorf("%s's validator has power %d, want %d", c, p, governance.CollectivePower)
 			}
 		}
 		waitFor(ctx, t, "a block signed by the new validator", func() bool { return signedLatest(ctx, t, cmt, pub) })
@@ -154,7 +155,7 @@ func TestGovernanceAdmitsAValidator(t *testing.T) {
 		}
 		waitFor(ctx, t, "the removed validator out of CometBFT's set", func() bool { return power(ctx, t, cmt, pub) == 0 })
 		waitFor(ctx, t, "the academic validator back at full power", func() bool {
-			return power(ctx, t, cmt, academic) == genesis.CollectivePower
+			return power(ctx, t, cmt, academic) == governance.CollectivePower
 		})
 		waitFor(ctx, t, "the removed node disconnected from every validator", func() bool { return validatorPeers() == others })
 	})

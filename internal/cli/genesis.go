@@ -20,6 +20,7 @@ import (
 
 	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/devkeys"
 	"github.com/redmx/redmx/internal/testnet"
 	"github.com/redmx/redmx/node"
@@ -168,7 +169,7 @@ func describeGenesis(w io.Writer, path string) error {
 
 // foundersDoc builds a network's genesis document from its founders file:
 // the app_state of [genesis.Founders.AppState], its validators with the
-// powers [genesis.Powers] gives them, and the devnet's consensus params (a
+// powers [governance.Powers] gives them, and the devnet's consensus params (a
 // block limited to [testnet.DefaultMaxBlockBytes] and the gas limit).
 func foundersDoc(f *genesis.Founders) (*cmttypes.GenesisDoc, error) {
 	s, err := f.AppState()
@@ -189,10 +190,10 @@ func foundersDoc(f *genesis.Founders) (*cmttypes.GenesisDoc, error) {
 		ConsensusParams: params,
 		AppState:        raw,
 	}
-	for i, pw := range genesis.Powers(s.Validators) {
+	for i, pw := range governance.Powers(s) {
 		pub := ed25519.PubKey(s.Validators[i].PubKey)
 		doc.Validators = append(doc.Validators, cmttypes.GenesisValidator{
-			Address: pub.Address(), PubKey: pub, Power: pw.Power, Name: s.Validators[i].Name,
+			Address: pub.Address(), PubKey: pub, Power: pw, Name: s.Validators[i].Name,
 		})
 	}
 	if err := doc.ValidateAndComplete(); err != nil {

@@ -1,0 +1,861 @@
+package governance
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/params"
+
+	"github.com/redmx/redmx/genesis"
+)
+
+// FuzzMachine is a state-machine fuzzer of governance: the input bytes drive
+// a sequence of every state-changing call, by random actors (strangers,
+// applicants, members, leaders, commission seats, the secretary, advisors,
+// proxies, project accounts), with arguments drawn from what exists (the
+// latest meeting, motion, application…) or hostile values, and of block
+// ends that move block time so meetings are convened, held and decided.
+// After every step it checks the invariants of governance:
+//
+//   - no call panics; a refused call changes nothing (state root and logs);
+//   - a kept call's gas grows with its work (slots read and written, logs)
+//     and fits in one transaction;
+//   - the validator set CometBFT is told (EndBlock's updates applied to the
+//     genesis set) is never empty, equals governance's own set, and its
+//     powers follow the collective rule (Share, in order of admission);
+//   - every formed collective keeps its least leaders and a node, unless an
+//     action for cause (which overrides keep-alive rules) touched it;
+//   - the secretary's seat is never empty, and its holder active;
+//   - every parameter stays in its range;
+//   - every motion of a meeting is tallied on the same quorum.
+//
+// It runs over its seeds in go test (about a second); a longer run:
+//
+//	go test ./governance -run '^$' -fuzz FuzzMachine -fuzztime 10m
+//
+// Nearly every input reaches new code, and minimizing each is slow; add
+// -fuzzminimizetime 1x to spend the time on new inputs instead.
+func FuzzMachine(f *testing.F) {
+	for seed := range uint64(4) {
+		r := rand.New(rand.NewPCG(seed, 0x5eed))
+		b := make([]byte, 200*stepBytes)
+		for i := range b {
+			b[i] = byte(r.Uint32())
+		}
+		f.Add(b)
+	}
+	for seed := range uint64(12) {
+		f.Add(scenarioSeed(rand.New(rand.NewPCG(seed, 0x5ce4e))))
+	}
+	f.Add(plenarySeed())
+	f.Add(removalSeed())
+	f.Fuzz(func(t *testing.T, input []byte) {
+		m := newMachine(t)
+		r := &reader{b: input}
+		for step := 0; r.more() && step < 600; step++ {
+			m.step(r.step())
+		}
+		if testing.Verbose() {
+			t.Logf("kept: %v", m.kept)
+		}
+	})
+}
+
+// plenarySeed scripts a plenary: a meeting convened, held by the
+// secretary and eight seats, four motions (a quorum raised to 8, a Nodes
+// Commission seat vacated, an advisor seated, an upgrade) voted by five,
+// then decided in turn: each must pass on the meeting's own attendance.
+func plenarySeed() []byte {
+	var b []byte
+	step := func(bs ...byte) {
+		chunk := make([]byte, stepBytes)
+		copy(chunk, bs)
+		b = append(b, chunk...)
+	}
+	call := func(method string, actor byte, args ...byte) {
+		step(append([]byte{opCall, methodIndex(method), actor}, args...)...)
+	}
+	call("convene", 0)
+	step(opBlock, 1) // to the meeting's start
+	for i := range byte(9) {
+		call("attend", i)
+	}
+	call("moveParameter", 0, 0, 9, 9, 1)     // ordinaryQuorum to its top
+	call("moveUnseat", 0, 0, 4, 2, 165, 200) // private's Nodes Commission seat (record 11), as drawn
+	call("moveSeat", 0, 0, 5, 0, 173, 3, 10)
+	call("moveUpgrade", 0, 0, 0, 3, 100)
+	for mot := range byte(4) {
+		for i := range byte(5) {
+			call("vote", i, mot, 0)
+		}
+	}
+	step(opBlock, 2) // past its end
+	for mot := range byte(4) {
+		call("decide", 0, 3-mot)
+	}
+	return b
+}
+
+// scenarioSeed writes rounds of governance as it is used, with random
+// arguments and actors: applications taken through endorsement and the
+// commission, actions of the Nodes Commission, and a plenary with motions
+// of every kind, votes and decisions; random calls in between.
+func scenarioSeed(rng *rand.Rand) []byte {
+	var b []byte
+	step := func(bs ...byte) {
+		chunk := make([]byte, stepBytes)
+		for i := range chunk {
+			chunk[i] = byte(rng.Uint32())
+		}
+		copy(chunk, bs)
+		b = append(b, chunk...)
+	}
+	smart := func() byte { return byte(rng.IntN(128)) }
+	call := func(method string, actor byte, args ...byte) {
+		step(append([]byte{opCall, methodIndex(method), actor}, args...)...)
+	}
+	motions := []string{"moveApproveProject", "moveProjectStatus", "moveSeat", "moveUnseat", "moveParameter", "moveUpgrade"}
+	for range 6 {
+		for range 1 + rng.IntN(6) {
+			step(opCall, byte(rng.IntN(len(methods))))
+		}
+		coll := byte(rng.IntN(5))
+		switch rng.IntN(3) {
+		case 0: // a validator (or observer) node with a fresh ID and key
+			call("applyNode", smart(), coll, 200, byte(rng.IntN(2)), 0, 100, 1, 1, 1, 0, 1, 0, 0, 0, 0)
+		case 1:
+			call("applyProject", smart(), coll, 0, 1, 0, 1, 0, 1, 1, byte(rng.IntN(256)))
+		}
+		for i := range byte(10) { // the leaders in turn: one of them leads its collective
+			call("endorse", i, 0)
+		}
+		for i := range byte(8) {
+			call("commissionVote", i, 0, 0)
+		}
+		if rng.IntN(2) == 0 { // on any node, or on a seat holder
+			call("proposeNodeAction", smart(), byte(rng.IntN(8)), byte(1+rng.IntN(3)), byte(rng.IntN(2)))
+		} else {
+			call("proposeMemberAction", smart(), byte(100+rng.IntN(60)), byte(1+rng.IntN(3)), byte(rng.IntN(2)))
+		}
+		for i := range byte(4) {
+			call("voteAction", i, 0, 0)
+		}
+		call("convene", 0, 0, 0, 0, 0, 0, 0) // an ordinary meeting, with notice
+		step(opBlock, 1)
+		present := 5 + rng.IntN(5)
+		for i := range byte(present) {
+			call("attend", i, 0)
+		}
+		n := 1 + rng.IntN(4)
+		anyRecord := func() byte { return byte(160 + rng.IntN(70)) }
+		for range n {
+			var args []byte
+			kind := motions[rng.IntN(len(motions))]
+			switch kind {
+			case "moveApproveProject":
+				args = []byte{0, 0}
+			case "moveProjectStatus":
+				args = []byte{0, anyRecord(), byte(1 + rng.IntN(3))}
+			case "moveSeat":
+				args = []byte{0, byte(1 + rng.IntN(5)), byte(rng.IntN(5)), anyRecord(), 3, byte(rng.IntN(256))}
+			case "moveUnseat":
+				args = []byte{0, 0, 0, 0, 0, byte(rng.IntN(256))}
+			case "moveParameter":
+				args = []byte{0, byte(rng.IntN(len(DefaultParams))), 0, byte(rng.IntN(8))}
+			case "moveUpgrade":
+				args = []byte{0, byte(rng.IntN(2)), byte(rng.IntN(5)), byte(rng.IntN(256))}
+			}
+			call(kind, byte(rng.IntN(present)), args...)
+		}
+		for mot := range byte(n) {
+			for i := range byte(5 + rng.IntN(5)) {
+				call("vote", i, mot, byte(rng.IntN(3)/2))
+			}
+		}
+		step(opBlock, 2)
+		for mot := range byte(n) {
+			call("decide", smart(), byte(n)-1-mot)
+		}
+		step(opBlock, 0)
+	}
+	return b
+}
+
+// removalSeed admits a validator to the forming collective (it holds no
+// power), then removes every powered validator for cause, one by one.
+func removalSeed() []byte {
+	var b []byte
+	call := func(method string, actor byte, args ...byte) {
+		chunk := make([]byte, stepBytes)
+		copy(chunk, append([]byte{opCall, methodIndex(method), actor}, args...))
+		b = append(b, chunk...)
+	}
+	call("applyNode", 0, 4, 200, 0, 0, 100, 1, 1, 1, 0, 1, 0, 0, 0, 0)
+	for i := range byte(10) {
+		call("endorse", i, 0)
+	}
+	for i := range byte(8) {
+		call("commissionVote", i, 0, 0)
+	}
+	for n := range byte(4) {
+		call("proposeNodeAction", 0, n, 2, 0)
+		for i := range byte(4) {
+			call("voteAction", i, 0, 0)
+		}
+	}
+	return b
+}
+
+// TestMachinePlenary runs the scripted plenary through the machine: every
+// motion passes, so the machine drives whole meetings.
+func TestMachinePlenary(t *testing.T) {
+	m := newMachine(t)
+	r := &reader{b: plenarySeed()}
+	for r.more() {
+		m.step(r.step())
+	}
+	for id := uint64(1); id <= 4; id++ {
+		if st := m.s().u64(key("mot.status", id)); st != uint64(motionPassed) {
+			t.Errorf("motion %d: status %d, want passed; refusals %v", id, st, m.said)
+		}
+	}
+	if q := m.s().param("ordinaryQuorum"); q != 10 { // two seats for each of 5 collectives
+		t.Errorf("ordinaryQuorum %d, want 10", q)
+	}
+}
+
+// reader hands out the input's bytes; past its end, zeros.
+type reader struct {
+	b []byte
+	i int
+}
+
+func (r *reader) more() bool { return r.i < len(r.b) }
+func (r *reader) step() *reader {
+	end := min(r.i+stepBytes, len(r.b))
+	sub := &reader{b: r.b[r.i:end]}
+	r.i = end
+	return sub
+}
+func (r *reader) byte() byte {
+	if r.i >= len(r.b) {
+		return 0
+	}
+	r.i++
+	return r.b[r.i-1]
+}
+func (r *reader) n(n int) int { return int(r.byte()) % n }
+func (r *reader) u64() uint64 {
+	var v uint64
+	for range 8 {
+		v = v<<8 | uint64(r.byte())
+	}
+	return v
+}
+
+// An input is a sequence of steps of stepBytes each: an op (a view when
+// op%8 is 6, a block end when 7, else a call), then the method, the actor and the arguments'
+// bytes of a call, or how far a block end moves the clock.
+const (
+	stepBytes = 24
+	opCall    = 0
+	opView    = 6
+	opBlock   = 7
+)
+
+// methods are IGovernance's state-changing functions, in name order.
+var methods = func() []string {
+	var out []string
+	for name, m := range ABI.Methods {
+		if !m.IsConstant() {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}()
+
+// views are IGovernance's view functions, in name order.
+var views = func() []string {
+	var out []string
+	for name, m := range ABI.Methods {
+		if m.IsConstant() {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}()
+
+func methodIndex(name string) byte { return byte(slices.Index(methods, name)) }
+
+// countingDB counts what a call does to state: slots read and written, logs.
+type countingDB struct {
+	*state.StateDB
+	reads, writes, logs uint64
+}
+
+func (c *countingDB) GetState(a common.Address, k common.Hash) common.Hash {
+	c.reads++
+	return c.StateDB.GetState(a, k)
+}
+
+func (c *countingDB) SetState(a common.Address, k, v common.Hash) common.Hash {
+	c.writes++
+	return c.StateDB.SetState(a, k, v)
+}
+
+func (c *countingDB) AddLog(l *types.Log) {
+	c.logs++
+	c.StateDB.AddLog(l)
+}
+
+type machine struct {
+	t    *testing.T
+	st   *state.StateDB
+	env  Env
+	c    *Contract
+	cmt  map[string]int64 // the validator set as CometBFT holds it
+	pool []common.Address
+	// exempt: collectives an action for cause touched; keep-alive rules
+	// (nodes, least leaders) do not hold there.
+	exempt map[string]bool
+	param  string     // the parameter name drawn last
+	nodes  [][20]byte // node IDs ever named: genesis and applications
+	keys   [][]byte   // consensus keys ever named
+	colls  []string
+	root   common.Hash     // the state root after the last step
+	quorum map[uint64]bool // meetings decided: quorate or not
+	kept   map[string]int  // calls kept, by method
+	said   map[string]int  // refusals, by method and reason
+}
+
+func newMachine(t *testing.T) *machine {
+	g := testGenesis()
+	withForming(g)
+	st := newStateDB(t)
+	if err := ApplyGenesis(st, g, genesis.DefaultGasLimit); err != nil {
+		t.Fatal(err)
+	}
+	m := &machine{t: t, st: st, env: Env{Number: 1, Time: 10}, c: New(), cmt: map[string]int64{}, exempt: map[string]bool{},
+		kept: map[string]int{}, said: map[string]int{}, quorum: map[uint64]bool{}}
+	for _, v := range m.c.Validators(st) {
+		m.cmt[string(v.PubKey)] = v.Power
+	}
+	m.colls = append(slices.Clone(g.Collectives), "nope", "")
+	for _, r := range g.Records {
+		m.pool = append(m.pool, r.Accounts...)
+	}
+	for i := range 4 {
+		m.pool = append(m.pool, acct('X', i), acct('U', i), acct('Q', i)) // strangers, applicants, proxies
+	}
+	for _, n := range g.Nodes {
+		m.nodes = append(m.nodes, [20]byte(n.NodeID))
+		m.keys = append(m.keys, n.PubKey)
+	}
+	m.root = root(st)
+	m.check("genesis")
+	return m
+}
+
+func (m *machine) s() *store { return &store{st: m.st} }
+
+// step runs one operation read from r: a call, or the end of a block.
+func (m *machine) step(r *reader) {
+	switch r.byte() % 8 {
+	case opBlock:
+		m.endBlock(r)
+		return
+	case opView:
+		m.view(r)
+		return
+	}
+	method := methods[r.n(len(methods))]
+	from := m.actor(r, method)
+	mth := ABI.Methods[method]
+	args := make([]any, len(mth.Inputs))
+	for i, in := range mth.Inputs {
+		args[i] = m.arg(r, method, in)
+	}
+	if method == "applyNode" && r.byte() < 200 { // proofs of possession by the keys named
+		signedArgs := signed(from, args[:len(args)-2]...)
+		args[len(args)-2], args[len(args)-1] = signedArgs[len(args)-2], signedArgs[len(args)-1]
+	}
+	if method == "moveUnseat" && r.byte() < 128 { // a seat that is held
+		var seats [][3]any
+		s := m.s()
+		for role := genesis.RoleLeader; role <= genesis.RoleAdvisory; role++ {
+			for _, c := range s.collectiveNames() {
+				c = seatColl(role, c)
+				for _, id := range s.seat(role, c).u64s() {
+					seats = append(seats, [3]any{role, c, id})
+				}
+			}
+		}
+		pick := seats[r.n(len(seats))]
+		args[1], args[2], args[3] = pick[0], pick[1], pick[2]
+	}
+	m.call(from, method, args)
+}
+
+// view reads a view with drawn arguments, as a transaction would: it
+// answers or reverts, and changes nothing.
+func (m *machine) view(r *reader) {
+	name := views[r.n(len(views))]
+	mth := ABI.Methods[name]
+	args := make([]any, len(mth.Inputs))
+	for i, in := range mth.Inputs {
+		args[i] = m.arg(r, name, in)
+	}
+	input, err := ABI.Pack(name, args...)
+	if err != nil {
+		m.t.Fatalf("pack %s%v: %v", name, args, err)
+	}
+	logs := len(m.st.Logs())
+	_, _, err = m.c.Call(m.env, m.st, m.pool[r.n(len(m.pool))], input, params.MaxTxGas)
+	if err != nil && !errors.Is(err, vm.ErrExecutionReverted) {
+		m.t.Fatalf("view %s%v: %v", name, args, err)
+	}
+	if root(m.st) != m.root || len(m.st.Logs()) != logs {
+		m.t.Fatalf("view %s%v changed state", name, args)
+	}
+}
+
+// call runs method and checks what a call must keep.
+func (m *machine) call(from common.Address, method string, args []any) {
+	t := m.t
+	input, err := ABI.Pack(method, args...)
+	if err != nil {
+		t.Fatalf("pack %s%v: %v", method, args, err)
+	}
+	forCause := m.forCauseTargets(method, args)
+	var meeting uint64
+	if method == "decide" {
+		meeting = m.s().u64(key("mot.meeting", args[0].(uint64)))
+	}
+	before := m.root
+	logs := len(m.st.Logs())
+	db := &countingDB{StateDB: m.st}
+	gas := params.MaxTxGas
+	ret, left, err := m.c.Call(m.env, db, from, input, gas)
+	used := gas - left
+	switch {
+	case errors.Is(err, vm.ErrOutOfGas):
+		t.Fatalf("%s%v needs more gas than a transaction carries (%d)", method, args, gas)
+	case err != nil:
+		if !errors.Is(err, vm.ErrExecutionReverted) {
+			t.Fatalf("%s: error %v", method, err)
+		}
+		if root(m.st) != before || len(m.st.Logs()) != logs {
+			t.Fatalf("refused %s%v changed state", method, args)
+		}
+		reason, _ := abi.UnpackRevert(ret)
+		m.said[method+": "+reason]++
+		if strings.HasPrefix(reason, "quorum not reached") {
+			m.quorate(meeting, false)
+		}
+	default:
+		// Every slot written, read (beyond the read before each write) and
+		// log emitted is paid for.
+		floor := gasCallBase + gasWrite*db.writes + (gasLogBase+gasLogTopic)*db.logs + gasRead*(db.reads-min(db.reads, db.writes))
+		if used < floor {
+			t.Fatalf("%s used %d gas for %d reads, %d writes, %d logs (at least %d)", method, used, db.reads, db.writes, db.logs, floor)
+		}
+		for _, c := range forCause {
+			m.exempt[c] = true
+		}
+		m.kept[method]++
+		if method == "decide" {
+			m.quorate(meeting, true)
+		}
+		m.root = root(m.st)
+	}
+	m.check(method)
+}
+
+// quorate checks that every motion of a meeting is tallied on the same
+// quorum: deciding one never changes whether the meeting was quorate.
+func (m *machine) quorate(meeting uint64, q bool) {
+	if was, ok := m.quorum[meeting]; ok && was != q {
+		m.t.Fatalf("meeting %d was quorate (%v) for one motion and not (%v) for another", meeting, was, q)
+	}
+	m.quorum[meeting] = q
+}
+
+// forCauseTargets are the collectives a vote on an action for cause may touch.
+func (m *machine) forCauseTargets(method string, args []any) []string {
+	if method != "voteAction" {
+		return nil
+	}
+	s, id := m.s(), args[0].(uint64)
+	if !s.flag(key("act.forCause", id)) {
+		return nil
+	}
+	subject := s.get(key("act.subject", id))
+	if uint8(s.u64(key("act.target", id))) == targetNode {
+		return []string{s.nodeColl(wordNode(subject))}
+	}
+	return []string{s.recColl(u64of(subject))}
+}
+
+// endBlock ends the block (EndBlock's effects applied to the model of
+// CometBFT) and starts the next, later by an amount read from r: a few
+// seconds, to the latest meeting's start or past its end, or a long jump.
+func (m *machine) endBlock(r *reader) {
+	fx := m.c.EndBlock(m.env, m.st)
+	for _, u := range fx.Validators {
+		k := string(u.PubKey)
+		if u.Power == 0 {
+			if _, ok := m.cmt[k]; !ok {
+				m.t.Fatalf("EndBlock removes a key CometBFT does not hold")
+			}
+			delete(m.cmt, k)
+		} else {
+			m.cmt[k] = u.Power
+		}
+	}
+	if len(m.cmt) == 0 {
+		m.t.Fatal("EndBlock left CometBFT an empty validator set")
+	}
+	if fx.GasLimit != 0 && (fx.GasLimit < GasLimitMin || fx.GasLimit > GasLimitMax) {
+		m.t.Fatalf("EndBlock gas limit %d out of range", fx.GasLimit)
+	}
+	got := map[string]int64{}
+	for _, v := range m.c.Validators(m.st) {
+		got[string(v.PubKey)] = v.Power
+	}
+	if fmt.Sprint(got) != fmt.Sprint(m.cmt) {
+		m.t.Fatalf("CometBFT's set %v differs from governance's %v", m.cmt, got)
+	}
+	s := m.s()
+	mtg := s.u64(key("seq.meeting"))
+	m.env.Number++
+	switch r.n(4) {
+	case 0:
+		m.env.Time += 1 + uint64(r.n(30))
+	case 1:
+		m.env.Time = max(m.env.Time+1, s.u64(key("mtg.start", mtg)))
+	case 2:
+		m.env.Time = max(m.env.Time+1, s.u64(key("mtg.end", mtg)))
+	case 3:
+		m.env.Time += 1 + uint64(r.byte())*3600
+	}
+	m.root = root(m.st)
+	m.check("block end")
+}
+
+// check asserts the invariants over the state as it is.
+func (m *machine) check(after string) {
+	t, s := m.t, m.s()
+	fail := func(format string, a ...any) {
+		t.Helper()
+		t.Fatalf("after %s (block %d, time %d): %s", after, m.env.Number, m.env.Time, fmt.Sprintf(format, a...))
+	}
+	var total uint64
+	for _, coll := range s.collectiveNames() {
+		vals := s.collValidators(coll).all()
+		formed := s.formed(coll)
+		for i, v := range vals {
+			want := uint64(0)
+			if formed {
+				want = Share(uint64(i), uint64(len(vals)))
+			}
+			if p := s.nodePower(wordNode(v)); p != want {
+				fail("validator %d of %d of %s has power %d, want %d", i, len(vals), coll, p, want)
+			}
+			total += s.nodePower(wordNode(v))
+		}
+		if formed && !m.exempt[coll] {
+			if n := s.seat(genesis.RoleLeader, coll).len(); n < s.param("minLeaders") {
+				fail("formed collective %s has %d leaders, fewer than %d", coll, n, s.param("minLeaders"))
+			}
+			if s.collNodes(coll).len() == 0 {
+				fail("formed collective %s has no node", coll)
+			}
+		}
+	}
+	if total == 0 {
+		fail("no validator holds power")
+	}
+	sec := s.seat(genesis.RoleSecretary, "").u64s()
+	if len(sec) != 1 {
+		fail("secretary seat holds %v", sec)
+	}
+	if st := s.recStatus(sec[0]); st != statusActive {
+		fail("the secretary's record %d is %s", sec[0], statusName(st))
+	}
+	for _, p := range DefaultParams {
+		if v := s.param(p.Name); v < p.Min || v > p.Max {
+			fail("parameter %s = %d outside %d..%d", p.Name, v, p.Min, p.Max)
+		}
+	}
+	if s.param("minLeaders") > s.param("maxLeaders") {
+		fail("minLeaders %d above maxLeaders %d", s.param("minLeaders"), s.param("maxLeaders"))
+	}
+}
+
+// holders are the accounts of the records holding role (any collective).
+func (m *machine) holders(role uint8) []common.Address {
+	s := m.s()
+	var out []common.Address
+	colls := []string{""}
+	if role == genesis.RoleLeader || role == genesis.RoleProjectsCommission || role == genesis.RoleNodesCommission {
+		colls = s.collectiveNames()
+	}
+	for _, c := range colls {
+		for _, id := range s.seat(role, c).u64s() {
+			out = append(out, s.accounts(id)...)
+			if p := s.addr(key("proxy.of", id)); p != (common.Address{}) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// actor is who sends method: usually someone who may (the byte's high bit
+// clear), else anyone of the pool.
+func (m *machine) actor(r *reader, method string) common.Address {
+	b := r.byte()
+	if b >= 128 {
+		return m.pool[int(b)%len(m.pool)]
+	}
+	var who []common.Address
+	switch method {
+	case "convene", "recordMinutes", "addAgreement", "setAgreementStatus":
+		who = m.holders(genesis.RoleSecretary)
+	case "endorse", "reject", "attestIdentity", "grantCapital", "revokeCapital", "requestExtraordinary":
+		who = m.holders(genesis.RoleLeader)
+	case "commissionVote":
+		who = append(m.holders(genesis.RoleNodesCommission), m.holders(genesis.RoleProjectsCommission)...)
+	case "proposeNodeAction", "proposeMemberAction", "voteAction":
+		who = m.holders(genesis.RoleNodesCommission)
+	case "attend", "vote", "moveApproveProject", "moveProjectStatus", "moveSeat", "moveUnseat", "moveParameter",
+		"moveUpgrade", "appointProxy", "revokeProxy":
+		who = append(m.holders(genesis.RoleSecretary), m.holders(genesis.RoleNodesCommission)...)
+		who = append(who, m.holders(genesis.RoleProjectsCommission)...)
+	case "applyNode", "applyProject":
+		who = []common.Address{acct('U', int(b%4)), acct('X', int(b%4))}
+	}
+	if len(who) == 0 {
+		return m.pool[int(b)%len(m.pool)]
+	}
+	return who[int(b)%len(who)]
+}
+
+// freshNode names a node not named before (its key signs for it).
+func (m *machine) freshNode() [20]byte {
+	n := nodeID('U', len(m.nodes))
+	m.nodes = append(m.nodes, n)
+	return n
+}
+
+// latest picks an id of counter: mostly the latest ones, sometimes any,
+// none (0) or one not yet made.
+func (m *machine) latest(r *reader, counter string) uint64 {
+	return m.pick(r.byte(), counter)
+}
+
+func (m *machine) pick(b byte, counter string) uint64 {
+	n := m.s().u64(key(counter))
+	switch {
+	case b < 160:
+		return n - min(n, uint64(b%4))
+	case b < 230:
+		return uint64(b) % (n + 1)
+	case b < 250:
+		return n + 1
+	default:
+		return 0
+	}
+}
+
+// arg draws an argument of method's input in: by its name, from what
+// exists or from hostile values; by its type otherwise.
+func (m *machine) arg(r *reader, method string, in abi.Argument) any {
+	s := m.s()
+	switch in.Name {
+	case "meetingId":
+		return m.latest(r, "seq.meeting")
+	case "motionId":
+		return m.latest(r, "seq.motion")
+	case "applicationId":
+		return m.latest(r, "seq.app")
+	case "actionId":
+		return m.latest(r, "seq.action")
+	case "agreementId":
+		return m.latest(r, "seq.agreement")
+	case "requestId":
+		return m.latest(r, "seq.exreq")
+	case "recordId", "projectId":
+		b := r.byte()
+		if b >= 100 && b < 160 { // a seat holder
+			var ids []uint64
+			for role := genesis.RoleLeader; role <= genesis.RoleAdvisory; role++ {
+				for _, c := range s.collectiveNames() {
+					ids = append(ids, s.seat(role, seatColl(role, c)).u64s()...)
+				}
+			}
+			return ids[int(b-100)%len(ids)]
+		}
+		return m.pick(b, "seq.record")
+	case "collective":
+		return m.colls[r.n(len(m.colls))]
+	case "nodeId":
+		if b := r.byte(); b < 200 {
+			return m.nodes[int(b)%len(m.nodes)]
+		}
+		return m.freshNode()
+	case "nodeKey":
+		if b := r.byte(); b < 200 {
+			return nodeKeyOf(m.nodes[int(b)%len(m.nodes)])
+		}
+		return nodeKeyOf(m.freshNode())
+	case "pubKey":
+		if b := r.byte(); b < 60 && len(m.keys) > 0 {
+			return m.keys[int(b)%len(m.keys)]
+		} else if b > 250 {
+			return []byte{1, 2, 3}
+		}
+		k := consKey('U', len(m.keys))
+		m.keys = append(m.keys, k)
+		return k
+	case "keyType":
+		return []string{"ed25519", "ed25519", "ed25519", "secp256k1"}[r.n(4)]
+	case "role":
+		if method == "applyNode" {
+			return uint8(1 + r.n(3)%2)
+		}
+		return uint8(r.n(7))
+	case "action", "status":
+		return uint8(r.n(6))
+	case "memberKind":
+		return uint8(r.n(4))
+	case "kind":
+		return uint8(1 + r.n(3)%2)
+	case "name":
+		switch method {
+		case "moveParameter":
+			m.param = "nope"
+			if b := r.byte(); b < 250 {
+				m.param = DefaultParams[int(b)%len(DefaultParams)].Name
+			}
+			return m.param
+		case "moveUpgrade":
+			return []string{"v2", "v3", "v 4", ""}[r.n(4)]
+		}
+		return fmt.Sprintf("project %d", r.n(4))
+	case "value":
+		return m.paramValue(r)
+	case "height":
+		switch r.n(5) {
+		case 0:
+			return uint64(0)
+		case 1:
+			return m.env.Number + 1
+		case 2:
+			return uint64(math.MaxUint64)
+		}
+		return m.env.Number + uint64(r.byte())
+	case "termEnd":
+		switch r.n(5) {
+		case 0:
+			return uint64(math.MaxUint64)
+		case 1:
+			return m.env.Time
+		case 2:
+			return m.env.Time + s.param("leaderTerm") + 1
+		}
+		return m.env.Time + 1 + uint64(r.byte())*3600
+	case "start":
+		if r.byte() < 230 {
+			return m.env.Time + s.param("meetingNotice") + uint64(r.n(10))
+		}
+		return m.env.Time
+	case "end":
+		// after the start drawn just before (convene's order)
+		return m.env.Time + s.param("meetingNotice") + 10 + uint64(r.n(60))
+	case "gasPerEpoch":
+		return []uint64{0, 1000, 1_000_000, math.MaxUint64}[r.n(4)]
+	case "expiry":
+		return []uint64{0, m.env.Time + 100, 1}[r.n(3)]
+	case "account", "proxy":
+		return m.pool[r.n(len(m.pool))]
+	case "accounts":
+		n := r.n(3)
+		out := make([]common.Address, n)
+		for i := range out {
+			out[i] = m.pool[r.n(len(m.pool))]
+		}
+		return out
+	}
+	switch in.Type.T {
+	case abi.BoolTy:
+		return r.byte()&1 == 0
+	case abi.UintTy:
+		switch in.Type.Size {
+		case 8:
+			return r.byte()
+		case 16:
+			return uint16(r.byte())
+		case 32:
+			return []uint32{0, 1, 10, 1000, math.MaxUint32}[r.n(5)]
+		case 64:
+			return uint64(r.n(4))
+		}
+		return new(big.Int).SetUint64(r.u64())
+	case abi.StringTy:
+		if r.byte() == 255 {
+			return strings.Repeat("x", 300)
+		}
+		return "https://x"
+	case abi.FixedBytesTy:
+		if in.Type.Size == 32 {
+			return [32]byte{r.byte() | 1}
+		}
+		return [20]byte{r.byte() | 1}
+	case abi.BytesTy:
+		return []byte{r.byte()}
+	case abi.AddressTy:
+		return m.pool[r.n(len(m.pool))]
+	}
+	m.t.Fatalf("no generator for %s's %s %s", method, in.Type, in.Name)
+	return nil
+}
+
+// paramValue is a value for a parameter motion: the bounds of the
+// parameter drawn for it (or of another) and just past them, its default,
+// or a hostile one.
+func (m *machine) paramValue(r *reader) *big.Int {
+	p, ok := paramSpec(m.param)
+	if b := r.byte(); !ok || b >= 200 {
+		p = DefaultParams[int(b)%len(DefaultParams)]
+	}
+	lo, hi := m.s().paramRange(p.Name)
+	switch r.n(8) {
+	case 0:
+		return new(big.Int).SetUint64(lo)
+	case 1:
+		return new(big.Int).SetUint64(hi)
+	case 2:
+		return new(big.Int).SetUint64(hi + 1)
+	case 3:
+		return new(big.Int).SetUint64(lo - min(lo, 1))
+	case 4:
+		return new(big.Int).Lsh(big.NewInt(1), 70)
+	case 5:
+		return new(big.Int).SetUint64(r.u64())
+	}
+	return new(big.Int).SetUint64(p.Value)
+}
