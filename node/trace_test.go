@@ -72,6 +72,7 @@ func newTraceChain(t *testing.T) *traceChain {
 		t.Fatal(err)
 	}
 	cfg := rpc.DefaultConfig()
+	cfg.Debug = true
 	srv, err := rpc.NewServer(&backend{app: a}, cfg)
 	if err != nil {
 		t.Fatal(err)

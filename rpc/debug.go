@@ -49,8 +49,45 @@ type BlockReplay interface {
 // debugAPI is the debug namespace: go-ethereum's tracing API
 // (eth/tracers.API) and the raw-encoding getters of its DebugAPI.
 type debugAPI struct {
-	b   Backend
-	eth *ethAPI // block selection, call arguments and overrides, as eth_call
+	b      Backend
+	eth    *ethAPI // block selection, call arguments and overrides, as eth_call
+	traces *gate   // node-wide bound on traces at once
+}
+
+// admit takes a slot among expensive requests and one among traces.
+func (api *debugAPI) admit(ctx context.Context) (release func(), err error) {
+	releaseExpensive, err := api.eth.expensive.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	releaseTrace, err := api.traces.acquire(ctx)
+	if err != nil {
+		releaseExpensive()
+		return nil, err
+	}
+	return func() { releaseTrace(); releaseExpensive() }, nil
+}
+
+// traceBudget is what is left of the size cap of one trace answer, in bytes.
+type traceBudget struct {
+	max, left int // max 0: no cap
+}
+
+func (api *debugAPI) newBudget() *traceBudget {
+	return &traceBudget{max: api.eth.cfg.TraceMaxBytes, left: api.eth.cfg.TraceMaxBytes}
+}
+
+// take counts a result of n bytes against the budget.
+func (b *traceBudget) take(n int) error {
+	if b.max == 0 {
+		return nil
+	}
+	if n > b.left {
+		return &jsonError{code: codeLimitExceeded, msg: fmt.Sprintf("trace larger than the node's limit of %d bytes: "+
+			"trace without memory, stack, storage or return data, or with a tracer such as callTracer", b.max)}
+	}
+	b.left -= n
+	return nil
 }
 
 // traceCallConfig is go-ethereum's tracers.TraceCallConfig with eth_call's
@@ -72,6 +109,11 @@ type txTraceResult struct {
 // TraceTransaction is debug_traceTransaction: the block of the transaction is
 // replayed on its parent's state up to the transaction, which runs traced.
 func (api *debugAPI) TraceTransaction(ctx context.Context, hash common.Hash, config *tracers.TraceConfig) (any, error) {
+	release, err := api.admit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	tx, blockHash, number, index := api.b.Transaction(hash)
 	if tx == nil {
 		return nil, errTxNotFound
@@ -91,7 +133,7 @@ func (api *debugAPI) TraceTransaction(ctx context.Context, hash common.Hash, con
 		return nil, err
 	}
 	txctx := &tracers.Context{BlockHash: blockHash, BlockNumber: block.Number(), TxIndex: int(index), TxHash: hash}
-	return api.traceTx(ctx, config, txctx, func(ctx context.Context, hooks *tracing.Hooks) error {
+	return api.traceTx(ctx, config, txctx, api.newBudget(), func(ctx context.Context, hooks *tracing.Hooks) error {
 		_, err := replay.Next(ctx, hooks)
 		return err
 	})
@@ -135,15 +177,21 @@ func (api *debugAPI) traceBlock(ctx context.Context, block *types.Block, config 
 	if block.NumberU64() == 0 {
 		return nil, errGenesisNotTraceable
 	}
+	release, err := api.admit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	replay, _, err := api.replay(block)
 	if err != nil {
 		return nil, err
 	}
 	txs := block.Transactions()
 	results := make([]*txTraceResult, len(txs))
+	budget := api.newBudget() // for the whole answer
 	for i, tx := range txs {
 		txctx := &tracers.Context{BlockHash: block.Hash(), BlockNumber: block.Number(), TxIndex: i, TxHash: tx.Hash()}
-		res, err := api.traceTx(ctx, config, txctx, func(ctx context.Context, hooks *tracing.Hooks) error {
+		res, err := api.traceTx(ctx, config, txctx, budget, func(ctx context.Context, hooks *tracing.Hooks) error {
 			_, err := replay.Next(ctx, hooks)
 			return err
 		})
@@ -170,6 +218,11 @@ func (api *debugAPI) TraceCall(ctx context.Context, args transactionArgs, sel *g
 	if config == nil {
 		config = new(traceCallConfig)
 	}
+	release, err := api.admit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	h, err := api.eth.header(sel)
 	if err != nil {
 		return nil, err
@@ -206,7 +259,7 @@ func (api *debugAPI) TraceCall(ctx context.Context, args transactionArgs, sel *g
 	}
 	msg := args.toMessage(h.BaseFee).SkipExecutionGasCapCheck()
 	tx := args.toTransaction()
-	return api.traceTx(ctx, &config.TraceConfig, new(tracers.Context), func(ctx context.Context, hooks *tracing.Hooks) error {
+	return api.traceTx(ctx, &config.TraceConfig, new(tracers.Context), api.newBudget(), func(ctx context.Context, hooks *tracing.Hooks) error {
 		_, err := api.b.TraceCall(ctx, msg, tx, h, st, hooks)
 		return err
 	})
@@ -241,11 +294,29 @@ func skip(ctx context.Context, replay BlockReplay, block *types.Block, n int) er
 }
 
 // traceTx runs one execution under the tracer config names (the struct
-// logger if none) within its timeout, and returns the tracer's result.
-// run executes with the hooks it is given and stops when its ctx ends.
-func (api *debugAPI) traceTx(ctx context.Context, config *tracers.TraceConfig, txctx *tracers.Context, run func(context.Context, *tracing.Hooks) error) (any, error) {
+// logger if none) within its timeout, capped by the node's, and returns the
+// tracer's result, which must fit in budget. run executes with the hooks it
+// is given and stops when its ctx ends.
+func (api *debugAPI) traceTx(ctx context.Context, config *tracers.TraceConfig, txctx *tracers.Context, budget *traceBudget, run func(context.Context, *tracing.Hooks) error) (any, error) {
 	if config == nil {
 		config = new(tracers.TraceConfig)
+	}
+	var asked int // the struct logger's Limit the client set
+	if config.Config != nil {
+		asked = config.Limit
+	}
+	if budget.max > 0 && (asked <= 0 || asked > budget.left) {
+		// The struct logger stops recording past its Limit, so its memory
+		// stays near the cap; the result is then refused below.
+		c := *config
+		if c.Config == nil {
+			c.Config = new(logger.Config)
+		} else {
+			lc := *c.Config
+			c.Config = &lc
+		}
+		c.Limit = budget.left
+		config = &c
 	}
 	tracer, err := newTracer(config, txctx, api.b.ChainConfig())
 	if err != nil {
@@ -257,6 +328,9 @@ func (api *debugAPI) traceTx(ctx context.Context, config *tracers.TraceConfig, t
 			return nil, err
 		}
 	}
+	if limit := api.eth.cfg.TraceTimeoutMax; limit > 0 && timeout > limit {
+		timeout = limit
+	}
 	deadline, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	// The end of deadline cancels the EVM; the tracer is told here, after
@@ -267,7 +341,14 @@ func (api *debugAPI) traceTx(ctx context.Context, config *tracers.TraceConfig, t
 	} else if err != nil {
 		return nil, fmt.Errorf("tracing failed: %w", err)
 	}
-	return tracer.GetResult()
+	res, err := tracer.GetResult()
+	if err != nil {
+		return nil, err
+	}
+	if err := budget.take(len(res)); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // newTracer builds the tracer config names: the struct logger when none is
