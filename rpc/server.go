@@ -78,15 +78,15 @@ func Handler(srv *gethrpc.Server, cfg Config) http.Handler {
 	})
 }
 
-// NewHTTPServer is an http.Server for Handler(srv, cfg) with cfg's timeouts.
+// NewHTTPServer is an http.Server for h (Handler's) with cfg's timeouts.
 // go-ethereum's server ends the handling of an HTTP request a little before
 // the write timeout with a "request timed out" error, so the write timeout
 // bounds every HTTP request. WebSocket connections are not bound by them:
 // go-ethereum's pings find dead ones.
-func NewHTTPServer(srv *gethrpc.Server, cfg Config) *http.Server {
+func NewHTTPServer(h http.Handler, cfg Config) *http.Server {
 	t := cfg.HTTPTimeouts
 	return &http.Server{
-		Handler:           Handler(srv, cfg),
+		Handler:           h,
 		ReadTimeout:       t.Read,
 		ReadHeaderTimeout: t.ReadHeader,
 		WriteTimeout:      t.Write,
