@@ -82,13 +82,17 @@ func (g *gate) acquire(ctx context.Context) (release func(), err error) {
 	}
 	if g.slots != nil {
 		select {
-		case g.slots <- struct{}{}:
-		case <-timer.C:
-			g.releaseClient(client)
-			return nil, busy(fmt.Sprintf("limit %d", cap(g.slots)))
-		case <-ctx.Done():
-			g.releaseClient(client)
-			return nil, busy("")
+		case g.slots <- struct{}{}: // a free slot, whatever the wait
+		default:
+			select {
+			case g.slots <- struct{}{}:
+			case <-timer.C:
+				g.releaseClient(client)
+				return nil, busy(fmt.Sprintf("limit %d", cap(g.slots)))
+			case <-ctx.Done():
+				g.releaseClient(client)
+				return nil, busy("")
+			}
 		}
 	}
 	var once sync.Once

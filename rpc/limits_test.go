@@ -488,3 +488,49 @@ func TestHTTPServerTimeouts(t *testing.T) {
 		t.Errorf("call held %v with a 1.5s write timeout", d)
 	}
 }
+
+// TestWebSocketOutlivesHTTPTimeouts: the HTTP server's timeouts do not cut a
+// WebSocket connection, which keeps receiving after they pass.
+func TestWebSocketOutlivesHTTPTimeouts(t *testing.T) {
+	f := newFakeBackend(t)
+	cfg := rpc.DefaultConfig()
+	cfg.HTTPTimeouts = rpc.HTTPTimeouts{Read: 200 * time.Millisecond, ReadHeader: 200 * time.Millisecond, Write: 200 * time.Millisecond, Idle: 200 * time.Millisecond}
+	srv, err := rpc.NewServer(f, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(nil)
+	ts.Config = rpc.NewHTTPServer(rpc.Handler(srv, cfg), cfg)
+	ts.Start()
+	t.Cleanup(func() {
+		ts.Close()
+		srv.Stop()
+	})
+	c, err := gethrpc.DialOptions(t.Context(), wsURL(ts.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	heads := make(chan *types.Header, 4)
+	sub, err := c.EthSubscribe(t.Context(), heads, "newHeads")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Unsubscribe()
+	time.Sleep(time.Second) // let every HTTP timeout pass
+	var n hexutil.Uint64
+	if err := c.CallContext(t.Context(), &n, "eth_blockNumber"); err != nil {
+		t.Fatalf("call after the HTTP timeouts: %v", err)
+	}
+	f.announce(1)
+	select {
+	case h := <-heads:
+		if h.Number.Uint64() != 1 {
+			t.Fatalf("head %d, want 1", h.Number)
+		}
+	case err := <-sub.Err():
+		t.Fatalf("subscription ended: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("no head after the HTTP timeouts passed")
+	}
+}
