@@ -29,8 +29,9 @@ type RPCConfig struct {
 	// VirtualHosts lists the Host names accepted on HTTP ("*" for any);
 	// requests to an IP address always pass. Default: "localhost".
 	VirtualHosts []string `toml:"virtual_hosts"`
-	// WSOrigins lists the Origin values accepted on WebSocket ("*" for any).
-	// Default: localhost pages. Clients that send no Origin always pass.
+	// WSOrigins lists the Origin values accepted on WebSocket ("*" for any);
+	// an entry without a port admits every port. Default: localhost pages.
+	// Clients that send no Origin always pass.
 	WSOrigins []string `toml:"ws_origins"`
 	// GasCap caps the gas of eth_call and eth_estimateGas (0: no cap).
 	GasCap uint64 `toml:"gas_cap"`
@@ -173,7 +174,7 @@ func Default() Config {
 			Address:              "127.0.0.1:8545",
 			CORS:                 []string{"http://localhost", "http://localhost:*", "http://127.0.0.1", "http://127.0.0.1:*"},
 			VirtualHosts:         []string{"localhost"},
-			WSOrigins:            []string{"http://localhost", "http://localhost:*", "http://127.0.0.1", "http://127.0.0.1:*"},
+			WSOrigins:            []string{"http://localhost", "http://127.0.0.1"},
 			GasCap:               50_000_000,
 			EVMTimeout:           Duration(5 * time.Second),
 			BatchItemLimit:       1000,

@@ -92,8 +92,8 @@ cors = {{ ql .RPC.CORS }}
 # Host names accepted on HTTP ("*" for any); IP addresses always work. Names
 # guard against DNS rebinding: list the names this node is reached by.
 virtual_hosts = {{ ql .RPC.VirtualHosts }}
-# Origins accepted on WebSocket ("*" for any); clients that send no Origin
-# (not browsers) always pass.
+# Origins accepted on WebSocket ("*" for any); an entry without a port admits
+# every port. Clients that send no Origin (not browsers) always pass.
 ws_origins = {{ ql .RPC.WSOrigins }}
 # HTTP server timeouts (each at least 1s): reading a request, reading its
 # header, writing the answer (this also ends the handling of a request, with

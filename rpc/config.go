@@ -108,8 +108,12 @@ var DefaultHTTPTimeouts = HTTPTimeouts{Read: 30 * time.Second, ReadHeader: 30 * 
 const defaultFilterTimeout = 5 * time.Minute
 
 // LocalOrigins are the browser origins of pages served from this machine, at
-// any port: the default of CORS and WebSocket origins.
+// any port, as CORS origins (rs/cors: "*" stands for any characters).
 var LocalOrigins = []string{"http://localhost", "http://localhost:*", "http://127.0.0.1", "http://127.0.0.1:*"}
+
+// LocalWSOrigins are the same as WebSocket origins, which go-ethereum
+// matches by scheme and host, and by port only where one is given.
+var LocalWSOrigins = []string{"http://localhost", "http://127.0.0.1"}
 
 // DefaultConfig is a configuration for a node serving its own machine:
 // browsers only from localhost pages, Host "localhost" or an IP address, no
@@ -121,7 +125,7 @@ func DefaultConfig() Config {
 	return Config{
 		HTTPCors:                        LocalOrigins,
 		HTTPVirtualHosts:                []string{"localhost"},
-		WSOrigins:                       LocalOrigins,
+		WSOrigins:                       LocalWSOrigins,
 		HTTPTimeouts:                    DefaultHTTPTimeouts,
 		TraceTimeoutMax:                 10 * time.Second,
 		TraceMaxBytes:                   16 << 20,

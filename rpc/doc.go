@@ -93,7 +93,7 @@
 // # Browsers
 //
 // The defaults admit browsers only from pages of this machine
-// ([LocalOrigins]) and the Host "localhost" or an IP address (against DNS
+// ([LocalOrigins], [LocalWSOrigins]) and the Host "localhost" or an IP address (against DNS
 // rebinding). Clients that send no Origin header are not browsers and pass.
 //
 // # Overrides
