@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -305,7 +306,8 @@ func (api *debugAPI) traceTx(ctx context.Context, config *tracers.TraceConfig, t
 	if config.Config != nil {
 		asked = config.Limit
 	}
-	if budget.max > 0 && (asked <= 0 || asked > budget.left) {
+	capped := budget.max > 0 && (asked <= 0 || asked > budget.left)
+	if capped {
 		// The struct logger stops recording past its Limit, so its memory
 		// stays near the cap; the result is then refused below.
 		c := *config
@@ -315,7 +317,7 @@ func (api *debugAPI) traceTx(ctx context.Context, config *tracers.TraceConfig, t
 			lc := *c.Config
 			c.Config = &lc
 		}
-		c.Limit = budget.left
+		c.Limit = max(budget.left, 1) // 0 would mean no limit
 		config = &c
 	}
 	tracer, err := newTracer(config, txctx, api.b.ChainConfig())
@@ -333,9 +335,18 @@ func (api *debugAPI) traceTx(ctx context.Context, config *tracers.TraceConfig, t
 	}
 	deadline, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	var tooLarge atomic.Bool
+	if config.Tracer == nil && capped {
+		// A struct log past the node's cap ends the execution; one past
+		// the client's own limit is cut there, as in go-ethereum.
+		tracer.Hooks = stopPastLimit(tracer.Hooks, config.Config, func() { tooLarge.Store(true); cancel() })
+	}
 	// The end of deadline cancels the EVM; the tracer is told here, after
 	// run returns, so that its result reports the timeout.
 	err = run(deadline, tracer.Hooks)
+	if tooLarge.Load() {
+		return nil, budget.take(budget.left + 1)
+	}
 	if errors.Is(deadline.Err(), context.DeadlineExceeded) {
 		tracer.Stop(errors.New("execution timeout"))
 	} else if err != nil {
@@ -349,6 +360,38 @@ func (api *debugAPI) traceTx(ctx context.Context, config *tracers.TraceConfig, t
 		return nil, err
 	}
 	return res, nil
+}
+
+// stepBytes is less than the JSON of any struct log without memory, stack
+// or return data.
+const stepBytes = 50
+
+// stopPastLimit wraps the struct logger's hooks to count a lower bound of its
+// output (stepBytes a step, two per byte of memory and return data it
+// records) and to call stop once that passes the logger's Limit: the
+// execution ends there, not when its gas or timeout runs out.
+func stopPastLimit(hooks *tracing.Hooks, cfg *logger.Config, stop func()) *tracing.Hooks {
+	h := *hooks
+	inner := h.OnOpcode
+	size, stopped := 0, false
+	h.OnOpcode = func(pc uint64, op byte, gas, cost uint64, scope tracing.OpContext, rData []byte, depth int, err error) {
+		inner(pc, op, gas, cost, scope, rData, depth, err)
+		if stopped {
+			return
+		}
+		size += stepBytes
+		if cfg.EnableMemory {
+			size += 2 * len(scope.MemoryData())
+		}
+		if cfg.EnableReturnData {
+			size += 2 * len(rData)
+		}
+		if size > cfg.Limit {
+			stopped = true
+			stop()
+		}
+	}
+	return &h
 }
 
 // newTracer builds the tracer config names: the struct logger when none is
