@@ -23,15 +23,20 @@ type Config struct {
 type RPCConfig struct {
 	// Address is host:port to listen on; port 0 picks a free port.
 	Address string `toml:"address"`
-	// CORS lists the origins browsers may call from ("*" for any).
+	// CORS lists the origins browsers may call from ("*" for any; an entry
+	// may hold one "*", as "http://localhost:*"). Default: localhost pages.
 	CORS []string `toml:"cors"`
-	// VirtualHosts lists the Host names accepted on HTTP ("*" for any).
+	// VirtualHosts lists the Host names accepted on HTTP ("*" for any);
+	// requests to an IP address always pass. Default: "localhost".
 	VirtualHosts []string `toml:"virtual_hosts"`
-	// WSOrigins lists the Origin values accepted on WebSocket ("*" for any).
+	// WSOrigins lists the Origin values accepted on WebSocket ("*" for any);
+	// an entry without a port admits every port. Default: localhost pages.
+	// Clients that send no Origin always pass.
 	WSOrigins []string `toml:"ws_origins"`
 	// GasCap caps the gas of eth_call and eth_estimateGas (0: no cap).
 	GasCap uint64 `toml:"gas_cap"`
-	// EVMTimeout bounds the run time of one eth_call (0: no limit).
+	// EVMTimeout bounds the run time of one eth_call, eth_estimateGas (its
+	// whole search) or eth_createAccessList (0: no limit).
 	EVMTimeout Duration `toml:"evm_timeout"`
 	// BatchItemLimit is the most requests one batch may hold (0: no limit).
 	BatchItemLimit int `toml:"batch_item_limit"`
@@ -57,6 +62,38 @@ type RPCConfig struct {
 	// MaxSubscriptionsPerConnection is the most live eth_subscribe
 	// subscriptions of one WebSocket connection (0: no limit).
 	MaxSubscriptionsPerConnection int `toml:"max_subscriptions_per_connection"`
+	// MaxFilters is the most installed filters (eth_newFilter and the like)
+	// of the node, and MaxFiltersPerClient of one client IP (0: no limit).
+	MaxFilters          int `toml:"max_filters"`
+	MaxFiltersPerClient int `toml:"max_filters_per_client"`
+
+	// HTTP server timeouts: to read a request, to read its header, to write
+	// the answer (which also bounds the handling of each HTTP request), and
+	// to keep an idle connection open. Each at least 1s.
+	HTTPReadTimeout       Duration `toml:"http_read_timeout"`
+	HTTPReadHeaderTimeout Duration `toml:"http_read_header_timeout"`
+	HTTPWriteTimeout      Duration `toml:"http_write_timeout"`
+	HTTPIdleTimeout       Duration `toml:"http_idle_timeout"`
+
+	// MaxExpensiveRequests is the most expensive requests (eth_call,
+	// eth_estimateGas, eth_createAccessList, eth_getLogs,
+	// eth_getFilterLogs, debug traces) running at once on the node, and
+	// MaxExpensiveRequestsPerClient of one client IP (0: no limit). One
+	// past a limit waits up to ExpensiveQueueWait, then fails (-32005).
+	MaxExpensiveRequests          int      `toml:"max_expensive_requests"`
+	MaxExpensiveRequestsPerClient int      `toml:"max_expensive_requests_per_client"`
+	ExpensiveQueueWait            Duration `toml:"expensive_queue_wait"`
+
+	// Debug serves the debug namespace (traces, raw encodings). Off by
+	// default; devnets turn it on.
+	Debug bool `toml:"debug"`
+	// TraceTimeoutMax caps the timeout a trace asks for (0: no cap).
+	TraceTimeoutMax Duration `toml:"trace_timeout_max"`
+	// TraceMaxBytes caps one trace answer's size in bytes; a larger trace is
+	// refused (0: no cap).
+	TraceMaxBytes int `toml:"trace_max_bytes"`
+	// MaxConcurrentTraces is the most traces running at once (0: no limit).
+	MaxConcurrentTraces int `toml:"max_concurrent_traces"`
 }
 
 // MinWSReadLimit is the smallest non-zero ws_read_limit: below it, ordinary
@@ -124,18 +161,20 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d)
 func (d Duration) String() string { return time.Duration(d).String() }
 
 // Default returns a Config in which every field has a working value: RPC on
-// loopback, open to any origin (a devnet-friendly choice; restrict cors and
-// virtual_hosts on a public node), a 50M gas cap and 5 s calls, as go-ethereum;
-// 32 MiB WebSocket messages and 5-minute filters, as go-ethereum; log queries
-// of at most 10,000 blocks and 10,000 logs, and 1,000 subscriptions per
-// connection.
+// loopback, for browsers only from localhost pages (Host "localhost" or an IP
+// address), without the debug namespace; a 50M gas cap and 5 s calls, as
+// go-ethereum; its HTTP timeouts (30 s read and write, 120 s idle), 32 MiB
+// WebSocket messages and 5-minute filters; log queries of at most 10,000
+// blocks and 10,000 logs, 10,000 filters (100 per client), 1,000
+// subscriptions per connection; 16 expensive requests at once (4 per
+// client); traces of at most 10 s and 16 MiB, 2 at once.
 func Default() Config {
 	return Config{
 		RPC: RPCConfig{
 			Address:              "127.0.0.1:8545",
-			CORS:                 []string{"*"},
-			VirtualHosts:         []string{"*"},
-			WSOrigins:            []string{"*"},
+			CORS:                 []string{"http://localhost", "http://localhost:*", "http://127.0.0.1", "http://127.0.0.1:*"},
+			VirtualHosts:         []string{"localhost"},
+			WSOrigins:            []string{"http://localhost", "http://127.0.0.1"},
 			GasCap:               50_000_000,
 			EVMTimeout:           Duration(5 * time.Second),
 			BatchItemLimit:       1000,
@@ -147,6 +186,21 @@ func Default() Config {
 			FilterTimeout:        Duration(5 * time.Minute),
 
 			MaxSubscriptionsPerConnection: 1000,
+			MaxFilters:                    10_000,
+			MaxFiltersPerClient:           100,
+
+			HTTPReadTimeout:       Duration(30 * time.Second),
+			HTTPReadHeaderTimeout: Duration(30 * time.Second),
+			HTTPWriteTimeout:      Duration(30 * time.Second),
+			HTTPIdleTimeout:       Duration(120 * time.Second),
+
+			MaxExpensiveRequests:          16,
+			MaxExpensiveRequestsPerClient: 4,
+			ExpensiveQueueWait:            Duration(5 * time.Second),
+
+			TraceTimeoutMax:     Duration(10 * time.Second),
+			TraceMaxBytes:       16 << 20,
+			MaxConcurrentTraces: 2,
 		},
 		Storage: StorageConfig{
 			CacheMB:      256,
@@ -211,6 +265,40 @@ func (c Config) Validate() error {
 	}
 	if c.RPC.MaxSubscriptionsPerConnection < 0 {
 		return fieldErr("rpc.max_subscriptions_per_connection", "must not be negative, got %d", c.RPC.MaxSubscriptionsPerConnection)
+	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{
+		{"rpc.max_filters", c.RPC.MaxFilters},
+		{"rpc.max_filters_per_client", c.RPC.MaxFiltersPerClient},
+		{"rpc.max_expensive_requests", c.RPC.MaxExpensiveRequests},
+		{"rpc.max_expensive_requests_per_client", c.RPC.MaxExpensiveRequestsPerClient},
+		{"rpc.trace_max_bytes", c.RPC.TraceMaxBytes},
+		{"rpc.max_concurrent_traces", c.RPC.MaxConcurrentTraces},
+	} {
+		if f.v < 0 {
+			return fieldErr(f.name, "must not be negative, got %d", f.v)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    Duration
+	}{
+		{"rpc.http_read_timeout", c.RPC.HTTPReadTimeout},
+		{"rpc.http_read_header_timeout", c.RPC.HTTPReadHeaderTimeout},
+		{"rpc.http_write_timeout", c.RPC.HTTPWriteTimeout},
+		{"rpc.http_idle_timeout", c.RPC.HTTPIdleTimeout},
+	} {
+		if f.v < Duration(time.Second) {
+			return fieldErr(f.name, "must be at least 1s, got %s", f.v)
+		}
+	}
+	if c.RPC.ExpensiveQueueWait < 0 {
+		return fieldErr("rpc.expensive_queue_wait", "must not be negative, got %s", c.RPC.ExpensiveQueueWait)
+	}
+	if c.RPC.TraceTimeoutMax < 0 {
+		return fieldErr("rpc.trace_timeout_max", "must not be negative, got %s", c.RPC.TraceTimeoutMax)
 	}
 	for _, l := range []struct {
 		name string

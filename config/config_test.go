@@ -50,6 +50,18 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"zero filter timeout", func(c *config.Config) { c.RPC.FilterTimeout = 0 }, "redmx.rpc.filter_timeout"},
 		{"negative subscription limit", func(c *config.Config) { c.RPC.MaxSubscriptionsPerConnection = -1 }, "redmx.rpc.max_subscriptions_per_connection"},
 		{"empty cors entry", func(c *config.Config) { c.RPC.CORS = []string{""} }, "redmx.rpc.cors"},
+		{"negative filter cap", func(c *config.Config) { c.RPC.MaxFilters = -1 }, "redmx.rpc.max_filters"},
+		{"negative per-client filter cap", func(c *config.Config) { c.RPC.MaxFiltersPerClient = -1 }, "redmx.rpc.max_filters_per_client"},
+		{"negative request cap", func(c *config.Config) { c.RPC.MaxExpensiveRequests = -1 }, "redmx.rpc.max_expensive_requests"},
+		{"negative per-client request cap", func(c *config.Config) { c.RPC.MaxExpensiveRequestsPerClient = -1 }, "redmx.rpc.max_expensive_requests_per_client"},
+		{"negative queue wait", func(c *config.Config) { c.RPC.ExpensiveQueueWait = config.Duration(-time.Second) }, "redmx.rpc.expensive_queue_wait"},
+		{"negative trace size", func(c *config.Config) { c.RPC.TraceMaxBytes = -1 }, "redmx.rpc.trace_max_bytes"},
+		{"negative trace limit", func(c *config.Config) { c.RPC.MaxConcurrentTraces = -1 }, "redmx.rpc.max_concurrent_traces"},
+		{"negative trace timeout", func(c *config.Config) { c.RPC.TraceTimeoutMax = config.Duration(-time.Second) }, "redmx.rpc.trace_timeout_max"},
+		{"zero read timeout", func(c *config.Config) { c.RPC.HTTPReadTimeout = 0 }, "redmx.rpc.http_read_timeout"},
+		{"tiny read header timeout", func(c *config.Config) { c.RPC.HTTPReadHeaderTimeout = config.Duration(time.Millisecond) }, "redmx.rpc.http_read_header_timeout"},
+		{"zero write timeout", func(c *config.Config) { c.RPC.HTTPWriteTimeout = 0 }, "redmx.rpc.http_write_timeout"},
+		{"zero idle timeout", func(c *config.Config) { c.RPC.HTTPIdleTimeout = 0 }, "redmx.rpc.http_idle_timeout"},
 		{"tiny body limit", func(c *config.Config) { c.RPC.HTTPBodyLimit = 1000 }, "redmx.rpc.http_body_limit"},
 		{"tiny cache", func(c *config.Config) { c.Storage.CacheMB = 1 }, "redmx.storage.cache_mb"},
 		{"no state history", func(c *config.Config) { c.Storage.StateHistory = 0 }, "redmx.storage.state_history"},
@@ -137,6 +149,19 @@ func TestWriteLoadRoundTrip(t *testing.T) {
 	c.Storage.StateHistory = 1000
 	c.Storage.Archive = true
 	c.Pool.GlobalSlots = 7
+	c.RPC.Debug = true
+	c.RPC.TraceTimeoutMax = config.Duration(3 * time.Second)
+	c.RPC.TraceMaxBytes = 1234
+	c.RPC.MaxConcurrentTraces = 5
+	c.RPC.MaxExpensiveRequests = 6
+	c.RPC.MaxExpensiveRequestsPerClient = 3
+	c.RPC.ExpensiveQueueWait = config.Duration(time.Second)
+	c.RPC.MaxFilters = 9
+	c.RPC.MaxFiltersPerClient = 8
+	c.RPC.HTTPReadTimeout = config.Duration(11 * time.Second)
+	c.RPC.HTTPReadHeaderTimeout = config.Duration(12 * time.Second)
+	c.RPC.HTTPWriteTimeout = config.Duration(13 * time.Second)
+	c.RPC.HTTPIdleTimeout = config.Duration(14 * time.Second)
 	if err := config.Write(config.Path(home), comet, c); err != nil {
 		t.Fatal(err)
 	}
@@ -185,5 +210,44 @@ func TestCheckCometBFTRefusesFloodMempool(t *testing.T) {
 	c.Mempool.Type = cmtcfg.MempoolTypeFlood
 	if _, err := config.CheckCometBFT(c); !errors.Is(err, config.ErrCometBFTSetting) {
 		t.Fatalf("CheckCometBFT(flood) = %v, want ErrCometBFTSetting", err)
+	}
+}
+
+// TestDefaultRPCIsLocal: a node made by redmx init serves no debug namespace
+// and accepts browsers only from pages of its own machine.
+func TestDefaultRPCIsLocal(t *testing.T) {
+	c := config.Default().RPC
+	if c.Debug {
+		t.Error("debug on by default")
+	}
+	for name, l := range map[string][]string{"cors": c.CORS, "virtual_hosts": c.VirtualHosts, "ws_origins": c.WSOrigins} {
+		for _, v := range l {
+			if strings.Contains(v, "*") && !strings.HasPrefix(v, "http://localhost:") && !strings.HasPrefix(v, "http://127.0.0.1:") {
+				t.Errorf("%s default %q admits any origin or host", name, v)
+			}
+		}
+	}
+	if c.HTTPReadTimeout == 0 || c.HTTPWriteTimeout == 0 || c.HTTPIdleTimeout == 0 || c.HTTPReadHeaderTimeout == 0 {
+		t.Errorf("HTTP timeouts unset: %+v", c)
+	}
+	if c.MaxExpensiveRequests == 0 || c.MaxExpensiveRequestsPerClient == 0 || c.MaxFilters == 0 || c.MaxFiltersPerClient == 0 ||
+		c.TraceMaxBytes == 0 || c.TraceTimeoutMax == 0 || c.MaxConcurrentTraces == 0 {
+		t.Errorf("an uncapped default: %+v", c)
+	}
+}
+
+// TestRenderWritesEveryRPCKey: every [redmx.rpc] setting is in the written
+// file, with its comment, so that the file documents it.
+func TestRenderWritesEveryRPCKey(t *testing.T) {
+	out, err := config.Render(config.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ := reflect.TypeFor[config.RPCConfig]()
+	for i := range typ.NumField() {
+		key := typ.Field(i).Tag.Get("toml")
+		if !strings.Contains(string(out), "\n"+key+" = ") {
+			t.Errorf("rendered config lacks %s", key)
+		}
 	}
 }

@@ -86,16 +86,45 @@ var redmxTemplate = template.Must(template.New("redmx").Funcs(template.FuncMap{
 # Ethereum JSON-RPC, HTTP and WebSocket on one host:port. Port 0 picks a
 # free port. Use 0.0.0.0 to serve other machines.
 address = {{ q .RPC.Address }}
-# Origins browsers may call from ("*" for any).
+# Origins browsers may call from ("*" for any; an entry may hold one "*", as
+# "http://localhost:*"). The default admits pages served from this machine.
 cors = {{ ql .RPC.CORS }}
-# Host names accepted on HTTP ("*" for any); IP addresses always work.
+# Host names accepted on HTTP ("*" for any); IP addresses always work. Names
+# guard against DNS rebinding: list the names this node is reached by.
 virtual_hosts = {{ ql .RPC.VirtualHosts }}
-# Origins accepted on WebSocket ("*" for any).
+# Origins accepted on WebSocket ("*" for any); an entry without a port admits
+# every port. Clients that send no Origin (not browsers) always pass.
 ws_origins = {{ ql .RPC.WSOrigins }}
+# HTTP server timeouts (each at least 1s): reading a request, reading its
+# header, writing the answer (this also ends the handling of a request, with
+# a "request timed out" error) and keeping an idle connection.
+http_read_timeout = {{ q .RPC.HTTPReadTimeout.String }}
+http_read_header_timeout = {{ q .RPC.HTTPReadHeaderTimeout.String }}
+http_write_timeout = {{ q .RPC.HTTPWriteTimeout.String }}
+http_idle_timeout = {{ q .RPC.HTTPIdleTimeout.String }}
 # Gas cap of eth_call and eth_estimateGas (0: no cap).
 gas_cap = {{ .RPC.GasCap }}
-# Longest run of one eth_call (0: no limit).
+# Longest run of one eth_call, eth_estimateGas (the whole search) or
+# eth_createAccessList (0: no limit).
 evm_timeout = {{ q .RPC.EVMTimeout.String }}
+# Expensive requests (eth_call, eth_estimateGas, eth_createAccessList,
+# eth_getLogs, eth_getFilterLogs, debug traces) running at once, on the node
+# and per client IP address (0: no limit; behind a proxy every client is the
+# proxy). One past a limit waits up to expensive_queue_wait, then fails with
+# -32005.
+max_expensive_requests = {{ .RPC.MaxExpensiveRequests }}
+max_expensive_requests_per_client = {{ .RPC.MaxExpensiveRequestsPerClient }}
+expensive_queue_wait = {{ q .RPC.ExpensiveQueueWait.String }}
+# Serve the debug namespace (debug_trace*, debug_getRaw*). A trace can cost a
+# lot of CPU and memory: off unless you need it (devnets turn it on).
+debug = {{ .RPC.Debug }}
+# Longest timeout a trace may ask for, per transaction (0: no cap).
+trace_timeout_max = {{ q .RPC.TraceTimeoutMax.String }}
+# Largest trace answer, in bytes of JSON (a block trace's answers together);
+# a larger one is refused (0: no cap).
+trace_max_bytes = {{ .RPC.TraceMaxBytes }}
+# Traces running at once on the node (0: no limit).
+max_concurrent_traces = {{ .RPC.MaxConcurrentTraces }}
 # Most requests in one batch, and most bytes of a batch's responses (0: no limit).
 batch_item_limit = {{ .RPC.BatchItemLimit }}
 batch_response_max_size = {{ .RPC.BatchResponseMaxSize }}
@@ -111,13 +140,18 @@ ws_read_limit = {{ .RPC.WSReadLimit }}
 # resolved (0: no limit). Logs are found by reading each block's bloom, so
 # this bounds the work of a query.
 logs_max_range = {{ .RPC.LogsMaxRange }}
-# Most logs one eth_getLogs answer may hold (0: no limit).
+# Most logs one eth_getLogs answer may hold; the search stops past it (0: no
+# limit).
 logs_max_results = {{ .RPC.LogsMaxResults }}
 # How long a filter (eth_newFilter, eth_newBlockFilter,
 # eth_newPendingTransactionFilter) lives without being polled.
 filter_timeout = {{ q .RPC.FilterTimeout.String }}
 # Most live eth_subscribe subscriptions of one WebSocket connection (0: no limit).
 max_subscriptions_per_connection = {{ .RPC.MaxSubscriptionsPerConnection }}
+# Installed filters (eth_newFilter, eth_newBlockFilter,
+# eth_newPendingTransactionFilter) on the node and per client IP (0: no limit).
+max_filters = {{ .RPC.MaxFilters }}
+max_filters_per_client = {{ .RPC.MaxFiltersPerClient }}
 
 [redmx.storage]
 # Pebble block cache of the state and chain index (data/redmx), in MiB.

@@ -274,7 +274,7 @@ func (n *Node) Run(ctx context.Context) (err error) {
 		return fmt.Errorf("rpc: %w", err)
 	}
 	stops = append(stops, func() error { cleanup(); return nil })
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := newRPCHTTPServer(handler, n.cfg.Redmx.RPC)
 
 	n.mu.Lock()
 	n.rpcAddr = ln.Addr()

@@ -23,6 +23,12 @@ func newRPCHandler(a *app.App, cmt *cmtnode.Node, cfg config.RPCConfig, logger *
 	return rpc.Handler(srv, rpcConfig(cfg)), srv.Stop, nil
 }
 
+// newRPCHTTPServer is the HTTP server of the JSON-RPC handler, with the
+// configured timeouts.
+func newRPCHTTPServer(h http.Handler, cfg config.RPCConfig) *http.Server {
+	return rpc.NewHTTPServer(h, rpcConfig(cfg))
+}
+
 func rpcConfig(c config.RPCConfig) rpc.Config {
 	r := rpc.DefaultConfig()
 	r.HTTPCors = c.CORS
@@ -39,5 +45,20 @@ func rpcConfig(c config.RPCConfig) rpc.Config {
 	r.LogsMaxResults = c.LogsMaxResults
 	r.FilterTimeout = time.Duration(c.FilterTimeout)
 	r.MaxSubscriptionsPerConn = c.MaxSubscriptionsPerConnection
+	r.MaxFilters = c.MaxFilters
+	r.MaxFiltersPerClient = c.MaxFiltersPerClient
+	r.HTTPTimeouts = rpc.HTTPTimeouts{
+		Read:       time.Duration(c.HTTPReadTimeout),
+		ReadHeader: time.Duration(c.HTTPReadHeaderTimeout),
+		Write:      time.Duration(c.HTTPWriteTimeout),
+		Idle:       time.Duration(c.HTTPIdleTimeout),
+	}
+	r.MaxConcurrentExpensive = c.MaxExpensiveRequests
+	r.MaxConcurrentExpensivePerClient = c.MaxExpensiveRequestsPerClient
+	r.ExpensiveQueueWait = time.Duration(c.ExpensiveQueueWait)
+	r.Debug = c.Debug
+	r.TraceTimeoutMax = time.Duration(c.TraceTimeoutMax)
+	r.TraceMaxBytes = c.TraceMaxBytes
+	r.MaxConcurrentTraces = c.MaxConcurrentTraces
 	return r
 }

@@ -42,6 +42,14 @@ type traceChain struct {
 
 func newTraceChain(t *testing.T) *traceChain {
 	t.Helper()
+	cfg := rpc.DefaultConfig()
+	cfg.Debug = true
+	return newTraceChainConfig(t, cfg)
+}
+
+// newTraceChainConfig is newTraceChain with the RPC server configured by cfg.
+func newTraceChainConfig(t *testing.T, cfg rpc.Config) *traceChain {
+	t.Helper()
 	alloc := genesis.SystemAlloc()
 	for _, k := range ethtest.DevKeys(4) {
 		alloc[ethtest.Address(k)] = types.Account{Balance: new(big.Int).Mul(big.NewInt(1_000_000), big.NewInt(1e18))}
@@ -71,7 +79,6 @@ func newTraceChain(t *testing.T) *traceChain {
 	if _, err := a.InitChain(t.Context(), &abci.RequestInitChain{Time: start, ChainId: "test", AppStateBytes: raw, InitialHeight: 1}); err != nil {
 		t.Fatal(err)
 	}
-	cfg := rpc.DefaultConfig()
 	srv, err := rpc.NewServer(&backend{app: a}, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -29,6 +30,11 @@ func (api *ethAPI) CreateAccessList(ctx context.Context, args transactionArgs, s
 	if err := args.checkBlobFeeCap(); err != nil {
 		return nil, err
 	}
+	release, err := api.expensive.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	st, h, err := api.prepare(sel, overrides, nil)
 	if err != nil {
 		return nil, err
@@ -63,7 +69,9 @@ func (api *ethAPI) CreateAccessList(ctx context.Context, args transactionArgs, s
 	defer cancel()
 	// Each run can only add entries, so this ends; the bound is a safeguard.
 	for range 64 {
-		if err := ctx.Err(); err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, fmt.Errorf("execution aborted (timeout = %v)", api.cfg.EVMTimeout)
+		} else if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		list := prev.AccessList()
@@ -71,6 +79,9 @@ func (api *ethAPI) CreateAccessList(ctx context.Context, args transactionArgs, s
 		msg := args.toMessage(h.BaseFee).SkipExecutionGasCapCheck()
 		tracer := logger.NewAccessListTracer(list, exclude)
 		res, err := api.b.TraceCall(ctx, msg, args.toTransaction(), h, st.Copy(), tracer.Hooks())
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, fmt.Errorf("execution aborted (timeout = %v)", api.cfg.EVMTimeout)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("failed to apply transaction: %v err: %v", args.toTransaction().Hash(), err)
 		}

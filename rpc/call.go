@@ -28,6 +28,11 @@ func (api *ethAPI) Call(ctx context.Context, args transactionArgs, sel *gethrpc.
 	if err := args.checkBlobFeeCap(); err != nil {
 		return nil, err
 	}
+	release, err := api.expensive.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	st, h, err := api.prepare(sel, overrides, blockOverrides)
 	if err != nil {
 		return nil, err
@@ -68,6 +73,11 @@ func (api *ethAPI) EstimateGas(ctx context.Context, args transactionArgs, sel *g
 	if err := args.checkBlobFeeCap(); err != nil {
 		return 0, err
 	}
+	release, err := api.expensive.acquire(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer release()
 	st, h, err := api.prepare(sel, overrides, blockOverrides)
 	if err != nil {
 		return 0, err
@@ -81,7 +91,13 @@ func (api *ethAPI) EstimateGas(ctx context.Context, args transactionArgs, sel *g
 		return 0, err
 	}
 	msg := args.toMessage(h.BaseFee)
+	// The whole search, every execution of it, is bounded by the timeout.
+	ctx, cancel := api.withTimeout(ctx)
+	defer cancel()
 	gas, res, err := api.b.EstimateGas(ctx, msg, h, st, api.cfg.GasCap)
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return 0, fmt.Errorf("execution aborted (timeout = %v)", api.cfg.EVMTimeout)
+	}
 	if err == nil && gas == 0 && res != nil {
 		// A Backend may report a failure only through the result.
 		err = res.Err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -49,8 +50,45 @@ type BlockReplay interface {
 // debugAPI is the debug namespace: go-ethereum's tracing API
 // (eth/tracers.API) and the raw-encoding getters of its DebugAPI.
 type debugAPI struct {
-	b   Backend
-	eth *ethAPI // block selection, call arguments and overrides, as eth_call
+	b      Backend
+	eth    *ethAPI // block selection, call arguments and overrides, as eth_call
+	traces *gate   // node-wide bound on traces at once
+}
+
+// admit takes a slot among expensive requests and one among traces.
+func (api *debugAPI) admit(ctx context.Context) (release func(), err error) {
+	releaseExpensive, err := api.eth.expensive.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	releaseTrace, err := api.traces.acquire(ctx)
+	if err != nil {
+		releaseExpensive()
+		return nil, err
+	}
+	return func() { releaseTrace(); releaseExpensive() }, nil
+}
+
+// traceBudget is what is left of the size cap of one trace answer, in bytes.
+type traceBudget struct {
+	max, left int // max 0: no cap
+}
+
+func (api *debugAPI) newBudget() *traceBudget {
+	return &traceBudget{max: api.eth.cfg.TraceMaxBytes, left: api.eth.cfg.TraceMaxBytes}
+}
+
+// take counts a result of n bytes against the budget.
+func (b *traceBudget) take(n int) error {
+	if b.max == 0 {
+		return nil
+	}
+	if n > b.left {
+		return &jsonError{code: codeLimitExceeded, msg: fmt.Sprintf("trace larger than the node's limit of %d bytes: "+
+			"trace without memory, stack, storage or return data, or with a tracer such as callTracer", b.max)}
+	}
+	b.left -= n
+	return nil
 }
 
 // traceCallConfig is go-ethereum's tracers.TraceCallConfig with eth_call's
@@ -72,6 +110,11 @@ type txTraceResult struct {
 // TraceTransaction is debug_traceTransaction: the block of the transaction is
 // replayed on its parent's state up to the transaction, which runs traced.
 func (api *debugAPI) TraceTransaction(ctx context.Context, hash common.Hash, config *tracers.TraceConfig) (any, error) {
+	release, err := api.admit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	tx, blockHash, number, index := api.b.Transaction(hash)
 	if tx == nil {
 		return nil, errTxNotFound
@@ -91,7 +134,7 @@ func (api *debugAPI) TraceTransaction(ctx context.Context, hash common.Hash, con
 		return nil, err
 	}
 	txctx := &tracers.Context{BlockHash: blockHash, BlockNumber: block.Number(), TxIndex: int(index), TxHash: hash}
-	return api.traceTx(ctx, config, txctx, func(ctx context.Context, hooks *tracing.Hooks) error {
+	return api.traceTx(ctx, config, txctx, api.newBudget(), func(ctx context.Context, hooks *tracing.Hooks) error {
 		_, err := replay.Next(ctx, hooks)
 		return err
 	})
@@ -135,15 +178,21 @@ func (api *debugAPI) traceBlock(ctx context.Context, block *types.Block, config 
 	if block.NumberU64() == 0 {
 		return nil, errGenesisNotTraceable
 	}
+	release, err := api.admit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	replay, _, err := api.replay(block)
 	if err != nil {
 		return nil, err
 	}
 	txs := block.Transactions()
 	results := make([]*txTraceResult, len(txs))
+	budget := api.newBudget() // for the whole answer
 	for i, tx := range txs {
 		txctx := &tracers.Context{BlockHash: block.Hash(), BlockNumber: block.Number(), TxIndex: i, TxHash: tx.Hash()}
-		res, err := api.traceTx(ctx, config, txctx, func(ctx context.Context, hooks *tracing.Hooks) error {
+		res, err := api.traceTx(ctx, config, txctx, budget, func(ctx context.Context, hooks *tracing.Hooks) error {
 			_, err := replay.Next(ctx, hooks)
 			return err
 		})
@@ -170,6 +219,11 @@ func (api *debugAPI) TraceCall(ctx context.Context, args transactionArgs, sel *g
 	if config == nil {
 		config = new(traceCallConfig)
 	}
+	release, err := api.admit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	h, err := api.eth.header(sel)
 	if err != nil {
 		return nil, err
@@ -206,7 +260,7 @@ func (api *debugAPI) TraceCall(ctx context.Context, args transactionArgs, sel *g
 	}
 	msg := args.toMessage(h.BaseFee).SkipExecutionGasCapCheck()
 	tx := args.toTransaction()
-	return api.traceTx(ctx, &config.TraceConfig, new(tracers.Context), func(ctx context.Context, hooks *tracing.Hooks) error {
+	return api.traceTx(ctx, &config.TraceConfig, new(tracers.Context), api.newBudget(), func(ctx context.Context, hooks *tracing.Hooks) error {
 		_, err := api.b.TraceCall(ctx, msg, tx, h, st, hooks)
 		return err
 	})
@@ -241,11 +295,30 @@ func skip(ctx context.Context, replay BlockReplay, block *types.Block, n int) er
 }
 
 // traceTx runs one execution under the tracer config names (the struct
-// logger if none) within its timeout, and returns the tracer's result.
-// run executes with the hooks it is given and stops when its ctx ends.
-func (api *debugAPI) traceTx(ctx context.Context, config *tracers.TraceConfig, txctx *tracers.Context, run func(context.Context, *tracing.Hooks) error) (any, error) {
+// logger if none) within its timeout, capped by the node's, and returns the
+// tracer's result, which must fit in budget. run executes with the hooks it
+// is given and stops when its ctx ends.
+func (api *debugAPI) traceTx(ctx context.Context, config *tracers.TraceConfig, txctx *tracers.Context, budget *traceBudget, run func(context.Context, *tracing.Hooks) error) (any, error) {
 	if config == nil {
 		config = new(tracers.TraceConfig)
+	}
+	var asked int // the struct logger's Limit the client set
+	if config.Config != nil {
+		asked = config.Limit
+	}
+	capped := budget.max > 0 && (asked <= 0 || asked > budget.left)
+	if capped {
+		// The struct logger stops recording past its Limit, so its memory
+		// stays near the cap; the result is then refused below.
+		c := *config
+		if c.Config == nil {
+			c.Config = new(logger.Config)
+		} else {
+			lc := *c.Config
+			c.Config = &lc
+		}
+		c.Limit = max(budget.left, 1) // 0 would mean no limit
+		config = &c
 	}
 	tracer, err := newTracer(config, txctx, api.b.ChainConfig())
 	if err != nil {
@@ -257,17 +330,68 @@ func (api *debugAPI) traceTx(ctx context.Context, config *tracers.TraceConfig, t
 			return nil, err
 		}
 	}
+	if limit := api.eth.cfg.TraceTimeoutMax; limit > 0 && timeout > limit {
+		timeout = limit
+	}
 	deadline, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	var tooLarge atomic.Bool
+	if config.Tracer == nil && capped {
+		// A struct log past the node's cap ends the execution; one past
+		// the client's own limit is cut there, as in go-ethereum.
+		tracer.Hooks = stopPastLimit(tracer.Hooks, config.Config, func() { tooLarge.Store(true); cancel() })
+	}
 	// The end of deadline cancels the EVM; the tracer is told here, after
 	// run returns, so that its result reports the timeout.
 	err = run(deadline, tracer.Hooks)
+	if tooLarge.Load() {
+		return nil, budget.take(budget.left + 1)
+	}
 	if errors.Is(deadline.Err(), context.DeadlineExceeded) {
 		tracer.Stop(errors.New("execution timeout"))
 	} else if err != nil {
 		return nil, fmt.Errorf("tracing failed: %w", err)
 	}
-	return tracer.GetResult()
+	res, err := tracer.GetResult()
+	if err != nil {
+		return nil, err
+	}
+	if err := budget.take(len(res)); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// stepBytes is less than the JSON of any struct log without memory, stack
+// or return data.
+const stepBytes = 50
+
+// stopPastLimit wraps the struct logger's hooks to count a lower bound of its
+// output (stepBytes a step, two per byte of memory and return data it
+// records) and to call stop once that passes the logger's Limit: the
+// execution ends there, not when its gas or timeout runs out.
+func stopPastLimit(hooks *tracing.Hooks, cfg *logger.Config, stop func()) *tracing.Hooks {
+	h := *hooks
+	inner := h.OnOpcode
+	size, stopped := 0, false
+	h.OnOpcode = func(pc uint64, op byte, gas, cost uint64, scope tracing.OpContext, rData []byte, depth int, err error) {
+		inner(pc, op, gas, cost, scope, rData, depth, err)
+		if stopped {
+			return
+		}
+		size += stepBytes
+		if cfg.EnableMemory {
+			size += 2 * len(scope.MemoryData())
+		}
+		if cfg.EnableReturnData {
+			size += 2 * len(rData)
+		}
+		if size > cfg.Limit {
+			stopped = true
+			stop()
+		}
+	}
+	return &h
 }
 
 // newTracer builds the tracer config names: the struct logger when none is

@@ -17,7 +17,7 @@ import (
 // testdata/golden, semantically. Run with -update to rewrite them.
 func TestDebugGolden(t *testing.T) {
 	b := newFakeBackend(t)
-	url := serve(t, b, rpc.DefaultConfig())
+	url := serve(t, b, debugConfig())
 	txs := b.blocks[1].Transactions()
 	callTracer := map[string]any{"tracer": "callTracer"}
 
@@ -78,7 +78,7 @@ type structLogs struct {
 // consume exactly what is left after intrinsic gas.
 func TestTraceStructLoggerGas(t *testing.T) {
 	b := newFakeBackend(t)
-	url := serve(t, b, rpc.DefaultConfig())
+	url := serve(t, b, debugConfig())
 	tx := b.blocks[1].Transactions()[2]
 	var res structLogs
 	result(t, url, &res, "debug_traceTransaction", tx.Hash(), map[string]any{})
@@ -118,7 +118,7 @@ func TestTraceStructLoggerGas(t *testing.T) {
 // transaction, in order, and that each call trace's gasUsed is the receipt's.
 func TestTraceBlockOnePerTx(t *testing.T) {
 	b := newFakeBackend(t)
-	url := serve(t, b, rpc.DefaultConfig())
+	url := serve(t, b, debugConfig())
 	var res []struct {
 		TxHash common.Hash `json:"txHash"`
 		Result struct {
@@ -142,7 +142,7 @@ func TestTraceBlockOnePerTx(t *testing.T) {
 
 func TestTraceErrors(t *testing.T) {
 	b := newFakeBackend(t)
-	url := serve(t, b, rpc.DefaultConfig())
+	url := serve(t, b, debugConfig())
 	tx := b.blocks[1].Transactions()[0]
 
 	// The parent's state is gone: the eth methods' error.
@@ -191,7 +191,7 @@ func TestTraceErrors(t *testing.T) {
 // TestRawGetters decodes what the debug_getRaw* methods return.
 func TestRawGetters(t *testing.T) {
 	b := newFakeBackend(t)
-	url := serve(t, b, rpc.DefaultConfig())
+	url := serve(t, b, debugConfig())
 	var raw hexutil.Bytes
 	result(t, url, &raw, "debug_getRawBlock", "latest")
 	var block types.Block
@@ -216,4 +216,11 @@ func TestRawGetters(t *testing.T) {
 	if len(raw) != 0 {
 		t.Fatalf("raw block above the head: %x, want 0x", raw)
 	}
+}
+
+// debugConfig is the default configuration with the debug namespace on.
+func debugConfig() rpc.Config {
+	cfg := rpc.DefaultConfig()
+	cfg.Debug = true
+	return cfg
 }

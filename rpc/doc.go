@@ -64,12 +64,37 @@
 // resolved to the head (go-ethereum's own check counts "latest" as 2^64−1
 // and would refuse every open-ended range). LogsMaxResults refuses an answer
 // of more logs with -32005 "query returned more than N results", the text
-// providers use; it is checked after the search. LogsMaxCriteria is
+// providers use; a range query is searched here, block by block as
+// go-ethereum's unindexed search does, and stops at the first log past the cap
+// (go-ethereum collects every match first). LogsMaxCriteria is
 // go-ethereum's LogQueryLimit on addresses and topics. FilterTimeout is the
 // life of an unpolled filter. MaxSubscriptionsPerConn caps the live
 // subscriptions of one WebSocket connection (-32005 "too many subscriptions
 // on this connection: limit N"); go-ethereum has no such limit. WSReadLimit
-// is go-ethereum's WebSocket message limit.
+// is go-ethereum's WebSocket message limit. MaxFilters and MaxFiltersPerClient
+// cap installed filters node-wide and per client IP (-32005 "too many
+// installed filters…"); a filter unpolled for FilterTimeout is uninstalled at
+// the next install, so that it stops counting.
+//
+// # Expensive requests and timeouts
+//
+// eth_call, eth_estimateGas, eth_createAccessList, eth_getLogs,
+// eth_getFilterLogs and the traces take a slot among MaxConcurrentExpensive
+// node-wide and MaxConcurrentExpensivePerClient per client IP; a request
+// past either waits up to ExpensiveQueueWait and is then refused with
+// -32005 "too many concurrent expensive requests (limit N); retry later".
+// EVMTimeout bounds eth_call, the whole search of eth_estimateGas and
+// eth_createAccessList ("execution aborted (timeout = …)"): the end of the
+// context cancels the EVM, between any two opcodes and so between two calls
+// of the governance precompile. [NewHTTPServer] applies HTTPTimeouts;
+// go-ethereum's server answers an HTTP request still running near the write
+// timeout with -32002 "request timed out".
+//
+// # Browsers
+//
+// The defaults admit browsers only from pages of this machine
+// ([LocalOrigins], [LocalWSOrigins]) and the Host "localhost" or an IP address (against DNS
+// rebinding). Clients that send no Origin header are not browsers and pass.
 //
 // # Overrides
 //
@@ -81,6 +106,10 @@
 // block overrides are refused.
 //
 // # Tracing
+//
+// The debug namespace is registered only with Config.Debug; without it its
+// methods answer go-ethereum's -32601 "the method debug_x does not
+// exist/is not available".
 //
 // debug_traceTransaction, debug_traceBlockByNumber, debug_traceBlockByHash,
 // debug_traceBlock and debug_traceCall follow go-ethereum's eth/tracers API:
@@ -95,7 +124,13 @@
 // error if it is gone) and a [BlockReplay] of the block, which re-executes it
 // as block execution did, and runs the transactions before the traced one
 // untraced. debug_traceCall is eth_call's path (arguments, state and block
-// overrides) through Backend.TraceCall. debug_getRawTransaction,
+// overrides) through Backend.TraceCall.
+//
+// Traces are bounded: a trace's timeout is lowered to TraceTimeoutMax; an
+// answer (a block trace's answers together) larger than TraceMaxBytes is
+// refused with -32005 "trace larger than the node's limit of N bytes: …",
+// and the struct logger stops recording there (its Limit), so memory stays
+// near the cap; at most MaxConcurrentTraces run at once. debug_getRawTransaction,
 // debug_getRawHeader, debug_getRawBlock and debug_getRawReceipts return
 // binary encodings.
 package rpc

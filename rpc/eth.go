@@ -19,9 +19,10 @@ import (
 // ethAPI is the eth namespace. Every exported method is an RPC method: the
 // server names it eth_ + the method name with a lower-case first letter.
 type ethAPI struct {
-	b       Backend
-	cfg     Config
-	chainID *big.Int
+	b         Backend
+	cfg       Config
+	chainID   *big.Int
+	expensive *gate // eth_call, eth_estimateGas, eth_createAccessList (nil: none)
 }
 
 // ChainId is eth_chainId (the spelling makes the RPC name).

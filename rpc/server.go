@@ -12,8 +12,9 @@ import (
 	"github.com/rs/cors"
 )
 
-// NewServer registers the eth, net, web3, txpool and debug services over b on
-// a new go-ethereum rpc server (which also serves rpc_modules). The eth
+// NewServer registers the eth, net, web3 and txpool services over b, and the
+// debug service if cfg.Debug, on a new go-ethereum rpc server (which also
+// serves rpc_modules). The eth
 // namespace includes go-ethereum's filter API (logs, filters, subscriptions),
 // whose goroutines end when b's event subscriptions end.
 func NewServer(b Backend, cfg Config) (*gethrpc.Server, error) {
@@ -22,7 +23,8 @@ func NewServer(b Backend, cfg Config) (*gethrpc.Server, error) {
 	if cfg.HTTPBodyLimit > 0 {
 		srv.SetHTTPBodyLimit(cfg.HTTPBodyLimit)
 	}
-	eth := &ethAPI{b: b, cfg: cfg, chainID: new(big.Int).SetUint64(b.ChainID())}
+	expensive := newGate("expensive requests", cfg.MaxConcurrentExpensive, cfg.MaxConcurrentExpensivePerClient, cfg.ExpensiveQueueWait)
+	eth := &ethAPI{b: b, cfg: cfg, chainID: new(big.Int).SetUint64(b.ChainID()), expensive: expensive}
 	if cfg.WSReadLimit > 0 {
 		srv.SetWebsocketReadLimit(cfg.WSReadLimit)
 	}
@@ -39,12 +41,18 @@ func NewServer(b Backend, cfg Config) (*gethrpc.Server, error) {
 	}{
 		{"eth", eth},
 		{"eth", filterAPI},
-		{"eth", newLogsAPI(b, filterAPI, cfg)},
+		{"eth", newLogsAPI(b, filterAPI, cfg, expensive)},
 		{"eth", newSubscriptionsAPI(filterAPI, cfg.MaxSubscriptionsPerConn)},
 		{"net", &netAPI{b: b}},
 		{"web3", &web3API{b: b}},
 		{"txpool", &txpoolAPI{b: b, chainID: eth.chainID}},
-		{"debug", &debugAPI{b: b, eth: eth}},
+	}
+	if cfg.Debug {
+		traces := newGate("traces", cfg.MaxConcurrentTraces, 0, cfg.ExpensiveQueueWait)
+		services = append(services, struct {
+			name string
+			api  any
+		}{"debug", &debugAPI{b: b, eth: eth, traces: traces}})
 	}
 	for _, s := range services {
 		if err := srv.RegisterName(s.name, s.api); err != nil {
@@ -68,6 +76,22 @@ func Handler(srv *gethrpc.Server, cfg Config) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// NewHTTPServer is an http.Server for h (Handler's) with cfg's timeouts.
+// go-ethereum's server ends the handling of an HTTP request a little before
+// the write timeout with a "request timed out" error, so the write timeout
+// bounds every HTTP request. WebSocket connections are not bound by them:
+// go-ethereum's pings find dead ones.
+func NewHTTPServer(h http.Handler, cfg Config) *http.Server {
+	t := cfg.HTTPTimeouts
+	return &http.Server{
+		Handler:           h,
+		ReadTimeout:       t.Read,
+		ReadHeaderTimeout: t.ReadHeader,
+		WriteTimeout:      t.Write,
+		IdleTimeout:       t.Idle,
+	}
 }
 
 func isWebsocket(r *http.Request) bool {

@@ -231,6 +231,7 @@ func (n *Network) SetPorts(p Ports, edit func(*cmtcfg.Config, *config.Config)) e
 			ccfg.SetRoot(home)
 			// As geth --dev, anvil and Hardhat: the funded keys are unlocked.
 			rcfg.RPC.DevAccounts = n.DevKeys
+			rcfg.RPC.Debug = true // traces, as on geth --dev
 		} else {
 			return err
 		}
