@@ -71,7 +71,8 @@ var ErrWrongScheme = errors.New("store: state was written with another trie sche
 // then refused with [ErrOldFormat] instead of being read wrongly.
 //
 //	1  until governance's sets became linked lists (none written)
-//	2  governance's sets as linked lists, paginated views
+//	2  governance's sets as linked lists, paginated views; a meeting's own
+//	   quorum and secretary attendance
 const Format uint64 = 2
 
 // formatKey holds the [Format] a data directory was written with.
