@@ -70,7 +70,8 @@ func goList(t *testing.T, format, pkg string) []string {
 	return strings.Fields(strings.Trim(strings.TrimSpace(string(out)), "[]"))
 }
 
-// TestDependencies enforces the import rules of docs/style.md.
+// TestDependencies enforces the import rules of docs/architecture.md
+// ("Packages and their rules").
 func TestDependencies(t *testing.T) {
 	if testing.Short() {
 		t.Skip("go list over the module is slow")

@@ -7,9 +7,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
-// Governance is the founding state of on-chain governance (governance.md §4):
-// collectives, members and projects with their accounts, seats, nodes, capital
-// and parameters. Records are numbered from 1 in the order listed.
+// Governance is the founding state of on-chain governance
+// (docs/governance.md §4): collectives, members and projects with their
+// accounts, seats, nodes, capital and parameters. Records are numbered from 1 in the order listed.
 type Governance struct {
 	// Params override the defaults of package governance, by name
 	// (e.g. "meetingNotice": 60 on a devnet). gasLimit comes from Params above.

@@ -21,6 +21,8 @@ pragma solidity ^0.8.20;
 ///   from anywhere, contracts included.
 /// - A refusal reverts with a reason that says what is missing, e.g.
 ///   "not a leader of collective academic".
+/// - The rules are in docs/governance.md; the section numbers (§) below
+///   are its sections.
 interface IGovernance {
     // ----- Enumerations (as uint8) -----
     // RecordKind:        1 institution member, 2 individual member, 3 project

@@ -7,7 +7,7 @@ import (
 )
 
 // Suspension, removal and reinstatement of nodes and members by the Nodes
-// Commission (governance.md §3.1 step 5, with its safety rules).
+// Commission (docs/governance.md §3.1 step 5, with its safety rules).
 
 func proposeNodeAction(c *call, a args) ([]any, error) {
 	n, kind, forCause, reason := a.b20(0), a.u8(1), a.boolean(2), a.b32(3)

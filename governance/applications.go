@@ -6,7 +6,7 @@ import (
 	"github.com/redmx/redmx/genesis"
 )
 
-// Applications (governance.md §3.1, §3.2): a node or project application
+// Applications (docs/governance.md §3.1, §3.2): a node or project application
 // moves submitted → endorsed (a leader) → decided by its commission (nodes)
 // or sent to plenary (projects) → approved; or rejected or withdrawn.
 

@@ -10,7 +10,7 @@ import (
 	"github.com/redmx/redmx/genesis"
 )
 
-// Capital (governance.md §3.3): gas per epoch granted by a leader of the
+// Capital (docs/governance.md §3.3): gas per epoch granted by a leader of the
 // record's collective, optionally expiring; use is kept per (record, epoch)
 // and compared when the record next transacts, never swept.
 

@@ -1,7 +1,7 @@
 // Package governance is the network's on-chain governance: a native system
 // contract, written in Go, at [Address], with its state in the storage of
-// that address in the one state trie (governance.md, architecture.md
-// decisions 4–8).
+// that address in the one state trie (docs/governance.md;
+// docs/architecture.md, decisions 4–8).
 //
 // IGovernance.sol is its interface and IGovernance.abi.json, generated from
 // it, is the only contract between the chain and its clients; a test checks
@@ -101,7 +101,7 @@
 // rule: at most 16 collectives of names of at most 32 bytes, seats and a
 // meeting's attendance at most 40.
 //
-// # Rules (governance.md)
+// # Rules (docs/governance.md)
 //
 //   - §2 an account belongs to at most one record (offerAccount, acceptAccount;
 //     a record keeps one); 2–3 leaders per collective of one collective's
@@ -142,6 +142,11 @@
 //     collective; Admit charges the sender's record, a call to governance the
 //     record's governanceAllowance; accounts of no record may only apply or
 //     accept (acceptAccount, acceptProjectAccount), applyQuota per block; creation needs an active project (MayCreate).
+//   - §3.4 every seat is filled (moveSeat) and vacated (moveUnseat) in
+//     plenary; a term ends at most the role's term (leaderTerm, councilTerm,
+//     advisoryTerm) after the block, then the holder holds over until a
+//     successor is seated. The secretary's seat is never unseated: a
+//     successor takes it in one motion.
 //   - §3.5 convene with meetingNotice by the secretary (extraordinary: on a
 //     leader's request), attendance in [start, end) by the holder or its proxy
 //     (one seat per proxy), motions and votes by present members (voting
@@ -151,11 +156,9 @@
 //     filled commission seats; else it reverts), passed by a majority of
 //     those present, a tie fails; minutes and agreements by the secretary.
 //     Parameters stay within their ranges (params.go) and take effect from
-//     the next block; gasLimit also goes to CometBFT through EndBlock. A term
-//     ends at most the role's term (leaderTerm, councilTerm, advisoryTerm)
-//     after the block. The secretary's seat is never unseated: a successor
-//     takes it in one motion. Upgrades are named, at a height; a motion of
-//     height 0 cancels one before its height (UpgradeScheduled(name, 0)).
+//     the next block; gasLimit also goes to CometBFT through EndBlock.
+//     Upgrades are named, at a height; a motion of height 0 cancels one
+//     before its height (UpgradeScheduled(name, 0)).
 //   - §3.10 only active records' accounts transact; only approved projects,
 //     and contracts descending from them, create; no personal data, only
 //     salted commitments and capped URIs.

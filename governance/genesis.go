@@ -18,7 +18,7 @@ var ErrGenesis = errors.New("invalid governance genesis")
 // ApplyGenesis writes the founding governance state g (nil: none, every
 // account may transact) and the parameters into st, with gasLimit as the
 // gasLimit parameter. It creates the governance account with nonce 1 and
-// [StubCode]. g is validated first (governance.md §2, §3.1, §4); a bad g
+// [StubCode]. g is validated first (docs/governance.md §2, §3.1, §4); a bad g
 // leaves an error naming the entry, and st must then be discarded.
 func ApplyGenesis(st vm.StateDB, g *genesis.Governance, gasLimit uint64) error {
 	if st.GetNonce(Address) == 0 {

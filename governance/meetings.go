@@ -6,7 +6,7 @@ import (
 	"github.com/redmx/redmx/genesis"
 )
 
-// Meetings and plenary of the Executive Council (governance.md §3.5):
+// Meetings and plenary of the Executive Council (docs/governance.md §3.5):
 // convened with notice, attended by each holder's own transaction or its
 // proxy's within the window, motions by a majority of those present in a
 // quorate meeting (a tie fails).

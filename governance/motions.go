@@ -8,7 +8,7 @@ import (
 	"github.com/redmx/redmx/genesis"
 )
 
-// Motions in plenary (governance.md §3.5): proposed and voted by present
+// Motions in plenary (docs/governance.md §3.5): proposed and voted by present
 // Executive Council members during the meeting, decided after it.
 
 // newMotion opens a motion of kind in meeting m, proposed by a present member.
@@ -272,7 +272,7 @@ func (c *call) carryMotion(id uint64) error {
 }
 
 // seatPlan checks that rec may take the seat (role, coll) until end at now
-// (governance.md §2, §3.4) and returns the holder it replaces: rec itself
+// (docs/governance.md §2, §3.4) and returns the holder it replaces: rec itself
 // for a renewal, a holder whose term has expired (holdover) when the seats
 // are full, or 0.
 func (s *store) seatPlan(role uint8, coll string, rec, end, now uint64) (uint64, error) {

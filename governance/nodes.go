@@ -11,7 +11,7 @@ import (
 	"github.com/redmx/redmx/genesis"
 )
 
-// Node admission, power and removal (governance.md §3.1).
+// Node admission, power and removal (docs/governance.md §3.1).
 
 // KeyTypeEd25519 is the one consensus key type CometBFT's default consensus
 // parameters allow; any other would halt every node once in an update.
@@ -193,7 +193,7 @@ func (s *store) addNode(c *call, n [20]byte, coll string, op uint64, role uint8,
 }
 
 // maybeForm forms a forming collective once it has its least number of
-// leaders and one admitted node (governance.md §3.7).
+// leaders and one admitted node (docs/governance.md §3.7).
 func (s *store) maybeForm(coll string) {
 	if !s.formed(coll) && s.seat(genesis.RoleLeader, coll).len() >= max(s.param("minLeaders"), 1) && s.collNodes(coll).len() >= 1 {
 		s.setFlag(key("coll.formed", coll), true)
@@ -201,7 +201,7 @@ func (s *store) maybeForm(coll string) {
 }
 
 // CollectivePower is the voting power each formed collective with
-// validators holds, shared by its validators (governance.md §3.1). It
+// validators holds, shared by its validators (docs/governance.md §3.1). It
 // divides evenly by 1–16 and 18.
 const CollectivePower = 720720
 
@@ -333,7 +333,7 @@ func (c *call) reinstateNode(n [20]byte) {
 // checkSafety refuses taking the nodes off when it would empty the validator
 // set (always), leave a formed collective without nodes, or leave fewer than
 // four collectives with validators when four or more have them; a change for
-// cause overrides all but the first (governance.md §3.1). Only validators
+// cause overrides all but the first (docs/governance.md §3.1). Only validators
 // of formed collectives hold power: a forming collective's do not keep the
 // set alive.
 func (s *store) checkSafety(off [][20]byte, forCause bool) error {

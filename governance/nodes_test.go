@@ -248,7 +248,7 @@ func TestCommissionRejectsByMajority(t *testing.T) {
 	f.applyValidator(acct('U', 2), "academic", nodeID('U', 1), consKey('U', 1))
 }
 
-// TestHoldoverCountsAsFilled traces §3.5: a seat whose term ended is still
+// TestHoldoverCountsAsFilled traces §3.1 and §3.4: a seat whose term ended is still
 // filled, so the majority stays of four.
 func TestHoldoverCountsAsFilled(t *testing.T) {
 	f := newFixture(t)

@@ -6,9 +6,9 @@ import (
 	"github.com/redmx/redmx/genesis"
 )
 
-// Project admission (governance.md §3.2): apply → a leader endorses → the
-// Projects Commission sends it to plenary → the plenary approves it, and its
-// accounts may deploy contracts.
+// Project admission (docs/governance.md §3.2): apply → a leader endorses →
+// the Projects Commission sends it to plenary → the plenary approves it, and
+// its accounts may deploy contracts.
 
 // maxProjectAccounts bounds an application's deployer accounts.
 const maxProjectAccounts = 16

@@ -6,9 +6,9 @@ import (
 	"github.com/redmx/redmx/genesis"
 )
 
-// Accounts and identity (governance.md §2, §3.10): an account belongs to at
-// most one record; a record adds one by offer and acceptance, so both keys
-// agree; a leader attests an identity checked off chain.
+// Accounts and identity (docs/governance.md §2, §3.10): an account belongs
+// to at most one record; a record adds one by offer and acceptance, so both
+// keys agree; a leader attests an identity checked off chain.
 
 func offerAccount(c *call, a args) ([]any, error) {
 	id, err := c.actor()

@@ -20,7 +20,7 @@ import (
 	"github.com/redmx/redmx/internal/testnet"
 )
 
-// TestGovernanceAdmitsAValidator runs the node admission of governance.md
+// TestGovernanceAdmitsAValidator runs the node admission of docs/governance.md
 // §3.1 on four real validators: a fifth node cannot connect until admitted;
 // it applies, a leader endorses it, the Nodes Commission admits it; it joins
 // the validator set with its collective's power split between its two

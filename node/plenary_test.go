@@ -25,8 +25,8 @@ import (
 // Meeting kinds of IGovernance.
 const meetingOrdinary uint8 = 1
 
-// TestPlenaryUpgradeStopsEveryNode runs the plenary of governance.md §3.5 on
-// four real validators, by transactions of the devnet's role keys: the
+// TestPlenaryUpgradeStopsEveryNode runs the plenary of docs/governance.md
+// §3.5 on four real validators, by transactions of the devnet's role keys: the
 // secretary convenes two ordinary meetings; seven Executive Council members
 // attend the first, where a member moves an upgrade that a majority of
 // those present approves; after the meeting anyone decides it, and the

@@ -14,8 +14,8 @@ import (
 	"github.com/redmx/redmx/internal/testnet"
 )
 
-// TestPlenaryApprovesProject runs project admission (governance.md §3.2) on
-// four real validators: a member applies for a project with a new account
+// TestPlenaryApprovesProject runs project admission (docs/governance.md
+// §3.2) on four real validators: a member applies for a project with a new account
 // as its deployer; a leader endorses it and the Projects Commission sends it
 // to the plenary; until the plenary approves it the account may not even
 // transact; a quorate meeting approves it, a leader grants it capital, and

@@ -292,7 +292,7 @@ func resultJSON(m abi.Method, r *govclient.Result) map[string]any {
 	}
 }
 
-// newGovCommitmentCmd makes a salted commitment (governance.md §3.10) of a
+// newGovCommitmentCmd makes a salted commitment (docs/governance.md §3.10) of a
 // document: keccak256(salt ‖ content).
 func newGovCommitmentCmd() *cobra.Command {
 	var saltHex string

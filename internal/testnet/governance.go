@@ -15,7 +15,7 @@ import (
 	"github.com/redmx/redmx/internal/devkeys"
 )
 
-// Founding governance of a development network (governance.md §4): the
+// Founding governance of a development network (docs/governance.md §4): the
 // seed's founders as example data, so a devnet runs the whole calendar of
 // the governance model in seconds.
 
@@ -25,7 +25,7 @@ type Founder struct {
 	Name       string
 }
 
-// Founders are the seed's founders, by collective (governance.md §4).
+// Founders are the seed's founders, by collective (docs/governance.md §4).
 var Founders = []Founder{
 	{"public", "Coordinación de Estrategia Digital Nacional"},
 	{"public", "Unidad de Gobierno Digital (SFP)"},

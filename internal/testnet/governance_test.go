@@ -27,7 +27,7 @@ func devnetValidators(n int) []testnet.Validator {
 }
 
 // TestFoundingGovernance checks the devnet's founding governance against the
-// rules of governance.md §2 and §4, for networks of 1 to 6 validators.
+// rules of docs/governance.md §2 and §4, for networks of 1 to 6 validators.
 func TestFoundingGovernance(t *testing.T) {
 	for _, n := range []int{1, 4, 6} {
 		vals := devnetValidators(n)
