@@ -8,6 +8,31 @@
 // eth_call and eth_estimateGas go to Backend.Call and Backend.EstimateGas on a
 // state the Backend hands out.
 //
+// # Methods
+//
+//	eth      chainId blockNumber syncing getBalance getTransactionCount getCode
+//	         getStorageAt getStorageValues getProof call estimateGas
+//	         createAccessList sendRawTransaction getTransactionByHash
+//	         getRawTransactionByHash getTransactionReceipt getBlockByNumber
+//	         getBlockByHash getHeaderByNumber getHeaderByHash getBlockReceipts
+//	         getBlockTransactionCountByNumber/ByHash
+//	         getTransactionByBlockNumberAndIndex/ByBlockHashAndIndex (and raw forms)
+//	         the uncle methods (0 / null) gasPrice maxPriorityFeePerGas baseFee
+//	         blobBaseFee feeHistory getLogs newFilter newBlockFilter
+//	         newPendingTransactionFilter getFilterChanges getFilterLogs
+//	         uninstallFilter subscribe (newHeads, logs, newPendingTransactions,
+//	         transactionReceipts) unsubscribe; on devnets ([redmx.rpc]
+//	         dev_accounts): accounts sendTransaction signTransaction
+//	         fillTransaction sign pendingTransactions
+//	net      version listening peerCount
+//	web3     clientVersion sha3
+//	txpool   status content contentFrom inspect evicted (why this node's pool
+//	         let a transaction go unmined: {hash, reason, blockNumber} or null)
+//	debug    traceTransaction traceBlockByNumber traceBlockByHash traceBlock
+//	         traceCall (callTracer, prestateTracer, 4byteTracer, flatCallTracer,
+//	         muxTracer, or the struct logger) getRawTransaction getRawHeader
+//	         getRawBlock getRawReceipts; only with [redmx.rpc] debug = true
+//
 // # Wire compatibility
 //
 // Every method answers with the JSON shapes of go-ethereum v1.17's
