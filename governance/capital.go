@@ -6,8 +6,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 // Capital (docs/governance.md §3.3): gas per epoch granted by a leader of the
@@ -110,8 +108,8 @@ func (c *Contract) Admit(env Env, st vm.StateDB, from common.Address, to *common
 		}
 		return Payer{Governance: true}, nil
 	}
-	if status := s.recStatus(rec); status != statusActive {
-		return Payer{}, fmt.Errorf("%w: %s belongs to record %d, which is %s", ErrNotMember, from.Hex(), rec, statusName(status))
+	if status := s.recStatus(rec); status != StatusActive {
+		return Payer{}, fmt.Errorf("%w: %s belongs to record %d, which is %s", ErrNotMember, from.Hex(), rec, status)
 	}
 	need := gasLimit + pending
 	if to != nil && *to == Address {
@@ -182,14 +180,14 @@ func (c *Contract) MayCreate(st vm.StateDB, creator common.Address) bool {
 
 func mayCreate(s *store, creator common.Address) bool {
 	root := creatorRoot(s, creator)
-	return root != 0 && s.recStatus(root) == statusActive
+	return root != 0 && s.recStatus(root) == StatusActive
 }
 
 // creatorRoot is the project behind creator: its own record, or the project
 // recorded when creator was created.
 func creatorRoot(s *store, creator common.Address) uint64 {
 	if rec := s.recordOf(creator); rec != 0 {
-		if s.recKind(rec) == genesis.KindProject {
+		if s.recKind(rec) == KindProject {
 			return rec
 		}
 		return 0

@@ -3,7 +3,7 @@ package governance
 import (
 	"math/big"
 
-	"github.com/redmx/redmx/genesis"
+	"github.com/ethereum/go-ethereum/core/vm"
 )
 
 // Parameters live in governance state (slot keccak256("redmx.params." + name)
@@ -16,7 +16,7 @@ import (
 // forever. Genesis and every parameter motion (when moved and when decided)
 // are checked against it.
 var DefaultParams = []Param{
-	{"gasLimit", 200_000_000, GasLimitMin, GasLimitMax},     // block gas limit; also CometBFT's block max_gas
+	{"gasLimit", DefaultGasLimit, GasLimitMin, GasLimitMax}, // block gas limit; also CometBFT's block max_gas
 	{"meetingNotice", 15 * 24 * 3600, 0, 90 * day},          // least notice of an Executive Council meeting
 	{"epochLength", 24 * 3600, 60, 31 * day},                // capital epoch: at most a month between refills
 	{"governanceAllowance", 20_000_000, 5_000_000, 1 << 40}, // gas per epoch per record for governance calls (about 20 admissions)
@@ -36,6 +36,8 @@ const (
 	day  = 24 * 3600
 	year = 365 * day
 
+	// DefaultGasLimit is the block gas limit a new genesis gets.
+	DefaultGasLimit = 200_000_000
 	// GasLimitMin is the least block gas limit: a block must hold the largest
 	// transaction the pool accepts (EIP-7825's cap, params.MaxTxGas), a vote
 	// to raise the limit among them, with room to spare.
@@ -53,6 +55,10 @@ type Param struct {
 	Value    uint64
 	Min, Max uint64
 }
+
+// GasLimit is the block gas limit st holds (its gasLimit parameter; 0 before
+// [ApplyGenesis] wrote it).
+func GasLimit(st vm.StateDB) uint64 { return (&store{st: st}).param("gasLimit") }
 
 // paramSpec finds a parameter by name.
 func paramSpec(name string) (Param, bool) {
@@ -79,7 +85,7 @@ func (s *store) paramRange(name string) (lo, hi uint64) {
 		// a formed collective never falls below its least leaders
 		for _, coll := range s.collectiveNames() {
 			if s.formed(coll) {
-				hi = min(hi, s.seat(genesis.RoleLeader, coll).len())
+				hi = min(hi, s.seat(RoleLeader, coll).len())
 			}
 		}
 	case "maxLeaders":

@@ -2,8 +2,6 @@ package governance
 
 import (
 	"github.com/ethereum/go-ethereum/common"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 // Accounts and identity (docs/governance.md §2, §3.10): an account belongs
@@ -19,7 +17,7 @@ func offerAccount(c *call, a args) ([]any, error) {
 	if other := c.s.recordOf(acct); other != 0 {
 		return nil, refuse("account %s already belongs to record %d", acct.Hex(), other)
 	}
-	if c.s.recKind(id) == genesis.KindProject {
+	if c.s.recKind(id) == KindProject {
 		if err := c.s.checkDeployer(acct); err != nil { // a project's accounts deploy
 			return nil, err
 		}
@@ -37,10 +35,10 @@ func acceptAccount(c *call, a args) ([]any, error) {
 	if c.s.u64(key("acct.offer", c.from)) != id || id == 0 {
 		return nil, refuse("record %d has not offered to add account %s", id, c.from.Hex())
 	}
-	if st := c.s.recStatus(id); st != statusActive {
-		return nil, refuse("record %d is %s", id, statusName(st))
+	if st := c.s.recStatus(id); st != StatusActive {
+		return nil, refuse("record %d is %s", id, st)
 	}
-	if c.s.recKind(id) == genesis.KindProject {
+	if c.s.recKind(id) == KindProject {
 		if err := c.s.checkDeployer(c.from); err != nil {
 			return nil, err
 		}

@@ -75,6 +75,12 @@ func key(ns string, parts ...any) common.Hash {
 			buf = binary.BigEndian.AppendUint64(buf, v)
 		case uint8:
 			buf = append(buf, v)
+		case Role: // enumerations enter as the uint8 they are stored as
+			buf = append(buf, uint8(v))
+		case ApplicationKind:
+			buf = append(buf, uint8(v))
+		case ApplicationStatus:
+			buf = append(buf, uint8(v))
 		case common.Address:
 			buf = append(buf, v[:]...)
 		case common.Hash:
