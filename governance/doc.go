@@ -10,9 +10,8 @@
 // to [Contract.Call]; inside the EVM the address is a precompile serving the
 // view functions ([Contract.View], priced by [Contract.ViewGas]). Execution
 // also asks [Contract.Admit] before each transaction (membership, capital,
-// the apply quota, creation), reports gas used with [Contract.Charge], checks
-// nested contract creation with [Contract.MayCreate] and records it with
-// [Contract.Created], and collects the block's consensus effects (validator
+// the apply quota, creation), reports gas used with [Contract.Charge], applies
+// the creation rule to nested creations with [Contract.Create], and collects the block's consensus effects (validator
 // and gas-limit updates) with [Contract.EndBlock]. [Contract.AllowedPeer]
 // answers CometBFT's peer filter, [Contract.Validators] is the validator set
 // governance holds (what InitChain reports), [Contract.Upgrades] the
@@ -141,7 +140,7 @@
 //   - §3.3 capital per record, granted or revoked by a leader of its
 //     collective; Admit charges the sender's record, a call to governance the
 //     record's governanceAllowance; accounts of no record may only apply or
-//     accept (acceptAccount, acceptProjectAccount), applyQuota per block; creation needs an active project (MayCreate).
+//     accept (acceptAccount, acceptProjectAccount), applyQuota per block; creation needs an active project (Create).
 //   - §3.4 every seat is filled (moveSeat) and vacated (moveUnseat) in
 //     plenary; a term ends at most the role's term (leaderTerm, councilTerm,
 //     advisoryTerm) after the block, then the holder holds over until a

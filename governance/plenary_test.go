@@ -65,19 +65,25 @@ func TestProjectAdmission(t *testing.T) {
 	// Lineage: a project's factory may create; the CREATE2 deployer, not made
 	// by a project, may not (a plain member through it is refused).
 	factory, child := acct('F', 1), acct('F', 2)
-	f.c.Created(f.st, deployer, factory)
-	f.c.Created(f.st, factory, child)
-	if !f.c.MayCreate(f.st, factory) || !f.c.MayCreate(f.st, child) {
+	if !f.c.Create(f.st, deployer, deployer, factory) || !f.c.Create(f.st, plain, factory, child) {
+		t.Fatal("a project, or a member through its factory, may not create")
+	}
+	canDeploy := func(a common.Address) bool { return f.view("canDeploy", a)[0].(bool) }
+	if !canDeploy(factory) || !canDeploy(child) {
 		t.Fatal("a project's factory (and its child) may not create")
 	}
-	if f.c.MayCreate(f.st, params.DeterministicFactoryAddress) || f.c.MayCreate(f.st, plain) {
+	if canDeploy(params.DeterministicFactoryAddress) || canDeploy(plain) {
 		t.Fatal("the CREATE2 deployer or a member may create")
 	}
-	// Through the CREATE2 deployer: a member's contract has no lineage, a
-	// project's has.
-	f.c.CreatedInTx(f.st, plain, params.DeterministicFactoryAddress, acct('F', 3))
-	f.c.CreatedInTx(f.st, deployer, params.DeterministicFactoryAddress, acct('F', 4))
-	if f.c.MayCreate(f.st, acct('F', 3)) || !f.c.MayCreate(f.st, acct('F', 4)) {
+	// Through the CREATE2 deployer: a member's creation is refused and has no
+	// lineage; a project's is allowed and descends from the project.
+	if f.c.Create(f.st, plain, params.DeterministicFactoryAddress, acct('F', 3)) || f.c.Create(f.st, plain, plain, acct('F', 5)) {
+		t.Fatal("a member created, directly or through the CREATE2 deployer")
+	}
+	if !f.c.Create(f.st, deployer, params.DeterministicFactoryAddress, acct('F', 4)) {
+		t.Fatal("a project may not create through the CREATE2 deployer")
+	}
+	if canDeploy(acct('F', 3)) || canDeploy(acct('F', 5)) || !canDeploy(acct('F', 4)) {
 		t.Fatal("CREATE2 deployer lineage: member's contract may create, or project's may not")
 	}
 	// Suspended by plenary: its accounts and factories may no longer create.
@@ -89,7 +95,7 @@ func TestProjectAdmission(t *testing.T) {
 	if r := f.decide(m, mot); r != "" {
 		t.Fatalf("decide: %s", r)
 	}
-	if f.c.MayCreate(f.st, factory) || f.view("canDeploy", deployer)[0].(bool) {
+	if canDeploy(factory) || canDeploy(deployer) || f.c.Create(f.st, plain, factory, acct('F', 6)) {
 		t.Fatal("a suspended project's factory may still create")
 	}
 }
