@@ -269,92 +269,6 @@ func (c *call) carryMotion(id uint64) error {
 	return nil
 }
 
-// seatPlan checks that rec may take the seat (role, coll) until end at now
-// (docs/governance.md §2, §3.4) and returns the holder it replaces: rec itself
-// for a renewal, a holder whose term has expired (holdover) when the seats
-// are full, or 0.
-func (s *store) seatPlan(role Role, coll string, rec, end, now uint64) (uint64, error) {
-	if role < RoleLeader || role > RoleAdvisory {
-		return 0, refuse("role %d is not a seat (1–5)", role)
-	}
-	if role != RoleSecretary && role != RoleAdvisory && !s.collectiveExists(coll) {
-		return 0, refuse("collective %q does not exist", coll)
-	}
-	if !s.recExists(rec) || s.recKind(rec) == KindProject {
-		return 0, refuse("record %d is not a member", rec)
-	}
-	if st := s.recStatus(rec); st != StatusActive {
-		return 0, refuse("record %d is %s", rec, st)
-	}
-	if end <= now {
-		return 0, refuse("term end %d is not after the block time %d", end, now)
-	}
-	holders := s.seat(role, coll)
-	if holders.has(w64(rec)) {
-		return rec, nil // a new term for the same holder
-	}
-	if role == RoleLeader || role == RoleProjectsCommission || role == RoleNodesCommission {
-		if rc := s.recColl(rec); rc != coll {
-			return 0, refuse("record %d is a member of collective %s, not %s", rec, rc, coll)
-		}
-	}
-	if role != RoleLeader && s.councilRole(rec) != 0 {
-		return 0, refuse("record %d already holds a council seat (%s)", rec, s.councilRole(rec).Office())
-	}
-	limit := uint64(1)
-	switch role {
-	case RoleLeader:
-		limit = s.param("maxLeaders")
-	case RoleAdvisory:
-		limit = s.param("maxAdvisory")
-	}
-	var replaced uint64
-	all := holders.u64s()
-	if role == RoleSecretary && len(all) > 0 {
-		return all[0], nil // a successor takes the one seat: it never stands empty
-	}
-	if uint64(len(all)) >= limit {
-		for _, h := range all {
-			if s.termEnd(role, h) <= now {
-				replaced = h
-				break
-			}
-		}
-		if replaced == 0 {
-			return 0, refuse("%s of %s is full: %d seats, none holding over", role.Office(), orNetwork(coll), limit)
-		}
-	}
-	if role == RoleLeader {
-		inst := s.recInst(rec)
-		for _, h := range all {
-			if h != replaced && inst != (common.Hash{}) && s.recInst(h) == inst {
-				return 0, refuse("record %d is of the same institution as leader %d of collective %s", rec, h, coll)
-			}
-		}
-	}
-	return replaced, nil
-}
-
-func orNetwork(coll string) string {
-	if coll == "" {
-		return "the network"
-	}
-	return "collective " + coll
-}
-
-func (s *store) checkUnseat(role Role, coll string, rec uint64) error {
-	if !s.seat(role, coll).has(w64(rec)) {
-		return refuse("record %d does not hold a seat of the %s of %s", rec, role.Office(), orNetwork(coll))
-	}
-	if role == RoleSecretary {
-		return refuse("the Executive Secretary's seat is never left empty: seat a successor instead")
-	}
-	if role == RoleLeader && s.formed(coll) && s.seat(role, coll).len() <= s.param("minLeaders") {
-		return refuse("collective %s would have fewer than %d leaders", coll, s.param("minLeaders"))
-	}
-	return nil
-}
-
 // checkUpgrade checks a motion to schedule upgrade name at height, or with
 // height 0 to cancel it before its height is reached.
 func (c *call) checkUpgrade(name string, height uint64) error {
@@ -381,21 +295,6 @@ func (c *call) checkUpgrade(name string, height uint64) error {
 	}
 	if scheduled {
 		return refuse("upgrade %q is already scheduled: cancel it first (height 0)", name)
-	}
-	return nil
-}
-
-// checkTerm refuses a term end further from now than the role's term.
-func (c *call) checkTerm(role Role, end uint64) error {
-	term := c.s.param("councilTerm")
-	switch role {
-	case RoleLeader:
-		term = c.s.param("leaderTerm")
-	case RoleAdvisory:
-		term = c.s.param("advisoryTerm")
-	}
-	if end-c.env.Time > term { // seatPlan checked end > now
-		return refuse("term end %d is more than the %s's term of %d seconds after the block time %d", end, role.Office(), term, c.env.Time)
 	}
 	return nil
 }

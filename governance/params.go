@@ -3,6 +3,7 @@ package governance
 import (
 	"math/big"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
 )
 
@@ -55,6 +56,16 @@ type Param struct {
 	Value    uint64
 	Min, Max uint64
 }
+
+// paramKey is the slot of parameter name (outside the redmx.gov namespace of
+// [key]: the gas limit was kept there before governance).
+func paramKey(name string) common.Hash {
+	return hashKey([]byte("redmx.params." + name))
+}
+
+// param reads a parameter (a big-endian uint256 word; values fit uint64).
+func (s *store) param(name string) uint64       { return u64of(s.get(paramKey(name))) }
+func (s *store) setParam(name string, v uint64) { s.set(paramKey(name), w64(v)) }
 
 // GasLimit is the block gas limit st holds (its gasLimit parameter; 0 before
 // [ApplyGenesis] wrote it).

@@ -112,11 +112,6 @@ func hashKey(preimage []byte) common.Hash {
 	return h
 }
 
-// paramKey is where parameter name lives (what execution reads for gasLimit).
-func paramKey(name string) common.Hash {
-	return hashKey([]byte("redmx.params." + name))
-}
-
 func (s *store) get(k common.Hash) common.Hash {
 	s.charge(gasRead)
 	return s.st.GetState(Address, k)
