@@ -62,7 +62,7 @@ func (c *call) checkNodeAction(n [20]byte, kind NodeAction, forCause bool) error
 		}
 		return nil
 	}
-	return refuse("action %d is not suspend (1), remove (2) or reinstate (3)", kind)
+	return refuse("action %d is not %s", kind, choices[NodeAction]())
 }
 
 func (c *call) checkMemberAction(rec uint64, kind NodeAction, forCause bool) error {
@@ -96,7 +96,7 @@ func (c *call) checkMemberAction(rec uint64, kind NodeAction, forCause bool) err
 		}
 		return nil
 	}
-	return refuse("action %d is not suspend (1), remove (2) or reinstate (3)", kind)
+	return refuse("action %d is not %s", kind, choices[NodeAction]())
 }
 
 func (s *store) activeNodesOf(rec uint64) [][20]byte {

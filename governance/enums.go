@@ -218,6 +218,31 @@ func Parse[E Enum](s string) (E, bool) {
 	return 0, false
 }
 
+// known reports whether v is one of E's values (not a set of flags).
+func known[E Enum](v E) bool { return v >= 1 && int(v) <= len(v.names()) }
+
+// choices lists values of E for an error message, "a (1), b (2) or c (3)":
+// vals, or every value when none is given.
+func choices[E Enum](vals ...E) string {
+	if len(vals) == 0 {
+		for i := range Names[E]() {
+			vals = append(vals, E(i+1))
+		}
+	}
+	var b strings.Builder
+	for i, v := range vals {
+		switch {
+		case i == 0:
+		case i == len(vals)-1:
+			b.WriteString(" or ")
+		default:
+			b.WriteString(", ")
+		}
+		b.WriteString(v.String() + " (" + strconv.Itoa(int(v)) + ")")
+	}
+	return b.String()
+}
+
 func nameIndex(names []string, s string) int {
 	flat := func(s string) string { return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "-", "") }
 	for i, n := range names {

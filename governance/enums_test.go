@@ -88,3 +88,15 @@ func TestEnums(t *testing.T) {
 		t.Error("role properties")
 	}
 }
+
+func TestChoices(t *testing.T) {
+	if s := choices[NodeAction](); s != "suspend (1), remove (2) or reinstate (3)" {
+		t.Errorf("choices: %q", s)
+	}
+	if s := choices(KindInstitution, KindIndividual); s != "institution (1) or individual (2)" {
+		t.Errorf("some choices: %q", s)
+	}
+	if known(AgreementStatus(0)) || !known(AgreementDropped) || known(AgreementDropped+1) {
+		t.Error("known")
+	}
+}

@@ -110,8 +110,8 @@ func ApplyGenesis(st vm.StateDB, g *Founding, gasLimit uint64) error {
 }
 
 func genesisRecord(s *store, r FoundingRecord) error {
-	if r.Kind < KindInstitution || r.Kind > KindProject {
-		return fmt.Errorf("kind %d is not institution (1), individual (2) or project (3)", r.Kind)
+	if !known(r.Kind) {
+		return fmt.Errorf("kind %d is not %s", r.Kind, choices[RecordKind]())
 	}
 	if !s.collectiveExists(r.Collective) {
 		return fmt.Errorf("collective %q is not listed", r.Collective)
@@ -186,7 +186,7 @@ func genesisNode(s *store, n FoundingNode, records uint64) error {
 			return errors.New("an observer node has no consensus key")
 		}
 	default:
-		return fmt.Errorf("role %d is not validator (1) or observer (2)", n.Role)
+		return fmt.Errorf("role %d is not %s", n.Role, choices[NodeRole]())
 	}
 	s.addNode(nil, n.NodeID, n.Collective, n.Operator, n.Role, n.KeyType, n.PubKey)
 	return nil

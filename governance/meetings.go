@@ -49,7 +49,7 @@ func convene(c *call, a args) ([]any, error) {
 			return nil, refuse("request %d is already answered by meeting %d", req, m)
 		}
 	default:
-		return nil, refuse("meeting kind %d is not ordinary (1) or extraordinary (2)", kind)
+		return nil, refuse("meeting kind %d is not %s", kind, choices[MeetingKind]())
 	}
 	id := c.s.next("seq.meeting")
 	if kind == MeetingExtraordinary {
@@ -223,8 +223,8 @@ func setAgreementStatus(c *call, a args) ([]any, error) {
 	if c.s.u64(key("agr.meeting", id)) == 0 {
 		return nil, refuse("agreement %d does not exist", id)
 	}
-	if st < AgreementPending || st > AgreementDropped {
-		return nil, refuse("agreement status %d is not pending (1), in progress (2), done (3) or dropped (4)", st)
+	if !known(st) {
+		return nil, refuse("agreement status %d is not %s", st, choices[AgreementStatus]())
 	}
 	c.s.setU64(key("agr.status", id), uint64(st))
 	c.emit("AgreementStatusChanged", id, st)

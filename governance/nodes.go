@@ -85,7 +85,7 @@ func applyNode(c *call, a args) ([]any, error) {
 			return nil, refuse("an observer node has no consensus key")
 		}
 	default:
-		return nil, refuse("node role %d is not validator (1) or observer (2)", role)
+		return nil, refuse("node role %d is not %s", role, choices[NodeRole]())
 	}
 	nodeID, err := c.checkNodeProof(coll, nodeKey, role, keyType, pub, a.bytes(11), a.bytes(12))
 	if err != nil {
@@ -99,7 +99,7 @@ func applyNode(c *call, a args) ([]any, error) {
 			return nil, err
 		}
 	} else if memberKind != KindInstitution && memberKind != KindIndividual {
-		return nil, refuse("member kind %d is not institution (1) or individual (2)", memberKind)
+		return nil, refuse("member kind %d is not %s", memberKind, choices(KindInstitution, KindIndividual))
 	}
 	id, err := c.newApplication(AppNode, coll)
 	if err != nil {

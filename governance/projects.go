@@ -114,8 +114,8 @@ func (s *store) checkProjectStatus(id uint64, status ProjectStatus) error {
 	if !s.recExists(id) || s.recKind(id) != KindProject {
 		return refuse("project %d does not exist", id)
 	}
-	if status < ProjectActive || status > ProjectClosed {
-		return refuse("project status %d is not active (1), suspended (2) or closed (3)", status)
+	if !known(status) {
+		return refuse("project status %d is not %s", status, choices[ProjectStatus]())
 	}
 	if cur := s.recStatus(id); cur == StatusRemoved {
 		return refuse("project %d is closed", id)
