@@ -86,7 +86,7 @@ func (f *fakeGov) Create(vm.StateDB, common.Address, common.Address, common.Addr
 func (f *fakeGov) EndBlock(env governance.Env, st vm.StateDB) governance.BlockEffects {
 	fx := f.effects[env.Number]
 	if fx.GasLimit != 0 {
-		st.SetState(governance.Address, crypto.Keccak256Hash([]byte("redmx.params.gasLimit")), common.BigToHash(new(big.Int).SetUint64(fx.GasLimit)))
+		st.SetState(governance.Address, governance.ParamSlot("gasLimit"), common.BigToHash(new(big.Int).SetUint64(fx.GasLimit)))
 	}
 	return fx
 }

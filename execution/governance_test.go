@@ -44,7 +44,7 @@ const (
 var (
 	valueSlot   = common.Hash{31: 1}
 	fakeTopic   = crypto.Keccak256Hash([]byte("Set(bytes32)"))
-	gasLimitKey = crypto.Keccak256Hash([]byte("redmx.params.gasLimit"))
+	gasLimitKey = governance.ParamSlot("gasLimit")
 )
 
 // fakeGov is a governance with the execution interface's semantics and just

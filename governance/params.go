@@ -57,15 +57,16 @@ type Param struct {
 	Min, Max uint64
 }
 
-// paramKey is the slot of parameter name (outside the redmx.gov namespace of
-// [key]: the gas limit was kept there before governance).
-func paramKey(name string) common.Hash {
+// ParamSlot is the storage slot of [Address] that holds parameter name, a
+// big-endian uint256 word (outside the redmx.gov namespace of the other
+// state: the gas limit was kept there before governance).
+func ParamSlot(name string) common.Hash {
 	return hashKey([]byte("redmx.params." + name))
 }
 
 // param reads a parameter (a big-endian uint256 word; values fit uint64).
-func (s *store) param(name string) uint64       { return u64of(s.get(paramKey(name))) }
-func (s *store) setParam(name string, v uint64) { s.set(paramKey(name), w64(v)) }
+func (s *store) param(name string) uint64       { return u64of(s.get(ParamSlot(name))) }
+func (s *store) setParam(name string, v uint64) { s.set(ParamSlot(name), w64(v)) }
 
 // GasLimit is the block gas limit st holds (its gasLimit parameter; 0 before
 // [ApplyGenesis] wrote it).

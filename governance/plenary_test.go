@@ -353,7 +353,7 @@ func TestParameterMotion(t *testing.T) {
 	if r != "" {
 		t.Fatal(r)
 	}
-	if v := f.st.GetState(Address, paramKey("gasLimit")); u64of(v) != 30_000_000 {
+	if v := f.st.GetState(Address, ParamSlot("gasLimit")); u64of(v) != 30_000_000 {
 		t.Fatalf("gasLimit slot %x", v)
 	}
 	if fx := f.c.EndBlock(f.env, f.st); fx.GasLimit != 30_000_000 {

@@ -193,7 +193,7 @@ func viewMotions(s *store, _ Env, a args) ([]any, error) {
 }
 
 func viewParameter(s *store, _ Env, a args) []any {
-	return []any{new(big.Int).SetBytes(s.get(paramKey(a.str(0))).Bytes())}
+	return []any{new(big.Int).SetBytes(s.get(ParamSlot(a.str(0))).Bytes())}
 }
 
 func viewParameterNames(*store, Env, args) []any {
