@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"maps"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -169,8 +170,8 @@ func (f *Founders) AppState() (*AppState, error) {
 	}
 	for oi, o := range f.Officers {
 		role, ok := governance.Parse[governance.Role](o.Role)
-		if !ok || role == governance.RoleLeader {
-			return fail("officers[%d] (%s): role %q is not one of secretary, projects-commission, nodes-commission, advisory", oi, o.Label, o.Role)
+		if !ok || role == governance.RoleLeader { // leaders are seated with their institution
+			return fail("officers[%d] (%s): role %q is not one of %s", oi, o.Label, o.Role, strings.Join(governance.Names[governance.Role]()[1:], ", "))
 		}
 		if o.TermEnd == 0 {
 			return fail("officers[%d] (%s): termEnd is required", oi, o.Label)
