@@ -163,7 +163,7 @@ func (f *Founders) AppState() (*AppState, error) {
 				s.Validators = append(s.Validators, Validator{Name: v.Name, Collective: c.Name, PubKey: v.PubKey})
 				g.Nodes = append(g.Nodes, governance.FoundingNode{
 					NodeID: common.BytesToAddress(node), Collective: c.Name, Operator: id,
-					Role: governance.NodeValidator, KeyType: "ed25519", PubKey: v.PubKey,
+					Role: governance.NodeValidator, KeyType: governance.KeyTypeEd25519, PubKey: v.PubKey,
 				})
 			}
 		}

@@ -61,7 +61,7 @@ type FoundingNode struct {
 	Collective string         `json:"collective"`
 	Operator   uint64         `json:"operator"` // 1-based index into Records
 	Role       NodeRole       `json:"role"`
-	KeyType    string         `json:"keyType,omitempty"` // "ed25519" for validators
+	KeyType    string         `json:"keyType,omitempty"` // [KeyTypeEd25519] for validators
 	PubKey     []byte         `json:"pubKey,omitempty"`
 }
 

@@ -258,7 +258,7 @@ func foundingGovernance(t time.Time, vals []Validator, devKeys []common.Address,
 			Collective: v.Collective,
 			Operator:   insts[used[v.Collective]%len(insts)],
 			Role:       governance.NodeValidator,
-			KeyType:    "ed25519",
+			KeyType:    governance.KeyTypeEd25519,
 			PubKey:     v.PubKey.Bytes(),
 		})
 		used[v.Collective]++
