@@ -26,11 +26,12 @@
 // # Storage layout
 //
 // Every value is a 32-byte slot of [Address]. Parameters are at
-// keccak256("redmx.params." + name) as big-endian uint256 words (gasLimit is
-// what execution reads). Everything else is at
-// keccak256("redmx.gov." + namespace + 0x00 + parts), each part fixed-size
-// (uint64 as 8 bytes, uint8 as 1, addresses 20, hashes 32, strings as their
-// keccak256) — see key in storage.go. Value kinds: uint64 and bool as a
+// keccak256("redmx.params." + name) ([ParamSlot]) as big-endian uint256
+// words (gasLimit is what execution reads, through [GasLimit]). Everything
+// else is at keccak256("redmx.gov." + namespace + 0x00 + parts), each part
+// fixed-size (uint64 as 8 bytes, uint8 and the enumerations of enums.go as
+// 1, addresses 20, hashes 32, strings as their keccak256) — see key in
+// storage.go. Value kinds: uint64 and bool as a
 // right-aligned word; addresses right-aligned; strings and bytes as a length
 // word with 32-byte chunks at key("chunk", slot, i); lists as a length word
 // with item i at key("item", base, i); sets as doubly linked lists in order
