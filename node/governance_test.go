@@ -147,7 +147,7 @@ func TestGovernanceAdmitsAValidator(t *testing.T) {
 	})
 
 	t.Run("removed: leaves the set and is disconnected", func(t *testing.T) {
-		res := send(testnet.RoleNameNodesCommission, "public", "proposeNodeAction", nodeID, uint8(2), false, crypto.Keccak256Hash([]byte("test removal")))
+		res := send(testnet.RoleNameNodesCommission, "public", "proposeNodeAction", nodeID, governance.ActionRemove, false, crypto.Keccak256Hash([]byte("test removal")))
 		id := eventArg(t, res, "ActionProposed", "actionId").(uint64)
 		for _, c := range []string{"public", "academic", "private"} {
 			send(testnet.RoleNameNodesCommission, c, "voteAction", id, true)
