@@ -1,6 +1,6 @@
 package governance
 
-// Collectives (governance.md §2): numbered in order of founding, each with
+// Collectives (docs/governance.md §2): numbered in order of founding, each with
 // its member records, nodes and validators; formed once it has its least
 // leaders and a node.
 

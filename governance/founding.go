@@ -3,7 +3,7 @@ package governance
 import "github.com/ethereum/go-ethereum/common"
 
 // Founding is the founding state of governance, as genesis.json's
-// app_state.governance holds it (governance.md §4): collectives, members and
+// app_state.governance holds it (docs/governance.md §4): collectives, members and
 // projects with their accounts, seats, nodes, capital and parameters. Records
 // are numbered from 1 in the order listed. [ApplyGenesis] writes it.
 type Founding struct {
