@@ -3,9 +3,10 @@ package governance
 import "github.com/ethereum/go-ethereum/common"
 
 // Founding is the founding state of governance, as genesis.json's
-// app_state.governance holds it (docs/governance.md §4): collectives, members and
-// projects with their accounts, seats, nodes, capital and parameters. Records
-// are numbered from 1 in the order listed. [ApplyGenesis] writes it.
+// app_state.governance holds it (docs/governance.md §4): collectives,
+// members and projects with their accounts, seats, nodes, capital and
+// parameters. Records are numbered from 1 in the order listed.
+// [ApplyGenesis] writes it.
 type Founding struct {
 	// Params override [DefaultParams] by name (e.g. "meetingNotice": 60 on
 	// a devnet). gasLimit comes from app_state.params.
