@@ -377,7 +377,7 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 
 	// Exactly the powers governance holds (one power rule), so CometBFT and
 	// governance start from the same set.
-	vals := governance.GenesisValidators(st, gen)
+	vals := governance.GenesisValidators(st, gen.GovernanceValidators())
 	updates := make([]abci.ValidatorUpdate, len(vals))
 	for i, v := range vals {
 		updates[i] = abci.Ed25519ValidatorUpdate(v.PubKey, v.Power)

@@ -79,13 +79,14 @@ func (f *fakeGov) Charge(_ governance.Env, st vm.StateDB, p governance.Payer, ga
 	st.SetState(governance.Address, usedSlot(p.Record), common.BigToHash(new(big.Int).SetUint64(used+gasUsed)))
 }
 
-func (f *fakeGov) MayCreate(vm.StateDB, common.Address) bool          { return true }
-func (f *fakeGov) Created(vm.StateDB, common.Address, common.Address) {}
+func (f *fakeGov) Create(vm.StateDB, common.Address, common.Address, common.Address) bool {
+	return true
+}
 
 func (f *fakeGov) EndBlock(env governance.Env, st vm.StateDB) governance.BlockEffects {
 	fx := f.effects[env.Number]
 	if fx.GasLimit != 0 {
-		st.SetState(governance.Address, crypto.Keccak256Hash([]byte("redmx.params.gasLimit")), common.BigToHash(new(big.Int).SetUint64(fx.GasLimit)))
+		st.SetState(governance.Address, governance.ParamSlot("gasLimit"), common.BigToHash(new(big.Int).SetUint64(fx.GasLimit)))
 	}
 	return fx
 }

@@ -11,15 +11,14 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/holiman/uint256"
 
-	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/governance"
 )
 
-// ApplyGenesis writes the genesis allocations, parameters and founding
-// governance state gov (nil: none) into st (an empty state) and returns the
-// genesis header, without its state root: the caller commits st and sets
-// Root. Allocations are applied in address order.
-func ApplyGenesis(st *state.StateDB, alloc types.GenesisAlloc, p Params, gov *genesis.Governance, time uint64) (*types.Header, error) {
+// ApplyGenesis writes the genesis allocations into st (an empty state), then
+// the parameters and the founding governance state gov (nil: none) through
+// governance, and returns the genesis header, without its state root: the
+// caller commits st and sets Root. Allocations are applied in address order.
+func ApplyGenesis(st *state.StateDB, alloc types.GenesisAlloc, p Params, gov *governance.Founding, time uint64) (*types.Header, error) {
 	addrs := make([]common.Address, 0, len(alloc))
 	for a := range alloc {
 		addrs = append(addrs, a)
@@ -43,7 +42,6 @@ func ApplyGenesis(st *state.StateDB, alloc types.GenesisAlloc, p Params, gov *ge
 			st.SetState(addr, k, acc.Storage[k])
 		}
 	}
-	WriteParams(st, p)
 	if err := governance.ApplyGenesis(st, gov, p.GasLimit); err != nil {
 		return nil, fmt.Errorf("genesis governance: %w", err)
 	}

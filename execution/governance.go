@@ -31,8 +31,7 @@ type Governance interface {
 	ViewGas(input []byte) uint64
 	Admit(env governance.Env, st vm.StateDB, from common.Address, to *common.Address, input []byte, gasLimit, pending uint64) (governance.Payer, error)
 	Charge(env governance.Env, st vm.StateDB, p governance.Payer, gasUsed uint64)
-	MayCreate(st vm.StateDB, creator common.Address) bool
-	Created(st vm.StateDB, creator, created common.Address)
+	Create(st vm.StateDB, sender, creator, created common.Address) bool
 	EndBlock(env governance.Env, st vm.StateDB) governance.BlockEffects
 }
 
@@ -126,19 +125,14 @@ func (e *Executor) installPrecompiles(evm *vm.EVM, top *topCall) {
 // createWatch sees every contract creation of a transaction through the
 // state's nonce hooks (the creator's nonce rises, then the new contract's is
 // set to 1, inside the creation's snapshot), without a tracer on the EVM,
-// which would cost the interpreter its fast loop. A creation is allowed when
-// the creating contract is or descends from an approved project's account (so
-// a project's factory serves its users), and the created contract descends
-// from it; else when the transaction's sender is an approved project's
-// account (so the CREATE2 deployer serves projects), and the created
-// contract descends from the sender. Any other creation marks the
-// transaction as violating.
+// which would cost the interpreter its fast loop, and puts it to
+// governance's creation rule ([governance.Contract.Create]). A creation the
+// rule refuses marks the transaction as violating.
 type createWatch struct {
 	gov      Governance
 	st       vm.StateDB // the unhooked state
 	active   bool
 	sender   common.Address
-	senderOK int // 0 not asked yet, 1 may create, -1 may not
 	creator  common.Address
 	pending  bool
 	violated bool
@@ -157,12 +151,7 @@ func (w *createWatch) onNonce(addr common.Address, _, _ uint64, reason tracing.N
 			return
 		}
 		w.pending = false
-		switch {
-		case w.gov.MayCreate(w.st, w.creator):
-			w.gov.Created(w.st, w.creator, addr)
-		case w.creator != w.sender && w.senderMay():
-			w.gov.Created(w.st, w.sender, addr)
-		default:
+		if !w.gov.Create(w.st, w.sender, w.creator, addr) {
 			if !w.violated {
 				w.offender = w.creator
 			}
@@ -171,22 +160,10 @@ func (w *createWatch) onNonce(addr common.Address, _, _ uint64, reason tracing.N
 	}
 }
 
-// senderMay reports whether the transaction's sender may create, asking
-// governance once per transaction.
-func (w *createWatch) senderMay() bool {
-	if w.senderOK == 0 {
-		w.senderOK = -1
-		if w.gov.MayCreate(w.st, w.sender) {
-			w.senderOK = 1
-		}
-	}
-	return w.senderOK == 1
-}
-
 // start begins watching a transaction of sender.
 func (w *createWatch) start(sender common.Address) {
 	w.active, w.pending, w.violated = true, false, false
-	w.sender, w.senderOK = sender, 0
+	w.sender = sender
 }
 
 // stop ends watching and reports whether the transaction created what it may not.

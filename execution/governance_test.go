@@ -44,7 +44,7 @@ const (
 var (
 	valueSlot   = common.Hash{31: 1}
 	fakeTopic   = crypto.Keccak256Hash([]byte("Set(bytes32)"))
-	gasLimitKey = crypto.Keccak256Hash([]byte("redmx.params.gasLimit"))
+	gasLimitKey = governance.ParamSlot("gasLimit")
 )
 
 // fakeGov is a governance with the execution interface's semantics and just
@@ -130,15 +130,20 @@ func (f *fakeGov) Charge(env governance.Env, st vm.StateDB, p governance.Payer, 
 	st.SetState(governance.Address, usedSlot(p.Record), common.BigToHash(new(big.Int).SetUint64(used+gasUsed)))
 }
 
-func (f *fakeGov) MayCreate(st vm.StateDB, creator common.Address) bool {
-	if rec, ok := f.records[creator]; ok && f.projects[rec] {
-		return true
+// Create: a project's account, or a contract created by one, creates; a
+// creation in a project's transaction (through any factory) is the project's.
+func (f *fakeGov) Create(st vm.StateDB, sender, creator, created common.Address) bool {
+	may := func(a common.Address) bool {
+		if rec, ok := f.records[a]; ok && f.projects[rec] {
+			return true
+		}
+		return st.GetState(governance.Address, createdSlot(a)) != (common.Hash{})
 	}
-	return st.GetState(governance.Address, createdSlot(creator)) != (common.Hash{})
-}
-
-func (f *fakeGov) Created(st vm.StateDB, creator, created common.Address) {
+	if !may(creator) && !may(sender) {
+		return false
+	}
 	st.SetState(governance.Address, createdSlot(created), common.Hash{31: 1})
+	return true
 }
 
 func (f *fakeGov) EndBlock(env governance.Env, st vm.StateDB) governance.BlockEffects {

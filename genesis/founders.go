@@ -9,10 +9,13 @@ import (
 	"fmt"
 	"maps"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/redmx/redmx/governance"
 )
 
 // Founders describes a new network as its founders agree on it: the chain,
@@ -78,14 +81,6 @@ type Officer struct {
 	GasPerEpoch uint64           `json:"gasPerEpoch,omitempty"`
 }
 
-// OfficerRoles maps the officer role names of a founders file to seat roles.
-var OfficerRoles = map[string]uint8{
-	"secretary":           RoleSecretary,
-	"projects-commission": RoleProjectsCommission,
-	"nodes-commission":    RoleNodesCommission,
-	"advisory":            RoleAdvisory,
-}
-
 // ErrFounders is a founders file that cannot make a genesis.
 var ErrFounders = errors.New("invalid founders file")
 
@@ -116,7 +111,7 @@ func (f *Founders) AppState() (*AppState, error) {
 	if f.GenesisTime.IsZero() {
 		return fail("genesisTime is required")
 	}
-	g := &Governance{Params: maps.Clone(f.Params)}
+	g := &governance.Founding{Params: maps.Clone(f.Params)}
 	s := &AppState{
 		ChainID: f.ChainID,
 		Coin:    f.Coin,
@@ -143,8 +138,8 @@ func (f *Founders) AppState() (*AppState, error) {
 		}
 		for ii, in := range c.Institutions {
 			where := fmt.Sprintf("collectives[%d].institutions[%d] (%s)", ci, ii, in.Label)
-			g.Records = append(g.Records, Record{
-				Kind: KindInstitution, Collective: c.Name, Label: in.Label,
+			g.Records = append(g.Records, governance.FoundingRecord{
+				Kind: governance.KindInstitution, Collective: c.Name, Label: in.Label,
 				Institution: in.Institution, Accounts: in.Accounts, GasPerEpoch: in.GasPerEpoch,
 			})
 			id := uint64(len(g.Records))
@@ -152,7 +147,7 @@ func (f *Founders) AppState() (*AppState, error) {
 				if in.TermEnd == 0 {
 					return fail("%s: a leader needs a termEnd", where)
 				}
-				g.Seats = append(g.Seats, Seat{Role: RoleLeader, Collective: c.Name, Record: id, TermEnd: in.TermEnd})
+				g.Seats = append(g.Seats, governance.FoundingSeat{Role: governance.RoleLeader, Collective: c.Name, Record: id, TermEnd: in.TermEnd})
 			}
 			for vi, v := range in.Validators {
 				node, err := hex.DecodeString(v.NodeID)
@@ -166,26 +161,26 @@ func (f *Founders) AppState() (*AppState, error) {
 					return fail("%s.validators[%d]: name is required", where, vi)
 				}
 				s.Validators = append(s.Validators, Validator{Name: v.Name, Collective: c.Name, PubKey: v.PubKey})
-				g.Nodes = append(g.Nodes, Node{
+				g.Nodes = append(g.Nodes, governance.FoundingNode{
 					NodeID: common.BytesToAddress(node), Collective: c.Name, Operator: id,
-					Role: NodeValidator, KeyType: "ed25519", PubKey: v.PubKey,
+					Role: governance.NodeValidator, KeyType: governance.KeyTypeEd25519, PubKey: v.PubKey,
 				})
 			}
 		}
 	}
 	for oi, o := range f.Officers {
-		role, ok := OfficerRoles[o.Role]
-		if !ok {
-			return fail("officers[%d] (%s): role %q is not one of secretary, projects-commission, nodes-commission, advisory", oi, o.Label, o.Role)
+		role, ok := governance.Parse[governance.Role](o.Role)
+		if !ok || role == governance.RoleLeader { // leaders are seated with their institution
+			return fail("officers[%d] (%s): role %q is not one of %s", oi, o.Label, o.Role, strings.Join(governance.Names[governance.Role]()[1:], ", "))
 		}
 		if o.TermEnd == 0 {
 			return fail("officers[%d] (%s): termEnd is required", oi, o.Label)
 		}
-		g.Records = append(g.Records, Record{
-			Kind: KindIndividual, Collective: o.Collective, Label: o.Label,
+		g.Records = append(g.Records, governance.FoundingRecord{
+			Kind: governance.KindIndividual, Collective: o.Collective, Label: o.Label,
 			Institution: o.Institution, Accounts: o.Accounts, GasPerEpoch: o.GasPerEpoch,
 		})
-		g.Seats = append(g.Seats, Seat{Role: role, Collective: o.Collective, Record: uint64(len(g.Records)), TermEnd: o.TermEnd})
+		g.Seats = append(g.Seats, governance.FoundingSeat{Role: role, Collective: o.Collective, Record: uint64(len(g.Records)), TermEnd: o.TermEnd})
 	}
 	s.Governance = g
 	raw, err := json.Marshal(s)
@@ -196,13 +191,4 @@ func (f *Founders) AppState() (*AppState, error) {
 		return nil, fmt.Errorf("%w: %v", ErrFounders, err)
 	}
 	return s, nil
-}
-
-// Accounts lists every account the records name, in record order.
-func (g *Governance) Accounts() []common.Address {
-	var out []common.Address
-	for _, r := range g.Records {
-		out = append(out, r.Accounts...)
-	}
-	return out
 }

@@ -7,13 +7,14 @@ import (
 	"fmt"
 	"math/big"
 
-	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/params"
+
+	"github.com/redmx/redmx/governance"
 )
 
 // DefaultGasLimit is the block gas limit a new genesis gets.
-const DefaultGasLimit uint64 = 200_000_000
+const DefaultGasLimit uint64 = governance.DefaultGasLimit
 
 // Fork names the Ethereum rule set the chain runs. Only Osaka is supported.
 const ForkOsaka = "osaka"
@@ -28,7 +29,7 @@ type AppState struct {
 	Validators []Validator        `json:"validators"`
 	// Governance is the founding governance state; nil starts without one
 	// (every account may transact and deploy, as before governance).
-	Governance *Governance `json:"governance,omitempty"`
+	Governance *governance.Founding `json:"governance,omitempty"`
 }
 
 // Coin describes the native coin as wallets show it.
@@ -46,7 +47,7 @@ type Params struct {
 
 // Validator is a genesis validator: its consensus key and the collective it
 // belongs to. Its power follows the collective rule of package governance
-// (governance.Powers).
+// ([AppState.Powers]).
 type Validator struct {
 	Name       string `json:"name"`
 	Collective string `json:"collective"`
@@ -109,7 +110,7 @@ func (s *AppState) Validate() error {
 		seen[string(v.PubKey)] = true
 	}
 	if s.Governance != nil {
-		if err := s.Governance.CheckValidators(s.Validators); err != nil {
+		if err := checkGovernanceValidators(s.Governance, s.Validators); err != nil {
 			return err
 		}
 	}
@@ -177,6 +178,6 @@ func SystemAlloc() types.GenesisAlloc {
 
 // Well-known developer contract addresses.
 var (
-	Multicall3Address      = common.HexToAddress("0xcA11bde05977b3631167028862bE2a173976CA11")
-	Create2DeployerAddress = common.HexToAddress("0x4e59b44847b379578588920cA78FbF26c0B4956C")
+	Multicall3Address      = governance.Multicall3Address
+	Create2DeployerAddress = params.DeterministicFactoryAddress
 )

@@ -4,94 +4,21 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/ethereum/go-ethereum/common"
+	"github.com/redmx/redmx/governance"
 )
-
-// Governance is the founding state of on-chain governance
-// (docs/governance.md §4): collectives, members and projects with their
-// accounts, seats, nodes, capital and parameters. Records are numbered from 1 in the order listed.
-type Governance struct {
-	// Params override the defaults of package governance, by name
-	// (e.g. "meetingNotice": 60 on a devnet). gasLimit comes from Params above.
-	Params      map[string]uint64 `json:"params,omitempty"`
-	Collectives []string          `json:"collectives"`
-	Records     []Record          `json:"records"`
-	Seats       []Seat            `json:"seats"`
-	Nodes       []Node            `json:"nodes"`
-}
-
-// Record kinds (IGovernance.sol, RecordKind).
-const (
-	KindInstitution uint8 = 1
-	KindIndividual  uint8 = 2
-	KindProject     uint8 = 3
-)
-
-// Seat roles (IGovernance.sol, Role).
-const (
-	RoleLeader             uint8 = 1
-	RoleSecretary          uint8 = 2
-	RoleProjectsCommission uint8 = 3
-	RoleNodesCommission    uint8 = 4
-	RoleAdvisory           uint8 = 5
-)
-
-// Node roles (IGovernance.sol, NodeRole).
-const (
-	NodeValidator uint8 = 1
-	NodeObserver  uint8 = 2
-)
-
-// Record is a member (institution or individual) or an approved project.
-type Record struct {
-	Kind       uint8  `json:"kind"`
-	Collective string `json:"collective"`
-	// Label names the record for people reading genesis.json and the devnet's
-	// output (e.g. "UNAM (example data)"); it is not written to the chain.
-	Label string `json:"label,omitempty"`
-	// Institution identifies the institution the record belongs to or is
-	// (a salted commitment): no two leaders of a collective share one.
-	Institution common.Hash      `json:"institution"`
-	Accounts    []common.Address `json:"accounts"`
-	// Projects only: name and repository (public data of the application).
-	Name          string `json:"name,omitempty"`
-	RepositoryURI string `json:"repositoryURI,omitempty"`
-	// Capital granted from genesis: gas per epoch, expiry (0: none).
-	GasPerEpoch uint64 `json:"gasPerEpoch,omitempty"`
-	Expiry      uint64 `json:"expiry,omitempty"`
-}
-
-// Seat is a seat held from genesis: a record (1-based index into Records) in
-// a role, for a collective where the role is per collective.
-type Seat struct {
-	Role       uint8  `json:"role"`
-	Collective string `json:"collective,omitempty"`
-	Record     uint64 `json:"record"`
-	TermEnd    uint64 `json:"termEnd"` // block time; the holder holds over after it
-}
-
-// Node is a node admitted from genesis. Every genesis validator must appear
-// here as a validator node with the same consensus key.
-type Node struct {
-	NodeID     common.Address `json:"nodeId"` // CometBFT's 20-byte p2p node ID
-	Collective string         `json:"collective"`
-	Operator   uint64         `json:"operator"` // 1-based index into Records
-	Role       uint8          `json:"role"`
-	KeyType    string         `json:"keyType,omitempty"` // "ed25519" for validators
-	PubKey     []byte         `json:"pubKey,omitempty"`
-}
 
 // ErrGovernanceValidators is a genesis whose validators and governance
 // validator nodes disagree: CometBFT and governance would then start with
 // different validator sets.
 var ErrGovernanceValidators = errors.New("genesis validators and governance nodes disagree")
 
-// CheckValidators reports whether every genesis validator is a governance
-// validator node of the same collective with the same key, and the reverse.
-func (g *Governance) CheckValidators(vals []Validator) error {
-	nodes := make(map[string]Node)
+// checkGovernanceValidators reports whether every genesis validator is a
+// validator node of the founding governance g, of the same collective with
+// the same key, and the reverse.
+func checkGovernanceValidators(g *governance.Founding, vals []Validator) error {
+	nodes := make(map[string]governance.FoundingNode)
 	for _, n := range g.Nodes {
-		if n.Role == NodeValidator {
+		if n.Role == governance.NodeValidator {
 			nodes[string(n.PubKey)] = n
 		}
 	}
@@ -106,9 +33,25 @@ func (g *Governance) CheckValidators(vals []Validator) error {
 		delete(nodes, string(v.PubKey))
 	}
 	for i, n := range g.Nodes {
-		if _, left := nodes[string(n.PubKey)]; left && n.Role == NodeValidator {
+		if _, left := nodes[string(n.PubKey)]; left && n.Role == governance.NodeValidator {
 			return fmt.Errorf("%w: nodes[%d] (%x) is not a genesis validator", ErrGovernanceValidators, i, n.NodeID)
 		}
 	}
 	return nil
+}
+
+// GovernanceValidators are the validators as governance's power rule sees
+// them.
+func (s *AppState) GovernanceValidators() []governance.GenesisValidator {
+	out := make([]governance.GenesisValidator, len(s.Validators))
+	for i, v := range s.Validators {
+		out[i] = governance.GenesisValidator{Collective: v.Collective, PubKey: v.PubKey}
+	}
+	return out
+}
+
+// Powers is the power of each validator by governance's one power rule
+// ([governance.Powers]).
+func (s *AppState) Powers() []int64 {
+	return governance.Powers(s.Governance, s.GovernanceValidators())
 }

@@ -2,38 +2,36 @@ package governance
 
 import (
 	"github.com/ethereum/go-ethereum/common"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 // Suspension, removal and reinstatement of nodes and members by the Nodes
 // Commission (docs/governance.md §3.1 step 5, with its safety rules).
 
 func proposeNodeAction(c *call, a args) ([]any, error) {
-	n, kind, forCause, reason := a.b20(0), a.u8(1), a.boolean(2), a.b32(3)
-	proposer, err := c.holderOf(genesis.RoleNodesCommission)
+	n, kind, forCause, reason := a.b20(0), NodeAction(a.u8(1)), a.boolean(2), a.b32(3)
+	proposer, err := c.holderOf(RoleNodesCommission)
 	if err != nil {
 		return nil, err
 	}
 	if err := c.checkNodeAction(n, kind, forCause); err != nil {
 		return nil, err
 	}
-	return []any{c.newAction(proposer, targetNode, nodeWord(n), kind, forCause, reason)}, nil
+	return []any{c.newAction(proposer, TargetNode, nodeWord(n), kind, forCause, reason)}, nil
 }
 
 func proposeMemberAction(c *call, a args) ([]any, error) {
-	rec, kind, forCause, reason := a.u64(0), a.u8(1), a.boolean(2), a.b32(3)
-	proposer, err := c.holderOf(genesis.RoleNodesCommission)
+	rec, kind, forCause, reason := a.u64(0), NodeAction(a.u8(1)), a.boolean(2), a.b32(3)
+	proposer, err := c.holderOf(RoleNodesCommission)
 	if err != nil {
 		return nil, err
 	}
 	if err := c.checkMemberAction(rec, kind, forCause); err != nil {
 		return nil, err
 	}
-	return []any{c.newAction(proposer, targetMember, w64(rec), kind, forCause, reason)}, nil
+	return []any{c.newAction(proposer, TargetMember, w64(rec), kind, forCause, reason)}, nil
 }
 
-func (c *call) newAction(proposer uint64, target uint8, subject common.Hash, kind uint8, forCause bool, reason common.Hash) uint64 {
+func (c *call) newAction(proposer uint64, target ActionTarget, subject common.Hash, kind NodeAction, forCause bool, reason common.Hash) uint64 {
 	id := c.s.next("seq.action")
 	c.s.setU64(key("act.target", id), uint64(target))
 	c.s.set(key("act.subject", id), subject)
@@ -44,67 +42,67 @@ func (c *call) newAction(proposer uint64, target uint8, subject common.Hash, kin
 	return id
 }
 
-func (c *call) checkNodeAction(n [20]byte, kind uint8, forCause bool) error {
+func (c *call) checkNodeAction(n [20]byte, kind NodeAction, forCause bool) error {
 	st := c.s.nodeStatus(n)
 	if st == 0 {
 		return refuse("node %x is not registered", n)
 	}
 	switch kind {
-	case actSuspend, actRemove:
-		if st == statusRemoved || (kind == actSuspend && st == statusSuspended) {
-			return refuse("node %x is already %s", n, statusName(st))
+	case ActionSuspend, ActionRemove:
+		if st == NodeRemoved || (kind == ActionSuspend && st == NodeSuspended) {
+			return refuse("node %x is already %s", n, st)
 		}
 		return c.s.checkSafety([][20]byte{n}, forCause)
-	case actReinstate:
-		if st != statusSuspended {
-			return refuse("node %x is %s, only a suspended node is reinstated", n, statusName(st))
+	case ActionReinstate:
+		if st != NodeSuspended {
+			return refuse("node %x is %s, only a suspended node is reinstated", n, st)
 		}
-		if op := c.s.nodeOp(n); c.s.recStatus(op) != statusActive {
-			return refuse("node %x's operator, record %d, is %s", n, op, statusName(c.s.recStatus(op)))
+		if op := c.s.nodeOp(n); c.s.recStatus(op) != StatusActive {
+			return refuse("node %x's operator, record %d, is %s", n, op, c.s.recStatus(op))
 		}
 		return nil
 	}
-	return refuse("action %d is not suspend (1), remove (2) or reinstate (3)", kind)
+	return refuse("action %d is not %s", kind, choices[NodeAction]())
 }
 
-func (c *call) checkMemberAction(rec uint64, kind uint8, forCause bool) error {
+func (c *call) checkMemberAction(rec uint64, kind NodeAction, forCause bool) error {
 	if !c.s.recExists(rec) {
 		return refuse("record %d does not exist", rec)
 	}
-	if c.s.recKind(rec) == genesis.KindProject {
+	if c.s.recKind(rec) == KindProject {
 		return refuse("record %d is a project; its status is decided in plenary", rec)
 	}
 	st := c.s.recStatus(rec)
 	switch kind {
-	case actSuspend, actRemove:
-		if st == statusRemoved || (kind == actSuspend && st == statusSuspended) {
-			return refuse("record %d is already %s", rec, statusName(st))
+	case ActionSuspend, ActionRemove:
+		if st == StatusRemoved || (kind == ActionSuspend && st == StatusSuspended) {
+			return refuse("record %d is already %s", rec, st)
 		}
-		if c.s.councilRole(rec) == genesis.RoleSecretary {
+		if c.s.councilRole(rec) == RoleSecretary {
 			// nobody else can convene: the plenary seats a successor first
 			return refuse("record %d is the Executive Secretary: seat a successor in plenary first", rec)
 		}
 		if err := c.s.checkSafety(c.s.activeNodesOf(rec), forCause); err != nil {
 			return err
 		}
-		if coll := c.s.recColl(rec); kind == actRemove && !forCause && c.s.isLeader(rec, coll) && c.s.formed(coll) &&
-			c.s.seat(genesis.RoleLeader, coll).len() <= c.s.param("minLeaders") {
+		if coll := c.s.recColl(rec); kind == ActionRemove && !forCause && c.s.isLeader(rec, coll) && c.s.formed(coll) &&
+			c.s.seat(RoleLeader, coll).len() <= c.s.param("minLeaders") {
 			return refuse("collective %s would have fewer than %d leaders: seat another leader first", coll, c.s.param("minLeaders"))
 		}
 		return nil
-	case actReinstate:
-		if st != statusSuspended {
-			return refuse("record %d is %s, only a suspended member is reinstated", rec, statusName(st))
+	case ActionReinstate:
+		if st != StatusSuspended {
+			return refuse("record %d is %s, only a suspended member is reinstated", rec, st)
 		}
 		return nil
 	}
-	return refuse("action %d is not suspend (1), remove (2) or reinstate (3)", kind)
+	return refuse("action %d is not %s", kind, choices[NodeAction]())
 }
 
 func (s *store) activeNodesOf(rec uint64) [][20]byte {
 	var out [][20]byte
 	for _, h := range s.lset("rec.nodes", rec).all() {
-		if s.nodeStatus(wordNode(h)) == statusActive {
+		if s.nodeStatus(wordNode(h)) == NodeAdmitted {
 			out = append(out, wordNode(h))
 		}
 	}
@@ -113,11 +111,11 @@ func (s *store) activeNodesOf(rec uint64) [][20]byte {
 
 func voteAction(c *call, a args) ([]any, error) {
 	id, approve := a.u64(0), a.boolean(1)
-	voter, err := c.holderOf(genesis.RoleNodesCommission)
+	voter, err := c.holderOf(RoleNodesCommission)
 	if err != nil {
 		return nil, err
 	}
-	target := uint8(c.s.u64(key("act.target", id)))
+	target := ActionTarget(c.s.u64(key("act.target", id)))
 	if target == 0 {
 		return nil, refuse("action %d does not exist", id)
 	}
@@ -129,7 +127,7 @@ func voteAction(c *call, a args) ([]any, error) {
 		return nil, err
 	}
 	c.emit("ActionVoteCast", id, voter, approve)
-	filled := c.s.filled(genesis.RoleNodesCommission)
+	filled := c.s.filled(RoleNodesCommission)
 	switch {
 	case yes*2 > filled:
 		if err := c.carryOut(id, target); err != nil {
@@ -146,23 +144,23 @@ func voteAction(c *call, a args) ([]any, error) {
 
 // carryOut applies an approved action, checking its rules again: the state
 // may have changed since it was proposed.
-func (c *call) carryOut(id uint64, target uint8) error {
+func (c *call) carryOut(id uint64, target ActionTarget) error {
 	subject := c.s.get(key("act.subject", id))
-	kind := uint8(c.s.u64(key("act.kind", id)))
+	kind := NodeAction(c.s.u64(key("act.kind", id)))
 	forCause := c.s.flag(key("act.forCause", id))
-	status := statusSuspended
-	if kind == actRemove {
-		status = statusRemoved
+	status := StatusSuspended
+	if kind == ActionRemove {
+		status = StatusRemoved
 	}
-	if target == targetNode {
+	if target == TargetNode {
 		n := wordNode(subject)
 		if err := c.checkNodeAction(n, kind, forCause); err != nil {
 			return err
 		}
-		if kind == actReinstate {
+		if kind == ActionReinstate {
 			c.reinstateNode(n)
 		} else {
-			c.deactivate(n, status, forCause)
+			c.deactivate(n, NodeStatus(status), forCause)
 		}
 		return nil
 	}
@@ -170,22 +168,22 @@ func (c *call) carryOut(id uint64, target uint8) error {
 	if err := c.checkMemberAction(rec, kind, forCause); err != nil {
 		return err
 	}
-	if kind == actReinstate {
-		c.s.setU64(key("rec.status", rec), uint64(statusActive))
-		c.emit("MemberStatusChanged", rec, statusActive, false)
+	if kind == ActionReinstate {
+		c.s.setU64(key("rec.status", rec), uint64(StatusActive))
+		c.emit("MemberStatusChanged", rec, StatusActive, false)
 		return nil
 	}
 	for _, h := range c.s.lset("rec.nodes", rec).all() {
-		if st := c.s.nodeStatus(wordNode(h)); st == statusActive || (st == statusSuspended && status == statusRemoved) {
-			c.deactivate(wordNode(h), status, forCause)
+		if st := c.s.nodeStatus(wordNode(h)); st == NodeAdmitted || (st == NodeSuspended && status == StatusRemoved) {
+			c.deactivate(wordNode(h), NodeStatus(status), forCause)
 		}
 	}
 	c.s.setU64(key("rec.status", rec), uint64(status))
-	if status == statusRemoved {
+	if status == StatusRemoved {
 		coll := c.s.recColl(rec)
 		c.s.collMembers(coll).remove(w64(rec))
 		if c.s.isLeader(rec, coll) {
-			c.s.vacateSeat(c, genesis.RoleLeader, coll, rec)
+			c.s.vacateSeat(c, RoleLeader, coll, rec)
 		}
 		if role := c.s.councilRole(rec); role != 0 {
 			c.s.vacateSeat(c, role, c.s.str(key("rec.councilColl", rec)), rec)

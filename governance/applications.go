@@ -2,26 +2,32 @@ package governance
 
 import (
 	"github.com/ethereum/go-ethereum/common"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 // Applications (docs/governance.md §3.1, §3.2): a node or project application
 // moves submitted → endorsed (a leader) → decided by its commission (nodes)
 // or sent to plenary (projects) → approved; or rejected or withdrawn.
 
-func (s *store) appKind(id uint64) uint8   { return uint8(s.u64(key("app.kind", id))) }
-func (s *store) appStatus(id uint64) uint8 { return uint8(s.u64(key("app.status", id))) }
-func (s *store) appColl(id uint64) string  { return s.str(key("app.coll", id)) }
+func (s *store) appKind(id uint64) ApplicationKind {
+	return ApplicationKind(s.u64(key("app.kind", id)))
+}
+func (s *store) appStatus(id uint64) ApplicationStatus {
+	return ApplicationStatus(s.u64(key("app.status", id)))
+}
+func (s *store) appColl(id uint64) string { return s.str(key("app.coll", id)) }
 func (s *store) appApplicant(id uint64) common.Address {
 	return s.addr(key("app.applicant", id))
 }
-func (s *store) apps(kind, status uint8) lset { return s.lset("apps", kind, status) }
+func (s *store) apps(kind ApplicationKind, status ApplicationStatus) lset {
+	return s.lset("apps", kind, status)
+}
 
-func appOpen(st uint8) bool { return st == appSubmitted || st == appEndorsed || st == appToPlenary }
+func appOpen(st ApplicationStatus) bool {
+	return st == AppSubmitted || st == AppEndorsed || st == AppToPlenary
+}
 
 // newApplication opens an application of kind by the sender for coll.
-func (c *call) newApplication(kind uint8, coll string) (uint64, error) {
+func (c *call) newApplication(kind ApplicationKind, coll string) (uint64, error) {
 	if !c.s.collectiveExists(coll) {
 		return 0, refuse("collective %q does not exist", coll)
 	}
@@ -34,19 +40,19 @@ func (c *call) newApplication(kind uint8, coll string) (uint64, error) {
 	c.s.setStr(key("app.coll", id), coll)
 	c.s.setU64(key("app.submitted", id), c.env.Time)
 	c.s.setU64(key("open.app", c.from), id)
-	c.s.setU64(key("app.status", id), uint64(appSubmitted))
-	c.s.apps(kind, appSubmitted).add(w64(id))
+	c.s.setU64(key("app.status", id), uint64(AppSubmitted))
+	c.s.apps(kind, AppSubmitted).add(w64(id))
 	return id, nil
 }
 
-func (s *store) setAppStatus(id uint64, st uint8) {
+func (s *store) setAppStatus(id uint64, st ApplicationStatus) {
 	kind, old := s.appKind(id), s.appStatus(id)
 	s.apps(kind, old).remove(w64(id))
 	s.apps(kind, st).add(w64(id))
 	s.setU64(key("app.status", id), uint64(st))
 	if !appOpen(st) {
 		s.setU64(key("open.app", s.appApplicant(id)), 0)
-		if kind == appNode { // the node ID and key are free again unless admitted
+		if kind == AppNode { // the node ID and key are free again unless admitted
 			nodeID := [20]byte(s.get(key("app.node", id)).Bytes()[:20])
 			s.setU64(key("nodeid.app", nodeID), 0)
 			if kh := s.get(key("app.keyhash", id)); kh != (common.Hash{}) {
@@ -57,7 +63,7 @@ func (s *store) setAppStatus(id uint64, st uint8) {
 }
 
 // application is an existing application, or a refusal naming it.
-func (c *call) application(id uint64) (kind, status uint8, err error) {
+func (c *call) application(id uint64) (kind ApplicationKind, status ApplicationStatus, err error) {
 	kind = c.s.appKind(id)
 	if kind == 0 {
 		return 0, 0, refuse("application %d does not exist", id)
@@ -75,15 +81,15 @@ func endorse(c *call, a args) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if st != appSubmitted {
+	if st != AppSubmitted {
 		return nil, refuse("application %d is not awaiting endorsement (status %d)", id, st)
 	}
-	if kind == appProject {
+	if kind == AppProject {
 		if err := c.s.accountsAccepted(id, c.s.appAccounts(id)); err != nil {
 			return nil, err
 		}
 	}
-	c.s.setAppStatus(id, appEndorsed)
+	c.s.setAppStatus(id, AppEndorsed)
 	c.emit("ApplicationEndorsed", id, leader)
 	return nil, nil
 }
@@ -98,10 +104,10 @@ func reject(c *call, a args) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if st != appSubmitted && st != appEndorsed {
+	if st != AppSubmitted && st != AppEndorsed {
 		return nil, refuse("application %d is past its leaders' review (status %d)", id, st)
 	}
-	c.s.setAppStatus(id, appRejected)
+	c.s.setAppStatus(id, AppRejected)
 	c.emit("ApplicationRejected", id, leader, [32]byte(reason))
 	return nil, nil
 }
@@ -118,7 +124,7 @@ func withdraw(c *call, a args) ([]any, error) {
 	if !appOpen(st) {
 		return nil, refuse("application %d is already decided (status %d)", id, st)
 	}
-	c.s.setAppStatus(id, appWithdrawn)
+	c.s.setAppStatus(id, AppWithdrawn)
 	c.emit("ApplicationWithdrawn", id)
 	return nil, nil
 }
@@ -132,15 +138,15 @@ func commissionVote(c *call, a args) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	role := genesis.RoleNodesCommission
-	if kind == appProject {
-		role = genesis.RoleProjectsCommission
+	role := RoleNodesCommission
+	if kind == AppProject {
+		role = RoleProjectsCommission
 	}
 	voter, err := c.holderOf(role)
 	if err != nil {
 		return nil, err
 	}
-	if st != appEndorsed {
+	if st != AppEndorsed {
 		return nil, refuse("application %d is not before the commission (status %d)", id, st)
 	}
 	yes, no, err := c.castVote("app", id, voter, approve)
@@ -151,13 +157,13 @@ func commissionVote(c *call, a args) ([]any, error) {
 	filled := c.s.filled(role)
 	switch {
 	case yes*2 > filled:
-		if kind == appNode {
+		if kind == AppNode {
 			return nil, c.admitNode(id)
 		}
-		c.s.setAppStatus(id, appToPlenary)
+		c.s.setAppStatus(id, AppToPlenary)
 		c.emit("ProjectSentToPlenary", id)
 	case (filled-min(no, filled))*2 <= filled:
-		c.s.setAppStatus(id, appRejected)
+		c.s.setAppStatus(id, AppRejected)
 		c.emit("ApplicationRejected", id, voter, [32]byte{})
 	}
 	return nil, nil

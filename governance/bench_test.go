@@ -5,8 +5,6 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 // gasOf runs method and returns the gas it used.
@@ -84,9 +82,9 @@ var (
 // once and shared; benchmarks undo their calls.
 func scaleFixture(b *testing.B) (*fixture, []uint64) {
 	scaleOnce.Do(func() {
-		scale = newFixture(b, func(g *genesis.Governance) {
+		scale = newFixture(b, func(g *Founding) {
 			for i := range benchMembers {
-				g.Records = append(g.Records, genesis.Record{Kind: genesis.KindIndividual, Collective: "academic",
+				g.Records = append(g.Records, FoundingRecord{Kind: KindIndividual, Collective: "academic",
 					Accounts: []common.Address{common.BytesToAddress([]byte{0xB0, byte(i >> 8), byte(i), 2})}})
 			}
 		})
@@ -134,10 +132,10 @@ func BenchmarkAtScale(b *testing.B) {
 			uint8(1), h32, h32, "https://letter", h32, "https://adhesion")...)
 	})
 	b.Run("applications page 1000", func(b *testing.B) {
-		benchCall(b, f, plain, "applications", appProject, appSubmitted, [32]byte(w64(apps[20_000])), uint32(1000))
+		benchCall(b, f, plain, "applications", AppProject, AppSubmitted, [32]byte(w64(apps[20_000])), uint32(1000))
 	})
 	b.Run("applications page 10", func(b *testing.B) {
-		benchCall(b, f, plain, "applications", appProject, appSubmitted, [32]byte{}, uint32(10))
+		benchCall(b, f, plain, "applications", AppProject, AppSubmitted, [32]byte{}, uint32(10))
 	})
 	b.Run("members page 1000", func(b *testing.B) {
 		benchCall(b, f, plain, "members", "academic", [32]byte(w64(5000)), uint32(1000))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"reflect"
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
@@ -168,7 +169,11 @@ func (c *call) emit(name string, vals ...any) {
 	var data []any
 	for i, in := range ev.Inputs {
 		if in.Indexed {
-			t, err := abi.MakeTopics([]any{vals[i]})
+			v := vals[i]
+			if rv := reflect.ValueOf(v); rv.Kind() == reflect.Uint8 {
+				v = uint8(rv.Uint()) // an enumeration: MakeTopics knows only uint8
+			}
+			t, err := abi.MakeTopics([]any{v})
 			if err != nil {
 				panic("governance: event " + name + ": " + err.Error())
 			}

@@ -6,8 +6,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 // Capital (docs/governance.md §3.3): gas per epoch granted by a leader of the
@@ -110,8 +108,8 @@ func (c *Contract) Admit(env Env, st vm.StateDB, from common.Address, to *common
 		}
 		return Payer{Governance: true}, nil
 	}
-	if status := s.recStatus(rec); status != statusActive {
-		return Payer{}, fmt.Errorf("%w: %s belongs to record %d, which is %s", ErrNotMember, from.Hex(), rec, statusName(status))
+	if status := s.recStatus(rec); status != StatusActive {
+		return Payer{}, fmt.Errorf("%w: %s belongs to record %d, which is %s", ErrNotMember, from.Hex(), rec, status)
 	}
 	need := gasLimit + pending
 	if to != nil && *to == Address {
@@ -172,60 +170,44 @@ func (c *Contract) Charge(env Env, st vm.StateDB, p Payer, gasUsed uint64) {
 	}
 }
 
-// MayCreate reports whether creator may create a contract: an approved
-// project's account, or a contract created by one (transitively), while that
-// project is active.
-func (c *Contract) MayCreate(st vm.StateDB, creator common.Address) bool {
+// Create applies the creation rule to a contract creation inside a
+// transaction sent by sender: creator may create when it is an active
+// project's account or was created by one (transitively), and created then
+// descends from that project; else, when sender is an active project's
+// account (a project deploying through the CREATE2 deployer), created
+// descends from sender's project, so a project's factory deployed that way
+// serves its users. Any other creation is refused (false). Without
+// governance every creation is allowed.
+func (c *Contract) Create(st vm.StateDB, sender, creator, created common.Address) bool {
 	s := &store{st: st}
-	return !enabled(s) || mayCreate(s, creator)
+	if !enabled(s) {
+		return true
+	}
+	by := creator
+	if !mayCreate(s, by) {
+		if creator == sender || !mayCreate(s, sender) {
+			return false
+		}
+		by = sender
+	}
+	s.setU64(key("created.root", created), creatorRoot(s, by))
+	return true
 }
 
+// mayCreate: creator is an active project's account, or was created by one.
 func mayCreate(s *store, creator common.Address) bool {
 	root := creatorRoot(s, creator)
-	return root != 0 && s.recStatus(root) == statusActive
+	return root != 0 && s.recStatus(root) == StatusActive
 }
 
 // creatorRoot is the project behind creator: its own record, or the project
 // recorded when creator was created.
 func creatorRoot(s *store, creator common.Address) uint64 {
 	if rec := s.recordOf(creator); rec != 0 {
-		if s.recKind(rec) == genesis.KindProject {
+		if s.recKind(rec) == KindProject {
 			return rec
 		}
 		return 0
 	}
 	return s.u64(key("created.root", creator))
-}
-
-// Created records that creator created created, so that created may create
-// in turn when creator may: the project behind creator answers for it. When
-// the creator has no project behind it (the CREATE2 deployer) but the
-// transaction's sender is a project's account, use [Contract.CreatedInTx].
-func (c *Contract) Created(st vm.StateDB, creator, created common.Address) {
-	s := &store{st: st}
-	if !enabled(s) {
-		return
-	}
-	if root := creatorRoot(s, creator); root != 0 {
-		s.setU64(key("created.root", created), root)
-	}
-}
-
-// CreatedInTx is [Contract.Created] for a creation inside a transaction sent
-// by sender: when creator has no project behind it but sender is an active
-// project's account (a project deploying through the CREATE2 deployer), the
-// created contract descends from sender's project, so a project's factory
-// deployed that way serves its users.
-func (c *Contract) CreatedInTx(st vm.StateDB, sender, creator, created common.Address) {
-	s := &store{st: st}
-	if !enabled(s) {
-		return
-	}
-	root := creatorRoot(s, creator)
-	if root == 0 && mayCreate(s, sender) {
-		root = creatorRoot(s, sender)
-	}
-	if root != 0 {
-		s.setU64(key("created.root", created), root)
-	}
 }

@@ -10,9 +10,8 @@
 // to [Contract.Call]; inside the EVM the address is a precompile serving the
 // view functions ([Contract.View], priced by [Contract.ViewGas]). Execution
 // also asks [Contract.Admit] before each transaction (membership, capital,
-// the apply quota, creation), reports gas used with [Contract.Charge], checks
-// nested contract creation with [Contract.MayCreate] and records it with
-// [Contract.Created], and collects the block's consensus effects (validator
+// the apply quota, creation), reports gas used with [Contract.Charge], applies
+// the creation rule to nested creations with [Contract.Create], and collects the block's consensus effects (validator
 // and gas-limit updates) with [Contract.EndBlock]. [Contract.AllowedPeer]
 // answers CometBFT's peer filter, [Contract.Validators] is the validator set
 // governance holds (what InitChain reports), [Contract.Upgrades] the
@@ -27,11 +26,12 @@
 // # Storage layout
 //
 // Every value is a 32-byte slot of [Address]. Parameters are at
-// keccak256("redmx.params." + name) as big-endian uint256 words (gasLimit is
-// what execution reads). Everything else is at
-// keccak256("redmx.gov." + namespace + 0x00 + parts), each part fixed-size
-// (uint64 as 8 bytes, uint8 as 1, addresses 20, hashes 32, strings as their
-// keccak256) — see key in storage.go. Value kinds: uint64 and bool as a
+// keccak256("redmx.params." + name) ([ParamSlot]) as big-endian uint256
+// words (gasLimit is what execution reads, through [GasLimit]). Everything
+// else is at keccak256("redmx.gov." + namespace + 0x00 + parts), each part
+// fixed-size (uint64 as 8 bytes, uint8 and the enumerations of enums.go as
+// 1, addresses 20, hashes 32, strings as their keccak256) — see key in
+// storage.go. Value kinds: uint64 and bool as a
 // right-aligned word; addresses right-aligned; strings and bytes as a length
 // word with 32-byte chunks at key("chunk", slot, i); lists as a length word
 // with item i at key("item", base, i); sets as doubly linked lists in order
@@ -141,7 +141,7 @@
 //   - §3.3 capital per record, granted or revoked by a leader of its
 //     collective; Admit charges the sender's record, a call to governance the
 //     record's governanceAllowance; accounts of no record may only apply or
-//     accept (acceptAccount, acceptProjectAccount), applyQuota per block; creation needs an active project (MayCreate).
+//     accept (acceptAccount, acceptProjectAccount), applyQuota per block; creation needs an active project (Create).
 //   - §3.4 every seat is filled (moveSeat) and vacated (moveUnseat) in
 //     plenary; a term ends at most the role's term (leaderTerm, councilTerm,
 //     advisoryTerm) after the block, then the holder holds over until a

@@ -90,7 +90,7 @@ func (c *Contract) AllowedPeer(st vm.StateDB, nodeID string) bool {
 	if err != nil || len(raw) != common.AddressLength {
 		return false
 	}
-	return s.nodeStatus([20]byte(raw)) == statusActive
+	return s.nodeStatus([20]byte(raw)) == NodeAdmitted
 }
 
 // Upgrades lists the scheduled upgrades, by height.

@@ -9,8 +9,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 // applicant is the i-th account of no record of the scale tests.
@@ -56,7 +54,7 @@ func TestEndorseGasIndependentOfQueue(t *testing.T) {
 		}
 	}
 	// The order of the rest is kept.
-	got := f.view("applications", appProject, appSubmitted, [32]byte{}, uint32(3))[0].([]uint64)
+	got := f.view("applications", AppProject, AppSubmitted, [32]byte{}, uint32(3))[0].([]uint64)
 	if len(got) != 3 || got[0] != ids[1] || got[1] != ids[2] || got[2] != ids[3] {
 		t.Fatalf("submitted after endorsing ids[0]: first three %v, want %v", got, ids[1:4])
 	}
@@ -74,7 +72,7 @@ func TestListViewsPaginated(t *testing.T) {
 		if pages > 10 {
 			t.Fatal("paging does not end")
 		}
-		out := f.view("applications", appProject, appSubmitted, cursor, uint32(10))
+		out := f.view("applications", AppProject, AppSubmitted, cursor, uint32(10))
 		page := out[0].([]uint64)
 		if len(page) > 10 {
 			t.Fatalf("page of %d items, limit 10", len(page))
@@ -89,7 +87,7 @@ func TestListViewsPaginated(t *testing.T) {
 		t.Fatalf("paged through %v, want %v", all, want)
 	}
 	gas := func(limit uint32) uint64 {
-		input, _ := ABI.Pack("applications", appProject, appSubmitted, [32]byte{}, limit)
+		input, _ := ABI.Pack("applications", AppProject, AppSubmitted, [32]byte{}, limit)
 		return f.c.ViewGas(input)
 	}
 	g1, g10, g100, g1000 := gas(1), gas(10), gas(100), gas(1000)
@@ -98,7 +96,7 @@ func TestListViewsPaginated(t *testing.T) {
 		t.Errorf("view gas not per item: %d %d %d %d", g1, g10, g100, g1000)
 	}
 	// A cursor that left the list is refused, not silently restarted.
-	input, _ := ABI.Pack("applications", appProject, appSubmitted, [32]byte(w64(ids[7])), uint32(10))
+	input, _ := ABI.Pack("applications", AppProject, AppSubmitted, [32]byte(w64(ids[7])), uint32(10))
 	if ret, err := f.c.View(f.env, f.st, input); err == nil || !strings.Contains(string(ret), "no longer in the list") {
 		t.Fatalf("stale cursor: %v", err)
 	}
@@ -211,7 +209,7 @@ func TestLsetOrder(t *testing.T) {
 	if fmt.Sprint(l.u64s()) != "[9]" {
 		t.Fatalf("after emptying: %v", l.u64s())
 	}
-	_ = genesis.NodeValidator
+	_ = NodeValidator
 }
 
 // TestGenesisBoundsCollectives: the views answering every collective are
@@ -221,12 +219,12 @@ func TestGenesisBoundsCollectives(t *testing.T) {
 	for i := len(g.Collectives); i <= maxCollectives; i++ {
 		g.Collectives = append(g.Collectives, fmt.Sprintf("c%d", i))
 	}
-	if err := ApplyGenesis(newStateDB(t), g, genesis.DefaultGasLimit); err == nil || !strings.Contains(err.Error(), "collectives") {
+	if err := ApplyGenesis(newStateDB(t), g, DefaultGasLimit); err == nil || !strings.Contains(err.Error(), "collectives") {
 		t.Fatalf("%d collectives: %v", len(g.Collectives), err)
 	}
 	g = testGenesis()
 	g.Collectives = append(g.Collectives, strings.Repeat("x", maxCollectiveName+1))
-	if err := ApplyGenesis(newStateDB(t), g, genesis.DefaultGasLimit); err == nil || !strings.Contains(err.Error(), "bytes") {
+	if err := ApplyGenesis(newStateDB(t), g, DefaultGasLimit); err == nil || !strings.Contains(err.Error(), "bytes") {
 		t.Fatalf("a long collective name: %v", err)
 	}
 }

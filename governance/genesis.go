@@ -8,8 +8,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/vm"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 // ErrGenesis is a founding governance state that breaks a rule.
@@ -20,7 +18,7 @@ var ErrGenesis = errors.New("invalid governance genesis")
 // gasLimit parameter. It creates the governance account with nonce 1 and
 // [StubCode]. g is validated first (docs/governance.md §2, §3.1, §4); a bad g
 // leaves an error naming the entry, and st must then be discarded.
-func ApplyGenesis(st vm.StateDB, g *genesis.Governance, gasLimit uint64) error {
+func ApplyGenesis(st vm.StateDB, g *Founding, gasLimit uint64) error {
 	if st.GetNonce(Address) == 0 {
 		st.SetNonce(Address, 1, tracing.NonceChangeGenesis)
 		st.SetCode(Address, StubCode, tracing.CodeChangeGenesis)
@@ -84,12 +82,12 @@ func ApplyGenesis(st vm.StateDB, g *genesis.Governance, gasLimit uint64) error {
 			return fail("nodes[%d] (%x): %v", i, n.NodeID, err)
 		}
 	}
-	if s.seat(genesis.RoleSecretary, "").len() == 0 {
+	if s.seat(RoleSecretary, "").len() == 0 {
 		return fail("seats: the Executive Secretary's seat is required (only the secretary convenes the plenary)")
 	}
 	var validators int
 	for i, n := range g.Nodes {
-		if n.Role == genesis.NodeValidator {
+		if n.Role == NodeValidator {
 			validators++
 			if !s.formed(n.Collective) {
 				return fail("nodes[%d]: validator of collective %s, which is not formed (it needs %d leaders and a node)", i, n.Collective, s.param("minLeaders"))
@@ -111,9 +109,9 @@ func ApplyGenesis(st vm.StateDB, g *genesis.Governance, gasLimit uint64) error {
 	return nil
 }
 
-func genesisRecord(s *store, r genesis.Record) error {
-	if r.Kind < genesis.KindInstitution || r.Kind > genesis.KindProject {
-		return fmt.Errorf("kind %d is not institution (1), individual (2) or project (3)", r.Kind)
+func genesisRecord(s *store, r FoundingRecord) error {
+	if !known(r.Kind) {
+		return fmt.Errorf("kind %d is not %s", r.Kind, choices[RecordKind]())
 	}
 	if !s.collectiveExists(r.Collective) {
 		return fmt.Errorf("collective %q is not listed", r.Collective)
@@ -125,7 +123,7 @@ func genesisRecord(s *store, r genesis.Record) error {
 		return err
 	}
 	var id uint64
-	if r.Kind == genesis.KindProject {
+	if r.Kind == KindProject {
 		if r.Name == "" || uint64(len(r.Name)) > s.param("maxURILength") || uint64(len(r.RepositoryURI)) > s.param("maxURILength") {
 			return fmt.Errorf("a project needs a name; name and repositoryURI at most %d bytes", s.param("maxURILength"))
 		}
@@ -143,7 +141,7 @@ func genesisRecord(s *store, r genesis.Record) error {
 	return nil
 }
 
-func genesisSeat(s *store, seat genesis.Seat, records uint64) error {
+func genesisSeat(s *store, seat FoundingSeat, records uint64) error {
 	if seat.Record == 0 || seat.Record > records {
 		return fmt.Errorf("record %d is not in records (1..%d)", seat.Record, records)
 	}
@@ -153,13 +151,13 @@ func genesisSeat(s *store, seat genesis.Seat, records uint64) error {
 		return err
 	}
 	if replaced != 0 {
-		return fmt.Errorf("record %d is seated twice, or the %s of %s is full", seat.Record, roleName(seat.Role), orNetwork(coll))
+		return fmt.Errorf("record %d is seated twice, or the %s of %s is full", seat.Record, seat.Role.Office(), orNetwork(coll))
 	}
 	s.fillSeat(nil, seat.Role, coll, seat.Record, seat.TermEnd)
 	return nil
 }
 
-func genesisNode(s *store, n genesis.Node, records uint64) error {
+func genesisNode(s *store, n FoundingNode, records uint64) error {
 	if n.Operator == 0 || n.Operator > records {
 		return fmt.Errorf("operator %d is not in records (1..%d)", n.Operator, records)
 	}
@@ -169,26 +167,26 @@ func genesisNode(s *store, n genesis.Node, records uint64) error {
 	if s.nodeStatus(n.NodeID) != 0 {
 		return errors.New("node ID is listed twice")
 	}
-	if s.recKind(n.Operator) == genesis.KindProject {
+	if s.recKind(n.Operator) == KindProject {
 		return fmt.Errorf("record %d is a project; nodes are run by members", n.Operator)
 	}
 	if rc := s.recColl(n.Operator); rc != n.Collective {
 		return fmt.Errorf("operator %d is a member of collective %s, not %q", n.Operator, rc, n.Collective)
 	}
 	switch n.Role {
-	case genesis.NodeValidator:
+	case NodeValidator:
 		if err := checkConsensusKey(n.KeyType, n.PubKey); err != nil {
 			return err
 		}
 		if err := s.keyFree(n.PubKey, 0); err != nil {
 			return err
 		}
-	case genesis.NodeObserver:
+	case NodeObserver:
 		if len(n.PubKey) != 0 {
 			return errors.New("an observer node has no consensus key")
 		}
 	default:
-		return fmt.Errorf("role %d is not validator (1) or observer (2)", n.Role)
+		return fmt.Errorf("role %d is not %s", n.Role, choices[NodeRole]())
 	}
 	s.addNode(nil, n.NodeID, n.Collective, n.Operator, n.Role, n.KeyType, n.PubKey)
 	return nil

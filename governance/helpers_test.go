@@ -3,7 +3,9 @@ package governance
 import (
 	"crypto/ed25519"
 	"errors"
+	"github.com/ethereum/go-ethereum/params"
 	"math/big"
+	"reflect"
 	"sync"
 	"testing"
 
@@ -12,8 +14,6 @@ import (
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 var colls = []string{"public", "academic", "private", "cso"}
@@ -88,7 +88,7 @@ func signer(pub []byte) ed25519.PrivateKey {
 // adhesionURI) from applicant with the node key's and the consensus key's
 // signatures (none for a key the test does not know).
 func signed(applicant common.Address, a ...any) []any {
-	coll, nk, role, keyType, pub := a[0].(string), a[1].([32]byte), a[2].(uint8), a[3].(string), a[4].([]byte)
+	coll, nk, role, keyType, pub := a[0].(string), a[1].([32]byte), NodeRole(reflect.ValueOf(a[2]).Uint()), a[3].(string), a[4].([]byte)
 	msg := NodeApplicationMessage(applicant, coll, nk, role, keyType, pub)
 	var nodeSig, keySig []byte
 	if k := signer(nk[:]); k != nil {
@@ -100,37 +100,37 @@ func signed(applicant common.Address, a ...any) []any {
 	return append(a, nodeSig, keySig)
 }
 
-func testGenesis() *genesis.Governance {
-	g := &genesis.Governance{
+func testGenesis() *Founding {
+	g := &Founding{
 		Params:      map[string]uint64{"meetingNotice": 100, "epochLength": 1000, "applyQuota": 2},
 		Collectives: colls,
 	}
 	inst := func(c, i int) common.Hash { return common.BytesToHash([]byte{'I', byte(c), byte(i)}) }
 	for c, name := range colls {
 		g.Records = append(g.Records,
-			genesis.Record{Kind: genesis.KindInstitution, Collective: name, Institution: inst(c, 0), Accounts: []common.Address{leaderA(c)}, GasPerEpoch: 1_000_000},
-			genesis.Record{Kind: genesis.KindInstitution, Collective: name, Institution: inst(c, 1), Accounts: []common.Address{leaderB(c)}},
-			genesis.Record{Kind: genesis.KindIndividual, Collective: name, Accounts: []common.Address{ncSeat(c)}},
-			genesis.Record{Kind: genesis.KindIndividual, Collective: name, Accounts: []common.Address{pcSeat(c)}},
+			FoundingRecord{Kind: KindInstitution, Collective: name, Institution: inst(c, 0), Accounts: []common.Address{leaderA(c)}, GasPerEpoch: 1_000_000},
+			FoundingRecord{Kind: KindInstitution, Collective: name, Institution: inst(c, 1), Accounts: []common.Address{leaderB(c)}},
+			FoundingRecord{Kind: KindIndividual, Collective: name, Accounts: []common.Address{ncSeat(c)}},
+			FoundingRecord{Kind: KindIndividual, Collective: name, Accounts: []common.Address{pcSeat(c)}},
 		)
 		g.Seats = append(g.Seats,
-			genesis.Seat{Role: genesis.RoleLeader, Collective: name, Record: recLeaderA(c), TermEnd: termEnd},
-			genesis.Seat{Role: genesis.RoleLeader, Collective: name, Record: recLeaderA(c) + 1, TermEnd: termEnd},
-			genesis.Seat{Role: genesis.RoleNodesCommission, Collective: name, Record: recNC(c), TermEnd: termEnd},
-			genesis.Seat{Role: genesis.RoleProjectsCommission, Collective: name, Record: recNC(c) + 1, TermEnd: termEnd},
+			FoundingSeat{Role: RoleLeader, Collective: name, Record: recLeaderA(c), TermEnd: termEnd},
+			FoundingSeat{Role: RoleLeader, Collective: name, Record: recLeaderA(c) + 1, TermEnd: termEnd},
+			FoundingSeat{Role: RoleNodesCommission, Collective: name, Record: recNC(c), TermEnd: termEnd},
+			FoundingSeat{Role: RoleProjectsCommission, Collective: name, Record: recNC(c) + 1, TermEnd: termEnd},
 		)
-		g.Nodes = append(g.Nodes, genesis.Node{NodeID: common.Address(nodeID('V', c)), Collective: name, Operator: recLeaderA(c),
-			Role: genesis.NodeValidator, KeyType: "ed25519", PubKey: consKey('V', c)})
+		g.Nodes = append(g.Nodes, FoundingNode{NodeID: common.Address(nodeID('V', c)), Collective: name, Operator: recLeaderA(c),
+			Role: NodeValidator, KeyType: "ed25519", PubKey: consKey('V', c)})
 	}
 	g.Records = append(g.Records,
-		genesis.Record{Kind: genesis.KindIndividual, Collective: "public", Accounts: []common.Address{secretary}},
-		genesis.Record{Kind: genesis.KindIndividual, Collective: "academic", Accounts: []common.Address{advisor}},
-		genesis.Record{Kind: genesis.KindInstitution, Collective: "academic", Institution: inst(1, 9), Accounts: []common.Address{plain}, GasPerEpoch: 100_000},
-		genesis.Record{Kind: genesis.KindProject, Collective: "academic", Name: "example", Accounts: []common.Address{projA, projB}, GasPerEpoch: 100_000, Expiry: 5000},
+		FoundingRecord{Kind: KindIndividual, Collective: "public", Accounts: []common.Address{secretary}},
+		FoundingRecord{Kind: KindIndividual, Collective: "academic", Accounts: []common.Address{advisor}},
+		FoundingRecord{Kind: KindInstitution, Collective: "academic", Institution: inst(1, 9), Accounts: []common.Address{plain}, GasPerEpoch: 100_000},
+		FoundingRecord{Kind: KindProject, Collective: "academic", Name: "example", Accounts: []common.Address{projA, projB}, GasPerEpoch: 100_000, Expiry: 5000},
 	)
 	g.Seats = append(g.Seats,
-		genesis.Seat{Role: genesis.RoleSecretary, Record: recSecretary, TermEnd: termEnd},
-		genesis.Seat{Role: genesis.RoleAdvisory, Record: recAdvisor, TermEnd: termEnd},
+		FoundingSeat{Role: RoleSecretary, Record: recSecretary, TermEnd: termEnd},
+		FoundingSeat{Role: RoleAdvisory, Record: recAdvisor, TermEnd: termEnd},
 	)
 	return g
 }
@@ -150,14 +150,14 @@ func newStateDB(t testing.TB) *state.StateDB {
 	return st
 }
 
-func newFixture(t testing.TB, edit ...func(*genesis.Governance)) *fixture {
+func newFixture(t testing.TB, edit ...func(*Founding)) *fixture {
 	t.Helper()
 	g := testGenesis()
 	for _, e := range edit {
 		e(g)
 	}
 	st := newStateDB(t)
-	if err := ApplyGenesis(st, g, genesis.DefaultGasLimit); err != nil {
+	if err := ApplyGenesis(st, g, DefaultGasLimit); err != nil {
 		t.Fatalf("ApplyGenesis: %v", err)
 	}
 	return &fixture{t: t, st: st, env: Env{Number: 1, Time: 10}, c: New()}
@@ -225,7 +225,7 @@ var h32 = [32]byte{1}
 // from and returns the application's id.
 func (f *fixture) applyValidator(from common.Address, coll string, n [20]byte, key []byte) uint64 {
 	f.t.Helper()
-	return f.must(from, "applyNode", signed(from, coll, nodeKeyOf(n), genesis.NodeValidator, "ed25519", key, genesis.KindInstitution,
+	return f.must(from, "applyNode", signed(from, coll, nodeKeyOf(n), NodeValidator, "ed25519", key, KindInstitution,
 		[32]byte{9}, h32, "https://letter", h32, "https://adhesion")...)[0].(uint64)
 }
 
@@ -276,5 +276,5 @@ func big64(v uint64) *big.Int { return new(big.Int).SetUint64(v) }
 
 // root is the state root as of now.
 func root(st *state.StateDB) common.Hash {
-	return st.IntermediateRoot(genesis.ChainConfig(1).Rules(big.NewInt(1), true, 0))
+	return st.IntermediateRoot(params.MergedTestChainConfig.Rules(big.NewInt(1), true, 0))
 }

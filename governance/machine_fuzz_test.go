@@ -16,8 +16,6 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/params"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 // FuzzMachine is a state-machine fuzzer of governance: the input bytes drive
@@ -226,7 +224,7 @@ func TestMachinePlenary(t *testing.T) {
 		m.step(r.step())
 	}
 	for id := uint64(1); id <= 4; id++ {
-		if st := m.s().u64(key("mot.status", id)); st != uint64(motionPassed) {
+		if st := m.s().u64(key("mot.status", id)); st != uint64(MotionPassed) {
 			t.Errorf("motion %d: status %d, want passed; refusals %v", id, st, m.said)
 		}
 	}
@@ -345,7 +343,7 @@ func newMachine(t *testing.T) *machine {
 	g := testGenesis()
 	withForming(g)
 	st := newStateDB(t)
-	if err := ApplyGenesis(st, g, genesis.DefaultGasLimit); err != nil {
+	if err := ApplyGenesis(st, g, DefaultGasLimit); err != nil {
 		t.Fatal(err)
 	}
 	m := &machine{t: t, st: st, env: Env{Number: 1, Time: 10}, c: New(), cmt: map[string]int64{}, exempt: map[string]bool{},
@@ -395,7 +393,7 @@ func (m *machine) step(r *reader) {
 	if method == "moveUnseat" && r.byte() < 128 { // a seat that is held
 		var seats [][3]any
 		s := m.s()
-		for role := genesis.RoleLeader; role <= genesis.RoleAdvisory; role++ {
+		for role := RoleLeader; role <= RoleAdvisory; role++ {
 			for _, c := range s.collectiveNames() {
 				c = seatColl(role, c)
 				for _, id := range s.seat(role, c).u64s() {
@@ -503,7 +501,7 @@ func (m *machine) forCauseTargets(method string, args []any) []string {
 		return nil
 	}
 	subject := s.get(key("act.subject", id))
-	if uint8(s.u64(key("act.target", id))) == targetNode {
+	if ActionTarget(s.u64(key("act.target", id))) == TargetNode {
 		return []string{s.nodeColl(wordNode(subject))}
 	}
 	return []string{s.recColl(u64of(subject))}
@@ -577,7 +575,7 @@ func (m *machine) check(after string) {
 			total += s.nodePower(wordNode(v))
 		}
 		if formed && !m.exempt[coll] {
-			if n := s.seat(genesis.RoleLeader, coll).len(); n < s.param("minLeaders") {
+			if n := s.seat(RoleLeader, coll).len(); n < s.param("minLeaders") {
 				fail("formed collective %s has %d leaders, fewer than %d", coll, n, s.param("minLeaders"))
 			}
 			if s.collNodes(coll).len() == 0 {
@@ -588,12 +586,12 @@ func (m *machine) check(after string) {
 	if total == 0 {
 		fail("no validator holds power")
 	}
-	sec := s.seat(genesis.RoleSecretary, "").u64s()
+	sec := s.seat(RoleSecretary, "").u64s()
 	if len(sec) != 1 {
 		fail("secretary seat holds %v", sec)
 	}
-	if st := s.recStatus(sec[0]); st != statusActive {
-		fail("the secretary's record %d is %s", sec[0], statusName(st))
+	if st := s.recStatus(sec[0]); st != StatusActive {
+		fail("the secretary's record %d is %s", sec[0], st)
 	}
 	for _, p := range DefaultParams {
 		if v := s.param(p.Name); v < p.Min || v > p.Max {
@@ -606,11 +604,11 @@ func (m *machine) check(after string) {
 }
 
 // holders are the accounts of the records holding role (any collective).
-func (m *machine) holders(role uint8) []common.Address {
+func (m *machine) holders(role Role) []common.Address {
 	s := m.s()
 	var out []common.Address
 	colls := []string{""}
-	if role == genesis.RoleLeader || role == genesis.RoleProjectsCommission || role == genesis.RoleNodesCommission {
+	if role.PerCollective() {
 		colls = s.collectiveNames()
 	}
 	for _, c := range colls {
@@ -634,17 +632,17 @@ func (m *machine) actor(r *reader, method string) common.Address {
 	var who []common.Address
 	switch method {
 	case "convene", "recordMinutes", "addAgreement", "setAgreementStatus":
-		who = m.holders(genesis.RoleSecretary)
+		who = m.holders(RoleSecretary)
 	case "endorse", "reject", "attestIdentity", "grantCapital", "revokeCapital", "requestExtraordinary":
-		who = m.holders(genesis.RoleLeader)
+		who = m.holders(RoleLeader)
 	case "commissionVote":
-		who = append(m.holders(genesis.RoleNodesCommission), m.holders(genesis.RoleProjectsCommission)...)
+		who = append(m.holders(RoleNodesCommission), m.holders(RoleProjectsCommission)...)
 	case "proposeNodeAction", "proposeMemberAction", "voteAction":
-		who = m.holders(genesis.RoleNodesCommission)
+		who = m.holders(RoleNodesCommission)
 	case "attend", "vote", "moveApproveProject", "moveProjectStatus", "moveSeat", "moveUnseat", "moveParameter",
 		"moveUpgrade", "appointProxy", "revokeProxy":
-		who = append(m.holders(genesis.RoleSecretary), m.holders(genesis.RoleNodesCommission)...)
-		who = append(who, m.holders(genesis.RoleProjectsCommission)...)
+		who = append(m.holders(RoleSecretary), m.holders(RoleNodesCommission)...)
+		who = append(who, m.holders(RoleProjectsCommission)...)
 	case "applyNode", "applyProject":
 		who = []common.Address{acct('U', int(b%4)), acct('X', int(b%4))}
 	}
@@ -702,7 +700,7 @@ func (m *machine) arg(r *reader, method string, in abi.Argument) any {
 		b := r.byte()
 		if b >= 100 && b < 160 { // a seat holder
 			var ids []uint64
-			for role := genesis.RoleLeader; role <= genesis.RoleAdvisory; role++ {
+			for role := RoleLeader; role <= RoleAdvisory; role++ {
 				for _, c := range s.collectiveNames() {
 					ids = append(ids, s.seat(role, seatColl(role, c)).u64s()...)
 				}

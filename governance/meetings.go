@@ -2,8 +2,6 @@ package governance
 
 import (
 	"github.com/ethereum/go-ethereum/common"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 // Meetings and plenary of the Executive Council (docs/governance.md §3.5):
@@ -28,8 +26,8 @@ func requestExtraordinary(c *call, a args) ([]any, error) {
 }
 
 func convene(c *call, a args) ([]any, error) {
-	kind, agenda, start, end, place, req := a.u8(0), a.b32(1), a.u64(2), a.u64(3), a.str(4), a.u64(5)
-	if _, err := c.holderOf(genesis.RoleSecretary); err != nil {
+	kind, agenda, start, end, place, req := MeetingKind(a.u8(0)), a.b32(1), a.u64(2), a.u64(3), a.str(4), a.u64(5)
+	if _, err := c.holderOf(RoleSecretary); err != nil {
 		return nil, err
 	}
 	if err := c.checkText("place", place); err != nil {
@@ -42,8 +40,8 @@ func convene(c *call, a args) ([]any, error) {
 		return nil, refuse("meeting ends at %d, not after its start %d", end, start)
 	}
 	switch kind {
-	case meetOrdinary:
-	case meetExtraord:
+	case MeetingOrdinary:
+	case MeetingExtraordinary:
 		if c.s.u64(key("exreq.leader", req)) == 0 {
 			return nil, refuse("extraordinary meeting request %d does not exist", req)
 		}
@@ -51,10 +49,10 @@ func convene(c *call, a args) ([]any, error) {
 			return nil, refuse("request %d is already answered by meeting %d", req, m)
 		}
 	default:
-		return nil, refuse("meeting kind %d is not ordinary (1) or extraordinary (2)", kind)
+		return nil, refuse("meeting kind %d is not %s", kind, choices[MeetingKind]())
 	}
 	id := c.s.next("seq.meeting")
-	if kind == meetExtraord {
+	if kind == MeetingExtraordinary {
 		c.s.setU64(key("exreq.meeting", req), id)
 	}
 	c.s.setU64(key("mtg.kind", id), uint64(kind))
@@ -128,8 +126,8 @@ func (c *call) seatActor() (uint64, error) {
 		return c.executive()
 	}
 	if h := c.s.u64(key("proxy.for", c.from)); h != 0 && c.s.addr(key("proxy.of", h)) == c.from && c.s.isExecutive(h) {
-		if st := c.s.recStatus(h); st != statusActive {
-			return 0, refuse("record %d is %s", h, statusName(st))
+		if st := c.s.recStatus(h); st != StatusActive {
+			return 0, refuse("record %d is %s", h, st)
 		}
 		return h, nil
 	}
@@ -159,7 +157,7 @@ func (s *store) markPresent(m, holder uint64) bool {
 	if !s.present(m).add(w64(holder)) {
 		return false
 	}
-	if s.councilRole(holder) == genesis.RoleSecretary {
+	if s.councilRole(holder) == RoleSecretary {
 		s.setFlag(key("mtg.secretary", m), true)
 	}
 	return true
@@ -183,7 +181,7 @@ func attend(c *call, a args) ([]any, error) {
 
 func recordMinutes(c *call, a args) ([]any, error) {
 	m, h := a.u64(0), a.b32(1)
-	if _, err := c.holderOf(genesis.RoleSecretary); err != nil {
+	if _, err := c.holderOf(RoleSecretary); err != nil {
 		return nil, err
 	}
 	if c.s.u64(key("mtg.kind", m)) == 0 {
@@ -199,7 +197,7 @@ func recordMinutes(c *call, a args) ([]any, error) {
 
 func addAgreement(c *call, a args) ([]any, error) {
 	m, text := a.u64(0), a.b32(1)
-	if _, err := c.holderOf(genesis.RoleSecretary); err != nil {
+	if _, err := c.holderOf(RoleSecretary); err != nil {
 		return nil, err
 	}
 	if c.s.u64(key("mtg.kind", m)) == 0 {
@@ -218,15 +216,15 @@ func addAgreement(c *call, a args) ([]any, error) {
 }
 
 func setAgreementStatus(c *call, a args) ([]any, error) {
-	id, st := a.u64(0), a.u8(1)
-	if _, err := c.holderOf(genesis.RoleSecretary); err != nil {
+	id, st := a.u64(0), AgreementStatus(a.u8(1))
+	if _, err := c.holderOf(RoleSecretary); err != nil {
 		return nil, err
 	}
 	if c.s.u64(key("agr.meeting", id)) == 0 {
 		return nil, refuse("agreement %d does not exist", id)
 	}
-	if st < 1 || st > 4 {
-		return nil, refuse("agreement status %d is not pending (1), in progress (2), done (3) or dropped (4)", st)
+	if !known(st) {
+		return nil, refuse("agreement status %d is not %s", st, choices[AgreementStatus]())
 	}
 	c.s.setU64(key("agr.status", id), uint64(st))
 	c.emit("AgreementStatusChanged", id, st)

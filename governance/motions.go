@@ -4,15 +4,13 @@ import (
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 // Motions in plenary (docs/governance.md §3.5): proposed and voted by present
 // Executive Council members during the meeting, decided after it.
 
 // newMotion opens a motion of kind in meeting m, proposed by a present member.
-func (c *call) newMotion(m uint64, kind uint8) (uint64, error) {
+func (c *call) newMotion(m uint64, kind MotionKind) (uint64, error) {
 	if err := c.inWindow(m); err != nil {
 		return 0, err
 	}
@@ -26,7 +24,7 @@ func (c *call) newMotion(m uint64, kind uint8) (uint64, error) {
 	id := c.s.next("seq.motion")
 	c.s.setU64(key("mot.meeting", id), m)
 	c.s.setU64(key("mot.kind", id), uint64(kind))
-	c.s.setU64(key("mot.status", id), uint64(motionOpen))
+	c.s.setU64(key("mot.status", id), uint64(MotionOpen))
 	c.s.setU64(key("mot.proposer", id), proposer)
 	c.s.list("mtg.motions", m).push(w64(id))
 	c.emit("MotionProposed", id, m, kind, proposer)
@@ -37,10 +35,10 @@ func moveApproveProject(c *call, a args) ([]any, error) {
 	m, app := a.u64(0), a.u64(1)
 	if kind, st, err := c.application(app); err != nil {
 		return nil, err
-	} else if kind != appProject || st != appToPlenary {
+	} else if kind != AppProject || st != AppToPlenary {
 		return nil, refuse("application %d is not a project before the plenary", app)
 	}
-	id, err := c.newMotion(m, motApprove)
+	id, err := c.newMotion(m, MotionApproveProject)
 	if err != nil {
 		return nil, err
 	}
@@ -49,11 +47,11 @@ func moveApproveProject(c *call, a args) ([]any, error) {
 }
 
 func moveProjectStatus(c *call, a args) ([]any, error) {
-	m, project, status := a.u64(0), a.u64(1), a.u8(2)
+	m, project, status := a.u64(0), a.u64(1), ProjectStatus(a.u8(2))
 	if err := c.s.checkProjectStatus(project, status); err != nil {
 		return nil, err
 	}
-	id, err := c.newMotion(m, motProjStatus)
+	id, err := c.newMotion(m, MotionProjectStatus)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +61,7 @@ func moveProjectStatus(c *call, a args) ([]any, error) {
 }
 
 func moveSeat(c *call, a args) ([]any, error) {
-	m, role, coll, rec, end := a.u64(0), a.u8(1), a.str(2), a.u64(3), a.u64(4)
+	m, role, coll, rec, end := a.u64(0), Role(a.u8(1)), a.str(2), a.u64(3), a.u64(4)
 	coll = seatColl(role, coll)
 	if _, err := c.s.seatPlan(role, coll, rec, end, c.env.Time); err != nil {
 		return nil, err
@@ -71,7 +69,7 @@ func moveSeat(c *call, a args) ([]any, error) {
 	if err := c.checkTerm(role, end); err != nil {
 		return nil, err
 	}
-	id, err := c.newMotion(m, motSeat)
+	id, err := c.newMotion(m, MotionSeat)
 	if err != nil {
 		return nil, err
 	}
@@ -83,12 +81,12 @@ func moveSeat(c *call, a args) ([]any, error) {
 }
 
 func moveUnseat(c *call, a args) ([]any, error) {
-	m, role, coll, rec := a.u64(0), a.u8(1), a.str(2), a.u64(3)
+	m, role, coll, rec := a.u64(0), Role(a.u8(1)), a.str(2), a.u64(3)
 	coll = seatColl(role, coll)
 	if err := c.s.checkUnseat(role, coll, rec); err != nil {
 		return nil, err
 	}
-	id, err := c.newMotion(m, motUnseat)
+	id, err := c.newMotion(m, MotionUnseat)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +101,7 @@ func moveParameter(c *call, a args) ([]any, error) {
 	if err := c.s.checkParam(name, value); err != nil {
 		return nil, err
 	}
-	id, err := c.newMotion(m, motParam)
+	id, err := c.newMotion(m, MotionParameter)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +115,7 @@ func moveUpgrade(c *call, a args) ([]any, error) {
 	if err := c.checkUpgrade(name, height); err != nil {
 		return nil, err
 	}
-	id, err := c.newMotion(m, motUpgrade)
+	id, err := c.newMotion(m, MotionUpgrade)
 	if err != nil {
 		return nil, err
 	}
@@ -175,12 +173,12 @@ func (s *store) quorum(m uint64) (present uint64, err error) {
 // the secretary: the parameter, but never more than the Executive Council
 // seats that are filled, so vacancies cannot leave the council unable to
 // fill them.
-func (s *store) meetingQuorum(kind uint8) uint64 {
+func (s *store) meetingQuorum(kind MeetingKind) uint64 {
 	need := s.param("ordinaryQuorum")
-	if kind == meetExtraord {
+	if kind == MeetingExtraordinary {
 		need = s.param("extraordinaryQuorum")
 	}
-	return min(need, s.filled(genesis.RoleProjectsCommission)+s.filled(genesis.RoleNodesCommission))
+	return min(need, s.filled(RoleProjectsCommission)+s.filled(RoleNodesCommission))
 }
 
 func decide(c *call, a args) ([]any, error) {
@@ -189,7 +187,7 @@ func decide(c *call, a args) ([]any, error) {
 	if m == 0 {
 		return nil, refuse("motion %d does not exist", id)
 	}
-	if st := uint8(c.s.u64(key("mot.status", id))); st != motionOpen {
+	if st := MotionStatus(c.s.u64(key("mot.status", id))); st != MotionOpen {
 		return nil, refuse("motion %d is already decided", id)
 	}
 	if end := c.s.u64(key("mtg.end", m)); c.env.Time < end {
@@ -205,9 +203,9 @@ func decide(c *call, a args) ([]any, error) {
 		if err := c.carryMotion(id); err != nil {
 			return nil, err
 		}
-		c.s.setU64(key("mot.status", id), uint64(motionPassed))
+		c.s.setU64(key("mot.status", id), uint64(MotionPassed))
 	} else {
-		c.s.setU64(key("mot.status", id), uint64(motionFailed))
+		c.s.setU64(key("mot.status", id), uint64(MotionFailed))
 	}
 	c.emit("MotionDecided", id, passed, uint32(yes), uint32(no), uint32(present))
 	return nil, nil
@@ -216,17 +214,17 @@ func decide(c *call, a args) ([]any, error) {
 // carryMotion applies a passed motion, checking its rules again.
 func (c *call) carryMotion(id uint64) error {
 	a, b := c.s.u64(key("mot.a", id)), c.s.u64(key("mot.b", id))
-	role, str := uint8(c.s.u64(key("mot.role", id))), c.s.str(key("mot.str", id))
-	switch uint8(c.s.u64(key("mot.kind", id))) {
-	case motApprove:
+	role, str := Role(c.s.u64(key("mot.role", id))), c.s.str(key("mot.str", id))
+	switch MotionKind(c.s.u64(key("mot.kind", id))) {
+	case MotionApproveProject:
 		return c.approveProject(a)
-	case motProjStatus:
-		if err := c.s.checkProjectStatus(a, uint8(b)); err != nil {
+	case MotionProjectStatus:
+		if err := c.s.checkProjectStatus(a, ProjectStatus(b)); err != nil {
 			return err
 		}
 		c.s.setU64(key("rec.status", a), b)
-		c.emit("ProjectStatusChanged", a, uint8(b))
-	case motSeat:
+		c.emit("ProjectStatusChanged", a, ProjectStatus(b))
+	case MotionSeat:
 		replaced, err := c.s.seatPlan(role, str, a, b, c.env.Time)
 		if err != nil {
 			return err
@@ -238,16 +236,16 @@ func (c *call) carryMotion(id uint64) error {
 			c.s.vacateSeat(c, role, str, replaced)
 		}
 		c.s.fillSeat(c, role, str, a, b)
-		if role == genesis.RoleLeader {
+		if role == RoleLeader {
 			c.s.maybeForm(str)
 			c.s.recompute(c, str)
 		}
-	case motUnseat:
+	case MotionUnseat:
 		if err := c.s.checkUnseat(role, str, a); err != nil {
 			return err
 		}
 		c.s.vacateSeat(c, role, str, a)
-	case motParam:
+	case MotionParameter:
 		if err := c.s.checkParam(str, new(big.Int).SetUint64(a)); err != nil {
 			return err
 		}
@@ -256,7 +254,7 @@ func (c *call) carryMotion(id uint64) error {
 			c.s.setU64(key("pending.gasLimit"), a)
 		}
 		c.emit("ParameterChanged", str, new(big.Int).SetUint64(a))
-	case motUpgrade:
+	case MotionUpgrade:
 		if err := c.checkUpgrade(str, a); err != nil {
 			return err
 		}
@@ -267,92 +265,6 @@ func (c *call) carryMotion(id uint64) error {
 		}
 		c.s.setU64(key("upg.height", str), a)
 		c.emit("UpgradeScheduled", str, a)
-	}
-	return nil
-}
-
-// seatPlan checks that rec may take the seat (role, coll) until end at now
-// (docs/governance.md §2, §3.4) and returns the holder it replaces: rec itself
-// for a renewal, a holder whose term has expired (holdover) when the seats
-// are full, or 0.
-func (s *store) seatPlan(role uint8, coll string, rec, end, now uint64) (uint64, error) {
-	if role < genesis.RoleLeader || role > genesis.RoleAdvisory {
-		return 0, refuse("role %d is not a seat (1–5)", role)
-	}
-	if role != genesis.RoleSecretary && role != genesis.RoleAdvisory && !s.collectiveExists(coll) {
-		return 0, refuse("collective %q does not exist", coll)
-	}
-	if !s.recExists(rec) || s.recKind(rec) == genesis.KindProject {
-		return 0, refuse("record %d is not a member", rec)
-	}
-	if st := s.recStatus(rec); st != statusActive {
-		return 0, refuse("record %d is %s", rec, statusName(st))
-	}
-	if end <= now {
-		return 0, refuse("term end %d is not after the block time %d", end, now)
-	}
-	holders := s.seat(role, coll)
-	if holders.has(w64(rec)) {
-		return rec, nil // a new term for the same holder
-	}
-	if role == genesis.RoleLeader || role == genesis.RoleProjectsCommission || role == genesis.RoleNodesCommission {
-		if rc := s.recColl(rec); rc != coll {
-			return 0, refuse("record %d is a member of collective %s, not %s", rec, rc, coll)
-		}
-	}
-	if role != genesis.RoleLeader && s.councilRole(rec) != 0 {
-		return 0, refuse("record %d already holds a council seat (%s)", rec, roleName(s.councilRole(rec)))
-	}
-	limit := uint64(1)
-	switch role {
-	case genesis.RoleLeader:
-		limit = s.param("maxLeaders")
-	case genesis.RoleAdvisory:
-		limit = s.param("maxAdvisory")
-	}
-	var replaced uint64
-	all := holders.u64s()
-	if role == genesis.RoleSecretary && len(all) > 0 {
-		return all[0], nil // a successor takes the one seat: it never stands empty
-	}
-	if uint64(len(all)) >= limit {
-		for _, h := range all {
-			if s.termEnd(role, h) <= now {
-				replaced = h
-				break
-			}
-		}
-		if replaced == 0 {
-			return 0, refuse("%s of %s is full: %d seats, none holding over", roleName(role), orNetwork(coll), limit)
-		}
-	}
-	if role == genesis.RoleLeader {
-		inst := s.recInst(rec)
-		for _, h := range all {
-			if h != replaced && inst != (common.Hash{}) && s.recInst(h) == inst {
-				return 0, refuse("record %d is of the same institution as leader %d of collective %s", rec, h, coll)
-			}
-		}
-	}
-	return replaced, nil
-}
-
-func orNetwork(coll string) string {
-	if coll == "" {
-		return "the network"
-	}
-	return "collective " + coll
-}
-
-func (s *store) checkUnseat(role uint8, coll string, rec uint64) error {
-	if !s.seat(role, coll).has(w64(rec)) {
-		return refuse("record %d does not hold a seat of the %s of %s", rec, roleName(role), orNetwork(coll))
-	}
-	if role == genesis.RoleSecretary {
-		return refuse("the Executive Secretary's seat is never left empty: seat a successor instead")
-	}
-	if role == genesis.RoleLeader && s.formed(coll) && s.seat(role, coll).len() <= s.param("minLeaders") {
-		return refuse("collective %s would have fewer than %d leaders", coll, s.param("minLeaders"))
 	}
 	return nil
 }
@@ -383,21 +295,6 @@ func (c *call) checkUpgrade(name string, height uint64) error {
 	}
 	if scheduled {
 		return refuse("upgrade %q is already scheduled: cancel it first (height 0)", name)
-	}
-	return nil
-}
-
-// checkTerm refuses a term end further from now than the role's term.
-func (c *call) checkTerm(role uint8, end uint64) error {
-	term := c.s.param("councilTerm")
-	switch role {
-	case genesis.RoleLeader:
-		term = c.s.param("leaderTerm")
-	case genesis.RoleAdvisory:
-		term = c.s.param("advisoryTerm")
-	}
-	if end-c.env.Time > term { // seatPlan checked end > now
-		return refuse("term end %d is more than the %s's term of %d seconds after the block time %d", end, roleName(role), term, c.env.Time)
 	}
 	return nil
 }

@@ -7,8 +7,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/crypto"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 // Node admission, power and removal (docs/governance.md §3.1).
@@ -17,11 +15,11 @@ import (
 // parameters allow; any other would halt every node once in an update.
 const KeyTypeEd25519 = "ed25519"
 
-func (s *store) nodeStatus(n [20]byte) uint8 { return uint8(s.u64(key("node.status", n))) }
-func (s *store) nodeColl(n [20]byte) string  { return s.str(key("node.coll", n)) }
-func (s *store) nodeRole(n [20]byte) uint8   { return uint8(s.u64(key("node.role", n))) }
-func (s *store) nodeOp(n [20]byte) uint64    { return s.u64(key("node.op", n)) }
-func (s *store) nodePower(n [20]byte) uint64 { return s.u64(key("node.power", n)) }
+func (s *store) nodeStatus(n [20]byte) NodeStatus { return NodeStatus(s.u64(key("node.status", n))) }
+func (s *store) nodeColl(n [20]byte) string       { return s.str(key("node.coll", n)) }
+func (s *store) nodeRole(n [20]byte) NodeRole     { return NodeRole(s.u64(key("node.role", n))) }
+func (s *store) nodeOp(n [20]byte) uint64         { return s.u64(key("node.op", n)) }
+func (s *store) nodePower(n [20]byte) uint64      { return s.u64(key("node.power", n)) }
 func (s *store) nodePubKey(n [20]byte) []byte {
 	return s.bytes(key("node.pubkey", n))
 }
@@ -66,8 +64,8 @@ func (s *store) nodeIDFree(n [20]byte, app uint64) error {
 }
 
 func applyNode(c *call, a args) ([]any, error) {
-	coll, nodeKey, role := a.str(0), a.b32(1), a.u8(2)
-	keyType, pub, memberKind, inst := a.str(3), a.bytes(4), a.u8(5), a.b32(6)
+	coll, nodeKey, role := a.str(0), a.b32(1), NodeRole(a.u8(2))
+	keyType, pub, memberKind, inst := a.str(3), a.bytes(4), RecordKind(a.u8(5)), a.b32(6)
 	letter, letterURI, adhesion, adhesionURI := a.b32(7), a.str(8), a.b32(9), a.str(10)
 	for _, t := range []struct{ what, v string }{{"collective", coll}, {"letterURI", letterURI}, {"adhesionURI", adhesionURI}, {"keyType", keyType}} {
 		if err := c.checkText(t.what, t.v); err != nil {
@@ -75,19 +73,19 @@ func applyNode(c *call, a args) ([]any, error) {
 		}
 	}
 	switch role {
-	case genesis.NodeValidator:
+	case NodeValidator:
 		if err := checkConsensusKey(keyType, pub); err != nil {
 			return nil, err
 		}
 		if err := c.s.keyFree(pub, 0); err != nil {
 			return nil, err
 		}
-	case genesis.NodeObserver:
+	case NodeObserver:
 		if len(pub) != 0 {
 			return nil, refuse("an observer node has no consensus key")
 		}
 	default:
-		return nil, refuse("node role %d is not validator (1) or observer (2)", role)
+		return nil, refuse("node role %d is not %s", role, choices[NodeRole]())
 	}
 	nodeID, err := c.checkNodeProof(coll, nodeKey, role, keyType, pub, a.bytes(11), a.bytes(12))
 	if err != nil {
@@ -100,17 +98,17 @@ func applyNode(c *call, a args) ([]any, error) {
 		if err := c.operatorFor(rec, coll); err != nil {
 			return nil, err
 		}
-	} else if memberKind != genesis.KindInstitution && memberKind != genesis.KindIndividual {
-		return nil, refuse("member kind %d is not institution (1) or individual (2)", memberKind)
+	} else if memberKind != KindInstitution && memberKind != KindIndividual {
+		return nil, refuse("member kind %d is not %s", memberKind, choices(KindInstitution, KindIndividual))
 	}
-	id, err := c.newApplication(appNode, coll)
+	id, err := c.newApplication(AppNode, coll)
 	if err != nil {
 		return nil, err
 	}
 	c.s.set(key("app.node", id), nodeWord(nodeID))
 	c.s.setU64(key("nodeid.app", nodeID), id)
 	c.s.setU64(key("app.role", id), uint64(role))
-	if role == genesis.NodeValidator {
+	if role == NodeValidator {
 		kh := crypto.Keccak256Hash(pub)
 		c.s.setStr(key("app.keyType", id), keyType)
 		c.s.setBytes(key("app.pubkey", id), pub)
@@ -129,11 +127,11 @@ func applyNode(c *call, a args) ([]any, error) {
 
 // operatorFor refuses a record that may not run a node of coll.
 func (c *call) operatorFor(rec uint64, coll string) error {
-	if c.s.recKind(rec) == genesis.KindProject {
+	if c.s.recKind(rec) == KindProject {
 		return refuse("record %d is a project; nodes are run by members", rec)
 	}
-	if st := c.s.recStatus(rec); st != statusActive {
-		return refuse("record %d is %s", rec, statusName(st))
+	if st := c.s.recStatus(rec); st != StatusActive {
+		return refuse("record %d is %s", rec, st)
 	}
 	if rc := c.s.recColl(rec); rc != coll {
 		return refuse("record %d is a member of collective %s, not %s", rec, rc, coll)
@@ -145,41 +143,41 @@ func (c *call) operatorFor(rec uint64, coll string) error {
 func (c *call) admitNode(app uint64) error {
 	applicant, coll := c.s.appApplicant(app), c.s.appColl(app)
 	nodeID := wordNode(c.s.get(key("app.node", app)))
-	role := uint8(c.s.u64(key("app.role", app)))
+	role := NodeRole(c.s.u64(key("app.role", app)))
 	pub := c.s.bytes(key("app.pubkey", app))
 	if err := c.s.nodeIDFree(nodeID, app); err != nil {
 		return err
 	}
-	if role == genesis.NodeValidator {
+	if role == NodeValidator {
 		if err := c.s.keyFree(pub, app); err != nil {
 			return err
 		}
 	}
 	rec := c.s.recordOf(applicant)
 	if rec == 0 {
-		kind := uint8(c.s.u64(key("app.memberKind", app)))
+		kind := RecordKind(c.s.u64(key("app.memberKind", app)))
 		rec = c.s.newRecord(kind, coll, c.s.get(key("app.inst", app)))
 		c.s.addAccount(rec, applicant)
 		c.emit("MemberAdmitted", rec, coll, kind)
 	} else if err := c.operatorFor(rec, coll); err != nil {
 		return err
 	}
-	c.s.setAppStatus(app, appApproved)
+	c.s.setAppStatus(app, AppApproved)
 	c.s.addNode(c, nodeID, coll, rec, role, c.s.str(key("app.keyType", app)), pub)
 	return nil
 }
 
 // addNode admits a node (c is nil at genesis: no events, no pending update,
 // since InitChain reports the genesis validators).
-func (s *store) addNode(c *call, n [20]byte, coll string, op uint64, role uint8, keyType string, pub []byte) {
-	s.setU64(key("node.status", n), uint64(statusActive))
+func (s *store) addNode(c *call, n [20]byte, coll string, op uint64, role NodeRole, keyType string, pub []byte) {
+	s.setU64(key("node.status", n), uint64(NodeAdmitted))
 	s.setStr(key("node.coll", n), coll)
 	s.setU64(key("node.op", n), op)
 	s.setU64(key("node.role", n), uint64(role))
 	s.lset("nodes").add(nodeWord(n))
 	s.lset("rec.nodes", op).add(nodeWord(n))
 	s.collNodes(coll).add(nodeWord(n))
-	if role == genesis.NodeValidator {
+	if role == NodeValidator {
 		s.setStr(key("node.keyType", n), keyType)
 		s.setBytes(key("node.pubkey", n), pub)
 		s.set(key("key.node", crypto.Keccak256Hash(pub)), nodeWord(n))
@@ -195,7 +193,7 @@ func (s *store) addNode(c *call, n [20]byte, coll string, op uint64, role uint8,
 // maybeForm forms a forming collective once it has its least number of
 // leaders and one admitted node (docs/governance.md §3.7).
 func (s *store) maybeForm(coll string) {
-	if !s.formed(coll) && s.seat(genesis.RoleLeader, coll).len() >= max(s.param("minLeaders"), 1) && s.collNodes(coll).len() >= 1 {
+	if !s.formed(coll) && s.seat(RoleLeader, coll).len() >= max(s.param("minLeaders"), 1) && s.collNodes(coll).len() >= 1 {
 		s.setFlag(key("coll.formed", coll), true)
 	}
 }
@@ -220,25 +218,25 @@ func Share(i, n uint64) uint64 {
 	return p
 }
 
-// Powers is the power of each of a's genesis validators, in a's order, by
-// [Share]: with a founding governance the order of admission is that of its
-// validator nodes (what [ApplyGenesis] writes and [Contract.Validators]
-// reports); without one, the order of a.Validators.
-func Powers(a *genesis.AppState) []int64 {
-	order := make([][]byte, 0, len(a.Validators))
-	if a.Governance != nil {
-		for _, n := range a.Governance.Nodes {
-			if n.Role == genesis.NodeValidator {
+// Powers is the power of each of vals, the genesis validators, in vals'
+// order, by [Share]: with a founding governance f the order of admission is
+// that of its validator nodes (what [ApplyGenesis] writes and
+// [Contract.Validators] reports); without one (f nil), the order of vals.
+func Powers(f *Founding, vals []GenesisValidator) []int64 {
+	order := make([][]byte, 0, len(vals))
+	if f != nil {
+		for _, n := range f.Nodes {
+			if n.Role == NodeValidator {
 				order = append(order, n.PubKey)
 			}
 		}
 	} else {
-		for _, v := range a.Validators {
+		for _, v := range vals {
 			order = append(order, v.PubKey)
 		}
 	}
-	collOf := make(map[string]string, len(a.Validators))
-	for _, v := range a.Validators {
+	collOf := make(map[string]string, len(vals))
+	for _, v := range vals {
 		collOf[string(v.PubKey)] = v.Collective
 	}
 	rank := make(map[string]uint64, len(order))
@@ -246,13 +244,13 @@ func Powers(a *genesis.AppState) []int64 {
 	for _, k := range order {
 		coll, ok := collOf[string(k)]
 		if !ok {
-			continue // not a genesis validator: genesis.Validate refuses it
+			continue // not a genesis validator: genesis validation refuses it
 		}
 		rank[string(k)] = count[coll]
 		count[coll]++
 	}
-	out := make([]int64, len(a.Validators))
-	for i, v := range a.Validators {
+	out := make([]int64, len(vals))
+	for i, v := range vals {
 		if r, ok := rank[string(v.PubKey)]; ok {
 			out[i] = int64(Share(r, count[v.Collective]))
 		}
@@ -260,16 +258,16 @@ func Powers(a *genesis.AppState) []int64 {
 	return out
 }
 
-// GenesisValidators is the validator set InitChain reports for app state a
-// written into st: governance's own powers where a has a founding
-// governance, else [Powers] of a's validators.
-func GenesisValidators(st vm.StateDB, a *genesis.AppState) []ValidatorUpdate {
+// GenesisValidators is the validator set InitChain reports for genesis
+// validators vals written into st: governance's own powers where st holds a
+// founding governance, else [Powers] of vals.
+func GenesisValidators(st vm.StateDB, vals []GenesisValidator) []ValidatorUpdate {
 	if Enabled(st) {
 		return New().Validators(st)
 	}
-	out := make([]ValidatorUpdate, len(a.Validators))
-	for i, p := range Powers(a) {
-		out[i] = ValidatorUpdate{KeyType: KeyTypeEd25519, PubKey: bytes.Clone(a.Validators[i].PubKey), Power: p}
+	out := make([]ValidatorUpdate, len(vals))
+	for i, p := range Powers(nil, vals) {
+		out[i] = ValidatorUpdate{KeyType: KeyTypeEd25519, PubKey: bytes.Clone(vals[i].PubKey), Power: p}
 	}
 	return out
 }
@@ -305,7 +303,7 @@ func (s *store) setPower(c *call, n [20]byte, p uint64) {
 }
 
 // deactivate suspends or removes an active or suspended node.
-func (c *call) deactivate(n [20]byte, status uint8, forCause bool) {
+func (c *call) deactivate(n [20]byte, status NodeStatus, forCause bool) {
 	if c.s.nodeStatus(n) == status {
 		return
 	}
@@ -321,13 +319,13 @@ func (c *call) deactivate(n [20]byte, status uint8, forCause bool) {
 
 func (c *call) reinstateNode(n [20]byte) {
 	coll := c.s.nodeColl(n)
-	c.s.setU64(key("node.status", n), uint64(statusActive))
+	c.s.setU64(key("node.status", n), uint64(NodeAdmitted))
 	c.s.collNodes(coll).add(nodeWord(n))
-	if c.s.nodeRole(n) == genesis.NodeValidator {
+	if c.s.nodeRole(n) == NodeValidator {
 		c.s.collValidators(coll).add(nodeWord(n))
 		c.s.recompute(c, coll)
 	}
-	c.emit("NodeStatusChanged", n, statusActive, false)
+	c.emit("NodeStatusChanged", n, NodeAdmitted, false)
 }
 
 // checkSafety refuses taking the nodes off when it would empty the validator
@@ -340,12 +338,12 @@ func (s *store) checkSafety(off [][20]byte, forCause bool) error {
 	lostNodes := map[string]uint64{}
 	lostVals := map[string]uint64{}
 	for _, n := range off {
-		if s.nodeStatus(n) != statusActive {
+		if s.nodeStatus(n) != NodeAdmitted {
 			continue
 		}
 		coll := s.nodeColl(n)
 		lostNodes[coll]++
-		if s.nodeRole(n) == genesis.NodeValidator {
+		if s.nodeRole(n) == NodeValidator {
 			lostVals[coll]++
 		}
 	}

@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 // TestGenesisPowers traces §3.1 and §4: each formed collective's validators
@@ -28,7 +26,7 @@ func TestGenesisPowers(t *testing.T) {
 	if fx := f.c.EndBlock(f.env, f.st); len(fx.Validators) != 0 || fx.GasLimit != 0 {
 		t.Fatalf("first EndBlock after genesis: %+v, want nothing", fx)
 	}
-	if got := f.view("parameter", "gasLimit")[0]; got.(interface{ Uint64() uint64 }).Uint64() != genesis.DefaultGasLimit {
+	if got := f.view("parameter", "gasLimit")[0]; got.(interface{ Uint64() uint64 }).Uint64() != DefaultGasLimit {
 		t.Fatalf("gasLimit parameter = %v", got)
 	}
 }
@@ -36,10 +34,10 @@ func TestGenesisPowers(t *testing.T) {
 // TestGenesisRemainder traces §3.1: where 720720 does not divide evenly, the
 // first validators admitted get one unit more.
 func TestGenesisRemainder(t *testing.T) {
-	f := newFixture(t, func(g *genesis.Governance) {
+	f := newFixture(t, func(g *Founding) {
 		for i := 1; i < 17; i++ {
-			g.Nodes = append(g.Nodes, genesis.Node{NodeID: common.Address(nodeID('W', i)), Collective: "public",
-				Operator: recLeaderA(0), Role: genesis.NodeValidator, KeyType: "ed25519", PubKey: consKey('W', i)})
+			g.Nodes = append(g.Nodes, FoundingNode{NodeID: common.Address(nodeID('W', i)), Collective: "public",
+				Operator: recLeaderA(0), Role: NodeValidator, KeyType: "ed25519", PubKey: consKey('W', i)})
 		}
 	})
 	var sum uint64
@@ -68,26 +66,26 @@ func TestGenesisRemainder(t *testing.T) {
 func TestGenesisRefusals(t *testing.T) {
 	tests := []struct {
 		name string
-		edit func(*genesis.Governance)
+		edit func(*Founding)
 		want string
 	}{
-		{"malformed consensus key", func(g *genesis.Governance) { g.Nodes[0].PubKey = []byte{1, 2, 3} }, "malformed ed25519 consensus key"},
-		{"key type not allowed", func(g *genesis.Governance) { g.Nodes[0].KeyType = "secp256k1" }, "not allowed"},
-		{"consensus key in use", func(g *genesis.Governance) { g.Nodes[1].PubKey = g.Nodes[0].PubKey }, "already held by node"},
-		{"account of two records", func(g *genesis.Governance) { g.Records[1].Accounts = g.Records[0].Accounts }, "already belongs to record 1"},
-		{"two leaders from one institution", func(g *genesis.Governance) { g.Records[1].Institution = g.Records[0].Institution }, "same institution"},
-		{"unknown collective", func(g *genesis.Governance) { g.Records[0].Collective = "nope" }, `collective "nope" is not listed`},
-		{"unknown parameter", func(g *genesis.Governance) { g.Params["nope"] = 1 }, `unknown parameter "nope"`},
-		{"validator of an unformed collective", func(g *genesis.Governance) { g.Seats = g.Seats[1:] }, "not formed"},
-		{"two council seats", func(g *genesis.Governance) {
-			g.Seats = append(g.Seats, genesis.Seat{Role: genesis.RoleAdvisory, Record: recNC(0), TermEnd: 5})
+		{"malformed consensus key", func(g *Founding) { g.Nodes[0].PubKey = []byte{1, 2, 3} }, "malformed ed25519 consensus key"},
+		{"key type not allowed", func(g *Founding) { g.Nodes[0].KeyType = "secp256k1" }, "not allowed"},
+		{"consensus key in use", func(g *Founding) { g.Nodes[1].PubKey = g.Nodes[0].PubKey }, "already held by node"},
+		{"account of two records", func(g *Founding) { g.Records[1].Accounts = g.Records[0].Accounts }, "already belongs to record 1"},
+		{"two leaders from one institution", func(g *Founding) { g.Records[1].Institution = g.Records[0].Institution }, "same institution"},
+		{"unknown collective", func(g *Founding) { g.Records[0].Collective = "nope" }, `collective "nope" is not listed`},
+		{"unknown parameter", func(g *Founding) { g.Params["nope"] = 1 }, `unknown parameter "nope"`},
+		{"validator of an unformed collective", func(g *Founding) { g.Seats = g.Seats[1:] }, "not formed"},
+		{"two council seats", func(g *Founding) {
+			g.Seats = append(g.Seats, FoundingSeat{Role: RoleAdvisory, Record: recNC(0), TermEnd: 5})
 		}, "already holds a council seat"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := testGenesis()
 			tt.edit(g)
-			err := ApplyGenesis(newStateDB(t), g, genesis.DefaultGasLimit)
+			err := ApplyGenesis(newStateDB(t), g, DefaultGasLimit)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("ApplyGenesis: %v, want %q", err, tt.want)
 			}
@@ -108,11 +106,11 @@ func TestNodeAdmission(t *testing.T) {
 	}
 	f.must(leaderA(1), "endorse", app)
 	f.commission(ncSeat, app, 2)
-	if st := f.view("application", app)[1].(uint8); st != appEndorsed {
+	if st := ApplicationStatus(f.view("application", app)[1].(uint8)); st != AppEndorsed {
 		t.Fatalf("after 2 of 4 votes status %d, want still endorsed", st)
 	}
 	f.must(ncSeat(2), "commissionVote", app, true)
-	if st := f.view("application", app)[1].(uint8); st != appApproved {
+	if st := ApplicationStatus(f.view("application", app)[1].(uint8)); st != AppApproved {
 		t.Fatalf("after 3 of 4 votes status %d, want approved", st)
 	}
 	if !f.c.AllowedPeer(f.st, strings.ToUpper(common.Bytes2Hex(n[:]))) {
@@ -241,7 +239,7 @@ func TestCommissionRejectsByMajority(t *testing.T) {
 	f.must(leaderA(1), "endorse", app)
 	f.must(ncSeat(0), "commissionVote", app, false)
 	f.must(ncSeat(1), "commissionVote", app, false)
-	if st := f.view("application", app)[1].(uint8); st != appRejected {
+	if st := ApplicationStatus(f.view("application", app)[1].(uint8)); st != AppRejected {
 		t.Fatalf("2 of 4 against: status %d, want rejected", st)
 	}
 	// The node ID and key are free again.
@@ -255,22 +253,22 @@ func TestHoldoverCountsAsFilled(t *testing.T) {
 	app := f.applyValidator(acct('U', 1), "academic", nodeID('U', 1), consKey('U', 1))
 	f.must(leaderA(1), "endorse", app)
 	f.env.Time = termEnd + 1
-	seats := f.view("seats", genesis.RoleNodesCommission, "cso")
+	seats := f.view("seats", RoleNodesCommission, "cso")
 	if over := seats[2].([]bool); len(over) != 1 || !over[0] {
 		t.Fatalf("cso's Nodes Commission seat: holdingOver %v, want [true]", over)
 	}
 	f.commission(ncSeat, app, 2)
-	if st := f.view("application", app)[1].(uint8); st != appEndorsed {
+	if st := ApplicationStatus(f.view("application", app)[1].(uint8)); st != AppEndorsed {
 		t.Fatalf("2 of 4 holdover seats decided (status %d)", st)
 	}
 	f.must(ncSeat(2), "commissionVote", app, true)
-	if st := f.view("application", app)[1].(uint8); st != appApproved {
+	if st := ApplicationStatus(f.view("application", app)[1].(uint8)); st != AppApproved {
 		t.Fatalf("3 of 4 holdover seats: status %d, want approved", st)
 	}
 }
 
 // propose has the Nodes Commission propose and approve an action on node n.
-func (f *fixture) nodeAction(n [20]byte, action uint8, forCause bool) string {
+func (f *fixture) nodeAction(n [20]byte, action NodeAction, forCause bool) string {
 	f.t.Helper()
 	out, reason := f.call(ncSeat(0), "proposeNodeAction", n, action, forCause, h32)
 	if reason != "" {
@@ -287,32 +285,32 @@ func (f *fixture) nodeAction(n [20]byte, action uint8, forCause bool) string {
 
 // TestNodeSafetyRules traces the safety rules of §3.1.
 func TestNodeSafetyRules(t *testing.T) {
-	observer := func(g *genesis.Governance) {
-		g.Nodes = append(g.Nodes, genesis.Node{NodeID: common.Address(nodeID('O', 1)), Collective: "academic", Operator: recLeaderA(1), Role: genesis.NodeObserver})
+	observer := func(g *Founding) {
+		g.Nodes = append(g.Nodes, FoundingNode{NodeID: common.Address(nodeID('O', 1)), Collective: "academic", Operator: recLeaderA(1), Role: NodeObserver})
 	}
 	tests := []struct {
 		name  string
-		edit  func(*genesis.Governance)
+		edit  func(*Founding)
 		node  [20]byte
-		act   uint8
+		act   NodeAction
 		cause bool
 		want  string
 	}{
-		{"a collective's last node", nil, nodeID('V', 1), actRemove, false, "collective academic would be left without nodes"},
-		{"suspending a collective's last node", nil, nodeID('V', 1), actSuspend, false, "collective academic would be left without nodes"},
-		{"removal for cause of a last node", nil, nodeID('V', 1), actRemove, true, ""},
-		{"fewer than four collectives with validators", observer, nodeID('V', 1), actRemove, false, "only 3 collectives would keep validators, at least 4 needed"},
-		{"fewer than four, for cause", observer, nodeID('V', 1), actSuspend, true, ""},
-		{"an observer", observer, nodeID('O', 1), actRemove, false, ""},
-		{"empty validator set, even for cause", func(g *genesis.Governance) {
+		{"a collective's last node", nil, nodeID('V', 1), ActionRemove, false, "collective academic would be left without nodes"},
+		{"suspending a collective's last node", nil, nodeID('V', 1), ActionSuspend, false, "collective academic would be left without nodes"},
+		{"removal for cause of a last node", nil, nodeID('V', 1), ActionRemove, true, ""},
+		{"fewer than four collectives with validators", observer, nodeID('V', 1), ActionRemove, false, "only 3 collectives would keep validators, at least 4 needed"},
+		{"fewer than four, for cause", observer, nodeID('V', 1), ActionSuspend, true, ""},
+		{"an observer", observer, nodeID('O', 1), ActionRemove, false, ""},
+		{"empty validator set, even for cause", func(g *Founding) {
 			for i := 0; i < 3; i++ { // observers elsewhere, one validator left
-				g.Nodes[i].Role, g.Nodes[i].PubKey, g.Nodes[i].KeyType = genesis.NodeObserver, nil, ""
+				g.Nodes[i].Role, g.Nodes[i].PubKey, g.Nodes[i].KeyType = NodeObserver, nil, ""
 			}
-		}, nodeID('V', 3), actRemove, true, "the validator set would be empty"},
+		}, nodeID('V', 3), ActionRemove, true, "the validator set would be empty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var edits []func(*genesis.Governance)
+			var edits []func(*Founding)
 			if tt.edit != nil {
 				edits = append(edits, tt.edit)
 			}
@@ -333,7 +331,7 @@ func TestNodeRemoval(t *testing.T) {
 	f.must(leaderA(1), "endorse", app)
 	f.commission(ncSeat, app, 3)
 	f.c.EndBlock(f.env, f.st)
-	if r := f.nodeAction(n, actRemove, false); r != "" {
+	if r := f.nodeAction(n, ActionRemove, false); r != "" {
 		t.Fatalf("remove: %s", r)
 	}
 	if f.c.AllowedPeer(f.st, common.Bytes2Hex(n[:])) {
@@ -347,7 +345,7 @@ func TestNodeRemoval(t *testing.T) {
 	if len(fx.Validators) != 2 || got[string(consKey('U', 1))] != 0 || got[string(consKey('V', 1))] != 720720 {
 		t.Fatalf("updates %+v, want power 0 for the removed key and 720720 for the other", fx.Validators)
 	}
-	if r := f.nodeAction(n, actReinstate, false); !strings.Contains(r, "only a suspended node is reinstated") {
+	if r := f.nodeAction(n, ActionReinstate, false); !strings.Contains(r, "only a suspended node is reinstated") {
 		t.Fatalf("reinstating a removed node: %q", r)
 	}
 	// A removed node's key is never reused: CometBFT may still hold it.
@@ -365,7 +363,7 @@ func TestEndBlockNetUpdates(t *testing.T) {
 	app := f.applyValidator(acct('U', 1), "academic", n, consKey('U', 1))
 	f.must(leaderA(1), "endorse", app)
 	f.commission(ncSeat, app, 3)
-	if r := f.nodeAction(n, actRemove, false); r != "" {
+	if r := f.nodeAction(n, ActionRemove, false); r != "" {
 		t.Fatalf("remove: %s", r)
 	}
 	if fx := f.c.EndBlock(f.env, f.st); len(fx.Validators) != 0 {
@@ -375,24 +373,24 @@ func TestEndBlockNetUpdates(t *testing.T) {
 
 // TestMemberRemoval: removing a member removes its nodes and seats.
 func TestMemberRemoval(t *testing.T) {
-	f := newFixture(t, func(g *genesis.Governance) {
-		g.Nodes = append(g.Nodes, genesis.Node{NodeID: common.Address(nodeID('O', 1)), Collective: "academic", Operator: recPlain, Role: genesis.NodeObserver})
+	f := newFixture(t, func(g *Founding) {
+		g.Nodes = append(g.Nodes, FoundingNode{NodeID: common.Address(nodeID('O', 1)), Collective: "academic", Operator: recPlain, Role: NodeObserver})
 	})
-	id := f.must(ncSeat(0), "proposeMemberAction", uint64(recPlain), actRemove, false, h32)[0].(uint64)
+	id := f.must(ncSeat(0), "proposeMemberAction", uint64(recPlain), ActionRemove, false, h32)[0].(uint64)
 	for c := range 3 {
 		f.must(ncSeat(c), "voteAction", id, true)
 	}
-	if st := f.view("record", uint64(recPlain))[2].(uint8); st != statusRemoved {
+	if st := RecordStatus(f.view("record", uint64(recPlain))[2].(uint8)); st != StatusRemoved {
 		t.Fatalf("member status %d, want removed", st)
 	}
-	if st := f.view("node", nodeID('O', 1))[3].(uint8); st != statusRemoved {
+	if st := NodeStatus(f.view("node", nodeID('O', 1))[3].(uint8)); st != NodeRemoved {
 		t.Fatalf("member's node status %d, want removed", st)
 	}
 	if _, err := f.c.Admit(f.env, f.st, plain, &stranger, nil, 21000, 0); err == nil {
 		t.Fatal("a removed member's account is admitted")
 	}
 	// The last node of academic belongs to leader A: removing that member is refused.
-	if _, r := f.call(ncSeat(0), "proposeMemberAction", recLeaderA(1), actRemove, false, h32); !strings.Contains(r, "without nodes") {
+	if _, r := f.call(ncSeat(0), "proposeMemberAction", recLeaderA(1), ActionRemove, false, h32); !strings.Contains(r, "without nodes") {
 		t.Fatalf("removing the operator of academic's last node: %q", r)
 	}
 }

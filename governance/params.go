@@ -3,7 +3,8 @@ package governance
 import (
 	"math/big"
 
-	"github.com/redmx/redmx/genesis"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/vm"
 )
 
 // Parameters live in governance state (slot keccak256("redmx.params." + name)
@@ -16,7 +17,7 @@ import (
 // forever. Genesis and every parameter motion (when moved and when decided)
 // are checked against it.
 var DefaultParams = []Param{
-	{"gasLimit", 200_000_000, GasLimitMin, GasLimitMax},     // block gas limit; also CometBFT's block max_gas
+	{"gasLimit", DefaultGasLimit, GasLimitMin, GasLimitMax}, // block gas limit; also CometBFT's block max_gas
 	{"meetingNotice", 15 * 24 * 3600, 0, 90 * day},          // least notice of an Executive Council meeting
 	{"epochLength", 24 * 3600, 60, 31 * day},                // capital epoch: at most a month between refills
 	{"governanceAllowance", 20_000_000, 5_000_000, 1 << 40}, // gas per epoch per record for governance calls (about 20 admissions)
@@ -36,6 +37,8 @@ const (
 	day  = 24 * 3600
 	year = 365 * day
 
+	// DefaultGasLimit is the block gas limit a new genesis gets.
+	DefaultGasLimit = 200_000_000
 	// GasLimitMin is the least block gas limit: a block must hold the largest
 	// transaction the pool accepts (EIP-7825's cap, params.MaxTxGas), a vote
 	// to raise the limit among them, with room to spare.
@@ -53,6 +56,21 @@ type Param struct {
 	Value    uint64
 	Min, Max uint64
 }
+
+// ParamSlot is the storage slot of [Address] that holds parameter name, a
+// big-endian uint256 word (outside the redmx.gov namespace of the other
+// state: the gas limit was kept there before governance).
+func ParamSlot(name string) common.Hash {
+	return hashKey([]byte("redmx.params." + name))
+}
+
+// param reads a parameter (a big-endian uint256 word; values fit uint64).
+func (s *store) param(name string) uint64       { return u64of(s.get(ParamSlot(name))) }
+func (s *store) setParam(name string, v uint64) { s.set(ParamSlot(name), w64(v)) }
+
+// GasLimit is the block gas limit st holds (its gasLimit parameter; 0 before
+// [ApplyGenesis] wrote it).
+func GasLimit(st vm.StateDB) uint64 { return (&store{st: st}).param("gasLimit") }
 
 // paramSpec finds a parameter by name.
 func paramSpec(name string) (Param, bool) {
@@ -79,7 +97,7 @@ func (s *store) paramRange(name string) (lo, hi uint64) {
 		// a formed collective never falls below its least leaders
 		for _, coll := range s.collectiveNames() {
 			if s.formed(coll) {
-				hi = min(hi, s.seat(genesis.RoleLeader, coll).len())
+				hi = min(hi, s.seat(RoleLeader, coll).len())
 			}
 		}
 	case "maxLeaders":

@@ -2,13 +2,12 @@ package governance
 
 import (
 	"errors"
+	"github.com/ethereum/go-ethereum/params"
 	"strings"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 // projectToPlenary runs §3.2 steps 1–3 for a project of academic with one
@@ -19,7 +18,7 @@ func (f *fixture) projectToPlenary(deployer common.Address) uint64 {
 	f.must(deployer, "acceptProjectAccount", app)
 	f.must(leaderB(1), "endorse", app)
 	f.commission(pcSeat, app, 3)
-	if st := f.view("application", app)[1].(uint8); st != appToPlenary {
+	if st := ApplicationStatus(f.view("application", app)[1].(uint8)); st != AppToPlenary {
 		f.t.Fatalf("project status %d, want to plenary", st)
 	}
 	return app
@@ -42,7 +41,7 @@ func TestProjectAdmission(t *testing.T) {
 	if r := f.decide(m, mot); r != "" {
 		t.Fatalf("decide: %s", r)
 	}
-	if st := f.view("motion", mot)[2].(uint8); st != motionPassed {
+	if st := MotionStatus(f.view("motion", mot)[2].(uint8)); st != MotionPassed {
 		t.Fatalf("motion status %d, want passed", st)
 	}
 	rec := f.view("recordOf", deployer)[0].(uint64)
@@ -66,31 +65,37 @@ func TestProjectAdmission(t *testing.T) {
 	// Lineage: a project's factory may create; the CREATE2 deployer, not made
 	// by a project, may not (a plain member through it is refused).
 	factory, child := acct('F', 1), acct('F', 2)
-	f.c.Created(f.st, deployer, factory)
-	f.c.Created(f.st, factory, child)
-	if !f.c.MayCreate(f.st, factory) || !f.c.MayCreate(f.st, child) {
+	if !f.c.Create(f.st, deployer, deployer, factory) || !f.c.Create(f.st, plain, factory, child) {
+		t.Fatal("a project, or a member through its factory, may not create")
+	}
+	canDeploy := func(a common.Address) bool { return f.view("canDeploy", a)[0].(bool) }
+	if !canDeploy(factory) || !canDeploy(child) {
 		t.Fatal("a project's factory (and its child) may not create")
 	}
-	if f.c.MayCreate(f.st, genesis.Create2DeployerAddress) || f.c.MayCreate(f.st, plain) {
+	if canDeploy(params.DeterministicFactoryAddress) || canDeploy(plain) {
 		t.Fatal("the CREATE2 deployer or a member may create")
 	}
-	// Through the CREATE2 deployer: a member's contract has no lineage, a
-	// project's has.
-	f.c.CreatedInTx(f.st, plain, genesis.Create2DeployerAddress, acct('F', 3))
-	f.c.CreatedInTx(f.st, deployer, genesis.Create2DeployerAddress, acct('F', 4))
-	if f.c.MayCreate(f.st, acct('F', 3)) || !f.c.MayCreate(f.st, acct('F', 4)) {
+	// Through the CREATE2 deployer: a member's creation is refused and has no
+	// lineage; a project's is allowed and descends from the project.
+	if f.c.Create(f.st, plain, params.DeterministicFactoryAddress, acct('F', 3)) || f.c.Create(f.st, plain, plain, acct('F', 5)) {
+		t.Fatal("a member created, directly or through the CREATE2 deployer")
+	}
+	if !f.c.Create(f.st, deployer, params.DeterministicFactoryAddress, acct('F', 4)) {
+		t.Fatal("a project may not create through the CREATE2 deployer")
+	}
+	if canDeploy(acct('F', 3)) || canDeploy(acct('F', 5)) || !canDeploy(acct('F', 4)) {
 		t.Fatal("CREATE2 deployer lineage: member's contract may create, or project's may not")
 	}
 	// Suspended by plenary: its accounts and factories may no longer create.
 	m = f.meeting(council()[:6]...)
-	mot = f.must(pcSeat(1), "moveProjectStatus", m, rec, statusSuspended)[0].(uint64)
+	mot = f.must(pcSeat(1), "moveProjectStatus", m, rec, StatusSuspended)[0].(uint64)
 	for _, a := range append([]common.Address{secretary}, council()[:4]...) {
 		f.must(a, "vote", mot, true)
 	}
 	if r := f.decide(m, mot); r != "" {
 		t.Fatalf("decide: %s", r)
 	}
-	if f.c.MayCreate(f.st, factory) || f.view("canDeploy", deployer)[0].(bool) {
+	if canDeploy(factory) || canDeploy(deployer) || f.c.Create(f.st, plain, factory, acct('F', 6)) {
 		t.Fatal("a suspended project's factory may still create")
 	}
 }
@@ -198,7 +203,7 @@ func TestTieFails(t *testing.T) {
 	if r != "" {
 		t.Fatal(r)
 	}
-	if st := f.view("motion", mot)[2].(uint8); st != motionFailed {
+	if st := MotionStatus(f.view("motion", mot)[2].(uint8)); st != MotionFailed {
 		t.Fatalf("4 to 4 of 8: status %d, want failed", st)
 	}
 	if len(f.c.Upgrades(f.st)) != 0 {
@@ -246,7 +251,7 @@ func TestProxyVoting(t *testing.T) {
 // TestSeats traces §2 and §3.4 through plenary motions.
 func TestSeats(t *testing.T) {
 	yes := append([]common.Address{secretary}, council()[:4]...)
-	seat := func(f *fixture, role uint8, coll string, rec uint64) string {
+	seat := func(f *fixture, role Role, coll string, rec uint64) string {
 		_, r := f.call(ncSeat(0), "moveSeat", uint64(0), role, coll, rec, uint64(termEnd))
 		if r != "" && !strings.Contains(r, "meeting 0 does not exist") {
 			return r // refused when moved
@@ -258,7 +263,7 @@ func TestSeats(t *testing.T) {
 	}
 	t.Run("third leader of academic", func(t *testing.T) {
 		f := newFixture(t)
-		if r := seat(f, genesis.RoleLeader, "academic", recPlain); r != "" {
+		if r := seat(f, RoleLeader, "academic", recPlain); r != "" {
 			t.Fatal(r)
 		}
 		if ls := f.view("collective", "academic")[1].([]uint64); len(ls) != 3 {
@@ -267,43 +272,43 @@ func TestSeats(t *testing.T) {
 		f.must(plain, "grantCapital", uint64(recProject), uint64(5), uint64(0)) // now a leader
 	})
 	t.Run("two leaders from one institution", func(t *testing.T) {
-		f := newFixture(t, func(g *genesis.Governance) {
+		f := newFixture(t, func(g *Founding) {
 			g.Records[recPlain-1].Institution = g.Records[recLeaderA(1)-1].Institution
 		})
-		if r := seat(f, genesis.RoleLeader, "academic", recPlain); !strings.Contains(r, "same institution as leader 5") {
+		if r := seat(f, RoleLeader, "academic", recPlain); !strings.Contains(r, "same institution as leader 5") {
 			t.Fatalf("reason %q", r)
 		}
 	})
 	t.Run("fourth leader", func(t *testing.T) {
 		f := newFixture(t)
-		seat(f, genesis.RoleLeader, "academic", recPlain)
-		if r := seat(f, genesis.RoleLeader, "academic", recAdvisor); !strings.Contains(r, "collective leaders of collective academic is full: 3 seats") {
+		seat(f, RoleLeader, "academic", recPlain)
+		if r := seat(f, RoleLeader, "academic", recAdvisor); !strings.Contains(r, "collective leaders of collective academic is full: 3 seats") {
 			t.Fatalf("reason %q", r)
 		}
 	})
 	t.Run("leader of another collective", func(t *testing.T) {
 		f := newFixture(t)
-		if r := seat(f, genesis.RoleLeader, "public", recPlain); !strings.Contains(r, "member of collective academic, not public") {
+		if r := seat(f, RoleLeader, "public", recPlain); !strings.Contains(r, "member of collective academic, not public") {
 			t.Fatalf("reason %q", r)
 		}
 	})
 	t.Run("16th advisory member", func(t *testing.T) {
-		f := newFixture(t, func(g *genesis.Governance) {
+		f := newFixture(t, func(g *Founding) {
 			for i := 1; i < 15; i++ {
-				g.Records = append(g.Records, genesis.Record{Kind: genesis.KindIndividual, Collective: "cso", Accounts: []common.Address{acct('Z', i)}})
-				g.Seats = append(g.Seats, genesis.Seat{Role: genesis.RoleAdvisory, Record: uint64(len(g.Records)), TermEnd: termEnd})
+				g.Records = append(g.Records, FoundingRecord{Kind: KindIndividual, Collective: "cso", Accounts: []common.Address{acct('Z', i)}})
+				g.Seats = append(g.Seats, FoundingSeat{Role: RoleAdvisory, Record: uint64(len(g.Records)), TermEnd: termEnd})
 			}
 		})
-		if n := len(f.view("seats", genesis.RoleAdvisory, "")[0].([]uint64)); n != 15 {
+		if n := len(f.view("seats", RoleAdvisory, "")[0].([]uint64)); n != 15 {
 			t.Fatalf("%d advisory seats", n)
 		}
-		if r := seat(f, genesis.RoleAdvisory, "", recPlain); !strings.Contains(r, "Advisory Council of the network is full: 15 seats") {
+		if r := seat(f, RoleAdvisory, "", recPlain); !strings.Contains(r, "Advisory Council of the network is full: 15 seats") {
 			t.Fatalf("reason %q", r)
 		}
 	})
 	t.Run("second council seat", func(t *testing.T) {
 		f := newFixture(t)
-		if r := seat(f, genesis.RoleAdvisory, "", recNC(1)); !strings.Contains(r, "already holds a council seat (Nodes Commission)") {
+		if r := seat(f, RoleAdvisory, "", recNC(1)); !strings.Contains(r, "already holds a council seat (Nodes Commission)") {
 			t.Fatalf("reason %q", r)
 		}
 	})
@@ -311,12 +316,12 @@ func TestSeats(t *testing.T) {
 		f := newFixture(t)
 		f.env.Time = termEnd + 1
 		_, r := f.motion(func(m uint64) uint64 {
-			return f.must(ncSeat(0), "moveSeat", m, genesis.RoleNodesCommission, "academic", uint64(recPlain), uint64(2*termEnd))[0].(uint64)
+			return f.must(ncSeat(0), "moveSeat", m, RoleNodesCommission, "academic", uint64(recPlain), uint64(2*termEnd))[0].(uint64)
 		}, yes, nil)
 		if r != "" {
 			t.Fatal(r)
 		}
-		if h := f.view("seats", genesis.RoleNodesCommission, "academic")[0].([]uint64); len(h) != 1 || h[0] != recPlain {
+		if h := f.view("seats", RoleNodesCommission, "academic")[0].([]uint64); len(h) != 1 || h[0] != recPlain {
 			t.Fatalf("academic's Nodes Commission seat: %v", h)
 		}
 		if role := f.view("seatOf", recNC(1))[0].(uint8); role != 0 {
@@ -325,7 +330,7 @@ func TestSeats(t *testing.T) {
 	})
 	t.Run("unseating below two leaders", func(t *testing.T) {
 		f := newFixture(t)
-		if _, r := f.call(ncSeat(0), "moveUnseat", uint64(0), genesis.RoleLeader, "academic", recLeaderA(1)); !strings.Contains(r, "fewer than 2 leaders") {
+		if _, r := f.call(ncSeat(0), "moveUnseat", uint64(0), RoleLeader, "academic", recLeaderA(1)); !strings.Contains(r, "fewer than 2 leaders") {
 			t.Fatalf("reason %q", r)
 		}
 	})
@@ -348,7 +353,7 @@ func TestParameterMotion(t *testing.T) {
 	if r != "" {
 		t.Fatal(r)
 	}
-	if v := f.st.GetState(Address, paramKey("gasLimit")); u64of(v) != 30_000_000 {
+	if v := f.st.GetState(Address, ParamSlot("gasLimit")); u64of(v) != 30_000_000 {
 		t.Fatalf("gasLimit slot %x", v)
 	}
 	if fx := f.c.EndBlock(f.env, f.st); fx.GasLimit != 30_000_000 {

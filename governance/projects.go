@@ -2,8 +2,6 @@ package governance
 
 import (
 	"github.com/ethereum/go-ethereum/common"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 // Project admission (docs/governance.md §3.2): apply → a leader endorses →
@@ -15,7 +13,7 @@ const maxProjectAccounts = 16
 
 func applyProject(c *call, a args) ([]any, error) {
 	coll, name, desc, descURI := a.str(0), a.str(1), a.b32(2), a.str(3)
-	just, repo, criteria, accounts := a.b32(4), a.str(5), a.u8(6), a.addrs(7)
+	just, repo, criteria, accounts := a.b32(4), a.str(5), Criteria(a.u8(6)), a.addrs(7)
 	for _, t := range []struct{ what, v string }{{"collective", coll}, {"name", name}, {"descriptionURI", descURI}, {"repositoryURI", repo}} {
 		if err := c.checkText(t.what, t.v); err != nil {
 			return nil, err
@@ -33,10 +31,10 @@ func applyProject(c *call, a args) ([]any, error) {
 	if err := c.s.accountsFree(accounts); err != nil {
 		return nil, err
 	}
-	if rec := c.s.recordOf(c.from); rec != 0 && c.s.recStatus(rec) != statusActive {
-		return nil, refuse("record %d is %s", rec, statusName(c.s.recStatus(rec)))
+	if rec := c.s.recordOf(c.from); rec != 0 && c.s.recStatus(rec) != StatusActive {
+		return nil, refuse("record %d is %s", rec, c.s.recStatus(rec))
 	}
-	id, err := c.newApplication(appProject, coll)
+	id, err := c.newApplication(AppProject, coll)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +81,7 @@ func (s *store) accountsFree(accounts []common.Address) error {
 func (c *call) approveProject(app uint64) error {
 	if kind, st, err := c.application(app); err != nil {
 		return err
-	} else if kind != appProject || st != appToPlenary {
+	} else if kind != AppProject || st != AppToPlenary {
 		return refuse("application %d is not a project before the plenary", app)
 	}
 	accounts := c.s.appAccounts(app)
@@ -96,13 +94,13 @@ func (c *call) approveProject(app uint64) error {
 	coll := c.s.appColl(app)
 	id := c.s.newProject(coll, c.s.str(key("app.name", app)), c.s.str(key("app.repo", app)), accounts)
 	c.s.setU64(key("rec.app", id), app)
-	c.s.setAppStatus(app, appApproved)
+	c.s.setAppStatus(app, AppApproved)
 	c.emit("ProjectApproved", id, app, coll)
 	return nil
 }
 
 func (s *store) newProject(coll, name, repo string, accounts []common.Address) uint64 {
-	id := s.newRecord(genesis.KindProject, coll, common.Hash{})
+	id := s.newRecord(KindProject, coll, common.Hash{})
 	s.setStr(key("rec.name", id), name)
 	s.setStr(key("rec.repo", id), repo)
 	for _, acct := range accounts {
@@ -112,17 +110,17 @@ func (s *store) newProject(coll, name, repo string, accounts []common.Address) u
 }
 
 // checkProjectStatus refuses a status motion that cannot apply.
-func (s *store) checkProjectStatus(id uint64, status uint8) error {
-	if !s.recExists(id) || s.recKind(id) != genesis.KindProject {
+func (s *store) checkProjectStatus(id uint64, status ProjectStatus) error {
+	if !s.recExists(id) || s.recKind(id) != KindProject {
 		return refuse("project %d does not exist", id)
 	}
-	if status < statusActive || status > statusRemoved {
-		return refuse("project status %d is not active (1), suspended (2) or closed (3)", status)
+	if !known(status) {
+		return refuse("project status %d is not %s", status, choices[ProjectStatus]())
 	}
-	if cur := s.recStatus(id); cur == statusRemoved {
+	if cur := s.recStatus(id); cur == StatusRemoved {
 		return refuse("project %d is closed", id)
-	} else if cur == status {
-		return refuse("project %d is already %s", id, statusName(status))
+	} else if ProjectStatus(cur) == status {
+		return refuse("project %d is already %s", id, status)
 	}
 	return nil
 }
@@ -154,7 +152,7 @@ func acceptProjectAccount(c *call, a args) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if kind != appProject || !appOpen(st) {
+	if kind != AppProject || !appOpen(st) {
 		return nil, refuse("application %d is not an open project application", app)
 	}
 	listed := false

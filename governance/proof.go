@@ -7,8 +7,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/params"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 // Proof of possession (issue: unproven identifiers). A node application
@@ -39,8 +37,8 @@ func NodeIDOf(nodeKey [32]byte) [20]byte {
 // collective, the key type and the consensus public key. The applicant's
 // account binds it to one chain, since only its own transaction, signed
 // for that chain, can apply.
-func NodeApplicationMessage(applicant common.Address, collective string, nodeKey [32]byte, role uint8, keyType string, pubKey []byte) [32]byte {
-	return crypto.Keccak256Hash(Address[:], applicant[:], nodeKey[:], []byte{role},
+func NodeApplicationMessage(applicant common.Address, collective string, nodeKey [32]byte, role NodeRole, keyType string, pubKey []byte) [32]byte {
+	return crypto.Keccak256Hash(Address[:], applicant[:], nodeKey[:], []byte{byte(role)},
 		crypto.Keccak256([]byte(collective)), crypto.Keccak256([]byte(keyType)), crypto.Keccak256(pubKey))
 }
 
@@ -60,7 +58,7 @@ func (s *store) verifyEd25519(pub, sig []byte, message [32]byte) bool {
 
 // checkNodeProof verifies that the applicant holds the node key (and, for a
 // validator, the consensus key) and returns the node's ID.
-func (c *call) checkNodeProof(coll string, nodeKey [32]byte, role uint8, keyType string, pub, nodeSig, keySig []byte) ([20]byte, error) {
+func (c *call) checkNodeProof(coll string, nodeKey [32]byte, role NodeRole, keyType string, pub, nodeSig, keySig []byte) ([20]byte, error) {
 	if nodeKey == ([32]byte{}) {
 		return [20]byte{}, refuse("node key is empty")
 	}
@@ -68,7 +66,7 @@ func (c *call) checkNodeProof(coll string, nodeKey [32]byte, role uint8, keyType
 	if !c.s.verifyEd25519(nodeKey[:], nodeSig, msg) {
 		return [20]byte{}, refuse("node signature does not verify: sign nodeApplicationMessage with the node's key (redmx gov node-id --applicant)")
 	}
-	if role == genesis.NodeValidator {
+	if role == NodeValidator {
 		if !c.s.verifyEd25519(pub, keySig, msg) {
 			return [20]byte{}, refuse("consensus key signature does not verify: sign nodeApplicationMessage with the validator key (redmx gov node-id --applicant)")
 		}
@@ -79,7 +77,7 @@ func (c *call) checkNodeProof(coll string, nodeKey [32]byte, role uint8, keyType
 }
 
 func viewNodeApplicationMessage(_ *store, _ Env, a args) []any {
-	return []any{NodeApplicationMessage(a.addr(0), a.str(1), a.b32(2), a.u8(3), a.str(4), a.bytes(5))}
+	return []any{NodeApplicationMessage(a.addr(0), a.str(1), a.b32(2), NodeRole(a.u8(3)), a.str(4), a.bytes(5))}
 }
 
 // systemAddresses are accounts no one holds a key for, or that run code for
@@ -91,9 +89,13 @@ var systemAddresses = map[common.Address]bool{
 	params.WithdrawalQueueAddress:      true,
 	params.ConsolidationQueueAddress:   true,
 	params.DeterministicFactoryAddress: true,
-	genesis.Create2DeployerAddress:     true,
-	genesis.Multicall3Address:          true,
+	Multicall3Address:                  true,
 }
+
+// Multicall3Address is where every redmx chain has Multicall3 from genesis,
+// as most chains do. (Its CREATE2 deployer is go-ethereum's
+// DeterministicFactoryAddress.)
+var Multicall3Address = common.HexToAddress("0xcA11bde05977b3631167028862bE2a173976CA11")
 
 // isSystemAddress: the low addresses (precompiles, governance, reserved up
 // to 0xffff) and [systemAddresses].

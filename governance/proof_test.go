@@ -8,8 +8,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/params"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 // TestApplyNodeProofOfPossession: an application proves it holds the node
@@ -23,28 +21,28 @@ func TestApplyNodeProofOfPossession(t *testing.T) {
 		_, r := f.call(from, "applyNode", a...)
 		return r
 	}
-	base := func(from common.Address, role uint8, pub []byte) []any {
+	base := func(from common.Address, role NodeRole, pub []byte) []any {
 		kt := "ed25519"
-		if role == genesis.NodeObserver {
+		if role == NodeObserver {
 			kt = ""
 		}
 		return signed(from, "academic", nk, role, kt, pub, uint8(1), h32, h32, "", h32, "")
 	}
 	t.Run("someone else's proof", func(t *testing.T) {
-		a := base(victim, genesis.NodeValidator, ck) // signed for the victim
+		a := base(victim, NodeValidator, ck) // signed for the victim
 		if r := app(squatter, a...); !strings.Contains(r, "node signature does not verify") {
 			t.Fatalf("squatter reusing the victim's signatures: %q", r)
 		}
 	})
 	t.Run("node key not held", func(t *testing.T) {
-		a := base(victim, genesis.NodeValidator, ck)
+		a := base(victim, NodeValidator, ck)
 		a[11] = SignNodeApplication(signer(consKey('U', 9)), NodeApplicationMessage(victim, "academic", nk, 1, "ed25519", ck))
 		if r := app(victim, a...); !strings.Contains(r, "node signature does not verify") {
 			t.Fatalf("node signature by another key: %q", r)
 		}
 	})
 	t.Run("consensus key not held", func(t *testing.T) {
-		a := base(victim, genesis.NodeValidator, ck)
+		a := base(victim, NodeValidator, ck)
 		a[12] = []byte{}
 		if r := app(victim, a...); !strings.Contains(r, "consensus key signature does not verify") {
 			t.Fatalf("no consensus key signature: %q", r)
@@ -55,21 +53,21 @@ func TestApplyNodeProofOfPossession(t *testing.T) {
 		}
 	})
 	t.Run("content changed after signing", func(t *testing.T) {
-		a := base(victim, genesis.NodeValidator, ck)
+		a := base(victim, NodeValidator, ck)
 		a[0] = "public"
 		if r := app(victim, a...); !strings.Contains(r, "does not verify") {
 			t.Fatalf("signed for academic, applied to public: %q", r)
 		}
 	})
 	t.Run("observer with a consensus signature", func(t *testing.T) {
-		a := base(victim, genesis.NodeObserver, []byte{})
+		a := base(victim, NodeObserver, []byte{})
 		a[12] = a[11]
 		if r := app(victim, a...); !strings.Contains(r, "observer") {
 			t.Fatalf("observer with a key signature: %q", r)
 		}
 	})
 	t.Run("the holder applies; the ID is the key's", func(t *testing.T) {
-		out := f.must(victim, "applyNode", base(victim, genesis.NodeValidator, ck)...)
+		out := f.must(victim, "applyNode", base(victim, NodeValidator, ck)...)
 		id := out[0].(uint64)
 		if got := f.view("application", id)[4].([20]byte); got != NodeIDOf(nk) {
 			t.Fatalf("application's node ID %x, want sha256 of the node key %x", got, NodeIDOf(nk))
@@ -95,7 +93,7 @@ func TestProjectDeployerAccounts(t *testing.T) {
 	}
 	contract := common.HexToAddress("0xC0DE00000000000000000000000000000000C0DE")
 	f.st.SetCode(contract, []byte{0x60, 0x00}, tracing.CodeChangeUnspecified)
-	for _, a := range []common.Address{genesis.Create2DeployerAddress, genesis.Multicall3Address, Address,
+	for _, a := range []common.Address{params.DeterministicFactoryAddress, Multicall3Address, Address,
 		common.BytesToAddress([]byte{4}), common.BytesToAddress([]byte{0x11}), params.BeaconRootsAddress, params.HistoryStorageAddress, params.SystemAddress} {
 		if _, r := apply(acct('D', 1), a); !strings.Contains(r, "system address") {
 			t.Errorf("deployer %s: %q, want refused as a system address", a.Hex(), r)
@@ -150,12 +148,12 @@ func TestProjectDeployerAccounts(t *testing.T) {
 // after the offer.
 func TestProjectAccountOffers(t *testing.T) {
 	f := newFixture(t)
-	if _, r := f.call(projA, "offerAccount", genesis.Multicall3Address); !strings.Contains(r, "system address") {
+	if _, r := f.call(projA, "offerAccount", Multicall3Address); !strings.Contains(r, "system address") {
 		t.Fatalf("project offers Multicall3: %q", r)
 	}
 	d := acct('D', 7)
 	f.must(projA, "offerAccount", d)
-	f.st.SetCode(d, append([]byte{0xef, 0x01, 0x00}, genesis.Create2DeployerAddress[:]...), tracing.CodeChangeUnspecified)
+	f.st.SetCode(d, append([]byte{0xef, 0x01, 0x00}, params.DeterministicFactoryAddress[:]...), tracing.CodeChangeUnspecified)
 	if _, r := f.call(d, "acceptAccount", uint64(recProject)); !strings.Contains(r, "has code") {
 		t.Fatalf("a delegated account accepts a project's offer: %q", r)
 	}

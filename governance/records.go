@@ -2,13 +2,48 @@ package governance
 
 import (
 	"github.com/ethereum/go-ethereum/common"
-
-	"github.com/redmx/redmx/genesis"
 )
 
-// Accounts and identity (docs/governance.md §2, §3.10): an account belongs
-// to at most one record; a record adds one by offer and acceptance, so both
-// keys agree; a leader attests an identity checked off chain.
+// Records (members and projects) and their accounts and identity
+// (docs/governance.md §2, §3.10): an account belongs to at most one record; a
+// record adds one by offer and acceptance, so both keys agree; a leader
+// attests an identity checked off chain.
+
+func (s *store) recordOf(a common.Address) uint64 { return s.u64(key("acct.record", a)) }
+func (s *store) recKind(id uint64) RecordKind     { return RecordKind(s.u64(key("rec.kind", id))) }
+func (s *store) recColl(id uint64) string         { return s.str(key("rec.coll", id)) }
+func (s *store) recStatus(id uint64) RecordStatus { return RecordStatus(s.u64(key("rec.status", id))) }
+func (s *store) recInst(id uint64) common.Hash    { return s.get(key("rec.inst", id)) }
+func (s *store) recAccounts(id uint64) lset       { return s.lset("rec.accounts", id) }
+func (s *store) recExists(id uint64) bool         { return id != 0 && s.recKind(id) != 0 }
+
+func (s *store) newRecord(kind RecordKind, coll string, inst common.Hash) uint64 {
+	id := s.next("seq.record")
+	s.setU64(key("rec.kind", id), uint64(kind))
+	s.setStr(key("rec.coll", id), coll)
+	s.setU64(key("rec.status", id), uint64(StatusActive))
+	s.set(key("rec.inst", id), inst)
+	if kind == KindProject {
+		s.lset("projects").add(w64(id))
+	} else {
+		s.collMembers(coll).add(w64(id))
+	}
+	return id
+}
+
+func (s *store) addAccount(id uint64, a common.Address) {
+	s.setU64(key("acct.record", a), id)
+	s.recAccounts(id).add(common.BytesToHash(a[:]))
+}
+
+func (s *store) accounts(id uint64) []common.Address {
+	hs := s.recAccounts(id).all()
+	out := make([]common.Address, len(hs))
+	for i, h := range hs {
+		out[i] = common.BytesToAddress(h[:])
+	}
+	return out
+}
 
 func offerAccount(c *call, a args) ([]any, error) {
 	id, err := c.actor()
@@ -19,7 +54,7 @@ func offerAccount(c *call, a args) ([]any, error) {
 	if other := c.s.recordOf(acct); other != 0 {
 		return nil, refuse("account %s already belongs to record %d", acct.Hex(), other)
 	}
-	if c.s.recKind(id) == genesis.KindProject {
+	if c.s.recKind(id) == KindProject {
 		if err := c.s.checkDeployer(acct); err != nil { // a project's accounts deploy
 			return nil, err
 		}
@@ -37,10 +72,10 @@ func acceptAccount(c *call, a args) ([]any, error) {
 	if c.s.u64(key("acct.offer", c.from)) != id || id == 0 {
 		return nil, refuse("record %d has not offered to add account %s", id, c.from.Hex())
 	}
-	if st := c.s.recStatus(id); st != statusActive {
-		return nil, refuse("record %d is %s", id, statusName(st))
+	if st := c.s.recStatus(id); st != StatusActive {
+		return nil, refuse("record %d is %s", id, st)
 	}
-	if c.s.recKind(id) == genesis.KindProject {
+	if c.s.recKind(id) == KindProject {
 		if err := c.s.checkDeployer(c.from); err != nil {
 			return nil, err
 		}

@@ -9,17 +9,15 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 // withForming adds a collective "forming" with one leader (of two needed):
 // a validator admitted there holds no power until it forms.
-func withForming(g *genesis.Governance) {
+func withForming(g *Founding) {
 	g.Collectives = append(g.Collectives, "forming")
-	g.Records = append(g.Records, genesis.Record{Kind: genesis.KindInstitution, Collective: "forming",
+	g.Records = append(g.Records, FoundingRecord{Kind: KindInstitution, Collective: "forming",
 		Institution: common.Hash{'F'}, Accounts: []common.Address{acct('F', 0)}})
-	g.Seats = append(g.Seats, genesis.Seat{Role: genesis.RoleLeader, Collective: "forming", Record: uint64(len(g.Records)), TermEnd: termEnd})
+	g.Seats = append(g.Seats, FoundingSeat{Role: RoleLeader, Collective: "forming", Record: uint64(len(g.Records)), TermEnd: termEnd})
 }
 
 // TestLastPoweredValidator: a forming collective's validator holds no power,
@@ -35,11 +33,11 @@ func TestLastPoweredValidator(t *testing.T) {
 		t.Fatalf("validator of a forming collective has power %d", p)
 	}
 	for c := range 3 {
-		if r := f.nodeAction(nodeID('V', c), actRemove, true); r != "" {
+		if r := f.nodeAction(nodeID('V', c), ActionRemove, true); r != "" {
 			t.Fatalf("removing %s's validator for cause: %s", colls[c], r)
 		}
 	}
-	if r := f.nodeAction(nodeID('V', 3), actRemove, true); !strings.Contains(r, "the validator set would be empty") {
+	if r := f.nodeAction(nodeID('V', 3), ActionRemove, true); !strings.Contains(r, "the validator set would be empty") {
 		t.Fatalf("removing the last powered validator: %q", r)
 	}
 	f.c.EndBlock(f.env, f.st)
@@ -51,7 +49,7 @@ func TestLastPoweredValidator(t *testing.T) {
 		t.Fatalf("validator set holds %d, want %d", total, CollectivePower)
 	}
 	// Suspending its operator is the same removal of power.
-	if _, r := f.call(ncSeat(0), "proposeMemberAction", recLeaderA(3), actSuspend, true, h32); !strings.Contains(r, "the validator set would be empty") {
+	if _, r := f.call(ncSeat(0), "proposeMemberAction", recLeaderA(3), ActionSuspend, true, h32); !strings.Contains(r, "the validator set would be empty") {
 		t.Fatalf("suspending the last powered validator's operator: %q", r)
 	}
 }
@@ -79,35 +77,34 @@ func TestEndBlockKeepsPower(t *testing.T) {
 // remainder, which goes to the first admitted: the first governance nodes.
 func TestOnePowerRule(t *testing.T) {
 	g := testGenesis()
-	var vals []genesis.Validator
+	var vals []GenesisValidator
 	for i := range 17 {
 		n, k := nodeID('V', 0), consKey('V', 0)
 		if i > 0 {
 			n, k = nodeID('W', i), consKey('W', i)
-			g.Nodes = append(g.Nodes, genesis.Node{NodeID: common.Address(n), Collective: "public",
-				Operator: recLeaderA(0), Role: genesis.NodeValidator, KeyType: "ed25519", PubKey: k})
+			g.Nodes = append(g.Nodes, FoundingNode{NodeID: common.Address(n), Collective: "public",
+				Operator: recLeaderA(0), Role: NodeValidator, KeyType: "ed25519", PubKey: k})
 		}
-		vals = append(vals, genesis.Validator{Collective: "public", PubKey: k})
+		vals = append(vals, GenesisValidator{Collective: "public", PubKey: k})
 	}
 	for c := 1; c < len(colls); c++ {
-		vals = append(vals, genesis.Validator{Collective: colls[c], PubKey: consKey('V', c)})
+		vals = append(vals, GenesisValidator{Collective: colls[c], PubKey: consKey('V', c)})
 	}
 	slices.Reverse(vals) // listed in another order than the nodes
-	a := &genesis.AppState{Validators: vals, Governance: g}
 	st := newStateDB(t)
-	if err := ApplyGenesis(st, g, genesis.DefaultGasLimit); err != nil {
+	if err := ApplyGenesis(st, g, DefaultGasLimit); err != nil {
 		t.Fatal(err)
 	}
 	held := map[string]int64{}
 	for _, v := range New().Validators(st) {
 		held[string(v.PubKey)] = v.Power
 	}
-	for i, p := range Powers(a) {
+	for i, p := range Powers(g, vals) {
 		if held[string(vals[i].PubKey)] != p {
 			t.Errorf("validator %d: genesis power %d, governance holds %d", i, p, held[string(vals[i].PubKey)])
 		}
 	}
-	got := GenesisValidators(st, a)
+	got := GenesisValidators(st, vals)
 	if len(got) != len(held) {
 		t.Fatalf("InitChain reports %d validators, governance holds %d", len(got), len(held))
 	}
@@ -120,11 +117,11 @@ func TestOnePowerRule(t *testing.T) {
 		t.Errorf("the first public node has %d, want %d", held[string(consKey('V', 0))], CollectivePower/17+1)
 	}
 	// Without governance the same rule runs over the listed order.
-	plainPowers := Powers(&genesis.AppState{Validators: vals})
+	plainPowers := Powers(nil, vals)
 	if plainPowers[len(vals)-1] != CollectivePower/17 || plainPowers[3] != CollectivePower/17+1 {
 		t.Errorf("powers without governance: %v", plainPowers)
 	}
-	if gv := GenesisValidators(newStateDB(t), &genesis.AppState{Validators: vals}); gv[3].Power != plainPowers[3] || !bytes.Equal(gv[3].PubKey, vals[3].PubKey) {
+	if gv := GenesisValidators(newStateDB(t), vals); gv[3].Power != plainPowers[3] || !bytes.Equal(gv[3].PubKey, vals[3].PubKey) {
 		t.Errorf("InitChain without governance: %+v", gv[3])
 	}
 }
@@ -201,7 +198,7 @@ func TestParameterRanges(t *testing.T) {
 		name  string
 		value uint64
 	}{{"applyQuota", 0}, {"meetingNotice", 1 << 62}, {"ordinaryQuorum", 9}, {"gasLimit", 1 << 40}} {
-		err := ApplyGenesis(newStateDB(t), withParam(c.name, c.value), genesis.DefaultGasLimit)
+		err := ApplyGenesis(newStateDB(t), withParam(c.name, c.value), DefaultGasLimit)
 		if err == nil || !strings.Contains(err.Error(), "params."+c.name) {
 			t.Errorf("genesis %s = %d: %v", c.name, c.value, err)
 		}
@@ -211,7 +208,7 @@ func TestParameterRanges(t *testing.T) {
 	}
 }
 
-func withParam(name string, v uint64) *genesis.Governance {
+func withParam(name string, v uint64) *Founding {
 	g := testGenesis()
 	g.Params[name] = v
 	return g
@@ -243,11 +240,11 @@ func TestTermEndBounded(t *testing.T) {
 	f := newFixture(t)
 	m := f.meeting(council()[:7]...)
 	for _, end := range []uint64{math.MaxUint64, f.env.Time + 2*365*24*3600 + 1} {
-		if _, r := f.call(ncSeat(0), "moveSeat", m, genesis.RoleAdvisory, "", uint64(recPlain), end); !strings.Contains(r, "term of") {
+		if _, r := f.call(ncSeat(0), "moveSeat", m, RoleAdvisory, "", uint64(recPlain), end); !strings.Contains(r, "term of") {
 			t.Errorf("term end %d: %q", end, r)
 		}
 	}
-	if _, r := f.call(ncSeat(0), "moveSeat", m, genesis.RoleAdvisory, "", uint64(recPlain), f.env.Time+2*365*24*3600); r != "" {
+	if _, r := f.call(ncSeat(0), "moveSeat", m, RoleAdvisory, "", uint64(recPlain), f.env.Time+2*365*24*3600); r != "" {
 		t.Errorf("a full term refused: %s", r)
 	}
 }
@@ -257,24 +254,24 @@ func TestTermEndBounded(t *testing.T) {
 func TestSecretaryNeverEmpty(t *testing.T) {
 	f := newFixture(t)
 	m := f.meeting(council()[:7]...)
-	if _, r := f.call(ncSeat(0), "moveUnseat", m, genesis.RoleSecretary, "", uint64(recSecretary)); !strings.Contains(r, "never left empty") {
+	if _, r := f.call(ncSeat(0), "moveUnseat", m, RoleSecretary, "", uint64(recSecretary)); !strings.Contains(r, "never left empty") {
 		t.Fatalf("unseating the secretary: %q", r)
 	}
-	for _, kind := range []uint8{actSuspend, actRemove} {
+	for _, kind := range []NodeAction{ActionSuspend, ActionRemove} {
 		for _, forCause := range []bool{false, true} {
 			if _, r := f.call(ncSeat(0), "proposeMemberAction", uint64(recSecretary), kind, forCause, h32); !strings.Contains(r, "Executive Secretary") {
 				t.Fatalf("action %d (for cause %v) on the secretary: %q", kind, forCause, r)
 			}
 		}
 	}
-	id := f.must(ncSeat(0), "moveSeat", m, genesis.RoleSecretary, "", uint64(recPlain), f.env.Time+1000)[0].(uint64)
+	id := f.must(ncSeat(0), "moveSeat", m, RoleSecretary, "", uint64(recPlain), f.env.Time+1000)[0].(uint64)
 	for _, a := range append([]common.Address{secretary}, council()[:4]...) {
 		f.must(a, "vote", id, true)
 	}
 	if r := f.decide(m, id); r != "" {
 		t.Fatal(r)
 	}
-	if h := f.view("seats", genesis.RoleSecretary, "")[0].([]uint64); len(h) != 1 || h[0] != recPlain {
+	if h := f.view("seats", RoleSecretary, "")[0].([]uint64); len(h) != 1 || h[0] != recPlain {
 		t.Fatalf("secretary seat: %v", h)
 	}
 	if role := f.view("seatOf", uint64(recSecretary))[0].(uint8); role != 0 {
@@ -331,7 +328,7 @@ func TestDecideOnMeetingsOwnSeats(t *testing.T) {
 	present := council()[:6] // exactly the quorum of 6 besides the secretary
 	m := f.meeting(present...)
 	yes := append([]common.Address{secretary}, present[:4]...)
-	unseat := f.must(ncSeat(0), "moveUnseat", m, genesis.RoleNodesCommission, "private", recNC(2))[0].(uint64)
+	unseat := f.must(ncSeat(0), "moveUnseat", m, RoleNodesCommission, "private", recNC(2))[0].(uint64)
 	quorum := f.must(ncSeat(0), "moveParameter", m, "ordinaryQuorum", big64(7))[0].(uint64)
 	upgrade := f.must(ncSeat(0), "moveUpgrade", m, "v2", uint64(1000))[0].(uint64)
 	for _, id := range []uint64{unseat, quorum, upgrade} {
@@ -343,7 +340,7 @@ func TestDecideOnMeetingsOwnSeats(t *testing.T) {
 		if r := f.decide(m, id); r != "" {
 			t.Fatalf("motion %d: %s", id, r)
 		}
-		if st := f.view("motion", id)[2].(uint8); st != motionPassed {
+		if st := MotionStatus(f.view("motion", id)[2].(uint8)); st != MotionPassed {
 			t.Fatalf("motion %d: status %d, want passed", id, st)
 		}
 	}
@@ -357,7 +354,7 @@ func TestQuorumOfFilledSeats(t *testing.T) {
 	m := f.meeting(council()[:7]...)
 	var ids []uint64
 	for c := 1; c < 4; c++ { // unseat three Projects Commission seats: 5 others remain
-		ids = append(ids, f.must(ncSeat(0), "moveUnseat", m, genesis.RoleProjectsCommission, colls[c], recNC(c)+1)[0].(uint64))
+		ids = append(ids, f.must(ncSeat(0), "moveUnseat", m, RoleProjectsCommission, colls[c], recNC(c)+1)[0].(uint64))
 	}
 	for _, id := range ids {
 		for _, a := range yes {

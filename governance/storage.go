@@ -75,6 +75,12 @@ func key(ns string, parts ...any) common.Hash {
 			buf = binary.BigEndian.AppendUint64(buf, v)
 		case uint8:
 			buf = append(buf, v)
+		case Role: // enumerations enter as the uint8 they are stored as
+			buf = append(buf, uint8(v))
+		case ApplicationKind:
+			buf = append(buf, uint8(v))
+		case ApplicationStatus:
+			buf = append(buf, uint8(v))
 		case common.Address:
 			buf = append(buf, v[:]...)
 		case common.Hash:
@@ -104,11 +110,6 @@ func hashKey(preimage []byte) common.Hash {
 	h := crypto.Keccak256Hash(preimage)
 	slotCache.Add(string(preimage), h)
 	return h
-}
-
-// paramKey is where parameter name lives (what execution reads for gasLimit).
-func paramKey(name string) common.Hash {
-	return hashKey([]byte("redmx.params." + name))
 }
 
 func (s *store) get(k common.Hash) common.Hash {

@@ -7,8 +7,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 // view answers one view function of the interface, or refuses.
@@ -173,7 +171,7 @@ func idPage(l lset, a args) ([]any, error) {
 func viewMembers(s *store, _ Env, a args) ([]any, error)  { return idPage(s.collMembers(a.str(0)), a) }
 func viewProjects(s *store, _ Env, a args) ([]any, error) { return idPage(s.lset("projects"), a) }
 func viewApplications(s *store, _ Env, a args) ([]any, error) {
-	return idPage(s.apps(a.u8(0), a.u8(1)), a)
+	return idPage(s.apps(ApplicationKind(a.u8(0)), ApplicationStatus(a.u8(1))), a)
 }
 
 func viewNodes(s *store, _ Env, a args) ([]any, error) {
@@ -195,7 +193,7 @@ func viewMotions(s *store, _ Env, a args) ([]any, error) {
 }
 
 func viewParameter(s *store, _ Env, a args) []any {
-	return []any{new(big.Int).SetBytes(s.get(paramKey(a.str(0))).Bytes())}
+	return []any{new(big.Int).SetBytes(s.get(ParamSlot(a.str(0))).Bytes())}
 }
 
 func viewParameterNames(*store, Env, args) []any {
@@ -208,7 +206,7 @@ func viewParameterNames(*store, Env, args) []any {
 
 func viewCollective(s *store, _ Env, a args) []any {
 	coll := a.str(0)
-	return []any{s.formed(coll), s.seat(genesis.RoleLeader, coll).u64s(), uint32(s.collMembers(coll).len()),
+	return []any{s.formed(coll), s.seat(RoleLeader, coll).u64s(), uint32(s.collMembers(coll).len()),
 		uint32(s.collNodes(coll).len()), uint32(s.collValidators(coll).len())}
 }
 
@@ -254,7 +252,7 @@ func viewIsMember(s *store, _ Env, a args) []any {
 		return []any{true}
 	}
 	id := s.recordOf(a.addr(0))
-	return []any{id != 0 && s.recStatus(id) == statusActive}
+	return []any{id != 0 && s.recStatus(id) == StatusActive}
 }
 
 func viewCapitalOf(s *store, env Env, a args) []any {
@@ -318,7 +316,7 @@ func viewValidators(s *store, _ Env, a args) ([]any, error) {
 
 func viewProject(s *store, _ Env, a args) []any {
 	id := a.u64(0)
-	if s.recKind(id) != genesis.KindProject {
+	if s.recKind(id) != KindProject {
 		return []any{"", "", uint8(0), "", uint32(0)}
 	}
 	return []any{s.recColl(id), s.str(key("rec.name", id)), s.recStatus(id), s.str(key("rec.repo", id)), uint32(s.recAccounts(id).len())}
@@ -339,7 +337,7 @@ func viewAction(s *store, _ Env, a args) []any {
 }
 
 func viewSeats(s *store, env Env, a args) []any {
-	role := a.u8(0)
+	role := Role(a.u8(0))
 	holders := s.seat(role, seatColl(role, a.str(1))).u64s()
 	ends, over := make([]uint64, len(holders)), make([]bool, len(holders))
 	for i, h := range holders {
@@ -354,7 +352,7 @@ func viewSeatOf(s *store, env Env, a args) []any {
 	id := a.u64(0)
 	role, coll := s.councilRole(id), s.str(key("rec.councilColl", id))
 	if role == 0 && s.isLeader(id, s.recColl(id)) {
-		role, coll = genesis.RoleLeader, s.recColl(id)
+		role, coll = RoleLeader, s.recColl(id)
 	}
 	if role == 0 {
 		return []any{uint8(0), "", uint64(0), false}

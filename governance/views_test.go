@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
-
-	"github.com/redmx/redmx/genesis"
 )
 
 // TestEveryViewEncodes calls every view with zero arguments and with the
@@ -61,18 +59,18 @@ func TestEveryViewEncodes(t *testing.T) {
 // TestSuspendAndReinstate: a suspended validator gives its power back to
 // its collective and gets its share again when reinstated.
 func TestSuspendAndReinstate(t *testing.T) {
-	f := newFixture(t, func(g *genesis.Governance) {
-		g.Nodes = append(g.Nodes, genesis.Node{NodeID: common.Address(nodeID('W', 1)), Collective: "cso",
-			Operator: recLeaderA(3), Role: genesis.NodeValidator, KeyType: "ed25519", PubKey: consKey('W', 1)})
+	f := newFixture(t, func(g *Founding) {
+		g.Nodes = append(g.Nodes, FoundingNode{NodeID: common.Address(nodeID('W', 1)), Collective: "cso",
+			Operator: recLeaderA(3), Role: NodeValidator, KeyType: "ed25519", PubKey: consKey('W', 1)})
 	})
 	n := nodeID('W', 1)
 	if p := f.power(n); p != 360360 {
 		t.Fatalf("power %d", p)
 	}
-	if _, r := f.call(leaderA(0), "proposeNodeAction", n, actSuspend, false, h32); r != "not a member of the Nodes Commission" {
+	if _, r := f.call(leaderA(0), "proposeNodeAction", n, ActionSuspend, false, h32); r != "not a member of the Nodes Commission" {
 		t.Fatalf("proposal by a leader: %q", r)
 	}
-	if r := f.nodeAction(n, actSuspend, false); r != "" {
+	if r := f.nodeAction(n, ActionSuspend, false); r != "" {
 		t.Fatal(r)
 	}
 	if f.power(n) != 0 || f.power(nodeID('V', 3)) != 720720 || f.c.AllowedPeer(f.st, common.Bytes2Hex(n[:])) {
@@ -81,7 +79,7 @@ func TestSuspendAndReinstate(t *testing.T) {
 	if a := f.view("action", uint64(1)); !a[4].(bool) || a[5].(uint32) != 3 {
 		t.Fatalf("action = %v", a)
 	}
-	if r := f.nodeAction(n, actReinstate, false); r != "" {
+	if r := f.nodeAction(n, ActionReinstate, false); r != "" {
 		t.Fatal(r)
 	}
 	if f.power(n) != 360360 || f.power(nodeID('V', 3)) != 360360 {
@@ -105,7 +103,7 @@ func TestRejectAndWithdraw(t *testing.T) {
 	}
 	app = f.applyValidator(acct('U', 1), "academic", nodeID('U', 1), consKey('U', 1))
 	f.must(acct('U', 1), "withdraw", app)
-	if ids := f.view("applications", appNode, appWithdrawn, [32]byte{}, uint32(0))[0].([]uint64); len(ids) != 1 || ids[0] != app {
+	if ids := f.view("applications", AppNode, AppWithdrawn, [32]byte{}, uint32(0))[0].([]uint64); len(ids) != 1 || ids[0] != app {
 		t.Fatalf("withdrawn applications %v", ids)
 	}
 }
@@ -114,13 +112,13 @@ func TestRejectAndWithdraw(t *testing.T) {
 // leaders is forming (genesis refuses a validator there), and seating two
 // leaders forms it once it has a node.
 func TestFormingCollective(t *testing.T) {
-	f := newFixture(t, func(g *genesis.Governance) {
+	f := newFixture(t, func(g *Founding) {
 		g.Collectives = append(g.Collectives, "intl")
 		g.Records = append(g.Records,
-			genesis.Record{Kind: genesis.KindInstitution, Collective: "intl", Institution: common.Hash{7}, Accounts: []common.Address{acct('I', 1)}},
-			genesis.Record{Kind: genesis.KindInstitution, Collective: "intl", Institution: common.Hash{8}, Accounts: []common.Address{acct('I', 2)}})
-		g.Nodes = append(g.Nodes, genesis.Node{NodeID: common.Address(nodeID('I', 1)), Collective: "intl", Operator: 21,
-			Role: genesis.NodeObserver})
+			FoundingRecord{Kind: KindInstitution, Collective: "intl", Institution: common.Hash{7}, Accounts: []common.Address{acct('I', 1)}},
+			FoundingRecord{Kind: KindInstitution, Collective: "intl", Institution: common.Hash{8}, Accounts: []common.Address{acct('I', 2)}})
+		g.Nodes = append(g.Nodes, FoundingNode{NodeID: common.Address(nodeID('I', 1)), Collective: "intl", Operator: 21,
+			Role: NodeObserver})
 	})
 	if f.view("collective", "intl")[0].(bool) {
 		t.Fatal("intl formed without leaders")
@@ -128,7 +126,7 @@ func TestFormingCollective(t *testing.T) {
 	yes := append([]common.Address{secretary}, council()[:4]...)
 	for _, rec := range []uint64{21, 22} {
 		if _, r := f.motion(func(m uint64) uint64 {
-			return f.must(ncSeat(0), "moveSeat", m, genesis.RoleLeader, "intl", rec, uint64(termEnd))[0].(uint64)
+			return f.must(ncSeat(0), "moveSeat", m, RoleLeader, "intl", rec, uint64(termEnd))[0].(uint64)
 		}, yes, nil); r != "" {
 			t.Fatal(r)
 		}
@@ -136,7 +134,7 @@ func TestFormingCollective(t *testing.T) {
 	if !f.view("collective", "intl")[0].(bool) {
 		t.Fatal("intl not formed with 2 leaders and a node")
 	}
-	if _, r := f.call(ncSeat(0), "moveUnseat", uint64(0), genesis.RoleLeader, "intl", uint64(21)); !strings.Contains(r, "fewer than 2 leaders") {
+	if _, r := f.call(ncSeat(0), "moveUnseat", uint64(0), RoleLeader, "intl", uint64(21)); !strings.Contains(r, "fewer than 2 leaders") {
 		t.Fatalf("unseating below the minimum: %q", r)
 	}
 }
@@ -144,7 +142,7 @@ func TestFormingCollective(t *testing.T) {
 // TestActionRejectedAndMemberReinstated covers the remaining action paths.
 func TestActionRejectedAndMemberReinstated(t *testing.T) {
 	f := newFixture(t)
-	id := f.must(ncSeat(0), "proposeMemberAction", uint64(recPlain), actSuspend, false, h32)[0].(uint64)
+	id := f.must(ncSeat(0), "proposeMemberAction", uint64(recPlain), ActionSuspend, false, h32)[0].(uint64)
 	f.must(ncSeat(0), "voteAction", id, false)
 	f.must(ncSeat(1), "voteAction", id, false)
 	if a := f.view("action", id); !a[4].(bool) || a[6].(uint32) != 2 {
@@ -153,13 +151,13 @@ func TestActionRejectedAndMemberReinstated(t *testing.T) {
 	if _, r := f.call(ncSeat(2), "voteAction", id, true); !strings.Contains(r, "already decided") {
 		t.Fatalf("vote on a decided action: %q", r)
 	}
-	for _, kind := range []uint8{actSuspend, actReinstate} {
+	for _, kind := range []NodeAction{ActionSuspend, ActionReinstate} {
 		id := f.must(ncSeat(0), "proposeMemberAction", uint64(recPlain), kind, false, h32)[0].(uint64)
 		for c := range 3 {
 			f.must(ncSeat(c), "voteAction", id, true)
 		}
 	}
-	if st := f.view("record", uint64(recPlain))[2].(uint8); st != statusActive {
+	if st := RecordStatus(f.view("record", uint64(recPlain))[2].(uint8)); st != StatusActive {
 		t.Fatalf("member status %d after reinstatement", st)
 	}
 	// Appointing a new proxy revokes the old one.

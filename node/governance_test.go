@@ -14,7 +14,6 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 
-	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/govclient"
 	"github.com/redmx/redmx/internal/testnet"
@@ -105,8 +104,8 @@ func TestGovernanceAdmitsAValidator(t *testing.T) {
 	})
 
 	t.Run("apply, endorse, admit", func(t *testing.T) {
-		res := send(testnet.RoleNameMember, "academic", "applyNode", "academic", nodeKey, genesis.NodeValidator, "ed25519", pub,
-			genesis.KindInstitution, crypto.Keccak256Hash([]byte("a university")), crypto.Keccak256Hash([]byte("letter")),
+		res := send(testnet.RoleNameMember, "academic", "applyNode", "academic", nodeKey, governance.NodeValidator, "ed25519", pub,
+			governance.KindInstitution, crypto.Keccak256Hash([]byte("a university")), crypto.Keccak256Hash([]byte("letter")),
 			"https://example.org/letter", crypto.Keccak256Hash([]byte("adhesion")), "https://example.org/adhesion", nodeSig, keySig)
 		if got := eventArg(t, res, "NodeApplied", "nodeId").([20]byte); got != nodeID {
 			t.Fatalf("applied for node %x, want the node's own ID %x", got, nodeID)
@@ -148,7 +147,7 @@ func TestGovernanceAdmitsAValidator(t *testing.T) {
 	})
 
 	t.Run("removed: leaves the set and is disconnected", func(t *testing.T) {
-		res := send(testnet.RoleNameNodesCommission, "public", "proposeNodeAction", nodeID, uint8(2), false, crypto.Keccak256Hash([]byte("test removal")))
+		res := send(testnet.RoleNameNodesCommission, "public", "proposeNodeAction", nodeID, governance.ActionRemove, false, crypto.Keccak256Hash([]byte("test removal")))
 		id := eventArg(t, res, "ActionProposed", "actionId").(uint64)
 		for _, c := range []string{"public", "academic", "private"} {
 			send(testnet.RoleNameNodesCommission, c, "voteAction", id, true)

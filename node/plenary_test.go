@@ -17,13 +17,11 @@ import (
 
 	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/govclient"
 	"github.com/redmx/redmx/internal/testnet"
 	"github.com/redmx/redmx/store"
 )
-
-// Meeting kinds of IGovernance.
-const meetingOrdinary uint8 = 1
 
 // TestPlenaryUpgradeStopsEveryNode runs the plenary of docs/governance.md
 // §3.5 on four real validators, by transactions of the devnet's role keys: the
@@ -55,7 +53,7 @@ func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
 	head := func() (number, time uint64) { return h.head(t) }
 	waitBlockTime := func(what string, at uint64) { h.waitBlockTime(t, what, at) }
 
-	const (
+	var (
 		secretary = testnet.RoleNameSecretary
 		projects  = testnet.RoleNameProjectsCommission
 		nodes     = testnet.RoleNameNodesCommission
@@ -66,7 +64,7 @@ func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
 	now = max(now, uint64(time.Now().Unix()))
 	start, end := now+5, now+5+12
 	convene := func(agenda string) uint64 {
-		res := round(t, do(secretary, "public", "convene", meetingOrdinary, crypto.Keccak256Hash([]byte(agenda)), start, end, "online", uint64(0)))
+		res := round(t, do(secretary, "public", "convene", governance.MeetingOrdinary, crypto.Keccak256Hash([]byte(agenda)), start, end, "online", uint64(0)))
 		return eventArg(t, res[0], "MeetingConvened", "meetingId").(uint64)
 	}
 	quorate, inquorate := convene("upgrade v-next"), convene("upgrade v-never")

@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/internal/testnet"
 )
@@ -33,7 +34,7 @@ func TestPlenaryApprovesProject(t *testing.T) {
 	defer cancel()
 	h := newGovHarness(ctx, t, net.Nodes[0].RPC)
 	do := func(role, collective, fn string, args ...any) govCall { return h.do(t, role, collective, fn, args...) }
-	const (
+	var (
 		member    = testnet.RoleNameMember
 		leader    = testnet.RoleNameLeader
 		secretary = testnet.RoleNameSecretary
@@ -69,7 +70,7 @@ func TestPlenaryApprovesProject(t *testing.T) {
 	_, now := h.head(t)
 	now = max(now, uint64(time.Now().Unix()))
 	start, end := now+4, now+4+10
-	res = h.round(t, do(secretary, "public", "convene", meetingOrdinary, crypto.Keccak256Hash([]byte("approve Becas abiertas")), start, end, "online", uint64(0)))
+	res = h.round(t, do(secretary, "public", "convene", governance.MeetingOrdinary, crypto.Keccak256Hash([]byte("approve Becas abiertas")), start, end, "online", uint64(0)))
 	meeting := eventArg(t, res[0], "MeetingConvened", "meetingId").(uint64)
 	h.waitBlockTime(t, "the meeting's start", start)
 	h.round(t,

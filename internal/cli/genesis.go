@@ -20,7 +20,6 @@ import (
 
 	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/genesis"
-	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/devkeys"
 	"github.com/redmx/redmx/internal/testnet"
 	"github.com/redmx/redmx/node"
@@ -169,7 +168,7 @@ func describeGenesis(w io.Writer, path string) error {
 
 // foundersDoc builds a network's genesis document from its founders file:
 // the app_state of [genesis.Founders.AppState], its validators with the
-// powers [governance.Powers] gives them, and the devnet's consensus params (a
+// powers [genesis.AppState.Powers] gives them, and the devnet's consensus params (a
 // block limited to [testnet.DefaultMaxBlockBytes] and the gas limit).
 func foundersDoc(f *genesis.Founders) (*cmttypes.GenesisDoc, error) {
 	s, err := f.AppState()
@@ -190,7 +189,7 @@ func foundersDoc(f *genesis.Founders) (*cmttypes.GenesisDoc, error) {
 		ConsensusParams: params,
 		AppState:        raw,
 	}
-	for i, pw := range governance.Powers(s) {
+	for i, pw := range s.Powers() {
 		pub := ed25519.PubKey(s.Validators[i].PubKey)
 		doc.Validators = append(doc.Validators, cmttypes.GenesisValidator{
 			Address: pub.Address(), PubKey: pub, Power: pw, Name: s.Validators[i].Name,

@@ -16,7 +16,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/redmx/redmx/config"
-	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/governance"
 )
 
@@ -82,19 +81,19 @@ func readNodeIdentity(home string) (*nodeIdentity, error) {
 
 // sign fills in the proof of possession of an application by applicant to
 // run this node in collective with role (validator or observer).
-func (id *nodeIdentity) sign(applicant common.Address, collective string, role uint8) {
+func (id *nodeIdentity) sign(applicant common.Address, collective string, role governance.NodeRole) {
 	nodeKey := [32]byte(id.nodePriv.Public().(ed25519.PublicKey))
 	keyType, pub := id.KeyType, []byte(id.consPriv.Public().(ed25519.PublicKey))
-	if role != genesis.NodeValidator {
+	if role != governance.NodeValidator {
 		keyType, pub = "", nil
 	}
 	msg := governance.NodeApplicationMessage(applicant, collective, nodeKey, role, keyType, pub)
 	id.Applicant, id.Collective = applicant.Hex(), collective
 	id.NodeSignature = hexutil.Encode(governance.SignNodeApplication(id.nodePriv, msg))
-	if role == genesis.NodeValidator {
-		id.Role, id.KeySignature = "validator", hexutil.Encode(governance.SignNodeApplication(id.consPriv, msg))
+	if role == governance.NodeValidator {
+		id.Role, id.KeySignature = role.String(), hexutil.Encode(governance.SignNodeApplication(id.consPriv, msg))
 	} else {
-		id.Role, id.KeySignature = "observer", ""
+		id.Role, id.KeySignature = role.String(), ""
 	}
 }
 
@@ -117,9 +116,9 @@ command line. --observer signs for an observer node (no consensus key).`,
 			if err != nil {
 				return err
 			}
-			role := genesis.NodeValidator
+			role := governance.NodeValidator
 			if observer {
-				role = genesis.NodeObserver
+				role = governance.NodeObserver
 			}
 			if applicant != "" {
 				if !common.IsHexAddress(applicant) {

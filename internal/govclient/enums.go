@@ -1,38 +1,64 @@
 package govclient
 
 import (
+	"math"
 	"strconv"
 	"strings"
+
+	"github.com/redmx/redmx/governance"
 )
 
-// Enum is one of IGovernance.sol's enumerations (uint8 values, named in its
-// comments).
+// Enum is one of IGovernance.sol's enumerations (uint8 values) as the CLI
+// reads and prints it: its name in the interface, and governance's names of
+// its values.
 type Enum struct {
-	Name   string
-	Values []string // Values[v-1] names value v
-	// Bits: a set of flags (Criteria), Values[i] naming bit 1<<i.
-	Bits bool
+	Name string
+	// bits: a set of flags (Criteria), names[i] naming bit 1<<i; else
+	// names[v-1] names value v.
+	bits  bool
+	names []string
+	parse func(string) (uint64, bool)
+	str   func(uint64) string
 }
 
-// Enumerations of IGovernance.sol, with the names its comments give them.
+func enumOf[E governance.Enum](name string) *Enum {
+	_, bits := any(E(0)).(governance.Criteria)
+	return &Enum{
+		Name:  name,
+		bits:  bits,
+		names: governance.Names[E](),
+		parse: func(s string) (uint64, bool) {
+			v, ok := governance.Parse[E](s)
+			return uint64(v), ok
+		},
+		str: func(v uint64) string {
+			if v > math.MaxUint8 {
+				return "?"
+			}
+			return E(v).String()
+		},
+	}
+}
+
+// Enumerations of IGovernance.sol, by the names the interface gives them.
 var (
-	RecordKind        = &Enum{Name: "RecordKind", Values: []string{"institution", "individual", "project"}}
-	RecordStatus      = &Enum{Name: "RecordStatus", Values: []string{"active", "suspended", "removed"}}
-	ProjectStatus     = &Enum{Name: "RecordStatus", Values: []string{"active", "suspended", "closed"}}
-	NodeRole          = &Enum{Name: "NodeRole", Values: []string{"validator", "observer"}}
-	NodeStatus        = &Enum{Name: "NodeStatus", Values: []string{"admitted", "suspended", "removed"}}
-	ApplicationKind   = &Enum{Name: "ApplicationKind", Values: []string{"node", "project"}}
-	ApplicationStatus = &Enum{Name: "ApplicationStatus", Values: []string{"submitted", "endorsed", "to-plenary", "approved", "rejected", "withdrawn"}}
-	Role              = &Enum{Name: "Role", Values: []string{"leader", "secretary", "projects-commission", "nodes-commission", "advisory"}}
-	MeetingKind       = &Enum{Name: "MeetingKind", Values: []string{"ordinary", "extraordinary"}}
-	MotionKind        = &Enum{Name: "MotionKind", Values: []string{"approve-project", "project-status", "seat", "unseat", "parameter", "upgrade"}}
-	MotionStatus      = &Enum{Name: "MotionStatus", Values: []string{"open", "passed", "failed"}}
-	NodeAction        = &Enum{Name: "NodeAction", Values: []string{"suspend", "remove", "reinstate"}}
-	AgreementStatus   = &Enum{Name: "AgreementStatus", Values: []string{"pending", "in-progress", "done", "dropped"}}
-	Criteria          = &Enum{Name: "Criteria", Bits: true, Values: []string{"public-value", "open-source", "open-data", "testing", "research", "impact"}}
+	RecordKind        = enumOf[governance.RecordKind]("RecordKind")
+	RecordStatus      = enumOf[governance.RecordStatus]("RecordStatus")
+	ProjectStatus     = enumOf[governance.ProjectStatus]("RecordStatus")
+	NodeRole          = enumOf[governance.NodeRole]("NodeRole")
+	NodeStatus        = enumOf[governance.NodeStatus]("NodeStatus")
+	ApplicationKind   = enumOf[governance.ApplicationKind]("ApplicationKind")
+	ApplicationStatus = enumOf[governance.ApplicationStatus]("ApplicationStatus")
+	Role              = enumOf[governance.Role]("Role")
+	MeetingKind       = enumOf[governance.MeetingKind]("MeetingKind")
+	MotionKind        = enumOf[governance.MotionKind]("MotionKind")
+	MotionStatus      = enumOf[governance.MotionStatus]("MotionStatus")
+	NodeAction        = enumOf[governance.NodeAction]("NodeAction")
+	AgreementStatus   = enumOf[governance.AgreementStatus]("AgreementStatus")
+	Criteria          = enumOf[governance.Criteria]("Criteria")
 	// ActionTarget is what a proposed action applies to: [IGovernance.action]'s
-	// target, 1 a node, 2 a member. (The interface leaves it unnamed.)
-	ActionTarget = &Enum{Name: "target", Values: []string{"node", "member"}}
+	// target. (The interface leaves it unnamed.)
+	ActionTarget = enumOf[governance.ActionTarget]("target")
 )
 
 // enums maps "function.field" (inputs and outputs of functions, fields of
@@ -87,64 +113,17 @@ func EnumOf(fn, field string) *Enum { return enums[fn+"."+field] }
 
 // Parse reads a value by name (or names joined by "+" for bits); numbers
 // are left to the caller.
-func (e *Enum) Parse(s string) (uint64, bool) {
-	if e.Bits {
-		var v uint64
-		for _, part := range strings.Split(s, "+") {
-			i := e.index(part)
-			if i < 0 {
-				return 0, false
-			}
-			v |= 1 << i
-		}
-		return v, true
-	}
-	if i := e.index(s); i >= 0 {
-		return uint64(i + 1), true
-	}
-	return 0, false
-}
-
-func (e *Enum) index(s string) int {
-	s = strings.ToLower(strings.TrimSpace(s))
-	for i, n := range e.Values {
-		if n == s || strings.ReplaceAll(n, "-", "") == strings.ReplaceAll(s, "-", "") {
-			return i
-		}
-	}
-	return -1
-}
+func (e *Enum) Parse(s string) (uint64, bool) { return e.parse(s) }
 
 // String names v ("?" parts for unknown values).
-func (e *Enum) String(v uint64) string {
-	if e.Bits {
-		if v == 0 {
-			return "none"
-		}
-		var parts []string
-		for i, n := range e.Values {
-			if v&(1<<i) != 0 {
-				parts = append(parts, n)
-				v &^= 1 << i
-			}
-		}
-		if v != 0 {
-			parts = append(parts, "?"+strconv.FormatUint(v, 10))
-		}
-		return strings.Join(parts, "+")
-	}
-	if v >= 1 && int(v) <= len(e.Values) {
-		return e.Values[v-1]
-	}
-	return "?"
-}
+func (e *Enum) String(v uint64) string { return e.str(v) }
 
 // Names lists the names, for help texts.
 func (e *Enum) Names() string {
 	var parts []string
-	for i, n := range e.Values {
+	for i, n := range e.names {
 		v := i + 1
-		if e.Bits {
+		if e.bits {
 			v = 1 << i
 		}
 		parts = append(parts, strconv.Itoa(v)+" "+n)

@@ -16,7 +16,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/redmx/redmx/config"
-	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/node"
 )
@@ -41,7 +40,7 @@ type Extra struct {
 func (x *Extra) NodeApplication(applicant common.Address, collective string) (nodeKey [32]byte, pubKey, nodeSig, keySig []byte) {
 	nodeKey = [32]byte(x.nodePriv.PubKey().Bytes())
 	pubKey = x.PubKey.Bytes()
-	msg := governance.NodeApplicationMessage(applicant, collective, nodeKey, genesis.NodeValidator, governance.KeyTypeEd25519, pubKey)
+	msg := governance.NodeApplicationMessage(applicant, collective, nodeKey, governance.NodeValidator, governance.KeyTypeEd25519, pubKey)
 	return nodeKey, pubKey,
 		governance.SignNodeApplication(ed25519.PrivateKey(x.nodePriv.Bytes()), msg),
 		governance.SignNodeApplication(ed25519.PrivateKey(x.consPriv.Bytes()), msg)

@@ -14,7 +14,6 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/redmx/redmx/genesis"
-	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/ethtest"
 )
 
@@ -82,7 +81,7 @@ type Validator struct {
 
 // NewGenesis builds a development genesis.json: the system accounts,
 // p.DevKeys funded development keys, the [DevCoin], the default gas limit,
-// and vals with the powers [governance.Powers] gives them, and unless
+// and vals with the powers [genesis.AppState.Powers] gives them, and unless
 // p.NoGovernance the founding governance (see [Roles]): the seed's founders
 // as example data, vals' nodes admitted, and the development keys the
 // accounts of an approved example project. The consensus params limit a block
@@ -137,7 +136,7 @@ func NewGenesis(p GenesisParams, vals []Validator) (*cmttypes.GenesisDoc, error)
 		ConsensusParams: params,
 		AppState:        raw,
 	}
-	for i, pw := range governance.Powers(&state) {
+	for i, pw := range state.Powers() {
 		doc.Validators = append(doc.Validators, cmttypes.GenesisValidator{
 			Address: vals[i].PubKey.Address(),
 			PubKey:  vals[i].PubKey,

@@ -11,7 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 
-	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/devkeys"
 )
 
@@ -42,15 +42,18 @@ var Founders = []Founder{
 	{"cso", "Cívica Digital"},
 }
 
-// Role names of the devnet's role keys, as devnet prints them.
-const (
-	RoleNameLeader             = "leader"
-	RoleNameSecretary          = "secretary"
-	RoleNameProjectsCommission = "projects-commission"
-	RoleNameNodesCommission    = "nodes-commission"
-	RoleNameAdvisory           = "advisory"
-	RoleNameMember             = "member"
+// Role names of the devnet's role keys, as devnet prints them: governance's
+// names of the seats' roles, and RoleNameMember for a plain member.
+var (
+	RoleNameLeader             = governance.RoleLeader.String()
+	RoleNameSecretary          = governance.RoleSecretary.String()
+	RoleNameProjectsCommission = governance.RoleProjectsCommission.String()
+	RoleNameNodesCommission    = governance.RoleNodesCommission.String()
+	RoleNameAdvisory           = governance.RoleAdvisory.String()
 )
+
+// RoleNameMember names the keys of members that hold no seat.
+const RoleNameMember = "member"
 
 // ExampleData marks every label of the founding governance: the founders
 // are real institutions, their records and keys here are not.
@@ -102,8 +105,8 @@ func (r RoleKey) Address() common.Address { return crypto.PubkeyToAddress(r.Key.
 // founding is the founding governance without its nodes: the records, the
 // seats and the role keys. It does not depend on the validators.
 type founding struct {
-	records []genesis.Record
-	seats   []genesis.Seat
+	records []governance.FoundingRecord
+	seats   []governance.FoundingSeat
 	roles   []RoleKey
 	// institutions[c] are the record numbers of collective c's founders.
 	institutions map[string][]uint64
@@ -121,7 +124,7 @@ func newFounding(genesisTime time.Time) *founding {
 	term := func(years int) uint64 { return t0 + uint64(years)*uint64(year/time.Second) }
 	// n counts the holders of each role per collective, for the key's name.
 	n := make(map[string]int)
-	add := func(role string, rec genesis.Record) uint64 {
+	add := func(role string, rec governance.FoundingRecord) uint64 {
 		k := role + " " + rec.Collective
 		key := devkeys.RoleKey(role, rec.Collective, n[k])
 		n[k]++
@@ -132,8 +135,8 @@ func newFounding(genesisTime time.Time) *founding {
 		f.roles = append(f.roles, RoleKey{Role: role, Collective: rec.Collective, Label: rec.Label, Record: id, Key: key})
 		return id
 	}
-	seat := func(role uint8, collective string, record uint64, termEnd uint64) {
-		f.seats = append(f.seats, genesis.Seat{Role: role, Collective: collective, Record: record, TermEnd: termEnd})
+	seat := func(role governance.Role, collective string, record uint64, termEnd uint64) {
+		f.seats = append(f.seats, governance.FoundingSeat{Role: role, Collective: collective, Record: record, TermEnd: termEnd})
 	}
 
 	// Institutions: the first two of each collective lead it (different
@@ -144,14 +147,14 @@ func newFounding(genesisTime time.Time) *founding {
 		if lead {
 			role = RoleNameLeader
 		}
-		id := add(role, genesis.Record{
-			Kind:        genesis.KindInstitution,
+		id := add(role, governance.FoundingRecord{
+			Kind:        governance.KindInstitution,
 			Collective:  fd.Collective,
 			Label:       fd.Name + ExampleData,
 			Institution: institutionCommitment(fd.Name),
 		})
 		if lead {
-			seat(genesis.RoleLeader, fd.Collective, id, term(len(f.institutions[fd.Collective])+1))
+			seat(governance.RoleLeader, fd.Collective, id, term(len(f.institutions[fd.Collective])+1))
 		}
 		f.institutions[fd.Collective] = append(f.institutions[fd.Collective], id)
 	}
@@ -162,43 +165,41 @@ func newFounding(genesisTime time.Time) *founding {
 	for _, c := range Collectives {
 		insts := f.institutions[c]
 		for i, s := range []struct {
-			role uint8
-			name string
-			what string
+			role governance.Role
 			term int
 		}{
-			{genesis.RoleProjectsCommission, RoleNameProjectsCommission, "Projects Commission", 2},
-			{genesis.RoleNodesCommission, RoleNameNodesCommission, "Nodes Commission", 1},
+			{governance.RoleProjectsCommission, 2},
+			{governance.RoleNodesCommission, 1},
 		} {
 			// Prefer the collective's plain members, then its leaders.
 			from := f.records[insts[(2+i)%len(insts)]-1]
-			id := add(s.name, genesis.Record{
-				Kind:        genesis.KindIndividual,
+			id := add(s.role.String(), governance.FoundingRecord{
+				Kind:        governance.KindIndividual,
 				Collective:  c,
-				Label:       fmt.Sprintf("%s representative of %s, %s", s.what, trimExample(from.Label), c) + ExampleData,
+				Label:       fmt.Sprintf("%s representative of %s, %s", s.role.Office(), trimExample(from.Label), c) + ExampleData,
 				Institution: from.Institution,
 			})
 			seat(s.role, c, id, term(s.term))
 		}
 	}
-	secretary := add(RoleNameSecretary, genesis.Record{
-		Kind:        genesis.KindIndividual,
+	secretary := add(RoleNameSecretary, governance.FoundingRecord{
+		Kind:        governance.KindIndividual,
 		Collective:  "public",
 		Label:       "Executive Secretary" + ExampleData,
 		Institution: institutionCommitment("Executive Secretary"),
 	})
-	seat(genesis.RoleSecretary, "", secretary, term(2))
+	seat(governance.RoleSecretary, "", secretary, term(2))
 
 	// Advisory Council: three experts, terms staggered.
 	for i, c := range []string{"academic", "private", "cso"} {
 		name := fmt.Sprintf("Advisory Council member %d", i+1)
-		id := add(RoleNameAdvisory, genesis.Record{
-			Kind:        genesis.KindIndividual,
+		id := add(RoleNameAdvisory, governance.FoundingRecord{
+			Kind:        governance.KindIndividual,
 			Collective:  c,
 			Label:       name + ExampleData,
 			Institution: institutionCommitment(name),
 		})
-		seat(genesis.RoleAdvisory, "", id, term(1+i%2))
+		seat(governance.RoleAdvisory, "", id, term(1+i%2))
 	}
 	return f
 }
@@ -207,9 +208,9 @@ func trimExample(label string) string { return label[:len(label)-len(ExampleData
 
 // exampleProject is the devnet's approved project: the development keys
 // deploy its contracts, with ample capital.
-func exampleProject(devKeys []common.Address) genesis.Record {
-	return genesis.Record{
-		Kind:          genesis.KindProject,
+func exampleProject(devKeys []common.Address) governance.FoundingRecord {
+	return governance.FoundingRecord{
+		Kind:          governance.KindProject,
 		Collective:    "public",
 		Label:         ExampleProject + ExampleData,
 		Institution:   institutionCommitment(ExampleProject),
@@ -232,9 +233,9 @@ func ExampleProjectRecord() uint64 { return uint64(len(Roles()) + 1) }
 // (each with its node ID) whose development keys are devKeys, and funds the
 // role keys in alloc. Each validator's node is operated by one of its
 // collective's founders, in turn.
-func foundingGovernance(t time.Time, vals []Validator, devKeys []common.Address, alloc types.GenesisAlloc) (*genesis.Governance, error) {
+func foundingGovernance(t time.Time, vals []Validator, devKeys []common.Address, alloc types.GenesisAlloc) (*governance.Founding, error) {
 	f := newFounding(t)
-	g := &genesis.Governance{
+	g := &governance.Founding{
 		Params:      maps.Clone(DevnetParams),
 		Collectives: append([]string(nil), Collectives...),
 		Records:     append(f.records, exampleProject(devKeys)),
@@ -252,12 +253,12 @@ func foundingGovernance(t time.Time, vals []Validator, devKeys []common.Address,
 		if len(v.NodeID) != 2*common.AddressLength {
 			return nil, fmt.Errorf("validator %s: node ID %q is not 40 hex digits", v.Name, v.NodeID)
 		}
-		g.Nodes = append(g.Nodes, genesis.Node{
+		g.Nodes = append(g.Nodes, governance.FoundingNode{
 			NodeID:     common.HexToAddress(v.NodeID),
 			Collective: v.Collective,
 			Operator:   insts[used[v.Collective]%len(insts)],
-			Role:       genesis.NodeValidator,
-			KeyType:    "ed25519",
+			Role:       governance.NodeValidator,
+			KeyType:    governance.KeyTypeEd25519,
 			PubKey:     v.PubKey.Bytes(),
 		})
 		used[v.Collective]++

@@ -57,7 +57,7 @@ func TestFoundingGovernance(t *testing.T) {
 	}
 }
 
-func checkFounding(t *testing.T, g *genesis.Governance, app *genesis.AppState, vals []testnet.Validator, t0 uint64) {
+func checkFounding(t *testing.T, g *governance.Founding, app *genesis.AppState, vals []testnet.Validator, t0 uint64) {
 	t.Helper()
 	if len(g.Collectives) != 4 {
 		t.Errorf("collectives %v, want the four founding ones", g.Collectives)
@@ -88,7 +88,7 @@ func checkFounding(t *testing.T, g *genesis.Governance, app *genesis.AppState, v
 	}
 	// The development keys are the example project's accounts.
 	proj := g.Records[testnet.ExampleProjectRecord()-1]
-	if proj.Kind != genesis.KindProject || proj.GasPerEpoch < 1e12 {
+	if proj.Kind != governance.KindProject || proj.GasPerEpoch < 1e12 {
 		t.Errorf("example project %+v", proj)
 	}
 	for _, k := range ethtest.DevKeys(testnet.DefaultDevKeys) {
@@ -109,23 +109,23 @@ func checkFounding(t *testing.T, g *genesis.Governance, app *genesis.AppState, v
 		if s.TermEnd <= t0 {
 			t.Errorf("seat %+v: term ends before genesis", s)
 		}
-		if r.Kind == genesis.KindProject {
+		if r.Kind == governance.KindProject {
 			t.Errorf("seat %+v held by a project", s)
 		}
 		councilSeats[s.Record]++
 		switch s.Role {
-		case genesis.RoleLeader:
+		case governance.RoleLeader:
 			for _, inst := range leaders[s.Collective] {
 				if inst == r.Institution {
 					t.Errorf("two leaders of %s from one institution", s.Collective)
 				}
 			}
 			leaders[s.Collective] = append(leaders[s.Collective], r.Institution)
-		case genesis.RoleSecretary:
+		case governance.RoleSecretary:
 			secretaries++
-		case genesis.RoleProjectsCommission, genesis.RoleNodesCommission:
+		case governance.RoleProjectsCommission, governance.RoleNodesCommission:
 			perCollective[[2]any{s.Role, s.Collective}]++
-		case genesis.RoleAdvisory:
+		case governance.RoleAdvisory:
 			advisory++
 		}
 		if s.Collective != "" && r.Collective != s.Collective {
@@ -141,7 +141,7 @@ func checkFounding(t *testing.T, g *genesis.Governance, app *genesis.AppState, v
 		if n := len(leaders[c]); n < 2 || n > 3 {
 			t.Errorf("%s has %d leaders", c, n)
 		}
-		for _, role := range []uint8{genesis.RoleProjectsCommission, genesis.RoleNodesCommission} {
+		for _, role := range []governance.Role{governance.RoleProjectsCommission, governance.RoleNodesCommission} {
 			if perCollective[[2]any{role, c}] != 1 {
 				t.Errorf("%s: %d seats of role %d", c, perCollective[[2]any{role, c}], role)
 			}
@@ -158,14 +158,14 @@ func checkFounding(t *testing.T, g *genesis.Governance, app *genesis.AppState, v
 	}
 	for i, nd := range g.Nodes {
 		v := vals[i]
-		if nd.Role != genesis.NodeValidator || nd.KeyType != "ed25519" || string(nd.PubKey) != string(v.PubKey.Bytes()) {
+		if nd.Role != governance.NodeValidator || nd.KeyType != "ed25519" || string(nd.PubKey) != string(v.PubKey.Bytes()) {
 			t.Errorf("node %d: %+v", i, nd)
 		}
 		if nd.NodeID != common.HexToAddress(v.NodeID) || nd.Collective != v.Collective {
 			t.Errorf("node %d: id %s collective %s, want %s %s", i, nd.NodeID, nd.Collective, v.NodeID, v.Collective)
 		}
 		op := g.Records[nd.Operator-1]
-		if op.Collective != nd.Collective || op.Kind == genesis.KindProject {
+		if op.Collective != nd.Collective || op.Kind == governance.KindProject {
 			t.Errorf("node %d operated by %s of %s", i, op.Label, op.Collective)
 		}
 	}
