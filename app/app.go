@@ -14,7 +14,6 @@ import (
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
-	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/state"
@@ -384,19 +383,10 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	}
 	a.logger.Info("genesis written", "hash", block.Hash(), "root", root, "chain_id", gen.ChainID, "validators", len(vals))
 	return &abci.ResponseInitChain{
-		AppHash:    block.Hash().Bytes(),
-		Validators: updates,
-		ConsensusParams: &cmtproto.ConsensusParams{
-			Block: &cmtproto.BlockParams{MaxBytes: a.maxBytes.Load(), MaxGas: int64(header.GasLimit)},
-		},
+		AppHash:         block.Hash().Bytes(),
+		Validators:      updates,
+		ConsensusParams: a.consensusParams(header.GasLimit),
 	}, nil
-}
-
-func blockMaxBytes(req *abci.RequestInitChain) int64 {
-	if req.ConsensusParams != nil && req.ConsensusParams.Block != nil {
-		return req.ConsensusParams.Block.MaxBytes
-	}
-	return 8 << 20
 }
 
 // env is the environment of the block after parent, whose state is st,
