@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -11,20 +10,17 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cometbft/cometbft/crypto/ed25519"
 	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/spf13/cobra"
 
-	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/devkeys"
 	"github.com/redmx/redmx/internal/testnet"
 	"github.com/redmx/redmx/node"
-	"github.com/redmx/redmx/store"
 )
 
 func newGenesisCmd() *cobra.Command {
@@ -87,7 +83,7 @@ compare the printed SHA-256 and genesis block hash.`,
 			if dev := devAccounts(doc); len(dev) > 0 {
 				return fmt.Errorf("%s: %s are public development keys, which anyone can sign with; use the founders' own keys", foundersFile, strings.Join(dev, ", "))
 			}
-			if _, err := genesisBlock(doc); err != nil {
+			if _, err := node.GenesisBlock(doc); err != nil {
 				return fmt.Errorf("%s: %w", foundersFile, err)
 			}
 			if _, err := os.Stat(out); err == nil && !force {
@@ -134,7 +130,7 @@ func describeGenesis(w io.Writer, path string) error {
 	if err != nil {
 		return err
 	}
-	block, err := genesisBlock(doc)
+	block, err := node.GenesisBlock(doc)
 	if err != nil {
 		return fmt.Errorf("genesis %s: %w", path, err)
 	}
@@ -200,29 +196,6 @@ func foundersDoc(f *genesis.Founders) (*cmttypes.GenesisDoc, error) {
 		return nil, fmt.Errorf("%w: %v", genesis.ErrFounders, err)
 	}
 	return doc, nil
-}
-
-// genesisBlock builds the genesis state in memory, as a node's InitChain
-// does (governance's rules included), and returns the genesis block hash.
-func genesisBlock(doc *cmttypes.GenesisDoc) (common.Hash, error) {
-	gen, err := genesis.Parse(doc.AppState)
-	if err != nil {
-		return common.Hash{}, err
-	}
-	db := store.OpenMemory()
-	defer db.Close()
-	a, err := app.New(db, gen, app.Config{BlockMaxBytes: doc.ConsensusParams.Block.MaxBytes}, nil)
-	if err != nil {
-		return common.Hash{}, err
-	}
-	defer a.Close()
-	resp, err := a.InitChain(context.Background(), &abci.RequestInitChain{
-		Time: doc.GenesisTime, ChainId: doc.ChainID, InitialHeight: doc.InitialHeight, AppStateBytes: doc.AppState,
-	})
-	if err != nil {
-		return common.Hash{}, err
-	}
-	return common.BytesToHash(resp.AppHash), nil
 }
 
 // devKeysChecked is how many development keys are looked for in a genesis:
