@@ -14,8 +14,8 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/redmx/redmx/genesis"
-	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/ethtest"
+	"github.com/redmx/redmx/node"
 )
 
 // Defaults of a development network.
@@ -25,7 +25,7 @@ const (
 	DefaultValidators        = 4
 	DefaultDevKeys           = 30
 	// DefaultMaxBlockBytes is the block size limit in the consensus params.
-	DefaultMaxBlockBytes int64 = 8 << 20
+	DefaultMaxBlockBytes = node.GenesisMaxBlockBytes
 )
 
 // DevCoin is the native coin of development networks.
@@ -127,26 +127,5 @@ func NewGenesis(p GenesisParams, vals []Validator) (*cmttypes.GenesisDoc, error)
 	if _, err := genesis.Parse(raw); err != nil {
 		return nil, err
 	}
-	params := cmttypes.DefaultConsensusParams()
-	params.Block.MaxBytes = DefaultMaxBlockBytes
-	params.Block.MaxGas = int64(state.Params.GasLimit)
-	doc := &cmttypes.GenesisDoc{
-		GenesisTime:     p.Time,
-		ChainID:         p.ChainName,
-		InitialHeight:   1,
-		ConsensusParams: params,
-		AppState:        raw,
-	}
-	for i, pw := range governance.Powers(&state) {
-		doc.Validators = append(doc.Validators, cmttypes.GenesisValidator{
-			Address: vals[i].PubKey.Address(),
-			PubKey:  vals[i].PubKey,
-			Power:   pw,
-			Name:    vals[i].Name,
-		})
-	}
-	if err := doc.ValidateAndComplete(); err != nil {
-		return nil, err
-	}
-	return doc, nil
+	return node.NewGenesisDoc(&state, p.Time, p.ChainName)
 }
