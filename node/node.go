@@ -116,7 +116,7 @@ func NewWithConfig(home string, cfg *config.File, logger *slog.Logger, opts ...O
 	if err != nil {
 		return nil, err
 	}
-	return &Node{
+	n := &Node{
 		home:     home,
 		cfg:      cfg,
 		genDoc:   genDoc,
@@ -124,7 +124,11 @@ func NewWithConfig(home string, cfg *config.File, logger *slog.Logger, opts ...O
 		logger:   logger,
 		upgrades: knownUpgrades(),
 		ready:    make(chan struct{}),
-	}, nil
+	}
+	for _, o := range opts {
+		o(n)
+	}
+	return n, nil
 }
 
 // LoadGenesis reads a genesis.json: CometBFT's document, validated, and its
