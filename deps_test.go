@@ -34,7 +34,7 @@ var allowed = map[string][]string{
 	"app":  {"chain", "execution", "genesis", "governance", "internal/eventq", "internal/failpoint", "internal/version", "store", "txpool"},
 	"node": {"app", "chain", "config", "execution", "genesis", "governance", "internal/devkeys", "internal/version", "rpc", "store", "txpool"},
 	"internal/cli": {"config", "genesis", "governance", "internal/devkeys", "internal/govclient", "internal/load", "internal/version", "node",
-		"internal/ethtest", "internal/testnet", // TODO(devnet package): the devnet leaves the test helpers; delete these at that move
+		"internal/testnet", // TODO(devnet package): the devnet leaves the test helpers; delete this at that move
 	},
 	"cmd/redmx":          {"internal/cli"},
 	"internal/devkeys":   nil,
@@ -57,7 +57,7 @@ var testHelpers = []string{"internal/ethtest", "internal/faulttest", "internal/t
 // helpersInBinary are test helpers the binary still links, each with the
 // step that removes it.
 var helpersInBinary = map[string]string{
-	"internal/ethtest": "TODO(devnet package): internal/cli's devnet and internal/load sign with internal/devkeys",
+	"internal/ethtest": "TODO(devnet package): internal/load signs and deploys without the test helpers",
 	"internal/testnet": "TODO(devnet package): the devnet becomes a package of its own that internal/testnet imports",
 }
 
