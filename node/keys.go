@@ -70,15 +70,23 @@ func ReadKeys(home string) (nodeKey, validatorKey ed25519.PrivateKey, err error)
 // LoadKeys reads the node key and the validator key with its sign state, at
 // the paths cfg names, as [Node.Run] does.
 func LoadKeys(cfg *cmtcfg.Config) (*p2p.NodeKey, *privval.FilePV, error) {
-	nodeKey, err := p2p.LoadNodeKey(cfg.NodeKeyFile())
+	nodeKey, err := loadNodeKey(cfg)
 	if err != nil {
-		return nil, nil, fmt.Errorf("node key: %w", err)
+		return nil, nil, err
 	}
 	pv, err := LoadFilePV(cfg.PrivValidatorKeyFile(), cfg.PrivValidatorStateFile())
 	if err != nil {
 		return nil, nil, err
 	}
 	return nodeKey, pv, nil
+}
+
+func loadNodeKey(cfg *cmtcfg.Config) (*p2p.NodeKey, error) {
+	nodeKey, err := p2p.LoadNodeKey(cfg.NodeKeyFile())
+	if err != nil {
+		return nil, fmt.Errorf("node key: %w", err)
+	}
+	return nodeKey, nil
 }
 
 // LoadFilePV reads the validator key and its last-sign state. CometBFT's

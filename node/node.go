@@ -285,19 +285,16 @@ func (s stopSteps) run() error {
 // signer, its validator key.
 func (n *Node) loadKeys() (*p2p.NodeKey, cmttypes.PrivValidator, error) {
 	ccfg := n.cfg.CometBFT
-	nodeKey, err := p2p.LoadNodeKey(ccfg.NodeKeyFile())
-	if err != nil {
-		return nil, nil, fmt.Errorf("node key: %w", err)
-	}
 	if ccfg.PrivValidatorListenAddr != "" {
-		return nodeKey, nil, nil
+		nodeKey, err := loadNodeKey(ccfg)
+		return nodeKey, nil, err
 	}
-	fpv, err := LoadFilePV(ccfg.PrivValidatorKeyFile(), ccfg.PrivValidatorStateFile())
+	nodeKey, pv, err := LoadKeys(ccfg)
 	if err != nil {
 		return nil, nil, err
 	}
-	n.logValidatorRole(fpv)
-	return nodeKey, fpv, nil
+	n.logValidatorRole(pv)
+	return nodeKey, pv, nil
 }
 
 // openParts opens the store and builds the node's components over it.
