@@ -65,8 +65,8 @@ type built struct {
 
 // newApp builds an app over db for gen as package node does: cfg's
 // components are made here (its Governance is kept if set), with the
-// default pool.
-func newApp(t testing.TB, db *store.DB, gen *genesis.AppState, cfg app.Config) *built {
+// default pool changed by pool.
+func newApp(t testing.TB, db *store.DB, gen *genesis.AppState, cfg app.Config, pool ...func(*txpool.Config)) *built {
 	t.Helper()
 	if cfg.Governance == nil {
 		cfg.Governance = governance.New()
@@ -76,6 +76,9 @@ func newApp(t testing.TB, db *store.DB, gen *genesis.AppState, cfg app.Config) *
 	b.exec = execution.New(cc, b.chain, cfg.Governance)
 	pcfg := txpool.DefaultConfig(cc.ChainID)
 	pcfg.Logger = cfg.Logger
+	for _, p := range pool {
+		p(&pcfg)
+	}
 	b.pool = txpool.New(pcfg)
 	cfg.DB, cfg.Genesis, cfg.Chain, cfg.Executor, cfg.Pool = db, gen, b.chain, b.exec, b.pool
 	a, err := app.New(cfg)
@@ -100,12 +103,12 @@ func newHarness(t testing.TB, db *store.DB) *harness {
 	return newHarnessWith(t, db, app.Config{})
 }
 
-// newHarnessWith is newHarness with cfg's settings (see newApp).
-func newHarnessWith(t testing.TB, db *store.DB, cfg app.Config) *harness {
+// newHarnessWith is newHarness with cfg's settings and pool's (see newApp).
+func newHarnessWith(t testing.TB, db *store.DB, cfg app.Config, pool ...func(*txpool.Config)) *harness {
 	t.Helper()
 	gen, raw := testGenesis(t)
 	cfg.Logger = slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a := newApp(t, db, gen, cfg)
+	a := newApp(t, db, gen, cfg, pool...)
 	h := &harness{t: t, app: a, time: genesisTime}
 	info, err := a.Info(context.Background(), &abci.RequestInfo{})
 	if err != nil {
