@@ -14,7 +14,6 @@ import (
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
-	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/state"
@@ -22,7 +21,6 @@ import (
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethdb"
-	"github.com/holiman/uint256"
 
 	"github.com/redmx/redmx/chain"
 	"github.com/redmx/redmx/execution"
@@ -46,11 +44,23 @@ const (
 	CodeRetry = abci.CodeTypeRetry
 )
 
-// Config holds the app's node-local settings.
+// Config is what the app is made of: the components its owner (package
+// node) built over one store and passes down, and the node-local settings.
 type Config struct {
-	Pool txpool.Config // ChainID is set from genesis
-	// Governance is the governance contract; nil: governance.New().
+	DB      *store.DB
+	Genesis *genesis.AppState
+	// Chain is the block index over DB.
+	Chain *chain.Chain
+	// Executor executes blocks over Chain with Governance.
+	Executor *execution.Executor
+	// Pool is the transaction pool, checked against the head: the app resets
+	// it after every commit and sets its governance gate.
+	Pool *txpool.Pool
+	// Governance is the governance contract, the one Executor runs.
 	Governance Governance
+	// KnownUpgrades are the named upgrades this binary implements.
+	// FinalizeBlock stops at the height of a scheduled upgrade not listed.
+	KnownUpgrades []string
 	// Peers are the p2p node IDs this node's operator configured (persistent
 	// peers, seeds, unconditional peers): the peer filter accepts them even
 	// where governance does not yet know them, so a node catching up connects.
@@ -58,6 +68,7 @@ type Config struct {
 	// BlockMaxBytes is CometBFT's block max_bytes, kept in a consensus
 	// parameter update of the gas limit (0: the genesis request's, else 8 MiB).
 	BlockMaxBytes int64
+	Logger        *slog.Logger // nil: discarded
 }
 
 // Governance is what the app needs of the governance contract.
@@ -66,10 +77,6 @@ type Governance interface {
 	AllowedPeer(st vm.StateDB, nodeID string) bool
 	Upgrades(st vm.StateDB) []governance.Upgrade
 }
-
-// KnownUpgrades are the named upgrades this binary implements. FinalizeBlock
-// stops at the height of a scheduled upgrade not listed here.
-var KnownUpgrades []string
 
 // App is the ABCI application.
 type App struct {
@@ -84,7 +91,7 @@ type App struct {
 	feeds  *feeds
 	gov    Governance
 	peers  map[string]bool // operator-configured peer IDs
-	known  []string        // upgrades this binary knows (KnownUpgrades)
+	known  []string        // upgrades this binary knows (Config.KnownUpgrades)
 	halt   halt            // set when FinalizeBlock refuses a block for good
 
 	maxBytes atomic.Int64  // CometBFT's block max_bytes
@@ -139,45 +146,42 @@ func (e *executed) describes(req *abci.RequestFinalizeBlock) bool {
 
 var _ abci.Application = (*App)(nil)
 
-// New returns the application over db for the chain described by gen.
-func New(db *store.DB, gen *genesis.AppState, cfg Config, logger *slog.Logger) (*App, error) {
+// New returns the application over cfg's components, with the head the
+// store holds (moved back after a crash, see the package doc) and the pool
+// reset to it.
+func New(cfg Config) (*App, error) {
+	switch {
+	case cfg.DB == nil, cfg.Genesis == nil, cfg.Chain == nil, cfg.Executor == nil, cfg.Pool == nil, cfg.Governance == nil:
+		return nil, errors.New("app: Config needs DB, Genesis, Chain, Executor, Pool and Governance")
+	}
+	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	config := gen.ChainConfig()
 	a := &App{
 		logger:    logger,
-		db:        db,
-		gen:       gen,
-		chain:     chain.New(db.KV(), config),
+		db:        cfg.DB,
+		gen:       cfg.Genesis,
+		chain:     cfg.Chain,
+		exec:      cfg.Executor,
+		pool:      cfg.Pool,
+		gov:       cfg.Governance,
+		known:     cfg.KnownUpgrades,
 		proposals: make(map[string]*executed),
-		feeds:     newFeeds(config),
+		feeds:     newFeeds(cfg.Executor.Config()),
 		halt:      halt{done: make(chan struct{})},
 	}
-	a.gov = cfg.Governance
-	if a.gov == nil {
-		a.gov = governance.New()
-	}
-	a.exec = execution.New(config, a.chain, a.gov)
 	a.peers = make(map[string]bool, len(cfg.Peers))
 	for _, id := range cfg.Peers {
 		a.peers[strings.ToLower(id)] = true
 	}
-	a.known = KnownUpgrades
 	a.maxBytes.Store(cfg.BlockMaxBytes)
-	a.gasLimit.Store(gen.Params.GasLimit)
+	a.gasLimit.Store(cfg.Genesis.Params.GasLimit)
 
 	if err := a.recoverHead(); err != nil {
 		return nil, err
 	}
-
-	pcfg := cfg.Pool
-	pcfg.ChainID = config.ChainID
-	if pcfg.Logger == nil {
-		pcfg.Logger = logger
-	}
-	a.pool = txpool.New(pcfg, a.headReader(), a.headGasLimit)
-	a.pool.SetGate(a.headGate())
+	a.resetPool()
 	return a, nil
 }
 
@@ -190,24 +194,9 @@ func (a *App) Close() error {
 	return nil
 }
 
-// Chain is the chain index.
-func (a *App) Chain() *chain.Chain { return a.chain }
-
-// Pool is the transaction pool.
-func (a *App) Pool() *txpool.Pool { return a.pool }
-
-// Executor executes messages against the chain's rules.
-func (a *App) Executor() *execution.Executor { return a.exec }
-
-// Genesis is the chain's genesis app_state.
-func (a *App) Genesis() *genesis.AppState { return a.gen }
-
 // ErrStatePruned is returned by [App.StateAt] for a block older than the
 // state this node keeps.
 var ErrStatePruned = errors.New("state pruned")
-
-// StateHistory is how many recent blocks' state this node keeps (0: all).
-func (a *App) StateHistory() uint64 { return a.db.StateHistory() }
 
 // StateAt opens a private copy of the state after the block with this header:
 // a live state if the block is among the newest, else one read from the state
@@ -294,24 +283,6 @@ func (a *App) setHeadState(root common.Hash) {
 	}
 }
 
-// headGasLimit is the gas limit of the block after the head, for the pool:
-// a governance change of it counts from the block after the change.
-func (a *App) headGasLimit() uint64 { return a.gasLimit.Load() }
-
-// headReader is a concurrent-safe reader of the head's state for the pool.
-func (a *App) headReader() txpool.StateReader {
-	h := a.chain.Head()
-	if h == nil {
-		return emptyState{}
-	}
-	r, err := a.db.State().Reader(h.Root)
-	if err != nil {
-		a.logger.Error("open head state for the pool", "height", h.Number, "err", err)
-		return emptyState{}
-	}
-	return stateReader{r, h.Number.Uint64()}
-}
-
 // Info reports the last durable height and its app hash.
 func (a *App) Info(context.Context, *abci.RequestInfo) (*abci.ResponseInfo, error) {
 	res := &abci.ResponseInfo{Data: "redmx", Version: "redmx", AppVersion: Version}
@@ -372,8 +343,7 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	if a.maxBytes.Load() == 0 {
 		a.maxBytes.Store(blockMaxBytes(req))
 	}
-	a.pool.SetGate(a.headGate()) // before Reset, which asks it again about every pooled transaction
-	a.pool.Reset(a.headReader())
+	a.resetPool()
 
 	// Exactly the powers governance holds (one power rule), so CometBFT and
 	// governance start from the same set.
@@ -384,19 +354,10 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	}
 	a.logger.Info("genesis written", "hash", block.Hash(), "root", root, "chain_id", gen.ChainID, "validators", len(vals))
 	return &abci.ResponseInitChain{
-		AppHash:    block.Hash().Bytes(),
-		Validators: updates,
-		ConsensusParams: &cmtproto.ConsensusParams{
-			Block: &cmtproto.BlockParams{MaxBytes: a.maxBytes.Load(), MaxGas: int64(header.GasLimit)},
-		},
+		AppHash:         block.Hash().Bytes(),
+		Validators:      updates,
+		ConsensusParams: a.consensusParams(header.GasLimit),
 	}, nil
-}
-
-func blockMaxBytes(req *abci.RequestInitChain) int64 {
-	if req.ConsensusParams != nil && req.ConsensusParams.Block != nil {
-		return req.ConsensusParams.Block.MaxBytes
-	}
-	return 8 << 20
 }
 
 // env is the environment of the block after parent, whose state is st,
@@ -641,49 +602,11 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 		a.logger.Warn("event subscribers fall behind: oldest block event dropped", "height", header.Number)
 	}
 	committed := time.Since(start)
-	a.pool.SetGate(a.headGate()) // before Reset, which asks it again about every pooled transaction
-	a.pool.Reset(a.headReader())
+	a.resetPool()
 	a.logger.Info("block committed", "height", header.Number, "hash", block.Hash(), "txs", len(block.Transactions()), "gas", header.GasUsed,
 		"exec", f.took.Round(time.Millisecond), "commit", committed.Round(time.Millisecond), "pool", time.Since(start.Add(committed)).Round(time.Millisecond))
 	failpoint.Hit(failpoint.CommitEnd, height)
 	return &abci.ResponseCommit{}, nil
-}
-
-// CheckTx serves CometBFT's broadcast_tx RPC: the transaction is validated and,
-// if valid, added to the pool, as eth_sendRawTransaction does.
-func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
-	if _, err := a.pool.AddRaw(req.Tx); err != nil {
-		return &abci.ResponseCheckTx{Code: refusalCode(err), Log: err.Error()}, nil
-	}
-	return &abci.ResponseCheckTx{Code: CodeOK}, nil
-}
-
-// InsertTx adds a transaction gossiped by a peer to the pool.
-func (a *App) InsertTx(_ context.Context, req *abci.RequestInsertTx) (*abci.ResponseInsertTx, error) {
-	if _, err := a.pool.AddRaw(req.Tx); err != nil {
-		if errors.Is(err, txpool.ErrAlreadyKnown) {
-			return &abci.ResponseInsertTx{Code: CodeOK}, nil
-		}
-		a.logger.Debug("peer transaction refused", "err", err)
-		return &abci.ResponseInsertTx{Code: refusalCode(err)}, nil
-	}
-	return &abci.ResponseInsertTx{Code: CodeOK}, nil
-}
-
-// refusalCode is CodeRetry for a refusal the pool may lift later, so that
-// CometBFT takes the transaction again when a peer offers it again, and
-// CodeInvalid for a final one.
-func refusalCode(err error) uint32 {
-	if txpool.Temporary(err) {
-		return CodeRetry
-	}
-	return CodeInvalid
-}
-
-// ReapTxs hands transactions to gossip: each once, and again while it stays
-// unmined (see txpool.Config.Reannounce).
-func (a *App) ReapTxs(_ context.Context, req *abci.RequestReapTxs) (*abci.ResponseReapTxs, error) {
-	return &abci.ResponseReapTxs{Txs: a.pool.Reap(req.MaxBytes)}, nil
 }
 
 // Query answers "/head" with the head's height and hash, and CometBFT's peer
@@ -702,33 +625,3 @@ func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQu
 	}
 	return &abci.ResponseQuery{Code: CodeInvalid, Log: fmt.Sprintf("unknown query path %q", req.Path)}, nil
 }
-
-// stateReader adapts a state reader to the pool.
-type stateReader struct {
-	r      state.Reader
-	height uint64
-}
-
-// Height is the block number of the state, for the pool's ages.
-func (s stateReader) Height() uint64 { return s.height }
-
-func (s stateReader) Nonce(addr common.Address) uint64 {
-	acc, err := s.r.Account(addr)
-	if err != nil || acc == nil {
-		return 0
-	}
-	return acc.Nonce
-}
-
-func (s stateReader) Balance(addr common.Address) *uint256.Int {
-	acc, err := s.r.Account(addr)
-	if err != nil || acc == nil {
-		return new(uint256.Int)
-	}
-	return acc.Balance
-}
-
-type emptyState struct{}
-
-func (emptyState) Nonce(common.Address) uint64         { return 0 }
-func (emptyState) Balance(common.Address) *uint256.Int { return new(uint256.Int) }

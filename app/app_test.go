@@ -15,7 +15,10 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/redmx/redmx/app"
+	"github.com/redmx/redmx/chain"
+	"github.com/redmx/redmx/execution"
 	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/store"
 	"github.com/redmx/redmx/txpool"
@@ -51,10 +54,45 @@ func testGenesis(t testing.TB) (*genesis.AppState, []byte) {
 	return gen, raw
 }
 
+// built is an app and the components it was built from, which tests read
+// as package node does.
+type built struct {
+	*app.App
+	chain *chain.Chain
+	exec  *execution.Executor
+	pool  *txpool.Pool
+}
+
+// newApp builds an app over db for gen as package node does: cfg's
+// components are made here (its Governance is kept if set), with the
+// default pool changed by pool.
+func newApp(t testing.TB, db *store.DB, gen *genesis.AppState, cfg app.Config, pool ...func(*txpool.Config)) *built {
+	t.Helper()
+	if cfg.Governance == nil {
+		cfg.Governance = governance.New()
+	}
+	cc := gen.ChainConfig()
+	b := &built{chain: chain.New(db.KV(), cc)}
+	b.exec = execution.New(cc, b.chain, cfg.Governance)
+	pcfg := txpool.DefaultConfig(cc.ChainID)
+	pcfg.Logger = cfg.Logger
+	for _, p := range pool {
+		p(&pcfg)
+	}
+	b.pool = txpool.New(pcfg)
+	cfg.DB, cfg.Genesis, cfg.Chain, cfg.Executor, cfg.Pool = db, gen, b.chain, b.exec, b.pool
+	a, err := app.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.App = a
+	return b
+}
+
 // harness drives an App through ABCI as CometBFT would.
 type harness struct {
 	t      testing.TB
-	app    *app.App
+	app    *built
 	height int64
 	time   time.Time
 	blocks []*abci.RequestFinalizeBlock // every decided block, for replay
@@ -65,15 +103,12 @@ func newHarness(t testing.TB, db *store.DB) *harness {
 	return newHarnessWith(t, db, app.Config{})
 }
 
-// newHarnessWith is newHarness with cfg (its pool config is the default).
-func newHarnessWith(t testing.TB, db *store.DB, cfg app.Config) *harness {
+// newHarnessWith is newHarness with cfg's settings and pool's (see newApp).
+func newHarnessWith(t testing.TB, db *store.DB, cfg app.Config, pool ...func(*txpool.Config)) *harness {
 	t.Helper()
 	gen, raw := testGenesis(t)
-	cfg.Pool = txpool.DefaultConfig(big.NewInt(chainID))
-	a, err := app.New(db, gen, cfg, slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg.Logger = slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	a := newApp(t, db, gen, cfg, pool...)
 	h := &harness{t: t, app: a, time: genesisTime}
 	info, err := a.Info(context.Background(), &abci.RequestInfo{})
 	if err != nil {
@@ -125,7 +160,7 @@ func TestTransfersAreMined(t *testing.T) {
 	keys := ethtest.DevKeys(2)
 	to := common.HexToAddress("0x1234")
 	for n := range uint64(5) {
-		if err := h.app.Pool().Add(ethtest.Transfer(keys[0], chainID, n, to, big.NewInt(1))); err != nil {
+		if err := h.app.pool.Add(ethtest.Transfer(keys[0], chainID, n, to, big.NewInt(1))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -133,7 +168,7 @@ func TestTransfersAreMined(t *testing.T) {
 	if len(fin.TxResults) != 5 {
 		t.Fatalf("block holds %d txs, want 5", len(fin.TxResults))
 	}
-	head := h.app.Chain().Head()
+	head := h.app.chain.Head()
 	if common.BytesToHash(fin.AppHash) != head.Hash() {
 		t.Fatalf("app hash %x is not the block hash %s", fin.AppHash, head.Hash())
 	}
@@ -144,14 +179,14 @@ func TestTransfersAreMined(t *testing.T) {
 	if got := st.GetBalance(to).Uint64(); got != 5 {
 		t.Fatalf("balance %d, want 5", got)
 	}
-	rs := h.app.Chain().Receipts(head.Hash(), head.Number.Uint64())
+	rs := h.app.chain.Receipts(head.Hash(), head.Number.Uint64())
 	if len(rs) != 5 || rs[4].Status != types.ReceiptStatusSuccessful || rs[4].CumulativeGasUsed != 5*21000 {
 		t.Fatalf("receipts: %+v", rs)
 	}
-	if h.app.Pool().Nonce(ethtest.Address(keys[0])) != 5 {
-		t.Fatalf("pending nonce %d, want 5", h.app.Pool().Nonce(ethtest.Address(keys[0])))
+	if h.app.pool.Nonce(ethtest.Address(keys[0])) != 5 {
+		t.Fatalf("pending nonce %d, want 5", h.app.pool.Nonce(ethtest.Address(keys[0])))
 	}
-	if p, q := h.app.Pool().Stats(); p+q != 0 {
+	if p, q := h.app.pool.Stats(); p+q != 0 {
 		t.Fatalf("pool still holds %d+%d txs after commit", p, q)
 	}
 }
@@ -165,12 +200,12 @@ func TestRestartResumesFromDurableHead(t *testing.T) {
 	h := newHarness(t, db)
 	key := ethtest.DevKey(0)
 	for n := range uint64(3) {
-		if err := h.app.Pool().Add(ethtest.Transfer(key, chainID, n, common.HexToAddress("0xbeef"), big.NewInt(1))); err != nil {
+		if err := h.app.pool.Add(ethtest.Transfer(key, chainID, n, common.HexToAddress("0xbeef"), big.NewInt(1))); err != nil {
 			t.Fatal(err)
 		}
 		h.block()
 	}
-	want := h.app.Chain().Head().Hash()
+	want := h.app.chain.Head().Hash()
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -180,11 +215,11 @@ func TestRestartResumesFromDurableHead(t *testing.T) {
 	}
 	defer db2.Close()
 	h2 := newHarness(t, db2)
-	if h2.height != 3 || h2.app.Chain().Head().Hash() != want {
-		t.Fatalf("restarted at height %d hash %s, want 3 %s", h2.height, h2.app.Chain().Head().Hash(), want)
+	if h2.height != 3 || h2.app.chain.Head().Hash() != want {
+		t.Fatalf("restarted at height %d hash %s, want 3 %s", h2.height, h2.app.chain.Head().Hash(), want)
 	}
 	h2.block()
-	if n := h2.app.Pool().Nonce(ethtest.Address(key)); n != 3 {
+	if n := h2.app.pool.Nonce(ethtest.Address(key)); n != 3 {
 		t.Fatalf("nonce after restart %d, want 3", n)
 	}
 }
@@ -193,7 +228,7 @@ func memStore() *store.DB { return store.OpenMemory() }
 
 func mustAdd(t testing.TB, h *harness, tx *types.Transaction) {
 	t.Helper()
-	if err := h.app.Pool().Add(tx); err != nil {
+	if err := h.app.pool.Add(tx); err != nil {
 		t.Fatalf("add %s: %v", tx.Hash(), err)
 	}
 }

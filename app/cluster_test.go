@@ -19,7 +19,6 @@ import (
 	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/internal/testnet"
 	"github.com/redmx/redmx/store"
-	"github.com/redmx/redmx/txpool"
 )
 
 // cluster is several apps over their own stores running one chain with the
@@ -29,7 +28,7 @@ import (
 // checks that the apps agree.
 type cluster struct {
 	t      testing.TB
-	apps   []*app.App
+	apps   []*built
 	height int64
 	time   time.Time
 }
@@ -66,11 +65,7 @@ func newCluster(t testing.TB, n int, params map[string]uint64) *cluster {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg := app.Config{Pool: txpool.DefaultConfig(big.NewInt(chainID))}
-		a, err := app.New(store.OpenMemory(), gen, cfg, slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError})))
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := newApp(t, store.OpenMemory(), gen, app.Config{Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))})
 		if _, err := a.InitChain(context.Background(), &abci.RequestInitChain{Time: genesisTime, ChainId: "test", AppStateBytes: raw, InitialHeight: 1}); err != nil {
 			t.Fatal(err)
 		}
@@ -179,7 +174,7 @@ func (c *cluster) finalize(height int64, tm time.Time, hash []byte, p int, txs [
 }
 
 // add puts tx into app i's pool.
-func (c *cluster) add(i int, tx *types.Transaction) error { return c.apps[i].Pool().Add(tx) }
+func (c *cluster) add(i int, tx *types.Transaction) error { return c.apps[i].pool.Add(tx) }
 
 // raw encodes txs as a block carries them.
 func raw(t testing.TB, txs ...*types.Transaction) [][]byte {

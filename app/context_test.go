@@ -30,19 +30,19 @@ func TestBlockContextOpcodes(t *testing.T) {
 	if fin.TxResults[0].Code != 0 {
 		t.Fatalf("record: code %d %s", fin.TxResults[0].Code, fin.TxResults[0].Log)
 	}
-	head := h.app.Chain().Head()
-	rs := h.app.Chain().Receipts(head.Hash(), head.Number.Uint64())
+	head := h.app.chain.Head()
+	rs := h.app.chain.Receipts(head.Hash(), head.Number.Uint64())
 	if rs[0].Status != 1 {
 		t.Fatalf("record() failed")
 	}
-	parent := h.app.Chain().HeaderByNumber(head.Number.Uint64() - 1)
+	parent := h.app.chain.HeaderByNumber(head.Number.Uint64() - 1)
 
 	st, err := h.app.StateAt(head)
 	if err != nil {
 		t.Fatal(err)
 	}
 	msg := &core.Message{From: from, To: &addr, Data: c.Pack("seen"), GasLimit: 1_000_000, Value: new(uint256.Int)}
-	res, err := h.app.Executor().Call(context.Background(), msg.SkipNonceCheck(), head, st)
+	res, err := h.app.exec.Call(context.Background(), msg.SkipNonceCheck(), head, st)
 	if err != nil || res.Failed() {
 		t.Fatalf("seen(): %v %v", err, res)
 	}

@@ -74,9 +74,3 @@ func (a *App) SubscribeChainEvent(ch chan<- core.ChainEvent) event.Subscription 
 func (a *App) SubscribeLogsEvent(ch chan<- []*types.Log) event.Subscription {
 	return a.feeds.scope.Track(a.feeds.logs.Subscribe(ch))
 }
-
-// SubscribeNewTxsEvent delivers the transactions the pool accepts, whether
-// from eth_sendRawTransaction, CheckTx or a peer (see txpool.Pool.SubscribeNewTxs).
-func (a *App) SubscribeNewTxsEvent(ch chan<- core.NewTxsEvent) event.Subscription {
-	return a.pool.SubscribeNewTxs(ch)
-}

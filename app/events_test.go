@@ -37,7 +37,7 @@ func TestCommitEvents(t *testing.T) {
 		if ev.Header.Number.Uint64() != want {
 			t.Fatalf("chain event for block %d, want %d", ev.Header.Number, want)
 		}
-		stored := h.app.Chain().HeaderByNumber(want)
+		stored := h.app.chain.HeaderByNumber(want)
 		if stored == nil || stored.Hash() != ev.Header.Hash() {
 			t.Fatalf("chain event block %d is not the stored one", want)
 		}
@@ -49,8 +49,8 @@ func TestCommitEvents(t *testing.T) {
 	// Block 1 logs the mint, block 2 the transfer.
 	receive(t, logsCh)
 	logs := receive(t, logsCh)
-	head := h.app.Chain().Head()
-	stored := h.app.Chain().Receipts(head.Hash(), 2)
+	head := h.app.chain.Head()
+	stored := h.app.chain.Receipts(head.Hash(), 2)
 	if len(logs) != 1 || len(stored) != 2 || len(stored[1].Logs) != 1 {
 		t.Fatalf("block 2: %d logs announced, stored receipts %+v", len(logs), stored)
 	}

@@ -124,12 +124,12 @@ func TestGovernanceConsensusEffects(t *testing.T) {
 	if cp == nil || cp.Block == nil || cp.Block.MaxGas != 1_000_000 || cp.Block.MaxBytes != 4<<20 {
 		t.Fatalf("consensus param updates %+v", cp)
 	}
-	if err := h.app.Pool().Add(ethtest.Call(keys[1], chainID, 0, common.HexToAddress("0x1234"), nil, 2_000_000)); err == nil || !strings.Contains(err.Error(), "gas limit") {
+	if err := h.app.pool.Add(ethtest.Call(keys[1], chainID, 0, common.HexToAddress("0x1234"), nil, 2_000_000)); err == nil || !strings.Contains(err.Error(), "gas limit") {
 		t.Fatalf("a 2M-gas transaction after the limit became 1M: %v", err)
 	}
 	mustAdd(t, h, ethtest.Transfer(keys[1], chainID, 0, common.HexToAddress("0x1234"), big.NewInt(1)))
 	h.block()
-	if gl := h.app.Chain().Head().GasLimit; gl != 1_000_000 {
+	if gl := h.app.chain.Head().GasLimit; gl != 1_000_000 {
 		t.Fatalf("block 3 gas limit %d, want the new 1000000", gl)
 	}
 }
@@ -204,7 +204,7 @@ func TestGovernanceUnknownUpgradeStops(t *testing.T) {
 		t.Fatalf("at height 1: UpgradeNeeded %v, HaltErr %v", err, h.app.HaltErr())
 	}
 	h.block()
-	finalize3 := func(a *app.App) error {
+	finalize3 := func(a *built) error {
 		_, err := a.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: 3, Time: h.time.Add(1), Hash: []byte{3}, ProposerAddress: make([]byte, 20)})
 		return err
 	}
@@ -220,7 +220,7 @@ func TestGovernanceUnknownUpgradeStops(t *testing.T) {
 	if herr := h.app.HaltErr(); herr == nil || herr.Error() != err.Error() {
 		t.Fatalf("HaltErr %v, want %v", herr, err)
 	}
-	if n := h.app.Chain().Head().Number.Uint64(); n != 2 {
+	if n := h.app.chain.Head().Number.Uint64(); n != 2 {
 		t.Fatalf("head %d after the stop, want 2", n)
 	}
 
@@ -233,19 +233,17 @@ func TestGovernanceUnknownUpgradeStops(t *testing.T) {
 	if rerr := finalize3(again.app); rerr == nil || rerr.Error() != err.Error() {
 		t.Fatalf("FinalizeBlock 3 after a restart: %v, want %v", rerr, err)
 	}
-	if n := again.app.Chain().Head().Number.Uint64(); n != 2 {
+	if n := again.app.chain.Head().Number.Uint64(); n != 2 {
 		t.Fatalf("head %d after the second stop, want 2", n)
 	}
 
-	app.KnownUpgrades = []string{"gov-test-upgrade"}
-	defer func() { app.KnownUpgrades = nil }()
-	upgraded := newHarnessWith(t, db, app.Config{Governance: gov})
+	upgraded := newHarnessWith(t, db, app.Config{Governance: gov, KnownUpgrades: []string{"gov-test-upgrade"}})
 	if uerr := upgraded.app.UpgradeNeeded(); uerr != nil {
 		t.Fatalf("UpgradeNeeded of a binary that knows the upgrade: %v", uerr)
 	}
 	upgraded.block()
 	upgraded.block()
-	if n := upgraded.app.Chain().Head().Number.Uint64(); n != 4 {
+	if n := upgraded.app.chain.Head().Number.Uint64(); n != 4 {
 		t.Fatalf("head %d, want 4", n)
 	}
 }
@@ -260,13 +258,13 @@ func TestGovernanceAdmission(t *testing.T) {
 	keys := ethtest.DevKeys(4)
 	to := common.HexToAddress("0x1234")
 	stranger := ethtest.Transfer(keys[3], chainID, 0, to, big.NewInt(1))
-	if err := h.app.Pool().Add(stranger); !errors.Is(err, governance.ErrNotMember) {
+	if err := h.app.pool.Add(stranger); !errors.Is(err, governance.ErrNotMember) {
 		t.Fatalf("stranger's transfer: %v", err)
 	}
 	mustAdd(t, h, ethtest.Transfer(keys[0], chainID, 0, to, big.NewInt(1)))
 	mustAdd(t, h, ethtest.Transfer(keys[0], chainID, 1, to, big.NewInt(1)))
 	mustAdd(t, h, ethtest.Transfer(keys[1], chainID, 0, to, big.NewInt(1)))
-	err := h.app.Pool().Add(ethtest.Transfer(keys[1], chainID, 1, to, big.NewInt(1)))
+	err := h.app.pool.Add(ethtest.Transfer(keys[1], chainID, 1, to, big.NewInt(1)))
 	if !errors.Is(err, governance.ErrNoCapital) || !strings.Contains(err.Error(), "17000 gas left") {
 		t.Fatalf("a fourth transfer of record 1 with 80000 gas: %v", err)
 	}
@@ -274,7 +272,7 @@ func TestGovernanceAdmission(t *testing.T) {
 		t.Fatalf("%d transactions in the block, want 3", len(fin.TxResults))
 	}
 	// Charged in state now, with nothing pooled: 63000 of 80000 used.
-	if err := h.app.Pool().Add(ethtest.Transfer(keys[1], chainID, 1, to, big.NewInt(1))); !errors.Is(err, governance.ErrNoCapital) || !strings.Contains(err.Error(), "17000 gas left") {
+	if err := h.app.pool.Add(ethtest.Transfer(keys[1], chainID, 1, to, big.NewInt(1))); !errors.Is(err, governance.ErrNoCapital) || !strings.Contains(err.Error(), "17000 gas left") {
 		t.Fatalf("over capital after the block: %v", err)
 	}
 

@@ -30,7 +30,7 @@ func grow(h *harness, n int) {
 	h.t.Helper()
 	key := ethtest.DevKey(1)
 	for range n {
-		nonce := h.app.Pool().Nonce(ethtest.Address(key))
+		nonce := h.app.pool.Nonce(ethtest.Address(key))
 		mustAdd(h.t, h, ethtest.Transfer(key, chainID, nonce, recipient, big.NewInt(1)))
 		if fin := h.block(); len(fin.TxResults) != 1 || fin.TxResults[0].Code != 0 {
 			h.t.Fatalf("height %d: transfer not mined: %+v", h.height, fin.TxResults)
@@ -42,7 +42,7 @@ func grow(h *harness, n int) {
 // background when the store opens and refuse reads until their first pass,
 // which geth may hold back up to 15 s, so a read below the live layers is
 // retried until a deadline.
-func stateAt(t *testing.T, a *app.App, h *types.Header) (*state.StateDB, error) {
+func stateAt(t *testing.T, a *built, h *types.Header) (*state.StateDB, error) {
 	t.Helper()
 	deadline := time.Now().Add(40 * time.Second)
 	for {
@@ -55,9 +55,9 @@ func stateAt(t *testing.T, a *app.App, h *types.Header) (*state.StateDB, error) 
 }
 
 // balanceAt is recipient's balance after block n, read through App.StateAt.
-func balanceAt(t *testing.T, a *app.App, n uint64) (uint64, error) {
+func balanceAt(t *testing.T, a *built, n uint64) (uint64, error) {
 	t.Helper()
-	h := a.Chain().HeaderByNumber(n)
+	h := a.chain.HeaderByNumber(n)
 	if h == nil {
 		t.Fatalf("no block %d", n)
 	}
@@ -110,9 +110,6 @@ func TestPrunedHeightIsRefused(t *testing.T) {
 			t.Fatalf("height %d below the window: err %v, want ErrStatePruned", n, err)
 		}
 	}
-	if h.app.StateHistory() != 16 {
-		t.Fatalf("StateHistory() = %d, want 16", h.app.StateHistory())
-	}
 }
 
 // TestProofAtPastHeight: an account and a storage proof at a height below
@@ -122,7 +119,7 @@ func TestProofAtPastHeight(t *testing.T) {
 	h := newHarness(t, memStore())
 	grow(h, 200)
 	for _, n := range []uint64{50, 190} { // in the state history; live
-		header := h.app.Chain().HeaderByNumber(n)
+		header := h.app.chain.HeaderByNumber(n)
 		st, err := stateAt(t, h.app, header)
 		if err != nil {
 			t.Fatal(err)
@@ -191,7 +188,7 @@ func TestRestartAfterCrash(t *testing.T) {
 	}
 	h := newHarness(t, db)
 	grow(h, 400)
-	want := h.app.Chain().Head()
+	want := h.app.chain.Head()
 	if err := db.Discard(); err != nil {
 		t.Fatal(err)
 	}
@@ -211,23 +208,23 @@ func TestRestartAfterCrash(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if hh := r.app.Chain().HeaderByNumber(durable); common.BytesToHash(info.LastBlockAppHash) != hh.Hash() {
+		if hh := r.app.chain.HeaderByNumber(durable); common.BytesToHash(info.LastBlockAppHash) != hh.Hash() {
 			t.Fatalf("Info app hash %x is not block %d's hash %s", info.LastBlockAppHash, durable, hh.Hash())
 		}
 		if got, err := balanceAt(t, r.app, durable); err != nil || got != durable {
 			t.Fatalf("state at the reported height: balance %d, %v; want %d", got, err, durable)
 		}
 	}
-	if r.app.Chain().HeaderByNumber(durable+1) != nil {
+	if r.app.chain.HeaderByNumber(durable+1) != nil {
 		t.Fatalf("block %d is served above the reported head", durable+1)
 	}
 	for _, req := range h.blocks[durable:] {
-		hash := r.app.Chain().IndexedHeader(uint64(req.Height)).Hash()
+		hash := r.app.chain.IndexedHeader(uint64(req.Height)).Hash()
 		if got := common.BytesToHash(r.finalize(req).AppHash); got != hash {
 			t.Fatalf("replayed height %d: app hash %s, want %s", req.Height, got, hash)
 		}
 	}
-	if got := r.app.Chain().Head().Hash(); got != want.Hash() {
+	if got := r.app.chain.Head().Hash(); got != want.Hash() {
 		t.Fatalf("head after replay %s, want %s", got, want.Hash())
 	}
 	if err := db.Close(); err != nil {
@@ -268,7 +265,7 @@ func TestCrashBeforeStateReachesDisk(t *testing.T) {
 	grow(h, 50)
 	hashes := make([]common.Hash, 51)
 	for n := range hashes {
-		hashes[n] = h.app.Chain().HeaderByNumber(uint64(n)).Hash()
+		hashes[n] = h.app.chain.HeaderByNumber(uint64(n)).Hash()
 	}
 	if err := db.Discard(); err != nil {
 		t.Fatal(err)
@@ -281,7 +278,7 @@ func TestCrashBeforeStateReachesDisk(t *testing.T) {
 	if _, ok, err := db.Head(); ok || err != nil {
 		t.Fatalf("head marker after recovery: %v, %v; want none", ok, err)
 	}
-	if r.height != 0 || r.app.Chain().Head().Hash() != hashes[0] {
+	if r.height != 0 || r.app.chain.Head().Hash() != hashes[0] {
 		t.Fatalf("restarted at height %d, want genesis", r.height)
 	}
 	for _, req := range h.blocks {

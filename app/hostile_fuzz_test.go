@@ -90,7 +90,7 @@ func (h *hostile) gas() uint64 {
 func (h *hostile) nextNonce(addr common.Address) uint64 {
 	n, ok := h.nonce[addr]
 	if !ok {
-		head := h.c.apps[0].Chain().Head()
+		head := h.c.apps[0].chain.Head()
 		st, err := h.c.apps[0].StateAt(head)
 		if err != nil {
 			h.t.Fatal(err)
@@ -265,7 +265,7 @@ func FuzzHostileProposal(f *testing.F) {
 		}
 		c.propose(0)
 		for _, a := range c.apps {
-			if a.Chain().Head().Hash() != c.apps[0].Chain().Head().Hash() {
+			if a.chain.Head().Hash() != c.apps[0].chain.Head().Hash() {
 				t.Fatal("heads differ")
 			}
 		}

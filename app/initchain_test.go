@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"math/big"
 	"slices"
 	"testing"
 
@@ -17,7 +16,6 @@ import (
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/testnet"
 	"github.com/redmx/redmx/store"
-	"github.com/redmx/redmx/txpool"
 )
 
 // TestInitChainReportsGovernancePowers: InitChain answers with the powers
@@ -56,11 +54,7 @@ func TestInitChainReportsGovernancePowers(t *testing.T) {
 	for _, v := range doc.Validators {
 		fileGen[string(v.PubKey.Bytes())] = v.Power
 	}
-	a, err := app.New(store.OpenMemory(), gen, app.Config{Pool: txpool.DefaultConfig(big.NewInt(chainID))},
-		slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := newApp(t, store.OpenMemory(), gen, app.Config{Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	res, err := a.InitChain(context.Background(), &abci.RequestInitChain{Time: genesisTime, ChainId: "test", AppStateBytes: raw, InitialHeight: 1})
 	if err != nil {
 		t.Fatal(err)

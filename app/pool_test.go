@@ -10,6 +10,7 @@ import (
 
 	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/internal/ethtest"
+	"github.com/redmx/redmx/txpool"
 )
 
 // TestInsertTxRetryableRefusals: a peer's transaction refused for a reason
@@ -66,4 +67,30 @@ func mustMarshal(t *testing.T, tx interface{ MarshalBinary() ([]byte, error) }) 
 		t.Fatal(err)
 	}
 	return raw
+}
+
+// TestRestartedPoolAgesFromTheHead: a transaction that a restarted node
+// accepts before its first block is as young as the head, not as old as the
+// chain. The pool counted ages from height 0 until its first reset, so a
+// node restarted above Config.Lifetime (or LaneLifetime, for an account of
+// no record) evicted as expired what it had just accepted.
+func TestRestartedPoolAgesFromTheHead(t *testing.T) {
+	lifetime := func(c *txpool.Config) { c.Lifetime = 5 }
+	db := memStore()
+	h := newHarnessWith(t, db, app.Config{}, lifetime)
+	for range 6 {
+		h.block()
+	}
+	restarted := newHarnessWith(t, db, app.Config{}, lifetime)
+	if restarted.height != 6 {
+		t.Fatalf("restarted at height %d, want 6", restarted.height)
+	}
+	// Nonce 1 waits in the pool for nonce 0, past the next block.
+	queued := ethtest.Transfer(ethtest.DevKey(1), chainID, 1, common.HexToAddress("0xbeef"), big.NewInt(1))
+	mustAdd(t, restarted, queued)
+	restarted.block()
+	if restarted.app.pool.Get(queued.Hash()) == nil {
+		ev, _ := restarted.app.pool.Evicted(queued.Hash())
+		t.Fatalf("a transaction accepted one block ago left the pool: %s", ev.Reason)
+	}
 }

@@ -88,7 +88,7 @@ func TestProposerLeavesOutApplicationsBeyondQuota(t *testing.T) {
 		t.Fatalf("block 1 holds %d txs, want 3 applications and the transfer", len(fin.TxResults))
 	}
 	// Kept: what exceeded the quota waits for the next block.
-	if p, q := c.apps[0].Pool().Stats(); p+q != 2 {
+	if p, q := c.apps[0].pool.Stats(); p+q != 2 {
 		t.Fatalf("pool holds %d+%d after block 1, want the 2 applications beyond the quota", p, q)
 	}
 	if fin := c.propose(0); len(fin.TxResults) != 2 {
@@ -144,7 +144,7 @@ func TestPrepareProposalDropsWhatCanNeverBeMined(t *testing.T) {
 	if len(fin.TxResults) != 1 {
 		t.Fatalf("block holds %d txs, want only the development account's transfer", len(fin.TxResults))
 	}
-	if c.apps[0].Pool().Get(transfer.Hash()) != nil {
+	if c.apps[0].pool.Get(transfer.Hash()) != nil {
 		t.Fatal("the transfer whose capital expired is still pooled")
 	}
 	c.propose(0)

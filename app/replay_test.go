@@ -64,7 +64,7 @@ func TestReplayAgrees(t *testing.T) {
 	}
 	restarted := newHarness(t, db)
 	for i, req := range h.blocks {
-		want := h.app.Chain().HeaderByNumber(uint64(req.Height)).Hash()
+		want := h.app.chain.HeaderByNumber(uint64(req.Height)).Hash()
 		if got := common.BytesToHash(fresh.finalize(req).AppHash); got != want {
 			t.Fatalf("height %d: fresh app hash %s, want %s", req.Height, got, want)
 		}
@@ -115,8 +115,8 @@ func TestInvalidTransactions(t *testing.T) {
 		if codes[0] != 0 || codes[1] == 0 || codes[2] == 0 || codes[3] == 0 {
 			t.Fatalf("codes %v, want [0 ≠0 ≠0 ≠0]", codes)
 		}
-		head := h.app.Chain().Head()
-		if n := len(h.app.Chain().BlockByHash(head.Hash()).Transactions()); n != 1 {
+		head := h.app.chain.Head()
+		if n := len(h.app.chain.BlockByHash(head.Hash()).Transactions()); n != 1 {
 			t.Fatalf("block holds %d txs, want 1", n)
 		}
 	})

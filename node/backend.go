@@ -19,15 +19,16 @@ import (
 	"github.com/redmx/redmx/rpc"
 )
 
-// backend serves the JSON-RPC server from the app and the CometBFT node.
+// backend serves the JSON-RPC server from the node's components and the
+// CometBFT node.
 type backend struct {
-	app *app.App
+	*parts
 	cmt *cmtnode.Node
 }
 
 var _ rpc.Backend = (*backend)(nil)
 
-func (b *backend) ChainID() uint64       { return b.app.Genesis().ChainID }
+func (b *backend) ChainID() uint64       { return b.gen.ChainID }
 func (b *backend) ClientVersion() string { return version.ClientVersion() }
 
 func (b *backend) PeerCount() int {
@@ -42,31 +43,31 @@ func (b *backend) Syncing() (bool, uint64, uint64) {
 		return false, 0, 0
 	}
 	var cur uint64
-	if h := b.app.Chain().Head(); h != nil {
+	if h := b.chain.Head(); h != nil {
 		cur = h.Number.Uint64()
 	}
 	return true, cur, max(cur, uint64(b.cmt.BlockStore().Height()))
 }
 
-func (b *backend) Head() *types.Header                      { return b.app.Chain().Head() }
-func (b *backend) HeaderByNumber(n uint64) *types.Header    { return b.app.Chain().HeaderByNumber(n) }
-func (b *backend) HeaderByHash(h common.Hash) *types.Header { return b.app.Chain().HeaderByHash(h) }
-func (b *backend) BlockByNumber(n uint64) *types.Block      { return b.app.Chain().BlockByNumber(n) }
-func (b *backend) BlockByHash(h common.Hash) *types.Block   { return b.app.Chain().BlockByHash(h) }
+func (b *backend) Head() *types.Header                      { return b.chain.Head() }
+func (b *backend) HeaderByNumber(n uint64) *types.Header    { return b.chain.HeaderByNumber(n) }
+func (b *backend) HeaderByHash(h common.Hash) *types.Header { return b.chain.HeaderByHash(h) }
+func (b *backend) BlockByNumber(n uint64) *types.Block      { return b.chain.BlockByNumber(n) }
+func (b *backend) BlockByHash(h common.Hash) *types.Block   { return b.chain.BlockByHash(h) }
 
 func (b *backend) Receipts(hash common.Hash, number uint64) types.Receipts {
-	return b.app.Chain().Receipts(hash, number)
+	return b.chain.Receipts(hash, number)
 }
 
 func (b *backend) Transaction(hash common.Hash) (*types.Transaction, common.Hash, uint64, uint64) {
-	return b.app.Chain().Transaction(hash)
+	return b.chain.Transaction(hash)
 }
 
 func (b *backend) State(header *types.Header) (*state.StateDB, error) {
 	st, err := b.app.StateAt(header)
 	if errors.Is(err, app.ErrStatePruned) {
 		return nil, fmt.Errorf("%w: this node keeps the state of the last %d blocks (redmx.storage.state_history); query an archive node",
-			rpc.ErrStateUnavailable, b.app.StateHistory())
+			rpc.ErrStateUnavailable, b.db.StateHistory())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: block %d: %v", rpc.ErrStateUnavailable, header.Number, err)
@@ -74,41 +75,41 @@ func (b *backend) State(header *types.Header) (*state.StateDB, error) {
 	return st, nil
 }
 
-func (b *backend) SendTransaction(tx *types.Transaction) error { return b.app.Pool().Add(tx) }
+func (b *backend) SendTransaction(tx *types.Transaction) error { return b.pool.Add(tx) }
 
 func (b *backend) PoolTransaction(hash common.Hash) *types.Transaction {
-	return b.app.Pool().Get(hash)
+	return b.pool.Get(hash)
 }
 
-func (b *backend) PendingNonce(addr common.Address) uint64 { return b.app.Pool().Nonce(addr) }
+func (b *backend) PendingNonce(addr common.Address) uint64 { return b.pool.Nonce(addr) }
 
-func (b *backend) PoolStats() (int, int) { return b.app.Pool().Stats() }
+func (b *backend) PoolStats() (int, int) { return b.pool.Stats() }
 
 func (b *backend) PoolEvicted(hash common.Hash) (string, uint64, bool) {
-	ev, ok := b.app.Pool().Evicted(hash)
+	ev, ok := b.pool.Evicted(hash)
 	return ev.Reason, ev.Height, ok
 }
 
 func (b *backend) PoolContent() (map[common.Address][]*types.Transaction, map[common.Address][]*types.Transaction) {
-	return b.app.Pool().Content()
+	return b.pool.Content()
 }
 
 func (b *backend) Call(ctx context.Context, msg *core.Message, header *types.Header, st *state.StateDB) (*core.ExecutionResult, error) {
-	return b.app.Executor().Call(ctx, msg, header, st)
+	return b.exec.Call(ctx, msg, header, st)
 }
 
 func (b *backend) EstimateGas(ctx context.Context, msg *core.Message, header *types.Header, st *state.StateDB, gasCap uint64) (uint64, *core.ExecutionResult, error) {
-	return b.app.Executor().EstimateGas(ctx, msg, header, st, gasCap)
+	return b.exec.EstimateGas(ctx, msg, header, st, gasCap)
 }
 
-func (b *backend) ChainConfig() *params.ChainConfig { return b.app.Executor().Config() }
+func (b *backend) ChainConfig() *params.ChainConfig { return b.exec.Config() }
 
 func (b *backend) ReplayBlock(block *types.Block, st *state.StateDB) rpc.BlockReplay {
-	return b.app.Executor().Replay(st, block)
+	return b.exec.Replay(st, block)
 }
 
 func (b *backend) TraceCall(ctx context.Context, msg *core.Message, tx *types.Transaction, header *types.Header, st *state.StateDB, hooks *tracing.Hooks) (*core.ExecutionResult, error) {
-	return b.app.Executor().TraceCall(ctx, msg, tx, header, st, hooks)
+	return b.exec.TraceCall(ctx, msg, tx, header, st, hooks)
 }
 
 func (b *backend) SubscribeChainEvent(ch chan<- core.ChainEvent) event.Subscription {
@@ -120,5 +121,5 @@ func (b *backend) SubscribeLogsEvent(ch chan<- []*types.Log) event.Subscription 
 }
 
 func (b *backend) SubscribeNewTxsEvent(ch chan<- core.NewTxsEvent) event.Subscription {
-	return b.app.SubscribeNewTxsEvent(ch)
+	return b.pool.SubscribeNewTxs(ch)
 }

@@ -14,12 +14,10 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/ethclient"
 
-	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/store"
-	"github.com/redmx/redmx/txpool"
 )
 
 // TestPastStateOverRPC serves eth_getBalance at past blocks through the
@@ -47,10 +45,11 @@ func TestPastStateOverRPC(t *testing.T) {
 	cfg.Storage.StateHistory = 16
 	db := store.OpenMemoryWith(storeOptions(cfg.Storage))
 	defer db.Close()
-	a, err := app.New(db, gen, app.Config{Pool: txpool.DefaultConfig(big.NewInt(chainID))}, nil)
+	p, err := build(db, gen, appSettings{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	a := p.app
 	ctx := context.Background()
 	start := time.Unix(1_800_000_000, 0)
 	if _, err := a.InitChain(ctx, &abci.RequestInitChain{Time: start, ChainId: "test", AppStateBytes: raw, InitialHeight: 1}); err != nil {
@@ -68,7 +67,7 @@ func TestPastStateOverRPC(t *testing.T) {
 		}
 	}
 
-	handler, cleanup, err := newRPCHandler(a, nil, cfg.RPC, nil)
+	handler, cleanup, err := newRPCHandler(&backend{parts: p}, cfg.RPC, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

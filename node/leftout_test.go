@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 
@@ -74,15 +75,17 @@ func TestProposalsLeavingTransactionsOut(t *testing.T) {
 		return err
 	})
 	// Every node keeps finalising, on the same chain, for several heights
-	// past the flood.
+	// past the flood. CometBFT stores a block before the app commits it, so
+	// each node's RPC is asked until it serves the block.
 	target := int64(start) + 12
 	net.WaitHeight(ctx, t, target)
 	var want common.Hash
 	for i, c := range clients {
-		h, err := c.HeaderByNumber(ctx, big.NewInt(target))
-		if err != nil {
-			t.Fatal(err)
-		}
+		var h *types.Header
+		testnet.WaitFor(ctx, t, fmt.Sprintf("node%d serving block %d", i, target), func() (err error) {
+			h, err = c.HeaderByNumber(ctx, big.NewInt(target))
+			return err
+		})
 		if i == 0 {
 			want = h.Hash()
 		} else if h.Hash() != want {

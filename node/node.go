@@ -26,6 +26,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/redmx/redmx/app"
+	"github.com/redmx/redmx/chain"
 	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/store"
@@ -64,6 +65,9 @@ type Node struct {
 
 	// wrapABCI, if set, wraps the app CometBFT calls (tests make it fail).
 	wrapABCI func(abci.Application) abci.Application
+	// upgrades are the named upgrades this node implements: knownUpgrades,
+	// or those of WithKnownUpgrades.
+	upgrades []string
 
 	ready chan struct{}
 
@@ -74,17 +78,27 @@ type Node struct {
 
 // New loads the node in home: config.toml (see package config) and
 // genesis.json, both validated. It opens nothing; [Node.Run] does.
-func New(home string, logger *slog.Logger) (*Node, error) {
+func New(home string, logger *slog.Logger, opts ...Option) (*Node, error) {
 	f, err := config.LoadFile(home)
 	if err != nil {
 		return nil, err
 	}
-	return NewWithConfig(home, f, logger)
+	return NewWithConfig(home, f, logger, opts...)
+}
+
+// Option changes a node made by [New].
+type Option func(*Node)
+
+// WithKnownUpgrades makes the node implement the named upgrades in place of
+// those this binary implements, as a release that implements them would: a
+// test runs a chain on past a scheduled upgrade.
+func WithKnownUpgrades(names ...string) Option {
+	return func(n *Node) { n.upgrades = names }
 }
 
 // NewWithConfig is [New] with a config already loaded (and possibly changed
 // by flags). cfg.CometBFT must be rooted at home.
-func NewWithConfig(home string, cfg *config.File, logger *slog.Logger) (*Node, error) {
+func NewWithConfig(home string, cfg *config.File, logger *slog.Logger, opts ...Option) (*Node, error) {
 	if err := cfg.Redmx.Validate(); err != nil {
 		return nil, err
 	}
@@ -102,14 +116,19 @@ func NewWithConfig(home string, cfg *config.File, logger *slog.Logger) (*Node, e
 	if err != nil {
 		return nil, err
 	}
-	return &Node{
-		home:   home,
-		cfg:    cfg,
-		genDoc: genDoc,
-		gen:    gen,
-		logger: logger,
-		ready:  make(chan struct{}),
-	}, nil
+	n := &Node{
+		home:     home,
+		cfg:      cfg,
+		genDoc:   genDoc,
+		gen:      gen,
+		logger:   logger,
+		upgrades: knownUpgrades(),
+		ready:    make(chan struct{}),
+	}
+	for _, o := range opts {
+		o(n)
+	}
+	return n, nil
 }
 
 // LoadGenesis reads a genesis.json: CometBFT's document, validated, and its
@@ -171,69 +190,144 @@ func stripScheme(addr string) string {
 // RPC server (within 5 s), CometBFT, the app, the store. A stop caused by ctx
 // is not an error. Call it once.
 func (n *Node) Run(ctx context.Context) (err error) {
-	var stops []func() error // run in reverse by the deferred func below
+	var stops stopSteps
 	defer func() {
-		for i := len(stops) - 1; i >= 0; i-- {
-			serr := stops[i]()
-			err = errors.Join(err, serr)
-			if errors.Is(serr, errStillRunning) {
-				break // never close the app or the store under a running CometBFT
-			}
-		}
+		err = errors.Join(err, stops.run())
 		if err != nil {
 			n.logger.Error("node stopped", "err", err)
 		} else {
 			n.logger.Info("node stopped")
 		}
 	}()
-	ccfg := n.cfg.CometBFT
 
 	// Bind the RPC port first: a busy port fails before anything starts.
 	ln, err := net.Listen("tcp", n.cfg.Redmx.RPC.Address)
 	if err != nil {
 		return fmt.Errorf("redmx.rpc.address: %w", err)
 	}
-	stops = append(stops, func() error { ln.Close(); return nil })
+	stops.add(func() error { ln.Close(); return nil })
 
-	nodeKey, err := p2p.LoadNodeKey(ccfg.NodeKeyFile())
+	nodeKey, pv, err := n.loadKeys()
 	if err != nil {
-		return fmt.Errorf("node key: %w", err)
+		return err
 	}
-	var pv cmttypes.PrivValidator
-	if ccfg.PrivValidatorListenAddr == "" {
-		fpv, err := LoadFilePV(ccfg.PrivValidatorKeyFile(), ccfg.PrivValidatorStateFile())
-		if err != nil {
-			return err
-		}
-		pv = fpv
-		n.logValidatorRole(fpv)
-	}
-
-	dbDir := filepath.Join(ccfg.DBDir(), "redmx")
-	db, err := store.Open(dbDir, storeOptions(n.cfg.Redmx.Storage))
+	p, err := n.openParts(&stops)
 	if err != nil {
-		return fmt.Errorf("open store %s: %w", dbDir, err)
-	}
-	stops = append(stops, db.Close)
-
-	acfg := appConfig(n.cfg.Redmx)
-	acfg.Peers = configuredPeers(ccfg)
-	if cp := n.genDoc.ConsensusParams; cp != nil {
-		acfg.BlockMaxBytes = cp.Block.MaxBytes
-	}
-	a, err := app.New(db, n.gen, acfg, n.logger.With("module", "app"))
-	if err != nil {
-		return fmt.Errorf("app: %w", err)
-	}
-	if c, ok := any(a).(interface{ Close() error }); ok {
-		stops = append(stops, c.Close)
+		return err
 	}
 	// A chain stopped at an upgrade this binary does not know stops again
 	// here, before CometBFT replays anything.
-	if err := a.UpgradeNeeded(); err != nil {
+	if err := p.app.UpgradeNeeded(); err != nil {
 		return err
 	}
+	cmt, failure, err := n.startCometBFT(ctx, p.app, pv, nodeKey, &stops)
+	if err != nil {
+		return err
+	}
+	consensusDone, err := consensusEnded(cmt)
+	if err != nil {
+		return err
+	}
+	handler, cleanup, err := newRPCHandler(&backend{parts: p, cmt: cmt}, n.cfg.Redmx.RPC, n.logger.With("module", "rpc"))
+	if err != nil {
+		return fmt.Errorf("rpc: %w", err)
+	}
+	stops.add(func() error { cleanup(); return nil })
+	srv := newRPCHTTPServer(handler, n.cfg.Redmx.RPC)
 
+	n.mu.Lock()
+	n.rpcAddr = ln.Addr()
+	n.cmt = cmt
+	n.mu.Unlock()
+
+	g, gctx := errgroup.WithContext(ctx)
+	n.serveRPC(ctx, g, gctx, srv, ln)
+	g.Go(func() error { return n.watchConsensus(gctx, p, cmt, consensusDone, failure) })
+	g.Go(func() error {
+		n.dropDisallowedPeers(gctx, p.app, cmt)
+		return nil
+	})
+	g.Go(func() error {
+		keepPersistentPeers(gctx, cmt, n.cfg.CometBFT.P2P.PersistentPeers)
+		return nil
+	})
+
+	n.logger.Info("node started",
+		"chain", n.genDoc.ChainID, "chain_id", n.gen.ChainID,
+		"rpc", "http://"+ln.Addr().String(),
+		"p2p", n.P2PAddress(), "node_id", nodeKey.ID(),
+		"cometbft_rpc", n.CometRPCAddress(), "home", n.home)
+	close(n.ready)
+	return g.Wait()
+}
+
+// stopSteps undo, in reverse, what [Node.Run] started.
+type stopSteps []func() error
+
+func (s *stopSteps) add(stop func() error) { *s = append(*s, stop) }
+
+// run runs the steps in reverse and joins their errors. It skips the steps
+// after one that timed out: the app and the store are never closed under a
+// running CometBFT.
+func (s stopSteps) run() error {
+	var err error
+	for i := len(s) - 1; i >= 0; i-- {
+		serr := s[i]()
+		err = errors.Join(err, serr)
+		if errors.Is(serr, errStillRunning) {
+			break
+		}
+	}
+	return err
+}
+
+// loadKeys reads the node's p2p key and, unless it signs through a remote
+// signer, its validator key.
+func (n *Node) loadKeys() (*p2p.NodeKey, cmttypes.PrivValidator, error) {
+	ccfg := n.cfg.CometBFT
+	if ccfg.PrivValidatorListenAddr != "" {
+		nodeKey, err := loadNodeKey(ccfg)
+		return nodeKey, nil, err
+	}
+	nodeKey, pv, err := LoadKeys(ccfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	n.logValidatorRole(pv)
+	return nodeKey, pv, nil
+}
+
+// openParts opens the store and builds the node's components over it.
+func (n *Node) openParts(stops *stopSteps) (*parts, error) {
+	ccfg := n.cfg.CometBFT
+	dbDir := filepath.Join(ccfg.DBDir(), "redmx")
+	db, err := store.Open(dbDir, storeOptions(n.cfg.Redmx.Storage))
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dbDir, err)
+	}
+	stops.add(db.Close)
+
+	s := appSettings{
+		pool:          poolConfig(n.cfg.Redmx),
+		peers:         configuredPeers(ccfg),
+		knownUpgrades: n.upgrades,
+		logger:        n.logger.With("module", "app"),
+	}
+	if cp := n.genDoc.ConsensusParams; cp != nil {
+		s.blockMaxBytes = cp.Block.MaxBytes
+	}
+	p, err := build(db, n.gen, s)
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	stops.add(p.app.Close)
+	return p, nil
+}
+
+// startCometBFT makes and starts the in-process CometBFT node over a. The
+// failure it returns keeps the reason of a consensus failure CometBFT logs.
+func (n *Node) startCometBFT(ctx context.Context, a *app.App, pv cmttypes.PrivValidator, nodeKey *p2p.NodeKey, stops *stopSteps) (*cmtnode.Node, *consensusFailure, error) {
+	ccfg := n.cfg.CometBFT
 	failure := &consensusFailure{}
 	cmtLog := cmtLogger{l: n.logger.With("module", "cometbft"), halted: func() bool { return a.HaltErr() != nil }, failure: failure}
 	dbs := &dbTracker{}
@@ -253,35 +347,23 @@ func (n *Node) Run(ctx context.Context) (err error) {
 		// handshake whose replay reaches an unknown upgrade).
 		dbs.closeAll()
 		if herr := a.HaltErr(); herr != nil {
-			return herr
+			return nil, nil, herr
 		}
-		return fmt.Errorf("cometbft: %w", err)
+		return nil, nil, fmt.Errorf("cometbft: %w", err)
 	}
 	if err := cmt.Start(); err != nil {
 		// Start undid its own steps; release what NewNode opened.
 		cmt.OnStop()
 		_ = cmt.ProxyApp().Stop()
-		return fmt.Errorf("start cometbft: %w", err)
+		return nil, nil, fmt.Errorf("start cometbft: %w", err)
 	}
-	stops = append(stops, func() error { return stopCometBFT(cmt) })
-	consensusDone, err := consensusEnded(cmt)
-	if err != nil {
-		return err
-	}
+	stops.add(func() error { return stopCometBFT(cmt) })
+	return cmt, failure, nil
+}
 
-	handler, cleanup, err := newRPCHandler(a, cmt, n.cfg.Redmx.RPC, n.logger.With("module", "rpc"))
-	if err != nil {
-		return fmt.Errorf("rpc: %w", err)
-	}
-	stops = append(stops, func() error { cleanup(); return nil })
-	srv := newRPCHTTPServer(handler, n.cfg.Redmx.RPC)
-
-	n.mu.Lock()
-	n.rpcAddr = ln.Addr()
-	n.cmt = cmt
-	n.mu.Unlock()
-
-	g, gctx := errgroup.WithContext(ctx)
+// serveRPC serves the JSON-RPC server on ln in g until gctx ends, then shuts
+// it down within httpShutdownTimeout.
+func (n *Node) serveRPC(ctx context.Context, g *errgroup.Group, gctx context.Context, srv *http.Server, ln net.Listener) {
 	g.Go(func() error {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return fmt.Errorf("rpc server: %w", err)
@@ -298,41 +380,30 @@ func (n *Node) Run(ctx context.Context) (err error) {
 		}
 		return nil
 	})
-	g.Go(func() error {
-		select {
-		case <-gctx.Done():
-			return nil
-		case <-cmt.Quit():
-			return ErrCometBFTStopped
-		case <-a.Halted():
-		case <-consensusDone:
-			// The app's refusal also ends consensus; it is the reason then.
-			if a.HaltErr() == nil {
-				if !cmt.IsRunning() {
-					return ErrCometBFTStopped
-				}
-				return failure.err()
-			}
-		}
-		n.waitPeersDecided(gctx, a, cmt)
-		return a.HaltErr()
-	})
-	g.Go(func() error {
-		n.dropDisallowedPeers(gctx, a, cmt)
-		return nil
-	})
-	g.Go(func() error {
-		keepPersistentPeers(gctx, cmt, ccfg.P2P.PersistentPeers)
-		return nil
-	})
+}
 
-	n.logger.Info("node started",
-		"chain", n.genDoc.ChainID, "chain_id", n.gen.ChainID,
-		"rpc", "http://"+ln.Addr().String(),
-		"p2p", n.P2PAddress(), "node_id", nodeKey.ID(),
-		"cometbft_rpc", n.CometRPCAddress(), "home", n.home)
-	close(n.ready)
-	return g.Wait()
+// watchConsensus returns when ctx ends (nil), or with the reason the node
+// must stop: CometBFT stopped, consensus failed, or the app halted, in which
+// case it first lets the peers decide the refused block.
+func (n *Node) watchConsensus(ctx context.Context, p *parts, cmt *cmtnode.Node, consensusDone <-chan struct{}, failure *consensusFailure) error {
+	a := p.app
+	select {
+	case <-ctx.Done():
+		return nil
+	case <-cmt.Quit():
+		return ErrCometBFTStopped
+	case <-a.Halted():
+	case <-consensusDone:
+		// The app's refusal also ends consensus; it is the reason then.
+		if a.HaltErr() == nil {
+			if !cmt.IsRunning() {
+				return ErrCometBFTStopped
+			}
+			return failure.err()
+		}
+	}
+	n.waitPeersDecided(ctx, p.chain, cmt)
+	return a.HaltErr()
 }
 
 func (n *Node) logValidatorRole(pv *privval.FilePV) {
@@ -402,8 +473,8 @@ const haltLinger = 10 * time.Second
 // commit step of its height), within haltLinger. Until it does, this node
 // gossips that commit; a node that stopped at once could leave a peer short
 // of the votes it needs, stuck at that height without ever stopping.
-func (n *Node) waitPeersDecided(ctx context.Context, a *app.App, cmt *cmtnode.Node) {
-	head := a.Chain().Head()
+func (n *Node) waitPeersDecided(ctx context.Context, idx *chain.Chain, cmt *cmtnode.Node) {
+	head := idx.Head()
 	if head == nil {
 		return
 	}
@@ -637,12 +708,12 @@ func storeOptions(c config.StorageConfig) store.Options {
 	return o
 }
 
-// appConfig maps the [redmx] table to the app's settings.
-func appConfig(c config.Config) app.Config {
-	return app.Config{Pool: txpool.Config{
+// poolConfig maps the [redmx] table to the pool's settings.
+func poolConfig(c config.Config) txpool.Config {
+	return txpool.Config{
 		GlobalSlots:  c.Pool.GlobalSlots,
 		AccountSlots: c.Pool.AccountSlots,
 		GlobalQueue:  c.Pool.GlobalQueue,
 		AccountQueue: c.Pool.AccountQueue,
-	}}
+	}
 }

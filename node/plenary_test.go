@@ -20,6 +20,7 @@ import (
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/govclient"
 	"github.com/redmx/redmx/internal/testnet"
+	"github.com/redmx/redmx/node"
 	"github.com/redmx/redmx/store"
 )
 
@@ -189,10 +190,8 @@ func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
 	})
 
 	t.Run("a binary that knows the upgrade goes on", func(t *testing.T) {
-		app.KnownUpgrades = []string{"v-next"}
-		t.Cleanup(func() { app.KnownUpgrades = nil }) // read by app.New only: the nodes run on
 		for i := range net.Nodes {
-			net.Restart(t, i)
+			net.Restart(t, i, node.WithKnownUpgrades("v-next"))
 		}
 		net.WaitHeight(ctx, t, int64(height)+2)
 		for _, n := range net.Nodes {

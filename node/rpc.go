@@ -5,9 +5,6 @@ import (
 	"net/http"
 	"time"
 
-	cmtnode "github.com/cometbft/cometbft/node"
-
-	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/internal/devkeys"
 	"github.com/redmx/redmx/rpc"
@@ -15,8 +12,8 @@ import (
 
 // newRPCHandler returns the Ethereum JSON-RPC handler (HTTP and WebSocket on
 // one port) and a cleanup to run after the HTTP server has shut down.
-func newRPCHandler(a *app.App, cmt *cmtnode.Node, cfg config.RPCConfig, logger *slog.Logger) (http.Handler, func(), error) {
-	srv, err := rpc.NewServer(&backend{app: a, cmt: cmt}, rpcConfig(cfg))
+func newRPCHandler(b rpc.Backend, cfg config.RPCConfig, logger *slog.Logger) (http.Handler, func(), error) {
+	srv, err := rpc.NewServer(b, rpcConfig(cfg))
 	if err != nil {
 		return nil, nil, err
 	}

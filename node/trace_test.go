@@ -20,12 +20,10 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 
-	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/rpc"
 	"github.com/redmx/redmx/store"
-	"github.com/redmx/redmx/txpool"
 )
 
 const traceChainID = 5218
@@ -33,8 +31,8 @@ const traceChainID = 5218
 // traceChain is a real app, driven through ABCI without CometBFT, and the
 // JSON-RPC server over this package's backend.
 type traceChain struct {
-	t      *testing.T
-	app    *app.App
+	t *testing.T
+	*parts
 	url    string
 	height int64
 	time   time.Time
@@ -71,15 +69,16 @@ func newTraceChainConfig(t *testing.T, cfg rpc.Config) *traceChain {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a, err := app.New(store.OpenMemory(), gen, app.Config{Pool: txpool.DefaultConfig(big.NewInt(traceChainID))}, logger)
+	p, err := build(store.OpenMemory(), gen, appSettings{logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
+	a := p.app
 	start := time.Unix(1_800_000_000, 0)
 	if _, err := a.InitChain(t.Context(), &abci.RequestInitChain{Time: start, ChainId: "test", AppStateBytes: raw, InitialHeight: 1}); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := rpc.NewServer(&backend{app: a}, cfg)
+	srv, err := rpc.NewServer(&backend{parts: p}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,14 +87,14 @@ func newTraceChainConfig(t *testing.T, cfg rpc.Config) *traceChain {
 		ts.Close()
 		srv.Stop()
 	})
-	return &traceChain{t: t, app: a, url: ts.URL, time: start}
+	return &traceChain{t: t, parts: p, url: ts.URL, time: start}
 }
 
 // block commits the next height holding txs, all of which must be included.
 func (c *traceChain) block(txs ...*types.Transaction) *types.Block {
 	c.t.Helper()
 	for _, tx := range txs {
-		if err := c.app.Pool().Add(tx); err != nil {
+		if err := c.pool.Add(tx); err != nil {
 			c.t.Fatalf("pool: %v", err)
 		}
 	}
@@ -117,13 +116,13 @@ func (c *traceChain) block(txs ...*types.Transaction) *types.Block {
 	if _, err := c.app.Commit(ctx, &abci.RequestCommit{}); err != nil {
 		c.t.Fatal(err)
 	}
-	return c.app.Chain().BlockByNumber(uint64(c.height))
+	return c.chain.BlockByNumber(uint64(c.height))
 }
 
 func (c *traceChain) receipt(tx *types.Transaction) *types.Receipt {
 	c.t.Helper()
-	_, hash, number, index := c.app.Chain().Transaction(tx.Hash())
-	return c.app.Chain().Receipts(hash, number)[index]
+	_, hash, number, index := c.chain.Transaction(tx.Hash())
+	return c.chain.Receipts(hash, number)[index]
 }
 
 // call makes a JSON-RPC request that must succeed and decodes its result into v.
@@ -373,15 +372,15 @@ func TestTraceAgreesWithBlocks(t *testing.T) {
 // gives the stored receipts and, at the end, the block's state root.
 func TestReplayReproducesBlocks(t *testing.T) {
 	c := newTokenChain(t)
-	exec := c.app.Executor()
+	exec := c.exec
 	for _, block := range []*types.Block{c.block1, c.block2} {
-		parent := c.app.Chain().HeaderByHash(block.ParentHash())
+		parent := c.chain.HeaderByHash(block.ParentHash())
 		st, err := c.app.StateAt(parent)
 		if err != nil {
 			t.Fatal(err)
 		}
 		replay := exec.Replay(st, block)
-		stored := c.app.Chain().Receipts(block.Hash(), block.NumberU64())
+		stored := c.chain.Receipts(block.Hash(), block.NumberU64())
 		for i := range block.Transactions() {
 			r, err := replay.Next(t.Context(), nil)
 			if err != nil {

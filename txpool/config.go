@@ -18,6 +18,9 @@ import (
 type StateReader interface {
 	Nonce(addr common.Address) uint64
 	Balance(addr common.Address) *uint256.Int
+	// GasLimit is the gas limit of the block after this state: the pool
+	// refuses and evicts transactions above it.
+	GasLimit() uint64
 }
 
 // Config holds the pool's limits. A zero field takes its default in [New].

@@ -83,7 +83,7 @@ func TestGethErrorStrings(t *testing.T) {
 		},
 		{
 			name:  "gas above the block gas limit",
-			setup: func(f *fixture) { f.gasLimit.Store(1_000_000) },
+			setup: func(f *fixture) { f.state.gasLimit.Store(1_000_000) },
 			tx: func(f *fixture) (*types.Transaction, string) {
 				return withGas(t, sender, 0, 1_000_001), "exceeds block gas limit: tx gas 1000001, block gas limit 1000000"
 			},

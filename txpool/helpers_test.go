@@ -31,15 +31,20 @@ type testState struct {
 	nonces         map[common.Address]uint64
 	balances       map[common.Address]*uint256.Int
 	defaultBalance *uint256.Int
+	gasLimit       atomic.Uint64 // the next block's; tests move it
 }
 
 func newTestState() *testState {
-	return &testState{
+	s := &testState{
 		nonces:         make(map[common.Address]uint64),
 		balances:       make(map[common.Address]*uint256.Int),
 		defaultBalance: uint256.NewInt(1e18),
 	}
+	s.gasLimit.Store(blockGasLimit)
+	return s
 }
+
+func (s *testState) GasLimit() uint64 { return s.gasLimit.Load() }
 
 func (s *testState) Nonce(addr common.Address) uint64 {
 	s.mu.RLock()
@@ -132,22 +137,21 @@ func withGas(tb testing.TB, k key, nonce, gas uint64) *types.Transaction {
 	return sign(tb, k, &types.LegacyTx{Nonce: nonce, GasPrice: new(big.Int), Gas: gas, To: &recipient})
 }
 
-// fixture is a pool over a testState with a block gas limit the test can move.
+// fixture is a pool over a testState, whose block gas limit the test can move.
 type fixture struct {
-	tb       testing.TB
-	state    *testState
-	gasLimit atomic.Uint64
-	pool     *txpool.Pool
+	tb    testing.TB
+	state *testState
+	pool  *txpool.Pool
 }
 
 func newFixture(tb testing.TB, configure ...func(*txpool.Config)) *fixture {
 	f := &fixture{tb: tb, state: newTestState()}
-	f.gasLimit.Store(blockGasLimit)
 	cfg := txpool.DefaultConfig(chainID)
 	for _, c := range configure {
 		c(&cfg)
 	}
-	f.pool = txpool.New(cfg, f.state, f.gasLimit.Load)
+	f.pool = txpool.New(cfg)
+	f.pool.Reset(f.state)
 	return f
 }
 

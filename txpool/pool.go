@@ -24,10 +24,9 @@ const eventQueueLimit = 16384
 
 // Pool holds validated transactions per sender until they are included.
 type Pool struct {
-	cfg      Config
-	signer   types.Signer // one instance, so that the sender cached in a tx hits
-	rules    params.Rules // the chain's fork rules, as execution applies them
-	gasLimit func() uint64
+	cfg    Config
+	signer types.Signer // one instance, so that the sender cached in a tx hits
+	rules  params.Rules // the chain's fork rules, as execution applies them
 
 	mu       sync.RWMutex
 	state    StateReader
@@ -58,11 +57,11 @@ type Pool struct {
 	events *eventq.Queue[*types.Transaction]
 }
 
-// New returns an empty pool that checks against state and the block gas limit that
-// gasLimit reports at the time (it is called on every Add and Reset, so it must be
-// cheap and safe for concurrent use; nil means no limit below Osaka's cap).
-// Zero limits in cfg take their defaults. New panics if cfg.ChainID is nil.
-func New(cfg Config, state StateReader, gasLimit func() uint64) *Pool {
+// New returns an empty pool. Until its first [Pool.Reset] it checks against
+// an empty state (no nonces, no balances) and no block gas limit below
+// Osaka's cap. Zero limits in cfg take their defaults. New panics if
+// cfg.ChainID is nil.
+func New(cfg Config) *Pool {
 	if cfg.ChainID == nil {
 		panic("txpool: Config.ChainID is nil")
 	}
@@ -71,8 +70,7 @@ func New(cfg Config, state StateReader, gasLimit func() uint64) *Pool {
 		cfg:      cfg,
 		signer:   types.LatestSignerForChainID(cfg.ChainID),
 		rules:    genesis.ChainConfig(cfg.ChainID.Uint64()).Rules(common.Big0, true, 0),
-		gasLimit: gasLimit,
-		state:    state,
+		state:    noState{},
 		all:      make(map[common.Hash]*entry),
 		accounts: make(map[common.Address]*account),
 		payerGas: make(map[uint64]uint64),
@@ -409,3 +407,10 @@ func txsOf(es []*entry) []*types.Transaction {
 	}
 	return txs
 }
+
+// noState is the state of a pool not reset yet.
+type noState struct{}
+
+func (noState) Nonce(common.Address) uint64         { return 0 }
+func (noState) Balance(common.Address) *uint256.Int { return new(uint256.Int) }
+func (noState) GasLimit() uint64                    { return params.MaxTxGas }

@@ -27,7 +27,7 @@ func (p *Pool) Reset(state StateReader) {
 	} else {
 		p.height++
 	}
-	limit := p.blockGasLimit()
+	limit := state.GasLimit()
 	// Grants and memberships change with the state: every transaction is
 	// asked again and the payers' gas and the lane counted afresh.
 	clear(p.payerGas)

@@ -64,7 +64,7 @@ func TestReset(t *testing.T) {
 			pooled: func(t *testing.T) []*types.Transaction {
 				return []*types.Transaction{transfer(t, a, 0), withGas(t, a, 1, 2_000_000), transfer(t, a, 2)}
 			},
-			commit: func(f *fixture) { f.gasLimit.Store(1_000_000) },
+			commit: func(f *fixture) { f.state.gasLimit.Store(1_000_000) },
 			want:   want{pending: 1, queued: 1, nonceA: 1, pendingA: []uint64{0}},
 		},
 		{

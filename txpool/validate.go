@@ -83,13 +83,12 @@ func (p *Pool) validate(tx *types.Transaction) (common.Address, *uint256.Int, er
 	return from, value, nil
 }
 
-// blockGasLimit is the current block gas limit, or no limit below Osaka's cap
-// when the pool was built without a source for it.
+// blockGasLimit is the gas limit of the block after the pool's state.
 func (p *Pool) blockGasLimit() uint64 {
-	if p.gasLimit == nil {
-		return params.MaxTxGas
-	}
-	return p.gasLimit()
+	p.mu.RLock()
+	st := p.state
+	p.mu.RUnlock()
+	return st.GasLimit()
 }
 
 // replaces reports whether tx may replace old: geth's legacypool rule, under which

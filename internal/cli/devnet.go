@@ -17,7 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/redmx/redmx/genesis"
-	"github.com/redmx/redmx/internal/ethtest"
+	"github.com/redmx/redmx/internal/devkeys"
 	"github.com/redmx/redmx/internal/testnet"
 )
 
@@ -248,9 +248,9 @@ func newDevnetSummary(net *testnet.Network, list []*testnet.Process, resumed boo
 			CometRPC:   info.CometRPC,
 		})
 	}
-	for _, k := range ethtest.DevKeys(net.DevKeys) {
+	for _, k := range devkeys.Keys(net.DevKeys) {
 		s.Accounts = append(s.Accounts, devnetAccount{
-			Address:    ethtest.Address(k).Hex(),
+			Address:    crypto.PubkeyToAddress(k.PublicKey).Hex(),
 			PrivateKey: "0x" + hex.EncodeToString(crypto.FromECDSA(k)),
 		})
 	}

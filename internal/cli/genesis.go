@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -11,19 +9,14 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	abci "github.com/cometbft/cometbft/abci/types"
-	"github.com/cometbft/cometbft/crypto/ed25519"
-	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/spf13/cobra"
 
-	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/internal/devkeys"
 	"github.com/redmx/redmx/internal/testnet"
 	"github.com/redmx/redmx/node"
-	"github.com/redmx/redmx/store"
 )
 
 func newGenesisCmd() *cobra.Command {
@@ -83,10 +76,10 @@ compare the printed SHA-256 and genesis block hash.`,
 			if err != nil {
 				return fmt.Errorf("%s: %w", foundersFile, err)
 			}
-			if dev := devAccounts(doc); len(dev) > 0 {
+			if dev := devAccounts(doc.AppState); len(dev) > 0 {
 				return fmt.Errorf("%s: %s are public development keys, which anyone can sign with; use the founders' own keys", foundersFile, strings.Join(dev, ", "))
 			}
-			if _, err := genesisBlock(doc); err != nil {
+			if _, err := node.GenesisBlock(doc); err != nil {
 				return fmt.Errorf("%s: %w", foundersFile, err)
 			}
 			if _, err := os.Stat(out); err == nil && !force {
@@ -133,7 +126,7 @@ func describeGenesis(w io.Writer, path string) error {
 	if err != nil {
 		return err
 	}
-	block, err := genesisBlock(doc)
+	block, err := node.GenesisBlock(doc)
 	if err != nil {
 		return fmt.Errorf("genesis %s: %w", path, err)
 	}
@@ -160,78 +153,34 @@ func describeGenesis(w io.Writer, path string) error {
 	} else {
 		fmt.Fprintf(w, "governance:          none (every account may transact and deploy)\n")
 	}
-	if dev := devAccounts(doc); len(dev) > 0 {
+	if dev := devAccounts(doc.AppState); len(dev) > 0 {
 		fmt.Fprintf(w, "WARNING: %d accounts are public development keys (anyone can sign with them): a development chain, never a real network's\n", len(dev))
 	}
 	return nil
 }
 
 // foundersDoc builds a network's genesis document from its founders file:
-// the app_state of [genesis.Founders.AppState], its validators with the
-// powers [genesis.AppState.Powers] gives them, and the devnet's consensus params (a
-// block limited to [testnet.DefaultMaxBlockBytes] and the gas limit).
-func foundersDoc(f *genesis.Founders) (*cmttypes.GenesisDoc, error) {
+// the app_state of [genesis.Founders.AppState] (see [node.NewGenesisDoc]).
+func foundersDoc(f *genesis.Founders) (*node.GenesisDoc, error) {
 	s, err := f.AppState()
 	if err != nil {
 		return nil, err
 	}
-	raw, err := json.Marshal(s)
+	doc, err := node.NewGenesisDoc(s, f.GenesisTime.UTC(), f.ChainName)
 	if err != nil {
-		return nil, err
-	}
-	params := cmttypes.DefaultConsensusParams()
-	params.Block.MaxBytes = testnet.DefaultMaxBlockBytes
-	params.Block.MaxGas = int64(s.Params.GasLimit)
-	doc := &cmttypes.GenesisDoc{
-		GenesisTime:     f.GenesisTime.UTC(),
-		ChainID:         f.ChainName,
-		InitialHeight:   1,
-		ConsensusParams: params,
-		AppState:        raw,
-	}
-	for i, pw := range s.Powers() {
-		pub := ed25519.PubKey(s.Validators[i].PubKey)
-		doc.Validators = append(doc.Validators, cmttypes.GenesisValidator{
-			Address: pub.Address(), PubKey: pub, Power: pw, Name: s.Validators[i].Name,
-		})
-	}
-	if err := doc.ValidateAndComplete(); err != nil {
 		return nil, fmt.Errorf("%w: %v", genesis.ErrFounders, err)
 	}
 	return doc, nil
-}
-
-// genesisBlock builds the genesis state in memory, as a node's InitChain
-// does (governance's rules included), and returns the genesis block hash.
-func genesisBlock(doc *cmttypes.GenesisDoc) (common.Hash, error) {
-	gen, err := genesis.Parse(doc.AppState)
-	if err != nil {
-		return common.Hash{}, err
-	}
-	db := store.OpenMemory()
-	defer db.Close()
-	a, err := app.New(db, gen, app.Config{BlockMaxBytes: doc.ConsensusParams.Block.MaxBytes}, nil)
-	if err != nil {
-		return common.Hash{}, err
-	}
-	defer a.Close()
-	resp, err := a.InitChain(context.Background(), &abci.RequestInitChain{
-		Time: doc.GenesisTime, ChainId: doc.ChainID, InitialHeight: doc.InitialHeight, AppStateBytes: doc.AppState,
-	})
-	if err != nil {
-		return common.Hash{}, err
-	}
-	return common.BytesToHash(resp.AppHash), nil
 }
 
 // devKeysChecked is how many development keys are looked for in a genesis:
 // more than any devnet funds.
 const devKeysChecked = 256
 
-// devAccounts lists the accounts of doc's app_state (funded or named by
+// devAccounts lists the accounts of an app_state (funded or named by
 // governance) that are public development keys.
-func devAccounts(doc *cmttypes.GenesisDoc) []string {
-	gen, err := genesis.Parse(doc.AppState)
+func devAccounts(appState []byte) []string {
+	gen, err := genesis.Parse(appState)
 	if err != nil {
 		return nil
 	}

@@ -4,19 +4,13 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
-	"os"
 
-	cmtcfg "github.com/cometbft/cometbft/config"
-	cmted25519 "github.com/cometbft/cometbft/crypto/ed25519"
-	cmtjson "github.com/cometbft/cometbft/libs/json"
-	"github.com/cometbft/cometbft/p2p"
-	"github.com/cometbft/cometbft/privval"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/spf13/cobra"
 
-	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/governance"
+	"github.com/redmx/redmx/node"
 )
 
 // nodeIdentity is what apply-node needs of a node home.
@@ -40,42 +34,21 @@ type nodeIdentity struct {
 // readNodeIdentity reads the p2p key and consensus key of the node in home,
 // from the files its config.toml names (CometBFT's defaults without one).
 func readNodeIdentity(home string) (*nodeIdentity, error) {
-	var ccfg *cmtcfg.Config
-	if f, err := config.LoadFile(home); err == nil {
-		ccfg = f.CometBFT
-	} else if errors.Is(err, os.ErrNotExist) {
-		ccfg = config.CometBFTDefaults()
-		ccfg.SetRoot(home)
-	} else {
+	np, cp, err := node.ReadKeys(home)
+	if err != nil {
 		return nil, err
 	}
-	nk, err := p2p.LoadNodeKey(ccfg.NodeKeyFile())
-	if err != nil {
-		return nil, fmt.Errorf("node key: %w (is %s a node home? see redmx init)", err, home)
-	}
-	data, err := os.ReadFile(ccfg.PrivValidatorKeyFile())
-	if err != nil {
-		return nil, fmt.Errorf("validator key: %w", err)
-	}
-	var pv privval.FilePVKey
-	if err := cmtjson.Unmarshal(data, &pv); err != nil {
-		return nil, fmt.Errorf("validator key %s: %w", ccfg.PrivValidatorKeyFile(), err)
-	}
-	np, ok1 := nk.PrivKey.(cmted25519.PrivKey)
-	cp, ok2 := pv.PrivKey.(cmted25519.PrivKey)
-	if !ok1 || !ok2 {
-		return nil, fmt.Errorf("node key %s and validator key %s must be ed25519", nk.PrivKey.Type(), pv.PrivKey.Type())
-	}
-	pub := pv.PrivKey.PubKey()
+	nodePub, pub := np.Public().(ed25519.PublicKey), cp.Public().(ed25519.PublicKey)
+	id := node.NodeID(nodePub)
 	return &nodeIdentity{
-		NodeID:      "0x" + string(nk.ID()),
-		CometNodeID: string(nk.ID()),
-		NodeKey:     hexutil.Encode(nk.PubKey().Bytes()),
-		KeyType:     pub.Type(),
-		PubKey:      hexutil.Encode(pub.Bytes()),
-		Address:     pub.Address().String(),
-		nodePriv:    ed25519.PrivateKey(np),
-		consPriv:    ed25519.PrivateKey(cp),
+		NodeID:      "0x" + id,
+		CometNodeID: id,
+		NodeKey:     hexutil.Encode(nodePub),
+		KeyType:     node.KeyType,
+		PubKey:      hexutil.Encode(pub),
+		Address:     node.ValidatorAddress(pub),
+		nodePriv:    np,
+		consPriv:    cp,
 	}, nil
 }
 

@@ -10,9 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	cmtcfg "github.com/cometbft/cometbft/config"
-	"github.com/cometbft/cometbft/p2p"
-	"github.com/cometbft/cometbft/privval"
 	"github.com/spf13/cobra"
 
 	"github.com/redmx/redmx/config"
@@ -118,27 +115,22 @@ func runInit(cmd *cobra.Command, o initOptions) error {
 
 	ccfg.SetRoot(o.home)
 	// A home made by --keys-only keeps its keys: the genesis names them.
-	keep := genesisJSON != nil && !o.force && onlyKeys(ccfg)
+	keep := genesisJSON != nil && !o.force && onlyKeys(o.home, ccfg.NodeKeyFile(), ccfg.PrivValidatorKeyFile(), ccfg.PrivValidatorStateFile())
 	if !keep {
 		if err := prepareHome(o.home, o.force); err != nil {
 			return err
 		}
 	}
-	var nodeKey *p2p.NodeKey
-	var pv *privval.FilePV
-	var err error
+	load := node.CreateKeys
 	if keep {
-		if nodeKey, err = p2p.LoadNodeKey(ccfg.NodeKeyFile()); err != nil {
-			return fmt.Errorf("node key: %w", err)
-		}
-		if pv, err = node.LoadFilePV(ccfg.PrivValidatorKeyFile(), ccfg.PrivValidatorStateFile()); err != nil {
-			return err
-		}
-	} else if nodeKey, pv, err = node.CreateKeys(ccfg); err != nil {
+		load = node.LoadKeys
+	}
+	nodeKey, pv, err := load(ccfg)
+	if err != nil {
 		return err
 	}
 	if o.keysOnly {
-		return printKeys(cmd.OutOrStdout(), o.home, ccfg.Moniker, nodeKey, pv)
+		return printKeys(cmd.OutOrStdout(), o.home, ccfg.Moniker, string(nodeKey.ID()), pv.Key.PubKey.Bytes(), pv.Key.PubKey.Type())
 	}
 	if genesisJSON != nil {
 		err = os.WriteFile(ccfg.GenesisFile(), genesisJSON, 0o644)
@@ -173,7 +165,7 @@ func runInit(cmd *cobra.Command, o initOptions) error {
 	fmt.Fprintf(out, "  chain:      %s, EIP-155 chain ID %d (%#x)\n", doc.ChainID, gen.ChainID, gen.ChainID)
 	fmt.Fprintf(out, "  JSON-RPC:   http://%s\n", rcfg.RPC.Address)
 	if keep {
-		fmt.Fprintf(out, "  keys:       kept, from %s\n", filepath.Join(o.home, cmtcfg.DefaultConfigDir))
+		fmt.Fprintf(out, "  keys:       kept, from %s\n", filepath.Dir(ccfg.NodeKeyFile()))
 	}
 	if o.dev {
 		fmt.Fprintf(out, "This is a development chain: the public development keys govern and fund it, and anyone can sign with them. Never use it for a real network.\n")
@@ -191,7 +183,7 @@ func prepareHome(home string, force bool) error {
 			home, strings.Join(existing, ", "))
 	}
 	if force {
-		for _, d := range []string{cmtcfg.DefaultConfigDir, cmtcfg.DefaultDataDir} {
+		for _, d := range node.HomeDirs() {
 			if err := os.RemoveAll(filepath.Join(home, d)); err != nil {
 				return err
 			}
@@ -202,16 +194,19 @@ func prepareHome(home string, force bool) error {
 
 // onlyKeys reports whether the home of ccfg holds the keys of a node and
 // nothing else, as --keys-only leaves it.
-func onlyKeys(ccfg *cmtcfg.Config) bool {
-	want := map[string]bool{ccfg.NodeKeyFile(): true, ccfg.PrivValidatorKeyFile(): true, ccfg.PrivValidatorStateFile(): true}
+func onlyKeys(home string, keyFiles ...string) bool {
+	want := make(map[string]bool, len(keyFiles))
+	for _, f := range keyFiles {
+		want[f] = true
+	}
 	found := 0
-	for _, d := range []string{cmtcfg.DefaultConfigDir, cmtcfg.DefaultDataDir} {
-		entries, err := os.ReadDir(filepath.Join(ccfg.RootDir, d))
+	for _, d := range node.HomeDirs() {
+		entries, err := os.ReadDir(filepath.Join(home, d))
 		if err != nil {
 			return false
 		}
 		for _, e := range entries {
-			if !want[filepath.Join(ccfg.RootDir, d, e.Name())] {
+			if !want[filepath.Join(home, d, e.Name())] {
 				return false
 			}
 			found++
@@ -222,14 +217,14 @@ func onlyKeys(ccfg *cmtcfg.Config) bool {
 
 // printKeys prints the identity of a node made by --keys-only, with its
 // entry of the founders file.
-func printKeys(out io.Writer, home, moniker string, nodeKey *p2p.NodeKey, pv *privval.FilePV) error {
-	entry, err := json.Marshal(genesis.FoundingValidator{Name: moniker, NodeID: string(nodeKey.ID()), PubKey: pv.Key.PubKey.Bytes()})
+func printKeys(out io.Writer, home, moniker, nodeID string, pubKey []byte, keyType string) error {
+	entry, err := json.Marshal(genesis.FoundingValidator{Name: moniker, NodeID: nodeID, PubKey: pubKey})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "Created the keys of node %q in %s\n", moniker, home)
-	fmt.Fprintf(out, "  node ID:        %s\n", nodeKey.ID())
-	fmt.Fprintf(out, "  consensus key:  %s (%s)\n", base64.StdEncoding.EncodeToString(pv.Key.PubKey.Bytes()), pv.Key.PubKey.Type())
+	fmt.Fprintf(out, "  node ID:        %s\n", nodeID)
+	fmt.Fprintf(out, "  consensus key:  %s (%s)\n", base64.StdEncoding.EncodeToString(pubKey), keyType)
 	fmt.Fprintf(out, "Its validator entry for the founders file ('redmx genesis new'):\n  %s\n", entry)
 	fmt.Fprintf(out, "Once the network's genesis.json exists: redmx init --home %s --genesis genesis.json\n", home)
 	return nil
@@ -237,7 +232,7 @@ func printKeys(out io.Writer, home, moniker string, nodeKey *p2p.NodeKey, pv *pr
 
 func existingNodeFiles(home string) []string {
 	var found []string
-	for _, d := range []string{cmtcfg.DefaultConfigDir, cmtcfg.DefaultDataDir} {
+	for _, d := range node.HomeDirs() {
 		if entries, err := os.ReadDir(filepath.Join(home, d)); err == nil && len(entries) > 0 {
 			found = append(found, d+"/")
 		}

@@ -73,25 +73,13 @@ type sender struct {
 	client *gethrpc.Client
 }
 
-// Run performs one load run.
+// Run performs one load run: it deploys the senders' tokens for an erc20
+// run, submits for cfg.Duration, and watches blocks until what was accepted
+// is mined.
 func Run(ctx context.Context, cfg Config) (Report, error) {
-	if cfg.Senders <= 0 {
-		cfg.Senders = 20
-	}
-	if cfg.Batch <= 0 {
-		cfg.Batch = 20
-	}
-	if cfg.Duration <= 0 {
-		cfg.Duration = 30 * time.Second
-	}
-	if cfg.Log == nil {
-		cfg.Log = func(string, ...any) {}
-	}
-	if cfg.Kind != "native" && cfg.Kind != "erc20" {
-		return Report{}, fmt.Errorf("kind %q: use native or erc20", cfg.Kind)
-	}
-	if len(cfg.URLs) == 0 {
-		return Report{}, errors.New("no RPC URL given")
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return Report{}, err
 	}
 	clients := make([]*gethrpc.Client, len(cfg.URLs))
 	for i, u := range cfg.URLs {
@@ -107,132 +95,207 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if err != nil {
 		return Report{}, fmt.Errorf("eth_chainId: %w", err)
 	}
-	keys := ethtest.DevKeys(cfg.Senders)
-	senders := make([]*sender, len(keys))
-	for i, k := range keys {
-		s := &sender{key: k, addr: ethtest.Address(k), client: clients[i%len(clients)]}
-		if s.nonce, err = ec.PendingNonceAt(ctx, s.addr); err != nil {
-			return Report{}, err
-		}
-		senders[i] = s
+	senders, err := newSenders(ctx, ec, clients, cfg.Senders)
+	if err != nil {
+		return Report{}, err
 	}
 	token := ethtest.Token()
 	if cfg.Kind == "erc20" {
 		cfg.Log("deploying %d tokens", len(senders))
-		var hashes []common.Hash
-		for _, s := range senders {
-			tx := ethtest.Deploy(s.key, chainID.Uint64(), s.nonce, token.DeployData("Load", "LD", new(big.Int).Lsh(big.NewInt(1), 200)), 2_000_000)
-			if err := ec.SendTransaction(ctx, tx); err != nil {
-				return Report{}, fmt.Errorf("deploy token: %w", err)
-			}
-			s.token = crypto.CreateAddress(s.addr, s.nonce)
-			s.nonce++
-			hashes = append(hashes, tx.Hash())
-		}
-		if err := waitMined(ctx, ec, hashes, time.Minute); err != nil {
+		if err := deployTokens(ctx, ec, senders, chainID.Uint64(), token); err != nil {
 			return Report{}, err
 		}
 	}
-
 	start, err := ec.BlockNumber(ctx)
 	if err != nil {
 		return Report{}, err
 	}
-	var (
-		submitted, refused atomic.Int64
-		firstErr           atomic.Value
-		sentAt             sync.Map // tx hash -> time.Time
-		budget             atomic.Int64
-	)
-	budget.Store(int64(cfg.MaxTxs))
-	if cfg.MaxTxs == 0 {
-		budget.Store(1 << 62)
-	}
+	sub := &submission{cfg: cfg, chainID: chainID.Uint64(), token: token}
 	runCtx, stop := context.WithTimeout(ctx, cfg.Duration)
 	defer stop()
+	done := sub.start(ctx, runCtx, senders)
+	w := &watch{sub: sub, next: start + 1}
+	if err := w.run(ctx, ec, clients[0], done); err != nil {
+		return Report{}, err
+	}
+	return w.report(), nil
+}
+
+// withDefaults checks c and fills in its defaults.
+func (c Config) withDefaults() (Config, error) {
+	if c.Senders <= 0 {
+		c.Senders = 20
+	}
+	if c.Batch <= 0 {
+		c.Batch = 20
+	}
+	if c.Duration <= 0 {
+		c.Duration = 30 * time.Second
+	}
+	if c.Log == nil {
+		c.Log = func(string, ...any) {}
+	}
+	if c.Kind != "native" && c.Kind != "erc20" {
+		return c, fmt.Errorf("kind %q: use native or erc20", c.Kind)
+	}
+	if len(c.URLs) == 0 {
+		return c, errors.New("no RPC URL given")
+	}
+	return c, nil
+}
+
+// newSenders makes n senders from the development keys, spread over
+// clients, each at its pending nonce.
+func newSenders(ctx context.Context, ec *ethclient.Client, clients []*gethrpc.Client, n int) ([]*sender, error) {
+	keys := ethtest.DevKeys(n)
+	senders := make([]*sender, len(keys))
+	for i, k := range keys {
+		s := &sender{key: k, addr: ethtest.Address(k), client: clients[i%len(clients)]}
+		var err error
+		if s.nonce, err = ec.PendingNonceAt(ctx, s.addr); err != nil {
+			return nil, err
+		}
+		senders[i] = s
+	}
+	return senders, nil
+}
+
+// deployTokens deploys a token for every sender and waits until all are
+// mined.
+func deployTokens(ctx context.Context, ec *ethclient.Client, senders []*sender, chainID uint64, token ethtest.Contract) error {
+	var hashes []common.Hash
+	for _, s := range senders {
+		tx := ethtest.Deploy(s.key, chainID, s.nonce, token.DeployData("Load", "LD", new(big.Int).Lsh(big.NewInt(1), 200)), 2_000_000)
+		if err := ec.SendTransaction(ctx, tx); err != nil {
+			return fmt.Errorf("deploy token: %w", err)
+		}
+		s.token = crypto.CreateAddress(s.addr, s.nonce)
+		s.nonce++
+		hashes = append(hashes, tx.Hash())
+	}
+	return waitMined(ctx, ec, hashes, time.Minute)
+}
+
+// submission is the senders' submitting, and what it counted.
+type submission struct {
+	cfg     Config
+	chainID uint64
+	token   ethtest.Contract
+
+	submitted, refused atomic.Int64
+	firstErr           atomic.Value
+	sentAt             sync.Map // tx hash -> time.Time
+	budget             atomic.Int64
+}
+
+// start has every sender submit, in batches, until runCtx ends or the
+// budget of cfg.MaxTxs is spent; the channel is closed when all stopped.
+func (sub *submission) start(ctx, runCtx context.Context, senders []*sender) <-chan struct{} {
+	sub.budget.Store(int64(sub.cfg.MaxTxs))
+	if sub.cfg.MaxTxs == 0 {
+		sub.budget.Store(1 << 62)
+	}
 	perSender := 0.0
-	if cfg.Rate > 0 {
-		perSender = float64(cfg.Rate) / float64(len(senders))
+	if sub.cfg.Rate > 0 {
+		perSender = float64(sub.cfg.Rate) / float64(len(senders))
 	}
 	var wg sync.WaitGroup
 	for _, s := range senders {
-		wg.Go(func() {
-			began := time.Now()
-			sent := 0
-			for runCtx.Err() == nil {
-				n := cfg.Batch
-				if perSender > 0 {
-					due := int(perSender*time.Since(began).Seconds()) - sent
-					if due <= 0 {
-						select {
-						case <-runCtx.Done():
-						case <-time.After(20 * time.Millisecond):
-						}
-						continue
-					}
-					n = min(n, due)
-				}
-				if budget.Add(-int64(n)) < 0 {
-					return
-				}
-				batch := make([]gethrpc.BatchElem, n)
-				hashes := make([]common.Hash, n)
-				for i := range batch {
-					to := common.BigToAddress(big.NewInt(int64(1000 + (sent+i)%5000)))
-					var tx *types.Transaction
-					if cfg.Kind == "native" {
-						tx = ethtest.Transfer(s.key, chainID.Uint64(), s.nonce, to, big.NewInt(1))
-					} else {
-						tx = ethtest.Call(s.key, chainID.Uint64(), s.nonce, s.token, token.Pack("transfer", to, big.NewInt(1)), 60_000)
-					}
-					s.nonce++
-					raw, _ := tx.MarshalBinary()
-					hashes[i] = tx.Hash()
-					batch[i] = gethrpc.BatchElem{Method: "eth_sendRawTransaction", Args: []any{hexutil.Bytes(raw)}, Result: new(common.Hash)}
-				}
-				now := time.Now()
-				err := s.client.BatchCallContext(ctx, batch)
-				for i, el := range batch {
-					e := err
-					if e == nil {
-						e = el.Error
-					}
-					if e != nil {
-						refused.Add(1)
-						firstErr.CompareAndSwap(nil, e.Error())
-						continue
-					}
-					submitted.Add(1)
-					sentAt.Store(hashes[i], now)
-				}
-				if err != nil {
-					return
-				}
-				sent += n
-			}
-		})
+		wg.Go(func() { sub.send(ctx, runCtx, s, perSender) })
 	}
-
-	// Watch blocks while submitting, and until what was accepted is mined.
-	var (
-		latencies  []time.Duration
-		mined      int64
-		blocks     int
-		maxTxs     int
-		firstBlock time.Time
-		lastBlock  time.Time
-		next       = start + 1
-	)
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
+	return done
+}
+
+// send submits s's transactions until runCtx ends, at perSender
+// transactions a second (0: as fast as accepted).
+func (sub *submission) send(ctx, runCtx context.Context, s *sender, perSender float64) {
+	began := time.Now()
+	sent := 0
+	for runCtx.Err() == nil {
+		n := sub.cfg.Batch
+		if perSender > 0 {
+			due := int(perSender*time.Since(began).Seconds()) - sent
+			if due <= 0 {
+				select {
+				case <-runCtx.Done():
+				case <-time.After(20 * time.Millisecond):
+				}
+				continue
+			}
+			n = min(n, due)
+		}
+		if sub.budget.Add(-int64(n)) < 0 {
+			return
+		}
+		batch, hashes := sub.batch(s, sent, n)
+		now := time.Now()
+		err := s.client.BatchCallContext(ctx, batch)
+		for i, el := range batch {
+			e := err
+			if e == nil {
+				e = el.Error
+			}
+			if e != nil {
+				sub.refused.Add(1)
+				sub.firstErr.CompareAndSwap(nil, e.Error())
+				continue
+			}
+			sub.submitted.Add(1)
+			sub.sentAt.Store(hashes[i], now)
+		}
+		if err != nil {
+			return
+		}
+		sent += n
+	}
+}
+
+// batch signs s's next n transactions, the sent+i-th to one of 5000
+// recipients, as a batch of eth_sendRawTransaction.
+func (sub *submission) batch(s *sender, sent, n int) ([]gethrpc.BatchElem, []common.Hash) {
+	batch := make([]gethrpc.BatchElem, n)
+	hashes := make([]common.Hash, n)
+	for i := range batch {
+		to := common.BigToAddress(big.NewInt(int64(1000 + (sent+i)%5000)))
+		var tx *types.Transaction
+		if sub.cfg.Kind == "native" {
+			tx = ethtest.Transfer(s.key, sub.chainID, s.nonce, to, big.NewInt(1))
+		} else {
+			tx = ethtest.Call(s.key, sub.chainID, s.nonce, s.token, sub.token.Pack("transfer", to, big.NewInt(1)), 60_000)
+		}
+		s.nonce++
+		raw, _ := tx.MarshalBinary()
+		hashes[i] = tx.Hash()
+		batch[i] = gethrpc.BatchElem{Method: "eth_sendRawTransaction", Args: []any{hexutil.Bytes(raw)}, Result: new(common.Hash)}
+	}
+	return batch, hashes
+}
+
+// watch follows the blocks holding the submission's transactions.
+type watch struct {
+	sub        *submission
+	next       uint64 // the next block to read
+	latencies  []time.Duration
+	mined      int64
+	blocks     int
+	maxTxs     int
+	firstBlock time.Time
+	lastBlock  time.Time
+}
+
+// run reads blocks while the submission lasts (done open), and until what
+// it submitted is mined, within 2 minutes after cfg.Duration.
+func (w *watch) run(ctx context.Context, ec *ethclient.Client, client *gethrpc.Client, done <-chan struct{}) error {
 	submitting := true
-	deadline := time.Now().Add(cfg.Duration + 2*time.Minute)
+	deadline := time.Now().Add(w.sub.cfg.Duration + 2*time.Minute)
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for time.Now().Before(deadline) {
 		select {
 		case <-ctx.Done():
-			return Report{}, ctx.Err()
+			return ctx.Err()
 		case <-done:
 			submitting = false
 			done = nil
@@ -240,57 +303,71 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		}
 		head, err := ec.BlockNumber(ctx)
 		if err != nil {
-			return Report{}, err
+			return err
 		}
-		for ; next <= head; next++ {
-			var blk struct {
-				Time hexutil.Uint64 `json:"timestamp"`
-				Txs  []common.Hash  `json:"transactions"`
-			}
-			if err := clients[0].CallContext(ctx, &blk, "eth_getBlockByNumber", hexutil.Uint64(next), false); err != nil {
-				return Report{}, err
-			}
-			seen := time.Now()
-			n := 0
-			for _, h := range blk.Txs {
-				if t, ok := sentAt.LoadAndDelete(h); ok {
-					latencies = append(latencies, seen.Sub(t.(time.Time)))
-					n++
-				}
-			}
-			if n > 0 {
-				if firstBlock.IsZero() {
-					firstBlock = time.Unix(int64(blk.Time), 0)
-				}
-				lastBlock = time.Unix(int64(blk.Time), 0)
-				blocks++
-				maxTxs = max(maxTxs, n)
-				mined += int64(n)
+		for ; w.next <= head; w.next++ {
+			if err := w.block(ctx, client, w.next); err != nil {
+				return err
 			}
 		}
-		if !submitting && mined >= submitted.Load() {
+		if !submitting && w.mined >= w.sub.submitted.Load() {
 			break
 		}
 	}
-	r := Report{Kind: cfg.Kind, Submitted: submitted.Load(), Refused: refused.Load(), Mined: mined, Blocks: blocks, MaxBlockTxs: maxTxs}
-	if e, ok := firstErr.Load().(string); ok {
+	return nil
+}
+
+// block counts the submitted transactions of block n.
+func (w *watch) block(ctx context.Context, client *gethrpc.Client, n uint64) error {
+	var blk struct {
+		Time hexutil.Uint64 `json:"timestamp"`
+		Txs  []common.Hash  `json:"transactions"`
+	}
+	if err := client.CallContext(ctx, &blk, "eth_getBlockByNumber", hexutil.Uint64(n), false); err != nil {
+		return err
+	}
+	seen := time.Now()
+	count := 0
+	for _, h := range blk.Txs {
+		if t, ok := w.sub.sentAt.LoadAndDelete(h); ok {
+			w.latencies = append(w.latencies, seen.Sub(t.(time.Time)))
+			count++
+		}
+	}
+	if count > 0 {
+		if w.firstBlock.IsZero() {
+			w.firstBlock = time.Unix(int64(blk.Time), 0)
+		}
+		w.lastBlock = time.Unix(int64(blk.Time), 0)
+		w.blocks++
+		w.maxTxs = max(w.maxTxs, count)
+		w.mined += int64(count)
+	}
+	return nil
+}
+
+// report sums up the run.
+func (w *watch) report() Report {
+	sub := w.sub
+	r := Report{Kind: sub.cfg.Kind, Submitted: sub.submitted.Load(), Refused: sub.refused.Load(), Mined: w.mined, Blocks: w.blocks, MaxBlockTxs: w.maxTxs}
+	if e, ok := sub.firstErr.Load().(string); ok {
 		r.FirstError = e
 	}
 	// Block times are whole seconds: count the window as the blocks' span
 	// plus one block interval.
-	if blocks > 0 {
-		r.Window = lastBlock.Sub(firstBlock) + time.Second
-		r.TPS = float64(mined) / r.Window.Seconds()
+	if w.blocks > 0 {
+		r.Window = w.lastBlock.Sub(w.firstBlock) + time.Second
+		r.TPS = float64(w.mined) / r.Window.Seconds()
 	}
-	if len(latencies) > 0 {
-		slices.Sort(latencies)
-		r.P50 = latencies[len(latencies)/2]
-		r.P95 = latencies[len(latencies)*95/100]
+	if len(w.latencies) > 0 {
+		slices.Sort(w.latencies)
+		r.P50 = w.latencies[len(w.latencies)/2]
+		r.P95 = w.latencies[len(w.latencies)*95/100]
 	}
-	for _, pid := range cfg.PIDs {
+	for _, pid := range sub.cfg.PIDs {
 		r.RSSBytes += rss(pid)
 	}
-	return r, nil
+	return r
 }
 
 func waitMined(ctx context.Context, ec *ethclient.Client, hashes []common.Hash, limit time.Duration) error {

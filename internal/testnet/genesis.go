@@ -15,6 +15,7 @@ import (
 
 	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/internal/ethtest"
+	"github.com/redmx/redmx/node"
 )
 
 // Defaults of a development network.
@@ -24,7 +25,7 @@ const (
 	DefaultValidators        = 4
 	DefaultDevKeys           = 30
 	// DefaultMaxBlockBytes is the block size limit in the consensus params.
-	DefaultMaxBlockBytes int64 = 8 << 20
+	DefaultMaxBlockBytes = node.GenesisMaxBlockBytes
 )
 
 // DevCoin is the native coin of development networks.
@@ -81,7 +82,7 @@ type Validator struct {
 
 // NewGenesis builds a development genesis.json: the system accounts,
 // p.DevKeys funded development keys, the [DevCoin], the default gas limit,
-// and vals with the powers [genesis.AppState.Powers] gives them, and unless
+// and vals with the powers [governance.Powers] gives them, and unless
 // p.NoGovernance the founding governance (see [Roles]): the seed's founders
 // as example data, vals' nodes admitted, and the development keys the
 // accounts of an approved example project. The consensus params limit a block
@@ -126,26 +127,5 @@ func NewGenesis(p GenesisParams, vals []Validator) (*cmttypes.GenesisDoc, error)
 	if _, err := genesis.Parse(raw); err != nil {
 		return nil, err
 	}
-	params := cmttypes.DefaultConsensusParams()
-	params.Block.MaxBytes = DefaultMaxBlockBytes
-	params.Block.MaxGas = int64(state.Params.GasLimit)
-	doc := &cmttypes.GenesisDoc{
-		GenesisTime:     p.Time,
-		ChainID:         p.ChainName,
-		InitialHeight:   1,
-		ConsensusParams: params,
-		AppState:        raw,
-	}
-	for i, pw := range state.Powers() {
-		doc.Validators = append(doc.Validators, cmttypes.GenesisValidator{
-			Address: vals[i].PubKey.Address(),
-			PubKey:  vals[i].PubKey,
-			Power:   pw,
-			Name:    vals[i].Name,
-		})
-	}
-	if err := doc.ValidateAndComplete(); err != nil {
-		return nil, err
-	}
-	return doc, nil
+	return node.NewGenesisDoc(&state, p.Time, p.ChainName)
 }

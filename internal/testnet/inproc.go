@@ -69,9 +69,9 @@ func Start(t TB, cfg Config) *Network {
 
 // runInProcess makes node i from its home and runs it until its context
 // is cancelled.
-func (n *Network) runInProcess(t TB, i int, logger *slog.Logger) {
+func (n *Network) runInProcess(t TB, i int, logger *slog.Logger, opts ...node.Option) {
 	t.Helper()
-	nd, err := node.New(n.Home(i), logger)
+	nd, err := node.New(n.Home(i), logger, opts...)
 	if err != nil {
 		t.Fatalf("%s: %v", n.Nodes[i].Name, err)
 	}
@@ -124,9 +124,9 @@ func (n *Network) WaitExit(ctx context.Context, t TB, i int) error {
 }
 
 // Restart runs in-process node i again, from its home, after it stopped
-// (read with [Network.WaitExit]). It waits until the node serves RPC or
-// stops while starting; [Network.WaitExit] reads the latter.
-func (n *Network) Restart(t TB, i int) {
+// (read with [Network.WaitExit]), made with opts. It waits until the node
+// serves RPC or stops while starting; [Network.WaitExit] reads the latter.
+func (n *Network) Restart(t TB, i int, opts ...node.Option) {
 	t.Helper()
 	old := n.inproc[i]
 	select {
@@ -134,7 +134,7 @@ func (n *Network) Restart(t TB, i int) {
 	default:
 		t.Fatalf("restart of %s, which still runs", n.Nodes[i].Name)
 	}
-	n.runInProcess(t, i, old.logger)
+	n.runInProcess(t, i, old.logger, opts...)
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
 	in := n.inproc[i]

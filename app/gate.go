@@ -1,0 +1,125 @@
+package app
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/state"
+
+	"github.com/redmx/redmx/governance"
+	"github.com/redmx/redmx/txpool"
+)
+
+// headGate is the pool's admission by governance on the head state, or nil
+// when the chain has no governance.
+func (a *App) headGate() txpool.Gate {
+	h := a.chain.Head()
+	if h == nil {
+		return nil
+	}
+	st, err := a.db.StateAt(h.Root)
+	if err != nil {
+		a.logger.Error("open head state for the pool's gate", "height", h.Number, "err", err)
+		return nil
+	}
+	if !a.exec.Governed(st) {
+		return nil
+	}
+	// The next block's number; its time is not known yet, the head's is
+	// the nearest deterministic one.
+	env := governance.Env{Number: h.Number.Uint64() + 1, Time: h.Time}
+	quota, err := applyQuota(a.gov, env, st)
+	if err != nil {
+		a.logger.Error("read applyQuota for the pool's gate", "height", h.Number, "err", err)
+	}
+	return &poolGate{gov: a.gov, st: st, env: env, quota: quota, payers: make(map[payerOf]uint64)}
+}
+
+// poolGate asks governance about a transaction on one head state. The pool
+// calls it under its lock, one call at a time, as the state requires.
+type poolGate struct {
+	gov   Governance
+	st    *state.StateDB
+	env   governance.Env
+	quota uint64 // applyQuota
+
+	// payers remembers who pays for a sender's calls on this gate's state,
+	// where it cannot change: one governance question per transaction
+	// instead of two. The pool calls the gate under its lock.
+	payers map[payerOf]uint64
+}
+
+// payerOf is what decides a transaction's payer: its sender, and whether it
+// calls governance (paid from the record's governance allowance).
+type payerOf struct {
+	from common.Address
+	gov  bool
+}
+
+// Admit asks governance with the gas the payer's record already has in the
+// pool. The first time a sender is seen it asks once more to learn the payer.
+func (g *poolGate) Admit(from common.Address, to *common.Address, data []byte, gas uint64, pending func(payer uint64) uint64) (txpool.Admission, error) {
+	who := payerOf{from, to != nil && *to == governance.Address}
+	if key, ok := g.payers[who]; ok {
+		if _, err := g.gov.Admit(g.env, g.st, from, to, data, gas, pending(key)); err != nil {
+			return txpool.Admission{}, err
+		}
+		return admission(key), nil
+	}
+	p, err := g.gov.Admit(g.env, g.st, from, to, data, gas, 0)
+	if err != nil {
+		return txpool.Admission{}, err
+	}
+	key := payerKey(p)
+	if pend := pending(key); pend > 0 {
+		if _, err := g.gov.Admit(g.env, g.st, from, to, data, gas, pend); err != nil {
+			return txpool.Admission{}, err
+		}
+	}
+	if to != nil { // a creation's payer is learnt from a call's
+		g.payers[who] = key
+	}
+	return admission(key), nil
+}
+
+// Quota is governance's applyQuota on the gate's state.
+func (g *poolGate) Quota() uint64 { return g.quota }
+
+// admission is the pool's view of a payer key: record 0 is an account of no
+// record.
+func admission(key uint64) txpool.Admission {
+	return txpool.Admission{Payer: key, NoRecord: key>>1 == 0}
+}
+
+// applyQuota reads governance's per-block quota of applications from
+// accounts of no record.
+func applyQuota(gov Governance, env governance.Env, st *state.StateDB) (uint64, error) {
+	in, err := governance.ABI.Pack("parameter", "applyQuota")
+	if err != nil {
+		return 0, err
+	}
+	out, err := gov.View(env, st, in)
+	if err != nil {
+		return 0, err
+	}
+	v, err := governance.ABI.Unpack("parameter", out)
+	if err != nil || len(v) != 1 {
+		return 0, fmt.Errorf("decode applyQuota: %v", err)
+	}
+	q, ok := v[0].(*big.Int)
+	if !ok || !q.IsUint64() {
+		return 0, fmt.Errorf("applyQuota is %v", v[0])
+	}
+	return q.Uint64(), nil
+}
+
+// payerKey is one key per budget: a record's capital, or its governance
+// allowance.
+func payerKey(p governance.Payer) uint64 {
+	k := p.Record << 1
+	if p.Governance {
+		k |= 1
+	}
+	return k
+}

@@ -1,0 +1,72 @@
+package node
+
+import (
+	"log/slog"
+
+	"github.com/redmx/redmx/app"
+	"github.com/redmx/redmx/chain"
+	"github.com/redmx/redmx/execution"
+	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/governance"
+	"github.com/redmx/redmx/store"
+	"github.com/redmx/redmx/txpool"
+)
+
+// knownUpgrades are the named upgrades this binary implements; none yet. A
+// release that implements one lists it here, and the chain stops at any
+// other that governance schedules.
+func knownUpgrades() []string { return nil }
+
+// parts are a node's components over one store, built by [build]: the app
+// is given the others, and the RPC backend serves from them.
+type parts struct {
+	db    *store.DB
+	gen   *genesis.AppState
+	chain *chain.Chain
+	exec  *execution.Executor
+	pool  *txpool.Pool
+	app   *app.App
+}
+
+// appSettings are the node-local settings of the app and its pool.
+type appSettings struct {
+	pool          txpool.Config // ChainID is set from genesis
+	peers         []string
+	blockMaxBytes int64
+	knownUpgrades []string
+	logger        *slog.Logger // nil: discarded
+}
+
+// build makes the components of a node over db for the chain of gen.
+func build(db *store.DB, gen *genesis.AppState, s appSettings) (*parts, error) {
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	cc := gen.ChainConfig()
+	gov := governance.New()
+	p := &parts{db: db, gen: gen, chain: chain.New(db.KV(), cc)}
+	p.exec = execution.New(cc, p.chain, gov)
+	pcfg := s.pool
+	pcfg.ChainID = cc.ChainID
+	if pcfg.Logger == nil {
+		pcfg.Logger = s.logger
+	}
+	p.pool = txpool.New(pcfg)
+	a, err := app.New(app.Config{
+		DB:            db,
+		Genesis:       gen,
+		Chain:         p.chain,
+		Executor:      p.exec,
+		Pool:          p.pool,
+		Governance:    gov,
+		KnownUpgrades: s.knownUpgrades,
+		Peers:         s.peers,
+		BlockMaxBytes: s.blockMaxBytes,
+		Logger:        s.logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.app = a
+	return p, nil
+}
