@@ -38,15 +38,7 @@ func TestFloodOfApplications(t *testing.T) {
 	net := testnet.Start(t, testnet.Config{Validators: 4, TimeoutCommit: 300 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	clients := make([]*ethclient.Client, len(net.Nodes))
-	for i, n := range net.Nodes {
-		c, err := ethclient.DialContext(ctx, "http://"+n.RPC)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		clients[i] = c
-	}
+	clients := dialAll(ctx, t, net)
 	net.WaitHeight(ctx, t, 3) // every node up and connected
 	head := func(c *ethclient.Client) uint64 {
 		n, err := c.BlockNumber(ctx)

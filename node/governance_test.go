@@ -12,7 +12,6 @@ import (
 	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/govclient"
@@ -65,13 +64,7 @@ func TestGovernanceAdmitsAValidator(t *testing.T) {
 	nodeKey, pub, nodeSig, keySig := extra.NodeApplication(applicant, "academic")
 	// The validators' own view: a node they refuse may still count them
 	// for a moment, between its dial and their filter's answer.
-	clients := make([]*ethclient.Client, len(net.Nodes))
-	for i, n := range net.Nodes {
-		if clients[i], err = ethclient.DialContext(ctx, "http://"+n.RPC); err != nil {
-			t.Fatal(err)
-		}
-		defer clients[i].Close()
-	}
+	clients := dialAll(ctx, t, net)
 	validatorPeers := func() uint64 {
 		var sum uint64
 		for _, c := range clients {

@@ -10,7 +10,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/ethtest"
@@ -33,15 +32,7 @@ func TestProposalsLeavingTransactionsOut(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	clients := make([]*ethclient.Client, len(net.Nodes))
-	for i, n := range net.Nodes {
-		c, err := ethclient.DialContext(ctx, "http://"+n.RPC)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		clients[i] = c
-	}
+	clients := dialAll(ctx, t, net)
 	start, err := clients[0].BlockNumber(ctx)
 	if err != nil {
 		t.Fatal(err)

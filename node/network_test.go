@@ -32,15 +32,7 @@ func TestNetwork(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 
-	clients := make([]*ethclient.Client, len(net.Nodes))
-	for i, n := range net.Nodes {
-		c, err := ethclient.DialContext(ctx, "http://"+n.RPC)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		clients[i] = c
-	}
+	clients := dialAll(ctx, t, net)
 	ec := clients[0]
 	chainID, err := ec.ChainID(ctx)
 	if err != nil || chainID.Uint64() != net.ChainID {
