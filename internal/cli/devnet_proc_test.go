@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/redmx/redmx/internal/testnet"
 )
 
 // TestDevnetNodesDieWithSupervisor: `redmx devnet` killed with SIGKILL takes
@@ -25,7 +27,7 @@ func TestDevnetNodesDieWithSupervisor(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds redmx and runs a devnet of processes")
 	}
-	bin := buildRedmx(t)
+	bin := testnet.BuildRedmx(t)
 	dir := filepath.Join(t.TempDir(), "net")
 	rpcPort, p2pPort := freeRange(t, 2), freeRange(t, 4)
 	ports := []int{rpcPort, rpcPort + 1, p2pPort, p2pPort + 1, p2pPort + 2, p2pPort + 3}
@@ -166,21 +168,6 @@ func freeRange(t *testing.T, n int) int {
 	}
 	t.Fatal("no free port range")
 	return 0
-}
-
-// buildRedmx builds the redmx binary into a temporary directory.
-func buildRedmx(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "redmx")
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
-	defer cancel()
-	start := time.Now()
-	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/redmx/redmx/cmd/redmx").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	t.Logf("built redmx in %s", time.Since(start).Round(time.Millisecond))
-	return bin
 }
 
 func readFile(path string) string {

@@ -9,7 +9,6 @@ import (
 	"math/big"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -63,7 +62,7 @@ func TestKillAndRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the redmx binary and runs four node processes")
 	}
-	bin := buildRedmx(t)
+	bin := testnet.BuildRedmx(t)
 	net, err := testnet.Generate(filepath.Join(t.TempDir(), "net"), testnet.Config{Validators: validators, TimeoutCommit: blockTime})
 	if err != nil {
 		t.Fatalf("generate network: %v", err)
@@ -316,21 +315,6 @@ func verifyReceipts(t *testing.T, c *cluster, nodes []int, want map[common.Hash]
 		t.Fatalf("%d of %d receipts lost or changed across %d nodes", bad, len(hashes)*len(nodes), len(nodes))
 	}
 	t.Logf("%d receipts (blocks up to %d) unchanged on %v", len(hashes), top, c.namesOf(nodes))
-}
-
-// buildRedmx builds the redmx binary into a temporary directory.
-func buildRedmx(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "redmx")
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-	start := time.Now()
-	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/redmx/redmx/cmd/redmx").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	t.Logf("built redmx in %s", time.Since(start).Round(time.Millisecond))
-	return bin
 }
 
 // logNodeLogs logs each node's error lines and the end of its log, for a

@@ -49,7 +49,7 @@ func TestCrashAtEveryFailPoint(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the redmx binary and runs a node process per fail point")
 	}
-	bin := buildRedmx(t)
+	bin := testnet.BuildRedmx(t)
 	at := map[string]uint64{
 		failpoint.FinalizeBlock:  fpFlushHeight - 2,
 		failpoint.CommitBegin:    fpFlushHeight - 2,
