@@ -45,7 +45,7 @@ func TestPastStateOverRPC(t *testing.T) {
 	}
 	cfg := config.Default()
 	cfg.Storage.StateHistory = 16
-	db := store.OpenMemoryWith(storeOptions(cfg.Storage))
+	db := store.OpenMemoryWith(cfg.Storage)
 	defer db.Close()
 	a, err := app.New(db, gen, app.Config{Pool: txpool.DefaultConfig(big.NewInt(chainID))}, nil)
 	if err != nil {

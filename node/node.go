@@ -28,8 +28,8 @@ import (
 	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/rpc"
 	"github.com/redmx/redmx/store"
-	"github.com/redmx/redmx/txpool"
 )
 
 // Timeouts of a shutdown.
@@ -210,13 +210,13 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	}
 
 	dbDir := filepath.Join(ccfg.DBDir(), "redmx")
-	db, err := store.Open(dbDir, storeOptions(n.cfg.Redmx.Storage))
+	db, err := store.Open(dbDir, n.cfg.Redmx.Storage)
 	if err != nil {
 		return fmt.Errorf("open store %s: %w", dbDir, err)
 	}
 	stops = append(stops, db.Close)
 
-	acfg := appConfig(n.cfg.Redmx)
+	acfg := app.Config{Pool: n.cfg.Redmx.Pool}
 	acfg.Peers = configuredPeers(ccfg)
 	if cp := n.genDoc.ConsensusParams; cp != nil {
 		acfg.BlockMaxBytes = cp.Block.MaxBytes
@@ -274,7 +274,7 @@ func (n *Node) Run(ctx context.Context) (err error) {
 		return fmt.Errorf("rpc: %w", err)
 	}
 	stops = append(stops, func() error { cleanup(); return nil })
-	srv := newRPCHTTPServer(handler, n.cfg.Redmx.RPC)
+	srv := rpc.NewHTTPServer(handler, n.cfg.Redmx.RPC)
 
 	n.mu.Lock()
 	n.rpcAddr = ln.Addr()
@@ -623,26 +623,4 @@ func (n *Node) dropDisallowedPeers(ctx context.Context, a *app.App, cmt *cmtnode
 			}
 		}
 	}
-}
-
-// storeOptions maps [redmx.storage] to the store's options.
-func storeOptions(c config.StorageConfig) store.Options {
-	o := store.DefaultOptions()
-	o.CacheMB = c.CacheMB
-	o.StateHistory = c.StateHistory
-	o.PersistEvery = c.PersistEvery
-	if c.Archive {
-		o.StateHistory = 0
-	}
-	return o
-}
-
-// appConfig maps the [redmx] table to the app's settings.
-func appConfig(c config.Config) app.Config {
-	return app.Config{Pool: txpool.Config{
-		GlobalSlots:  c.Pool.GlobalSlots,
-		AccountSlots: c.Pool.AccountSlots,
-		GlobalQueue:  c.Pool.GlobalQueue,
-		AccountQueue: c.Pool.AccountQueue,
-	}}
 }

@@ -20,31 +20,38 @@ type StateReader interface {
 	Balance(addr common.Address) *uint256.Int
 }
 
-// Config holds the pool's limits. A zero field takes its default in [New].
+// Config is the [redmx.pool] section of config.toml: the pool's limits. A
+// zero field takes its default in [New], so 0 in the file keeps the
+// default. Each key's comment tag is its documentation in the file `redmx
+// init` writes. Fields without a key are the pool's fixed policy (see the
+// package doc), which only tests change: the lane's sizes are what the
+// network promises an account of no record and are tuned to the gate's
+// quota and to govclient's gas headroom, so one node should not differ.
 type Config struct {
-	ChainID      *big.Int // EIP-155 chain id; required
-	MaxTxSize    int      // bytes of the encoded transaction
-	AccountSlots uint64   // hard cap on one sender's pooled transactions, pending and queued
-	GlobalSlots  uint64   // executable transactions in the pool before new executable ones are refused
-	AccountQueue uint64   // one sender's queued transactions, and how far past its pending nonce a nonce may be
-	GlobalQueue  uint64   // queued transactions in the pool before new queued ones are refused
-	PriceBump    uint64   // percent by which a replacement must raise fee cap and tip cap
-	GlobalBytes  uint64   // encoded bytes of all pooled transactions
+	GlobalSlots  uint64 `toml:"global_slots" comment:"Executable transactions in the pool before new executable ones are refused (0: the default)."`
+	AccountSlots uint64 `toml:"account_slots" comment:"Hard cap on one sender's pooled transactions, executable and waiting (0: the default)."`
+	GlobalQueue  uint64 `toml:"global_queue" comment:"Transactions waiting for an earlier nonce in the pool before new waiting ones are refused (0: the default)."`
+	AccountQueue uint64 `toml:"account_queue" comment:"One sender's transactions waiting for an earlier nonce, and how far past its next nonce a nonce may be (0: the default)."`
+
+	ChainID     *big.Int `toml:"-"` // EIP-155 chain id; required
+	MaxTxSize   int      `toml:"-"` // bytes of the encoded transaction
+	PriceBump   uint64   `toml:"-"` // percent by which a replacement must raise fee cap and tip cap
+	GlobalBytes uint64   `toml:"-"` // encoded bytes of all pooled transactions
 
 	// The lane of accounts of no record (see the package doc). Its count cap
 	// is LaneBlocks times the gate's per-block quota.
-	LaneBlocks   uint64 // blocks' worth of the quota the lane holds
-	LaneBytes    uint64 // encoded bytes of the lane's transactions
-	LaneMaxData  int    // calldata bytes of one lane transaction
-	LaneMaxGas   uint64 // gas limit of one lane transaction
-	LaneLifetime uint64 // blocks a lane transaction waits before eviction
+	LaneBlocks   uint64 `toml:"-"` // blocks' worth of the quota the lane holds
+	LaneBytes    uint64 `toml:"-"` // encoded bytes of the lane's transactions
+	LaneMaxData  int    `toml:"-"` // calldata bytes of one lane transaction
+	LaneMaxGas   uint64 `toml:"-"` // gas limit of one lane transaction
+	LaneLifetime uint64 `toml:"-"` // blocks a lane transaction waits before eviction
 
-	Lifetime        uint64 // blocks any transaction waits before eviction
-	Reannounce      uint64 // blocks after which an unmined executable transaction is offered to gossip again
-	ReannounceBytes uint64 // encoded bytes offered again per block, at most
-	EvictedRecords  int    // evictions remembered for lookups
+	Lifetime        uint64 `toml:"-"` // blocks any transaction waits before eviction
+	Reannounce      uint64 `toml:"-"` // blocks after which an unmined executable transaction is offered to gossip again
+	ReannounceBytes uint64 `toml:"-"` // encoded bytes offered again per block, at most
+	EvictedRecords  int    `toml:"-"` // evictions remembered for lookups
 
-	Logger *slog.Logger // evictions are logged here; nil: not logged
+	Logger *slog.Logger `toml:"-"` // evictions are logged here; nil: not logged
 }
 
 // Defaults used by [DefaultConfig] and for zero fields in [New].
