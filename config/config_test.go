@@ -182,15 +182,21 @@ func TestWriteLoadRoundTrip(t *testing.T) {
 	}
 }
 
-func TestCometBFTUnknownKeysReported(t *testing.T) {
+// writeHome writes data as the config.toml of a new home, and returns the home.
+func writeHome(t *testing.T, data []byte) string {
+	t.Helper()
 	home := t.TempDir()
-	path := config.Path(home)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Dir(config.Path(home)), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(path, []byte("mempool_typo = 1\n[mempool]\ntype = \"app\"\n[consensus]\ntimeout_commit = \"250ms\"\n"), 0o600); err != nil {
+	if err := os.WriteFile(config.Path(home), data, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return home
+}
+
+func TestCometBFTUnknownKeysReported(t *testing.T) {
+	home := writeHome(t, []byte("mempool_typo = 1\n[mempool]\ntype = \"app\"\n[consensus]\ntimeout_commit = \"250ms\"\n"))
 	f, err := config.LoadFile(home)
 	if err != nil {
 		t.Fatal(err)
@@ -292,14 +298,7 @@ func TestLoadsConfigOfEarlierVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	home := t.TempDir()
-	if err := os.MkdirAll(filepath.Dir(config.Path(home)), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(config.Path(home), data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	f, err := config.LoadFile(home)
+	f, err := config.LoadFile(writeHome(t, data))
 	if err != nil {
 		t.Fatal(err)
 	}

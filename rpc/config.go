@@ -148,27 +148,22 @@ func (c Config) ValidateBasic() error {
 	for _, f := range []struct {
 		key string
 		v   time.Duration
+		min time.Duration
 	}{
-		{"http_read_timeout", c.HTTPReadTimeout},
-		{"http_read_header_timeout", c.HTTPReadHeaderTimeout},
-		{"http_write_timeout", c.HTTPWriteTimeout},
-		{"http_idle_timeout", c.HTTPIdleTimeout},
-		{"filter_timeout", c.FilterTimeout},
+		{"http_read_timeout", c.HTTPReadTimeout, time.Second},
+		{"http_read_header_timeout", c.HTTPReadHeaderTimeout, time.Second},
+		{"http_write_timeout", c.HTTPWriteTimeout, time.Second},
+		{"http_idle_timeout", c.HTTPIdleTimeout, time.Second},
+		{"filter_timeout", c.FilterTimeout, time.Second},
+		{"evm_timeout", c.EVMTimeout, 0},
+		{"expensive_queue_wait", c.ExpensiveQueueWait, 0},
+		{"trace_timeout_max", c.TraceTimeoutMax, 0},
 	} {
-		if f.v < time.Second {
-			return settings.Errorf(f.key, "must be at least 1s, got %s", f.v)
-		}
-	}
-	for _, f := range []struct {
-		key string
-		v   time.Duration
-	}{
-		{"evm_timeout", c.EVMTimeout},
-		{"expensive_queue_wait", c.ExpensiveQueueWait},
-		{"trace_timeout_max", c.TraceTimeoutMax},
-	} {
-		if f.v < 0 {
+		switch {
+		case f.v < 0 && f.min == 0:
 			return settings.Errorf(f.key, "must not be negative, got %s", f.v)
+		case f.v < f.min:
+			return settings.Errorf(f.key, "must be at least %s, got %s", f.min, f.v)
 		}
 	}
 	for _, f := range []struct {
