@@ -48,7 +48,7 @@ const (
 
 // Config holds the app's node-local settings.
 type Config struct {
-	Pool txpool.Config // ChainID is set from genesis
+	Pool txpool.Config
 	// Governance is the governance contract; nil: governance.New().
 	Governance Governance
 	// Peers are the p2p node IDs this node's operator configured (persistent
@@ -171,12 +171,7 @@ func New(db *store.DB, gen *genesis.AppState, cfg Config, logger *slog.Logger) (
 		return nil, err
 	}
 
-	pcfg := cfg.Pool
-	pcfg.ChainID = config.ChainID
-	if pcfg.Logger == nil {
-		pcfg.Logger = logger
-	}
-	a.pool = txpool.New(pcfg, a.headReader(), a.headGasLimit)
+	a.pool = txpool.New(cfg.Pool, a.exec, a.headReader(), a.headGasLimit, logger)
 	a.pool.SetGate(a.headGate())
 	return a, nil
 }

@@ -69,7 +69,7 @@ func newHarness(t testing.TB, db *store.DB) *harness {
 func newHarnessWith(t testing.TB, db *store.DB, cfg app.Config) *harness {
 	t.Helper()
 	gen, raw := testGenesis(t)
-	cfg.Pool = txpool.DefaultConfig(big.NewInt(chainID))
+	cfg.Pool = txpool.DefaultConfig()
 	a, err := app.New(db, gen, cfg, slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
 		t.Fatal(err)

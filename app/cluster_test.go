@@ -66,7 +66,7 @@ func newCluster(t testing.TB, n int, params map[string]uint64) *cluster {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg := app.Config{Pool: txpool.DefaultConfig(big.NewInt(chainID))}
+		cfg := app.Config{Pool: txpool.DefaultConfig()}
 		a, err := app.New(store.OpenMemory(), gen, cfg, slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError})))
 		if err != nil {
 			t.Fatal(err)

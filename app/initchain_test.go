@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"math/big"
 	"slices"
 	"testing"
 
@@ -56,7 +55,7 @@ func TestInitChainReportsGovernancePowers(t *testing.T) {
 	for _, v := range doc.Validators {
 		fileGen[string(v.PubKey.Bytes())] = v.Power
 	}
-	a, err := app.New(store.OpenMemory(), gen, app.Config{Pool: txpool.DefaultConfig(big.NewInt(chainID))},
+	a, err := app.New(store.OpenMemory(), gen, app.Config{Pool: txpool.DefaultConfig()},
 		slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
 		t.Fatal(err)

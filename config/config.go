@@ -56,7 +56,7 @@ func Default() Config {
 		RPC:     rpc.DefaultConfig(),
 		Storage: store.DefaultOptions(),
 		Log:     DefaultLogConfig(),
-		Pool:    txpool.DefaultConfig(nil),
+		Pool:    txpool.DefaultConfig(),
 	}
 }
 

@@ -47,7 +47,7 @@ func TestPastStateOverRPC(t *testing.T) {
 	cfg.Storage.StateHistory = 16
 	db := store.OpenMemoryWith(cfg.Storage)
 	defer db.Close()
-	a, err := app.New(db, gen, app.Config{Pool: txpool.DefaultConfig(big.NewInt(chainID))}, nil)
+	a, err := app.New(db, gen, app.Config{Pool: txpool.DefaultConfig()}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,7 @@ func newTraceChainConfig(t *testing.T, cfg rpc.Config) *traceChain {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a, err := app.New(store.OpenMemory(), gen, app.Config{Pool: txpool.DefaultConfig(big.NewInt(traceChainID))}, logger)
+	a, err := app.New(store.OpenMemory(), gen, app.Config{Pool: txpool.DefaultConfig()}, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
