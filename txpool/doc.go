@@ -4,9 +4,9 @@
 // error values and replacement rule.
 //
 // What a transaction must be to enter a block is the chain's to say: the pool
-// admits only what its [Chain]'s CheckTx passes (execution's, in a node, given
-// by node), then checks what is its own: the head's block gas limit,
-// intrinsic gas at the head's rules, its limits and the gate.
+// admits only what its [Chain]'s CheckTx passes (execution's, in a node), then
+// checks what is its own: the head's block gas limit, intrinsic gas at the
+// head's rules, its limits and the gate.
 //
 // Fees are zero on this chain, so nothing is ordered or evicted by price:
 // [Pool.Pending] interleaves senders by arrival, and a full pool refuses new
