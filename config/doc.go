@@ -11,7 +11,8 @@
 // store.Options, [redmx.pool] txpool.Config; [redmx.log] is [LogConfig]. Each
 // carries its keys (toml tags), their documentation (comment tags, which
 // [Render] writes), its defaults and its ValidateBasic. A new setting is one
-// field there.
+// field there; `go test ./config -run TestOperationsReference -update` then
+// regenerates the tables of docs/operations.md from the same fields.
 //
 // The package reads no environment and keeps no globals: callers pass the path
 // and get values back. [Load] reads only [redmx]; [LoadFile] reads the whole

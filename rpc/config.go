@@ -26,7 +26,7 @@ type Config struct {
 	// The HTTP server's timeouts (see [NewHTTPServer]).
 	HTTPReadTimeout       time.Duration `toml:"http_read_timeout" comment:"Longest read of an HTTP request (at least 1s)."`
 	HTTPReadHeaderTimeout time.Duration `toml:"http_read_header_timeout" comment:"Longest read of an HTTP request's header (at least 1s)."`
-	HTTPWriteTimeout      time.Duration `toml:"http_write_timeout" comment:"Longest write of an HTTP answer (at least 1s); this also ends the handling of a request, with a \"request timed out\" error."`
+	HTTPWriteTimeout      time.Duration `toml:"http_write_timeout" comment:"Longest write of an HTTP answer (at least 1s); this also ends the handling of a request, with -32002 \"request timed out\"."`
 	HTTPIdleTimeout       time.Duration `toml:"http_idle_timeout" comment:"Longest an idle HTTP connection is kept (at least 1s)."`
 
 	GasCap     uint64        `toml:"gas_cap" comment:"Gas cap of eth_call and eth_estimateGas (0: no cap)."`
@@ -46,11 +46,11 @@ type Config struct {
 	BatchItemLimit       int   `toml:"batch_item_limit" comment:"Most requests in one batch (0: no limit)."`
 	BatchResponseMaxSize int   `toml:"batch_response_max_size" comment:"Most bytes of a batch's responses (0: no limit)."`
 	HTTPBodyLimit        int   `toml:"http_body_limit" comment:"Largest HTTP request body, in bytes (at least 1 MiB, which holds the largest transaction)."`
-	DevAccounts          int   `toml:"dev_accounts" comment:"Serve this many of the public development keys as unlocked accounts (eth_accounts, eth_sendTransaction, eth_signTransaction, eth_sign). Anyone can sign with those keys: only for development networks, 0 everywhere else."`
-	WSReadLimit          int64 `toml:"ws_read_limit" comment:"Largest WebSocket message accepted, in bytes (0: go-ethereum's 32 MiB)."`
+	DevAccounts          int   `toml:"dev_accounts" comment:"Serve this many of the public development keys as unlocked accounts (eth_accounts, eth_sendTransaction, eth_signTransaction, eth_sign). Anyone can sign with those keys: only for development networks, 0 everywhere else (at most 1000)."`
+	WSReadLimit          int64 `toml:"ws_read_limit" comment:"Largest WebSocket message accepted, in bytes (0: go-ethereum's 32 MiB; else at least 1024)."`
 
-	LogsMaxRange   uint64        `toml:"logs_max_range" comment:"Most blocks one eth_getLogs or eth_getFilterLogs query may span: toBlock - fromBlock, tags resolved (0: no limit). Logs are found by reading each block's bloom, so this bounds the work of a query."`
-	LogsMaxResults int           `toml:"logs_max_results" comment:"Most logs one eth_getLogs or eth_getFilterLogs answer may hold; the search stops at the first log past it (0: no limit)."`
+	LogsMaxRange   uint64        `toml:"logs_max_range" comment:"Most blocks one eth_getLogs or eth_getFilterLogs query may span: toBlock - fromBlock, tags resolved; a wider one is refused (\"exceed maximum block range N\", 0: no limit). Logs are found by reading each block's bloom, so this bounds the work of a query."`
+	LogsMaxResults int           `toml:"logs_max_results" comment:"Most logs one eth_getLogs or eth_getFilterLogs answer may hold; the search stops at the first log past it (-32005 \"query returned more than N results\"; 0: no limit)."`
 	FilterTimeout  time.Duration `toml:"filter_timeout" comment:"How long a filter (eth_newFilter, eth_newBlockFilter, eth_newPendingTransactionFilter) lives without being polled (at least 1s)."`
 
 	MaxSubscriptionsPerConnection int `toml:"max_subscriptions_per_connection" comment:"Most live eth_subscribe subscriptions of one WebSocket connection (0: no limit)."`

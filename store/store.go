@@ -31,7 +31,7 @@ const DefaultStateHistory = 150_000
 // by tests.
 type Options struct {
 	CacheMB      int    `toml:"cache_mb" comment:"Pebble block cache of the state and chain index (data/redmx), in MiB (at least 16)."`
-	StateHistory uint64 `toml:"state_history" comment:"State of the most recent blocks kept and served at past block numbers (eth_getBalance, eth_call, eth_getProof, …); older state is pruned from disk and asking for it is an error. 150000 is about a day of blocks."`
+	StateHistory uint64 `toml:"state_history" comment:"State of the most recent blocks kept and served at past block numbers (eth_getBalance, eth_call, eth_getProof, …); older state is pruned from disk and asking for it is an error (at least 1). 150000 is about a day of blocks."`
 	Archive      bool   `toml:"archive" comment:"Keep the state of every block (an archive node); overrides state_history."`
 	PersistEvery uint64 `toml:"persist_every" comment:"Every this many heights, all the state held in memory is flushed to disk, so that a crash costs at most this many heights of replay at restart, however small the blocks (0: only when the write buffer fills)."`
 
