@@ -17,20 +17,20 @@ var allowed = map[string][]string{
 	// governance is a pure, deterministic state machine over a StateDB that
 	// owns its vocabulary: it imports no other package of redmx.
 	"governance": nil,
-	"genesis":    {"governance"}, // data in governance's vocabulary; everyone reads it
-	"chain":      nil,            // the chain index only stores and reads blocks
-	"config":     nil,
+	"genesis":    {"governance"},            // data in governance's vocabulary; everyone reads it
+	"chain":      nil,                       // the chain index only stores and reads blocks
 	"execution":  {"genesis", "governance"}, // runs without consensus, deterministic
-	// The pool sees state only through its StateReader and never executes.
-	"txpool": {"genesis", "internal/eventq",
-		"execution", // TODO(config branch, one stateless transaction check): the pool does not import execution; delete this entry at the merge
-	},
-	"store": {"internal/failpoint"},
+	// config composes each package's own section of config.toml.
+	"config": {"internal/settings", "rpc", "store", "txpool"},
+	// The pool sees state only through its StateReader and the chain's rules
+	// only through its Chain, and never executes.
+	"txpool": {"internal/eventq"},
+	"store":  {"internal/failpoint", "internal/settings"},
 	// rpc sees the node only through its Backend interface.
-	"rpc": {"genesis"},
+	"rpc": {"genesis", "internal/devkeys", "internal/settings"},
 	// The ABCI app is driven by CometBFT and given its components by node.
 	"app":  {"chain", "execution", "genesis", "governance", "internal/eventq", "internal/failpoint", "internal/version", "store", "txpool"},
-	"node": {"app", "chain", "config", "execution", "genesis", "governance", "internal/devkeys", "internal/version", "rpc", "store", "txpool"},
+	"node": {"app", "chain", "config", "execution", "genesis", "governance", "internal/version", "rpc", "store", "txpool"},
 	"internal/cli": {"config", "genesis", "governance", "internal/devkeys", "internal/govclient", "internal/load", "internal/version", "node",
 		"internal/testnet", // TODO(devnet package): the devnet leaves the test helpers; delete this at that move
 	},
@@ -38,6 +38,7 @@ var allowed = map[string][]string{
 	"internal/devkeys":   nil,
 	"internal/eventq":    nil,
 	"internal/failpoint": nil,
+	"internal/settings":  nil,
 	"internal/version":   nil,
 	"internal/govclient": {"governance"},
 	"internal/load": {

@@ -74,12 +74,11 @@ func newApp(t testing.TB, db *store.DB, gen *genesis.AppState, cfg app.Config, p
 	cc := gen.ChainConfig()
 	b := &built{chain: chain.New(db.KV(), cc)}
 	b.exec = execution.New(cc, b.chain, cfg.Governance)
-	pcfg := txpool.DefaultConfig(cc.ChainID)
-	pcfg.Logger = cfg.Logger
+	pcfg := txpool.DefaultConfig()
 	for _, p := range pool {
 		p(&pcfg)
 	}
-	b.pool = txpool.New(pcfg)
+	b.pool = txpool.New(pcfg, b.exec, cfg.Logger)
 	cfg.DB, cfg.Genesis, cfg.Chain, cfg.Executor, cfg.Pool = db, gen, b.chain, b.exec, b.pool
 	a, err := app.New(cfg)
 	if err != nil {

@@ -77,7 +77,7 @@ func balanceAt(t *testing.T, a *built, n uint64) (uint64, error) {
 // below them, down to genesis.
 func TestArchiveServesEveryHeight(t *testing.T) {
 	opts := store.DefaultOptions()
-	opts.StateHistory = 0
+	opts.Archive = true
 	h := newHarness(t, store.OpenMemoryWith(opts))
 	grow(h, 300)
 	for _, n := range []uint64{0, 1, 2, 100, 171, 172, 173, 250, 299, 300} {

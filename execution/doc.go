@@ -11,4 +11,7 @@
 // nothing of CometBFT: it turns (parent header, state, transactions) into a
 // block, receipts and a post-state, and never reads the clock or node-local
 // settings.
+//
+// [Executor.CheckTx] is the one stateless definition of what a transaction
+// must be to enter a block; the pool admits by it too.
 package execution

@@ -2,7 +2,9 @@ package execution
 
 import (
 	"errors"
+	"fmt"
 
+	"github.com/ethereum/go-ethereum/core"
 	gethpool "github.com/ethereum/go-ethereum/core/txpool"
 )
 
@@ -15,8 +17,9 @@ var (
 	// the gas left in the block.
 	ErrBlockGasExhausted = errors.New("exceeds block gas limit")
 	// ErrValueTooLarge is returned for a transaction whose value is not an
-	// EVM word (the pool answers such a value as insufficient funds, as geth does).
-	ErrValueTooLarge = errors.New("transaction value does not fit in 256 bits")
+	// EVM word: no balance covers it, and geth answers it as insufficient
+	// funds.
+	ErrValueTooLarge = fmt.Errorf("%w: value does not fit in 256 bits", core.ErrInsufficientFunds)
 	// ErrInvalidTx marks a block holding a transaction that may not be in a block.
 	ErrInvalidTx = errors.New("invalid transaction in block")
 )

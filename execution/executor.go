@@ -11,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/tracing"
+	gethpool "github.com/ethereum/go-ethereum/core/txpool"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -168,8 +169,12 @@ func (e *Executor) ApplyMessage(evm *vm.EVM, msg *core.Message, gp *core.GasPool
 	return core.ApplyMessage(evm, msg, gp)
 }
 
-// CheckTx runs the stateless checks every transaction in a block must pass and
-// returns its sender.
+// CheckTx is the one stateless definition of what a transaction must be to
+// enter a block: a supported, replay-protected type, at most MaxTxSize
+// bytes, for this chain, within Osaka's gas cap, amounts that are EVM words,
+// and a signature that recovers its sender, which it returns. Blocks apply it
+// to every transaction and the pool to every one it admits, so its errors
+// are go-ethereum's values, worded as eth_sendRawTransaction answers them.
 func (e *Executor) CheckTx(tx *types.Transaction) (common.Address, error) {
 	switch tx.Type() {
 	case types.LegacyTxType:
@@ -178,19 +183,27 @@ func (e *Executor) CheckTx(tx *types.Transaction) (common.Address, error) {
 		}
 	case types.AccessListTxType, types.DynamicFeeTxType:
 	default:
-		return common.Address{}, core.ErrTxTypeNotSupported
+		return common.Address{}, fmt.Errorf("%w: tx type %d", core.ErrTxTypeNotSupported, tx.Type())
 	}
 	if size := tx.Size(); size > MaxTxSize {
 		return common.Address{}, fmt.Errorf("%w: transaction size %d, limit %d", ErrTxTooLarge, size, MaxTxSize)
 	}
+	// The signer would refuse another chain's transaction too; checked here,
+	// before the gas cap, so that the answer is geth's.
+	if have, want := tx.ChainId(), e.config.ChainID; have.Cmp(want) != 0 {
+		return common.Address{}, fmt.Errorf("%w: have %d want %d", types.ErrInvalidChainId, have, want)
+	}
 	if tx.Gas() > params.MaxTxGas {
 		return common.Address{}, fmt.Errorf("%w (cap: %d, tx: %d)", core.ErrGasLimitTooHigh, params.MaxTxGas, tx.Gas())
 	}
-	// Amounts must be EVM words. The pool refuses larger ones; a proposal
-	// from a faulty validator may still carry them, and must find them
-	// invalid here rather than overflow later.
-	if tx.Value().Sign() < 0 || tx.Value().BitLen() > 256 {
-		return common.Address{}, fmt.Errorf("%w: value of %d bits", ErrValueTooLarge, tx.Value().BitLen())
+	// Amounts must be EVM words: a proposal from a faulty validator may
+	// carry larger ones, and must find them invalid here rather than
+	// overflow later.
+	if tx.Value().Sign() < 0 {
+		return common.Address{}, gethpool.ErrNegativeValue
+	}
+	if tx.Value().BitLen() > 256 {
+		return common.Address{}, ErrValueTooLarge
 	}
 	if tx.GasFeeCap().BitLen() > 256 {
 		return common.Address{}, core.ErrFeeCapVeryHigh
@@ -198,8 +211,16 @@ func (e *Executor) CheckTx(tx *types.Transaction) (common.Address, error) {
 	if tx.GasTipCap().BitLen() > 256 {
 		return common.Address{}, core.ErrTipVeryHigh
 	}
-	return types.Sender(e.signer, tx)
+	from, err := types.Sender(e.signer, tx)
+	if err != nil {
+		return common.Address{}, fmt.Errorf("%w: %v", gethpool.ErrInvalidSender, err)
+	}
+	return from, nil
 }
+
+// MaxTxSize is [MaxTxSize], for those that take the chain's rules from an
+// executor.
+func (e *Executor) MaxTxSize() int { return MaxTxSize }
 
 // Mode says what block execution does with an invalid transaction.
 type Mode int

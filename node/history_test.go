@@ -43,7 +43,7 @@ func TestPastStateOverRPC(t *testing.T) {
 	}
 	cfg := config.Default()
 	cfg.Storage.StateHistory = 16
-	db := store.OpenMemoryWith(storeOptions(cfg.Storage))
+	db := store.OpenMemoryWith(cfg.Storage)
 	defer db.Close()
 	p, err := build(db, gen, appSettings{})
 	if err != nil {

@@ -29,8 +29,8 @@ import (
 	"github.com/redmx/redmx/chain"
 	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/rpc"
 	"github.com/redmx/redmx/store"
-	"github.com/redmx/redmx/txpool"
 )
 
 // Timeouts of a shutdown.
@@ -233,7 +233,7 @@ func (n *Node) Run(ctx context.Context) (err error) {
 		return fmt.Errorf("rpc: %w", err)
 	}
 	stops.add(func() error { cleanup(); return nil })
-	srv := newRPCHTTPServer(handler, n.cfg.Redmx.RPC)
+	srv := rpc.NewHTTPServer(handler, n.cfg.Redmx.RPC)
 
 	n.mu.Lock()
 	n.rpcAddr = ln.Addr()
@@ -301,14 +301,14 @@ func (n *Node) loadKeys() (*p2p.NodeKey, cmttypes.PrivValidator, error) {
 func (n *Node) openParts(stops *stopSteps) (*parts, error) {
 	ccfg := n.cfg.CometBFT
 	dbDir := filepath.Join(ccfg.DBDir(), "redmx")
-	db, err := store.Open(dbDir, storeOptions(n.cfg.Redmx.Storage))
+	db, err := store.Open(dbDir, n.cfg.Redmx.Storage)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", dbDir, err)
 	}
 	stops.add(db.Close)
 
 	s := appSettings{
-		pool:          poolConfig(n.cfg.Redmx),
+		pool:          n.cfg.Redmx.Pool,
 		peers:         configuredPeers(ccfg),
 		knownUpgrades: n.upgrades,
 		logger:        n.logger.With("module", "app"),
@@ -693,27 +693,5 @@ func (n *Node) dropDisallowedPeers(ctx context.Context, a *app.App, cmt *cmtnode
 				cmt.Switch().StopPeerForError(peer, "node not admitted by governance")
 			}
 		}
-	}
-}
-
-// storeOptions maps [redmx.storage] to the store's options.
-func storeOptions(c config.StorageConfig) store.Options {
-	o := store.DefaultOptions()
-	o.CacheMB = c.CacheMB
-	o.StateHistory = c.StateHistory
-	o.PersistEvery = c.PersistEvery
-	if c.Archive {
-		o.StateHistory = 0
-	}
-	return o
-}
-
-// poolConfig maps the [redmx] table to the pool's settings.
-func poolConfig(c config.Config) txpool.Config {
-	return txpool.Config{
-		GlobalSlots:  c.Pool.GlobalSlots,
-		AccountSlots: c.Pool.AccountSlots,
-		GlobalQueue:  c.Pool.GlobalQueue,
-		AccountQueue: c.Pool.AccountQueue,
 	}
 }

@@ -30,7 +30,7 @@ type parts struct {
 
 // appSettings are the node-local settings of the app and its pool.
 type appSettings struct {
-	pool          txpool.Config // ChainID is set from genesis
+	pool          txpool.Config
 	peers         []string
 	blockMaxBytes int64
 	knownUpgrades []string
@@ -46,12 +46,7 @@ func build(db *store.DB, gen *genesis.AppState, s appSettings) (*parts, error) {
 	gov := governance.New()
 	p := &parts{db: db, gen: gen, chain: chain.New(db.KV(), cc)}
 	p.exec = execution.New(cc, p.chain, gov)
-	pcfg := s.pool
-	pcfg.ChainID = cc.ChainID
-	if pcfg.Logger == nil {
-		pcfg.Logger = s.logger
-	}
-	p.pool = txpool.New(pcfg)
+	p.pool = txpool.New(s.pool, p.exec, s.logger)
 	a, err := app.New(app.Config{
 		DB:            db,
 		Genesis:       gen,

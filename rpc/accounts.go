@@ -20,22 +20,22 @@ import (
 // Unlocked accounts are what a development node offers, as geth --dev, anvil
 // and Hardhat do: eth_accounts lists them, and eth_sendTransaction,
 // eth_signTransaction and eth_sign sign with them. A node serves none unless
-// configured (Config.Accounts).
+// configured (Config.DevAccounts).
 
 // errUnknownAccount is go-ethereum's accounts.ErrUnknownAccount text.
 var errUnknownAccount = accounts.ErrUnknownAccount
 
 // Accounts is eth_accounts: the node's unlocked accounts, if any.
 func (api *ethAPI) Accounts() []common.Address {
-	out := make([]common.Address, len(api.cfg.Accounts))
-	for i, k := range api.cfg.Accounts {
+	out := make([]common.Address, len(api.accounts))
+	for i, k := range api.accounts {
 		out[i] = crypto.PubkeyToAddress(k.PublicKey)
 	}
 	return out
 }
 
 func (api *ethAPI) key(addr common.Address) (*ecdsa.PrivateKey, error) {
-	for _, k := range api.cfg.Accounts {
+	for _, k := range api.accounts {
 		if crypto.PubkeyToAddress(k.PublicKey) == addr {
 			return k, nil
 		}

@@ -1,7 +1,6 @@
 package rpc_test
 
 import (
-	"crypto/ecdsa"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/accounts"
@@ -16,7 +15,7 @@ import (
 func TestUnlockedAccounts(t *testing.T) {
 	b := newFakeBackend(t)
 	cfg := rpc.DefaultConfig()
-	cfg.Accounts = []*ecdsa.PrivateKey{key0}
+	cfg.DevAccounts = 1 // key0
 	url := serve(t, b, cfg)
 
 	var accts []common.Address
@@ -98,7 +97,7 @@ func TestUnlockedAccounts(t *testing.T) {
 func TestFillAndPending(t *testing.T) {
 	b := newFakeBackend(t)
 	cfg := rpc.DefaultConfig()
-	cfg.Accounts = []*ecdsa.PrivateKey{key0}
+	cfg.DevAccounts = 1 // key0
 	url := serve(t, b, cfg)
 	var filled struct {
 		Raw hexutil.Bytes      `json:"raw"`

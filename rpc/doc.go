@@ -91,9 +91,9 @@
 // of more logs with -32005 "query returned more than N results", the text
 // providers use; a range query is searched here, block by block as
 // go-ethereum's unindexed search does, and stops at the first log past the cap
-// (go-ethereum collects every match first). LogsMaxCriteria is
-// go-ethereum's LogQueryLimit on addresses and topics. FilterTimeout is the
-// life of an unpolled filter. MaxSubscriptionsPerConn caps the live
+// (go-ethereum collects every match first). Addresses and topics per position
+// are capped at 1,000, go-ethereum's LogQueryLimit. FilterTimeout is the
+// life of an unpolled filter. MaxSubscriptionsPerConnection caps the live
 // subscriptions of one WebSocket connection (-32005 "too many subscriptions
 // on this connection: limit N"); go-ethereum has no such limit. WSReadLimit
 // is go-ethereum's WebSocket message limit. MaxFilters and MaxFiltersPerClient
@@ -104,14 +104,14 @@
 // # Expensive requests and timeouts
 //
 // eth_call, eth_estimateGas, eth_createAccessList, eth_getLogs,
-// eth_getFilterLogs and the traces take a slot among MaxConcurrentExpensive
-// node-wide and MaxConcurrentExpensivePerClient per client IP; a request
+// eth_getFilterLogs and the traces take a slot among MaxExpensiveRequests
+// node-wide and MaxExpensiveRequestsPerClient per client IP; a request
 // past either waits up to ExpensiveQueueWait and is then refused with
 // -32005 "too many concurrent expensive requests (limit N); retry later".
 // EVMTimeout bounds eth_call, the whole search of eth_estimateGas and
 // eth_createAccessList ("execution aborted (timeout = …)"): the end of the
 // context cancels the EVM, between any two opcodes and so between two calls
-// of the governance precompile. [NewHTTPServer] applies HTTPTimeouts;
+// of the governance precompile. [NewHTTPServer] applies the HTTP timeouts;
 // go-ethereum's server answers an HTTP request still running near the write
 // timeout with -32002 "request timed out".
 //

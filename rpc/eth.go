@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -22,7 +23,8 @@ type ethAPI struct {
 	b         Backend
 	cfg       Config
 	chainID   *big.Int
-	expensive *gate // eth_call, eth_estimateGas, eth_createAccessList (nil: none)
+	expensive *gate               // eth_call, eth_estimateGas, eth_createAccessList (nil: none)
+	accounts  []*ecdsa.PrivateKey // unlocked development keys
 }
 
 // ChainId is eth_chainId (the spelling makes the RPC name).

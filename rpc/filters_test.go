@@ -106,7 +106,6 @@ func TestGetLogsCaps(t *testing.T) {
 	f := newFakeBackend(t)
 	cfg := rpc.DefaultConfig()
 	cfg.LogsMaxResults = 0
-	cfg.LogsMaxCriteria = 2
 	cfg.LogsMaxRange = 0
 	url := serve(t, f, cfg)
 
@@ -116,9 +115,11 @@ func TestGetLogsCaps(t *testing.T) {
 	if len(logs) != 1 {
 		t.Fatalf("got %d logs, want 1", len(logs))
 	}
-	res := call(t, url, "eth_getLogs", map[string]any{"address": []common.Address{{1}, {2}, {3}}})
+	// Addresses and topics per position are capped at go-ethereum's 1,000.
+	many := make([]common.Address, 1001)
+	res := call(t, url, "eth_getLogs", map[string]any{"address": many})
 	if res.Error == nil || res.Error.Message != "exceed max addresses or topics per search position" {
-		t.Fatalf("three addresses with a limit of 2: %+v", res.Error)
+		t.Fatalf("1001 addresses with a limit of 1000: %+v", res.Error)
 	}
 
 	cfg = rpc.DefaultConfig()

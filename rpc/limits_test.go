@@ -221,8 +221,8 @@ func TestExpensiveRequestCaps(t *testing.T) {
 	b := &slowBackend{fakeBackend: newFakeBackend(t), release: make(chan struct{})}
 	cfg := rpc.DefaultConfig()
 	cfg.EVMTimeout = 0
-	cfg.MaxConcurrentExpensive = 2
-	cfg.MaxConcurrentExpensivePerClient = 1
+	cfg.MaxExpensiveRequests = 2
+	cfg.MaxExpensiveRequestsPerClient = 1
 	cfg.ExpensiveQueueWait = 20 * time.Millisecond
 	url := serve(t, b, cfg)
 	callArgs := map[string]any{"from": addr0, "to": addr1}
@@ -438,7 +438,7 @@ func TestHTTPServerTimeouts(t *testing.T) {
 	b := &slowBackend{fakeBackend: newFakeBackend(t), release: make(chan struct{})}
 	cfg := rpc.DefaultConfig()
 	cfg.EVMTimeout = 0
-	cfg.HTTPTimeouts = rpc.HTTPTimeouts{Read: 300 * time.Millisecond, ReadHeader: 300 * time.Millisecond, Write: 1500 * time.Millisecond, Idle: time.Second}
+	cfg.HTTPReadTimeout, cfg.HTTPReadHeaderTimeout, cfg.HTTPWriteTimeout, cfg.HTTPIdleTimeout = 300*time.Millisecond, 300*time.Millisecond, 1500*time.Millisecond, time.Second
 	srv, err := rpc.NewServer(b, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -494,7 +494,7 @@ func TestHTTPServerTimeouts(t *testing.T) {
 func TestWebSocketOutlivesHTTPTimeouts(t *testing.T) {
 	f := newFakeBackend(t)
 	cfg := rpc.DefaultConfig()
-	cfg.HTTPTimeouts = rpc.HTTPTimeouts{Read: 200 * time.Millisecond, ReadHeader: 200 * time.Millisecond, Write: 200 * time.Millisecond, Idle: 200 * time.Millisecond}
+	cfg.HTTPReadTimeout, cfg.HTTPReadHeaderTimeout, cfg.HTTPWriteTimeout, cfg.HTTPIdleTimeout = 200*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond
 	srv, err := rpc.NewServer(f, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -68,7 +68,7 @@ func newLogsAPI(b Backend, inner *filters.FilterAPI, cfg Config, expensive *gate
 		inner:        inner,
 		maxRange:     cfg.LogsMaxRange,
 		maxResults:   cfg.LogsMaxResults,
-		maxCrit:      cfg.LogsMaxCriteria,
+		maxCrit:      logsMaxCriteria,
 		timeout:      timeout,
 		expensive:    expensive,
 		maxFilters:   cfg.MaxFilters,

@@ -711,8 +711,8 @@ func TestWebSocket(t *testing.T) {
 
 func TestHTTPGuards(t *testing.T) {
 	cfg := rpc.DefaultConfig()
-	cfg.HTTPCors = []string{"http://wallet.example"}
-	cfg.HTTPVirtualHosts = []string{"localhost"}
+	cfg.CORS = []string{"http://wallet.example"}
+	cfg.VirtualHosts = []string{"localhost"}
 	url := serve(t, newFakeBackend(t), cfg)
 	body := `{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}`
 

@@ -10,6 +10,8 @@ import (
 	"github.com/ethereum/go-ethereum/eth/filters"
 	gethrpc "github.com/ethereum/go-ethereum/rpc"
 	"github.com/rs/cors"
+
+	"github.com/redmx/redmx/internal/devkeys"
 )
 
 // NewServer registers the eth, net, web3 and txpool services over b, and the
@@ -23,15 +25,15 @@ func NewServer(b Backend, cfg Config) (*gethrpc.Server, error) {
 	if cfg.HTTPBodyLimit > 0 {
 		srv.SetHTTPBodyLimit(cfg.HTTPBodyLimit)
 	}
-	expensive := newGate("expensive requests", cfg.MaxConcurrentExpensive, cfg.MaxConcurrentExpensivePerClient, cfg.ExpensiveQueueWait)
-	eth := &ethAPI{b: b, cfg: cfg, chainID: new(big.Int).SetUint64(b.ChainID()), expensive: expensive}
+	expensive := newGate("expensive requests", cfg.MaxExpensiveRequests, cfg.MaxExpensiveRequestsPerClient, cfg.ExpensiveQueueWait)
+	eth := &ethAPI{b: b, cfg: cfg, chainID: new(big.Int).SetUint64(b.ChainID()), expensive: expensive, accounts: devkeys.Keys(cfg.DevAccounts)}
 	if cfg.WSReadLimit > 0 {
 		srv.SetWebsocketReadLimit(cfg.WSReadLimit)
 	}
 	// RangeLimit stays 0: logsAPI checks the range once tags are resolved.
 	filterAPI := filters.NewFilterAPI(filters.NewFilterSystem(newFilterBackend(b), filters.Config{
 		Timeout:       cfg.FilterTimeout,
-		LogQueryLimit: cfg.LogsMaxCriteria,
+		LogQueryLimit: logsMaxCriteria,
 	}))
 	// Services registered later under the same name override methods of the
 	// same name: logsAPI and subscriptionsAPI wrap some of filterAPI's.
@@ -42,7 +44,7 @@ func NewServer(b Backend, cfg Config) (*gethrpc.Server, error) {
 		{"eth", eth},
 		{"eth", filterAPI},
 		{"eth", newLogsAPI(b, filterAPI, cfg, expensive)},
-		{"eth", newSubscriptionsAPI(filterAPI, cfg.MaxSubscriptionsPerConn)},
+		{"eth", newSubscriptionsAPI(filterAPI, cfg.MaxSubscriptionsPerConnection)},
 		{"net", &netAPI{b: b}},
 		{"web3", &web3API{b: b}},
 		{"txpool", &txpoolAPI{b: b, chainID: eth.chainID}},
@@ -68,7 +70,7 @@ func NewServer(b Backend, cfg Config) (*gethrpc.Server, error) {
 // virtual-host and CORS checks (node/rpcstack.go).
 func Handler(srv *gethrpc.Server, cfg Config) http.Handler {
 	ws := srv.WebsocketHandler(cfg.WSOrigins)
-	h := newVHostHandler(cfg.HTTPVirtualHosts, newCorsHandler(srv, cfg.HTTPCors))
+	h := newVHostHandler(cfg.VirtualHosts, newCorsHandler(srv, cfg.CORS))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isWebsocket(r) {
 			ws.ServeHTTP(w, r)
@@ -84,13 +86,12 @@ func Handler(srv *gethrpc.Server, cfg Config) http.Handler {
 // bounds every HTTP request. WebSocket connections are not bound by them:
 // go-ethereum's pings find dead ones.
 func NewHTTPServer(h http.Handler, cfg Config) *http.Server {
-	t := cfg.HTTPTimeouts
 	return &http.Server{
 		Handler:           h,
-		ReadTimeout:       t.Read,
-		ReadHeaderTimeout: t.ReadHeader,
-		WriteTimeout:      t.Write,
-		IdleTimeout:       t.Idle,
+		ReadTimeout:       cfg.HTTPReadTimeout,
+		ReadHeaderTimeout: cfg.HTTPReadHeaderTimeout,
+		WriteTimeout:      cfg.HTTPWriteTimeout,
+		IdleTimeout:       cfg.HTTPIdleTimeout,
 	}
 }
 

@@ -100,7 +100,7 @@ func TestSubscriptionsOverHTTP(t *testing.T) {
 
 func TestSubscriptionLimitPerConnection(t *testing.T) {
 	cfg := rpc.DefaultConfig()
-	cfg.MaxSubscriptionsPerConn = 2
+	cfg.MaxSubscriptionsPerConnection = 2
 	url := serve(t, newFakeBackend(t), cfg)
 	ctx := t.Context()
 	dial := func() *gethrpc.Client {

@@ -5,7 +5,7 @@
 //   - pruning: trie nodes are stored by path, so the disk holds one state plus
 //     a state history (reverse diffs, in a freezer under ancient/) of the last
 //     [Options.StateHistory] blocks; older history is cut from the tail, and
-//     0 keeps all (archive);
+//     [Options.Archive] keeps all;
 //   - past state: with the history indexed, any height in the window is read
 //     through [DB.HistoricStateAt]; trie node history makes proofs
 //     (eth_getProof) work there too;

@@ -18,34 +18,54 @@ import (
 	"github.com/ethereum/go-ethereum/triedb/pathdb"
 
 	"github.com/redmx/redmx/internal/failpoint"
+	"github.com/redmx/redmx/internal/settings"
 )
 
 // DefaultStateHistory is how many recent blocks' state a node keeps by
 // default: a day of blocks at the fastest block rate (one every ~0.6 s).
 const DefaultStateHistory = 150_000
 
-// Options configure the node's storage.
+// Options is the [redmx.storage] section of config.toml: the node's pebble
+// store under data/redmx. Each key's comment tag is its documentation in the
+// file `redmx init` writes; fields without a key are fixed for nodes and set
+// by tests.
 type Options struct {
-	CacheMB   int // pebble block cache
-	TrieCache int // clean trie node and flat state caches, in MB each
-	Handles   int // open files
-	// StateHistory is how many recent blocks' state is kept; 0 keeps the
-	// state of every block (archive).
-	StateHistory uint64
+	CacheMB      int    `toml:"cache_mb" comment:"Pebble block cache of the state and chain index (data/redmx), in MiB (at least 16)."`
+	StateHistory uint64 `toml:"state_history" comment:"State of the most recent blocks kept and served at past block numbers (eth_getBalance, eth_call, eth_getProof, …); older state is pruned from disk and asking for it is an error (at least 1). 150000 is about a day of blocks."`
+	Archive      bool   `toml:"archive" comment:"Keep the state of every block (an archive node); overrides state_history."`
+	PersistEvery uint64 `toml:"persist_every" comment:"Every this many heights, all the state held in memory is flushed to disk, so that a crash costs at most this many heights of replay at restart, however small the blocks (0: only when the write buffer fills)."`
+
+	TrieCache int `toml:"-"` // clean trie node and flat state caches, in MB each
+	Handles   int `toml:"-"` // open files
 	// WriteBufferMB bounds the state changes aggregated in memory below the
 	// 128 newest heights before they are written; with the 128 heights, it
 	// bounds what a crash loses and CometBFT replays.
-	WriteBufferMB int
-	// PersistEvery is how often, in heights, every state held in memory is
-	// written to disk, so that a crash never costs more than that many
-	// heights of replay however small the blocks (0: only when the write
-	// buffer fills).
-	PersistEvery uint64
+	WriteBufferMB int `toml:"-"`
 }
 
 // DefaultOptions are the storage settings of a node with no configuration.
 func DefaultOptions() Options {
-	return Options{CacheMB: 128, TrieCache: 64, Handles: 512, StateHistory: DefaultStateHistory, WriteBufferMB: 16, PersistEvery: 2048}
+	return Options{CacheMB: 256, TrieCache: 64, Handles: 512, StateHistory: DefaultStateHistory, WriteBufferMB: 16, PersistEvery: 2048}
+}
+
+// ValidateBasic reports the first bad value, as a *settings.Error naming its
+// key.
+func (o Options) ValidateBasic() error {
+	if o.CacheMB < 16 {
+		return settings.Errorf("cache_mb", "must be at least 16, got %d", o.CacheMB)
+	}
+	if o.StateHistory == 0 && !o.Archive {
+		return settings.Errorf("state_history", "must be at least 1 (set redmx.storage.archive = true to keep every block's state)")
+	}
+	return nil
+}
+
+// history is how many recent blocks' state is kept; 0 keeps all.
+func (o Options) history() uint64 {
+	if o.Archive {
+		return 0
+	}
+	return o.StateHistory
 }
 
 // Head is the newest height whose chain index is written: what Info reports,
@@ -159,8 +179,8 @@ func openKV(kvs ethdb.KeyValueStore, ancient string, opts Options) (*DB, error) 
 		WriteBufferSize: opts.WriteBufferMB * 1024 * 1024,
 		// 0 keeps every history, as archive mode wants. Trie node history
 		// serves proofs at heights below the in-memory layers.
-		StateHistory:        opts.StateHistory,
-		TrienodeHistory:     int64(opts.StateHistory),
+		StateHistory:        opts.history(),
+		TrienodeHistory:     int64(opts.history()),
 		FullValueCheckpoint: 8,
 		EnableStateIndexing: true,
 		// Index as histories are written, whatever the age of the head
@@ -173,7 +193,7 @@ func openKV(kvs ethdb.KeyValueStore, ancient string, opts Options) (*DB, error) 
 		trie:     tdb,
 		state:    state.NewDatabase(tdb, codes),
 		historic: state.NewHistoricDatabase(tdb, codes),
-		history:  opts.StateHistory,
+		history:  opts.history(),
 		persist:  opts.PersistEvery,
 	}, nil
 }

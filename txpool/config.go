@@ -1,14 +1,27 @@
 package txpool
 
 import (
-	"log/slog"
-	"math/big"
-
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/params"
 	"github.com/holiman/uint256"
-
-	"github.com/redmx/redmx/execution"
 )
+
+// Chain is what the pool takes from the chain's rules; in a node, the
+// executor that executes blocks. Blocks are the authority on what a
+// transaction must be: the pool admits only what CheckTx passes, and adds
+// only checks of its own (the head's gas limit, intrinsic gas, its limits).
+type Chain interface {
+	// CheckTx is the stateless check every transaction in a block must
+	// pass; it returns the sender. Its errors are the pool's answers.
+	CheckTx(tx *types.Transaction) (common.Address, error)
+	// MaxTxSize is the largest encoding CheckTx passes: AddRaw refuses
+	// larger bytes before decoding them.
+	MaxTxSize() int
+	// Config is the chain's rule set: its id and the forks whose intrinsic
+	// gas the pool charges.
+	Config() *params.ChainConfig
+}
 
 // StateReader is what the pool needs of the latest committed state. Its methods
 // may be called from several goroutines at once. A reader that also has a
@@ -23,36 +36,38 @@ type StateReader interface {
 	GasLimit() uint64
 }
 
-// Config holds the pool's limits. A zero field takes its default in [New].
+// Config is the [redmx.pool] section of config.toml: the pool's limits. A
+// zero field takes its default in [New], so 0 in the file keeps the
+// default. Each key's comment tag is its documentation in the file `redmx
+// init` writes. Fields without a key are the pool's fixed policy (see the
+// package doc), which only tests change: the lane's sizes are what the
+// network promises an account of no record and are tuned to the gate's
+// quota and to govclient's gas headroom, so one node should not differ.
 type Config struct {
-	ChainID      *big.Int // EIP-155 chain id; required
-	MaxTxSize    int      // bytes of the encoded transaction
-	AccountSlots uint64   // hard cap on one sender's pooled transactions, pending and queued
-	GlobalSlots  uint64   // executable transactions in the pool before new executable ones are refused
-	AccountQueue uint64   // one sender's queued transactions, and how far past its pending nonce a nonce may be
-	GlobalQueue  uint64   // queued transactions in the pool before new queued ones are refused
-	PriceBump    uint64   // percent by which a replacement must raise fee cap and tip cap
-	GlobalBytes  uint64   // encoded bytes of all pooled transactions
+	GlobalSlots  uint64 `toml:"global_slots" comment:"Executable transactions in the pool before new executable ones are refused (0: the default)."`
+	AccountSlots uint64 `toml:"account_slots" comment:"Hard cap on one sender's pooled transactions, executable and waiting (0: the default)."`
+	GlobalQueue  uint64 `toml:"global_queue" comment:"Transactions waiting for an earlier nonce in the pool before new waiting ones are refused (0: the default)."`
+	AccountQueue uint64 `toml:"account_queue" comment:"One sender's transactions waiting for an earlier nonce, and how far past its next nonce a nonce may be (0: the default)."`
+
+	PriceBump   uint64 `toml:"-"` // percent by which a replacement must raise fee cap and tip cap
+	GlobalBytes uint64 `toml:"-"` // encoded bytes of all pooled transactions
 
 	// The lane of accounts of no record (see the package doc). Its count cap
 	// is LaneBlocks times the gate's per-block quota.
-	LaneBlocks   uint64 // blocks' worth of the quota the lane holds
-	LaneBytes    uint64 // encoded bytes of the lane's transactions
-	LaneMaxData  int    // calldata bytes of one lane transaction
-	LaneMaxGas   uint64 // gas limit of one lane transaction
-	LaneLifetime uint64 // blocks a lane transaction waits before eviction
+	LaneBlocks   uint64 `toml:"-"` // blocks' worth of the quota the lane holds
+	LaneBytes    uint64 `toml:"-"` // encoded bytes of the lane's transactions
+	LaneMaxData  int    `toml:"-"` // calldata bytes of one lane transaction
+	LaneMaxGas   uint64 `toml:"-"` // gas limit of one lane transaction
+	LaneLifetime uint64 `toml:"-"` // blocks a lane transaction waits before eviction
 
-	Lifetime        uint64 // blocks any transaction waits before eviction
-	Reannounce      uint64 // blocks after which an unmined executable transaction is offered to gossip again
-	ReannounceBytes uint64 // encoded bytes offered again per block, at most
-	EvictedRecords  int    // evictions remembered for lookups
-
-	Logger *slog.Logger // evictions are logged here; nil: not logged
+	Lifetime        uint64 `toml:"-"` // blocks any transaction waits before eviction
+	Reannounce      uint64 `toml:"-"` // blocks after which an unmined executable transaction is offered to gossip again
+	ReannounceBytes uint64 `toml:"-"` // encoded bytes offered again per block, at most
+	EvictedRecords  int    `toml:"-"` // evictions remembered for lookups
 }
 
 // Defaults used by [DefaultConfig] and for zero fields in [New].
 const (
-	DefaultMaxTxSize    = execution.MaxTxSize
 	DefaultAccountSlots = 1024
 	DefaultGlobalSlots  = 10240
 	DefaultAccountQueue = 256
@@ -72,11 +87,9 @@ const (
 	DefaultEvictedRecords  = 4096
 )
 
-// DefaultConfig returns the default limits for a chain.
-func DefaultConfig(chainID *big.Int) Config {
+// DefaultConfig returns the default limits.
+func DefaultConfig() Config {
 	return Config{
-		ChainID:      chainID,
-		MaxTxSize:    DefaultMaxTxSize,
 		AccountSlots: DefaultAccountSlots,
 		GlobalSlots:  DefaultGlobalSlots,
 		AccountQueue: DefaultAccountQueue,
@@ -99,57 +112,28 @@ func DefaultConfig(chainID *big.Int) Config {
 
 // withDefaults returns c with every zero limit replaced by its default.
 func (c Config) withDefaults() Config {
-	d := DefaultConfig(c.ChainID)
-	if c.MaxTxSize <= 0 {
-		c.MaxTxSize = d.MaxTxSize
-	}
-	if c.AccountSlots == 0 {
-		c.AccountSlots = d.AccountSlots
-	}
-	if c.GlobalSlots == 0 {
-		c.GlobalSlots = d.GlobalSlots
-	}
-	if c.AccountQueue == 0 {
-		c.AccountQueue = d.AccountQueue
-	}
-	if c.GlobalQueue == 0 {
-		c.GlobalQueue = d.GlobalQueue
-	}
-	if c.PriceBump == 0 {
-		c.PriceBump = d.PriceBump
-	}
-	if c.GlobalBytes == 0 {
-		c.GlobalBytes = d.GlobalBytes
-	}
-	if c.LaneBlocks == 0 {
-		c.LaneBlocks = d.LaneBlocks
-	}
-	if c.LaneBytes == 0 {
-		c.LaneBytes = d.LaneBytes
-	}
-	if c.LaneMaxData <= 0 {
-		c.LaneMaxData = d.LaneMaxData
-	}
-	if c.LaneMaxGas == 0 {
-		c.LaneMaxGas = d.LaneMaxGas
-	}
-	if c.LaneLifetime == 0 {
-		c.LaneLifetime = d.LaneLifetime
-	}
-	if c.Lifetime == 0 {
-		c.Lifetime = d.Lifetime
-	}
-	if c.Reannounce == 0 {
-		c.Reannounce = d.Reannounce
-	}
-	if c.ReannounceBytes == 0 {
-		c.ReannounceBytes = d.ReannounceBytes
-	}
-	if c.EvictedRecords <= 0 {
-		c.EvictedRecords = d.EvictedRecords
-	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.DiscardHandler)
-	}
+	d := DefaultConfig()
+	orDefault(&c.AccountSlots, d.AccountSlots)
+	orDefault(&c.GlobalSlots, d.GlobalSlots)
+	orDefault(&c.AccountQueue, d.AccountQueue)
+	orDefault(&c.GlobalQueue, d.GlobalQueue)
+	orDefault(&c.PriceBump, d.PriceBump)
+	orDefault(&c.GlobalBytes, d.GlobalBytes)
+	orDefault(&c.LaneBlocks, d.LaneBlocks)
+	orDefault(&c.LaneBytes, d.LaneBytes)
+	orDefault(&c.LaneMaxData, d.LaneMaxData)
+	orDefault(&c.LaneMaxGas, d.LaneMaxGas)
+	orDefault(&c.LaneLifetime, d.LaneLifetime)
+	orDefault(&c.Lifetime, d.Lifetime)
+	orDefault(&c.Reannounce, d.Reannounce)
+	orDefault(&c.ReannounceBytes, d.ReannounceBytes)
+	orDefault(&c.EvictedRecords, d.EvictedRecords)
 	return c
+}
+
+// orDefault sets *v to d where it is zero or negative.
+func orDefault[T int | uint64](v *T, d T) {
+	if *v <= 0 {
+		*v = d
+	}
 }

@@ -1,12 +1,17 @@
 // Package txpool is the node's Ethereum-style transaction pool: it owns the
 // transactions that wait to be proposed, per sender, as executable (pending,
 // contiguous from the state nonce) or queued (future nonces), with geth's
-// validation, error values and replacement rule.
+// error values and replacement rule.
+//
+// What a transaction must be to enter a block is the chain's to say: the pool
+// admits only what its [Chain]'s CheckTx passes (execution's, in a node), then
+// checks what is its own: the head's block gas limit, intrinsic gas at the
+// head's rules, its limits and the gate.
 //
 // Fees are zero on this chain, so nothing is ordered or evicted by price:
 // [Pool.Pending] interleaves senders by arrival, and a full pool refuses new
 // transactions. It reads state only through the small [StateReader] it is given
-// and imports nothing of CometBFT or of the app.
+// and imports nothing of CometBFT, the app or execution.
 //
 // # Accounts of no record
 //

@@ -7,46 +7,30 @@ import (
 	"github.com/ethereum/go-ethereum/core"
 	gethpool "github.com/ethereum/go-ethereum/core/txpool"
 	"github.com/ethereum/go-ethereum/core/txpool/legacypool"
-	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
-
-	"github.com/redmx/redmx/execution"
 )
 
-// Refusals that go-ethereum has no variable for.
-var (
-	// ErrInvalidEncoding is returned by AddRaw for bytes that do not decode as a
-	// transaction.
-	ErrInvalidEncoding = errors.New("invalid transaction encoding")
-	// ErrUnprotectedTx is returned for a legacy transaction without EIP-155 replay
-	// protection. The text is geth's eth_sendRawTransaction refusal.
-	ErrUnprotectedTx = execution.ErrUnprotected
-)
+// ErrInvalidEncoding is returned by AddRaw for bytes that do not decode as a
+// transaction.
+var ErrInvalidEncoding = errors.New("invalid transaction encoding")
 
-// The other refusals are go-ethereum's own error values, so that the wording that
-// ethers and Foundry recognise is kept, and errors.Is holds against either name.
-// Context, where there is any, follows the sentinel after "%w: ".
+// The chain's check (see [Chain]) refuses first, with its own errors: an
+// unsupported or unprotected type, an oversized encoding, another chain, gas
+// above Osaka's cap, amounts beyond 256 bits, a signature with no sender.
+//
+// The pool's own refusals are go-ethereum's error values, so that the wording
+// that ethers and Foundry recognise is kept, and errors.Is holds against either
+// name. Context, where there is any, follows the sentinel after "%w: ".
 var (
-	// ErrTxTypeNotSupported is returned for blob (type 3) and set-code (type 4)
-	// transactions.
-	ErrTxTypeNotSupported = core.ErrTxTypeNotSupported
-	// ErrOversizedData is returned when the encoded transaction exceeds Config.MaxTxSize.
+	// ErrOversizedData is returned by AddRaw for bytes longer than the chain's
+	// MaxTxSize, before decoding them; the chain's check returns it too.
 	ErrOversizedData = gethpool.ErrOversizedData
-	// ErrInvalidChainID is returned when the transaction is signed for another chain.
-	ErrInvalidChainID = types.ErrInvalidChainId
-	// ErrGasLimitTooHigh is returned when the gas limit exceeds Osaka's per-transaction cap.
-	ErrGasLimitTooHigh = core.ErrGasLimitTooHigh
 	// ErrGasLimit is returned when the gas limit exceeds the current block gas limit.
 	ErrGasLimit = gethpool.ErrGasLimit
-	// ErrNegativeValue is returned for a transaction built in code with a negative value.
-	ErrNegativeValue = gethpool.ErrNegativeValue
-	// ErrFeeCapVeryHigh is returned when the fee cap does not fit in 256 bits.
-	ErrFeeCapVeryHigh = core.ErrFeeCapVeryHigh
-	// ErrTipVeryHigh is returned when the tip cap does not fit in 256 bits.
-	ErrTipVeryHigh = core.ErrTipVeryHigh
 	// ErrTipAboveFeeCap is returned when the tip cap exceeds the fee cap.
 	ErrTipAboveFeeCap = core.ErrTipAboveFeeCap
-	// ErrInvalidSender is returned when no sender can be recovered from the signature.
+	// ErrInvalidSender is returned by Sender when no sender can be recovered
+	// from the signature; the chain's check returns it too.
 	ErrInvalidSender = gethpool.ErrInvalidSender
 	// ErrNonceMax is returned for a nonce of 2^64-1 (EIP-2681).
 	ErrNonceMax = core.ErrNonceMax

@@ -8,9 +8,11 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/holiman/uint256"
 
+	"github.com/redmx/redmx/execution"
 	"github.com/redmx/redmx/txpool"
 )
 
@@ -33,7 +35,7 @@ func TestGethErrorStrings(t *testing.T) {
 				tx, _ := types.SignNewTx(sender.priv, types.HomesteadSigner{}, &types.LegacyTx{Gas: 21000, GasPrice: new(big.Int), To: &recipient})
 				return tx, "only replay-protected (EIP-155) transactions allowed over RPC"
 			},
-			sentinel: txpool.ErrUnprotectedTx,
+			sentinel: execution.ErrUnprotected,
 		},
 		{
 			name: "blob transaction",
@@ -42,9 +44,9 @@ func TestGethErrorStrings(t *testing.T) {
 					ChainID: uint256.MustFromBig(chainID), Gas: 21000, To: recipient,
 					GasTipCap: new(uint256.Int), GasFeeCap: new(uint256.Int), Value: new(uint256.Int),
 					BlobFeeCap: uint256.NewInt(1), BlobHashes: []common.Hash{{0x01}},
-				}), "transaction type not supported: tx type 3 not supported by this pool"
+				}), "transaction type not supported: tx type 3"
 			},
-			sentinel: txpool.ErrTxTypeNotSupported,
+			sentinel: core.ErrTxTypeNotSupported,
 		},
 		{
 			name: "set-code transaction",
@@ -53,9 +55,9 @@ func TestGethErrorStrings(t *testing.T) {
 					ChainID: uint256.MustFromBig(chainID), Gas: 50000, To: recipient,
 					GasTipCap: new(uint256.Int), GasFeeCap: new(uint256.Int), Value: new(uint256.Int),
 					AuthList: []types.SetCodeAuthorization{{Address: recipient}},
-				}), "transaction type not supported: tx type 4 not supported by this pool"
+				}), "transaction type not supported: tx type 4"
 			},
-			sentinel: txpool.ErrTxTypeNotSupported,
+			sentinel: core.ErrTxTypeNotSupported,
 		},
 		{
 			name: "encoding larger than the size limit",
@@ -72,14 +74,14 @@ func TestGethErrorStrings(t *testing.T) {
 				tx, _ := types.SignNewTx(sender.priv, other, &types.LegacyTx{Gas: 21000, GasPrice: new(big.Int), To: &recipient})
 				return tx, "invalid chain id for signer: have 1 want 7777"
 			},
-			sentinel: txpool.ErrInvalidChainID,
+			sentinel: types.ErrInvalidChainId,
 		},
 		{
 			name: "gas above the Osaka cap",
 			tx: func(f *fixture) (*types.Transaction, string) {
 				return withGas(t, sender, 0, 1<<24+1), "transaction gas limit too high (cap: 16777216, tx: 16777217)"
 			},
-			sentinel: txpool.ErrGasLimitTooHigh,
+			sentinel: core.ErrGasLimitTooHigh,
 		},
 		{
 			name:  "gas above the block gas limit",
@@ -139,6 +141,15 @@ func TestGethErrorStrings(t *testing.T) {
 				return transfer(t, sender, 2), "nonce too low: address " + from + ", tx: 2 state: 3"
 			},
 			sentinel: txpool.ErrNonceTooLow,
+		},
+		{
+			name: "value beyond 256 bits",
+			tx: func(f *fixture) (*types.Transaction, string) {
+				value := new(big.Int).Lsh(big.NewInt(1), 256)
+				return sign(t, sender, &types.LegacyTx{Gas: 21000, GasPrice: new(big.Int), To: &recipient, Value: value}),
+					"insufficient funds for gas * price + value: value does not fit in 256 bits"
+			},
+			sentinel: txpool.ErrInsufficientFunds,
 		},
 		{
 			name:  "value above the balance",

@@ -13,12 +13,16 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/holiman/uint256"
 
+	"github.com/redmx/redmx/execution"
+	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/txpool"
 )
 
 var (
-	chainID   = big.NewInt(7777)
-	signer    = types.LatestSignerForChainID(chainID)
+	chainID = big.NewInt(7777)
+	signer  = types.LatestSignerForChainID(chainID)
+	// testChain is the chain's rules as a node gives them to its pool.
+	testChain = execution.New(genesis.ChainConfig(chainID.Uint64()), nil, nil)
 	recipient = common.HexToAddress("0x00000000000000000000000000000000000000aa")
 )
 
@@ -146,11 +150,11 @@ type fixture struct {
 
 func newFixture(tb testing.TB, configure ...func(*txpool.Config)) *fixture {
 	f := &fixture{tb: tb, state: newTestState()}
-	cfg := txpool.DefaultConfig(chainID)
+	cfg := txpool.DefaultConfig()
 	for _, c := range configure {
 		c(&cfg)
 	}
-	f.pool = txpool.New(cfg)
+	f.pool = txpool.New(cfg, testChain, nil)
 	f.pool.Reset(f.state)
 	return f
 }

@@ -119,7 +119,7 @@ func (p *Pool) evict(e *entry, reason string) {
 // took it out.
 func (p *Pool) recordEviction(e *entry, reason string) {
 	p.evicted.add(Eviction{Hash: e.hash, Reason: reason, Height: p.height})
-	p.cfg.Logger.Info("transaction evicted from the pool", "tx", e.hash, "from", e.from, "nonce", e.nonce, "height", p.height, "reason", reason)
+	p.logger.Info("transaction evicted from the pool", "tx", e.hash, "from", e.from, "nonce", e.nonce, "height", p.height, "reason", reason)
 }
 
 // Eviction says why a transaction left the pool without being mined.

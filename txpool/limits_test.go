@@ -115,9 +115,9 @@ func TestLimits(t *testing.T) {
 
 // TestDefaultConfig pins the defaults the rest of the node relies on.
 func TestDefaultConfig(t *testing.T) {
-	got := txpool.DefaultConfig(chainID)
+	got := txpool.DefaultConfig()
 	want := txpool.Config{
-		ChainID: chainID, MaxTxSize: 131072, AccountSlots: 1024, GlobalSlots: 10240,
+		AccountSlots: 1024, GlobalSlots: 10240,
 		AccountQueue: 256, GlobalQueue: 1024, PriceBump: 10, GlobalBytes: 256 << 20,
 		LaneBlocks: 4, LaneBytes: 256 << 10, LaneMaxData: 4096, LaneMaxGas: 5_000_000, LaneLifetime: 20,
 		Lifetime: 3600, Reannounce: 5, ReannounceBytes: 1 << 20, EvictedRecords: 4096,
@@ -129,7 +129,7 @@ func TestDefaultConfig(t *testing.T) {
 
 // TestZeroConfigTakesDefaults checks that New fills in zero limits.
 func TestZeroConfigTakesDefaults(t *testing.T) {
-	f := newFixture(t, func(c *txpool.Config) { *c = txpool.Config{ChainID: chainID} })
+	f := newFixture(t, func(c *txpool.Config) { *c = txpool.Config{} })
 	a := account(0)
 	f.mustAdd(txRange(t, a, 0, 50)...)
 	if err := f.pool.Add(legacyPriced(t, a, 0, 1)); err != nil {

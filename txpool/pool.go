@@ -3,6 +3,7 @@ package txpool
 import (
 	"bytes"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"slices"
 	"sync"
@@ -14,7 +15,6 @@ import (
 	"github.com/ethereum/go-ethereum/params"
 	"github.com/holiman/uint256"
 
-	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/internal/eventq"
 )
 
@@ -25,8 +25,10 @@ const eventQueueLimit = 16384
 // Pool holds validated transactions per sender until they are included.
 type Pool struct {
 	cfg    Config
+	chain  Chain
 	signer types.Signer // one instance, so that the sender cached in a tx hits
 	rules  params.Rules // the chain's fork rules, as execution applies them
+	logger *slog.Logger
 
 	mu       sync.RWMutex
 	state    StateReader
@@ -57,19 +59,22 @@ type Pool struct {
 	events *eventq.Queue[*types.Transaction]
 }
 
-// New returns an empty pool. Until its first [Pool.Reset] it checks against
-// an empty state (no nonces, no balances) and no block gas limit below
-// Osaka's cap. Zero limits in cfg take their defaults. New panics if
-// cfg.ChainID is nil.
-func New(cfg Config) *Pool {
-	if cfg.ChainID == nil {
-		panic("txpool: Config.ChainID is nil")
+// New returns an empty pool for chain. Until its first [Pool.Reset] it
+// checks against an empty state (no nonces, no balances) and no block gas
+// limit below Osaka's cap. Zero limits in cfg take their defaults.
+// Evictions are logged to logger (nil: not logged).
+func New(cfg Config, chain Chain, logger *slog.Logger) *Pool {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
 	}
 	cfg = cfg.withDefaults()
+	config := chain.Config()
 	p := &Pool{
 		cfg:      cfg,
-		signer:   types.LatestSignerForChainID(cfg.ChainID),
-		rules:    genesis.ChainConfig(cfg.ChainID.Uint64()).Rules(common.Big0, true, 0),
+		chain:    chain,
+		signer:   types.LatestSigner(config),
+		rules:    config.Rules(common.Big0, true, 0),
+		logger:   logger,
 		state:    noState{},
 		all:      make(map[common.Hash]*entry),
 		accounts: make(map[common.Address]*account),
@@ -105,8 +110,8 @@ func (p *Pool) Add(tx *types.Transaction) error {
 // transaction is returned whenever it could be decoded, also with an error.
 func (p *Pool) AddRaw(raw []byte) (*types.Transaction, error) {
 	// Refuse what is too big before paying for decoding it.
-	if len(raw) > p.cfg.MaxTxSize {
-		return nil, fmt.Errorf("%w: transaction size %v, limit %v", ErrOversizedData, len(raw), p.cfg.MaxTxSize)
+	if limit := p.chain.MaxTxSize(); len(raw) > limit {
+		return nil, fmt.Errorf("%w: transaction size %v, limit %v", ErrOversizedData, len(raw), limit)
 	}
 	tx := new(types.Transaction)
 	if err := tx.UnmarshalBinary(raw); err != nil {

@@ -8,59 +8,35 @@ import (
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
-	"github.com/ethereum/go-ethereum/params"
 	"github.com/holiman/uint256"
 )
 
-// validate makes every check that needs neither the pool nor the state, in
-// geth's order, and recovers the sender. It takes no lock: signature recovery is
-// the expensive part of admission.
+// validate makes every check that needs neither the pool nor the state, and
+// recovers the sender: first the chain's own (see [Chain]), then the pool's,
+// in geth's order. It takes no lock: signature recovery is the expensive
+// part of admission.
 func (p *Pool) validate(tx *types.Transaction) (common.Address, *uint256.Int, error) {
-	switch tx.Type() {
-	case types.LegacyTxType:
-		if !tx.Protected() {
-			return common.Address{}, nil, ErrUnprotectedTx
-		}
-	case types.AccessListTxType, types.DynamicFeeTxType:
-	default:
-		return common.Address{}, nil, fmt.Errorf("%w: tx type %v not supported by this pool", ErrTxTypeNotSupported, tx.Type())
-	}
-	if size := tx.Size(); size > uint64(p.cfg.MaxTxSize) {
-		return common.Address{}, nil, fmt.Errorf("%w: transaction size %v, limit %v", ErrOversizedData, size, p.cfg.MaxTxSize)
-	}
-	if have := tx.ChainId(); have.Cmp(p.cfg.ChainID) != 0 {
-		return common.Address{}, nil, fmt.Errorf("%w: have %d want %d", ErrInvalidChainID, have, p.cfg.ChainID)
-	}
-	// Osaka's per-transaction cap comes before the block limit, as in geth.
-	if tx.Gas() > params.MaxTxGas {
-		return common.Address{}, nil, fmt.Errorf("%w (cap: %d, tx: %d)", ErrGasLimitTooHigh, params.MaxTxGas, tx.Gas())
+	from, err := p.chain.CheckTx(tx)
+	if err != nil {
+		return common.Address{}, nil, err
 	}
 	if limit := p.blockGasLimit(); tx.Gas() > limit {
 		return common.Address{}, nil, fmt.Errorf("%w: tx gas %d, block gas limit %d", ErrGasLimit, tx.Gas(), limit)
 	}
-	if tx.Value().Sign() < 0 {
-		return common.Address{}, nil, ErrNegativeValue
-	}
-	if tx.GasFeeCap().BitLen() > 256 {
-		return common.Address{}, nil, ErrFeeCapVeryHigh
-	}
-	if tx.GasTipCap().BitLen() > 256 {
-		return common.Address{}, nil, ErrTipVeryHigh
-	}
+	// Blocks never charge fees, so they take any tip; geth's pool does not.
 	if tx.GasFeeCapIntCmp(tx.GasTipCap()) < 0 {
 		return common.Address{}, nil, ErrTipAboveFeeCap
 	}
-	from, err := types.Sender(p.signer, tx)
-	if err != nil {
-		return common.Address{}, nil, fmt.Errorf("%w: %v", ErrInvalidSender, err)
-	}
+	// EIP-2681: no state nonce can execute it.
 	if tx.Nonce()+1 < tx.Nonce() {
 		return common.Address{}, nil, ErrNonceMax
 	}
 	value, overflow := uint256.FromBig(tx.Value())
-	if overflow {
+	if overflow { // the chain's check refuses it; kept so a lax one cannot overflow the pool's sums
 		return common.Address{}, nil, ErrInsufficientFunds
 	}
+	// Blocks check these when they execute the transaction, at the block's
+	// fork rules; the pool checks them at admission, at the head's.
 	intrinsic, err := core.IntrinsicGas(tx.Data(), tx.AccessList(), nil, from, tx.To(), value, p.rules)
 	if err != nil {
 		return common.Address{}, nil, err

@@ -1,0 +1,73 @@
+package config_test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/redmx/redmx/config"
+)
+
+var update = flag.Bool("update", false, "rewrite the generated tables of docs/operations.md")
+
+// TestOperationsReference: docs/operations.md's table of each [redmx] section
+// is generated from the section's struct (key, default, comment tag), so the
+// reference never drifts from the code. A new setting is one field; run
+// `go test ./config -run TestOperationsReference -update` to refresh the doc.
+func TestOperationsReference(t *testing.T) {
+	path := filepath.Join("..", "docs", "operations.md")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	out := text
+	v := reflect.ValueOf(config.Default())
+	for i := range v.NumField() {
+		name := config.Section + "." + v.Type().Field(i).Tag.Get("toml")
+		begin := strings.Index(out, "<!-- BEGIN "+name+":")
+		end := strings.Index(out, "<!-- END "+name+" -->")
+		if begin < 0 || end < begin {
+			t.Errorf("%s: no generated table of [%s] (<!-- BEGIN %s: … --> … <!-- END %s -->)", path, name, name, name)
+			continue
+		}
+		begin += strings.Index(out[begin:], "\n") + 1
+		out = out[:begin] + reference(t, v.Field(i)) + out[end:]
+	}
+	if out == text {
+		return
+	}
+	if *update {
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("%s: the tables of [redmx] keys differ from the code; run go test ./config -run TestOperationsReference -update", path)
+}
+
+// reference is the markdown table of a section: every key, its default as
+// written in TOML, and its comment tag.
+func reference(t *testing.T, sec reflect.Value) string {
+	var b strings.Builder
+	b.WriteString("| key | default | meaning |\n|---|---|---|\n")
+	for i := range sec.NumField() {
+		f := sec.Type().Field(i)
+		key := f.Tag.Get("toml")
+		if key == "" || key == "-" {
+			continue
+		}
+		kv, err := toml.Marshal(map[string]any{key: sec.Field(i).Interface()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		def := strings.TrimSpace(strings.TrimPrefix(string(kv), key+" = "))
+		b.WriteString("| `" + key + "` | `" + def + "` | " + f.Tag.Get("comment") + " |\n")
+	}
+	return b.String()
+}
