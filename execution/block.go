@@ -155,25 +155,9 @@ func (b *blockExec) applyTx(evm *vm.EVM, tx *types.Transaction, index int) (*typ
 	if tx.Gas() > b.gp.Available(false) {
 		return nil, fmt.Errorf("%w: tx gas %d, left in block %d", ErrBlockGasExhausted, tx.Gas(), b.gp.Available(false))
 	}
-	var (
-		payer     governance.Payer
-		forbidden bool // a top-level creation without a project: fails
-	)
-	if b.watch != nil {
-		// Earlier transactions of the payer in this block are already
-		// charged in state, so nothing is pending here.
-		payer, err = b.e.gov.Admit(b.env, b.st, from, tx.To(), tx.Data(), tx.Gas(), 0)
-		if errors.Is(err, governance.ErrCreateNotAllowed) && tx.To() == nil {
-			// The creation fails in the block. Whether the sender may
-			// transact and who pays are as for any other of its
-			// transactions: ask again as for a call.
-			forbidden = true
-			self := from
-			payer, err = b.e.gov.Admit(b.env, b.st, from, &self, tx.Data(), tx.Gas(), 0)
-		}
-		if err != nil {
-			return nil, err
-		}
+	payer, forbidden, err := b.admit(tx, from)
+	if err != nil {
+		return nil, err
 	}
 	msg := txMessage(tx, from)
 	snap := b.st.Snapshot()
@@ -204,6 +188,27 @@ func (b *blockExec) applyTx(evm *vm.EVM, tx *types.Transaction, index int) (*typ
 		return nil, err
 	}
 	return receipt, nil
+}
+
+// admit is governance's admission of tx, sent by from, to a governed block
+// (on an ungoverned one everything is admitted, paid by no one). forbidden is
+// a top-level creation without a project: admitted, it fails in the block.
+func (b *blockExec) admit(tx *types.Transaction, from common.Address) (payer governance.Payer, forbidden bool, err error) {
+	if b.watch == nil {
+		return governance.Payer{}, false, nil
+	}
+	// Earlier transactions of the payer in this block are already
+	// charged in state, so nothing is pending here.
+	payer, err = b.e.gov.Admit(b.env, b.st, from, tx.To(), tx.Data(), tx.Gas(), 0)
+	if errors.Is(err, governance.ErrCreateNotAllowed) && tx.To() == nil {
+		// The creation fails in the block. Whether the sender may
+		// transact and who pays are as for any other of its
+		// transactions: ask again as for a call.
+		self := from
+		payer, err = b.e.gov.Admit(b.env, b.st, from, &self, tx.Data(), tx.Gas(), 0)
+		return payer, true, err
+	}
+	return payer, false, err
 }
 
 // applyTransaction is go-ethereum's ApplyTransactionWithEVM over
