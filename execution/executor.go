@@ -54,8 +54,8 @@ type BlockEnv struct {
 	GasLimit uint64
 }
 
-// NewHeader builds the header of the block after env.Parent, before execution.
-// Post-merge fields are set as Osaka requires, with no fees and no blobs.
+// NewHeader builds the header of the block after env.Parent, before
+// execution, in the chain's one shape ([osakaHeader]).
 func NewHeader(env BlockEnv) *types.Header {
 	parent := env.Parent
 	number := new(big.Int).Add(parent.Number, common.Big1)
@@ -63,20 +63,28 @@ func NewHeader(env BlockEnv) *types.Header {
 	if t < parent.Time {
 		t = parent.Time // block time never goes backwards
 	}
+	h := osakaHeader(number, env.GasLimit, t)
+	h.ParentHash = parent.Hash()
+	h.Coinbase = env.Coinbase
+	// PREVRANDAO: deterministic and known to the proposer before the block
+	// exists, so building and checking a proposal execute identically.
+	h.MixDigest = crypto.Keccak256Hash(parent.Hash().Bytes(), number.Bytes())
+	return h
+}
+
+// osakaHeader is the one shape of this chain's headers, genesis included:
+// post-merge fields set as Osaka requires, with no fees, no withdrawals, no
+// blobs and no requests. Callers set what else a header of theirs holds.
+func osakaHeader(number *big.Int, gasLimit, time uint64) *types.Header {
 	zero := uint64(0)
 	beaconRoot := common.Hash{}
 	requests := types.EmptyRequestsHash
 	return &types.Header{
-		ParentHash: parent.Hash(),
-		UncleHash:  types.EmptyUncleHash,
-		Coinbase:   env.Coinbase,
-		Difficulty: new(big.Int),
-		Number:     number,
-		GasLimit:   env.GasLimit,
-		Time:       t,
-		// PREVRANDAO: deterministic and known to the proposer before the block
-		// exists, so building and checking a proposal execute identically.
-		MixDigest:        crypto.Keccak256Hash(parent.Hash().Bytes(), number.Bytes()),
+		UncleHash:        types.EmptyUncleHash,
+		Difficulty:       new(big.Int),
+		Number:           number,
+		GasLimit:         gasLimit,
+		Time:             time,
 		BaseFee:          new(big.Int),
 		WithdrawalsHash:  &types.EmptyWithdrawalsHash,
 		BlobGasUsed:      &zero,
