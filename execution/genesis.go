@@ -45,23 +45,8 @@ func ApplyGenesis(st *state.StateDB, alloc types.GenesisAlloc, p Params, gov *go
 	if err := governance.ApplyGenesis(st, gov, p.GasLimit); err != nil {
 		return nil, fmt.Errorf("genesis governance: %w", err)
 	}
-
-	zero := uint64(0)
-	beaconRoot := common.Hash{}
-	requests := types.EmptyRequestsHash
-	return &types.Header{
-		UncleHash:        types.EmptyUncleHash,
-		Difficulty:       new(big.Int),
-		Number:           new(big.Int),
-		GasLimit:         p.GasLimit,
-		Time:             time,
-		TxHash:           types.EmptyTxsHash,
-		ReceiptHash:      types.EmptyReceiptsHash,
-		BaseFee:          new(big.Int),
-		WithdrawalsHash:  &types.EmptyWithdrawalsHash,
-		BlobGasUsed:      &zero,
-		ExcessBlobGas:    &zero,
-		ParentBeaconRoot: &beaconRoot,
-		RequestsHash:     &requests,
-	}, nil
+	h := osakaHeader(new(big.Int), p.GasLimit, time)
+	h.TxHash = types.EmptyTxsHash
+	h.ReceiptHash = types.EmptyReceiptsHash
+	return h, nil
 }

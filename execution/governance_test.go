@@ -235,19 +235,8 @@ func newGovChain(t *testing.T) *govChain {
 		projects: map[uint64]bool{1: true},
 		capital:  map[uint64]uint64{},
 	}
-	db := state.NewDatabaseForTesting()
-	st, err := state.New(types.EmptyRootHash, db)
-	if err != nil {
-		t.Fatal(err)
-	}
 	exec := execution.New(genesis.ChainConfig(chainID), noHashes{}, gov)
-	g, err := execution.ApplyGenesis(st, alloc, execution.Params{GasLimit: genesis.DefaultGasLimit}, nil, 1_800_000_000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if g.Root, err = st.Commit(exec.Config().Rules(g.Number, true, g.Time), 0); err != nil {
-		t.Fatal(err)
-	}
+	db, g := commitGenesis(t, exec, alloc)
 	return &govChain{t: t, gov: gov, exec: exec, db: db, head: g}
 }
 

@@ -51,19 +51,15 @@ func (r *recorder) hooks() *tracing.Hooks {
 	}
 }
 
-// chain executes one block on a genesis state and returns the executor, the
-// genesis state's database and root, and the block with its receipts.
-func chain(t *testing.T) (*execution.Executor, state.Database, *types.Header, *execution.Result) {
+// commitGenesis applies alloc as exec's genesis and commits it to a new
+// database; the header returned has its root.
+func commitGenesis(t *testing.T, exec *execution.Executor, alloc types.GenesisAlloc) (state.Database, *types.Header) {
 	t.Helper()
-	keys := ethtest.DevKeys(2)
-	alloc := genesis.SystemAlloc()
-	alloc[ethtest.Address(keys[0])] = types.Account{Balance: big.NewInt(1e18)}
 	db := state.NewDatabaseForTesting()
 	st, err := state.New(types.EmptyRootHash, db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	exec := execution.New(genesis.ChainConfig(chainID), noHashes{}, nil)
 	g, err := execution.ApplyGenesis(st, alloc, execution.Params{GasLimit: genesis.DefaultGasLimit}, nil, 1_800_000_000)
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +67,20 @@ func chain(t *testing.T) (*execution.Executor, state.Database, *types.Header, *e
 	if g.Root, err = st.Commit(exec.Config().Rules(g.Number, true, g.Time), 0); err != nil {
 		t.Fatal(err)
 	}
-	if st, err = state.New(g.Root, db); err != nil {
+	return db, g
+}
+
+// chain executes one block on a genesis state and returns the executor, the
+// genesis state's database and root, and the block with its receipts.
+func chain(t *testing.T) (*execution.Executor, state.Database, *types.Header, *execution.Result) {
+	t.Helper()
+	keys := ethtest.DevKeys(2)
+	alloc := genesis.SystemAlloc()
+	alloc[ethtest.Address(keys[0])] = types.Account{Balance: big.NewInt(1e18)}
+	exec := execution.New(genesis.ChainConfig(chainID), noHashes{}, nil)
+	db, g := commitGenesis(t, exec, alloc)
+	st, err := state.New(g.Root, db)
+	if err != nil {
 		t.Fatal(err)
 	}
 	token := ethtest.Token()
