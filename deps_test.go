@@ -41,13 +41,12 @@ var allowed = map[string][]string{
 	"internal/settings":  nil,
 	"internal/version":   nil,
 	"internal/govclient": {"governance"},
-	"internal/load": {
-		"internal/ethtest", // TODO(devnet package): load signs with the dev keys without the test helpers
-	},
+	"internal/contracts": nil,
+	"internal/load":      {"internal/contracts", "internal/devkeys"},
 	// Test helpers.
 	"internal/ethtest":   {"internal/devkeys"},
 	"internal/faulttest": nil,
-	"internal/testnet":   {"config", "genesis", "governance", "internal/devkeys", "internal/ethtest", "node"},
+	"internal/testnet":   {"config", "genesis", "governance", "internal/devkeys", "node"},
 }
 
 // testHelpers are packages for tests only: the binary must not link them.
@@ -56,7 +55,6 @@ var testHelpers = []string{"internal/ethtest", "internal/faulttest", "internal/t
 // helpersInBinary are test helpers the binary still links, each with the
 // step that removes it.
 var helpersInBinary = map[string]string{
-	"internal/ethtest": "TODO(devnet package): internal/load signs and deploys without the test helpers",
 	"internal/testnet": "TODO(devnet package): the devnet becomes a package of its own that internal/testnet imports",
 }
 

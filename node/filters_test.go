@@ -16,6 +16,7 @@ import (
 	gethrpc "github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/internal/contracts"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/internal/testnet"
 )
@@ -44,7 +45,7 @@ func TestLogsAndSubscriptions(t *testing.T) {
 	http0, http1, http3 := dial(0, "http"), dial(1, "http"), dial(3, "http")
 	key := ethtest.DevKey(2)
 	from := ethtest.Address(key)
-	token := ethtest.Token()
+	token := contracts.Token()
 	transferID := token.ABI.Events["Transfer"].ID
 
 	t.Run("newHeads sends consecutive heads", func(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/rlp"
 
+	"github.com/redmx/redmx/internal/contracts"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/internal/testnet"
 )
@@ -42,7 +43,7 @@ func TestNetwork(t *testing.T) {
 	from := ethtest.Address(key)
 
 	t.Run("deploy and use a contract", func(t *testing.T) {
-		token := ethtest.Token()
+		token := contracts.Token()
 		nonce, err := ec.PendingNonceAt(ctx, from)
 		if err != nil {
 			t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/redmx/redmx/governance"
+	"github.com/redmx/redmx/internal/contracts"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/internal/testnet"
 )
@@ -48,7 +49,7 @@ func TestPlenaryApprovesProject(t *testing.T) {
 	}
 	account := crypto.PubkeyToAddress(deployer.PublicKey)
 	deploy := func(nonce uint64) error {
-		tx := ethtest.Deploy(deployer, net.ChainID, nonce, ethtest.Token().DeployData("Beca", "BCA", big.NewInt(1000)), 2_000_000)
+		tx := ethtest.Deploy(deployer, net.ChainID, nonce, contracts.Token().DeployData("Beca", "BCA", big.NewInt(1000)), 2_000_000)
 		return h.ec.SendTransaction(ctx, tx)
 	}
 
