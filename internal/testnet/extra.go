@@ -16,6 +16,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/node"
 )
@@ -23,7 +24,7 @@ import (
 // Extra is a node added to a running in-process network: not in genesis, so
 // governance must admit it before the others let it connect or it validates.
 type Extra struct {
-	Info   *NodeInfo
+	Info   *devnet.NodeInfo
 	Home   string
 	PubKey crypto.PubKey // consensus key
 	Node   *node.Node
@@ -65,18 +66,18 @@ func (n *Network) AddNode(t TB, name, collective string) *Extra {
 	if err := os.WriteFile(ccfg.GenesisFile(), genesis, 0o600); err != nil {
 		t.Fatalf("%s: genesis: %v", name, err)
 	}
-	free, err := freePorts(3)
+	free, err := devnet.FreePorts(3)
 	if err != nil {
 		t.Fatalf("%s: ports: %v", name, err)
 	}
-	info := &NodeInfo{Name: name, Collective: collective, HomeDir: name, NodeID: string(nodeKey.ID()), RPC: free[0], P2P: free[1], CometRPC: free[2]}
+	info := &devnet.NodeInfo{Name: name, Collective: collective, HomeDir: name, NodeID: string(nodeKey.ID()), RPC: free[0], P2P: free[1], CometRPC: free[2]}
 	var existing cmtcfg.Config
 	if f, err := config.LoadFile(n.Home(0)); err == nil {
 		existing = *f.CometBFT
 	} else {
 		t.Fatalf("%s: %v", name, err)
 	}
-	info.wire(ccfg, n.peers(-1))
+	info.Wire(ccfg, n.Peers(-1))
 	ccfg.Consensus.TimeoutCommit = existing.Consensus.TimeoutCommit
 	rcfg := config.Default()
 	rcfg.RPC.Address = info.RPC

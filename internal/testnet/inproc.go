@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/node"
 )
 
@@ -29,6 +30,13 @@ const (
 	stopTimeout  = 30 * time.Second
 )
 
+// Network is a development network ([devnet.Network]) whose nodes [Start]
+// runs in this process.
+type Network struct {
+	*devnet.Network
+	inproc []*inprocNode
+}
+
 type inprocNode struct {
 	node   *node.Node
 	logger *slog.Logger
@@ -42,13 +50,14 @@ type inprocNode struct {
 // every node in this process. The nodes are stopped by t.Cleanup; a node
 // that fails while the test runs is reported there, unless the test read
 // its exit with [Network.WaitExit].
-func Start(t TB, cfg Config) *Network {
+func Start(t TB, cfg devnet.Config) *Network {
 	t.Helper()
-	cfg.Ports = Ports{}
-	net, err := Generate(t.TempDir(), cfg)
+	cfg.Ports = devnet.Ports{}
+	layout, err := devnet.Generate(t.TempDir(), cfg)
 	if err != nil {
 		t.Fatalf("generate network: %v", err)
 	}
+	net := &Network{Network: layout}
 	logOut := &tbWriter{t: t}
 	t.Cleanup(logOut.close) // registered first, so it runs after the nodes stop
 	net.inproc = make([]*inprocNode, len(net.Nodes))
