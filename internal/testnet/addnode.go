@@ -2,7 +2,6 @@ package testnet
 
 import (
 	"context"
-	"crypto/ed25519"
 	"fmt"
 	"log/slog"
 	"os"
@@ -12,12 +11,9 @@ import (
 
 	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/cometbft/cometbft/crypto"
-	"github.com/cometbft/cometbft/privval"
-	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/devnet"
-	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/node"
 )
 
@@ -33,18 +29,6 @@ type Extra struct {
 	once   sync.Once
 
 	nodePriv, consPriv crypto.PrivKey
-}
-
-// NodeApplication is what applyNode needs to apply for this node as a
-// validator of collective, sent by applicant: its p2p key, its consensus
-// key, and both keys' signatures of the application (proof of possession).
-func (x *Extra) NodeApplication(applicant common.Address, collective string) (nodeKey [32]byte, pubKey, nodeSig, keySig []byte) {
-	nodeKey = [32]byte(x.nodePriv.PubKey().Bytes())
-	pubKey = x.PubKey.Bytes()
-	msg := governance.NodeApplicationMessage(applicant, collective, nodeKey, governance.NodeValidator, governance.KeyTypeEd25519, pubKey)
-	return nodeKey, pubKey,
-		governance.SignNodeApplication(ed25519.PrivateKey(x.nodePriv.Bytes()), msg),
-		governance.SignNodeApplication(ed25519.PrivateKey(x.consPriv.Bytes()), msg)
 }
 
 // AddNode lays out and starts, in this process, one more node of the network
@@ -129,12 +113,3 @@ func (x *Extra) Stop(t TB) {
 
 // String names the node for messages.
 func (x *Extra) String() string { return fmt.Sprintf("%s (%s)", x.Info.Name, x.Info.NodeID) }
-
-// ConsensusKey is node i's consensus public key (ed25519, 32 bytes).
-func (n *Network) ConsensusKey(t TB, i int) []byte {
-	t.Helper()
-	ccfg := config.CometBFTDefaults()
-	ccfg.SetRoot(n.Home(i))
-	pv := privval.LoadFilePVEmptyState(ccfg.PrivValidatorKeyFile(), ccfg.PrivValidatorStateFile())
-	return pv.Key.PubKey.Bytes()
-}
