@@ -31,9 +31,9 @@ var allowed = map[string][]string{
 	// The ABCI app is driven by CometBFT and given its components by node.
 	"app":  {"chain", "execution", "genesis", "governance", "internal/eventq", "internal/failpoint", "internal/version", "store", "txpool"},
 	"node": {"app", "chain", "config", "execution", "genesis", "governance", "internal/version", "rpc", "store", "txpool"},
-	"internal/cli": {"config", "genesis", "governance", "internal/devkeys", "internal/govclient", "internal/load", "internal/version", "node",
-		"internal/testnet", // TODO(devnet package): the devnet leaves the test helpers; delete this at that move
-	},
+	// The development network: its layout, genesis and node processes.
+	"devnet":             {"config", "genesis", "governance", "internal/devkeys", "node"},
+	"internal/cli":       {"config", "devnet", "genesis", "governance", "internal/devkeys", "internal/govclient", "internal/load", "internal/version", "node"},
 	"cmd/redmx":          {"internal/cli"},
 	"internal/devkeys":   nil,
 	"internal/eventq":    nil,
@@ -41,32 +41,25 @@ var allowed = map[string][]string{
 	"internal/settings":  nil,
 	"internal/version":   nil,
 	"internal/govclient": {"governance"},
-	"internal/load": {
-		"internal/ethtest", // TODO(devnet package): load signs with the dev keys without the test helpers
-	},
+	"internal/contracts": nil,
+	"internal/load":      {"internal/contracts", "internal/devkeys"},
 	// Test helpers.
 	"internal/ethtest":   {"internal/devkeys"},
 	"internal/faulttest": nil,
-	"internal/testnet":   {"config", "genesis", "governance", "internal/devkeys", "internal/ethtest", "node"},
+	"internal/testnet":   {"config", "devnet", "governance", "node"},
 }
 
 // testHelpers are packages for tests only: the binary must not link them.
 var testHelpers = []string{"internal/ethtest", "internal/faulttest", "internal/testnet"}
 
-// helpersInBinary are test helpers the binary still links, each with the
-// step that removes it.
-var helpersInBinary = map[string]string{
-	"internal/ethtest": "TODO(devnet package): internal/load signs and deploys without the test helpers",
-	"internal/testnet": "TODO(devnet package): the devnet becomes a package of its own that internal/testnet imports",
-}
-
 // cometBFT lists the packages that may import CometBFT: node wires it and
 // config reads its settings; app speaks only its ABCI messages (the
-// consensus parameters in them are CometBFT's proto types); test helpers set
-// up real nodes' files. nil allows every CometBFT package.
+// consensus parameters in them are CometBFT's proto types); devnet and the
+// test helpers set up real nodes' files. nil allows every CometBFT package.
 var cometBFT = map[string][]string{
 	"node":             nil,
 	"config":           nil,
+	"devnet":           nil,
 	"internal/testnet": nil,
 	"app":              {"github.com/cometbft/cometbft/abci/types", "github.com/cometbft/cometbft/proto/tendermint/types"},
 }
@@ -145,10 +138,6 @@ func TestBinaryHasNoTestHelpers(t *testing.T) {
 	for pkg := range imports(t, "./cmd/redmx", true) {
 		pkg = strings.TrimSuffix(pkg, "/")
 		if slices.Contains(testHelpers, pkg) {
-			if todo, ok := helpersInBinary[pkg]; ok {
-				t.Logf("the binary links the test helper %s (%s)", pkg, todo)
-				continue
-			}
 			t.Errorf("the redmx binary links the test helper %s", pkg)
 		}
 	}

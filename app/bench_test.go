@@ -13,6 +13,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/redmx/redmx/app"
+	"github.com/redmx/redmx/internal/contracts"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/store"
 )
@@ -54,7 +55,7 @@ func benchBlock(b *testing.B, kind string, n int, gov app.Governance) {
 	h := newHarnessWith(b, db, app.Config{Governance: gov})
 	keys := ethtest.DevKeys(4)[:4]
 	senders := ethtest.DevKeys(20)
-	token := ethtest.Token()
+	token := contracts.Token()
 	nonces := make([]uint64, len(senders))
 
 	// Fund the senders (only the first four are in genesis) and, for ERC-20,

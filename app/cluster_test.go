@@ -16,8 +16,8 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/redmx/redmx/app"
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/genesis"
-	"github.com/redmx/redmx/internal/testnet"
 	"github.com/redmx/redmx/store"
 )
 
@@ -37,19 +37,19 @@ type cluster struct {
 // governance, as `redmx devnet` makes it.
 func devnetGenesis(t testing.TB, params map[string]uint64) []byte {
 	t.Helper()
-	var vals []testnet.Validator
+	var vals []devnet.Validator
 	for i := range 4 {
 		seed := make([]byte, 32)
 		seed[0] = byte(i + 1)
 		pub := cmted25519.PubKey(ed25519.NewKeyFromSeed(seed).Public().(ed25519.PublicKey))
-		vals = append(vals, testnet.Validator{
+		vals = append(vals, devnet.Validator{
 			Name:       fmt.Sprintf("v%d", i),
-			Collective: testnet.CollectiveFor(i),
+			Collective: devnet.CollectiveFor(i),
 			PubKey:     pub,
 			NodeID:     fmt.Sprintf("%040x", i+1),
 		})
 	}
-	doc, err := testnet.NewGenesis(testnet.GenesisParams{Time: genesisTime, DevKeys: 8, GovParams: params}, vals)
+	doc, err := devnet.NewGenesis(devnet.GenesisParams{Time: genesisTime, DevKeys: 8, GovParams: params}, vals)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/holiman/uint256"
 
+	"github.com/redmx/redmx/internal/contracts"
 	"github.com/redmx/redmx/internal/ethtest"
 )
 
@@ -19,7 +20,7 @@ func TestBlockContextOpcodes(t *testing.T) {
 	h := newHarness(t, memStore())
 	key := ethtest.DevKey(0)
 	from := ethtest.Address(key)
-	c := ethtest.BlockContext()
+	c := contracts.BlockContext()
 
 	deploy := ethtest.Deploy(key, chainID, 0, c.DeployData(), 1_000_000)
 	mustAdd(t, h, deploy)

@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/redmx/redmx/internal/contracts"
 	"github.com/redmx/redmx/internal/ethtest"
 )
 
@@ -23,7 +24,7 @@ func TestCommitEvents(t *testing.T) {
 	defer h.app.SubscribeLogsEvent(logsCh).Unsubscribe()
 
 	key := ethtest.DevKey(0)
-	token := ethtest.Token()
+	token := contracts.Token()
 	tokenAddr := crypto.CreateAddress(ethtest.Address(key), 0)
 	to := common.HexToAddress("0xbeef")
 	mustAdd(t, h, ethtest.Deploy(key, chainID, 0, token.DeployData("T", "T", big.NewInt(1000)), 2_000_000))

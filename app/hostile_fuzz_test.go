@@ -11,9 +11,9 @@ import (
 	"github.com/holiman/uint256"
 
 	"github.com/redmx/redmx/app"
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/ethtest"
-	"github.com/redmx/redmx/internal/testnet"
 )
 
 // hostile turns fuzz bytes into validly signed transactions whose every
@@ -135,10 +135,10 @@ func (h *hostile) govData() []byte {
 	addr := ethtest.Address(h.keys[h.pick(len(h.keys))])
 	switch h.pick(8) {
 	case 0:
-		data, err = governance.ABI.Pack("applyProject", testnet.CollectiveFor(h.pick(5)), string(h.take(8)),
+		data, err = governance.ABI.Pack("applyProject", devnet.CollectiveFor(h.pick(5)), string(h.take(8)),
 			[32]byte{1}, "https://example.org/p", [32]byte{2}, "https://example.org/r", h.byte(), []common.Address{addr})
 	case 1:
-		data, err = governance.ABI.Pack("applyNode", testnet.CollectiveFor(h.pick(5)), [32]byte{h.byte()}, h.byte(), "ed25519",
+		data, err = governance.ABI.Pack("applyNode", devnet.CollectiveFor(h.pick(5)), [32]byte{h.byte()}, h.byte(), "ed25519",
 			append(make([]byte, 31), h.byte()), h.byte(), [32]byte{3}, [32]byte{4}, "https://example.org/l", [32]byte{5}, "https://example.org/a",
 			make([]byte, 64), h.take(64))
 	case 2:
@@ -235,7 +235,7 @@ func FuzzHostileProposal(f *testing.F) {
 	}
 	c := newCluster(f, 3, map[string]uint64{"applyQuota": 4})
 	keys := append(ethtest.DevKeys(4), strangerKey(0), strangerKey(1), strangerKey(2))
-	for _, r := range testnet.Roles()[:6] {
+	for _, r := range devnet.Roles()[:6] {
 		keys = append(keys, r.Key)
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {

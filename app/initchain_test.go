@@ -12,9 +12,9 @@ import (
 	"github.com/cometbft/cometbft/crypto/ed25519"
 
 	"github.com/redmx/redmx/app"
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/governance"
-	"github.com/redmx/redmx/internal/testnet"
 	"github.com/redmx/redmx/store"
 )
 
@@ -23,17 +23,17 @@ import (
 // order of app_state.validators. Seventeen validators in one collective
 // leave a remainder of 720720, which goes to the first nodes admitted.
 func TestInitChainReportsGovernancePowers(t *testing.T) {
-	var vals []testnet.Validator
+	var vals []devnet.Validator
 	for i := range 20 {
 		coll := "public"
 		if i >= 17 {
-			coll = testnet.Collectives[i-16]
+			coll = devnet.Collectives[i-16]
 		}
 		key := ed25519.GenPrivKeyFromSecret([]byte{byte(i)}).PubKey()
-		vals = append(vals, testnet.Validator{Name: fmt.Sprint("v", i), Collective: coll, PubKey: key,
+		vals = append(vals, devnet.Validator{Name: fmt.Sprint("v", i), Collective: coll, PubKey: key,
 			NodeID: fmt.Sprintf("%040x", i+1)})
 	}
-	doc, err := testnet.NewGenesis(testnet.GenesisParams{ChainID: chainID, Time: genesisTime}, vals)
+	doc, err := devnet.NewGenesis(devnet.GenesisParams{ChainID: chainID, Time: genesisTime}, vals)
 	if err != nil {
 		t.Fatal(err)
 	}

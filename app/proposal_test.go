@@ -13,9 +13,9 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/redmx/redmx/app"
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/ethtest"
-	"github.com/redmx/redmx/internal/testnet"
 )
 
 // strangerKey is the i-th key of an account of no record.
@@ -49,15 +49,15 @@ func govCall(t testing.TB, key *ecdsa.PrivateKey, nonce uint64, fn string, args 
 	return ethtest.Call(key, chainID, nonce, governance.Address, data, 3_000_000)
 }
 
-func role(t testing.TB, name, collective string) testnet.RoleKey {
+func role(t testing.TB, name, collective string) devnet.RoleKey {
 	t.Helper()
-	for _, r := range testnet.Roles() {
+	for _, r := range devnet.Roles() {
 		if r.Role == name && r.Collective == collective {
 			return r
 		}
 	}
 	t.Fatalf("no %s of %s", name, collective)
-	return testnet.RoleKey{}
+	return devnet.RoleKey{}
 }
 
 func codes(fin *abci.ResponseFinalizeBlock) []uint32 {
@@ -123,7 +123,7 @@ func TestPrepareProposalKeepsWhatFitsLater(t *testing.T) {
 // the proposer goes on.
 func TestPrepareProposalDropsWhatCanNeverBeMined(t *testing.T) {
 	c := newCluster(t, 2, nil)
-	leader, member := role(t, testnet.RoleNameLeader, "academic"), role(t, testnet.RoleNameMember, "academic")
+	leader, member := role(t, devnet.RoleNameLeader, "academic"), role(t, devnet.RoleNameMember, "academic")
 	expiry := uint64(c.time.Unix()) + 4
 	if err := c.add(0, govCall(t, leader.Key, 0, "grantCapital", member.Record, uint64(10_000_000), expiry)); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/redmx/redmx/internal/contracts"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/store"
 )
@@ -35,7 +36,7 @@ func (h *harness) finalize(req *abci.RequestFinalizeBlock) *abci.ResponseFinaliz
 func TestReplayAgrees(t *testing.T) {
 	h := newHarness(t, memStore())
 	keys := ethtest.DevKeys(4)
-	token := ethtest.Token()
+	token := contracts.Token()
 	rng := rand.New(rand.NewPCG(1, 2))
 	nonces := make([]uint64, len(keys))
 	var tokens []common.Address

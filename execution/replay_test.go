@@ -16,6 +16,7 @@ import (
 
 	"github.com/redmx/redmx/execution"
 	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/internal/contracts"
 	"github.com/redmx/redmx/internal/ethtest"
 )
 
@@ -83,7 +84,7 @@ func chain(t *testing.T) (*execution.Executor, state.Database, *types.Header, *e
 	if err != nil {
 		t.Fatal(err)
 	}
-	token := ethtest.Token()
+	token := contracts.Token()
 	tokenAddr := crypto.CreateAddress(ethtest.Address(keys[0]), 0)
 	txs := []*types.Transaction{
 		ethtest.Deploy(keys[0], chainID, 0, token.DeployData("Peso", "PSO", big.NewInt(1000)), 2_000_000),

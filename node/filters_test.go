@@ -16,6 +16,8 @@ import (
 	gethrpc "github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/devnet"
+	"github.com/redmx/redmx/internal/contracts"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/internal/testnet"
 )
@@ -26,7 +28,7 @@ func TestLogsAndSubscriptions(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a 4-validator network")
 	}
-	net := testnet.Start(t, testnet.Config{Validators: 4, TimeoutCommit: 300 * time.Millisecond})
+	net := testnet.Start(t, devnet.Config{Validators: 4, TimeoutCommit: 300 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	limits := config.Default().RPC
@@ -44,7 +46,7 @@ func TestLogsAndSubscriptions(t *testing.T) {
 	http0, http1, http3 := dial(0, "http"), dial(1, "http"), dial(3, "http")
 	key := ethtest.DevKey(2)
 	from := ethtest.Address(key)
-	token := ethtest.Token()
+	token := contracts.Token()
 	transferID := token.ABI.Events["Transfer"].ID
 
 	t.Run("newHeads sends consecutive heads", func(t *testing.T) {
@@ -146,7 +148,7 @@ func TestLogsAndSubscriptions(t *testing.T) {
 		testnet.WaitFor(ctx, t, "eth_getFilterChanges on node 3", func() error {
 			var c []types.Log
 			if err := http3.Client().CallContext(ctx, &c, "eth_getFilterChanges", filterID); err != nil {
-				return testnet.Permanent(err)
+				return devnet.Permanent(err)
 			}
 			changes = append(changes, c...)
 			if len(changes) == 0 {

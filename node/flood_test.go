@@ -18,6 +18,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/internal/testnet"
@@ -35,7 +36,7 @@ func TestFloodOfApplications(t *testing.T) {
 	if testing.Short() {
 		t.Skip("floods a 4-validator network")
 	}
-	net := testnet.Start(t, testnet.Config{Validators: 4, TimeoutCommit: 300 * time.Millisecond})
+	net := testnet.Start(t, devnet.Config{Validators: 4, TimeoutCommit: 300 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	clients := dialAll(ctx, t, net)

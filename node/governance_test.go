@@ -13,6 +13,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/govclient"
 	"github.com/redmx/redmx/internal/testnet"
@@ -28,7 +29,7 @@ func TestGovernanceAdmitsAValidator(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a 5-node network")
 	}
-	net := testnet.Start(t, testnet.Config{Validators: 4, TimeoutCommit: 300 * time.Millisecond})
+	net := testnet.Start(t, devnet.Config{Validators: 4, TimeoutCommit: 300 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 
@@ -60,7 +61,7 @@ func TestGovernanceAdmitsAValidator(t *testing.T) {
 	extra := net.AddNode(t, "node4", "academic")
 	var nodeID [20]byte
 	copy(nodeID[:], common.FromHex(extra.Info.NodeID))
-	applicant := crypto.PubkeyToAddress(roleKey(t, testnet.RoleNameMember, "academic").PublicKey)
+	applicant := crypto.PubkeyToAddress(roleKey(t, devnet.RoleNameMember, "academic").PublicKey)
 	nodeKey, pub, nodeSig, keySig := extra.NodeApplication(applicant, "academic")
 	// The validators' own view: a node they refuse may still count them
 	// for a moment, between its dial and their filter's answer.
@@ -97,16 +98,16 @@ func TestGovernanceAdmitsAValidator(t *testing.T) {
 	})
 
 	t.Run("apply, endorse, admit", func(t *testing.T) {
-		res := send(testnet.RoleNameMember, "academic", "applyNode", "academic", nodeKey, governance.NodeValidator, "ed25519", pub,
+		res := send(devnet.RoleNameMember, "academic", "applyNode", "academic", nodeKey, governance.NodeValidator, "ed25519", pub,
 			governance.KindInstitution, crypto.Keccak256Hash([]byte("a university")), crypto.Keccak256Hash([]byte("letter")),
 			"https://example.org/letter", crypto.Keccak256Hash([]byte("adhesion")), "https://example.org/adhesion", nodeSig, keySig)
 		if got := eventArg(t, res, "NodeApplied", "nodeId").([20]byte); got != nodeID {
 			t.Fatalf("applied for node %x, want the node's own ID %x", got, nodeID)
 		}
 		app := eventArg(t, res, "NodeApplied", "applicationId").(uint64)
-		send(testnet.RoleNameLeader, "academic", "endorse", app)
+		send(devnet.RoleNameLeader, "academic", "endorse", app)
 		for _, c := range []string{"public", "academic", "private"} {
-			send(testnet.RoleNameNodesCommission, c, "commissionVote", app, true)
+			send(devnet.RoleNameNodesCommission, c, "commissionVote", app, true)
 		}
 	})
 
@@ -140,10 +141,10 @@ func TestGovernanceAdmitsAValidator(t *testing.T) {
 	})
 
 	t.Run("removed: leaves the set and is disconnected", func(t *testing.T) {
-		res := send(testnet.RoleNameNodesCommission, "public", "proposeNodeAction", nodeID, governance.ActionRemove, false, crypto.Keccak256Hash([]byte("test removal")))
+		res := send(devnet.RoleNameNodesCommission, "public", "proposeNodeAction", nodeID, governance.ActionRemove, false, crypto.Keccak256Hash([]byte("test removal")))
 		id := eventArg(t, res, "ActionProposed", "actionId").(uint64)
 		for _, c := range []string{"public", "academic", "private"} {
-			send(testnet.RoleNameNodesCommission, c, "voteAction", id, true)
+			send(devnet.RoleNameNodesCommission, c, "voteAction", id, true)
 		}
 		waitFor(ctx, t, "the removed validator out of CometBFT's set", func() bool { return power(ctx, t, cmt, pub) == 0 })
 		waitFor(ctx, t, "the academic validator back at full power", func() bool {
@@ -155,7 +156,7 @@ func TestGovernanceAdmitsAValidator(t *testing.T) {
 
 func roleKey(t *testing.T, role, collective string) *ecdsa.PrivateKey {
 	t.Helper()
-	for _, r := range testnet.Roles() {
+	for _, r := range devnet.Roles() {
 		if r.Role == role && r.Collective == collective {
 			return r.Key
 		}

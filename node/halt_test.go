@@ -11,7 +11,7 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
-	"github.com/redmx/redmx/internal/testnet"
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/node"
 )
 
@@ -33,7 +33,7 @@ func (f failingApp) FinalizeBlock(ctx context.Context, req *abci.RequestFinalize
 // FAILURE") stops, and Run returns an error naming the failure, instead of
 // serving RPC and peers with no block ever again.
 func TestConsensusFailureStopsNode(t *testing.T) {
-	net, err := testnet.Generate(t.TempDir(), testnet.Config{Validators: 1, TimeoutCommit: 100 * time.Millisecond, NoGovernance: true})
+	net, err := devnet.Generate(t.TempDir(), devnet.Config{Validators: 1, TimeoutCommit: 100 * time.Millisecond, NoGovernance: true})
 	if err != nil {
 		t.Fatal(err)
 	}

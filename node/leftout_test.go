@@ -11,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/internal/testnet"
@@ -25,7 +26,7 @@ func TestProposalsLeavingTransactionsOut(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a 4-node network")
 	}
-	net := testnet.Start(t, testnet.Config{
+	net := testnet.Start(t, devnet.Config{
 		Validators:    4,
 		TimeoutCommit: 300 * time.Millisecond,
 		GovParams:     map[string]uint64{"applyQuota": 5},

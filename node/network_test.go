@@ -16,6 +16,8 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/rlp"
 
+	"github.com/redmx/redmx/devnet"
+	"github.com/redmx/redmx/internal/contracts"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/internal/testnet"
 )
@@ -28,7 +30,7 @@ func TestNetwork(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a 4-validator network")
 	}
-	net := testnet.Start(t, testnet.Config{Validators: 4, TimeoutCommit: 300 * time.Millisecond})
+	net := testnet.Start(t, devnet.Config{Validators: 4, TimeoutCommit: 300 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 
@@ -42,7 +44,7 @@ func TestNetwork(t *testing.T) {
 	from := ethtest.Address(key)
 
 	t.Run("deploy and use a contract", func(t *testing.T) {
-		token := ethtest.Token()
+		token := contracts.Token()
 		nonce, err := ec.PendingNonceAt(ctx, from)
 		if err != nil {
 			t.Fatal(err)

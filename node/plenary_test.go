@@ -17,6 +17,7 @@ import (
 
 	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/govclient"
 	"github.com/redmx/redmx/internal/testnet"
@@ -39,7 +40,7 @@ func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
 		t.Skip("runs a 4-node network through a plenary")
 	}
 	began := time.Now()
-	net := testnet.Start(t, testnet.Config{
+	net := testnet.Start(t, devnet.Config{
 		Validators:    4,
 		TimeoutCommit: 300 * time.Millisecond,
 		GovParams:     map[string]uint64{"meetingNotice": 2},
@@ -55,9 +56,9 @@ func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
 	waitBlockTime := func(what string, at uint64) { h.waitBlockTime(t, what, at) }
 
 	var (
-		secretary = testnet.RoleNameSecretary
-		projects  = testnet.RoleNameProjectsCommission
-		nodes     = testnet.RoleNameNodesCommission
+		secretary = devnet.RoleNameSecretary
+		projects  = devnet.RoleNameProjectsCommission
+		nodes     = devnet.RoleNameNodesCommission
 	)
 	// The window holds three rounds of transactions, each a block or two.
 	// Block times follow the wall clock; the head may be a second behind.
@@ -111,7 +112,7 @@ func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
 	waitBlockTime("the meetings' end", end)
 
 	t.Run("a quorate majority schedules the upgrade", func(t *testing.T) {
-		res := round(t, do(testnet.RoleNameMember, "private", "decide", motion))[0]
+		res := round(t, do(devnet.RoleNameMember, "private", "decide", motion))[0]
 		if passed := eventArg(t, res, "MotionDecided", "passed").(bool); !passed {
 			t.Fatalf("motion %d failed: %+v", motion, res.Events)
 		}
@@ -136,7 +137,7 @@ func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = gc.Send(ctx, govclient.KeySigner{Key: roleKey(t, testnet.RoleNameMember, "private")}, m, []any{lost}, govclient.SendOptions{})
+		_, err = gc.Send(ctx, govclient.KeySigner{Key: roleKey(t, devnet.RoleNameMember, "private")}, m, []any{lost}, govclient.SendOptions{})
 		if !errors.Is(err, govclient.ErrWouldFail) || !strings.Contains(err.Error(), "quorum not reached: 3 present, 7 needed") {
 			t.Fatalf("decide of the motion of a meeting without quorum: %v", err)
 		}

@@ -10,7 +10,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/governance"
+	"github.com/redmx/redmx/internal/contracts"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/internal/testnet"
 )
@@ -25,7 +27,7 @@ func TestPlenaryApprovesProject(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a 4-node network through a plenary")
 	}
-	net := testnet.Start(t, testnet.Config{
+	net := testnet.Start(t, devnet.Config{
 		Validators:    4,
 		TimeoutCommit: 300 * time.Millisecond,
 		GovParams:     map[string]uint64{"meetingNotice": 2},
@@ -35,11 +37,11 @@ func TestPlenaryApprovesProject(t *testing.T) {
 	h := newGovHarness(ctx, t, net.Nodes[0].RPC)
 	do := func(role, collective, fn string, args ...any) govCall { return h.do(t, role, collective, fn, args...) }
 	var (
-		member    = testnet.RoleNameMember
-		leader    = testnet.RoleNameLeader
-		secretary = testnet.RoleNameSecretary
-		projects  = testnet.RoleNameProjectsCommission
-		nodes     = testnet.RoleNameNodesCommission
+		member    = devnet.RoleNameMember
+		leader    = devnet.RoleNameLeader
+		secretary = devnet.RoleNameSecretary
+		projects  = devnet.RoleNameProjectsCommission
+		nodes     = devnet.RoleNameNodesCommission
 	)
 
 	deployer, err := crypto.GenerateKey()
@@ -48,7 +50,7 @@ func TestPlenaryApprovesProject(t *testing.T) {
 	}
 	account := crypto.PubkeyToAddress(deployer.PublicKey)
 	deploy := func(nonce uint64) error {
-		tx := ethtest.Deploy(deployer, net.ChainID, nonce, ethtest.Token().DeployData("Beca", "BCA", big.NewInt(1000)), 2_000_000)
+		tx := ethtest.Deploy(deployer, net.ChainID, nonce, contracts.Token().DeployData("Beca", "BCA", big.NewInt(1000)), 2_000_000)
 		return h.ec.SendTransaction(ctx, tx)
 	}
 

@@ -21,6 +21,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/internal/contracts"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/rpc"
 	"github.com/redmx/redmx/store"
@@ -225,7 +226,7 @@ func newTokenChain(t *testing.T) *tokenChain {
 	keys := ethtest.DevKeys(4)
 	c := &tokenChain{traceChain: newTraceChain(t)}
 	c.holder, c.receiver, c.poor, c.outsider = ethtest.Address(keys[0]), ethtest.Address(keys[1]), ethtest.Address(keys[2]), ethtest.Address(keys[3])
-	token := ethtest.Token()
+	token := contracts.Token()
 	c.deploy = ethtest.Deploy(keys[0], traceChainID, 0, token.DeployData("Peso", "PSO", big.NewInt(1_000_000)), 2_000_000)
 	c.token = crypto.CreateAddress(c.holder, 0)
 	c.block1 = c.block(c.deploy)
@@ -403,7 +404,7 @@ func TestReplayReproducesBlocks(t *testing.T) {
 // tokens, at a transaction index, and refused on "pending".
 func TestTraceCall(t *testing.T) {
 	c := newTokenChain(t)
-	token := ethtest.Token()
+	token := contracts.Token()
 	args := map[string]any{"from": c.poor, "to": c.token, "input": hexutil.Bytes(token.Pack("transfer", c.receiver, big.NewInt(5)))}
 
 	var frame callFrame

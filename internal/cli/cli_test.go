@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/internal/cli"
 	"github.com/redmx/redmx/internal/testnet"
 )
@@ -130,17 +131,17 @@ func startNode(t *testing.T, home string, stdin io.Reader, args ...string) (done
 	testnet.WaitFor(wctx, t, "height 2 and JSON-RPC", func() error {
 		select {
 		case err := <-result:
-			return testnet.Permanent(errors.Join(errors.New("start returned"), err))
+			return devnet.Permanent(errors.Join(errors.New("start returned"), err))
 		default:
 		}
-		h, err := testnet.CometHeight(wctx, cometRPC)
+		h, err := devnet.CometHeight(wctx, cometRPC)
 		if err != nil {
 			return err
 		}
 		if h < 2 {
 			return errors.New("height below 2")
 		}
-		return testnet.RPCAnswers(wctx, rpcAddr)
+		return devnet.RPCAnswers(wctx, rpcAddr)
 	})
 	return result, cancel
 }

@@ -16,9 +16,9 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/spf13/cobra"
 
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/internal/devkeys"
-	"github.com/redmx/redmx/internal/testnet"
 )
 
 const (
@@ -56,11 +56,11 @@ to <home>/node.log.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runDevnet(cmd, o) },
 	}
 	f := cmd.Flags()
-	f.IntVar(&o.validators, "validators", testnet.DefaultValidators, "number of validators (when creating the network)")
+	f.IntVar(&o.validators, "validators", devnet.DefaultValidators, "number of validators (when creating the network)")
 	f.StringVar(&o.dir, "dir", defaultDevnetDir, "directory of the network")
 	f.BoolVar(&o.reset, "reset", false, "delete the network in --dir and create a new one")
-	f.IntVar(&o.rpcPort, "rpc-port", testnet.DefaultRPCPort, "JSON-RPC port of the first node")
-	f.IntVar(&o.p2pPort, "p2p-port", testnet.DefaultP2PPort, "CometBFT p2p port of the first node")
+	f.IntVar(&o.rpcPort, "rpc-port", devnet.DefaultRPCPort, "JSON-RPC port of the first node")
+	f.IntVar(&o.p2pPort, "p2p-port", devnet.DefaultP2PPort, "CometBFT p2p port of the first node")
 	f.BoolVar(&o.asJSON, "json", false, "print the network as one JSON object on stdout once ready")
 	return cmd
 }
@@ -91,7 +91,7 @@ func runDevnet(cmd *cobra.Command, o devnetOptions) error {
 	}
 	logger.Info("devnet", "dir", net.Dir, "validators", len(net.Nodes), "resumed", resumed)
 	if err := net.CheckPorts(); err != nil {
-		var pe *testnet.PortInUseError
+		var pe *devnet.PortInUseError
 		if errors.As(err, &pe) {
 			flag := "--p2p-port"
 			if pe.What == "rpc" {
@@ -103,7 +103,7 @@ func runDevnet(cmd *cobra.Command, o devnetOptions) error {
 		return err
 	}
 
-	procs, err := testnet.StartProcesses(net, binary, logger, nil)
+	procs, err := devnet.StartProcesses(net, binary, logger, nil)
 	if err != nil {
 		return err
 	}
@@ -135,8 +135,8 @@ func runDevnet(cmd *cobra.Command, o devnetOptions) error {
 }
 
 // openDevnet loads the network in o.dir, or creates it.
-func openDevnet(cmd *cobra.Command, o devnetOptions) (*testnet.Network, bool, error) {
-	layout := filepath.Join(o.dir, testnet.LayoutFile)
+func openDevnet(cmd *cobra.Command, o devnetOptions) (*devnet.Network, bool, error) {
+	layout := filepath.Join(o.dir, devnet.LayoutFile)
 	_, statErr := os.Stat(layout)
 	exists := statErr == nil
 	if o.reset && exists {
@@ -145,15 +145,15 @@ func openDevnet(cmd *cobra.Command, o devnetOptions) (*testnet.Network, bool, er
 		}
 		exists = false
 	}
-	ports := testnet.Ports{RPC: o.rpcPort, P2P: o.p2pPort}
+	ports := devnet.Ports{RPC: o.rpcPort, P2P: o.p2pPort}
 	if !exists {
 		if entries, err := os.ReadDir(o.dir); err == nil && len(entries) > 0 {
-			return nil, false, fmt.Errorf("%s is not empty and holds no devnet (%s is missing); choose another --dir", o.dir, testnet.LayoutFile)
+			return nil, false, fmt.Errorf("%s is not empty and holds no devnet (%s is missing); choose another --dir", o.dir, devnet.LayoutFile)
 		}
-		net, err := testnet.Generate(o.dir, testnet.Config{Validators: o.validators, Ports: ports})
+		net, err := devnet.Generate(o.dir, devnet.Config{Validators: o.validators, Ports: ports})
 		return net, false, err
 	}
-	net, err := testnet.Load(o.dir)
+	net, err := devnet.Load(o.dir)
 	if err != nil {
 		return nil, false, err
 	}
@@ -225,7 +225,7 @@ type devnetAccount struct {
 	PrivateKey string `json:"privateKey"`
 }
 
-func newDevnetSummary(net *testnet.Network, list []*testnet.Process, resumed bool) devnetSummary {
+func newDevnetSummary(net *devnet.Network, list []*devnet.Process, resumed bool) devnetSummary {
 	s := devnetSummary{
 		Dir:        net.Dir,
 		Resumed:    resumed,
@@ -255,7 +255,7 @@ func newDevnetSummary(net *testnet.Network, list []*testnet.Process, resumed boo
 		})
 	}
 	if net.Governance {
-		for _, r := range testnet.Roles() {
+		for _, r := range devnet.Roles() {
 			s.Roles = append(s.Roles, devnetRole{
 				Role:       r.Role,
 				Collective: r.Collective,
@@ -266,12 +266,12 @@ func newDevnetSummary(net *testnet.Network, list []*testnet.Process, resumed boo
 			})
 		}
 		p := &devnetProject{
-			Name:          testnet.ExampleProject,
-			Label:         testnet.ExampleProject + testnet.ExampleData,
+			Name:          devnet.ExampleProject,
+			Label:         devnet.ExampleProject + devnet.ExampleData,
 			Collective:    "public",
-			Record:        testnet.ExampleProjectRecord(),
-			RepositoryURI: testnet.ExampleProjectRepository,
-			GasPerEpoch:   testnet.ProjectGasPerEpoch,
+			Record:        devnet.ExampleProjectRecord(),
+			RepositoryURI: devnet.ExampleProjectRepository,
+			GasPerEpoch:   devnet.ProjectGasPerEpoch,
 		}
 		for _, a := range s.Accounts {
 			p.Accounts = append(p.Accounts, a.Address)

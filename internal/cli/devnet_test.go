@@ -6,20 +6,20 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/redmx/redmx/internal/testnet"
+	"github.com/redmx/redmx/devnet"
 )
 
 // TestDevnetSummaryGovernance: the devnet prints the founding governance's
 // role keys and example project, in text and JSON, and keeps the fields it
 // printed before.
 func TestDevnetSummaryGovernance(t *testing.T) {
-	net := &testnet.Network{
-		Dir: "/tmp/x", ChainID: 5218, ChainName: "redmx-devnet", Coin: testnet.DevCoin, DevKeys: 3,
+	net := &devnet.Network{
+		Dir: "/tmp/x", ChainID: 5218, ChainName: "redmx-devnet", Coin: devnet.DevCoin, DevKeys: 3,
 		Governance: true,
-		Nodes:      []*testnet.NodeInfo{{Name: "node0", Collective: "public", RPC: "127.0.0.1:8545"}},
+		Nodes:      []*devnet.NodeInfo{{Name: "node0", Collective: "public", RPC: "127.0.0.1:8545"}},
 	}
-	s := newDevnetSummary(net, []*testnet.Process{{Name: "node0", PID: 7, LogPath: "/tmp/x/node0/node.log"}}, false)
-	if len(s.Roles) != len(testnet.Roles()) || s.Project == nil || len(s.Project.Accounts) != 3 {
+	s := newDevnetSummary(net, []*devnet.Process{{Name: "node0", PID: 7, LogPath: "/tmp/x/node0/node.log"}}, false)
+	if len(s.Roles) != len(devnet.Roles()) || s.Project == nil || len(s.Project.Accounts) != 3 {
 		t.Fatalf("roles %d, project %+v", len(s.Roles), s.Project)
 	}
 	var text bytes.Buffer
@@ -48,7 +48,7 @@ func TestDevnetSummaryGovernance(t *testing.T) {
 	}
 
 	net.Governance = false
-	if s := newDevnetSummary(net, []*testnet.Process{{}}, true); s.Roles != nil || s.Project != nil {
+	if s := newDevnetSummary(net, []*devnet.Process{{}}, true); s.Roles != nil || s.Project != nil {
 		t.Error("a network without governance lists roles")
 	}
 }

@@ -13,9 +13,9 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/spf13/cobra"
 
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/internal/devkeys"
-	"github.com/redmx/redmx/internal/testnet"
 	"github.com/redmx/redmx/node"
 )
 
@@ -69,7 +69,7 @@ compare the printed SHA-256 and genesis block hash.`,
 			if err != nil {
 				return fmt.Errorf("%s: %w", foundersFile, err)
 			}
-			if f.ChainID == testnet.DefaultChainID {
+			if f.ChainID == devnet.DefaultChainID {
 				return fmt.Errorf("%s: chainId %d is the development networks' chain ID; choose the network's own", foundersFile, f.ChainID)
 			}
 			doc, err := foundersDoc(f)
@@ -188,7 +188,7 @@ func devAccounts(appState []byte) []string {
 	for _, k := range devkeys.Keys(devKeysChecked) {
 		dev[crypto.PubkeyToAddress(k.PublicKey)] = true
 	}
-	for _, r := range testnet.Roles() {
+	for _, r := range devnet.Roles() {
 		dev[r.Address()] = true
 	}
 	seen := make(map[common.Address]bool)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/internal/testnet"
 )
@@ -15,7 +16,7 @@ import (
 // network through `redmx gov`. It skips while the node does not serve the
 // governance views yet (governance's stubs), and checks them once it does.
 func TestGovViewsOnDevnet(t *testing.T) {
-	net := testnet.Start(t, testnet.Config{Validators: 2, TimeoutCommit: 200 * time.Millisecond})
+	net := testnet.Start(t, devnet.Config{Validators: 2, TimeoutCommit: 200 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	net.WaitHeight(ctx, t, 2)
@@ -49,7 +50,7 @@ func TestGovViewsOnDevnet(t *testing.T) {
 	}
 	out, err = run(ctx, "gov", "record-of", dev, "--rpc", rpcURL, "--json")
 	var rec struct{ RecordID uint64 }
-	if err != nil || json.Unmarshal([]byte(out), &rec) != nil || rec.RecordID != testnet.ExampleProjectRecord() {
+	if err != nil || json.Unmarshal([]byte(out), &rec) != nil || rec.RecordID != devnet.ExampleProjectRecord() {
 		t.Fatalf("record-of %s: %v %s", dev, err, out)
 	}
 }

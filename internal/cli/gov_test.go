@@ -22,9 +22,9 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/rpc"
 
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/devkeys"
-	"github.com/redmx/redmx/internal/testnet"
 )
 
 // fakeEth is the part of a node's eth namespace `redmx gov` uses: leader
@@ -60,7 +60,7 @@ type callArgs struct {
 	Data  hexutil.Bytes  `json:"data"`
 }
 
-func (f *fakeEth) ChainId() hexutil.Uint64 { return hexutil.Uint64(testnet.DefaultChainID) }
+func (f *fakeEth) ChainId() hexutil.Uint64 { return hexutil.Uint64(devnet.DefaultChainID) }
 func (f *fakeEth) GasPrice() *hexutil.Big  { return (*hexutil.Big)(new(big.Int)) }
 func (f *fakeEth) GetTransactionCount(common.Address, string) hexutil.Uint64 {
 	return 0

@@ -13,8 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/genesis"
-	"github.com/redmx/redmx/internal/testnet"
 	"github.com/redmx/redmx/node"
 )
 
@@ -64,7 +64,7 @@ holds only the keys of --keys-only is completed by --genesis.`,
 	f.StringVar(&o.genesisFile, "genesis", "", "genesis.json of the network to join")
 	f.BoolVar(&o.dev, "dev", false, "create a new single-validator development chain (public development keys)")
 	f.BoolVar(&o.keysOnly, "keys-only", false, "create only the node's keys and print its founders-file entry")
-	f.Uint64Var(&o.chainID, "chain-id", testnet.DefaultChainID, "EIP-155 chain ID of a new --dev chain")
+	f.Uint64Var(&o.chainID, "chain-id", devnet.DefaultChainID, "EIP-155 chain ID of a new --dev chain")
 	f.StringVar(&o.chainName, "chain-name", "redmx-local", "CometBFT chain-id string of a new --dev chain")
 	f.StringVar(&o.moniker, "moniker", "", "node name (default: the host name)")
 	f.StringVar(&o.rpcAddr, "rpc.addr", config.Default().RPC.Address, "JSON-RPC listen address host:port")
@@ -135,8 +135,8 @@ func runInit(cmd *cobra.Command, o initOptions) error {
 	if genesisJSON != nil {
 		err = os.WriteFile(ccfg.GenesisFile(), genesisJSON, 0o644)
 	} else {
-		doc, gerr := testnet.NewGenesis(testnet.GenesisParams{ChainName: o.chainName, ChainID: o.chainID},
-			[]testnet.Validator{{Name: ccfg.Moniker, Collective: testnet.CollectiveFor(0), PubKey: pv.Key.PubKey, NodeID: string(nodeKey.ID())}})
+		doc, gerr := devnet.NewGenesis(devnet.GenesisParams{ChainName: o.chainName, ChainID: o.chainID},
+			[]devnet.Validator{{Name: ccfg.Moniker, Collective: devnet.CollectiveFor(0), PubKey: pv.Key.PubKey, NodeID: string(nodeKey.ID())}})
 		if gerr != nil {
 			return gerr
 		}

@@ -1,3 +1,4 @@
-// Package ethtest holds the development keys every devnet funds and helpers that
-// build signed transactions for tests and load tools. It is not used by the node.
+// Package ethtest helps tests transact: the development keys of package
+// devkeys by index, their accounts, and builders of signed transactions. The
+// redmx binary does not link it.
 package ethtest

@@ -22,6 +22,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	gethrpc "github.com/ethereum/go-ethereum/rpc"
 
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/internal/testnet"
 )
@@ -63,7 +64,7 @@ func TestKillAndRestart(t *testing.T) {
 		t.Skip("builds the redmx binary and runs four node processes")
 	}
 	bin := testnet.BuildRedmx(t)
-	net, err := testnet.Generate(filepath.Join(t.TempDir(), "net"), testnet.Config{Validators: validators, TimeoutCommit: blockTime})
+	net, err := devnet.Generate(filepath.Join(t.TempDir(), "net"), devnet.Config{Validators: validators, TimeoutCommit: blockTime})
 	if err != nil {
 		t.Fatalf("generate network: %v", err)
 	}
@@ -73,7 +74,7 @@ func TestKillAndRestart(t *testing.T) {
 		}
 	})
 	logger := slog.New(slog.NewTextHandler(t.Output(), nil)).With("module", "supervisor")
-	procs, err := testnet.StartProcesses(net, bin, logger, nil)
+	procs, err := devnet.StartProcesses(net, bin, logger, nil)
 	if err != nil {
 		t.Fatalf("start nodes: %v", err)
 	}
@@ -108,7 +109,7 @@ func TestKillAndRestart(t *testing.T) {
 // killOne kills validator v while transfers flow: the other three keep
 // finalising blocks with transfers in them; v, restarted, catches up, agrees
 // with them and serves every receipt seen before it died.
-func killOne(t *testing.T, c *cluster, procs *testnet.Processes, tr *traffic, v int) {
+func killOne(t *testing.T, c *cluster, procs *devnet.Processes, tr *traffic, v int) {
 	ctx, cancel := context.WithTimeout(t.Context(), 3*phaseTimeout)
 	defer cancel()
 	before := tr.snapshot()
@@ -129,7 +130,7 @@ func killOne(t *testing.T, c *cluster, procs *testnet.Processes, tr *traffic, v 
 	t.Logf("restarted %s as pid %d; the others are at height %d", q.Name, q.PID, target)
 	testnet.WaitFor(ctx, t, fmt.Sprintf("%s to catch up to height %d", q.Name, target), func() error {
 		if err := exitedEarly(q); err != nil {
-			return testnet.Permanent(err)
+			return devnet.Permanent(err)
 		}
 		h, err := c.blockNumber(ctx, v)
 		if err != nil {
@@ -148,7 +149,7 @@ func killOne(t *testing.T, c *cluster, procs *testnet.Processes, tr *traffic, v 
 // killAll kills every validator at once while transfers flow and restarts
 // them all: the chain resumes, and every receipt seen before the kill is
 // still there, in the same block, with the same status.
-func killAll(t *testing.T, c *cluster, procs *testnet.Processes, tr *traffic) {
+func killAll(t *testing.T, c *cluster, procs *devnet.Processes, tr *traffic) {
 	ctx, cancel := context.WithTimeout(t.Context(), 3*phaseTimeout)
 	defer cancel()
 	waitNewReceipts(ctx, t, tr, c.maxHeight(ctx, t, c.all()), 1) // transfers are flowing
@@ -185,7 +186,7 @@ func killAll(t *testing.T, c *cluster, procs *testnet.Processes, tr *traffic) {
 }
 
 // kill sends SIGKILL to p by its PID and waits until it has exited.
-func kill(t *testing.T, p *testnet.Process) {
+func kill(t *testing.T, p *devnet.Process) {
 	t.Helper()
 	if err := syscall.Kill(p.PID, syscall.SIGKILL); err != nil {
 		t.Fatalf("kill %s (pid %d): %v", p.Name, p.PID, err)
@@ -193,7 +194,7 @@ func kill(t *testing.T, p *testnet.Process) {
 	waitKilled(t, p)
 }
 
-func waitKilled(t *testing.T, p *testnet.Process) {
+func waitKilled(t *testing.T, p *devnet.Process) {
 	t.Helper()
 	select {
 	case <-p.Exited():
@@ -206,7 +207,7 @@ func waitKilled(t *testing.T, p *testnet.Process) {
 }
 
 // exitedEarly reports a node process that exited while the test waits on it.
-func exitedEarly(p *testnet.Process) error {
+func exitedEarly(p *devnet.Process) error {
 	select {
 	case <-p.Exited():
 		return fmt.Errorf("%s (pid %d) exited: %s; see %s", p.Name, p.PID, p.Status(), p.LogPath)
@@ -242,7 +243,7 @@ func waitNewReceipts(ctx context.Context, t *testing.T, tr *traffic, height uint
 	t.Helper()
 	testnet.WaitFor(ctx, t, fmt.Sprintf("%d receipts in blocks above %d", n, height), func() error {
 		if err := tr.failed(); err != nil {
-			return testnet.Permanent(err)
+			return devnet.Permanent(err)
 		}
 		if got := tr.count(height); got < n {
 			return fmt.Errorf("%d so far", got)
@@ -319,10 +320,10 @@ func verifyReceipts(t *testing.T, c *cluster, nodes []int, want map[common.Hash]
 
 // logNodeLogs logs each node's error lines and the end of its log, for a
 // failed test.
-func logNodeLogs(t *testing.T, net *testnet.Network) {
+func logNodeLogs(t *testing.T, net *devnet.Network) {
 	const errorLines, tailLines = 30, 40
 	for i, info := range net.Nodes {
-		f, err := os.Open(filepath.Join(net.Home(i), testnet.NodeLog))
+		f, err := os.Open(filepath.Join(net.Home(i), devnet.NodeLog))
 		if err != nil {
 			t.Logf("%s: %v", info.Name, err)
 			continue
@@ -361,7 +362,7 @@ type cluster struct {
 	chainID uint64
 }
 
-func dialCluster(t *testing.T, net *testnet.Network) *cluster {
+func dialCluster(t *testing.T, net *devnet.Network) *cluster {
 	t.Helper()
 	c := &cluster{chainID: net.ChainID}
 	// Enough idle connections that the senders reuse theirs: each new one

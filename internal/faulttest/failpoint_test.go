@@ -22,6 +22,7 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 
 	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/internal/failpoint"
 	"github.com/redmx/redmx/internal/testnet"
@@ -67,7 +68,7 @@ func TestCrashAtEveryFailPoint(t *testing.T) {
 // crashAt runs a fresh single-validator network with point armed from
 // height, waits for the node to die there, and restarts it unarmed.
 func crashAt(t *testing.T, bin, point string, height uint64) {
-	net, err := testnet.Generate(filepath.Join(t.TempDir(), "net"), testnet.Config{Validators: 1, TimeoutCommit: fpBlockTime})
+	net, err := devnet.Generate(filepath.Join(t.TempDir(), "net"), devnet.Config{Validators: 1, TimeoutCommit: fpBlockTime})
 	if err != nil {
 		t.Fatalf("generate network: %v", err)
 	}
@@ -82,7 +83,7 @@ func crashAt(t *testing.T, bin, point string, height uint64) {
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})).With("module", "supervisor")
 
 	t.Setenv(failpoint.Env, fmt.Sprintf("%s@%d", point, height))
-	procs, err := testnet.StartProcesses(net, bin, logger, nil)
+	procs, err := devnet.StartProcesses(net, bin, logger, nil)
 	if err != nil {
 		t.Fatalf("start node: %v", err)
 	}
@@ -119,7 +120,7 @@ func crashAt(t *testing.T, bin, point string, height uint64) {
 	target := crashed + minAdvance
 	testnet.WaitFor(ctx, t, fmt.Sprintf("the restarted node at height %d", target), func() error {
 		if err := exitedEarly(q); err != nil {
-			return testnet.Permanent(err)
+			return devnet.Permanent(err)
 		}
 		h, err := c.blockNumber(ctx, 0)
 		if err != nil {
@@ -145,7 +146,7 @@ func crashAt(t *testing.T, bin, point string, height uint64) {
 	var mined *receipt
 	testnet.WaitFor(ctx, t, "a receipt for the transfer sent after the restart", func() (err error) {
 		if err := exitedEarly(q); err != nil {
-			return testnet.Permanent(err)
+			return devnet.Permanent(err)
 		}
 		if mined, err = c.receipt(ctx, 0, tx.Hash()); err == nil && mined == nil {
 			err = fmt.Errorf("none yet")
@@ -257,10 +258,10 @@ var cometClient = &http.Client{Timeout: callTimeout}
 // the app's hash after the block before it; it waits for the block.
 func cometAppHash(ctx context.Context, addr string, height int64) (common.Hash, error) {
 	var hash common.Hash
-	err := testnet.Poll(ctx, fmt.Sprintf("CometBFT block %d", height), func() error {
+	err := devnet.Poll(ctx, fmt.Sprintf("CometBFT block %d", height), func() error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://%s/block?height=%d", addr, height), nil)
 		if err != nil {
-			return testnet.Permanent(err)
+			return devnet.Permanent(err)
 		}
 		resp, err := cometClient.Do(req)
 		if err != nil {
@@ -285,7 +286,7 @@ func cometAppHash(ctx context.Context, addr string, height int64) (common.Hash, 
 		}
 		b, err := hexutil.Decode("0x" + out.Result.Block.Header.AppHash)
 		if err != nil || len(b) != common.HashLength {
-			return testnet.Permanent(fmt.Errorf("block %d app_hash %q", height, out.Result.Block.Header.AppHash))
+			return devnet.Permanent(fmt.Errorf("block %d app_hash %q", height, out.Result.Block.Header.AppHash))
 		}
 		hash = common.BytesToHash(b)
 		return nil

@@ -21,7 +21,8 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	gethrpc "github.com/ethereum/go-ethereum/rpc"
 
-	"github.com/redmx/redmx/internal/ethtest"
+	"github.com/redmx/redmx/internal/contracts"
+	"github.com/redmx/redmx/internal/devkeys"
 )
 
 // Config is one load run.
@@ -73,6 +74,12 @@ type sender struct {
 	client *gethrpc.Client
 }
 
+// sign signs tx with s's key for chainID.
+func (s *sender) sign(chainID uint64, tx types.TxData) *types.Transaction {
+	signer := types.LatestSignerForChainID(new(big.Int).SetUint64(chainID))
+	return types.MustSignNewTx(s.key, signer, tx)
+}
+
 // Run performs one load run: it deploys the senders' tokens for an erc20
 // run, submits for cfg.Duration, and watches blocks until what was accepted
 // is mined.
@@ -99,7 +106,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	token := ethtest.Token()
+	token := contracts.Token()
 	if cfg.Kind == "erc20" {
 		cfg.Log("deploying %d tokens", len(senders))
 		if err := deployTokens(ctx, ec, senders, chainID.Uint64(), token); err != nil {
@@ -147,10 +154,10 @@ func (c Config) withDefaults() (Config, error) {
 // newSenders makes n senders from the development keys, spread over
 // clients, each at its pending nonce.
 func newSenders(ctx context.Context, ec *ethclient.Client, clients []*gethrpc.Client, n int) ([]*sender, error) {
-	keys := ethtest.DevKeys(n)
+	keys := devkeys.Keys(n)
 	senders := make([]*sender, len(keys))
 	for i, k := range keys {
-		s := &sender{key: k, addr: ethtest.Address(k), client: clients[i%len(clients)]}
+		s := &sender{key: k, addr: crypto.PubkeyToAddress(k.PublicKey), client: clients[i%len(clients)]}
 		var err error
 		if s.nonce, err = ec.PendingNonceAt(ctx, s.addr); err != nil {
 			return nil, err
@@ -162,10 +169,10 @@ func newSenders(ctx context.Context, ec *ethclient.Client, clients []*gethrpc.Cl
 
 // deployTokens deploys a token for every sender and waits until all are
 // mined.
-func deployTokens(ctx context.Context, ec *ethclient.Client, senders []*sender, chainID uint64, token ethtest.Contract) error {
+func deployTokens(ctx context.Context, ec *ethclient.Client, senders []*sender, chainID uint64, token contracts.Contract) error {
 	var hashes []common.Hash
 	for _, s := range senders {
-		tx := ethtest.Deploy(s.key, chainID, s.nonce, token.DeployData("Load", "LD", new(big.Int).Lsh(big.NewInt(1), 200)), 2_000_000)
+		tx := s.sign(chainID, &types.DynamicFeeTx{Nonce: s.nonce, Gas: 2_000_000, Data: token.DeployData("Load", "LD", new(big.Int).Lsh(big.NewInt(1), 200)), GasFeeCap: new(big.Int), GasTipCap: new(big.Int)})
 		if err := ec.SendTransaction(ctx, tx); err != nil {
 			return fmt.Errorf("deploy token: %w", err)
 		}
@@ -180,7 +187,7 @@ func deployTokens(ctx context.Context, ec *ethclient.Client, senders []*sender, 
 type submission struct {
 	cfg     Config
 	chainID uint64
-	token   ethtest.Contract
+	token   contracts.Contract
 
 	submitted, refused atomic.Int64
 	firstErr           atomic.Value
@@ -261,9 +268,9 @@ func (sub *submission) batch(s *sender, sent, n int) ([]gethrpc.BatchElem, []com
 		to := common.BigToAddress(big.NewInt(int64(1000 + (sent+i)%5000)))
 		var tx *types.Transaction
 		if sub.cfg.Kind == "native" {
-			tx = ethtest.Transfer(s.key, sub.chainID, s.nonce, to, big.NewInt(1))
+			tx = s.sign(sub.chainID, &types.LegacyTx{Nonce: s.nonce, To: &to, Value: big.NewInt(1), Gas: 21_000, GasPrice: new(big.Int)})
 		} else {
-			tx = ethtest.Call(s.key, sub.chainID, s.nonce, s.token, sub.token.Pack("transfer", to, big.NewInt(1)), 60_000)
+			tx = s.sign(sub.chainID, &types.DynamicFeeTx{Nonce: s.nonce, To: &s.token, Gas: 60_000, Data: sub.token.Pack("transfer", to, big.NewInt(1)), GasFeeCap: new(big.Int), GasTipCap: new(big.Int)})
 		}
 		s.nonce++
 		raw, _ := tx.MarshalBinary()

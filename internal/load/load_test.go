@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/internal/load"
 	"github.com/redmx/redmx/internal/testnet"
 )
@@ -16,7 +17,7 @@ func TestRunMinesWhatItSubmits(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a network")
 	}
-	net := testnet.Start(t, testnet.Config{Validators: 1, TimeoutCommit: 200 * time.Millisecond})
+	net := testnet.Start(t, devnet.Config{Validators: 1, TimeoutCommit: 200 * time.Millisecond})
 	for _, kind := range []string{"native", "erc20"} {
 		t.Run(kind, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)

@@ -1,14 +1,12 @@
 package testnet
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
-	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/node"
 )
 
@@ -29,6 +27,13 @@ const (
 	stopTimeout  = 30 * time.Second
 )
 
+// Network is a development network ([devnet.Network]) whose nodes [Start]
+// runs in this process.
+type Network struct {
+	*devnet.Network
+	inproc []*inprocNode
+}
+
 type inprocNode struct {
 	node   *node.Node
 	logger *slog.Logger
@@ -42,13 +47,14 @@ type inprocNode struct {
 // every node in this process. The nodes are stopped by t.Cleanup; a node
 // that fails while the test runs is reported there, unless the test read
 // its exit with [Network.WaitExit].
-func Start(t TB, cfg Config) *Network {
+func Start(t TB, cfg devnet.Config) *Network {
 	t.Helper()
-	cfg.Ports = Ports{}
-	net, err := Generate(t.TempDir(), cfg)
+	cfg.Ports = devnet.Ports{}
+	layout, err := devnet.Generate(t.TempDir(), cfg)
 	if err != nil {
 		t.Fatalf("generate network: %v", err)
 	}
+	net := &Network{Network: layout}
 	logOut := &tbWriter{t: t}
 	t.Cleanup(logOut.close) // registered first, so it runs after the nodes stop
 	net.inproc = make([]*inprocNode, len(net.Nodes))
@@ -167,39 +173,4 @@ func (n *Network) stopInProcess(t TB) {
 			t.Fatalf("%s did not stop within %s", n.Nodes[i].Name, stopTimeout)
 		}
 	}
-}
-
-// logLevel is the level of an in-process node's logger: cfg.LogLevel, or info.
-func logLevel(name string) slog.Level {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(name)); err != nil {
-		return slog.LevelInfo
-	}
-	return l
-}
-
-// tbWriter sends log lines to t.Logf until the test's cleanup closes it;
-// CometBFT goroutines that log after that are dropped, not a panic.
-type tbWriter struct {
-	t      TB
-	mu     sync.Mutex
-	closed atomic.Bool
-}
-
-func (w *tbWriter) Write(p []byte) (int, error) {
-	if w.closed.Load() {
-		return len(p), nil
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if !w.closed.Load() {
-		w.t.Logf("%s", bytes.TrimRight(p, "\n"))
-	}
-	return len(p), nil
-}
-
-func (w *tbWriter) close() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.closed.Store(true)
 }

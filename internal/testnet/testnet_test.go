@@ -6,13 +6,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/internal/testnet"
 )
 
 // TestBlocksAgree runs four validators in process: they produce blocks and
 // every node commits the same block at height 2.
 func TestBlocksAgree(t *testing.T) {
-	net := testnet.Start(t, testnet.Config{Validators: 4, TimeoutCommit: 200 * time.Millisecond})
+	net := testnet.Start(t, devnet.Config{Validators: 4, TimeoutCommit: 200 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	net.WaitHeight(ctx, t, 3)

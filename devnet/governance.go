@@ -1,4 +1,4 @@
-package testnet
+package devnet
 
 import (
 	"crypto/ecdsa"

@@ -1,4 +1,4 @@
-package ethtest
+package contracts
 
 import (
 	_ "embed"
@@ -9,17 +9,17 @@ import (
 )
 
 var (
-	//go:embed contracts/Token.bin
+	//go:embed Token.bin
 	tokenBin string
-	//go:embed contracts/Token.abi
+	//go:embed Token.abi
 	tokenABI string
-	//go:embed contracts/BlockContext.bin
+	//go:embed BlockContext.bin
 	blockContextBin string
-	//go:embed contracts/BlockContext.abi
+	//go:embed BlockContext.abi
 	blockContextABI string
 )
 
-// Contract is a compiled contract from contracts/.
+// Contract is a compiled contract of this directory.
 type Contract struct {
 	ABI      abi.ABI
 	Bytecode []byte // init code
@@ -29,7 +29,7 @@ type Contract struct {
 func (c Contract) DeployData(args ...any) []byte {
 	packed, err := c.ABI.Pack("", args...)
 	if err != nil {
-		panic(err) // a test passed arguments that do not match the constructor
+		panic(err) // the caller passed arguments that do not match the constructor
 	}
 	return append(append([]byte{}, c.Bytecode...), packed...)
 }
@@ -38,15 +38,15 @@ func (c Contract) DeployData(args ...any) []byte {
 func (c Contract) Pack(method string, args ...any) []byte {
 	data, err := c.ABI.Pack(method, args...)
 	if err != nil {
-		panic(err) // a test passed arguments that do not match the method
+		panic(err) // the caller passed arguments that do not match the method
 	}
 	return data
 }
 
-// Token is a minimal ERC-20 (contracts/Token.sol).
+// Token is a minimal ERC-20 (Token.sol).
 func Token() Contract { return load(tokenBin, tokenABI) }
 
-// BlockContext records the block-context opcodes (contracts/BlockContext.sol).
+// BlockContext records the block-context opcodes (BlockContext.sol).
 func BlockContext() Contract { return load(blockContextBin, blockContextABI) }
 
 func load(bin, abiJSON string) Contract {

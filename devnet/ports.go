@@ -1,14 +1,14 @@
-package testnet
+package devnet
 
 import (
 	"fmt"
 	"net"
 )
 
-// freePorts returns n distinct free loopback addresses, found by listening
+// FreePorts returns n distinct free loopback addresses, found by listening
 // on 127.0.0.1:0 and closing. Another process may take one before it is
 // used; tests accept that small risk.
-func freePorts(n int) ([]string, error) {
+func FreePorts(n int) ([]string, error) {
 	var lns []net.Listener
 	defer func() {
 		for _, l := range lns {

@@ -2,7 +2,6 @@ package testnet
 
 import (
 	"context"
-	"crypto/ed25519"
 	"fmt"
 	"log/slog"
 	"os"
@@ -12,18 +11,16 @@ import (
 
 	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/cometbft/cometbft/crypto"
-	"github.com/cometbft/cometbft/privval"
-	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/redmx/redmx/config"
-	"github.com/redmx/redmx/governance"
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/node"
 )
 
 // Extra is a node added to a running in-process network: not in genesis, so
 // governance must admit it before the others let it connect or it validates.
 type Extra struct {
-	Info   *NodeInfo
+	Info   *devnet.NodeInfo
 	Home   string
 	PubKey crypto.PubKey // consensus key
 	Node   *node.Node
@@ -32,18 +29,6 @@ type Extra struct {
 	once   sync.Once
 
 	nodePriv, consPriv crypto.PrivKey
-}
-
-// NodeApplication is what applyNode needs to apply for this node as a
-// validator of collective, sent by applicant: its p2p key, its consensus
-// key, and both keys' signatures of the application (proof of possession).
-func (x *Extra) NodeApplication(applicant common.Address, collective string) (nodeKey [32]byte, pubKey, nodeSig, keySig []byte) {
-	nodeKey = [32]byte(x.nodePriv.PubKey().Bytes())
-	pubKey = x.PubKey.Bytes()
-	msg := governance.NodeApplicationMessage(applicant, collective, nodeKey, governance.NodeValidator, governance.KeyTypeEd25519, pubKey)
-	return nodeKey, pubKey,
-		governance.SignNodeApplication(ed25519.PrivateKey(x.nodePriv.Bytes()), msg),
-		governance.SignNodeApplication(ed25519.PrivateKey(x.consPriv.Bytes()), msg)
 }
 
 // AddNode lays out and starts, in this process, one more node of the network
@@ -65,18 +50,18 @@ func (n *Network) AddNode(t TB, name, collective string) *Extra {
 	if err := os.WriteFile(ccfg.GenesisFile(), genesis, 0o600); err != nil {
 		t.Fatalf("%s: genesis: %v", name, err)
 	}
-	free, err := freePorts(3)
+	free, err := devnet.FreePorts(3)
 	if err != nil {
 		t.Fatalf("%s: ports: %v", name, err)
 	}
-	info := &NodeInfo{Name: name, Collective: collective, HomeDir: name, NodeID: string(nodeKey.ID()), RPC: free[0], P2P: free[1], CometRPC: free[2]}
+	info := &devnet.NodeInfo{Name: name, Collective: collective, HomeDir: name, NodeID: string(nodeKey.ID()), RPC: free[0], P2P: free[1], CometRPC: free[2]}
 	var existing cmtcfg.Config
 	if f, err := config.LoadFile(n.Home(0)); err == nil {
 		existing = *f.CometBFT
 	} else {
 		t.Fatalf("%s: %v", name, err)
 	}
-	info.wire(ccfg, n.peers(-1))
+	info.Wire(ccfg, n.Peers(-1))
 	ccfg.Consensus.TimeoutCommit = existing.Consensus.TimeoutCommit
 	rcfg := config.Default()
 	rcfg.RPC.Address = info.RPC
@@ -128,12 +113,3 @@ func (x *Extra) Stop(t TB) {
 
 // String names the node for messages.
 func (x *Extra) String() string { return fmt.Sprintf("%s (%s)", x.Info.Name, x.Info.NodeID) }
-
-// ConsensusKey is node i's consensus public key (ed25519, 32 bytes).
-func (n *Network) ConsensusKey(t TB, i int) []byte {
-	t.Helper()
-	ccfg := config.CometBFTDefaults()
-	ccfg.SetRoot(n.Home(i))
-	pv := privval.LoadFilePVEmptyState(ccfg.PrivValidatorKeyFile(), ccfg.PrivValidatorStateFile())
-	return pv.Key.PubKey.Bytes()
-}

@@ -1,4 +1,4 @@
-package testnet_test
+package devnet_test
 
 import (
 	"testing"
@@ -10,18 +10,18 @@ import (
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/types"
 
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/ethtest"
-	"github.com/redmx/redmx/internal/testnet"
 )
 
-func devnetValidators(n int) []testnet.Validator {
-	vals := make([]testnet.Validator, n)
+func devnetValidators(n int) []devnet.Validator {
+	vals := make([]devnet.Validator, n)
 	for i := range vals {
 		k := ed25519.GenPrivKeyFromSecret([]byte{byte(i)})
 		nk := p2p.NodeKey{PrivKey: ed25519.GenPrivKeyFromSecret([]byte{byte(i), 'n'})}
-		vals[i] = testnet.Validator{Name: "v", Collective: testnet.CollectiveFor(i), PubKey: k.PubKey(), NodeID: string(nk.ID())}
+		vals[i] = devnet.Validator{Name: "v", Collective: devnet.CollectiveFor(i), PubKey: k.PubKey(), NodeID: string(nk.ID())}
 	}
 	return vals
 }
@@ -32,7 +32,7 @@ func TestFoundingGovernance(t *testing.T) {
 	for _, n := range []int{1, 4, 6} {
 		vals := devnetValidators(n)
 		gt := time.Unix(1_700_000_000, 0)
-		doc, err := testnet.NewGenesis(testnet.GenesisParams{Time: gt}, vals)
+		doc, err := devnet.NewGenesis(devnet.GenesisParams{Time: gt}, vals)
 		if err != nil {
 			t.Fatalf("%d validators: %v", n, err)
 		}
@@ -57,7 +57,7 @@ func TestFoundingGovernance(t *testing.T) {
 	}
 }
 
-func checkFounding(t *testing.T, g *governance.Founding, app *genesis.AppState, vals []testnet.Validator, t0 uint64) {
+func checkFounding(t *testing.T, g *governance.Founding, app *genesis.AppState, vals []devnet.Validator, t0 uint64) {
 	t.Helper()
 	if len(g.Collectives) != 4 {
 		t.Errorf("collectives %v, want the four founding ones", g.Collectives)
@@ -70,7 +70,7 @@ func checkFounding(t *testing.T, g *governance.Founding, app *genesis.AppState, 
 		if len(r.Accounts) == 0 {
 			t.Errorf("record %d (%s) has no account", i+1, r.Label)
 		}
-		if len(r.Label) < len(testnet.ExampleData) || r.Label[len(r.Label)-len(testnet.ExampleData):] != testnet.ExampleData {
+		if len(r.Label) < len(devnet.ExampleData) || r.Label[len(r.Label)-len(devnet.ExampleData):] != devnet.ExampleData {
 			t.Errorf("record %d label %q is not marked as example data", i+1, r.Label)
 		}
 		if r.GasPerEpoch == 0 {
@@ -87,12 +87,12 @@ func checkFounding(t *testing.T, g *governance.Founding, app *genesis.AppState, 
 		}
 	}
 	// The development keys are the example project's accounts.
-	proj := g.Records[testnet.ExampleProjectRecord()-1]
+	proj := g.Records[devnet.ExampleProjectRecord()-1]
 	if proj.Kind != governance.KindProject || proj.GasPerEpoch < 1e12 {
 		t.Errorf("example project %+v", proj)
 	}
-	for _, k := range ethtest.DevKeys(testnet.DefaultDevKeys) {
-		if owner[ethtest.Address(k)] != int(testnet.ExampleProjectRecord()) {
+	for _, k := range ethtest.DevKeys(devnet.DefaultDevKeys) {
+		if owner[ethtest.Address(k)] != int(devnet.ExampleProjectRecord()) {
 			t.Errorf("development key %s is not the example project's", ethtest.Address(k))
 		}
 	}
@@ -137,7 +137,7 @@ func checkFounding(t *testing.T, g *governance.Founding, app *genesis.AppState, 
 			t.Errorf("record %d holds %d seats", rec, n)
 		}
 	}
-	for _, c := range testnet.Collectives {
+	for _, c := range devnet.Collectives {
 		if n := len(leaders[c]); n < 2 || n > 3 {
 			t.Errorf("%s has %d leaders", c, n)
 		}
@@ -173,7 +173,7 @@ func checkFounding(t *testing.T, g *governance.Founding, app *genesis.AppState, 
 
 // TestRoles checks the role keys: unique, one per record, with every role.
 func TestRoles(t *testing.T) {
-	roles := testnet.Roles()
+	roles := devnet.Roles()
 	seen := make(map[common.Address]bool)
 	count := make(map[string]int)
 	for i, r := range roles {
@@ -187,15 +187,15 @@ func TestRoles(t *testing.T) {
 		count[r.Role]++
 	}
 	want := map[string]int{
-		testnet.RoleNameLeader: 8, testnet.RoleNameSecretary: 1, testnet.RoleNameProjectsCommission: 4,
-		testnet.RoleNameNodesCommission: 4, testnet.RoleNameAdvisory: 3, testnet.RoleNameMember: 5,
+		devnet.RoleNameLeader: 8, devnet.RoleNameSecretary: 1, devnet.RoleNameProjectsCommission: 4,
+		devnet.RoleNameNodesCommission: 4, devnet.RoleNameAdvisory: 3, devnet.RoleNameMember: 5,
 	}
 	for role, n := range want {
 		if count[role] != n {
 			t.Errorf("%d role keys %s, want %d", count[role], role, n)
 		}
 	}
-	for _, k := range ethtest.DevKeys(testnet.DefaultDevKeys) {
+	for _, k := range ethtest.DevKeys(devnet.DefaultDevKeys) {
 		if seen[ethtest.Address(k)] {
 			t.Errorf("role key %s is a development key", ethtest.Address(k))
 		}
@@ -204,7 +204,7 @@ func TestRoles(t *testing.T) {
 
 // TestNoGovernance: the option leaves governance out.
 func TestNoGovernance(t *testing.T) {
-	doc, err := testnet.NewGenesis(testnet.GenesisParams{NoGovernance: true}, devnetValidators(2))
+	doc, err := devnet.NewGenesis(devnet.GenesisParams{NoGovernance: true}, devnetValidators(2))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package testnet
+package devnet
 
 import (
 	"encoding/json"
@@ -12,9 +12,10 @@ import (
 	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	gethcrypto "github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/redmx/redmx/genesis"
-	"github.com/redmx/redmx/internal/ethtest"
+	"github.com/redmx/redmx/internal/devkeys"
 	"github.com/redmx/redmx/node"
 )
 
@@ -91,9 +92,10 @@ func NewGenesis(p GenesisParams, vals []Validator) (*cmttypes.GenesisDoc, error)
 	p = p.withDefaults()
 	alloc := genesis.SystemAlloc()
 	var devAddrs []common.Address
-	for _, k := range ethtest.DevKeys(p.DevKeys) {
-		alloc[ethtest.Address(k)] = types.Account{Balance: new(big.Int).Set(DevBalance)}
-		devAddrs = append(devAddrs, ethtest.Address(k))
+	for _, k := range devkeys.Keys(p.DevKeys) {
+		addr := gethcrypto.PubkeyToAddress(k.PublicKey)
+		alloc[addr] = types.Account{Balance: new(big.Int).Set(DevBalance)}
+		devAddrs = append(devAddrs, addr)
 	}
 	state := genesis.AppState{
 		ChainID: p.ChainID,

@@ -1,16 +1,16 @@
-package testnet_test
+package devnet_test
 
 import (
 	"testing"
 
 	"github.com/redmx/redmx/config"
-	"github.com/redmx/redmx/internal/testnet"
+	"github.com/redmx/redmx/devnet"
 )
 
 // TestDevnetServesDebug: a generated devnet's nodes serve the debug
 // namespace, which a node made by redmx init does not.
 func TestDevnetServesDebug(t *testing.T) {
-	net, err := testnet.Generate(t.TempDir(), testnet.Config{Validators: 1})
+	net, err := devnet.Generate(t.TempDir(), devnet.Config{Validators: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

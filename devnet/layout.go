@@ -1,4 +1,4 @@
-package testnet
+package devnet
 
 import (
 	"encoding/json"
@@ -88,9 +88,6 @@ type Network struct {
 	Governance bool        `json:"governance,omitempty"`
 	Ports      Ports       `json:"ports"`
 	Nodes      []*NodeInfo `json:"nodes"`
-
-	// inproc holds the in-process nodes started by [Start].
-	inproc []*inprocNode
 }
 
 // NodeInfo describes one validator of a network.
@@ -203,7 +200,7 @@ func Load(dir string) (*Network, error) {
 // can resume on other ports. edit, if not nil, changes each node's config
 // before it is written.
 func (n *Network) SetPorts(p Ports, edit func(*cmtcfg.Config, *config.Config)) error {
-	free, err := freePorts(3 * len(n.Nodes))
+	free, err := FreePorts(3 * len(n.Nodes))
 	if err != nil {
 		return err
 	}
@@ -235,7 +232,7 @@ func (n *Network) SetPorts(p Ports, edit func(*cmtcfg.Config, *config.Config)) e
 		} else {
 			return err
 		}
-		info.wire(ccfg, n.peers(i))
+		info.Wire(ccfg, n.Peers(i))
 		rcfg.RPC.Address = info.RPC
 		if edit != nil {
 			edit(ccfg, &rcfg)
@@ -249,8 +246,9 @@ func (n *Network) SetPorts(p Ports, edit func(*cmtcfg.Config, *config.Config)) e
 	return n.save()
 }
 
-// peers is the persistent_peers value of node i: every other node.
-func (n *Network) peers(i int) string {
+// Peers is the persistent_peers value of node i: every other node (all of
+// them for an i that is no node of the network).
+func (n *Network) Peers(i int) string {
 	var peers []string
 	for j, o := range n.Nodes {
 		if j != i {
@@ -260,8 +258,8 @@ func (n *Network) peers(i int) string {
 	return strings.Join(peers, ",")
 }
 
-// wire sets the node's CometBFT addresses on loopback and its persistent peers.
-func (info *NodeInfo) wire(ccfg *cmtcfg.Config, peers string) {
+// Wire sets the node's CometBFT addresses on loopback and its persistent peers.
+func (info *NodeInfo) Wire(ccfg *cmtcfg.Config, peers string) {
 	ccfg.Moniker = info.Name
 	ccfg.P2P.ListenAddress = "tcp://" + info.P2P
 	ccfg.RPC.ListenAddress = "tcp://" + info.CometRPC
