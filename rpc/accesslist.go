@@ -27,18 +27,11 @@ type accessListResult struct {
 // until the list stops growing, each run through the node's execution entry
 // point. The sender, the recipient and the precompiles are left out.
 func (api *ethAPI) CreateAccessList(ctx context.Context, args transactionArgs, sel *gethrpc.BlockNumberOrHash, overrides *stateOverride) (*accessListResult, error) {
-	if err := args.checkBlobFeeCap(); err != nil {
-		return nil, err
-	}
-	release, err := api.expensive.acquire(ctx)
+	st, h, release, err := api.begin(ctx, &args, sel, overrides, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	st, h, err := api.prepare(sel, overrides, nil)
-	if err != nil {
-		return nil, err
-	}
 	if args.Nonce == nil {
 		n := hexutil.Uint64(st.GetNonce(args.from()))
 		args.Nonce = &n

@@ -25,18 +25,11 @@ import (
 // Call is eth_call: msg runs on the state after the selected block (the head
 // if omitted), under the configured gas cap and timeout. Nothing is kept.
 func (api *ethAPI) Call(ctx context.Context, args transactionArgs, sel *gethrpc.BlockNumberOrHash, overrides *stateOverride, blockOverrides *blockOverrides) (hexutil.Bytes, error) {
-	if err := args.checkBlobFeeCap(); err != nil {
-		return nil, err
-	}
-	release, err := api.expensive.acquire(ctx)
+	st, h, release, err := api.begin(ctx, &args, sel, overrides, blockOverrides)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	st, h, err := api.prepare(sel, overrides, blockOverrides)
-	if err != nil {
-		return nil, err
-	}
 	gasCap := api.cfg.GasCap
 	if gasCap == 0 {
 		gasCap = math.MaxUint64
@@ -70,18 +63,11 @@ func (api *ethAPI) Call(ctx context.Context, args transactionArgs, sel *gethrpc.
 // EstimateGas is eth_estimateGas: the lowest gas limit with which the call
 // succeeds, found by the Backend, capped by args.gas and the configured cap.
 func (api *ethAPI) EstimateGas(ctx context.Context, args transactionArgs, sel *gethrpc.BlockNumberOrHash, overrides *stateOverride, blockOverrides *blockOverrides) (hexutil.Uint64, error) {
-	if err := args.checkBlobFeeCap(); err != nil {
-		return 0, err
-	}
-	release, err := api.expensive.acquire(ctx)
+	st, h, release, err := api.begin(ctx, &args, sel, overrides, blockOverrides)
 	if err != nil {
 		return 0, err
 	}
 	defer release()
-	st, h, err := api.prepare(sel, overrides, blockOverrides)
-	if err != nil {
-		return 0, err
-	}
 	// A zero gas limit lets the estimator start from its own bound rather
 	// than from the cap.
 	if args.Gas == nil {
@@ -128,6 +114,26 @@ func estimateBound(msg *core.Message, h *types.Header, gasCap uint64) uint64 {
 		hi = gasCap
 	}
 	return hi
+}
+
+// begin starts a call-like request (eth_call, eth_estimateGas,
+// eth_createAccessList): it checks args, takes a slot among the node's
+// expensive requests (release gives it back) and opens the selected state
+// with the overrides applied.
+func (api *ethAPI) begin(ctx context.Context, args *transactionArgs, sel *gethrpc.BlockNumberOrHash, so *stateOverride, bo *blockOverrides) (*state.StateDB, *types.Header, func(), error) {
+	if err := args.checkBlobFeeCap(); err != nil {
+		return nil, nil, nil, err
+	}
+	release, err := api.expensive.acquire(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	st, h, err := api.prepare(sel, so, bo)
+	if err != nil {
+		release()
+		return nil, nil, nil, err
+	}
+	return st, h, release, nil
 }
 
 // prepare resolves the state and header of a call and applies the overrides.
