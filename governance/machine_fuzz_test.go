@@ -765,7 +765,7 @@ func (m *machine) arg(r *reader, method string, in abi.Argument) any {
 		case 2:
 			return uint64(math.MaxUint64)
 		}
-		return m.env.Number + uint64(r.byte())
+		return m.env.Number + 2*s.param("meetingNotice") + uint64(r.byte()) // an upgrade's least lead, and more
 	case "termEnd":
 		switch r.n(5) {
 		case 0:

@@ -135,19 +135,19 @@ func TestPlenaryRules(t *testing.T) {
 			return r
 		}, "not a member of the Executive Council or a member's proxy"},
 		{"motion by an absent member", func(f *fixture) string {
-			_, r := f.call(ncSeat(0), "moveUpgrade", f.meeting(), "v2", uint64(100))
+			_, r := f.call(ncSeat(0), "moveUpgrade", f.meeting(), "v2", uint64(1000))
 			return r
 		}, "record 3 is not present at meeting 1"},
 		{"duplicate vote", func(f *fixture) string {
 			m := f.meeting(ncSeat(0))
-			mot := f.must(ncSeat(0), "moveUpgrade", m, "v2", uint64(100))[0].(uint64)
+			mot := f.must(ncSeat(0), "moveUpgrade", m, "v2", uint64(1000))[0].(uint64)
 			f.must(ncSeat(0), "vote", mot, true)
 			_, r := f.call(ncSeat(0), "vote", mot, false)
 			return r
 		}, "record 3 already voted on motion 1"},
 		{"missing quorum", func(f *fixture) string {
 			m := f.meeting(council()[:5]...)
-			mot := f.must(ncSeat(0), "moveUpgrade", m, "v2", uint64(100))[0].(uint64)
+			mot := f.must(ncSeat(0), "moveUpgrade", m, "v2", uint64(1000))[0].(uint64)
 			for _, a := range council()[:5] {
 				f.must(a, "vote", mot, true)
 			}
@@ -160,12 +160,12 @@ func TestPlenaryRules(t *testing.T) {
 			for _, a := range council() {
 				f.must(a, "attend", m)
 			}
-			mot := f.must(ncSeat(0), "moveUpgrade", m, "v2", uint64(100))[0].(uint64)
+			mot := f.must(ncSeat(0), "moveUpgrade", m, "v2", uint64(1000))[0].(uint64)
 			return f.decide(m, mot)
 		}, "quorum not reached: the secretary is absent"},
 		{"decide before the end", func(f *fixture) string {
 			m := f.meeting(council()[:6]...)
-			mot := f.must(ncSeat(0), "moveUpgrade", m, "v2", uint64(100))[0].(uint64)
+			mot := f.must(ncSeat(0), "moveUpgrade", m, "v2", uint64(1000))[0].(uint64)
 			_, r := f.call(stranger, "decide", mot)
 			return r
 		}, "meeting 1 has not ended"},
@@ -198,7 +198,7 @@ func TestTieFails(t *testing.T) {
 	f := newFixture(t)
 	yes := append([]common.Address{secretary}, council()[:3]...)
 	mot, r := f.motion(func(m uint64) uint64 {
-		return f.must(ncSeat(0), "moveUpgrade", m, "v2", uint64(100))[0].(uint64)
+		return f.must(ncSeat(0), "moveUpgrade", m, "v2", uint64(1000))[0].(uint64)
 	}, yes, council()[3:7])
 	if r != "" {
 		t.Fatal(r)
@@ -224,7 +224,7 @@ func TestProxyVoting(t *testing.T) {
 		t.Fatalf("proxyOf = %s", got.Hex())
 	}
 	m := f.meeting(council()[1:7]...)
-	mot := f.must(ncSeat(1), "moveUpgrade", m, "v2", uint64(100))[0].(uint64)
+	mot := f.must(ncSeat(1), "moveUpgrade", m, "v2", uint64(1000))[0].(uint64)
 	f.must(proxy, "vote", mot, true) // implies attendance of record 3
 	if _, r := f.call(ncSeat(0), "vote", mot, false); !strings.Contains(r, "record 3 already voted") {
 		t.Fatalf("holder votes after its proxy: %q", r)
@@ -239,7 +239,7 @@ func TestProxyVoting(t *testing.T) {
 	if r := f.decide(m, mot); r != "" {
 		t.Fatal(r)
 	}
-	if ups := f.c.Upgrades(f.st); len(ups) != 1 || ups[0] != (Upgrade{"v2", 100}) {
+	if ups := f.c.Upgrades(f.st); len(ups) != 1 || ups[0] != (Upgrade{"v2", 1000}) {
 		t.Fatalf("Upgrades = %+v", ups)
 	}
 	f.must(ncSeat(0), "revokeProxy")
@@ -398,7 +398,7 @@ func TestExtraordinaryMeeting(t *testing.T) {
 	for _, a := range append([]common.Address{secretary}, council()[:4]...) {
 		f.must(a, "attend", m)
 	}
-	mot := f.must(ncSeat(1), "moveUpgrade", m, "v3", uint64(50))[0].(uint64)
+	mot := f.must(ncSeat(1), "moveUpgrade", m, "v3", uint64(500))[0].(uint64)
 	for _, a := range append([]common.Address{secretary}, council()[:3]...) {
 		f.must(a, "vote", mot, true)
 	}

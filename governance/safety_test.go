@@ -376,3 +376,16 @@ func TestQuorumOfFilledSeats(t *testing.T) {
 		t.Fatalf("a meeting of every filled seat: %s", r)
 	}
 }
+
+// TestUpgradeLeavesTimeToCancel: an upgrade is scheduled at least twice the
+// meeting notice (in blocks) ahead, so that a mistaken one can be cancelled
+// by a plenary before every node stops at its height; checked when moved.
+func TestUpgradeLeavesTimeToCancel(t *testing.T) {
+	f := newFixture(t)
+	m := f.meeting(council()[:7]...)
+	lead := 2 * f.view("parameter", "meetingNotice")[0].(*big.Int).Uint64()
+	if _, r := f.call(ncSeat(0), "moveUpgrade", m, "v2-typo", f.env.Number+lead-1); !strings.Contains(r, "so that a plenary can cancel") {
+		t.Fatalf("an upgrade %d blocks ahead: %q, want a refusal", lead-1, r)
+	}
+	f.must(ncSeat(0), "moveUpgrade", m, "v2-typo", f.env.Number+lead)
+}
