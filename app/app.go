@@ -123,25 +123,29 @@ type executed struct {
 	took   time.Duration
 }
 
-// describes reports whether the result is of the block req decides: its
-// height, and one entry per transaction of the block, whose included ones
-// are the block's own. A result that does not would give CometBFT results
-// of the wrong length, or for other transactions.
+// describes reports whether the result fits the block req decides: its
+// height, one entry per transaction of the block, and each included one at
+// its own place in the block's transactions. A result that does not would
+// give CometBFT results of the wrong length, or index past the receipts. It
+// does not hash the transactions again: a result is kept under the block's
+// hash, which commits to the height and to every transaction, and the
+// proposer's own was matched byte for byte in ProcessProposal.
 func (e *executed) describes(req *abci.RequestFinalizeBlock) bool {
 	res := e.result
 	if res.Block.NumberU64() != uint64(req.Height) || len(res.Txs) != len(req.Txs) {
 		return false
 	}
-	included := res.Block.Transactions()
-	for i, r := range res.Txs {
+	next := 0 // included transactions keep the block's order
+	for _, r := range res.Txs {
 		if r.Err != nil {
 			continue
 		}
-		if r.Index < 0 || r.Index >= len(included) || included[r.Index].Hash() != crypto.Keccak256Hash(req.Txs[i]) {
+		if r.Index != next {
 			return false
 		}
+		next++
 	}
-	return true
+	return next == len(res.Block.Transactions()) && next == len(res.Receipts)
 }
 
 var _ abci.Application = (*App)(nil)

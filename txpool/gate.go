@@ -79,7 +79,7 @@ func (p *Pool) countPayer(e *entry) {
 	}
 	p.payerGas[e.payer] += e.gas
 	if e.lane {
-		p.lane++
+		p.lane[e] = struct{}{}
 		p.laneBytes += uint64(len(e.raw))
 	}
 }
@@ -96,7 +96,7 @@ func (p *Pool) uncountPayer(e *entry) {
 		delete(p.payerGas, e.payer)
 	}
 	if e.lane {
-		p.lane--
+		delete(p.lane, e)
 		p.laneBytes -= uint64(len(e.raw))
 	}
 	e.gated = false

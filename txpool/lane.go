@@ -30,8 +30,8 @@ func (p *Pool) checkLane(acct *account, e *entry) error {
 		return fmt.Errorf("%w: an account of no record pools only its next nonce %d, not %d", ErrAccountLimitExceeded, acct.nonce, e.nonce)
 	}
 	size := uint64(len(e.raw))
-	if slots := p.laneSlots(); uint64(p.lane) >= slots {
-		return fmt.Errorf("%w: %d transactions of %d", ErrLaneFull, p.lane, slots)
+	if slots := p.laneSlots(); uint64(len(p.lane)) >= slots {
+		return fmt.Errorf("%w: %d transactions of %d", ErrLaneFull, len(p.lane), slots)
 	}
 	if p.laneBytes+size > p.cfg.LaneBytes {
 		return fmt.Errorf("%w: %d bytes of %d", ErrLaneFull, p.laneBytes, p.cfg.LaneBytes)
@@ -90,20 +90,14 @@ func (p *Pool) makeRoom(acct *account, e, old *entry) error {
 }
 
 // oldestLane is the lane's transaction that entered the pool first, not
-// from the given sender, or nil.
+// from the given sender, or nil. It looks at the lane alone (at most
+// laneSlots transactions), not the whole pool: a member's transaction
+// arriving at a full pool must not cost a scan of every account.
 func (p *Pool) oldestLane(not common.Address) *entry {
-	if p.lane == 0 {
-		return nil
-	}
 	var oldest *entry
-	for addr, acct := range p.accounts {
-		if addr == not {
-			continue
-		}
-		for _, e := range acct.txs {
-			if e.lane && e.gated && (oldest == nil || e.seq < oldest.seq) {
-				oldest = e
-			}
+	for e := range p.lane {
+		if e.from != not && (oldest == nil || e.seq < oldest.seq) {
+			oldest = e
 		}
 	}
 	return oldest
@@ -181,5 +175,5 @@ type Usage struct {
 func (p *Pool) Usage() Usage {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	return Usage{Pending: p.pending, Queued: p.queued, Bytes: p.bytes, Lane: p.lane, LaneBytes: p.laneBytes}
+	return Usage{Pending: p.pending, Queued: p.queued, Bytes: p.bytes, Lane: len(p.lane), LaneBytes: p.laneBytes}
 }

@@ -22,7 +22,7 @@ func (p *Pool) Pending(maxBytes int64, maxGas uint64) []*types.Transaction {
 	defer p.mu.RUnlock()
 
 	members := make(cursorHeap, 0, len(p.accounts))
-	lane := make(cursorHeap, 0, p.lane)
+	lane := make(cursorHeap, 0, len(p.lane))
 	for _, acct := range p.accounts {
 		if acct.executable > 0 {
 			c := cursor{seq: acct.txs[0].seq, acct: acct}

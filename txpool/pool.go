@@ -42,8 +42,8 @@ type Pool struct {
 	seq      uint64
 	height   uint64 // the head's, as of the last Reset
 
-	lane      int    // pooled transactions of accounts of no record
-	laneBytes uint64 // and their encoded bytes
+	lane      map[*entry]struct{} // pooled transactions of accounts of no record
+	laneBytes uint64              // and their encoded bytes
 
 	evicted evictions
 
@@ -79,6 +79,7 @@ func New(cfg Config, chain Chain, logger *slog.Logger) *Pool {
 		all:      make(map[common.Hash]*entry),
 		accounts: make(map[common.Address]*account),
 		payerGas: make(map[uint64]uint64),
+		lane:     make(map[*entry]struct{}),
 		evicted:  newEvictions(cfg.EvictedRecords),
 	}
 	p.events = eventq.New(eventQueueLimit, func(txs []*types.Transaction) {
@@ -241,7 +242,7 @@ func (p *Pool) checkLimits(acct *account, e *entry) error {
 	}
 	next := acct.pendingNonce()
 	if e.nonce == next {
-		if uint64(p.pending-p.lane) >= p.cfg.GlobalSlots {
+		if uint64(p.pending-len(p.lane)) >= p.cfg.GlobalSlots {
 			return fmt.Errorf("%w: %d executable transactions", ErrTxPoolOverflow, p.pending)
 		}
 		return nil // the lane makes room if need be

@@ -31,7 +31,8 @@ func (p *Pool) Reset(state StateReader) {
 	// Grants and memberships change with the state: every transaction is
 	// asked again and the payers' gas and the lane counted afresh.
 	clear(p.payerGas)
-	p.lane, p.laneBytes = 0, 0
+	clear(p.lane)
+	p.laneBytes = 0
 	for _, e := range p.all {
 		e.gated = false
 	}
