@@ -51,13 +51,9 @@ func ReadKeys(home string) (nodeKey, validatorKey ed25519.PrivateKey, err error)
 	if err != nil {
 		return nil, nil, fmt.Errorf("node key: %w (is %s a node home? see redmx init)", err, home)
 	}
-	data, err := os.ReadFile(ccfg.PrivValidatorKeyFile())
+	pv, err := readFilePVKey(ccfg.PrivValidatorKeyFile())
 	if err != nil {
-		return nil, nil, fmt.Errorf("validator key: %w", err)
-	}
-	var pv privval.FilePVKey
-	if err := cmtjson.Unmarshal(data, &pv); err != nil {
-		return nil, nil, fmt.Errorf("validator key %s: %w", ccfg.PrivValidatorKeyFile(), err)
+		return nil, nil, err
 	}
 	np, ok1 := nk.PrivKey.(cmted25519.PrivKey)
 	cp, ok2 := pv.PrivKey.(cmted25519.PrivKey)
@@ -94,16 +90,9 @@ func loadNodeKey(cfg *cmtcfg.Config) (*p2p.NodeKey, error) {
 // missing state file is an error: starting from an empty state could sign
 // twice at a height already signed.
 func LoadFilePV(keyFile, stateFile string) (*privval.FilePV, error) {
-	keyJSON, err := os.ReadFile(keyFile)
+	key, err := readFilePVKey(keyFile)
 	if err != nil {
-		return nil, fmt.Errorf("validator key: %w", err)
-	}
-	var key privval.FilePVKey
-	if err := cmtjson.Unmarshal(keyJSON, &key); err != nil {
-		return nil, fmt.Errorf("validator key %s: %w", keyFile, err)
-	}
-	if key.PrivKey == nil {
-		return nil, fmt.Errorf("validator key %s: no priv_key", keyFile)
+		return nil, err
 	}
 	stateJSON, err := os.ReadFile(stateFile)
 	if err != nil {
@@ -120,6 +109,22 @@ func LoadFilePV(keyFile, stateFile string) (*privval.FilePV, error) {
 	pv.LastSignState.Signature = state.Signature
 	pv.LastSignState.SignBytes = state.SignBytes
 	return pv, nil
+}
+
+// readFilePVKey reads a validator key file (without its sign state).
+func readFilePVKey(keyFile string) (*privval.FilePVKey, error) {
+	keyJSON, err := os.ReadFile(keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("validator key: %w", err)
+	}
+	var key privval.FilePVKey
+	if err := cmtjson.Unmarshal(keyJSON, &key); err != nil {
+		return nil, fmt.Errorf("validator key %s: %w", keyFile, err)
+	}
+	if key.PrivKey == nil {
+		return nil, fmt.Errorf("validator key %s: no priv_key", keyFile)
+	}
+	return &key, nil
 }
 
 // ErrKeyExists is returned by [CreateKeys] when a key file is already there.

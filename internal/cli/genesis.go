@@ -76,10 +76,15 @@ compare the printed SHA-256 and genesis block hash.`,
 			if err != nil {
 				return fmt.Errorf("%s: %w", foundersFile, err)
 			}
-			if dev := devAccounts(doc.AppState); len(dev) > 0 {
+			gen, err := genesis.Parse(doc.AppState)
+			if err != nil {
+				return fmt.Errorf("%s: %w", foundersFile, err)
+			}
+			if dev := devAccounts(gen); len(dev) > 0 {
 				return fmt.Errorf("%s: %s are public development keys, which anyone can sign with; use the founders' own keys", foundersFile, strings.Join(dev, ", "))
 			}
-			if _, err := node.GenesisBlock(doc); err != nil {
+			block, err := node.GenesisBlock(doc)
+			if err != nil {
 				return fmt.Errorf("%s: %w", foundersFile, err)
 			}
 			if _, err := os.Stat(out); err == nil && !force {
@@ -88,8 +93,13 @@ compare the printed SHA-256 and genesis block hash.`,
 			if err := doc.SaveAs(out); err != nil {
 				return err
 			}
+			written, err := os.ReadFile(out)
+			if err != nil {
+				return err
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Wrote %s\n", out)
-			return describeGenesis(cmd.OutOrStdout(), out)
+			printGenesis(cmd.OutOrStdout(), written, doc, gen, block)
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&foundersFile, "founders", "", "the founders file (JSON)")
@@ -130,6 +140,13 @@ func describeGenesis(w io.Writer, path string) error {
 	if err != nil {
 		return fmt.Errorf("genesis %s: %w", path, err)
 	}
+	printGenesis(w, data, doc, gen, block)
+	return nil
+}
+
+// printGenesis prints the hashes and a summary of a genesis.json: data, as
+// doc and its app_state gen, whose genesis block hash is block.
+func printGenesis(w io.Writer, data []byte, doc *node.GenesisDoc, gen *genesis.AppState, block common.Hash) {
 	fmt.Fprintf(w, "SHA-256:             %x\n", sha256.Sum256(data))
 	fmt.Fprintf(w, "genesis block hash:  %s\n", block)
 	fmt.Fprintf(w, "CometBFT chain-id:   %s\n", doc.ChainID)
@@ -153,10 +170,9 @@ func describeGenesis(w io.Writer, path string) error {
 	} else {
 		fmt.Fprintf(w, "governance:          none (every account may transact and deploy)\n")
 	}
-	if dev := devAccounts(doc.AppState); len(dev) > 0 {
+	if dev := devAccounts(gen); len(dev) > 0 {
 		fmt.Fprintf(w, "WARNING: %d accounts are public development keys (anyone can sign with them): a development chain, never a real network's\n", len(dev))
 	}
-	return nil
 }
 
 // foundersDoc builds a network's genesis document from its founders file:
@@ -177,13 +193,9 @@ func foundersDoc(f *genesis.Founders) (*node.GenesisDoc, error) {
 // more than any devnet funds.
 const devKeysChecked = 256
 
-// devAccounts lists the accounts of an app_state (funded or named by
-// governance) that are public development keys.
-func devAccounts(appState []byte) []string {
-	gen, err := genesis.Parse(appState)
-	if err != nil {
-		return nil
-	}
+// devAccounts lists the accounts of gen (funded or named by governance) that
+// are public development keys.
+func devAccounts(gen *genesis.AppState) []string {
 	dev := make(map[common.Address]bool)
 	for _, k := range devkeys.Keys(devKeysChecked) {
 		dev[crypto.PubkeyToAddress(k.PublicKey)] = true

@@ -62,11 +62,9 @@ func (id *nodeIdentity) sign(applicant common.Address, collective string, role g
 	}
 	msg := governance.NodeApplicationMessage(applicant, collective, nodeKey, role, keyType, pub)
 	id.Applicant, id.Collective = applicant.Hex(), collective
-	id.NodeSignature = hexutil.Encode(governance.SignNodeApplication(id.nodePriv, msg))
+	id.Role, id.NodeSignature, id.KeySignature = role.String(), hexutil.Encode(governance.SignNodeApplication(id.nodePriv, msg)), ""
 	if role == governance.NodeValidator {
-		id.Role, id.KeySignature = role.String(), hexutil.Encode(governance.SignNodeApplication(id.consPriv, msg))
-	} else {
-		id.Role, id.KeySignature = role.String(), ""
+		id.KeySignature = hexutil.Encode(governance.SignNodeApplication(id.consPriv, msg))
 	}
 }
 

@@ -1,16 +1,17 @@
 package testnet
 
 import (
-	"github.com/cometbft/cometbft/privval"
+	"crypto/ed25519"
 
-	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/node"
 )
 
 // ConsensusKey is node i's consensus public key (ed25519, 32 bytes).
 func (n *Network) ConsensusKey(t TB, i int) []byte {
 	t.Helper()
-	ccfg := config.CometBFTDefaults()
-	ccfg.SetRoot(n.Home(i))
-	pv := privval.LoadFilePVEmptyState(ccfg.PrivValidatorKeyFile(), ccfg.PrivValidatorStateFile())
-	return pv.Key.PubKey.Bytes()
+	_, key, err := node.ReadKeys(n.Home(i))
+	if err != nil {
+		t.Fatalf("node %d: %v", i, err)
+	}
+	return key.Public().(ed25519.PublicKey)
 }
