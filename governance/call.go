@@ -85,11 +85,11 @@ func (c *Contract) Call(env Env, st vm.StateDB, from common.Address, input []byt
 		return RevertData(err.Error()), gas, vm.ErrExecutionReverted
 	}
 	if m.IsConstant() {
-		cost := c.ViewGas(input)
+		cost := viewGas(m, a, len(input))
 		if cost > gas {
 			return nil, 0, vm.ErrOutOfGas
 		}
-		out, err := c.View(env, st, input)
+		out, err := c.view(env, st, m, a, cost)
 		return out, gas - cost, err
 	}
 	if gas < gasCallBase {
