@@ -24,9 +24,9 @@ type call struct {
 	env  Env
 	s    *store
 	from common.Address
-	// powers: some validator's power changed; the resulting set is checked
-	// before the call is kept.
-	powers bool
+	// powered: the collectives in which some validator's power changed, in
+	// order; their powers are checked before the call is kept.
+	powered []string
 }
 
 // handler runs one state-changing function on decoded arguments and returns
@@ -85,11 +85,11 @@ func (c *Contract) Call(env Env, st vm.StateDB, from common.Address, input []byt
 		return RevertData(err.Error()), gas, vm.ErrExecutionReverted
 	}
 	if m.IsConstant() {
-		cost := c.ViewGas(input)
+		cost := viewGas(m, a, len(input))
 		if cost > gas {
 			return nil, 0, vm.ErrOutOfGas
 		}
-		out, err := c.View(env, st, input)
+		out, err := c.view(env, st, m, a, cost)
 		return out, gas - cost, err
 	}
 	if gas < gasCallBase {
@@ -100,8 +100,8 @@ func (c *Contract) Call(env Env, st vm.StateDB, from common.Address, input []byt
 	var out []any
 	ran := x.s.run(func() {
 		out, err = handlers[m.Name](x, a)
-		if err == nil && x.powers {
-			err = x.s.checkValidatorSet()
+		if err == nil && len(x.powered) > 0 {
+			err = x.s.checkValidatorSet(x.powered)
 		}
 	})
 	used := gasCallBase + x.s.gas

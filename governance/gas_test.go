@@ -281,3 +281,32 @@ func FuzzLset(f *testing.F) {
 		}
 	})
 }
+
+// TestPowerCheckGasIndependentOfOtherCollectives: a call that changes
+// powers checks the collectives it changed, so admitting a validator costs
+// the same whatever the number of validators elsewhere (it read every
+// validator of the network before).
+func TestPowerCheckGasIndependentOfOtherCollectives(t *testing.T) {
+	admit := func(others int) uint64 {
+		f := newFixture(t)
+		s := &store{st: f.st}
+		for i := range others { // validators of "public", with their shares, as genesis writes them
+			s.collValidators("public").add(nodeWord([20]byte{'P', byte(i >> 8), byte(i)}))
+		}
+		s.recompute(nil, "public")
+		n := nodeID('U', 1)
+		app := f.applyValidator(acct('U', 1), "academic", n, consKey('U', 1))
+		f.must(leaderA(1), "endorse", app)
+		f.commission(ncSeat, app, 2)
+		g := f.gasOf(ncSeat(2), "commissionVote", app, true)
+		if f.power(n) == 0 {
+			t.Fatalf("the third commission vote did not admit the validator")
+		}
+		return g
+	}
+	few, many := admit(0), admit(500)
+	t.Logf("admitting a validator: %d gas, %d with 500 more validators elsewhere", few, many)
+	if many > few+few/10 {
+		t.Errorf("admitting a validator costs %d, %d with 500 validators in another collective: the check reads them", few, many)
+	}
+}

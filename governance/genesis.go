@@ -102,7 +102,7 @@ func ApplyGenesis(st vm.StateDB, g *Founding, gasLimit uint64) error {
 			return fail("params.%s: %v", name, err)
 		}
 	}
-	if err := s.checkValidatorSet(); err != nil {
+	if err := s.checkValidatorSet(s.collectiveNames()); err != nil {
 		return fail("%v", err)
 	}
 	s.setFlag(key("enabled"), true)

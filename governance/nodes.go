@@ -3,6 +3,7 @@ package governance
 import (
 	"bytes"
 	"crypto/ed25519"
+	"slices"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
@@ -284,11 +285,13 @@ func (s *store) recompute(c *call, coll string) {
 		if formed {
 			p = Share(uint64(i), n)
 		}
-		s.setPower(c, wordNode(v), p)
+		s.setPower(c, coll, wordNode(v), p)
 	}
 }
 
-func (s *store) setPower(c *call, n [20]byte, p uint64) {
+// setPower sets the power of n, a validator of coll or one just taken off
+// its validators, and marks coll for the call's check of its powers.
+func (s *store) setPower(c *call, coll string, n [20]byte, p uint64) {
 	if s.nodePower(n) == p {
 		return
 	}
@@ -298,7 +301,9 @@ func (s *store) setPower(c *call, n [20]byte, p uint64) {
 		return
 	}
 	s.lset("pending").add(nodeWord(n))
-	c.powers = true
+	if !slices.Contains(c.powered, coll) {
+		c.powered = append(c.powered, coll)
+	}
 	c.emit("ValidatorPowerChanged", n, p)
 }
 
@@ -311,7 +316,7 @@ func (c *call) deactivate(n [20]byte, status NodeStatus, forCause bool) {
 	c.s.setU64(key("node.status", n), uint64(status))
 	c.s.collNodes(coll).remove(nodeWord(n))
 	if c.s.collValidators(coll).remove(nodeWord(n)) {
-		c.s.setPower(c, n, 0)
+		c.s.setPower(c, coll, n, 0)
 		c.s.recompute(c, coll)
 	}
 	c.emit("NodeStatusChanged", n, status, forCause)
@@ -373,28 +378,40 @@ func (s *store) checkSafety(off [][20]byte, forCause bool) error {
 	return nil
 }
 
-// checkValidatorSet checks the validator set as governance holds it: every
-// formed collective's validators hold [CollectivePower] between them, no
-// other node holds power, and the set is not empty. A call that breaks it is
-// refused whole, so EndBlock never sends CometBFT a set it would halt on.
-func (s *store) checkValidatorSet() error {
-	var total uint64
+// checkValidatorSet checks the validator set as governance holds it: the
+// validators of each collective in changed hold [CollectivePower] between
+// them if it is formed and nothing otherwise, and some formed collective has
+// validators, so the set is not empty. A call that breaks it is refused
+// whole, so EndBlock never sends CometBFT a set it would halt on.
+//
+// A call checks only the collectives whose powers it changed ([call.powered]):
+// [store.recompute] is the one writer of a collective's powers, and a
+// collective's validators and formation change only with it, so the others
+// still hold what the last check (or genesis, which checks every collective)
+// found. Each call then pays for the validators it moved, not for every
+// validator of the network.
+func (s *store) checkValidatorSet(changed []string) error {
+	held := false
 	for _, coll := range s.collectiveNames() {
-		vals := s.collValidators(coll).all()
-		var sum uint64
-		for _, v := range vals {
+		formed, vals := s.formed(coll), s.collValidators(coll)
+		held = held || (formed && vals.len() > 0)
+		if !slices.Contains(changed, coll) {
+			continue
+		}
+		var sum, n uint64
+		for _, v := range vals.all() {
 			sum += s.nodePower(wordNode(v))
+			n++
 		}
 		want := uint64(0)
-		if s.formed(coll) && len(vals) > 0 {
+		if formed && n > 0 {
 			want = CollectivePower
 		}
 		if sum != want {
 			return refuse("validators of collective %s would hold %d, not %d", coll, sum, want)
 		}
-		total += sum
 	}
-	if total == 0 {
+	if !held {
 		return refuse("the validator set would be empty")
 	}
 	return nil

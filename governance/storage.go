@@ -100,10 +100,21 @@ func key(ns string, parts ...any) common.Hash {
 // slotCache remembers slot keys by preimage: admission derives the same few
 // keys for every transaction, and a lookup costs a fraction of a keccak.
 // Keys are a pure function of their preimage, so the cache never changes a
-// result.
+// result. Only preimages of at most maxCachedPreimage bytes are kept: a
+// string part (a collective or parameter name) comes from call input before
+// any rule bounds it, and a stranger's eth_call or a contract's view call
+// with a megabyte name must not make every node hold it (the cache's
+// entries times their size is its memory).
 var slotCache = lru.NewCache[string, common.Hash](1 << 16)
 
+// maxCachedPreimage covers every key of fixed-size parts: the namespace
+// prefix, a name, and two words.
+const maxCachedPreimage = 128
+
 func hashKey(preimage []byte) common.Hash {
+	if len(preimage) > maxCachedPreimage {
+		return crypto.Keccak256Hash(preimage)
+	}
 	if h, ok := slotCache.Get(string(preimage)); ok {
 		return h
 	}

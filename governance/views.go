@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"slices"
 
+	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
 )
@@ -103,12 +104,18 @@ func (c *Contract) View(env Env, st vm.StateDB, input []byte) ([]byte, error) {
 	if err != nil {
 		return RevertData(err.Error()), vm.ErrExecutionReverted
 	}
+	return c.view(env, st, m, a, viewGas(m, a, len(input)))
+}
+
+// view answers view m with arguments a, reading at most what limit pays for.
+func (c *Contract) view(env Env, st vm.StateDB, m *abi.Method, a args, limit uint64) ([]byte, error) {
 	v, ok := viewHandlers[m.Name]
 	if !ok {
 		return RevertData(ErrFromContract.Error()), vm.ErrExecutionReverted
 	}
-	s := &store{st: st, limit: c.ViewGas(input), metered: true}
+	s := &store{st: st, limit: limit, metered: true}
 	var out []any
+	var err error
 	if !s.run(func() { out, err = v(s, env, a) }) {
 		return RevertData("governance: " + m.Name + " would read more than its price; ask for a smaller page"), vm.ErrExecutionReverted
 	}
@@ -127,20 +134,30 @@ func (c *Contract) View(env Env, st vm.StateDB, input []byte) ([]byte, error) {
 // view's page size comes from its limit argument). It depends on the input
 // only, as a precompile's must, and is charged before the view runs.
 func (c *Contract) ViewGas(input []byte) uint64 {
-	g := gasViewBase + gasViewBytes*uint64((len(input)+31)/32)
 	if len(input) < 4 {
-		return g
+		return viewGas(nil, nil, len(input))
 	}
 	m, err := ABI.MethodById(input[:4])
 	if err != nil {
+		return viewGas(nil, nil, len(input))
+	}
+	vals, _ := m.Inputs.Unpack(input[4:]) // malformed: priced at a full page, then refused
+	return viewGas(m, vals, len(input))
+}
+
+// viewGas is [Contract.ViewGas] of an input of n bytes calling m (nil: no
+// function) with arguments a (nil: malformed), for callers that decoded it.
+func viewGas(m *abi.Method, a args, n int) uint64 {
+	g := gasViewBase + gasViewBytes*uint64((n+31)/32)
+	if m == nil {
 		return g
 	}
 	cost := viewCosts[m.Name]
 	slots := cost.fixed
 	if cost.perItem != 0 {
 		limit := uint64(maxPage)
-		if vals, err := m.Inputs.Unpack(input[4:]); err == nil && len(vals) > 0 {
-			limit = pageLimit(vals[len(vals)-1].(uint32))
+		if len(a) > 0 {
+			limit = pageLimit(a[len(a)-1].(uint32))
 		}
 		slots += cost.perItem * limit
 	}

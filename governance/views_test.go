@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 )
 
 // TestEveryViewEncodes calls every view with zero arguments and with the
@@ -167,4 +168,26 @@ func TestActionRejectedAndMemberReinstated(t *testing.T) {
 		t.Fatalf("proxyOf = %s", got.Hex())
 	}
 	f.must(ncSeat(1), "appointProxy", acct('Q', 1)) // free again
+}
+
+// TestLongNamesNotCached: a name from call input enters a slot key before
+// any rule bounds its length; the slot-key cache keeps only short
+// preimages, so views asked about megabyte names leave nothing behind.
+func TestLongNamesNotCached(t *testing.T) {
+	f := newFixture(t)
+	for i := range 4 {
+		name := strings.Repeat(string(rune('a'+i)), 1<<20)
+		f.view("members", name, [32]byte{}, uint32(1))
+		f.view("parameter", name)
+		for _, p := range [][]byte{[]byte(name), []byte("redmx.params." + name)} {
+			if slotCache.Contains(string(p)) {
+				t.Fatalf("a %d-byte preimage is cached", len(p))
+			}
+		}
+	}
+	// Keys of fixed-size parts still are.
+	k := key("coll.validators", "academic")
+	if !slotCache.Contains(string(append([]byte("redmx.gov.coll.validators\x00"), crypto.Keccak256([]byte("academic"))...))) {
+		t.Fatalf("the key %x of a short preimage is not cached", k)
+	}
 }
