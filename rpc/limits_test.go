@@ -110,6 +110,28 @@ func TestTraceSizeCap(t *testing.T) {
 	wantError(t, call(t, url, "debug_traceBlockByNumber", "0x1", map[string]any{}), -32005, "trace larger than the node's limit of 1024 bytes")
 }
 
+// TestCallTraceSizeCap: a call-tracer trace whose frames' inputs pass the
+// cap ends there, refused, rather than running to its timeout with every
+// frame held.
+func TestCallTraceSizeCap(t *testing.T) {
+	cfg := debugConfig()
+	cfg.GasCap = 0                        // the loop runs until stopped
+	cfg.TraceTimeoutMax = 3 * time.Second // without the cap's stop: "execution timeout"
+	cfg.TraceMaxBytes = 16 << 10
+	url := serve(t, newFakeBackend(t), cfg)
+	// Loop: CALL 0x1234 with 64 bytes of input.
+	callLoop := map[string]any{loopAddr.Hex(): map[string]any{"code": "0x5b600060006040600060006112345af150600056"}}
+	res := call(t, url, "debug_traceCall", map[string]any{"to": loopAddr}, "latest",
+		map[string]any{"tracer": "callTracer", "stateOverrides": callLoop})
+	wantError(t, res, -32005, "trace larger than the node's limit of 16384 bytes")
+	// Only the top call is recorded: the cap is not reached, the timeout is.
+	cfg.TraceTimeoutMax = 200 * time.Millisecond
+	url = serve(t, newFakeBackend(t), cfg)
+	res = call(t, url, "debug_traceCall", map[string]any{"to": loopAddr}, "latest",
+		map[string]any{"tracer": "callTracer", "tracerConfig": map[string]any{"onlyTopCall": true}, "stateOverrides": callLoop})
+	wantError(t, res, -32000, "execution timeout")
+}
+
 // TestTraceTimeoutCapped: a trace's own timeout is lowered to the node's cap.
 func TestTraceTimeoutCapped(t *testing.T) {
 	cfg := debugConfig()
