@@ -393,6 +393,23 @@ func TestGetLogsStopsAtCap(t *testing.T) {
 	}
 }
 
+// TestGetLogsSkipsEmptyBlocks: a query without criteria does not read the
+// receipts of blocks without logs.
+func TestGetLogsSkipsEmptyBlocks(t *testing.T) {
+	f := newFakeBackend(t)
+	from := f.Head().Number.Uint64() + 1
+	for range 20 {
+		f.add(types.NewBlock(f.newHeader(f.blocks[len(f.blocks)-1].Header()), &types.Body{Withdrawals: []*types.Withdrawal{}}, nil, trie.NewStackTrie(nil)), nil)
+	}
+	b := &countingBackend{fakeBackend: f}
+	url := serve(t, b, rpc.DefaultConfig())
+	var logs []types.Log
+	result(t, url, &logs, "eth_getLogs", map[string]any{"fromBlock": hexutil.Uint64(from)})
+	if len(logs) != 0 || b.reads.Load() != 0 {
+		t.Fatalf("%d logs, receipts of %d blocks read; want none", len(logs), b.reads.Load())
+	}
+}
+
 // TestLocalOnlyDefaults: by default browsers are served only from pages of
 // this machine, and only Host names of it pass.
 func TestLocalOnlyDefaults(t *testing.T) {
