@@ -133,6 +133,18 @@ func TestLoadBadType(t *testing.T) {
 	}
 }
 
+// TestLoadRefusesBareIntegerDuration checks that a duration without a unit
+// is refused by name, not read as nanoseconds (evm_timeout = 5 would time
+// out every eth_call).
+func TestLoadRefusesBareIntegerDuration(t *testing.T) {
+	path := writeFile(t, "[redmx.rpc]\nevm_timeout = 5\n")
+	_, err := config.Load(path)
+	var fe *config.FieldError
+	if !errors.As(err, &fe) || fe.Field != "redmx.rpc.evm_timeout" || !strings.Contains(err.Error(), `"5s"`) {
+		t.Fatalf("Load() = %v, want a FieldError for redmx.rpc.evm_timeout suggesting \"5s\"", err)
+	}
+}
+
 // TestWriteLoadRoundTrip checks that what init writes is read back as written,
 // CometBFT's sections included, with no key unknown to either part.
 func TestWriteLoadRoundTrip(t *testing.T) {

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 	cmtcfg "github.com/cometbft/cometbft/config"
@@ -93,7 +95,33 @@ func decodeRedmx(path string, data []byte) (Config, error) {
 		return Config{}, fmt.Errorf("%s: %s: %w in [%s] (see `redmx init` for the known keys)",
 			path, strings.Join(unknown, ", "), ErrUnknownKey, Section)
 	}
+	if err := checkDurations(md, doc.Redmx); err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, err)
+	}
 	return doc.Redmx, nil
+}
+
+// checkDurations refuses a duration written as a bare integer. The TOML
+// decoder takes one as nanoseconds, so evm_timeout = 5 would be 5ns and
+// every eth_call would time out; earlier versions refused it, and so does
+// this one, with the fix in the error.
+func checkDurations(md toml.MetaData, c Config) error {
+	durationType := reflect.TypeFor[time.Duration]()
+	for _, s := range c.sections() {
+		t := reflect.TypeOf(s.value)
+		for i := range t.NumField() {
+			f := t.Field(i)
+			key := f.Tag.Get("toml")
+			if f.Type != durationType || key == "" || key == "-" {
+				continue
+			}
+			if md.Type(Section, s.name, key) == "Integer" {
+				return &FieldError{Field: Section + "." + s.name + "." + key,
+					Err: errors.New(`a duration is a string with a unit, such as "5s" or "500ms", not a bare integer`)}
+			}
+		}
+	}
+	return nil
 }
 
 // decodeCometBFT decodes CometBFT's sections the way `cometbft start` does:

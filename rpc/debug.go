@@ -2,9 +2,11 @@ package rpc
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"sync/atomic"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/eth/tracers"
 	"github.com/ethereum/go-ethereum/eth/tracers/logger"
 	_ "github.com/ethereum/go-ethereum/eth/tracers/native" // registers callTracer, prestateTracer, … in tracers.DefaultDirectory
@@ -336,10 +339,16 @@ func (api *debugAPI) traceTx(ctx context.Context, config *tracers.TraceConfig, t
 	deadline, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var tooLarge atomic.Bool
-	if config.Tracer == nil && capped {
+	stop := func() { tooLarge.Store(true); cancel() }
+	switch {
+	case config.Tracer == nil && capped:
 		// A struct log past the node's cap ends the execution; one past
 		// the client's own limit is cut there, as in go-ethereum.
-		tracer.Hooks = stopPastLimit(tracer.Hooks, config.Config, func() { tooLarge.Store(true); cancel() })
+		tracer.Hooks = stopPastLimit(tracer.Hooks, config.Config, stop)
+	case config.Tracer != nil && *config.Tracer == callTracerName && budget.max > 0:
+		// The call tracer copies every frame's input and output, which
+		// would otherwise all be held before the cap is checked.
+		tracer.Hooks = stopPastCallBytes(tracer.Hooks, onlyTopCall(config.TracerConfig), budget.left, stop)
 	}
 	// The end of deadline cancels the EVM; the tracer is told here, after
 	// run returns, so that its result reports the timeout.
@@ -389,6 +398,56 @@ func stopPastLimit(hooks *tracing.Hooks, cfg *logger.Config, stop func()) *traci
 		if size > cfg.Limit {
 			stopped = true
 			stop()
+		}
+	}
+	return &h
+}
+
+// callTracerName is go-ethereum's call tracer, whose output holds the input
+// and output of every call frame.
+const callTracerName = "callTracer"
+
+// onlyTopCall reads the call tracer's onlyTopCall option; the tracer itself
+// refuses a config it cannot read.
+func onlyTopCall(cfg json.RawMessage) bool {
+	var c struct {
+		OnlyTopCall bool `json:"onlyTopCall"`
+	}
+	if len(cfg) > 0 {
+		_ = json.Unmarshal(cfg, &c)
+	}
+	return c.OnlyTopCall
+}
+
+// stopPastCallBytes wraps the call tracer's hooks to count a lower bound of
+// its output (two hex digits a byte of every recorded frame's input and
+// output; the top frame's only if onlyTop) and to call stop once that passes
+// limit: the execution ends there, before the tracer holds more.
+func stopPastCallBytes(hooks *tracing.Hooks, onlyTop bool, limit int, stop func()) *tracing.Hooks {
+	h := *hooks
+	enter, exit := h.OnEnter, h.OnExit
+	size, stopped := 0, false
+	count := func(depth, n int) {
+		if stopped || (onlyTop && depth > 0) {
+			return
+		}
+		if size += 2 * n; size > limit {
+			stopped = true
+			stop()
+		}
+	}
+	h.OnEnter = func(depth int, typ byte, from, to common.Address, input []byte, gas uint64, value *big.Int) {
+		if enter != nil {
+			enter(depth, typ, from, to, input, gas, value)
+		}
+		count(depth, len(input))
+	}
+	h.OnExit = func(depth int, output []byte, gasUsed uint64, err error, reverted bool) {
+		if exit != nil {
+			exit(depth, output, gasUsed, err, reverted)
+		}
+		if err == nil || !reverted || errors.Is(err, vm.ErrExecutionReverted) { // the output it keeps
+			count(depth, len(output))
 		}
 	}
 	return &h

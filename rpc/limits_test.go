@@ -110,6 +110,28 @@ func TestTraceSizeCap(t *testing.T) {
 	wantError(t, call(t, url, "debug_traceBlockByNumber", "0x1", map[string]any{}), -32005, "trace larger than the node's limit of 1024 bytes")
 }
 
+// TestCallTraceSizeCap: a call-tracer trace whose frames' inputs pass the
+// cap ends there, refused, rather than running to its timeout with every
+// frame held.
+func TestCallTraceSizeCap(t *testing.T) {
+	cfg := debugConfig()
+	cfg.GasCap = 0                        // the loop runs until stopped
+	cfg.TraceTimeoutMax = 3 * time.Second // without the cap's stop: "execution timeout"
+	cfg.TraceMaxBytes = 16 << 10
+	url := serve(t, newFakeBackend(t), cfg)
+	// Loop: CALL 0x1234 with 64 bytes of input.
+	callLoop := map[string]any{loopAddr.Hex(): map[string]any{"code": "0x5b600060006040600060006112345af150600056"}}
+	res := call(t, url, "debug_traceCall", map[string]any{"to": loopAddr}, "latest",
+		map[string]any{"tracer": "callTracer", "stateOverrides": callLoop})
+	wantError(t, res, -32005, "trace larger than the node's limit of 16384 bytes")
+	// Only the top call is recorded: the cap is not reached, the timeout is.
+	cfg.TraceTimeoutMax = 200 * time.Millisecond
+	url = serve(t, newFakeBackend(t), cfg)
+	res = call(t, url, "debug_traceCall", map[string]any{"to": loopAddr}, "latest",
+		map[string]any{"tracer": "callTracer", "tracerConfig": map[string]any{"onlyTopCall": true}, "stateOverrides": callLoop})
+	wantError(t, res, -32000, "execution timeout")
+}
+
 // TestTraceTimeoutCapped: a trace's own timeout is lowered to the node's cap.
 func TestTraceTimeoutCapped(t *testing.T) {
 	cfg := debugConfig()
@@ -371,49 +393,35 @@ func TestGetLogsStopsAtCap(t *testing.T) {
 	}
 }
 
+// TestGetLogsSkipsEmptyBlocks: a query without criteria does not read the
+// receipts of blocks without logs.
+func TestGetLogsSkipsEmptyBlocks(t *testing.T) {
+	f := newFakeBackend(t)
+	from := f.Head().Number.Uint64() + 1
+	for range 20 {
+		f.add(types.NewBlock(f.newHeader(f.blocks[len(f.blocks)-1].Header()), &types.Body{Withdrawals: []*types.Withdrawal{}}, nil, trie.NewStackTrie(nil)), nil)
+	}
+	b := &countingBackend{fakeBackend: f}
+	url := serve(t, b, rpc.DefaultConfig())
+	var logs []types.Log
+	result(t, url, &logs, "eth_getLogs", map[string]any{"fromBlock": hexutil.Uint64(from)})
+	if len(logs) != 0 || b.reads.Load() != 0 {
+		t.Fatalf("%d logs, receipts of %d blocks read; want none", len(logs), b.reads.Load())
+	}
+}
+
 // TestLocalOnlyDefaults: by default browsers are served only from pages of
 // this machine, and only Host names of it pass.
 func TestLocalOnlyDefaults(t *testing.T) {
 	url := serve(t, newFakeBackend(t), rpc.DefaultConfig())
-	body := `{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}`
-	tests := []struct {
-		name, host, origin string
-		wantStatus         int
-		wantCORS           string
-	}{
+	checkGuards(t, url, []guardCase{
 		{name: "no origin (not a browser)", wantStatus: 200},
 		{name: "localhost page", origin: "http://localhost:5173", wantStatus: 200, wantCORS: "http://localhost:5173"},
 		{name: "127.0.0.1 page", origin: "http://127.0.0.1:3000", wantStatus: 200, wantCORS: "http://127.0.0.1:3000"},
 		{name: "foreign page", origin: "http://evil.example", wantStatus: 200},
 		{name: "host localhost", host: "localhost:8545", wantStatus: 200},
 		{name: "rebound host", host: "rebind.example:8545", wantStatus: http.StatusForbidden},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url, strings.NewReader(body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			req.Header.Set("Content-Type", "application/json")
-			if tt.origin != "" {
-				req.Header.Set("Origin", tt.origin)
-			}
-			if tt.host != "" {
-				req.Host = tt.host
-			}
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res.Body.Close()
-			if res.StatusCode != tt.wantStatus {
-				t.Errorf("status %d, want %d", res.StatusCode, tt.wantStatus)
-			}
-			if got := res.Header.Get("Access-Control-Allow-Origin"); got != tt.wantCORS {
-				t.Errorf("Access-Control-Allow-Origin %q, want %q", got, tt.wantCORS)
-			}
-		})
-	}
+	})
 
 	ws := wsURL(url)
 	for origin, want := range map[string]bool{"": true, "http://localhost:5173": true, "http://127.0.0.1:8080": true, "http://evil.example": false} {
@@ -431,14 +439,9 @@ func TestLocalOnlyDefaults(t *testing.T) {
 	}
 }
 
-// TestHTTPServerTimeouts: a client that sends its request too slowly is cut
-// off, and a request that runs past the write timeout is answered with
-// go-ethereum's timeout error.
-func TestHTTPServerTimeouts(t *testing.T) {
-	b := &slowBackend{fakeBackend: newFakeBackend(t), release: make(chan struct{})}
-	cfg := rpc.DefaultConfig()
-	cfg.EVMTimeout = 0
-	cfg.HTTPReadTimeout, cfg.HTTPReadHeaderTimeout, cfg.HTTPWriteTimeout, cfg.HTTPIdleTimeout = 300*time.Millisecond, 300*time.Millisecond, 1500*time.Millisecond, time.Second
+// serveHTTPServer serves b as a node does, with NewHTTPServer's timeouts.
+func serveHTTPServer(t *testing.T, b rpc.Backend, cfg rpc.Config) *httptest.Server {
+	t.Helper()
 	srv, err := rpc.NewServer(b, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -447,10 +450,22 @@ func TestHTTPServerTimeouts(t *testing.T) {
 	ts.Config = rpc.NewHTTPServer(rpc.Handler(srv, cfg), cfg)
 	ts.Start()
 	t.Cleanup(func() {
-		close(b.release)
 		ts.Close()
 		srv.Stop()
 	})
+	return ts
+}
+
+// TestHTTPServerTimeouts: a client that sends its request too slowly is cut
+// off, and a request that runs past the write timeout is answered with
+// go-ethereum's timeout error.
+func TestHTTPServerTimeouts(t *testing.T) {
+	b := &slowBackend{fakeBackend: newFakeBackend(t), release: make(chan struct{})}
+	cfg := rpc.DefaultConfig()
+	cfg.EVMTimeout = 0
+	cfg.HTTPReadTimeout, cfg.HTTPReadHeaderTimeout, cfg.HTTPWriteTimeout, cfg.HTTPIdleTimeout = 300*time.Millisecond, 300*time.Millisecond, 1500*time.Millisecond, time.Second
+	ts := serveHTTPServer(t, b, cfg)
+	t.Cleanup(func() { close(b.release) }) // first: the server's cleanup waits for the call
 
 	// A request whose body never comes.
 	conn, err := net.Dial("tcp", ts.Listener.Addr().String())
@@ -495,17 +510,7 @@ func TestWebSocketOutlivesHTTPTimeouts(t *testing.T) {
 	f := newFakeBackend(t)
 	cfg := rpc.DefaultConfig()
 	cfg.HTTPReadTimeout, cfg.HTTPReadHeaderTimeout, cfg.HTTPWriteTimeout, cfg.HTTPIdleTimeout = 200*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond
-	srv, err := rpc.NewServer(f, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewUnstartedServer(nil)
-	ts.Config = rpc.NewHTTPServer(rpc.Handler(srv, cfg), cfg)
-	ts.Start()
-	t.Cleanup(func() {
-		ts.Close()
-		srv.Stop()
-	})
+	ts := serveHTTPServer(t, f, cfg)
 	c, err := gethrpc.DialOptions(t.Context(), wsURL(ts.URL))
 	if err != nil {
 		t.Fatal(err)

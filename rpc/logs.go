@@ -280,7 +280,9 @@ func (api *logsAPI) search(ctx context.Context, crit filters.FilterCriteria) ([]
 		if h == nil {
 			return nil, true, errors.New("header not found")
 		}
-		if !bloomMatches(h.Bloom, crit.Addresses, crit.Topics) {
+		// An empty bloom is a block without logs: its receipts are not
+		// read, even for a query that lists no address or topic.
+		if h.Bloom == (types.Bloom{}) || !bloomMatches(h.Bloom, crit.Addresses, crit.Topics) {
 			continue
 		}
 		hash := h.Hash()

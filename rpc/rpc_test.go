@@ -2,6 +2,7 @@ package rpc_test
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"io"
@@ -714,25 +715,32 @@ func TestHTTPGuards(t *testing.T) {
 	cfg.CORS = []string{"http://wallet.example"}
 	cfg.VirtualHosts = []string{"localhost"}
 	url := serve(t, newFakeBackend(t), cfg)
-	body := `{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}`
-
-	tests := []struct {
-		name       string
-		method     string
-		host       string
-		origin     string
-		wantStatus int
-		wantCORS   string
-	}{
+	checkGuards(t, url, []guardCase{
 		{name: "allowed origin", method: http.MethodPost, origin: "http://wallet.example", wantStatus: 200, wantCORS: "http://wallet.example"},
 		{name: "other origin", method: http.MethodPost, origin: "http://evil.example", wantStatus: 200},
 		{name: "preflight", method: http.MethodOptions, origin: "http://wallet.example", wantStatus: http.StatusNoContent, wantCORS: "http://wallet.example"},
 		{name: "allowed virtual host", method: http.MethodPost, host: "localhost:8545", wantStatus: 200},
 		{name: "foreign virtual host", method: http.MethodPost, host: "rebind.example", wantStatus: http.StatusForbidden},
-	}
+	})
+}
+
+// guardCase is a request of the CORS and virtual-host checks and what it
+// must get.
+type guardCase struct {
+	name, method, host, origin string // method "": POST
+	wantStatus                 int
+	wantCORS                   string
+}
+
+// checkGuards sends each case's eth_chainId request to url and checks the
+// status and the Access-Control-Allow-Origin header of the answer.
+func checkGuards(t *testing.T, url string, tests []guardCase) {
+	t.Helper()
+	body := `{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}`
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req, err := http.NewRequestWithContext(t.Context(), tt.method, url, strings.NewReader(body))
+			method := cmp.Or(tt.method, http.MethodPost)
+			req, err := http.NewRequestWithContext(t.Context(), method, url, strings.NewReader(body))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -740,7 +748,7 @@ func TestHTTPGuards(t *testing.T) {
 			if tt.origin != "" {
 				req.Header.Set("Origin", tt.origin)
 			}
-			if tt.method == http.MethodOptions {
+			if method == http.MethodOptions {
 				req.Header.Set("Access-Control-Request-Method", http.MethodPost)
 			}
 			if tt.host != "" {
