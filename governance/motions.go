@@ -297,9 +297,10 @@ func (c *call) checkUpgrade(name string, height uint64) error {
 	// height; it must stay far enough ahead for a plenary, convened with the
 	// least notice, to cancel it: twice the notice in blocks, at the
 	// network's block interval of about a second.
-	if lead := 2 * c.s.param("meetingNotice"); height-c.env.Number < lead {
-		return refuse("upgrade height %d is %d blocks after block %d; it must be at least %d (twice meetingNotice), so that a plenary can cancel a mistaken upgrade in time",
-			height, height-c.env.Number, c.env.Number, lead)
+	// MinUpgradeLead holds when the notice is voted down to nothing.
+	if lead := max(2*c.s.param("meetingNotice"), MinUpgradeLead); height-c.env.Number < lead {
+		return refuse("upgrade height %d is %d blocks after block %d; it must be at least %d (twice meetingNotice, and at least %d), so that a plenary can cancel a mistaken upgrade in time",
+			height, height-c.env.Number, c.env.Number, lead, MinUpgradeLead)
 	}
 	if scheduled {
 		return refuse("upgrade %q is already scheduled: cancel it first (height 0)", name)

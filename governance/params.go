@@ -45,6 +45,10 @@ const (
 	GasLimitMin = 30_000_000
 	// GasLimitMax bounds the work of one block on the seed's machines.
 	GasLimitMax = 2_000_000_000
+	// MinUpgradeLead is the least number of blocks between an upgrade
+	// motion and the upgrade's height, whatever meetingNotice is: room to
+	// convene and decide a plenary that cancels a mistaken upgrade.
+	MinUpgradeLead = 100
 	// quorumMax bounds a quorum in any case; a motion is also refused a
 	// quorum above the Executive Council's seats (see checkParam).
 	quorumMax = 1000

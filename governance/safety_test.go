@@ -389,3 +389,16 @@ func TestUpgradeLeavesTimeToCancel(t *testing.T) {
 	}
 	f.must(ncSeat(0), "moveUpgrade", m, "v2-typo", f.env.Number+lead)
 }
+
+// TestUpgradeLeadWithoutNotice: with the meeting notice voted down to 0, an
+// upgrade is still refused less than MinUpgradeLead blocks ahead, so a small
+// quorum cannot stop every node at the next block with a name no release knows.
+func TestUpgradeLeadWithoutNotice(t *testing.T) {
+	f := newFixture(t)
+	f.st.SetState(Address, ParamSlot("meetingNotice"), common.Hash{})
+	m := f.meeting(council()[:7]...)
+	if _, r := f.call(ncSeat(0), "moveUpgrade", m, "v2-typo", f.env.Number+MinUpgradeLead-1); !strings.Contains(r, "so that a plenary can cancel") {
+		t.Fatalf("an upgrade %d blocks ahead with no notice: %q, want a refusal", MinUpgradeLead-1, r)
+	}
+	f.must(ncSeat(0), "moveUpgrade", m, "v2-typo", f.env.Number+MinUpgradeLead)
+}

@@ -89,7 +89,7 @@ func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
 	// decision: blocks come at most every TimeoutCommit (300 ms), block
 	// times are whole seconds.
 	number, now := head()
-	height := number + (end-now+1)*4 + 8
+	height := number + (end-now+1)*4 + 8 + governance.MinUpgradeLead
 	moved := round(t,
 		do(secretary, "public", "attend", inquorate),
 		do(projects, "public", "moveUpgrade", quorate, "v-next", height),
