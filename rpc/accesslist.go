@@ -2,7 +2,6 @@ package rpc
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 
@@ -62,9 +61,7 @@ func (api *ethAPI) CreateAccessList(ctx context.Context, args transactionArgs, s
 	defer cancel()
 	// Each run can only add entries, so this ends; the bound is a safeguard.
 	for range 64 {
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, fmt.Errorf("execution aborted (timeout = %v)", api.cfg.EVMTimeout)
-		} else if err := ctx.Err(); err != nil {
+		if err := api.aborted(ctx); err != nil {
 			return nil, err
 		}
 		list := prev.AccessList()
@@ -72,8 +69,8 @@ func (api *ethAPI) CreateAccessList(ctx context.Context, args transactionArgs, s
 		msg := args.toMessage(h.BaseFee).SkipExecutionGasCapCheck()
 		tracer := logger.NewAccessListTracer(list, exclude)
 		res, err := api.b.TraceCall(ctx, msg, args.toTransaction(), h, st.Copy(), tracer.Hooks())
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, fmt.Errorf("execution aborted (timeout = %v)", api.cfg.EVMTimeout)
+		if err := api.aborted(ctx); err != nil {
+			return nil, err
 		}
 		if err != nil {
 			return nil, fmt.Errorf("failed to apply transaction: %v err: %v", args.toTransaction().Hash(), err)

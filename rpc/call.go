@@ -42,8 +42,8 @@ func (api *ethAPI) Call(ctx context.Context, args transactionArgs, sel *gethrpc.
 	ctx, cancel := api.withTimeout(ctx)
 	defer cancel()
 	res, err := api.b.Call(ctx, msg, h, st)
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return nil, fmt.Errorf("execution aborted (timeout = %v)", api.cfg.EVMTimeout)
+	if err := api.aborted(ctx); err != nil {
+		return nil, err
 	}
 	if serr := st.Error(); serr != nil {
 		return nil, serr
@@ -81,8 +81,8 @@ func (api *ethAPI) EstimateGas(ctx context.Context, args transactionArgs, sel *g
 	ctx, cancel := api.withTimeout(ctx)
 	defer cancel()
 	gas, res, err := api.b.EstimateGas(ctx, msg, h, st, api.cfg.GasCap)
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return 0, fmt.Errorf("execution aborted (timeout = %v)", api.cfg.EVMTimeout)
+	if err := api.aborted(ctx); err != nil {
+		return 0, err
 	}
 	if err == nil && gas == 0 && res != nil {
 		// A Backend may report a failure only through the result.

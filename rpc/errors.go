@@ -1,6 +1,7 @@
 package rpc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -15,6 +16,7 @@ const (
 	codeDefault       = -32000 // every other server error
 	codeInvalidParams = -32602 // a parameter that cannot be served
 	codeClientLimit   = -38026 // go-ethereum's errCodeClientLimitExceeded
+	codeTimeout       = -32002 // go-ethereum's errcodeTimeout
 )
 
 // The texts of these errors are go-ethereum's, so that clients recognise them.
@@ -72,3 +74,8 @@ func newRevertError(revert []byte) *jsonError {
 func invalidParams(format string, args ...any) *jsonError {
 	return &jsonError{code: codeInvalidParams, msg: fmt.Sprintf(format, args...)}
 }
+
+// errRequestTimedOut is go-ethereum's answer to a request that outlived the
+// server's request timeout. A method that sees its request cancelled answers
+// the same, so the client reads one error whichever of the two is sent first.
+var errRequestTimedOut = &jsonError{code: codeTimeout, msg: "request timed out", err: context.Canceled}

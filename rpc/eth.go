@@ -411,6 +411,19 @@ func (api *ethAPI) withTimeout(ctx context.Context) (context.Context, context.Ca
 	return context.WithCancel(ctx)
 }
 
+// aborted is the error for an execution whose ctx (from withTimeout) ended:
+// the EVM timeout, or the request's own end; nil while ctx is live.
+func (api *ethAPI) aborted(ctx context.Context) error {
+	switch err := ctx.Err(); {
+	case err == nil:
+		return nil
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("execution aborted (timeout = %v)", api.cfg.EVMTimeout)
+	default:
+		return errRequestTimedOut
+	}
+}
+
 // GetRawTransactionByBlockNumberAndIndex is eth_getRawTransactionByBlockNumberAndIndex.
 func (api *ethAPI) GetRawTransactionByBlockNumberAndIndex(n gethrpc.BlockNumber, index hexutil.Uint) hexutil.Bytes {
 	return rawTxAt(api.blockByNumber(n), uint64(index))
