@@ -60,11 +60,12 @@ func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
 		projects  = devnet.RoleNameProjectsCommission
 		nodes     = devnet.RoleNameNodesCommission
 	)
-	// The window holds three rounds of transactions, each a block or two.
+	// The window holds three rounds of transactions, each a block or two,
+	// with room for a loaded machine.
 	// Block times follow the wall clock; the head may be a second behind.
 	_, now := head()
 	now = max(now, uint64(time.Now().Unix()))
-	start, end := now+5, now+5+12
+	start, end := now+5, now+5+20
 	convene := func(agenda string) uint64 {
 		res := round(t, do(secretary, "public", "convene", governance.MeetingOrdinary, crypto.Keccak256Hash([]byte(agenda)), start, end, "online", uint64(0)))
 		return eventArg(t, res[0], "MeetingConvened", "meetingId").(uint64)
