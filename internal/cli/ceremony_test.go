@@ -431,4 +431,3 @@ func writeJSONFile(t *testing.T, dir, name string, v any) string {
 	}
 	return path
 }
-
