@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -217,13 +219,20 @@ func printGenesis(w io.Writer, data []byte, doc *node.GenesisDoc, gen *genesis.A
 	fmt.Fprintf(w, "coin:                %s (%s), %d decimals\n", gen.Coin.Name, gen.Coin.Symbol, gen.Coin.Decimals)
 	fmt.Fprintf(w, "validators:\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  NAME\tCOLLECTIVE\tPOWER\tADDRESS")
+	fmt.Fprintln(tw, "  NAME\tCOLLECTIVE\tPOWER\tADDRESS\tNODE ID")
 	for i, v := range doc.Validators {
-		coll := ""
+		coll, nodeID := "", "-"
 		if i < len(gen.Validators) {
 			coll = gen.Validators[i].Collective
+			if g := gen.Governance; g != nil {
+				for _, n := range g.Nodes {
+					if bytes.Equal(n.PubKey, gen.Validators[i].PubKey) {
+						nodeID = hex.EncodeToString(n.NodeID[:])
+					}
+				}
+			}
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\n", v.Name, coll, v.Power, v.Address)
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\n", v.Name, coll, v.Power, v.Address, nodeID)
 	}
 	tw.Flush()
 	if g := gen.Governance; g != nil {
