@@ -172,7 +172,11 @@ func accountSigned(a SignedAccount, message common.Hash) bool {
 	if len(a.Signature) != crypto.SignatureLength {
 		return false
 	}
-	pub, err := crypto.SigToPub(AccountSigningHash(message), a.Signature)
+	sig := slices.Clone([]byte(a.Signature))
+	if sig[crypto.RecoveryIDOffset] >= 27 { // wallets' personal_sign writes v as 27 or 28
+		sig[crypto.RecoveryIDOffset] -= 27
+	}
+	pub, err := crypto.SigToPub(AccountSigningHash(message), sig)
 	return err == nil && crypto.PubkeyToAddress(*pub) == a.Address
 }
 

@@ -28,7 +28,7 @@ type founder struct {
 
 const testChainID, testChainName = 77002, "redmx-test-ceremony"
 
-func newFounder(t *testing.T, collective, label string, officers ...string) *founder {
+func newFounder(t testing.TB, collective, label string, officers ...string) *founder {
 	t.Helper()
 	f := &founder{accounts: make(map[common.Address]*ecdsa.PrivateKey)}
 	account := func() genesis.SignedAccount {
@@ -62,7 +62,7 @@ func newFounder(t *testing.T, collective, label string, officers ...string) *fou
 
 // sign signs the contribution with every key of the founder (a key not
 // the founder's is left unsigned).
-func (f *founder) sign(t *testing.T) {
+func (f *founder) sign(t testing.TB) {
 	t.Helper()
 	msg := f.c.Message()
 	signAll := func(accs []genesis.SignedAccount) {
@@ -328,4 +328,44 @@ func TestCheckIn(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestContributionWalletSignature: an account's signature as wallets'
+// personal_sign writes it (v 27 or 28) verifies too.
+func TestContributionWalletSignature(t *testing.T) {
+	f := newFounder(t, "academic", "UNAM")
+	f.c.Accounts[0].Signature[64] += 27
+	if err := f.c.Verify(); err != nil {
+		t.Fatal(err)
+	}
+	f.c.Accounts[0].Signature[64] ^= 1 // the other recovery ID: another key
+	if err := f.c.Verify(); err == nil {
+		t.Fatal("a signature with the wrong recovery ID verifies")
+	}
+}
+
+// FuzzContribution: no input makes parsing or checking a contribution
+// panic, and a contribution that verifies still verifies, with the same
+// message, after a JSON round trip; changing any signed field then breaks
+// it.
+func FuzzContribution(f *testing.F) {
+	fd := newFounder(f, "academic", "UNAM", "Executive Secretary")
+	seed, _ := json.Marshal(fd.c)
+	f.Add(seed)
+	f.Add([]byte(`{"chainId":1,"chainName":"x","collective":"c","label":"l","institution":"0x01","accounts":[{"address":"0x01","signature":"0x00"}],"validators":[{"name":"v","nodeKey":"AA==","pubKey":"AA=="}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := genesis.ParseContribution(data)
+		if err != nil || c.Verify() != nil {
+			return
+		}
+		again, _ := json.Marshal(c)
+		back, err := genesis.ParseContribution(again)
+		if err != nil || back.Verify() != nil || back.Message() != c.Message() {
+			t.Fatalf("a verified contribution does not survive JSON: %v", err)
+		}
+		back.ChainID++
+		if back.Verify() == nil {
+			t.Fatal("a contribution moved to another chain still verifies")
+		}
+	})
 }

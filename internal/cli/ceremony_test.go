@@ -431,3 +431,63 @@ func writeJSONFile(t *testing.T, dir, name string, v any) string {
 	}
 	return path
 }
+
+// TestGenesisContributeOptions: an institution without a validator, with a
+// commitment of its own and two accounts; run again it keeps its accounts,
+// and refuses to drop one silently; a wrong password cannot sign.
+func TestGenesisContributeOptions(t *testing.T) {
+	dir := t.TempDir()
+	pw := writePassword(t, dir)
+	in := ceremonyInstitution{dir: filepath.Join(dir, "sep"), collective: "public", label: "SEP", moniker: "sep-1"}
+	commitment := "0x" + strings.Repeat("5e", 32)
+	out, err := contribute(t, in, pw, "--no-validator", "--commitment", commitment, "--accounts", "2")
+	if err != nil {
+		t.Fatalf("contribute: %v\n%s", err, out)
+	}
+	var c genesis.Contribution
+	if err := json.Unmarshal([]byte(readFile(filepath.Join(in.dir, "contribution.json"))), &c); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Validators) != 0 || len(c.Accounts) != 2 || c.Institution.Hex() != commitment || c.Verify() != nil {
+		t.Fatalf("contribution %+v", c)
+	}
+	if existing := existingHomeFiles(in.dir); len(existing) != 0 {
+		t.Errorf("--no-validator made node files %v", existing)
+	}
+	if _, err := os.Stat(filepath.Join(in.dir, "institution-salt.json")); !os.IsNotExist(err) {
+		t.Errorf("--commitment wrote a salt file: %v", err)
+	}
+	if out, err := contribute(t, in, pw, "--no-validator", "--commitment", commitment); err != nil {
+		t.Fatalf("contribute again: %v\n%s", err, out)
+	}
+	var again genesis.Contribution
+	json.Unmarshal([]byte(readFile(filepath.Join(in.dir, "contribution.json"))), &again)
+	if again.Message() != c.Message() {
+		t.Errorf("contributing again changed the accounts: %v, then %v", c.Accounts, again.Accounts)
+	}
+	if _, err := contribute(t, in, pw, "--no-validator", "--commitment", commitment, "--accounts", "1"); err == nil || !strings.Contains(err.Error(), "more than --accounts 1") {
+		t.Errorf("dropping an account: %v", err)
+	}
+	wrong := filepath.Join(dir, "wrong")
+	os.WriteFile(wrong, []byte("not the password\n"), 0o600)
+	if _, err := contribute(t, in, wrong, "--no-validator", "--commitment", commitment); err == nil || !strings.Contains(err.Error(), "could not decrypt") {
+		t.Errorf("a wrong password: %v", err)
+	}
+	for _, bad := range [][]string{{"--commitment", "0x12"}, {"--accounts", "0"}} {
+		if _, err := contribute(t, in, pw, bad...); err == nil {
+			t.Errorf("contribute %v succeeded", bad)
+		}
+	}
+}
+
+// existingHomeFiles lists what home's config/ and data/ hold.
+func existingHomeFiles(home string) []string {
+	var out []string
+	for _, d := range node.HomeDirs() {
+		entries, _ := os.ReadDir(filepath.Join(home, d))
+		for _, e := range entries {
+			out = append(out, filepath.Join(d, e.Name()))
+		}
+	}
+	return out
+}

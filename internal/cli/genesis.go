@@ -61,10 +61,12 @@ agree on:
 
 Each validator's nodeId and pubKey are what 'redmx init --keys-only' prints on
 its operator's machine; accounts are the founders' own keys (e.g. from 'redmx
-keys new'). Term ends are Unix seconds. The file is checked against
+keys create'). Term ends are Unix seconds. The file is checked against
 governance's rules (a collective needs its leaders and a node before it has
 validators), and refused if it uses the development networks' chain ID or any
-public development key. The same file always makes the same genesis.json:
+public development key. 'redmx genesis assemble' writes this file from the
+founders' signed contributions, which prove that each key is its
+institution's (docs/ceremony.md). The same file always makes the same genesis.json:
 compare the printed SHA-256 and genesis block hash.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
