@@ -179,6 +179,11 @@ func runContribute(cmd *cobra.Command, o contributeOptions) error {
 	if err != nil {
 		return err
 	}
+	if len(reuse) > 0 { // a mistyped password must not encrypt new accounts
+		if _, err := ks.SignHashWithPassphrase(accounts.Account{Address: reuse[0]}, pw, make([]byte, 32)); err != nil {
+			return fmt.Errorf("account %s: %w", reuse[0].Hex(), err)
+		}
+	}
 	newAccount := func() (common.Address, error) {
 		a, err := ks.NewAccount(pw)
 		return a.Address, err

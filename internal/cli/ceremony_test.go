@@ -434,7 +434,8 @@ func writeJSONFile(t *testing.T, dir, name string, v any) string {
 
 // TestGenesisContributeOptions: an institution without a validator, with a
 // commitment of its own and two accounts; run again it keeps its accounts,
-// and refuses to drop one silently; a wrong password cannot sign.
+// and refuses to drop one silently; a wrong password signs nothing and makes
+// no account.
 func TestGenesisContributeOptions(t *testing.T) {
 	dir := t.TempDir()
 	pw := writePassword(t, dir)
@@ -470,8 +471,11 @@ func TestGenesisContributeOptions(t *testing.T) {
 	}
 	wrong := filepath.Join(dir, "wrong")
 	os.WriteFile(wrong, []byte("not the password\n"), 0o600)
-	if _, err := contribute(t, in, wrong, "--no-validator", "--commitment", commitment); err == nil || !strings.Contains(err.Error(), "could not decrypt") {
+	if _, err := contribute(t, in, wrong, "--no-validator", "--commitment", commitment, "--officer", "Advisor"); err == nil || !strings.Contains(err.Error(), "could not decrypt") {
 		t.Errorf("a wrong password: %v", err)
+	}
+	if keys, _ := os.ReadDir(filepath.Join(in.dir, "keystore")); len(keys) != 2 {
+		t.Errorf("the keystore holds %d keys after a wrong password, want the 2 accounts", len(keys))
 	}
 	for _, bad := range [][]string{{"--commitment", "0x12"}, {"--accounts", "0"}} {
 		if _, err := contribute(t, in, pw, bad...); err == nil {
