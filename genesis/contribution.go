@@ -110,7 +110,7 @@ func decodeStrict(data []byte, v any) error {
 	return nil
 }
 
-// Addresses lists the contribution's institution accounts.
+// addresses lists the accounts of s.
 func addresses(s []SignedAccount) []common.Address {
 	out := make([]common.Address, len(s))
 	for i, a := range s {

@@ -398,6 +398,11 @@ func TestGenesisCeremonyRefusals(t *testing.T) {
 		})
 	}
 
+	typo := filepath.Join(dir, "typo.json")
+	os.WriteFile(typo, []byte(`{"chainId": 77003, "colectives": []}`), 0o600)
+	if _, err := run(t.Context(), append([]string{"genesis", "assemble", "--base", typo}, files...)...); err == nil || !strings.Contains(err.Error(), "colectives") {
+		t.Errorf("a base with a typo: %v", err)
+	}
 	if out, err := contribute(t, ins[0], pw, "--chain-id", "5218"); err == nil || !strings.Contains(err.Error(), "development networks' chain ID") {
 		t.Errorf("contribute with the devnet's chain ID: %v\n%s", err, out)
 	}
