@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -25,12 +28,16 @@ func newGenesisCmd() *cobra.Command {
 		Short: "Make and check a network's genesis.json",
 		Long: `Make a new network's genesis.json from its founders' own keys, and check one.
 
-A network starts from one genesis.json that every node holds. The founders
-agree on a founders file (see 'redmx genesis new --help'); each of them runs
-'redmx genesis new' on it and compares the printed hashes, or one of them
-makes it and the others check it with 'redmx genesis verify'.`,
+A network starts from one genesis.json that every node holds, made in a
+founders' ceremony (docs/ceremony.md): each founding institution makes its
+keys on its own machine ('redmx genesis contribute') and sends only the
+signed public parts; a coordinator checks and assembles them ('redmx genesis
+assemble'); each founder checks that the genesis holds its keys as it made
+them ('redmx genesis verify --contribution') and compares the printed hashes
+with the others'. A founders file written by hand is made into a genesis by
+'redmx genesis new'.`,
 	}
-	cmd.AddCommand(newGenesisNewCmd(), newGenesisVerifyCmd())
+	cmd.AddCommand(newGenesisNewCmd(), newGenesisVerifyCmd(), newGenesisContributeCmd(), newGenesisAssembleCmd())
 	return cmd
 }
 
@@ -54,10 +61,12 @@ agree on:
 
 Each validator's nodeId and pubKey are what 'redmx init --keys-only' prints on
 its operator's machine; accounts are the founders' own keys (e.g. from 'redmx
-keys new'). Term ends are Unix seconds. The file is checked against
+keys create'). Term ends are Unix seconds. The file is checked against
 governance's rules (a collective needs its leaders and a node before it has
 validators), and refused if it uses the development networks' chain ID or any
-public development key. The same file always makes the same genesis.json:
+public development key. 'redmx genesis assemble' writes this file from the
+founders' signed contributions, which prove that each key is its
+institution's (docs/ceremony.md). The same file always makes the same genesis.json:
 compare the printed SHA-256 and genesis block hash.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -69,37 +78,14 @@ compare the printed SHA-256 and genesis block hash.`,
 			if err != nil {
 				return fmt.Errorf("%s: %w", foundersFile, err)
 			}
-			if f.ChainID == devnet.DefaultChainID {
-				return fmt.Errorf("%s: chainId %d is the development networks' chain ID; choose the network's own", foundersFile, f.ChainID)
-			}
-			doc, err := foundersDoc(f)
+			g, err := buildFoundersGenesis(f)
 			if err != nil {
 				return fmt.Errorf("%s: %w", foundersFile, err)
 			}
-			gen, err := genesis.Parse(doc.AppState)
-			if err != nil {
-				return fmt.Errorf("%s: %w", foundersFile, err)
-			}
-			if dev := devAccounts(gen); len(dev) > 0 {
-				return fmt.Errorf("%s: %s are public development keys, which anyone can sign with; use the founders' own keys", foundersFile, strings.Join(dev, ", "))
-			}
-			block, err := node.GenesisBlock(doc)
-			if err != nil {
-				return fmt.Errorf("%s: %w", foundersFile, err)
-			}
-			if _, err := os.Stat(out); err == nil && !force {
-				return fmt.Errorf("%s exists; use --force to overwrite it", out)
-			}
-			if err := doc.SaveAs(out); err != nil {
+			if err := refuseExisting(force, out); err != nil {
 				return err
 			}
-			written, err := os.ReadFile(out)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Wrote %s\n", out)
-			printGenesis(cmd.OutOrStdout(), written, doc, gen, block)
-			return nil
+			return g.write(cmd.OutOrStdout(), out)
 		},
 	}
 	cmd.Flags().StringVar(&foundersFile, "founders", "", "the founders file (JSON)")
@@ -110,37 +96,117 @@ compare the printed SHA-256 and genesis block hash.`,
 }
 
 func newGenesisVerifyCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "verify FILE",
+	var genesisFile string
+	var contributions []string
+	cmd := &cobra.Command{
+		Use:   "verify [FILE] [--contribution FILE]...",
 		Short: "Check a genesis.json and print its hashes and contents",
-		Long: `Check genesis.json FILE as a node would (CometBFT's document, the app state and
-the founding governance, built in memory) and print its SHA-256, its genesis
-block hash (the app hash every node computes at height 0), its validators and
-its governance. A genesis whose accounts include public development keys is
-reported: anyone can sign with them.`,
-		Args: cobra.ExactArgs(1),
+		Long: `Check genesis.json FILE (or --genesis FILE) as a node would (CometBFT's
+document, the app state and the founding governance, built in memory) and
+print its SHA-256, its genesis block hash (the app hash every node computes
+at height 0), its validators and its governance. A genesis whose accounts
+include public development keys is reported: anyone can sign with them.
+
+With --contribution, a founder's own contribution ('redmx genesis contribute'),
+it also checks that the genesis holds it as it was made: the chain, the
+institution's record with exactly its accounts and commitment, its validators
+with their keys and node IDs and no node it did not contribute, its officers.
+Compare the printed hashes with every other founder's by another channel.`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return describeGenesis(cmd.OutOrStdout(), args[0])
+			switch {
+			case len(args) == 1 && genesisFile != "":
+				return errors.New("give the genesis once: FILE or --genesis FILE")
+			case len(args) == 1:
+				genesisFile = args[0]
+			case genesisFile == "":
+				return errors.New("which genesis? give FILE or --genesis FILE")
+			}
+			w := cmd.OutOrStdout()
+			doc, gen, err := describeGenesis(w, genesisFile)
+			if err != nil {
+				return err
+			}
+			return checkContributions(w, doc, gen, contributions)
 		},
 	}
+	cmd.Flags().StringVar(&genesisFile, "genesis", "", "the genesis.json to check")
+	cmd.Flags().StringArrayVar(&contributions, "contribution", nil, "a contribution file to find in the genesis (repeatable)")
+	return cmd
 }
 
 // describeGenesis checks the genesis.json at path and prints its hashes and
 // a summary.
-func describeGenesis(w io.Writer, path string) error {
+func describeGenesis(w io.Writer, path string) (*node.GenesisDoc, *genesis.AppState, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	doc, gen, err := node.LoadGenesis(path)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	block, err := node.GenesisBlock(doc)
 	if err != nil {
-		return fmt.Errorf("genesis %s: %w", path, err)
+		return nil, nil, fmt.Errorf("genesis %s: %w", path, err)
 	}
 	printGenesis(w, data, doc, gen, block)
+	return doc, gen, nil
+}
+
+// foundersGenesis is a genesis built from a founders file and checked as
+// every node will check it.
+type foundersGenesis struct {
+	doc   *node.GenesisDoc
+	gen   *genesis.AppState
+	block common.Hash
+}
+
+// buildFoundersGenesis makes the genesis of f, refusing the development
+// networks' chain ID and public development keys.
+func buildFoundersGenesis(f *genesis.Founders) (*foundersGenesis, error) {
+	if f.ChainID == devnet.DefaultChainID {
+		return nil, fmt.Errorf("chainId %d is the development networks' chain ID; choose the network's own", f.ChainID)
+	}
+	doc, err := foundersDoc(f)
+	if err != nil {
+		return nil, err
+	}
+	gen, err := genesis.Parse(doc.AppState)
+	if err != nil {
+		return nil, err
+	}
+	if dev := devAccounts(gen); len(dev) > 0 {
+		return nil, fmt.Errorf("%s are public development keys, which anyone can sign with; use the founders' own keys", strings.Join(dev, ", "))
+	}
+	block, err := node.GenesisBlock(doc)
+	if err != nil {
+		return nil, err
+	}
+	return &foundersGenesis{doc, gen, block}, nil
+}
+
+// write saves the genesis at out and prints its hashes.
+func (g *foundersGenesis) write(w io.Writer, out string) error {
+	if err := g.doc.SaveAs(out); err != nil {
+		return err
+	}
+	written, err := os.ReadFile(out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "Wrote %s\n", out)
+	printGenesis(w, written, g.doc, g.gen, g.block)
+	return nil
+}
+
+// refuseExisting refuses to overwrite any of files unless force is set.
+func refuseExisting(force bool, files ...string) error {
+	for _, f := range files {
+		if _, err := os.Stat(f); err == nil && !force {
+			return fmt.Errorf("%s exists; use --force to overwrite it", f)
+		}
+	}
 	return nil
 }
 
@@ -155,13 +221,20 @@ func printGenesis(w io.Writer, data []byte, doc *node.GenesisDoc, gen *genesis.A
 	fmt.Fprintf(w, "coin:                %s (%s), %d decimals\n", gen.Coin.Name, gen.Coin.Symbol, gen.Coin.Decimals)
 	fmt.Fprintf(w, "validators:\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  NAME\tCOLLECTIVE\tPOWER\tADDRESS")
+	fmt.Fprintln(tw, "  NAME\tCOLLECTIVE\tPOWER\tADDRESS\tNODE ID")
 	for i, v := range doc.Validators {
-		coll := ""
+		coll, nodeID := "", "-"
 		if i < len(gen.Validators) {
 			coll = gen.Validators[i].Collective
+			if g := gen.Governance; g != nil {
+				for _, n := range g.Nodes {
+					if bytes.Equal(n.PubKey, gen.Validators[i].PubKey) {
+						nodeID = hex.EncodeToString(n.NodeID[:])
+					}
+				}
+			}
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\n", v.Name, coll, v.Power, v.Address)
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\n", v.Name, coll, v.Power, v.Address, nodeID)
 	}
 	tw.Flush()
 	if g := gen.Governance; g != nil {
