@@ -10,12 +10,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/ethereum/go-ethereum/accounts"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
-	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/rlp"
 
@@ -259,15 +257,9 @@ func (c *Contribution) Verify() error {
 // parameters (as in [Founders]), each institution's place, by the label of
 // its contribution, and the officers' roles, by their labels.
 type Base struct {
-	ChainID     uint64             `json:"chainId"`
-	ChainName   string             `json:"chainName"`
-	GenesisTime time.Time          `json:"genesisTime"`
-	Coin        Coin               `json:"coin"`
-	GasLimit    uint64             `json:"gasLimit,omitempty"`
-	Params      map[string]uint64  `json:"params,omitempty"`
-	Alloc       types.GenesisAlloc `json:"alloc,omitempty"`
-	Collectives []BaseCollective   `json:"collectives"`
-	Officers    []BaseOfficer      `json:"officers"`
+	Network
+	Collectives []BaseCollective `json:"collectives"`
+	Officers    []BaseOfficer    `json:"officers"`
 }
 
 // BaseCollective lists a collective's founding institutions in record
@@ -366,10 +358,7 @@ func Assemble(base *Base, contribs []*Contribution) (*Founders, error) {
 		}
 	}
 
-	f := &Founders{
-		ChainID: base.ChainID, ChainName: base.ChainName, GenesisTime: base.GenesisTime,
-		Coin: base.Coin, GasLimit: base.GasLimit, Params: base.Params, Alloc: base.Alloc,
-	}
+	f := &Founders{Network: base.Network}
 	placed := make(map[string]bool)
 	for ci, bc := range base.Collectives {
 		fc := FoundingCollective{Name: bc.Name}

@@ -92,9 +92,11 @@ func testBase() *genesis.Base {
 		return genesis.BaseInstitution{Label: label, Leader: true, TermEnd: end, GasPerEpoch: 1_000_000}
 	}
 	return &genesis.Base{
-		ChainID: testChainID, ChainName: testChainName,
-		GenesisTime: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
-		Coin:        genesis.Coin{Name: "Test", Symbol: "TST", Decimals: 18},
+		Network: genesis.Network{
+			ChainID: testChainID, ChainName: testChainName,
+			GenesisTime: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
+			Coin:        genesis.Coin{Name: "Test", Symbol: "TST", Decimals: 18},
+		},
 		Collectives: []genesis.BaseCollective{
 			{Name: "academic", Institutions: []genesis.BaseInstitution{lead("UNAM"), lead("IPN")}},
 			{Name: "public", Institutions: []genesis.BaseInstitution{lead("INEGI"), lead("CFE")}},

@@ -24,6 +24,14 @@ import (
 // the network's genesis.json from it; every founder can make it again from
 // the same file and compare hashes.
 type Founders struct {
+	Network
+	Collectives []FoundingCollective `json:"collectives"`
+	Officers    []Officer            `json:"officers"`
+}
+
+// Network is what the founders agree on besides who they are: the first
+// fields of a founders file and of a ceremony's [Base].
+type Network struct {
 	ChainID     uint64    `json:"chainId"`     // EIP-155
 	ChainName   string    `json:"chainName"`   // CometBFT chain-id
 	GenesisTime time.Time `json:"genesisTime"` // RFC 3339
@@ -34,9 +42,7 @@ type Founders struct {
 	Params map[string]uint64 `json:"params,omitempty"`
 	// Alloc funds accounts at genesis (go-ethereum's format); the system
 	// accounts of [SystemAlloc] are added.
-	Alloc       types.GenesisAlloc   `json:"alloc,omitempty"`
-	Collectives []FoundingCollective `json:"collectives"`
-	Officers    []Officer            `json:"officers"`
+	Alloc types.GenesisAlloc `json:"alloc,omitempty"`
 }
 
 // FoundingCollective is a collective and its founding institutions.

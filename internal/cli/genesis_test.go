@@ -93,11 +93,13 @@ func testFounders(t *testing.T, val genesis.FoundingValidator) *genesis.Founders
 	}
 	pub := inst("Public one", val)
 	return &genesis.Founders{
-		ChainID:     77001,
-		ChainName:   "redmx-test-founders",
-		GenesisTime: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
-		Coin:        genesis.Coin{Name: "Test", Symbol: "TST", Decimals: 18},
-		Alloc:       types.GenesisAlloc{pub.Accounts[0]: {Balance: big.NewInt(1e18)}},
+		Network: genesis.Network{
+			ChainID:     77001,
+			ChainName:   "redmx-test-founders",
+			GenesisTime: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
+			Coin:        genesis.Coin{Name: "Test", Symbol: "TST", Decimals: 18},
+			Alloc:       types.GenesisAlloc{pub.Accounts[0]: {Balance: big.NewInt(1e18)}},
+		},
 		Collectives: []genesis.FoundingCollective{
 			{Name: "public", Institutions: []genesis.Institution{pub, inst("Public two")}},
 			{Name: "academic", Institutions: []genesis.Institution{inst("Academic one"), inst("Academic two")}},
