@@ -23,7 +23,7 @@ RUN git config --global --add safe.directory /src \
  && scripts/release --arch "$(go env GOARCH)" ${ALLOW_DIRTY:+--allow-dirty} --out /dist "$VERSION" \
  && cp /dist/redmx-"$VERSION"*-linux-*/redmx /redmx \
  && mkdir -p /rootfs/var/lib/redmx /rootfs/usr/share/doc/redmx \
- && cd /dist/redmx-"$VERSION"*-linux-* \
+ && cd /dist/redmx-"$VERSION"*-linux-*/ \
  && cp -r LICENSE COPYING NOTICE BUILDINFO licenses /rootfs/usr/share/doc/redmx/
 
 FROM scratch
