@@ -16,10 +16,12 @@ import (
 	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/node"
+	"github.com/redmx/redmx/packaging"
 )
 
 type initOptions struct {
 	home, genesisFile, chainName, moniker, rpcAddr, peers string
+	service, serviceUser                                  string
 	chainID                                               uint64
 	force, dev, keysOnly                                  bool
 }
@@ -55,7 +57,11 @@ One of these says which chain the node runs:
 
 An existing home is never overwritten unless --force is given, which deletes
 its config/ and data/ directories (keys and chain data) first; a home that
-holds only the keys of --keys-only is completed by --genesis.`,
+holds only the keys of --keys-only is completed by --genesis.
+
+--service FILE also writes a systemd unit that runs this node as
+--service-user (default redmx) with this binary, e.g.
+/etc/systemd/system/redmx.service (docs/operations.md, "Run as a service").`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runInit(cmd, o) },
 	}
@@ -70,6 +76,8 @@ holds only the keys of --keys-only is completed by --genesis.`,
 	f.StringVar(&o.rpcAddr, "rpc.addr", config.Default().RPC.Address, "JSON-RPC listen address host:port")
 	f.StringVar(&o.peers, "peers", "", "persistent peers to dial, comma-separated node-id@host:port")
 	f.BoolVar(&o.force, "force", false, "delete an existing home's config/ and data/ first")
+	f.StringVar(&o.service, "service", "", "also write a systemd unit running this node to FILE")
+	f.StringVar(&o.serviceUser, "service-user", packaging.DefaultUnit().User, "the user the --service unit runs the node as")
 	return cmd
 }
 
@@ -87,6 +95,25 @@ func runInit(cmd *cobra.Command, o initOptions) error {
 		return errors.New("--genesis, --dev and --keys-only exclude each other: choose one")
 	case !o.dev && (cmd.Flags().Changed("chain-id") || cmd.Flags().Changed("chain-name")):
 		return errors.New("--chain-id and --chain-name describe a new development chain; they need --dev")
+	case o.service != "" && o.keysOnly:
+		return errors.New("--service needs a node that can start: use it with --genesis (or --dev)")
+	case o.service == "" && cmd.Flags().Changed("service-user"):
+		return errors.New("--service-user is the user of the --service unit; it needs --service FILE")
+	}
+	// Check the unit, and that its file can be written, before touching the
+	// home: the unit goes in place by a rename once the home is made.
+	var unit []byte
+	var unitTmp *os.File
+	if o.service != "" {
+		var err error
+		if unit, err = serviceUnit(o.home, o.serviceUser); err != nil {
+			return err
+		}
+		if unitTmp, err = os.CreateTemp(filepath.Dir(o.service), ".redmx-service-*"); err != nil {
+			return fmt.Errorf("--service: %w", err)
+		}
+		defer os.Remove(unitTmp.Name()) // after the rename, nothing
+		defer unitTmp.Close()
 	}
 	ccfg := config.CometBFTDefaults()
 	if o.moniker != "" {
@@ -170,7 +197,53 @@ func runInit(cmd *cobra.Command, o initOptions) error {
 	if o.dev {
 		fmt.Fprintf(out, "This is a development chain: the public development keys govern and fund it, and anyone can sign with them. Never use it for a real network.\n")
 	}
+	if unit != nil {
+		return writeService(out, unitTmp, o.service, unit, o.home, o.serviceUser)
+	}
 	fmt.Fprintf(out, "Start it with: redmx start --home %s\n", o.home)
+	return nil
+}
+
+// serviceUnit renders the systemd unit of the node at home, run by this
+// binary as user.
+func serviceUnit(home, user string) ([]byte, error) {
+	bin, err := os.Executable()
+	if err == nil {
+		bin, err = filepath.EvalSymlinks(bin)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("--service: cannot tell where this redmx binary is: %w", err)
+	}
+	if home, err = filepath.Abs(home); err != nil {
+		return nil, err
+	}
+	unit, err := packaging.Unit{Binary: bin, Home: home, User: user}.Render()
+	if err != nil {
+		return nil, fmt.Errorf("--service: %w", err)
+	}
+	return unit, nil
+}
+
+// writeService writes the unit through tmp, a new file beside it, and says
+// how to run it.
+func writeService(out io.Writer, tmp *os.File, file string, unit []byte, home, user string) error {
+	_, err := tmp.Write(unit)
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
+	if err == nil {
+		err = tmp.Close()
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), file)
+	}
+	if err != nil {
+		return fmt.Errorf("--service: %w", err)
+	}
+	name := filepath.Base(file)
+	fmt.Fprintf(out, "Wrote the systemd unit %s: the node runs as user %s.\n", file, user)
+	fmt.Fprintf(out, "The home must belong to that user: chown -R %s: %s\n", user, home)
+	fmt.Fprintf(out, "Then: systemctl daemon-reload && systemctl enable --now %s; logs: journalctl -u %s\n", name, name)
 	return nil
 }
 

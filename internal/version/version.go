@@ -10,6 +10,12 @@ import (
 // -ldflags "-X github.com/redmx/redmx/internal/version.Version=v1.2.3".
 var Version = "v0.1.0-dev"
 
+// Commit is the VCS revision, set by release builds with -ldflags "-X
+// github.com/redmx/redmx/internal/version.Commit=<hash>": the Go toolchain
+// records none when building from a git worktree or a source tree without
+// .git, and a release is reproducible only if it does not depend on that.
+var Commit = ""
+
 // Info is what the binary knows about its build.
 type Info struct {
 	Version   string `json:"version"`
@@ -23,6 +29,7 @@ type Info struct {
 // Get returns the build information of the running binary.
 func Get() Info {
 	info := Info{Version: Version, GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	info.Revision = Commit
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return info
