@@ -311,10 +311,12 @@ func (n *Node) openParts(stops *stopSteps) (*parts, error) {
 		pool:          n.cfg.Redmx.Pool,
 		peers:         configuredPeers(ccfg),
 		knownUpgrades: n.upgrades,
+		blockHistory:  n.cfg.Redmx.Storage.Blocks(),
 		logger:        n.logger.With("module", "app"),
 	}
 	if cp := n.genDoc.ConsensusParams; cp != nil {
 		s.blockMaxBytes = cp.Block.MaxBytes
+		s.evidenceBlocks = uint64(max(cp.Evidence.MaxAgeNumBlocks, 0))
 	}
 	p, err := build(db, n.gen, s)
 	if err != nil {

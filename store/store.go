@@ -32,8 +32,10 @@ const DefaultStateHistory = 150_000
 type Options struct {
 	CacheMB      int    `toml:"cache_mb" comment:"Pebble block cache of the state and chain index (data/redmx), in MiB (at least 16)."`
 	StateHistory uint64 `toml:"state_history" comment:"State of the most recent blocks kept and served at past block numbers (eth_getBalance, eth_call, eth_getProof, …); older state is pruned from disk and asking for it is an error (at least 1). 150000 is about a day of blocks."`
-	Archive      bool   `toml:"archive" comment:"Keep the state of every block (an archive node); overrides state_history."`
-	PersistEvery uint64 `toml:"persist_every" comment:"Every this many heights, all the state held in memory is flushed to disk, so that a crash costs at most this many heights of replay at restart, however small the blocks (0: only when the write buffer fills)."`
+	BlockHistory uint64 `toml:"block_history" comment:"Blocks kept: CometBFT's blocks and the Ethereum blocks, receipts and transaction index of the most recent heights (at least state_history); older ones are deleted a few at each block, and asking for them answers null. Never fewer than the last 256, the evidence window (evidence.max_age_num_blocks) and what a restart after a crash replays. 1500000 is about 10 days of blocks."`
+	Archive      bool   `toml:"archive" comment:"An archive node: keep every block and the state of every block; overrides block_history and state_history."`
+	PersistEvery uint64 `toml:"persist_every" comment:"Every this many heights, all the state held in memory is flushed to disk, so that a crash costs at most this many heights of replay at restart, however small the blocks (0: only when the write buffer fills; only on an archive node, since pruned blocks must stay beyond what a restart replays)."`
+	MinFreeMB    uint64 `toml:"min_free_mb" comment:"Free space, in MiB, below which the node refuses to start, and stops cleanly while running, on the filesystem of the data directory, before a write fails half done (0: no check)."`
 
 	TrieCache int `toml:"-"` // clean trie node and flat state caches, in MB each
 	Handles   int `toml:"-"` // open files
@@ -45,7 +47,8 @@ type Options struct {
 
 // DefaultOptions are the storage settings of a node with no configuration.
 func DefaultOptions() Options {
-	return Options{CacheMB: 256, TrieCache: 64, Handles: 512, StateHistory: DefaultStateHistory, WriteBufferMB: 16, PersistEvery: 2048}
+	return Options{CacheMB: 256, TrieCache: 64, Handles: 512, StateHistory: DefaultStateHistory, BlockHistory: DefaultBlockHistory,
+		WriteBufferMB: 16, PersistEvery: 2048, MinFreeMB: DefaultMinFreeMB}
 }
 
 // ValidateBasic reports the first bad value, as a *settings.Error naming its
@@ -54,10 +57,24 @@ func (o Options) ValidateBasic() error {
 	if o.CacheMB < 16 {
 		return settings.Errorf("cache_mb", "must be at least 16, got %d", o.CacheMB)
 	}
-	if o.StateHistory == 0 && !o.Archive {
+	if o.Archive {
+		return nil
+	}
+	if o.StateHistory == 0 {
 		return settings.Errorf("state_history", "must be at least 1 (set redmx.storage.archive = true to keep every block's state)")
 	}
+	if o.PersistEvery == 0 {
+		return settings.Errorf("persist_every", "must be at least 1 unless archive = true: blocks are pruned only below the state flushed to disk, which a restart after a crash replays from")
+	}
 	return nil
+}
+
+// Blocks is how many recent blocks the node keeps; 0 keeps all.
+func (o Options) Blocks() uint64 {
+	if o.Archive {
+		return 0
+	}
+	return max(o.BlockHistory, o.StateHistory)
 }
 
 // history is how many recent blocks' state is kept; 0 keeps all.
@@ -109,6 +126,11 @@ type DB struct {
 	historic state.Database
 	history  uint64
 	persist  uint64
+
+	// Flattens of the state to disk, for [DB.DurableHeight]; touched only
+	// by CommitHeight and DurableHeight, which the app's Commit serialises.
+	flushed *flush
+	durable uint64
 }
 
 // Open opens (or creates) the store in dir.
@@ -300,6 +322,7 @@ func (db *DB) CommitHeight(head Head, writeIndex func(ethdb.KeyValueWriter)) err
 		if err := db.trie.Commit(head.Root, false); err != nil {
 			return fmt.Errorf("store: persist state of height %d: %w", head.Height, err)
 		}
+		db.flushed = &flush{height: head.Height, root: head.Root}
 		db.hitAfterFlush(failpoint.StateFlattened, head.Height, head.Root)
 	}
 	return nil
