@@ -33,7 +33,7 @@ var allowed = map[string][]string{
 	"node": {"app", "chain", "config", "execution", "genesis", "governance", "internal/version", "rpc", "store", "txpool"},
 	// The development network: its layout, genesis and node processes.
 	"devnet":             {"config", "genesis", "governance", "internal/devkeys", "node"},
-	"internal/cli":       {"config", "devnet", "genesis", "governance", "internal/devkeys", "internal/govclient", "internal/load", "internal/version", "node", "packaging"},
+	"internal/cli":       {"config", "devnet", "genesis", "governance", "internal/devkeys", "internal/govclient", "internal/load", "internal/version", "node", "packaging", "store"},
 	"cmd/redmx":          {"internal/cli"},
 	"internal/devkeys":   nil,
 	"internal/eventq":    nil,
