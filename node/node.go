@@ -75,6 +75,11 @@ type Node struct {
 	freeSpace      store.FreeSpace
 	diskCheckEvery time.Duration
 
+	// memory is what the node may use (0: unknown) and memoryLimit the Go
+	// heap's soft limit set at Run (0: none); see sizeMemory.
+	memory      uint64
+	memoryLimit int64
+
 	ready chan struct{}
 
 	mu      sync.Mutex
@@ -132,6 +137,8 @@ func NewWithConfig(home string, cfg *config.File, logger *slog.Logger, opts ...O
 	if err != nil {
 		return nil, err
 	}
+	total := hostMemory()
+	limit := sizeMemory(&cfg.Redmx, total)
 	n := &Node{
 		home:     home,
 		cfg:      cfg,
@@ -143,6 +150,9 @@ func NewWithConfig(home string, cfg *config.File, logger *slog.Logger, opts ...O
 
 		freeSpace:      store.FreeBytes,
 		diskCheckEvery: diskCheckEvery,
+
+		memory:      total,
+		memoryLimit: limit,
 	}
 	for _, o := range opts {
 		o(n)
@@ -233,6 +243,7 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	if err := n.checkDisk(); err != nil {
 		return err
 	}
+	applyMemoryLimit(n.logger, &n.cfg.Redmx, n.memory, n.memoryLimit)
 	p, err := n.openParts(&stops)
 	if err != nil {
 		return err
