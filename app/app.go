@@ -103,6 +103,7 @@ type App struct {
 
 	blockHistory   uint64 // Config.BlockHistory
 	evidenceBlocks uint64 // Config.EvidenceBlocks
+	pruned         uint64 // the tail after the last prune of this run (Commit only)
 
 	maxBytes atomic.Int64  // CometBFT's block max_bytes
 	gasLimit atomic.Uint64 // the next block's gas limit, for the pool

@@ -49,5 +49,13 @@ func (a *App) prune(head uint64) int64 {
 	if tail <= 1 {
 		return 0
 	}
+	if a.pruned == 0 || tail/pruneLogEvery != a.pruned/pruneLogEvery {
+		a.logger.Info("pruned old blocks", "kept_from", tail, "head", head, "target", target)
+	}
+	a.pruned = tail
 	return int64(tail)
 }
+
+// pruneLogEvery: the tail is logged when pruning starts and then every this
+// many blocks.
+const pruneLogEvery = 100_000

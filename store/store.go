@@ -64,6 +64,9 @@ func (o Options) ValidateBasic() error {
 	if o.StateHistory == 0 {
 		return settings.Errorf("state_history", "must be at least 1 (set redmx.storage.archive = true to keep every block's state)")
 	}
+	if o.BlockHistory == 0 {
+		return settings.Errorf("block_history", "must be at least 1 (set redmx.storage.archive = true to keep every block)")
+	}
 	if o.PersistEvery == 0 {
 		return settings.Errorf("persist_every", "must be at least 1 unless archive = true: blocks are pruned only below the state flushed to disk, which a restart after a crash replays from")
 	}
