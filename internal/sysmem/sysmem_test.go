@@ -3,6 +3,7 @@ package sysmem
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -39,7 +40,9 @@ func TestMemTotal(t *testing.T) {
 }
 
 func TestCgroupLimit(t *testing.T) {
-	missing := filepath.Join(t.TempDir(), "missing")
+	if _, ok := cgroupLimit(filepath.Join(t.TempDir(), "missing")); ok {
+		t.Error("a missing file read as a limit")
+	}
 	for _, tc := range []struct {
 		in   string
 		want uint64
@@ -50,10 +53,53 @@ func TestCgroupLimit(t *testing.T) {
 		{"9223372036854771712\n", 0, false}, // v1's "no limit"
 		{"junk", 0, false},
 	} {
-		got, ok := cgroupLimit(missing, write(t, tc.in))
+		got, ok := cgroupLimit(write(t, tc.in))
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("%q: %d, %v; want %d, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
+	}
+}
+
+// TestCgroupFiles: the limit files of the process's cgroup and every one
+// above it, for the unified hierarchy (v2) and v1's memory controller.
+func TestCgroupFiles(t *testing.T) {
+	self := write(t, "0::/system.slice/redmx.service\n")
+	got := cgroupFiles(self, "/sys/fs/cgroup")
+	want := []string{
+		"/sys/fs/cgroup/system.slice/redmx.service/memory.max",
+		"/sys/fs/cgroup/system.slice/memory.max",
+		"/sys/fs/cgroup/memory.max",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("v2: %q\nwant %q", got, want)
+	}
+	self = write(t, "12:cpu,cpuacct:/x\n4:memory:/docker/abc\n0::/\n")
+	got = cgroupFiles(self, "/r")
+	want = []string{
+		"/r/memory/docker/abc/memory.limit_in_bytes",
+		"/r/memory/docker/memory.limit_in_bytes",
+		"/r/memory/memory.limit_in_bytes",
+		"/r/memory.max",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("v1: %q\nwant %q", got, want)
+	}
+	// The limit of a slice above the service bounds it.
+	root := t.TempDir()
+	svc := filepath.Join(root, "system.slice", "redmx.service")
+	if err := os.MkdirAll(svc, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(svc, "memory.max"), []byte("max\n"), 0o600)
+	os.WriteFile(filepath.Join(root, "system.slice", "memory.max"), []byte("2147483648\n"), 0o600)
+	var limit uint64
+	for _, f := range cgroupFiles(write(t, "0::/system.slice/redmx.service\n"), root) {
+		if n, ok := cgroupLimit(f); ok {
+			limit = n
+		}
+	}
+	if limit != 2<<30 {
+		t.Errorf("limit %d; want the slice's 2 GiB", limit)
 	}
 }
 
