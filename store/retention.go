@@ -11,7 +11,7 @@ import (
 
 // DefaultBlockHistory is how many recent blocks a node keeps by default.
 // See docs/operations.md ("Disk and memory") for the budget it fits.
-const DefaultBlockHistory = 1_500_000
+const DefaultBlockHistory = 1_000_000
 
 // DefaultMinFreeMB is the free space below which a node stops, by default.
 const DefaultMinFreeMB = 1024
