@@ -25,20 +25,21 @@ var allowed = map[string][]string{
 	// The pool sees state only through its StateReader and the chain's rules
 	// only through its Chain, and never executes.
 	"txpool": {"internal/eventq"},
-	"store":  {"internal/failpoint", "internal/settings"},
+	"store":  {"internal/failpoint", "internal/settings", "internal/sysmem"},
 	// rpc sees the node only through its Backend interface.
 	"rpc": {"genesis", "internal/devkeys", "internal/settings"},
 	// The ABCI app is driven by CometBFT and given its components by node.
 	"app":  {"chain", "execution", "genesis", "governance", "internal/eventq", "internal/failpoint", "internal/version", "store", "txpool"},
-	"node": {"app", "chain", "config", "execution", "genesis", "governance", "internal/version", "rpc", "store", "txpool"},
+	"node": {"app", "chain", "config", "execution", "genesis", "governance", "internal/sysmem", "internal/version", "rpc", "store", "txpool"},
 	// The development network: its layout, genesis and node processes.
 	"devnet":             {"config", "genesis", "governance", "internal/devkeys", "node"},
-	"internal/cli":       {"config", "devnet", "genesis", "governance", "internal/devkeys", "internal/govclient", "internal/load", "internal/version", "node", "packaging"},
+	"internal/cli":       {"config", "devnet", "genesis", "governance", "internal/devkeys", "internal/govclient", "internal/load", "internal/version", "node", "packaging", "store"},
 	"cmd/redmx":          {"internal/cli"},
 	"internal/devkeys":   nil,
 	"internal/eventq":    nil,
 	"internal/failpoint": nil,
 	"internal/settings":  nil,
+	"internal/sysmem":    nil,
 	"internal/version":   nil,
 	"internal/govclient": {"governance"},
 	"internal/contracts": nil,

@@ -68,7 +68,14 @@ type Config struct {
 	// BlockMaxBytes is CometBFT's block max_bytes, kept in a consensus
 	// parameter update of the gas limit (0: the genesis request's, else 8 MiB).
 	BlockMaxBytes int64
-	Logger        *slog.Logger // nil: discarded
+	// BlockHistory is how many recent blocks to keep (store.Options.Blocks;
+	// 0 keeps all): older ones are pruned from the chain index, and CometBFT
+	// is told to prune its block store in step.
+	BlockHistory uint64
+	// EvidenceBlocks is the genesis evidence max_age_num_blocks: blocks
+	// within it are never pruned.
+	EvidenceBlocks uint64
+	Logger         *slog.Logger // nil: discarded
 }
 
 // Governance is what the app needs of the governance contract.
@@ -93,6 +100,10 @@ type App struct {
 	peers  map[string]bool // operator-configured peer IDs
 	known  []string        // upgrades this binary knows (Config.KnownUpgrades)
 	halt   halt            // set when FinalizeBlock refuses a block for good
+
+	blockHistory   uint64 // Config.BlockHistory
+	evidenceBlocks uint64 // Config.EvidenceBlocks
+	pruned         uint64 // the tail after the last prune of this run (Commit only)
 
 	maxBytes atomic.Int64  // CometBFT's block max_bytes
 	gasLimit atomic.Uint64 // the next block's gas limit, for the pool
@@ -174,6 +185,9 @@ func New(cfg Config) (*App, error) {
 		proposals: make(map[string]*executed),
 		feeds:     newFeeds(cfg.Executor.Config()),
 		halt:      halt{done: make(chan struct{})},
+
+		blockHistory:   cfg.BlockHistory,
+		evidenceBlocks: cfg.EvidenceBlocks,
 	}
 	a.peers = make(map[string]bool, len(cfg.Peers))
 	for _, id := range cfg.Peers {
@@ -610,7 +624,7 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 	a.logger.Info("block committed", "height", header.Number, "hash", block.Hash(), "txs", len(block.Transactions()), "gas", header.GasUsed,
 		"exec", f.took.Round(time.Millisecond), "commit", committed.Round(time.Millisecond), "pool", time.Since(start.Add(committed)).Round(time.Millisecond))
 	failpoint.Hit(failpoint.CommitEnd, height)
-	return &abci.ResponseCommit{}, nil
+	return &abci.ResponseCommit{RetainHeight: a.prune(height)}, nil
 }
 
 // Query answers "/head" with the head's height and hash, and CometBFT's peer

@@ -43,6 +43,9 @@ const (
 //   - instrumentation.prometheus off; CometBFT's RPC on loopback only.
 //   - filter_peers on: CometBFT asks the app (ABCI Query /p2p/filter/...)
 //     whether a peer may connect, and governance answers.
+//   - storage.discard_abci_responses on: CometBFT's copy of every block's
+//     results (for its /block_results) is not kept; the Ethereum receipts
+//     serve them. It was ~0.9 KB per block and ~90 bytes per transaction.
 //   - log_format/log_level are ignored: redmx logs through [LogConfig].
 //
 // Devnet-only settings (addr_book_strict, allow_duplicate_ip, ports, peers)
@@ -54,6 +57,7 @@ func CometBFTDefaults() *cmtcfg.Config {
 	c.Mempool.Type = cmtcfg.MempoolTypeApp
 	c.Mempool.ReapInterval = ReapInterval
 	c.TxIndex.Indexer = "null"
+	c.Storage.DiscardABCIResponses = true
 	c.P2P.SendRate = P2PRate
 	c.P2P.RecvRate = P2PRate
 	c.Consensus.TimeoutCommit = TimeoutCommit

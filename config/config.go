@@ -21,7 +21,17 @@ type Config struct {
 	Storage store.Options `toml:"storage"`
 	Log     LogConfig     `toml:"log"`
 	Pool    txpool.Config `toml:"pool"`
+	Memory  MemoryConfig  `toml:"memory"`
 }
+
+// MemoryConfig is [redmx.memory]: the node's memory budget, of which the
+// store's caches ([redmx.storage] cache_mb) are a part.
+type MemoryConfig struct {
+	LimitMB uint64 `toml:"limit_mb" comment:"Soft limit of the Go heap, in MiB: the garbage collector works harder as the node nears it, before the kernel's out-of-memory killer would act (0: three quarters of the memory the node may use, the host's or its cgroup's, less 1.5 × the pebble cache, which lives outside the Go heap; the GOMEMLIMIT environment variable overrides both)."`
+}
+
+// DefaultMemoryConfig leaves the limit to the host.
+func DefaultMemoryConfig() MemoryConfig { return MemoryConfig{} }
 
 // LogConfig is [redmx.log]: the node's one slog logger, CometBFT's included.
 type LogConfig struct {
@@ -57,6 +67,7 @@ func Default() Config {
 		Storage: store.DefaultOptions(),
 		Log:     DefaultLogConfig(),
 		Pool:    txpool.DefaultConfig(),
+		Memory:  DefaultMemoryConfig(),
 	}
 }
 

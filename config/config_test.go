@@ -30,9 +30,19 @@ func TestDefaultIsValid(t *testing.T) {
 func TestArchiveNeedsNoStateHistory(t *testing.T) {
 	c := config.Default()
 	c.Storage.StateHistory = 0
+	c.Storage.BlockHistory = 0
+	c.Storage.PersistEvery = 0
 	c.Storage.Archive = true
 	if err := c.Validate(); err != nil {
-		t.Fatalf("archive with state_history = 0: %v", err)
+		t.Fatalf("archive with state_history, block_history and persist_every 0: %v", err)
+	}
+	if n := c.Storage.Blocks(); n != 0 {
+		t.Fatalf("an archive node keeps %d blocks; want all (0)", n)
+	}
+	c.Storage.Archive = false
+	c.Storage.StateHistory, c.Storage.BlockHistory = 500, 100
+	if n := c.Storage.Blocks(); n != 500 {
+		t.Fatalf("block_history below state_history keeps %d blocks; want the state window, 500", n)
 	}
 }
 
@@ -66,6 +76,8 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"tiny body limit", func(c *config.Config) { c.RPC.HTTPBodyLimit = 1000 }, "redmx.rpc.http_body_limit"},
 		{"tiny cache", func(c *config.Config) { c.Storage.CacheMB = 1 }, "redmx.storage.cache_mb"},
 		{"no state history", func(c *config.Config) { c.Storage.StateHistory = 0 }, "redmx.storage.state_history"},
+		{"no block history", func(c *config.Config) { c.Storage.BlockHistory = 0 }, "redmx.storage.block_history"},
+		{"no periodic flush on a pruned node", func(c *config.Config) { c.Storage.PersistEvery = 0 }, "redmx.storage.persist_every"},
 		{"unknown log format", func(c *config.Config) { c.Log.Format = "xml" }, "redmx.log.format"},
 		{"unknown log level", func(c *config.Config) { c.Log.Level = "loud" }, "redmx.log.level"},
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -69,6 +70,16 @@ type Node struct {
 	// or those of WithKnownUpgrades.
 	upgrades []string
 
+	// freeSpace reads the data directory's free space (store.FreeBytes unless
+	// a test injects one); it is read at start and every diskCheckEvery.
+	freeSpace      store.FreeSpace
+	diskCheckEvery time.Duration
+
+	// memory is what the node may use (0: unknown) and memoryLimit the Go
+	// heap's soft limit set at Run (0: none); see sizeMemory.
+	memory      uint64
+	memoryLimit int64
+
 	ready chan struct{}
 
 	mu      sync.Mutex
@@ -96,6 +107,16 @@ func WithKnownUpgrades(names ...string) Option {
 	return func(n *Node) { n.upgrades = names }
 }
 
+// WithFreeSpace makes the node read its data directory's free space with
+// free, every interval while it runs: a test fills a disk without filling it.
+func WithFreeSpace(free store.FreeSpace, interval time.Duration) Option {
+	return func(n *Node) { n.freeSpace, n.diskCheckEvery = free, interval }
+}
+
+// diskCheckEvery is how often a running node reads its free disk space: at
+// a few MB/s of writes under load, 1 GiB lasts minutes.
+const diskCheckEvery = 10 * time.Second
+
 // NewWithConfig is [New] with a config already loaded (and possibly changed
 // by flags). cfg.CometBFT must be rooted at home.
 func NewWithConfig(home string, cfg *config.File, logger *slog.Logger, opts ...Option) (*Node, error) {
@@ -116,6 +137,8 @@ func NewWithConfig(home string, cfg *config.File, logger *slog.Logger, opts ...O
 	if err != nil {
 		return nil, err
 	}
+	total := hostMemory()
+	limit := sizeMemory(&cfg.Redmx, total)
 	n := &Node{
 		home:     home,
 		cfg:      cfg,
@@ -124,6 +147,12 @@ func NewWithConfig(home string, cfg *config.File, logger *slog.Logger, opts ...O
 		logger:   logger,
 		upgrades: knownUpgrades(),
 		ready:    make(chan struct{}),
+
+		freeSpace:      store.FreeBytes,
+		diskCheckEvery: diskCheckEvery,
+
+		memory:      total,
+		memoryLimit: limit,
 	}
 	for _, o := range opts {
 		o(n)
@@ -211,6 +240,10 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	if err := n.checkDisk(); err != nil {
+		return err
+	}
+	applyMemoryLimit(n.logger, &n.cfg.Redmx, n.memory, n.memoryLimit)
 	p, err := n.openParts(&stops)
 	if err != nil {
 		return err
@@ -243,6 +276,7 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	g, gctx := errgroup.WithContext(ctx)
 	n.serveRPC(ctx, g, gctx, srv, ln)
 	g.Go(func() error { return n.watchConsensus(gctx, p, cmt, consensusDone, failure) })
+	g.Go(func() error { return n.watchDisk(gctx) })
 	g.Go(func() error {
 		n.dropDisallowedPeers(gctx, p.app, cmt)
 		return nil
@@ -311,10 +345,12 @@ func (n *Node) openParts(stops *stopSteps) (*parts, error) {
 		pool:          n.cfg.Redmx.Pool,
 		peers:         configuredPeers(ccfg),
 		knownUpgrades: n.upgrades,
+		blockHistory:  n.cfg.Redmx.Storage.Blocks(),
 		logger:        n.logger.With("module", "app"),
 	}
 	if cp := n.genDoc.ConsensusParams; cp != nil {
 		s.blockMaxBytes = cp.Block.MaxBytes
+		s.evidenceBlocks = uint64(max(cp.Evidence.MaxAgeNumBlocks, 0))
 	}
 	p, err := build(db, n.gen, s)
 	if err != nil {
@@ -404,6 +440,42 @@ func (n *Node) watchConsensus(ctx context.Context, p *parts, cmt *cmtnode.Node, 
 	}
 	n.waitPeersDecided(ctx, p.chain, cmt)
 	return a.HaltErr()
+}
+
+// checkDisk returns an error wrapping store.ErrLowDisk when the data
+// directory's filesystem has less than redmx.storage.min_free_mb free.
+func (n *Node) checkDisk() error {
+	dir := n.cfg.CometBFT.DBDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return store.CheckFree(dir, n.cfg.Redmx.Storage.MinFreeMB, n.freeSpace)
+}
+
+// watchDisk returns nil when ctx ends, or the error of [Node.checkDisk]
+// once the disk is nearly full: the node then stops cleanly, every store
+// closed, before a write fails half done.
+func (n *Node) watchDisk(ctx context.Context) error {
+	if n.cfg.Redmx.Storage.MinFreeMB == 0 {
+		return nil
+	}
+	tick := time.NewTicker(n.diskCheckEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+		err := n.checkDisk()
+		if errors.Is(err, store.ErrLowDisk) {
+			n.logger.Error("stopping: the disk is nearly full", "err", err)
+			return err
+		}
+		if err != nil {
+			n.logger.Warn("cannot read the free disk space", "err", err)
+		}
+	}
 }
 
 func (n *Node) logValidatorRole(pv *privval.FilePV) {

@@ -33,8 +33,11 @@ type appSettings struct {
 	pool          txpool.Config
 	peers         []string
 	blockMaxBytes int64
-	knownUpgrades []string
-	logger        *slog.Logger // nil: discarded
+	// blockHistory and evidenceBlocks bound pruning (app.Config).
+	blockHistory   uint64
+	evidenceBlocks uint64
+	knownUpgrades  []string
+	logger         *slog.Logger // nil: discarded
 }
 
 // build makes the components of a node over db for the chain of gen.
@@ -48,16 +51,18 @@ func build(db *store.DB, gen *genesis.AppState, s appSettings) (*parts, error) {
 	p.exec = execution.New(cc, p.chain, gov)
 	p.pool = txpool.New(s.pool, p.exec, s.logger)
 	a, err := app.New(app.Config{
-		DB:            db,
-		Genesis:       gen,
-		Chain:         p.chain,
-		Executor:      p.exec,
-		Pool:          p.pool,
-		Governance:    gov,
-		KnownUpgrades: s.knownUpgrades,
-		Peers:         s.peers,
-		BlockMaxBytes: s.blockMaxBytes,
-		Logger:        s.logger,
+		DB:             db,
+		Genesis:        gen,
+		Chain:          p.chain,
+		Executor:       p.exec,
+		Pool:           p.pool,
+		Governance:     gov,
+		KnownUpgrades:  s.knownUpgrades,
+		Peers:          s.peers,
+		BlockMaxBytes:  s.blockMaxBytes,
+		BlockHistory:   s.blockHistory,
+		EvidenceBlocks: s.evidenceBlocks,
+		Logger:         s.logger,
 	})
 	if err != nil {
 		return nil, err

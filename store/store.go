@@ -19,6 +19,7 @@ import (
 
 	"github.com/redmx/redmx/internal/failpoint"
 	"github.com/redmx/redmx/internal/settings"
+	"github.com/redmx/redmx/internal/sysmem"
 )
 
 // DefaultStateHistory is how many recent blocks' state a node keeps by
@@ -30,12 +31,14 @@ const DefaultStateHistory = 150_000
 // file `redmx init` writes; fields without a key are fixed for nodes and set
 // by tests.
 type Options struct {
-	CacheMB      int    `toml:"cache_mb" comment:"Pebble block cache of the state and chain index (data/redmx), in MiB (at least 16)."`
+	CacheMB      int    `toml:"cache_mb" comment:"Pebble block cache of the state and chain index (data/redmx), in MiB (at least 16; 0: a 32nd of the memory the node may use, 32 to 256). Pebble's write-ahead logs are each preallocated to 1.1 × an eighth of it."`
 	StateHistory uint64 `toml:"state_history" comment:"State of the most recent blocks kept and served at past block numbers (eth_getBalance, eth_call, eth_getProof, …); older state is pruned from disk and asking for it is an error (at least 1). 150000 is about a day of blocks."`
-	Archive      bool   `toml:"archive" comment:"Keep the state of every block (an archive node); overrides state_history."`
-	PersistEvery uint64 `toml:"persist_every" comment:"Every this many heights, all the state held in memory is flushed to disk, so that a crash costs at most this many heights of replay at restart, however small the blocks (0: only when the write buffer fills)."`
+	BlockHistory uint64 `toml:"block_history" comment:"Blocks kept: CometBFT's blocks and the Ethereum blocks, receipts and transaction index of the most recent heights (at least state_history); older ones are deleted a few at each block, and asking for them answers null. Never fewer than the last 256, the evidence window (evidence.max_age_num_blocks) and what a restart after a crash replays. 1000000 is about a week of blocks."`
+	Archive      bool   `toml:"archive" comment:"An archive node: keep every block and the state of every block; overrides block_history and state_history."`
+	PersistEvery uint64 `toml:"persist_every" comment:"Every this many heights, all the state held in memory is flushed to disk, so that a crash costs at most this many heights of replay at restart, however small the blocks (0: only when the write buffer fills; only on an archive node, since pruned blocks must stay beyond what a restart replays)."`
+	MinFreeMB    uint64 `toml:"min_free_mb" comment:"Free space, in MiB, below which the node refuses to start, and stops cleanly while running, on the filesystem of the data directory, before a write fails half done (0: no check)."`
 
-	TrieCache int `toml:"-"` // clean trie node and flat state caches, in MB each
+	TrieCache int `toml:"-"` // clean trie node and flat state caches, in MB each (0: sized from the host)
 	Handles   int `toml:"-"` // open files
 	// WriteBufferMB bounds the state changes aggregated in memory below the
 	// 128 newest heights before they are written; with the 128 heights, it
@@ -45,19 +48,59 @@ type Options struct {
 
 // DefaultOptions are the storage settings of a node with no configuration.
 func DefaultOptions() Options {
-	return Options{CacheMB: 256, TrieCache: 64, Handles: 512, StateHistory: DefaultStateHistory, WriteBufferMB: 16, PersistEvery: 2048}
+	return Options{Handles: 512, StateHistory: DefaultStateHistory, BlockHistory: DefaultBlockHistory,
+		WriteBufferMB: 16, PersistEvery: 2048, MinFreeMB: DefaultMinFreeMB}
 }
 
 // ValidateBasic reports the first bad value, as a *settings.Error naming its
 // key.
 func (o Options) ValidateBasic() error {
-	if o.CacheMB < 16 {
-		return settings.Errorf("cache_mb", "must be at least 16, got %d", o.CacheMB)
+	if o.CacheMB != 0 && o.CacheMB < 16 {
+		return settings.Errorf("cache_mb", "must be 0 (sized from the host's memory) or at least 16, got %d", o.CacheMB)
 	}
-	if o.StateHistory == 0 && !o.Archive {
+	if o.Archive {
+		return nil
+	}
+	if o.StateHistory == 0 {
 		return settings.Errorf("state_history", "must be at least 1 (set redmx.storage.archive = true to keep every block's state)")
 	}
+	if o.BlockHistory == 0 {
+		return settings.Errorf("block_history", "must be at least 1 (set redmx.storage.archive = true to keep every block)")
+	}
+	if o.PersistEvery == 0 {
+		return settings.Errorf("persist_every", "must be at least 1 unless archive = true: blocks are pruned only below the state flushed to disk, which a restart after a crash replays from")
+	}
 	return nil
+}
+
+// Blocks is how many recent blocks the node keeps; 0 keeps all.
+func (o Options) Blocks() uint64 {
+	if o.Archive {
+		return 0
+	}
+	return max(o.BlockHistory, o.StateHistory)
+}
+
+// Sized returns o with the caches it leaves to the host (CacheMB and
+// TrieCache 0) sized from total, the bytes of memory the node may use (0:
+// unknown, sized as on a large host): a 32nd of it for pebble's cache
+// (32–256 MiB) and a 64th for each of the clean trie and state caches
+// (16–64 MiB), so that a 2 GiB host spends 64 + 2 × 32 MiB.
+func (o Options) Sized(total uint64) Options {
+	mib := int(min(total>>20, 1<<20))
+	if o.CacheMB == 0 {
+		o.CacheMB = 256
+		if total > 0 {
+			o.CacheMB = min(max(mib/32, 32), 256)
+		}
+	}
+	if o.TrieCache == 0 {
+		o.TrieCache = 64
+		if total > 0 {
+			o.TrieCache = min(max(mib/64, 16), 64)
+		}
+	}
+	return o
 }
 
 // history is how many recent blocks' state is kept; 0 keeps all.
@@ -109,6 +152,11 @@ type DB struct {
 	historic state.Database
 	history  uint64
 	persist  uint64
+
+	// Flattens of the state to disk, for [DB.DurableHeight]; touched only
+	// by CommitHeight and DurableHeight, which the app's Commit serialises.
+	flushed *flush
+	durable uint64
 }
 
 // Open opens (or creates) the store in dir.
@@ -116,6 +164,8 @@ func Open(dir string, opts Options) (*DB, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
+	total, _ := sysmem.Total()
+	opts = opts.Sized(total)
 	if opts.CacheMB < 16 {
 		opts.CacheMB = 16
 	}
@@ -141,7 +191,7 @@ func OpenMemory() *DB {
 
 // OpenMemoryWith returns a store held in memory with these options.
 func OpenMemoryWith(opts Options) *DB {
-	db, err := openKV(nil, "", opts)
+	db, err := openKV(nil, "", opts.Sized(0))
 	if err != nil {
 		panic(err) // an empty memory store always opens
 	}
@@ -300,6 +350,7 @@ func (db *DB) CommitHeight(head Head, writeIndex func(ethdb.KeyValueWriter)) err
 		if err := db.trie.Commit(head.Root, false); err != nil {
 			return fmt.Errorf("store: persist state of height %d: %w", head.Height, err)
 		}
+		db.flushed = &flush{height: head.Height, root: head.Root}
 		db.hitAfterFlush(failpoint.StateFlattened, head.Height, head.Root)
 	}
 	return nil

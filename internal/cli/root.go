@@ -23,7 +23,7 @@ func NewRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newInitCmd(), newStartCmd(), newDevnetCmd(), newLoadCmd(), newVersionCmd(), newKeysCmd(), newGovCmd(), newGenesisCmd())
+	root.AddCommand(newInitCmd(), newStartCmd(), newDevnetCmd(), newLoadCmd(), newVersionCmd(), newKeysCmd(), newGovCmd(), newGenesisCmd(), newDBCmd())
 	return root
 }
 

@@ -1,0 +1,59 @@
+package node
+
+import (
+	"log/slog"
+	"os"
+	"runtime/debug"
+
+	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/internal/sysmem"
+)
+
+// minMemoryLimit is the lowest Go heap limit set from the host's memory: on
+// a smaller host the limit would only make the collector run all the time.
+const minMemoryLimit = 256 << 20
+
+// sizeMemory fills in what cfg leaves to the host from total, the bytes
+// of memory the node may use (0: unknown): the store's caches (see
+// store.Options.Sized), the pool's byte cap (at most a 16th of total), and
+// the Go heap's soft limit it returns (0: none to set).
+func sizeMemory(cfg *config.Config, total uint64) (limit int64) {
+	cfg.Storage = cfg.Storage.Sized(total)
+	if total > 0 {
+		cfg.Pool.GlobalBytes = min(cfg.Pool.GlobalBytes, total/16)
+	}
+	if cfg.Memory.LimitMB > 0 {
+		return int64(min(cfg.Memory.LimitMB, 1<<40) << 20)
+	}
+	if total == 0 {
+		return 0
+	}
+	// Pebble's cache and memtables are allocated outside the Go heap.
+	outside := uint64(cfg.Storage.CacheMB) << 20 * 3 / 2
+	l := total / 4 * 3
+	if l < outside+minMemoryLimit {
+		return minMemoryLimit
+	}
+	return int64(l - outside)
+}
+
+// applyMemoryLimit sets the Go heap's soft limit for the process, unless
+// the GOMEMLIMIT environment variable already set one, and logs the budget.
+func applyMemoryLimit(logger *slog.Logger, cfg *config.Config, total uint64, limit int64) {
+	attrs := []any{"memory_mib", total >> 20, "pebble_cache_mib", cfg.Storage.CacheMB,
+		"trie_caches_mib", 2 * cfg.Storage.TrieCache, "pool_mib", cfg.Pool.GlobalBytes >> 20}
+	switch {
+	case os.Getenv("GOMEMLIMIT") != "":
+		attrs = append(attrs, "go_limit", "GOMEMLIMIT="+os.Getenv("GOMEMLIMIT"))
+	case limit > 0:
+		debug.SetMemoryLimit(limit)
+		attrs = append(attrs, "go_limit_mib", limit>>20)
+	}
+	logger.Info("memory budget", attrs...)
+}
+
+// hostMemory is the memory the node may use, 0 when unknown.
+func hostMemory() uint64 {
+	total, _ := sysmem.Total()
+	return total
+}
