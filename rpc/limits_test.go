@@ -539,3 +539,36 @@ func TestWebSocketOutlivesHTTPTimeouts(t *testing.T) {
 		t.Fatal("no head after the HTTP timeouts passed")
 	}
 }
+
+// prunedBackend has pruned every block below tail, as a node with a
+// block_history window does.
+type prunedBackend struct {
+	*fakeBackend
+	tail uint64
+}
+
+func (p *prunedBackend) HeaderByNumber(n uint64) *types.Header {
+	if n > 0 && n < p.tail {
+		return nil
+	}
+	return p.fakeBackend.HeaderByNumber(n)
+}
+
+// TestGetLogsOverPrunedBlocks: a range reaching below the node's kept blocks
+// answers go-ethereum's pruned-history error (4444), and a range above them
+// is served.
+func TestGetLogsOverPrunedBlocks(t *testing.T) {
+	f := newFakeBackend(t)
+	for range 6 {
+		f.add(types.NewBlock(f.newHeader(f.blocks[len(f.blocks)-1].Header()), &types.Body{Withdrawals: []*types.Withdrawal{}}, nil, trie.NewStackTrie(nil)), nil)
+	}
+	tail := f.Head().Number.Uint64() - 2
+	url := serve(t, &prunedBackend{fakeBackend: f, tail: tail}, rpc.DefaultConfig())
+	res := call(t, url, "eth_getLogs", map[string]any{"fromBlock": "earliest", "toBlock": "latest"})
+	wantError(t, res, 4444, "pruned history unavailable")
+	var logs []types.Log
+	result(t, url, &logs, "eth_getLogs", map[string]any{"fromBlock": hexutil.Uint64(tail)})
+	if len(logs) != 0 {
+		t.Fatalf("%d logs from empty blocks", len(logs))
+	}
+}

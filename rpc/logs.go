@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/history"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/eth/filters"
 	gethrpc "github.com/ethereum/go-ethereum/rpc"
@@ -278,7 +279,9 @@ func (api *logsAPI) search(ctx context.Context, crit filters.FilterCriteria) ([]
 		}
 		h := api.b.HeaderByNumber(n)
 		if h == nil {
-			return nil, true, errors.New("header not found")
+			// At or below the head: the block was pruned (or precedes
+			// the snapshot this node started from).
+			return nil, true, &history.PrunedHistoryError{}
 		}
 		// An empty bloom is a block without logs: its receipts are not
 		// read, even for a query that lists no address or topic.
