@@ -68,7 +68,11 @@ type Config struct {
 	// BlockMaxBytes is CometBFT's block max_bytes, kept in a consensus
 	// parameter update of the gas limit (0: the genesis request's, else 8 MiB).
 	BlockMaxBytes int64
-	Logger        *slog.Logger // nil: discarded
+	// Snapshots is where state snapshots are written and served from (nil:
+	// none, though the node can still restore one); Snapshot says how often.
+	Snapshots *store.Snapshots
+	Snapshot  store.SnapshotOptions
+	Logger    *slog.Logger // nil: discarded
 }
 
 // Governance is what the app needs of the governance contract.
@@ -93,6 +97,7 @@ type App struct {
 	peers  map[string]bool // operator-configured peer IDs
 	known  []string        // upgrades this binary knows (Config.KnownUpgrades)
 	halt   halt            // set when FinalizeBlock refuses a block for good
+	snaps  *snapshots      // state sync: snapshots written, and a restore
 
 	maxBytes atomic.Int64  // CometBFT's block max_bytes
 	gasLimit atomic.Uint64 // the next block's gas limit, for the pool
@@ -174,6 +179,7 @@ func New(cfg Config) (*App, error) {
 		proposals: make(map[string]*executed),
 		feeds:     newFeeds(cfg.Executor.Config()),
 		halt:      halt{done: make(chan struct{})},
+		snaps:     newSnapshots(cfg.Snapshots, cfg.Snapshot, logger),
 	}
 	a.peers = make(map[string]bool, len(cfg.Peers))
 	for _, id := range cfg.Peers {
@@ -192,6 +198,7 @@ func New(cfg Config) (*App, error) {
 // Close ends the subscriptions to the app's events and waits for the
 // announcement of blocks already committed. The store is closed by its owner.
 func (a *App) Close() error {
+	a.snaps.close()
 	a.feeds.scope.Close()
 	a.pool.Close()
 	a.feeds.queue.Wait()
@@ -606,6 +613,7 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 		a.logger.Warn("event subscribers fall behind: oldest block event dropped", "height", header.Number)
 	}
 	committed := time.Since(start)
+	a.maybeSnapshot(header)
 	a.resetPool()
 	a.logger.Info("block committed", "height", header.Number, "hash", block.Hash(), "txs", len(block.Transactions()), "gas", header.GasUsed,
 		"exec", f.took.Round(time.Millisecond), "commit", committed.Round(time.Millisecond), "pool", time.Since(start.Add(committed)).Round(time.Millisecond))

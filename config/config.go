@@ -21,6 +21,8 @@ type Config struct {
 	Storage store.Options `toml:"storage"`
 	Log     LogConfig     `toml:"log"`
 	Pool    txpool.Config `toml:"pool"`
+	// Snapshot is the state snapshots served to nodes joining by state sync.
+	Snapshot store.SnapshotOptions `toml:"snapshot"`
 }
 
 // LogConfig is [redmx.log]: the node's one slog logger, CometBFT's included.
@@ -57,6 +59,8 @@ func Default() Config {
 		Storage: store.DefaultOptions(),
 		Log:     DefaultLogConfig(),
 		Pool:    txpool.DefaultConfig(),
+
+		Snapshot: store.DefaultSnapshotOptions(),
 	}
 }
 

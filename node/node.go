@@ -307,7 +307,13 @@ func (n *Node) openParts(stops *stopSteps) (*parts, error) {
 	}
 	stops.add(db.Close)
 
+	snaps, err := store.OpenSnapshots(SnapshotDir(ccfg))
+	if err != nil {
+		return nil, fmt.Errorf("open snapshots: %w", err)
+	}
 	s := appSettings{
+		snapshots:     snaps,
+		snapshot:      n.cfg.Redmx.Snapshot,
 		pool:          n.cfg.Redmx.Pool,
 		peers:         configuredPeers(ccfg),
 		knownUpgrades: n.upgrades,

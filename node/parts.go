@@ -34,6 +34,8 @@ type appSettings struct {
 	peers         []string
 	blockMaxBytes int64
 	knownUpgrades []string
+	snapshots     *store.Snapshots // nil: none written or served
+	snapshot      store.SnapshotOptions
 	logger        *slog.Logger // nil: discarded
 }
 
@@ -57,6 +59,8 @@ func build(db *store.DB, gen *genesis.AppState, s appSettings) (*parts, error) {
 		KnownUpgrades: s.knownUpgrades,
 		Peers:         s.peers,
 		BlockMaxBytes: s.blockMaxBytes,
+		Snapshots:     s.snapshots,
+		Snapshot:      s.snapshot,
 		Logger:        s.logger,
 	})
 	if err != nil {
