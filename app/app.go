@@ -31,9 +31,6 @@ import (
 	"github.com/redmx/redmx/txpool"
 )
 
-// Version is the application protocol version reported to CometBFT.
-const Version uint64 = 1
-
 // Result codes of transactions in FinalizeBlock and of CheckTx/InsertTx.
 const (
 	CodeOK      uint32 = 0
@@ -68,6 +65,10 @@ type Config struct {
 	// BlockMaxBytes is CometBFT's block max_bytes, kept in a consensus
 	// parameter update of the gas limit (0: the genesis request's, else 8 MiB).
 	BlockMaxBytes int64
+	// AppVersion is the chain's application protocol version: its consensus
+	// parameters' version.app (genesis.json), which every block header
+	// carries. Info reports it, and state sync checks a restored node by it.
+	AppVersion uint64
 	// Snapshots is where state snapshots are written and served from (nil:
 	// none, though the node can still restore one); Snapshot says how often.
 	Snapshots *store.Snapshots
@@ -98,6 +99,7 @@ type App struct {
 	known  []string        // upgrades this binary knows (Config.KnownUpgrades)
 	halt   halt            // set when FinalizeBlock refuses a block for good
 	snaps  *snapshots      // state sync: snapshots written, and a restore
+	appVer uint64          // Config.AppVersion
 
 	maxBytes atomic.Int64  // CometBFT's block max_bytes
 	gasLimit atomic.Uint64 // the next block's gas limit, for the pool
@@ -180,6 +182,7 @@ func New(cfg Config) (*App, error) {
 		feeds:     newFeeds(cfg.Executor.Config()),
 		halt:      halt{done: make(chan struct{})},
 		snaps:     newSnapshots(cfg.Snapshots, cfg.Snapshot, logger),
+		appVer:    cfg.AppVersion,
 	}
 	a.peers = make(map[string]bool, len(cfg.Peers))
 	for _, id := range cfg.Peers {
@@ -296,7 +299,7 @@ func (a *App) setHeadState(root common.Hash) {
 
 // Info reports the last durable height and its app hash.
 func (a *App) Info(context.Context, *abci.RequestInfo) (*abci.ResponseInfo, error) {
-	res := &abci.ResponseInfo{Data: "redmx", Version: "redmx", AppVersion: Version}
+	res := &abci.ResponseInfo{Data: "redmx", Version: "redmx", AppVersion: a.appVer}
 	head, ok, err := a.db.Head()
 	if err != nil {
 		return nil, err

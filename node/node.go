@@ -321,6 +321,7 @@ func (n *Node) openParts(stops *stopSteps) (*parts, error) {
 	}
 	if cp := n.genDoc.ConsensusParams; cp != nil {
 		s.blockMaxBytes = cp.Block.MaxBytes
+		s.appVersion = cp.Version.App
 	}
 	p, err := build(db, n.gen, s)
 	if err != nil {

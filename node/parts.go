@@ -33,6 +33,7 @@ type appSettings struct {
 	pool          txpool.Config
 	peers         []string
 	blockMaxBytes int64
+	appVersion    uint64
 	knownUpgrades []string
 	snapshots     *store.Snapshots // nil: none written or served
 	snapshot      store.SnapshotOptions
@@ -59,6 +60,7 @@ func build(db *store.DB, gen *genesis.AppState, s appSettings) (*parts, error) {
 		KnownUpgrades: s.knownUpgrades,
 		Peers:         s.peers,
 		BlockMaxBytes: s.blockMaxBytes,
+		AppVersion:    s.appVersion,
 		Snapshots:     s.snapshots,
 		Snapshot:      s.snapshot,
 		Logger:        s.logger,
