@@ -1,12 +1,13 @@
 package node_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"math/big"
-	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 
 	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/devnet"
+	"github.com/redmx/redmx/internal/cli"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/internal/testnet"
 	"github.com/redmx/redmx/node"
@@ -31,48 +33,52 @@ type observer struct {
 	done   chan error
 }
 
-// newObserverHome lays out a home for a node that joins net, with
-// change applied to its CometBFT config.
+// newObserverHome lays out a home for a node that joins net. With
+// stateSync, `redmx init --state-sync-from` makes it, from two validators'
+// CometBFT RPC.
 func newObserverHome(t *testing.T, net *testnet.Network, name string, stateSync bool) string {
 	t.Helper()
 	home := filepath.Join(t.TempDir(), name)
-	ccfg := config.CometBFTDefaults()
-	ccfg.SetRoot(home)
-	nodeKey, _, err := node.CreateKeys(ccfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gen, err := os.ReadFile(filepath.Join(net.Home(0), "config", "genesis.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(ccfg.GenesisFile(), gen, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	gen := filepath.Join(net.Home(0), "config", "genesis.json")
 	free, err := devnet.FreePorts(3)
 	if err != nil {
 		t.Fatal(err)
 	}
+	args := []string{"init", "--home", home, "--genesis", gen, "--moniker", name, "--rpc.addr", free[0]}
+	if stateSync {
+		args = append(args, "--state-sync-from", "http://"+net.Nodes[0].CometRPC+",http://"+net.Nodes[1].CometRPC)
+	}
+	var out bytes.Buffer
+	root := cli.NewRoot()
+	root.SetArgs(args)
+	root.SetOut(&out)
+	if err := root.ExecuteContext(t.Context()); err != nil {
+		t.Fatalf("redmx %s: %v\n%s", strings.Join(args, " "), err, out.String())
+	}
+	if stateSync && !strings.Contains(out.String(), "compare the trust hash") {
+		t.Fatalf("init --state-sync-from does not tell the operator to check the hash:\n%s", out.String())
+	}
+	f, err := config.LoadFile(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.CometBFT.StateSync.Enable != stateSync {
+		t.Fatalf("statesync.enable = %v after init", f.CometBFT.StateSync.Enable)
+	}
+	nodeKey, _, err := node.LoadKeys(f.CometBFT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Loopback ports and the validators as peers, as a devnet node has.
 	info := &devnet.NodeInfo{Name: name, HomeDir: name, NodeID: string(nodeKey.ID()), RPC: free[0], P2P: free[1], CometRPC: free[2]}
-	info.Wire(ccfg, net.Peers(-1))
+	info.Wire(f.CometBFT, net.Peers(-1))
 	v, err := config.LoadFile(net.Home(0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ccfg.Consensus.TimeoutCommit = v.CometBFT.Consensus.TimeoutCommit
-	if stateSync {
-		// What `redmx init --state-sync-from` does.
-		servers := []string{"http://" + net.Nodes[0].CometRPC, "http://" + net.Nodes[1].CometRPC}
-		tp, err := node.FetchTrustPoint(t.Context(), servers)
-		if err != nil {
-			t.Fatal(err)
-		}
-		node.SetStateSync(ccfg, servers, tp)
-		ccfg.StateSync.DiscoveryTime = 5 * time.Second
-	}
-	rcfg := config.Default()
-	rcfg.RPC.Address = info.RPC
-	if err := config.Write(config.Path(home), ccfg, rcfg); err != nil {
+	f.CometBFT.Consensus.TimeoutCommit = v.CometBFT.Consensus.TimeoutCommit
+	f.CometBFT.StateSync.DiscoveryTime = 5 * time.Second // CometBFT's least
+	if err := config.Write(config.Path(home), f.CometBFT, f.Redmx); err != nil {
 		t.Fatal(err)
 	}
 	return home
