@@ -39,7 +39,7 @@ type source struct {
 	nonce    uint64
 }
 
-func newSource(t *testing.T, interval uint64) *source {
+func newSource(t testing.TB, interval uint64) *source {
 	t.Helper()
 	t.Cleanup(app.SetSnapshotChunkSize(4 << 10))
 	raw := devnetGenesis(t, nil)
@@ -95,7 +95,7 @@ func (s *source) grow(n int64) {
 
 // snapshot waits until the snapshot at height is listed and returns it with
 // its chunks, read as a peer reads them.
-func (s *source) snapshot(t *testing.T, height uint64) (*abci.Snapshot, [][]byte) {
+func (s *source) snapshot(t testing.TB, height uint64) (*abci.Snapshot, [][]byte) {
 	t.Helper()
 	src := s.c.apps[0]
 	deadline := time.Now().Add(60 * time.Second)
@@ -132,18 +132,20 @@ func (s *source) appHash(n uint64) []byte {
 
 // fresh is a new app over an empty store, as a node joining by state sync
 // starts: no InitChain.
-func (s *source) fresh(t *testing.T) *built {
+func (s *source) fresh(t testing.TB) *built {
 	t.Helper()
 	gen, err := genesis.Parse(s.raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := newApp(t, store.OpenMemory(), gen, app.Config{Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))})
+	opts := store.DefaultOptions()
+	opts.TrieCache = 0 // no clean caches: a fuzzer makes thousands
+	a := newApp(t, store.OpenMemoryWith(opts), gen, app.Config{Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))})
 	t.Cleanup(func() { a.Close() })
 	return a
 }
 
-func offer(t *testing.T, a *built, snap *abci.Snapshot, appHash []byte) abci.ResponseOfferSnapshot_Result {
+func offer(t testing.TB, a *built, snap *abci.Snapshot, appHash []byte) abci.ResponseOfferSnapshot_Result {
 	t.Helper()
 	res, err := a.OfferSnapshot(context.Background(), &abci.RequestOfferSnapshot{Snapshot: snap, AppHash: appHash})
 	if err != nil {
@@ -152,7 +154,7 @@ func offer(t *testing.T, a *built, snap *abci.Snapshot, appHash []byte) abci.Res
 	return res.Result
 }
 
-func apply(t *testing.T, a *built, i int, chunk []byte, sender string) *abci.ResponseApplySnapshotChunk {
+func apply(t testing.TB, a *built, i int, chunk []byte, sender string) *abci.ResponseApplySnapshotChunk {
 	t.Helper()
 	res, err := a.ApplySnapshotChunk(context.Background(), &abci.RequestApplySnapshotChunk{Index: uint32(i), Chunk: chunk, Sender: sender})
 	if err != nil {
@@ -162,7 +164,7 @@ func apply(t *testing.T, a *built, i int, chunk []byte, sender string) *abci.Res
 }
 
 // restoreAll offers snap and applies every chunk; each must be accepted.
-func restoreAll(t *testing.T, a *built, snap *abci.Snapshot, chunks [][]byte, appHash []byte) {
+func restoreAll(t testing.TB, a *built, snap *abci.Snapshot, chunks [][]byte, appHash []byte) {
 	t.Helper()
 	if r := offer(t, a, snap, appHash); r != abci.ResponseOfferSnapshot_ACCEPT {
 		t.Fatalf("offer: %v", r)
@@ -417,4 +419,66 @@ func TestSnapshotRefusesBadChunks(t *testing.T) {
 			restoreAll(t, a, snap, chunks, good)
 		})
 	}
+}
+
+// FuzzSnapshotChunk replaces one chunk of a good snapshot with arbitrary
+// bytes, its hash sealed into the metadata as a peer that made a bad
+// snapshot would. Whatever the bytes, the node never fails or panics: either
+// it accepts every chunk and holds exactly the source's state (the state
+// root and header hash bind it), or it refuses the snapshot, holds nothing,
+// and restores the good one next.
+func FuzzSnapshotChunk(f *testing.F) {
+	s := newSource(f, 20)
+	s.grow(20)
+	snap, chunks := s.snapshot(f, 20)
+	good := s.appHash(20)
+	srcHead := s.c.apps[0].chain.HeaderByNumber(20)
+	f.Add(uint8(0), chunks[0])
+	f.Add(uint8(1), chunks[1])
+	f.Add(uint8(2), chunks[2][:len(chunks[2])/2])
+	f.Add(uint8(1), []byte{0xc0})
+	f.Add(uint8(1), []byte{0xc1, 0xc0})
+	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
+		i := int(which) % len(chunks)
+		bad, badChunks := reseal(snap, chunks, i, data)
+		a := s.fresh(t)
+		if r := offer(t, a, bad, good); r != abci.ResponseOfferSnapshot_ACCEPT {
+			t.Fatalf("offer: %v", r)
+		}
+		accepted := true
+		for j, c := range badChunks {
+			r := apply(t, a, j, c, "maker")
+			if r.Result == abci.ResponseApplySnapshotChunk_ACCEPT {
+				continue
+			}
+			if r.Result != abci.ResponseApplySnapshotChunk_REJECT_SNAPSHOT {
+				t.Fatalf("chunk %d: %v, want ACCEPT or REJECT_SNAPSHOT", j, r.Result)
+			}
+			accepted = false
+			break
+		}
+		info, err := a.Info(context.Background(), &abci.RequestInfo{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !accepted {
+			if info.LastBlockHeight != 0 {
+				t.Fatalf("height %d after a refused snapshot", info.LastBlockHeight)
+			}
+			restoreAll(t, a, snap, chunks, good)
+		}
+		if info, _ = a.Info(context.Background(), &abci.RequestInfo{}); !bytes.Equal(info.LastBlockAppHash, good) {
+			t.Fatalf("app hash %x, want %x", info.LastBlockAppHash, good)
+		}
+		if head := a.chain.Head(); head.Root != srcHead.Root {
+			t.Fatalf("restored root %s, want %s", head.Root, srcHead.Root)
+		}
+		st, err := a.StateAt(a.chain.Head())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := st.GetBalance(common.BigToAddress(big.NewInt(0x10000 + 19))).Uint64(); got != 19 {
+			t.Fatalf("restored balance %d, want 19", got)
+		}
+	})
 }
