@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/rawdb"
@@ -64,12 +65,18 @@ type StateVisitor interface {
 // maxReaderSwitches bounds how often an export re-resolves the state it
 // reads when the trie database moves it (a newer height flattened, or
 // flushed to disk); each switch reads the same state from another place.
-const maxReaderSwitches = 8
+// readerWait bounds the wait for the trie node history to index a state
+// that just left the in-memory layers.
+const (
+	maxReaderSwitches = 16
+	readerWait        = time.Minute
+)
 
 // exportReader reads the trie nodes of one state root wherever the trie
 // database holds them as the chain moves on under a long export: first in the
 // live layers, then, once those are flattened, from the trie node history.
 type exportReader struct {
+	ctx  context.Context
 	db   *DB
 	root common.Hash
 	cur  database.NodeReader
@@ -82,16 +89,38 @@ func (r *exportReader) NodeReader(root common.Hash) (database.NodeReader, error)
 	return r, nil
 }
 
+// resolve finds where the root's nodes are now, waiting a while for the
+// history to index a state the live layers just let go.
+func (r *exportReader) resolve() error {
+	deadline := time.Now().Add(readerWait)
+	for wait := time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
+		live, err := r.db.trie.NodeReader(r.root)
+		if err == nil {
+			r.cur = live
+			return nil
+		}
+		old, herr := r.db.trie.HistoricNodeReader(r.root)
+		if herr == nil {
+			r.cur = old
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("store: state %s is no longer readable: %v; %v", r.root, err, herr)
+		}
+		select {
+		case <-r.ctx.Done():
+			return r.ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+}
+
 func (r *exportReader) Node(owner common.Hash, path []byte, hash common.Hash) ([]byte, error) {
 	var lastErr error
 	for range maxReaderSwitches {
 		if r.cur == nil {
-			if live, err := r.db.trie.NodeReader(r.root); err == nil {
-				r.cur = live
-			} else if old, herr := r.db.trie.HistoricNodeReader(r.root); herr == nil {
-				r.cur = old
-			} else {
-				return nil, fmt.Errorf("store: state %s is no longer readable: %v; %v", r.root, err, herr)
+			if err := r.resolve(); err != nil {
+				return nil, err
 			}
 		}
 		blob, err := r.cur.Node(owner, path, hash)
@@ -111,7 +140,7 @@ func (r *exportReader) Node(owner common.Hash, path []byte, hash common.Hash) ([
 // stays readable from the trie node history once newer heights replace it in
 // memory, for as long as the history keeps it ([Options.StateHistory]).
 func (db *DB) ExportState(ctx context.Context, root common.Hash, v StateVisitor) error {
-	nodes := &exportReader{db: db, root: root}
+	nodes := &exportReader{ctx: ctx, db: db, root: root}
 	accounts, err := trie.New(trie.StateTrieID(root), nodes)
 	if err != nil {
 		return fmt.Errorf("store: open state %s: %w", root, err)
