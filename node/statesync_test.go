@@ -6,7 +6,9 @@ import (
 	"errors"
 	"log/slog"
 	"math/big"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -245,4 +247,58 @@ func TestStateSync(t *testing.T) {
 		waitFor(ctx, t, "the replaying node at the validators' height", func() bool { return height(rc) >= target })
 		t.Logf("state sync joined in %s; a full replay to height %d took %s", took.Round(time.Millisecond), target, time.Since(start).Round(time.Millisecond))
 	})
+}
+
+// TestStateSyncJoinTime measures how long a node takes to join a network at
+// height $REDMX_STATESYNC_HEIGHT by state sync and by replaying every block
+// from genesis, one after the other. It runs only when the variable is set:
+// it takes minutes.
+func TestStateSyncJoinTime(t *testing.T) {
+	target, err := strconv.ParseUint(os.Getenv("REDMX_STATESYNC_HEIGHT"), 10, 64)
+	if err != nil || target < 100 {
+		t.Skip("set REDMX_STATESYNC_HEIGHT (at least 100) to measure joining at that height")
+	}
+	interval := target / 2
+	net := testnet.StartWith(t, devnet.Config{Validators: 4, TimeoutCommit: 50 * time.Millisecond, NoGovernance: true}, func(_ int, f *config.File) {
+		f.Redmx.Snapshot.Interval = interval
+	})
+	ctx, cancel := context.WithTimeout(t.Context(), time.Hour)
+	defer cancel()
+	clients := dialAll(ctx, t, net)
+	height := func(c *ethclient.Client) uint64 {
+		t.Helper()
+		n, err := c.BlockNumber(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// Some state: 400 funded accounts.
+	for k := range 4 {
+		key := ethtest.DevKey(k)
+		for i := range uint64(100) {
+			tx := ethtest.Transfer(key, net.ChainID, i, common.BigToAddress(new(big.Int).SetUint64(0x100000+uint64(k)*1000+i)), big.NewInt(1))
+			if err := clients[k].SendTransaction(ctx, tx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	start := time.Now()
+	waitFor(ctx, t, "the target height", func() bool { return height(clients[0]) >= target+3 })
+	t.Logf("chain at %d after %s", height(clients[0]), time.Since(start).Round(time.Second))
+
+	join := func(name string, stateSync bool) (time.Duration, uint64) {
+		at := height(clients[0])
+		start := time.Now()
+		o := startObserver(t, newObserverHome(t, net, name, stateSync))
+		c := o.client(t)
+		waitFor(ctx, t, name+" at the validators' height", func() bool { return height(c) >= at })
+		took := time.Since(start)
+		o.stop(t)
+		return took, at
+	}
+	syncTook, syncAt := join("synced", true)
+	replayTook, replayAt := join("replay", false)
+	t.Logf("joined by state sync at height %d in %s; by replaying from genesis to height %d in %s",
+		syncAt, syncTook.Round(time.Millisecond), replayAt, replayTook.Round(time.Millisecond))
 }
