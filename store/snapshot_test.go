@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"math/big"
+	"os"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/tracing"
@@ -280,3 +283,62 @@ func (v visitFunc) Account(h common.Hash, a *types.StateAccount, c []byte) error
 	return v.account(h, a, c)
 }
 func (v visitFunc) Slot(h common.Hash, val []byte) error { return v.slot(h, val) }
+
+// TestExportRestoreRate measures exporting and restoring a state of
+// $REDMX_RESTORE_ACCOUNTS accounts (each with one storage slot every tenth),
+// for the operators' guide. It runs only when the variable is set.
+func TestExportRestoreRate(t *testing.T) {
+	n, err := strconv.Atoi(os.Getenv("REDMX_RESTORE_ACCOUNTS"))
+	if err != nil || n < 1 {
+		t.Skip("set REDMX_RESTORE_ACCOUNTS to measure")
+	}
+	src, err := Open(t.TempDir(), DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	root := types.EmptyRootHash
+	const perHeight = 10_000
+	for h := 0; h*perHeight < n; h++ {
+		st, err := src.StateAt(root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := h * perHeight; i < min(n, (h+1)*perHeight); i++ {
+			a := common.BigToAddress(big.NewInt(int64(0x100000 + i)))
+			st.SetBalance(a, uint256.NewInt(uint64(i+1)), tracing.BalanceChangeUnspecified)
+			if i%10 == 0 {
+				st.SetState(a, common.Hash{1}, common.BigToHash(big.NewInt(int64(i+1))))
+			}
+		}
+		if root, err = st.Commit(params.TestChainConfig.Rules(big.NewInt(int64(h+1)), true, 0), uint64(h+1)); err != nil {
+			t.Fatal(err)
+		}
+		if err := src.CommitHeight(Head{Height: uint64(h + 1), Root: root}, func(ethdb.KeyValueWriter) {}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dst, err := Open(t.TempDir(), DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	r, err := dst.BeginRestore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var accounts, slots int
+	start := time.Now()
+	err = src.ExportState(context.Background(), root, visitFunc{
+		account: func(h common.Hash, a *types.StateAccount, c []byte) error { accounts++; return r.Account(h, a, c) },
+		slot:    func(h common.Hash, v []byte) error { slots++; return r.Slot(h, v) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Finish(root); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	t.Logf("exported and restored %d accounts and %d slots in %s (%.0f accounts/s)", accounts, slots, took.Round(time.Millisecond), float64(accounts)/took.Seconds())
+}
