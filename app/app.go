@@ -31,9 +31,6 @@ import (
 	"github.com/redmx/redmx/txpool"
 )
 
-// Version is the application protocol version reported to CometBFT.
-const Version uint64 = 1
-
 // Result codes of transactions in FinalizeBlock and of CheckTx/InsertTx.
 const (
 	CodeOK      uint32 = 0
@@ -75,7 +72,15 @@ type Config struct {
 	// EvidenceBlocks is the genesis evidence max_age_num_blocks: blocks
 	// within it are never pruned.
 	EvidenceBlocks uint64
-	Logger         *slog.Logger // nil: discarded
+	// AppVersion is the chain's application protocol version: its consensus
+	// parameters' version.app (genesis.json), which every block header
+	// carries. Info reports it, and state sync checks a restored node by it.
+	AppVersion uint64
+	// Snapshots is where state snapshots are written and served from (nil:
+	// none, though the node can still restore one); Snapshot says how often.
+	Snapshots *store.Snapshots
+	Snapshot  store.SnapshotOptions
+	Logger    *slog.Logger // nil: discarded
 }
 
 // Governance is what the app needs of the governance contract.
@@ -100,6 +105,8 @@ type App struct {
 	peers  map[string]bool // operator-configured peer IDs
 	known  []string        // upgrades this binary knows (Config.KnownUpgrades)
 	halt   halt            // set when FinalizeBlock refuses a block for good
+	snaps  *snapshots      // state sync: snapshots written, and a restore
+	appVer uint64          // Config.AppVersion
 
 	blockHistory   uint64 // Config.BlockHistory
 	evidenceBlocks uint64 // Config.EvidenceBlocks
@@ -188,6 +195,8 @@ func New(cfg Config) (*App, error) {
 
 		blockHistory:   cfg.BlockHistory,
 		evidenceBlocks: cfg.EvidenceBlocks,
+		snaps:          newSnapshots(cfg.Snapshots, cfg.Snapshot, logger),
+		appVer:         cfg.AppVersion,
 	}
 	a.peers = make(map[string]bool, len(cfg.Peers))
 	for _, id := range cfg.Peers {
@@ -206,6 +215,7 @@ func New(cfg Config) (*App, error) {
 // Close ends the subscriptions to the app's events and waits for the
 // announcement of blocks already committed. The store is closed by its owner.
 func (a *App) Close() error {
+	a.snaps.close()
 	a.feeds.scope.Close()
 	a.pool.Close()
 	a.feeds.queue.Wait()
@@ -303,7 +313,7 @@ func (a *App) setHeadState(root common.Hash) {
 
 // Info reports the last durable height and its app hash.
 func (a *App) Info(context.Context, *abci.RequestInfo) (*abci.ResponseInfo, error) {
-	res := &abci.ResponseInfo{Data: "redmx", Version: "redmx", AppVersion: Version}
+	res := &abci.ResponseInfo{Data: "redmx", Version: "redmx", AppVersion: a.appVer}
 	head, ok, err := a.db.Head()
 	if err != nil {
 		return nil, err
@@ -620,6 +630,7 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 		a.logger.Warn("event subscribers fall behind: oldest block event dropped", "height", header.Number)
 	}
 	committed := time.Since(start)
+	a.maybeSnapshot(header)
 	a.resetPool()
 	a.logger.Info("block committed", "height", header.Number, "hash", block.Hash(), "txs", len(block.Transactions()), "gas", header.GasUsed,
 		"exec", f.took.Round(time.Millisecond), "commit", committed.Round(time.Millisecond), "pool", time.Since(start.Add(committed)).Round(time.Millisecond))

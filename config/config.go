@@ -22,6 +22,8 @@ type Config struct {
 	Log     LogConfig     `toml:"log"`
 	Pool    txpool.Config `toml:"pool"`
 	Memory  MemoryConfig  `toml:"memory"`
+	// Snapshot is the state snapshots served to nodes joining by state sync.
+	Snapshot store.SnapshotOptions `toml:"snapshot"`
 }
 
 // MemoryConfig is [redmx.memory]: the node's memory budget, of which the
@@ -63,11 +65,12 @@ func (c LogConfig) ValidateBasic() error {
 // defaults.
 func Default() Config {
 	return Config{
-		RPC:     rpc.DefaultConfig(),
-		Storage: store.DefaultOptions(),
-		Log:     DefaultLogConfig(),
-		Pool:    txpool.DefaultConfig(),
-		Memory:  DefaultMemoryConfig(),
+		RPC:      rpc.DefaultConfig(),
+		Storage:  store.DefaultOptions(),
+		Log:      DefaultLogConfig(),
+		Pool:     txpool.DefaultConfig(),
+		Memory:   DefaultMemoryConfig(),
+		Snapshot: store.DefaultSnapshotOptions(),
 	}
 }
 

@@ -341,7 +341,13 @@ func (n *Node) openParts(stops *stopSteps) (*parts, error) {
 	}
 	stops.add(db.Close)
 
+	snaps, err := store.OpenSnapshots(SnapshotDir(ccfg))
+	if err != nil {
+		return nil, fmt.Errorf("open snapshots: %w", err)
+	}
 	s := appSettings{
+		snapshots:     snaps,
+		snapshot:      n.cfg.Redmx.Snapshot,
 		pool:          n.cfg.Redmx.Pool,
 		peers:         configuredPeers(ccfg),
 		knownUpgrades: n.upgrades,
@@ -351,6 +357,7 @@ func (n *Node) openParts(stops *stopSteps) (*parts, error) {
 	if cp := n.genDoc.ConsensusParams; cp != nil {
 		s.blockMaxBytes = cp.Block.MaxBytes
 		s.evidenceBlocks = uint64(max(cp.Evidence.MaxAgeNumBlocks, 0))
+		s.appVersion = cp.Version.App
 	}
 	p, err := build(db, n.gen, s)
 	if err != nil {

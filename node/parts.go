@@ -36,7 +36,10 @@ type appSettings struct {
 	// blockHistory and evidenceBlocks bound pruning (app.Config).
 	blockHistory   uint64
 	evidenceBlocks uint64
+	appVersion     uint64
 	knownUpgrades  []string
+	snapshots      *store.Snapshots // nil: none written or served
+	snapshot       store.SnapshotOptions
 	logger         *slog.Logger // nil: discarded
 }
 
@@ -62,6 +65,9 @@ func build(db *store.DB, gen *genesis.AppState, s appSettings) (*parts, error) {
 		BlockMaxBytes:  s.blockMaxBytes,
 		BlockHistory:   s.blockHistory,
 		EvidenceBlocks: s.evidenceBlocks,
+		AppVersion:     s.appVersion,
+		Snapshots:      s.snapshots,
+		Snapshot:       s.snapshot,
 		Logger:         s.logger,
 	})
 	if err != nil {

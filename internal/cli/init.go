@@ -22,6 +22,7 @@ import (
 type initOptions struct {
 	home, genesisFile, chainName, moniker, rpcAddr, peers string
 	service, serviceUser                                  string
+	stateSyncFrom                                         string
 	chainID                                               uint64
 	force, dev, keysOnly                                  bool
 }
@@ -78,6 +79,7 @@ holds only the keys of --keys-only is completed by --genesis.
 	f.BoolVar(&o.force, "force", false, "delete an existing home's config/ and data/ first")
 	f.StringVar(&o.service, "service", "", "also write a systemd unit running this node to FILE")
 	f.StringVar(&o.serviceUser, "service-user", packaging.DefaultUnit().User, "the user the --service unit runs the node as")
+	f.StringVar(&o.stateSyncFrom, "state-sync-from", "", "join by state sync: two or more CometBFT RPC servers of the network, comma-separated http://host:port, asked for a recent height and hash to trust")
 	return cmd
 }
 
@@ -127,6 +129,20 @@ func runInit(cmd *cobra.Command, o initOptions) error {
 	rcfg.RPC.Address = o.rpcAddr
 	if err := rcfg.Validate(); err != nil {
 		return fmt.Errorf("--rpc.addr: %w", err)
+	}
+	var (
+		syncServers []string
+		trust       node.TrustPoint
+	)
+	if o.stateSyncFrom != "" {
+		if o.genesisFile == "" {
+			return errors.New("--state-sync-from joins an existing network: it needs --genesis")
+		}
+		var err error
+		if syncServers, trust, err = stateSyncFrom(cmd.Context(), o.stateSyncFrom); err != nil {
+			return err
+		}
+		node.SetStateSync(ccfg, syncServers, trust)
 	}
 	// Read the genesis to join before touching the home.
 	var genesisJSON []byte
@@ -193,6 +209,9 @@ func runInit(cmd *cobra.Command, o initOptions) error {
 	fmt.Fprintf(out, "  JSON-RPC:   http://%s\n", rcfg.RPC.Address)
 	if keep {
 		fmt.Fprintf(out, "  keys:       kept, from %s\n", filepath.Dir(ccfg.NodeKeyFile()))
+	}
+	if o.stateSyncFrom != "" {
+		printStateSync(out, syncServers, trust, ccfg.StateSync.TrustPeriod)
 	}
 	if o.dev {
 		fmt.Fprintf(out, "This is a development chain: the public development keys govern and fund it, and anyone can sign with them. Never use it for a real network.\n")

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/node"
 )
@@ -49,10 +50,31 @@ type inprocNode struct {
 // its exit with [Network.WaitExit].
 func Start(t TB, cfg devnet.Config) *Network {
 	t.Helper()
+	return StartWith(t, cfg, nil)
+}
+
+// StartWith is [Start] with edit applied to each node's config.toml (node
+// i's) before the nodes start; nil edits nothing.
+func StartWith(t TB, cfg devnet.Config, edit func(i int, f *config.File)) *Network {
+	t.Helper()
 	cfg.Ports = devnet.Ports{}
 	layout, err := devnet.Generate(t.TempDir(), cfg)
 	if err != nil {
 		t.Fatalf("generate network: %v", err)
+	}
+	for i := range layout.Nodes {
+		if edit == nil {
+			break
+		}
+		home := layout.Home(i)
+		f, err := config.LoadFile(home)
+		if err != nil {
+			t.Fatalf("%s: %v", layout.Nodes[i].Name, err)
+		}
+		edit(i, f)
+		if err := config.Write(config.Path(home), f.CometBFT, f.Redmx); err != nil {
+			t.Fatalf("%s: %v", layout.Nodes[i].Name, err)
+		}
 	}
 	net := &Network{Network: layout}
 	logOut := &tbWriter{t: t}
