@@ -508,7 +508,7 @@ func (a *App) finishRestore(r *restore) error {
 			receipts = append(receipts, (*types.Receipt)(rc))
 		}
 	}
-	err := a.db.CommitRestored(store.Head{Height: r.height, BlockHash: r.head.Hash(), Root: r.head.Root}, func(w ethdb.KeyValueWriter) {
+	err := a.db.CommitRestored(store.Head{Height: r.height, BlockHash: r.head.Hash(), Root: r.head.Root}, part.Headers[0].Number.Uint64(), func(w ethdb.KeyValueWriter) {
 		// Below the snapshot height only the hashes, for BLOCKHASH: RPC
 		// answers those blocks as a node that never had them.
 		for _, h := range part.Headers[:len(part.Headers)-1] {

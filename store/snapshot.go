@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"time"
@@ -410,14 +411,20 @@ func (r *StateRestore) Finish(root common.Hash) error {
 }
 
 // CommitRestored records the height a restored state belongs to:
-// writeIndex adds its chain index, the head marker goes last in the same
-// batch, and one sync follows. Info then reports this height.
-func (db *DB) CommitRestored(head Head, writeIndex func(ethdb.KeyValueWriter)) error {
+// writeIndex adds its chain index, from height lowest up, the head marker
+// goes last in the same batch, and one sync follows. Info then reports this
+// height, and pruning starts from lowest, not from block 1.
+func (db *DB) CommitRestored(head Head, lowest uint64, writeIndex func(ethdb.KeyValueWriter)) error {
 	if !db.HasState(head.Root) {
 		return fmt.Errorf("store: restored height %d: state %s is not the store's", head.Height, head.Root)
 	}
 	b := db.kv.NewBatch()
 	writeIndex(b)
+	if lowest > 1 {
+		if err := b.Put(tailKey, binary.BigEndian.AppendUint64(nil, lowest)); err != nil {
+			return err
+		}
+	}
 	if err := putHead(b, head); err != nil {
 		return err
 	}

@@ -116,8 +116,11 @@ func TestExportWhileTheChainMovesOn(t *testing.T) {
 	if err := restore.Finish(target); err != nil {
 		t.Fatalf("restore: %v", err)
 	}
-	if err := dst.CommitRestored(Head{Height: 10, Root: target}, func(ethdb.KeyValueWriter) {}); err != nil {
+	if err := dst.CommitRestored(Head{Height: 10, Root: target}, 5, func(ethdb.KeyValueWriter) {}); err != nil {
 		t.Fatal(err)
+	}
+	if tail, err := dst.Tail(); err != nil || tail != 5 {
+		t.Fatalf("tail after the restore %d (%v): pruning would scan from block 1, want 5", tail, err)
 	}
 	st, err := dst.StateAt(target)
 	if err != nil {
@@ -259,7 +262,7 @@ func TestRestoreRefusals(t *testing.T) {
 	if err := r.Finish(root); err != nil {
 		t.Fatalf("the real state after refusals: %v", err)
 	}
-	if err := dst.CommitRestored(Head{Height: 1, Root: root}, func(ethdb.KeyValueWriter) {}); err != nil {
+	if err := dst.CommitRestored(Head{Height: 1, Root: root}, 1, func(ethdb.KeyValueWriter) {}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := dst.BeginRestore(); err == nil {
