@@ -40,6 +40,9 @@ var (
 	errBothGasPrices = errors.New("both gasPrice and (maxFeePerGas or maxPriorityFeePerGas) specified")
 	// errBlobFeeCapAlone is returned for maxFeePerBlobGas without blob hashes.
 	errBlobFeeCapAlone = errors.New("maxFeePerBlobGas specified without blobVersionedHashes")
+	// errNoHead is returned for a query that needs the head while the node
+	// has none: it is joining the network from a snapshot.
+	errNoHead = errors.New("no block yet: the node is joining the network (state sync)")
 	// errUnsupportedOverride is returned for an override this node cannot apply.
 	errUnsupportedOverride = errors.New("override not supported")
 )

@@ -572,3 +572,29 @@ func TestGetLogsOverPrunedBlocks(t *testing.T) {
 		t.Fatalf("%d logs from empty blocks", len(logs))
 	}
 }
+
+// headlessBackend has no head yet, as a node restoring a snapshot.
+type headlessBackend struct{ *fakeBackend }
+
+func (headlessBackend) Head() *types.Header { return nil }
+
+// TestNoHeadYet: while a node joining by state sync has no head, queries
+// that need one answer an error that says so; none crashes its handler.
+func TestNoHeadYet(t *testing.T) {
+	url := serve(t, headlessBackend{newFakeBackend(t)}, rpc.DefaultConfig())
+	res := call(t, url, "eth_getLogs", map[string]any{"fromBlock": "earliest", "toBlock": "latest"})
+	wantError(t, res, -32000, "no block yet")
+	for _, method := range []string{"eth_blockNumber", "eth_feeHistory", "eth_getBlockByNumber", "eth_newBlockFilter"} {
+		var params []any
+		switch method {
+		case "eth_feeHistory":
+			params = []any{"0x1", "latest", []any{}}
+		case "eth_getBlockByNumber":
+			params = []any{"latest", false}
+		}
+		res := call(t, url, method, params...)
+		if res.Error != nil && strings.Contains(res.Error.Message, "crashed") {
+			t.Errorf("%s: %s", method, res.Error.Message)
+		}
+	}
+}

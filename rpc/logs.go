@@ -225,7 +225,11 @@ func (api *logsAPI) UninstallFilter(id gethrpc.ID) bool {
 // finalized are the head, earliest is 0; pending is left for go-ethereum to
 // refuse) and checks the range against the cap.
 func (api *logsAPI) checkRange(crit filters.FilterCriteria) (filters.FilterCriteria, error) {
-	head := api.b.Head().Number.Int64()
+	h := api.b.Head()
+	if h == nil {
+		return crit, errNoHead
+	}
+	head := h.Number.Int64()
 	resolve := func(n *big.Int) *big.Int {
 		if n == nil {
 			return big.NewInt(head)
@@ -269,7 +273,8 @@ func (api *logsAPI) search(ctx context.Context, crit filters.FilterCriteria) ([]
 		}
 	}
 	from, to := crit.FromBlock.Int64(), crit.ToBlock.Int64()
-	if from < 0 || to < from || to > api.b.Head().Number.Int64() {
+	head := api.b.Head()
+	if head == nil || from < 0 || to < from || to > head.Number.Int64() {
 		return nil, false, nil
 	}
 	matches := []*types.Log{}
