@@ -63,6 +63,8 @@
       return `<tr data-address="${esc(v.address)}"><td title="${esc(v.address)}">${esc(v.moniker || short(v.address))}</td><td>${esc(v.collective || "–")}</td><td>${v.power}</td>` +
         `<td class="missed ${cls}" data-missed="${v.missed}">${v.missed} / ${v.expected}</td><td>${v.last_signed || "–"}</td><td>${v.proposed}</td></tr>`;
     }).join("");
+    $("window-note").dataset.first = n.first_commit;
+    $("window-note").dataset.last = n.last_commit;
     $("window-note").textContent = n.miss_window ? `missed signatures over the last ${n.miss_window} commits (blocks ${n.first_commit}–${n.last_commit}), from each block's last commit` : "";
     const names = {};
     n.validators.forEach((v) => { names[v.address] = v.moniker || short(v.address, 6); });
