@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"sort"
-	"strings"
 	"sync"
 
 	cmttypes "github.com/cometbft/cometbft/types"
@@ -120,16 +119,12 @@ func (t *tracker) add(b *cmttypes.Block) {
 		}
 	}
 	for _, ev := range b.Evidence.Evidence {
-		rec := EvidenceRec{Block: h, Height: ev.Height()}
-		switch e := ev.(type) {
-		case *cmttypes.DuplicateVoteEvidence:
+		rec := EvidenceRec{Block: h, Height: ev.Height(), Kind: "light client attack"}
+		if _, ok := ev.(*cmttypes.DuplicateVoteEvidence); ok {
 			rec.Kind = "duplicate vote"
-		default:
-			_ = e
-			rec.Kind = "light client attack"
 		}
 		for _, v := range ev.ABCI() {
-			rec.Validator = append(rec.Validator, strings.ToUpper(hexString(v.Validator.Address)))
+			rec.Validator = append(rec.Validator, cmttypes.Address(v.Validator.Address).String())
 		}
 		t.evidence = append(t.evidence, rec)
 		if len(t.evidence) > maxEvidence {

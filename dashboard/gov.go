@@ -167,10 +167,15 @@ func readGovernance(ctx context.Context, b rpc.Backend, header *types.Header) *g
 	}
 	for _, role := range governance.Names[governance.Role]() {
 		r, _ := governance.Parse[governance.Role](role)
-		for _, coll := range append([]string{""}, names...) {
+		colls := []string{""} // a council held network-wide
+		if r.PerCollective() {
+			colls = names
+		}
+		for _, coll := range colls {
 			seat, err := g.view("seats", uint8(r), coll)
 			if err != nil {
-				continue // a role held network-wide has no seats per collective, and back
+				fail(err)
+				continue
 			}
 			if l, _ := seat["holders"].([]any); len(l) == 0 {
 				continue
