@@ -32,6 +32,9 @@ const (
 	govTimeout = 5 * time.Second
 	// DefaultHaltAfter: no block for longer is a halted chain.
 	DefaultHaltAfter = 15 * time.Second
+	// haltLowPower: no block for longer while the validators online hold
+	// 2/3 of the power or less is a halted chain.
+	haltLowPower = 3 * time.Second
 )
 
 // Peer is a connected p2p peer.
@@ -287,7 +290,10 @@ func (s *Server) build(now time.Time) Snapshot {
 		}
 		return a.NodeID < b.NodeID
 	})
-	net.Halted = net.SinceBlockMs > s.cfg.HaltAfter.Milliseconds()
+	// Halted: no block for HaltAfter, or sooner when the validators online
+	// hold too little power to make one.
+	lowPower := net.TotalPower > 0 && net.OnlinePower*3 <= net.TotalPower*2
+	net.Halted = net.SinceBlockMs > s.cfg.HaltAfter.Milliseconds() || lowPower && net.SinceBlockMs > haltLowPower.Milliseconds()
 	snap.Network = net
 	snap.Upgrades = s.upgrades(g)
 	snap.Alerts = s.alerts(snap, g)
