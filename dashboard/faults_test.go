@@ -84,6 +84,7 @@ func TestFaultsAsOperator(t *testing.T) {
 		return nil
 	}
 	testnet.WaitFor(ctx, t, "every node online on node0's dashboard", allOnline)
+	logCost(ctx, t, "http://"+net.Nodes[0].RPC)
 
 	// pause SIGSTOPs nodes and waits until the dashboard shows each stale
 	// or offline, failing if that takes 15 s; until then a node may still
@@ -189,4 +190,26 @@ func TestFaultsAsOperator(t *testing.T) {
 	at = time.Now()
 	testnet.WaitFor(ctx, t, "every node online after node3's restart", allOnline)
 	t.Logf("restarted node3 online %s after its start", time.Since(at).Round(100*time.Millisecond))
+}
+
+// logCost logs the size of the dashboard's answers, how long they take,
+// and what governance's snapshot cost the node to read.
+func logCost(ctx context.Context, t *testing.T, base string) {
+	t.Helper()
+	for _, path := range []string{"/dashboard/api/snapshot", "/dashboard/api/governance"} {
+		start := time.Now()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body map[string]any
+		dec := json.NewDecoder(resp.Body)
+		err = dec.Decode(&body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %d bytes in %s; governance calls %v in %v ms", path, dec.InputOffset(), time.Since(start).Round(time.Microsecond), body["calls"], body["read_ms"])
+	}
 }

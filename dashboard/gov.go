@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	cmted "github.com/cometbft/cometbft/crypto/ed25519"
 	"github.com/ethereum/go-ethereum/common/hexutil"
@@ -113,13 +114,16 @@ type govSnapshot struct {
 	Parameters   map[string]any   `json:"parameters"`
 	Errors       []string         `json:"errors,omitempty"`
 	Calls        int              `json:"calls"`
+	ReadMs       int64            `json:"read_ms"`
 }
 
 // readGovernance reads the snapshot at header. A view that fails is named
 // in Errors; the rest is still read.
 func readGovernance(ctx context.Context, b rpc.Backend, header *types.Header) *govSnapshot {
+	start := time.Now()
 	g := &govReader{ctx: ctx, b: b, header: header}
 	s := &govSnapshot{Block: header.Number.Uint64()}
+	defer func() { s.Calls, s.ReadMs = g.calls, time.Since(start).Milliseconds() }()
 	fail := func(err error) {
 		if err != nil && len(s.Errors) < 20 {
 			s.Errors = append(s.Errors, err.Error())
@@ -287,7 +291,6 @@ func readGovernance(ctx context.Context, b rpc.Backend, header *types.Header) *g
 			}
 		}
 	}
-	s.Calls = g.calls
 	return s
 }
 
