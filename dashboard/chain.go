@@ -143,6 +143,7 @@ type ValidatorRow struct {
 	Missed     int    `json:"missed"`   // commits of the window it did not sign
 	Expected   int    `json:"expected"` // commits of the window it was in the set
 	LastSigned int64  `json:"last_signed"`
+	Recent     int    `json:"recent_missed"` // of the last recentCommits commits
 	Proposed   int    `json:"proposed"` // blocks of the chart window it proposed
 }
 
@@ -172,11 +173,15 @@ func (t *tracker) view() chainView {
 	missed := map[string]int{}
 	expected := map[string]int{}
 	lastSigned := map[string]int64{}
-	for _, c := range t.commits {
+	recent := map[string]int{}
+	for i, c := range t.commits {
 		miss := map[string]bool{}
 		for _, a := range c.missed {
 			missed[a]++
 			miss[a] = true
+			if i >= len(t.commits)-recentCommits {
+				recent[a]++
+			}
 		}
 		for _, a := range c.vals {
 			expected[a]++
@@ -197,7 +202,7 @@ func (t *tracker) view() chainView {
 		for _, val := range t.vals.Validators {
 			a := val.Address.String()
 			v.Validators = append(v.Validators, ValidatorRow{Address: a, Power: val.VotingPower,
-				Missed: missed[a], Expected: expected[a], LastSigned: lastSigned[a], Proposed: proposed[a]})
+				Missed: missed[a], Expected: expected[a], LastSigned: lastSigned[a], Recent: recent[a], Proposed: proposed[a]})
 		}
 		sort.SliceStable(v.Validators, func(i, j int) bool { return v.Validators[i].Power > v.Validators[j].Power })
 	}
@@ -211,4 +216,44 @@ func hexString(b []byte) string {
 		out[2*i], out[2*i+1] = digits[c>>4], digits[c&15]
 	}
 	return string(out)
+}
+
+// chartPoints bounds the points of each chart in a snapshot.
+const chartPoints = 360
+
+// Point is consecutive blocks of the last hour summed up for the charts.
+type Point struct {
+	Height     int64 `json:"height"` // the last block's
+	TimeMs     int64 `json:"time_ms"`
+	Blocks     int   `json:"blocks"`
+	IntervalMs int64 `json:"interval_ms"` // mean time between these blocks and the ones before
+	Txs        int   `json:"txs"`
+}
+
+// series sums blocks (in order) newer than since into at most chartPoints
+// points of equal block counts.
+func series(blocks []blockRec, since int64) []Point {
+	i := len(blocks)
+	for i > 0 && blocks[i-1].TimeMs >= since {
+		i--
+	}
+	if i == 0 && len(blocks) > 0 {
+		i = 1 // the first block has no interval
+	}
+	recent := blocks[i:]
+	per := (len(recent) + chartPoints - 1) / chartPoints
+	var out []Point
+	for start := 0; start < len(recent); start += per {
+		end := min(start+per, len(recent))
+		p := Point{Blocks: end - start}
+		for _, b := range recent[start:end] {
+			p.Txs += b.Txs
+		}
+		last := recent[end-1]
+		prev := blocks[i+start-1]
+		p.Height, p.TimeMs = last.Height, last.TimeMs
+		p.IntervalMs = (last.TimeMs - prev.TimeMs) / int64(p.Blocks)
+		out = append(out, p)
+	}
+	return out
 }

@@ -123,7 +123,7 @@ func TestTrackerMissed(t *testing.T) {
 		return nil
 	})
 	tr.update()
-	if r := rowOf(t, tr.view(), late); r.Missed != 5 || r.LastSigned != 664 {
+	if r := rowOf(t, tr.view(), late); r.Missed != 5 || r.Recent != 5 || r.LastSigned != 664 {
 		t.Fatalf("recent misses: %+v", r)
 	}
 	if len(tr.view().Rotation) != rotationShown {
@@ -146,5 +146,40 @@ func TestTrackerEvidence(t *testing.T) {
 	got := tr.view().Evidence
 	if len(got) != 1 || got[0].Block != 5 || got[0].Height != 3 || got[0].Kind != "duplicate vote" || len(got[0].Validator) != 1 {
 		t.Fatalf("evidence %+v", got)
+	}
+}
+
+// TestSeries: the charts' points cover the blocks of the last hour, at most
+// chartPoints of them, with the mean interval and the transactions summed.
+func TestSeries(t *testing.T) {
+	var blocks []blockRec
+	for h := int64(1); h <= 5000; h++ {
+		blocks = append(blocks, blockRec{Height: h, TimeMs: h * 1000, Txs: int(h % 3)})
+	}
+	now := int64(5000 * 1000)
+	pts := series(blocks, now-3600*1000)
+	if len(pts) > chartPoints || len(pts) < chartPoints/2 {
+		t.Fatalf("%d points", len(pts))
+	}
+	n, txs := 0, 0
+	for _, p := range pts {
+		n += p.Blocks
+		txs += p.Txs
+		if p.IntervalMs != 1000 {
+			t.Fatalf("point %+v: interval %d, want 1000", p, p.IntervalMs)
+		}
+	}
+	want := 0
+	for _, b := range blocks[5000-3601:] {
+		want += b.Txs
+	}
+	if n != 3601 || txs != want || pts[len(pts)-1].Height != 5000 {
+		t.Fatalf("%d blocks, %d txs (want 3601, %d), last %d", n, txs, want, pts[len(pts)-1].Height)
+	}
+	if got := series(blocks[:1], 0); len(got) != 0 {
+		t.Fatalf("one block: %+v", got)
+	}
+	if got := series(nil, 0); len(got) != 0 {
+		t.Fatalf("no block: %+v", got)
 	}
 }

@@ -162,7 +162,8 @@ type Network struct {
 	LastBlockMs  int64          `json:"last_block_ms"`  // the block's own time
 	SinceBlockMs int64          `json:"since_block_ms"` // since this node saw a new block
 	Halted       bool           `json:"halted"`
-	Blocks       []blockRec     `json:"blocks"`
+	Chart        []Point        `json:"chart"` // the last hour
+	ChartBlocks  int            `json:"chart_blocks"`
 	Validators   []ValidatorRow `json:"validators"`
 	TotalPower   int64          `json:"total_power"`
 	OnlinePower  int64          `json:"online_power"`
@@ -209,8 +210,11 @@ func (s *Server) build(now time.Time) Snapshot {
 	g := s.gov.Load()
 	snap := Snapshot{NowMs: now.UnixMilli(), Self: Self{NodeID: s.cfg.NodeID, Moniker: s.cfg.Moniker, ChainID: s.cfg.ChainID,
 		EVMChain: s.cfg.Backend.ChainID(), Version: s.cfg.Backend.ClientVersion(), Upgrades: s.cfg.Upgrades}}
-	net := Network{Blocks: cv.Blocks, Validators: cv.Validators, TotalPower: cv.TotalPower, Rotation: cv.Rotation,
+	net := Network{Chart: series(cv.Blocks, now.Add(-time.Hour).UnixMilli()), Validators: cv.Validators, TotalPower: cv.TotalPower, Rotation: cv.Rotation,
 		Evidence: cv.Evidence, MissWindow: cv.Commits, FirstCommit: cv.FirstCommit, LastCommit: cv.LastCommit}
+	for _, p := range net.Chart {
+		net.ChartBlocks += p.Blocks
+	}
 	if n := len(cv.Blocks); n > 0 {
 		net.Height, net.LastBlockMs = cv.Blocks[n-1].Height, cv.Blocks[n-1].TimeMs
 	}
@@ -324,9 +328,10 @@ func contains(list []string, s string) bool {
 
 // Thresholds of the alerts.
 const (
-	// recentCommits: a validator absent from any of the latest few commits
-	// is missing blocks now.
+	// recentMisses: a validator absent from this many of the last
+	// recentCommits commits is missing blocks now (one late vote is not).
 	recentCommits = 5
+	recentMisses  = 2
 	// missShare: or absent from more than this share (per cent) of the window.
 	missShare = 10
 	// maxSkew: a node whose report time differs more from this node's
@@ -349,9 +354,9 @@ func (s *Server) alerts(snap Snapshot, g *govSnapshot) []Alert {
 		if name == "" {
 			name = v.Address
 		}
-		recent := net.LastCommit - recentCommits
-		if v.Expected > 0 && (v.LastSigned <= recent || v.Missed*100 > v.Expected*missShare) {
-			add("warning", "missing", sprintf("validator %s missed %d of the last %d commits (last signed block %d)", name, v.Missed, v.Expected, v.LastSigned))
+		if v.Recent >= recentMisses || v.Missed*100 > v.Expected*missShare {
+			add("warning", "missing", sprintf("validator %s missed %d of the last %d commits, %d of the last %d (last signed block %d)",
+				name, v.Missed, v.Expected, v.Recent, recentCommits, v.LastSigned))
 		}
 	}
 	perCollective := map[string]int{}

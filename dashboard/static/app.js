@@ -48,15 +48,15 @@
     const h = $("halted");
     h.textContent = n.halted ? "halted" : "producing blocks";
     h.className = "pill " + (n.halted ? "bad" : "ok");
-    const hour = s.now_ms - 3600e3;
-    const blocks = n.blocks.filter((b) => b.time_ms >= hour);
-    const iv = [];
-    for (let i = 1; i < blocks.length; i++) iv.push((blocks[i].time_ms - blocks[i - 1].time_ms) / 1000);
+    const pts = n.chart || [];
+    const iv = pts.map((p) => p.interval_ms / 1000);
     line($("chart-interval"), iv);
-    bars($("chart-txs"), blocks.map((b) => b.txs));
-    const avg = iv.length ? iv.reduce((a, b) => a + b, 0) / iv.length : 0;
-    $("interval-note").textContent = `${blocks.length} blocks in the last hour, mean ${avg.toFixed(2)} s`;
-    $("txs-note").textContent = `${blocks.reduce((a, b) => a + b.txs, 0)} transactions`;
+    bars($("chart-txs"), pts.map((p) => p.txs / p.blocks));
+    const txs = pts.reduce((a, p) => a + p.txs, 0);
+    const span = pts.length ? pts.reduce((a, p) => a + p.interval_ms * p.blocks, 0) / 1000 : 0;
+    const avg = n.chart_blocks ? span / n.chart_blocks : 0;
+    $("interval-note").textContent = `${n.chart_blocks} blocks in the last hour, mean ${avg.toFixed(2)} s` + (pts.length && pts[0].blocks > 1 ? `, ${pts[0].blocks} blocks a point` : "");
+    $("txs-note").textContent = `${txs} transactions, ${(n.chart_blocks ? txs / n.chart_blocks : 0).toFixed(2)} a block`;
     $("power").textContent = `online power ${n.online_power} of ${n.total_power}`;
     $("validators").tBodies[0].innerHTML = n.validators.map((v) => {
       const cls = v.missed > 0 ? "warn" : "ok";
