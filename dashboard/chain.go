@@ -144,7 +144,7 @@ type ValidatorRow struct {
 	Expected   int    `json:"expected"` // commits of the window it was in the set
 	LastSigned int64  `json:"last_signed"`
 	Recent     int    `json:"recent_missed"` // of the last recentCommits commits
-	Proposed   int    `json:"proposed"` // blocks of the chart window it proposed
+	Proposed   int    `json:"proposed"`      // blocks of the chart window it proposed
 }
 
 // chainView is the tracker's state for the snapshot.

@@ -95,4 +95,3 @@ func TestReactorGossip(t *testing.T) {
 		t.Fatal("the forged report was kept")
 	}
 }
-
