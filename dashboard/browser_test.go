@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,8 +15,11 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/redmx/redmx/devnet"
+	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/internal/testnet"
 )
 
@@ -30,6 +34,9 @@ const (
 	// test's temporary directory).
 	envShots = "REDMX_DASHBOARD_SHOTS"
 )
+
+// transfers are sent for the charts and the explorer.
+const transfers = 20
 
 // detectWithin is how soon a stopped validator must show stale or offline
 // and its missed signatures counted.
@@ -79,6 +86,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("hide-scrollbars", true),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 900),
 	}
@@ -128,6 +136,35 @@ func TestDashboardInBrowser(t *testing.T) {
 		}
 		return nil
 	})
+
+	// Transfers: the chart counts them, the explorer finds one.
+	ec, err := ethclient.DialContext(ctx, "http://"+net.Nodes[0].RPC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ec.Close()
+	var lastTx common.Hash
+	for i := range uint64(transfers) {
+		tx := ethtest.Transfer(ethtest.DevKey(0), net.ChainID, i, ethtest.Address(ethtest.DevKey(1)), big.NewInt(1))
+		if err := ec.SendTransaction(ctx, tx); err != nil {
+			t.Fatalf("transfer %d: %v", i, err)
+		}
+		lastTx = tx.Hash()
+	}
+	run("network tab", chromedp.Click(chromedp.CSS(`#tabs button[data-tab="network"]`)))
+	waitPage(ctx, t, "the transfers in the chart", func() error {
+		note := eval[string](pg, `document.getElementById("txs-note").textContent`)
+		if !strings.HasPrefix(note, fmt.Sprintf("%d transactions", transfers)) {
+			return fmt.Errorf("chart says %q", note)
+		}
+		return nil
+	})
+	run("explorer tab", chromedp.Click(chromedp.CSS(`#tabs button[data-tab="explorer"]`)))
+	run("search a transaction", chromedp.SetValue(chromedp.CSS("#q"), lastTx.Hex()), chromedp.Click(chromedp.CSS("#search button")),
+		chromedp.WaitVisible(chromedp.CSS(`#result[data-kind="tx"] h2`)))
+	if got := eval[string](pg, `document.getElementById("result").textContent`); !strings.Contains(got, "success") {
+		t.Fatalf("transaction found: %q", got)
+	}
 
 	// Governance view.
 	run("governance tab", chromedp.Click(chromedp.CSS(`#tabs button[data-tab="governance"]`)))
