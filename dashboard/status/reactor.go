@@ -154,6 +154,9 @@ func (r *Reactor) Receive(e p2p.Envelope) {
 	if rep.NodeID == string(r.Switch.NodeInfo().ID()) {
 		return // our own, echoed
 	}
+	if ni, ok := r.Switch.NodeInfo().(p2p.DefaultNodeInfo); ok && rep.Network != ni.Network {
+		return // another network's node, signing with a key it also uses here
+	}
 	if r.book.Put(rep, time.Now()) {
 		r.send(msg.Value, e.Src.ID())
 	}

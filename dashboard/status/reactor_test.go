@@ -2,6 +2,7 @@ package status
 
 import (
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"log/slog"
 	"testing"
@@ -39,12 +40,13 @@ func TestReactorGossip(t *testing.T) {
 	const n = 3
 	reactors := make([]*Reactor, n)
 	ids := make([]string, n)
+	keys := make([]ed25519.PrivateKey, n)
 	for i := range reactors {
 		priv, id := key(t)
-		ids[i] = id
+		ids[i], keys[i] = id, priv
 		reactors[i] = NewReactor(priv, NewBook(0, nil), slog.New(slog.DiscardHandler))
 		reactors[i].SetSource(func() Report {
-			return Report{NodeID: id, Moniker: fmt.Sprintf("n%d", i), ConsensusAlive: true}
+			return Report{NodeID: id, Moniker: fmt.Sprintf("n%d", i), Network: "testing", ConsensusAlive: true}
 		})
 	}
 	switches := p2p.MakeConnectedSwitches(config.TestP2PConfig(), n, func(i int, sw *p2p.Switch) *p2p.Switch {
@@ -72,15 +74,24 @@ func TestReactorGossip(t *testing.T) {
 		return nil
 	})
 
+	peer := switches[2].Peers().Get(switches[1].NodeInfo().ID())
+	if peer == nil {
+		t.Fatal("node 2 is not connected to node 1")
+	}
+	// Node 2's key signs a report of another network: not kept, no harm.
+	elsewhere, err := Sign(Report{NodeID: ids[2], Network: "elsewhere", Seq: 1 << 61}, keys[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !peer.Send(p2p.Envelope{ChannelID: Channel, Message: &gogotypes.BytesValue{Value: elsewhere}}) {
+		t.Fatal("send failed")
+	}
+
 	// Node 2 sends node 1 a report signed by a key that is not its node's.
 	other, _ := key(t)
 	bad, err := Sign(Report{NodeID: ids[2], Seq: 1 << 62}, other)
 	if err != nil {
 		t.Fatal(err)
-	}
-	peer := switches[2].Peers().Get(switches[1].NodeInfo().ID())
-	if peer == nil {
-		t.Fatal("node 2 is not connected to node 1")
 	}
 	if !peer.Send(p2p.Envelope{ChannelID: Channel, Message: &gogotypes.BytesValue{Value: bad}}) {
 		t.Fatal("send failed")
@@ -91,7 +102,7 @@ func TestReactorGossip(t *testing.T) {
 		}
 		return nil
 	})
-	if st, _ := reactors[1].Book().State(ids[2], time.Now()); st.Report.Seq == 1<<62 {
-		t.Fatal("the forged report was kept")
+	if st, _ := reactors[1].Book().State(ids[2], time.Now()); st.Report.Seq >= 1<<61 {
+		t.Fatalf("a report of another network or a forged one was kept: %+v", st.Report)
 	}
 }
