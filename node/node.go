@@ -230,12 +230,12 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	handler, cleanup, err := newRPCHandler(&backend{parts: p, cmt: cmt}, n.cfg.Redmx.RPC, n.logger.With("module", "rpc"))
+	b := &backend{parts: p, cmt: cmt}
+	handler, cleanup, err := newRPCHandler(b, n.cfg.Redmx.RPC, n.logger.With("module", "rpc"))
 	if err != nil {
 		return fmt.Errorf("rpc: %w", err)
 	}
 	stops.add(func() error { cleanup(); return nil })
-	b := &backend{parts: p, cmt: cmt}
 	dash, runDashboard, err := n.startDashboard(reports, b, cmt, pv, consensusDone)
 	if err != nil {
 		return err
