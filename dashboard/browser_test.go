@@ -174,6 +174,9 @@ func TestDashboardInBrowser(t *testing.T) {
 		if c == 0 || n == 0 {
 			return fmt.Errorf("collective cells %d, node cells %d", c, n)
 		}
+		if !eval[bool](pg, `document.getElementById("capital").textContent.includes("project ")`) {
+			return fmt.Errorf("no project's capital use shown")
+		}
 		return nil
 	})
 

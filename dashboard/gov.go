@@ -269,6 +269,10 @@ func readGovernance(ctx context.Context, b rpc.Backend, header *types.Header) *g
 			if pr, err := g.view("project", id); err == nil {
 				pr["id"] = id
 				s.Projects = append(s.Projects, pr)
+				if c, err := g.view("capital", id); err == nil && len(s.Capital) < 2*govPage {
+					c["recordId"], c["collective"], c["project"] = id, pr["collective"], pr["name"]
+					s.Capital = append(s.Capital, c)
+				}
 			}
 		}
 	} else {

@@ -108,7 +108,7 @@
       (m.motions || []).map((mo) => `<div>motion #${mo.id} ${esc(mo.kindName)} · ${esc(mo.statusName)} · yes ${(mo.yes || []).length}, no ${(mo.no || []).length}</div>`).join("") + "</div>").join("") || "none";
     table("capital", (g.capital || []).map((c) => {
       const pc = c.gasPerEpoch ? Math.min(100, (100 * c.used) / c.gasPerEpoch) : 0;
-      return `<tr><td>#${c.recordId} ${esc(c.record ? c.record.kindName : "")}</td><td>${esc(c.collective)}</td><td>${c.gasPerEpoch}</td><td>${c.used}</td><td>${c.remaining}</td><td><span class="bar"><i style="width:${pc.toFixed(0)}%"></i></span> ${pc.toFixed(1)} %</td></tr>`;
+      return `<tr><td>#${c.recordId} ${esc(c.project ? "project " + c.project : c.record ? c.record.kindName : "")}</td><td>${esc(c.collective)}</td><td>${c.gasPerEpoch}</td><td>${c.used}</td><td>${c.remaining}</td><td><span class="bar"><i style="width:${pc.toFixed(0)}%"></i></span> ${pc.toFixed(1)} %</td></tr>`;
     }));
     $("projects").innerHTML = (g.projects || []).map((p) => `<div class="item">#${p.id} ${esc(p.name)} · ${esc(p.collective)} · ${esc(p.statusName)} · ${p.accounts} accounts</div>`).join("") || "none";
     const names = (g.upgrades && g.upgrades.names) || [], hs = (g.upgrades && g.upgrades.heights) || [];
