@@ -30,7 +30,11 @@ var allowed = map[string][]string{
 	"rpc": {"genesis", "internal/devkeys", "internal/settings"},
 	// The ABCI app is driven by CometBFT and given its components by node.
 	"app":  {"chain", "execution", "genesis", "governance", "internal/eventq", "internal/failpoint", "internal/version", "store", "txpool"},
-	"node": {"app", "chain", "config", "execution", "genesis", "governance", "internal/sysmem", "internal/version", "rpc", "store", "txpool"},
+	"node": {"app", "chain", "config", "dashboard", "dashboard/status", "execution", "genesis", "governance", "internal/sysmem", "internal/version", "rpc", "store", "txpool"},
+	// The web dashboard reads the node through rpc's Backend and CometBFT's
+	// stores; status reports are signed and gossiped by their own reactor.
+	"dashboard":        {"dashboard/status", "governance", "internal/govclient", "rpc"},
+	"dashboard/status": nil,
 	// The development network: its layout, genesis and node processes.
 	"devnet":             {"config", "genesis", "governance", "internal/devkeys", "node"},
 	"internal/cli":       {"config", "devnet", "genesis", "governance", "internal/devkeys", "internal/govclient", "internal/load", "internal/version", "node", "packaging", "store"},
@@ -67,6 +71,8 @@ var cometBFT = map[string][]string{
 	"config":           nil,
 	"devnet":           nil,
 	"internal/testnet": nil,
+	"dashboard":        {"github.com/cometbft/cometbft/crypto/ed25519", "github.com/cometbft/cometbft/types"},
+	"dashboard/status": {"github.com/cometbft/cometbft/crypto/ed25519", "github.com/cometbft/cometbft/p2p", "github.com/cometbft/cometbft/p2p/conn"},
 	"app":              {"github.com/cometbft/cometbft/abci/types", "github.com/cometbft/cometbft/proto/tendermint/types"},
 }
 

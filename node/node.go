@@ -29,6 +29,7 @@ import (
 	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/chain"
 	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/dashboard/status"
 	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/rpc"
 	"github.com/redmx/redmx/store"
@@ -253,7 +254,8 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	if err := p.app.UpgradeNeeded(); err != nil {
 		return err
 	}
-	cmt, failure, err := n.startCometBFT(ctx, p.app, pv, nodeKey, &stops)
+	reports := newStatusReactor(nodeKey, p.app, n.logger.With("module", "status"))
+	cmt, failure, err := n.startCometBFT(ctx, p.app, pv, nodeKey, &stops, cmtnode.CustomReactors(map[string]p2p.Reactor{status.ReactorName: reports}))
 	if err != nil {
 		return err
 	}
@@ -261,12 +263,17 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	handler, cleanup, err := newRPCHandler(&backend{parts: p, cmt: cmt}, n.cfg.Redmx.RPC, n.logger.With("module", "rpc"))
+	b := &backend{parts: p, cmt: cmt}
+	handler, cleanup, err := newRPCHandler(b, n.cfg.Redmx.RPC, n.logger.With("module", "rpc"))
 	if err != nil {
 		return fmt.Errorf("rpc: %w", err)
 	}
 	stops.add(func() error { cleanup(); return nil })
-	srv := rpc.NewHTTPServer(handler, n.cfg.Redmx.RPC)
+	dash, runDashboard, err := n.startDashboard(reports, b, cmt, pv, consensusDone)
+	if err != nil {
+		return err
+	}
+	srv := rpc.NewHTTPServer(withDashboard(handler, dash), n.cfg.Redmx.RPC)
 
 	n.mu.Lock()
 	n.rpcAddr = ln.Addr()
@@ -277,6 +284,7 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	n.serveRPC(ctx, g, gctx, srv, ln)
 	g.Go(func() error { return n.watchConsensus(gctx, p, cmt, consensusDone, failure) })
 	g.Go(func() error { return n.watchDisk(gctx) })
+	g.Go(func() error { runDashboard(gctx); return nil })
 	g.Go(func() error {
 		n.dropDisallowedPeers(gctx, p.app, cmt)
 		return nil
@@ -369,7 +377,7 @@ func (n *Node) openParts(stops *stopSteps) (*parts, error) {
 
 // startCometBFT makes and starts the in-process CometBFT node over a. The
 // failure it returns keeps the reason of a consensus failure CometBFT logs.
-func (n *Node) startCometBFT(ctx context.Context, a *app.App, pv cmttypes.PrivValidator, nodeKey *p2p.NodeKey, stops *stopSteps) (*cmtnode.Node, *consensusFailure, error) {
+func (n *Node) startCometBFT(ctx context.Context, a *app.App, pv cmttypes.PrivValidator, nodeKey *p2p.NodeKey, stops *stopSteps, opts ...cmtnode.Option) (*cmtnode.Node, *consensusFailure, error) {
 	ccfg := n.cfg.CometBFT
 	failure := &consensusFailure{}
 	cmtLog := cmtLogger{l: n.logger.With("module", "cometbft"), halted: func() bool { return a.HaltErr() != nil }, failure: failure}
@@ -384,6 +392,7 @@ func (n *Node) startCometBFT(ctx context.Context, a *app.App, pv cmttypes.PrivVa
 		dbs.provider,
 		cmtnode.DefaultMetricsProvider(ccfg.Instrumentation),
 		cmtLog,
+		opts...,
 	)
 	if err != nil {
 		// NewNode leaves its databases open when it fails (as in a

@@ -212,6 +212,7 @@ type devnetNode struct {
 	Collective string `json:"collective"`
 	RPC        string `json:"rpc"`
 	WS         string `json:"ws"`
+	Dashboard  string `json:"dashboard"`
 	Home       string `json:"home"`
 	Log        string `json:"log"`
 	PID        int    `json:"pid"`
@@ -240,6 +241,7 @@ func newDevnetSummary(net *devnet.Network, list []*devnet.Process, resumed bool)
 			Collective: info.Collective,
 			RPC:        "http://" + info.RPC,
 			WS:         "ws://" + info.RPC,
+			Dashboard:  "http://" + info.RPC + "/dashboard/",
 			Home:       net.Home(i),
 			Log:        list[i].LogPath,
 			PID:        list[i].PID,
@@ -293,6 +295,9 @@ func (s devnetSummary) print(w io.Writer) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%d\t%s\n", n.Name, n.Collective, n.RPC, n.WS, n.PID, n.Home)
 	}
 	tw.Flush()
+	if len(s.Nodes) > 0 {
+		fmt.Fprintf(w, "\nDashboard:          %s (every node serves its own under /dashboard/)\n", s.Nodes[0].Dashboard)
+	}
 	fmt.Fprintf(w, "\nEIP-155 chain ID:   %d (%s)\n", s.ChainID, s.ChainIDHex)
 	fmt.Fprintf(w, "CometBFT chain-id:  %s\n", s.ChainName)
 	fmt.Fprintf(w, "Coin:               %s (%s), %d decimals\n", s.Coin.Name, s.Coin.Symbol, s.Coin.Decimals)

@@ -1,0 +1,74 @@
+package dashboard
+
+import (
+	"sort"
+	"testing"
+
+	"github.com/redmx/redmx/dashboard/status"
+)
+
+// TestAlerts: each alert is raised by its condition, and only by it.
+func TestAlerts(t *testing.T) {
+	s := New(Config{Upgrades: []string{"v2"}})
+	g := &govSnapshot{
+		Nodes: []nodeRec{
+			{ID: "a", Collective: "public", Role: "validator", Status: "admitted"},
+			{ID: "b", Collective: "public", Role: "validator", Status: "admitted"},
+			{ID: "c", Collective: "cso", Role: "validator", Status: "admitted"},
+			{ID: "d", Collective: "academic", Role: "observer", Status: "admitted"},
+		},
+		Upgrades: map[string]any{"names": []any{"v2", "v3"}, "heights": []any{uint64(500), uint64(20)}},
+	}
+	report := func(upgrades ...string) *status.NodeState {
+		return &status.NodeState{Report: status.Report{Upgrades: upgrades, Resources: status.Resources{MemTotal: 1 << 30, DiskFree: 1 << 40}}}
+	}
+	snap := Snapshot{
+		Network: Network{
+			Height: 100, SinceBlockMs: 20_000, Halted: true, TotalPower: 30, OnlinePower: 20, LastCommit: 99,
+			Validators: []ValidatorRow{
+				{Address: "A", Moniker: "a", Missed: 0, Expected: 99, LastSigned: 99},
+				{Address: "C", Moniker: "c", Missed: 3, Expected: 99, LastSigned: 96, Recent: 3},
+				{Address: "E", Moniker: "e", Missed: 9, Expected: 99, LastSigned: 99, Recent: 1},
+			},
+		},
+		Nodes: []NodeRow{
+			{NodeID: "a", Moniker: "a", State: status.Online, Status: report("v2")},
+			{NodeID: "b", Moniker: "b", State: status.Stale, Role: "validator", Status: &status.NodeState{AgeMs: 9000, SkewMs: 5000}},
+			{NodeID: "d", Moniker: "d", State: status.Online, Status: report(), LowMemory: true},
+		},
+	}
+	got := map[string][]string{}
+	for _, a := range s.alerts(snap, g) {
+		got[a.Kind] = append(got[a.Kind], a.Text)
+	}
+	var kinds []string
+	for k := range got {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	want := []string{"clock-skew", "halted", "missing", "power", "report", "resources", "single-validator", "upgrade"}
+	if len(kinds) != len(want) {
+		t.Fatalf("alerts %v, want kinds %v", got, want)
+	}
+	for i := range want {
+		if kinds[i] != want[i] {
+			t.Fatalf("alerts %v, want kinds %v", got, want)
+		}
+	}
+	if len(got["missing"]) != 1 || len(got["single-validator"]) != 1 || len(got["clock-skew"]) != 1 {
+		t.Fatalf("alerts %v", got)
+	}
+	// Node a knows v2 (the only upgrade ahead): b and d, with no or an
+	// empty list, do not.
+	if len(got["upgrade"]) != 2 {
+		t.Fatalf("upgrade alerts %v", got["upgrade"])
+	}
+
+	// A healthy network: no alert.
+	healthy := Snapshot{Network: Network{Height: 100, TotalPower: 30, OnlinePower: 30, LastCommit: 99,
+		Validators: []ValidatorRow{{Address: "A", Expected: 99, LastSigned: 99}}},
+		Nodes: []NodeRow{{NodeID: "a", State: status.Online, Status: report("v2")}}}
+	if a := s.alerts(healthy, &govSnapshot{}); len(a) != 0 {
+		t.Fatalf("healthy network: %v", a)
+	}
+}
