@@ -120,11 +120,11 @@ func (r *Report) trim() {
 	r.Version = cut(r.Version)
 	r.Validator = cut(r.Validator)
 	r.Network = cut(r.Network)
-	if len(r.Upgrades) > maxUpgrades {
-		r.Upgrades = r.Upgrades[:maxUpgrades]
-	}
-	for i := range r.Upgrades {
-		r.Upgrades[i] = cut(r.Upgrades[i])
+	// A copy: the caller's slice may be shared (the node's known upgrades).
+	ups := r.Upgrades[:min(len(r.Upgrades), maxUpgrades)]
+	r.Upgrades = make([]string, len(ups))
+	for i, u := range ups {
+		r.Upgrades[i] = cut(u)
 	}
 }
 
