@@ -131,6 +131,7 @@ type prepared struct {
 	time     int64
 	proposer string
 	txs      [][]byte
+	votes    []governance.CommitVote
 	executed
 }
 
@@ -389,14 +390,16 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 }
 
 // env is the environment of the block after parent, whose state is st,
-// proposed at unixTime by proposer. The gas limit is the parameters record in
-// st, so a governance change of it takes effect in the next block.
-func env(parent *types.Header, st *state.StateDB, unixTime int64, proposer []byte) execution.BlockEnv {
+// proposed at unixTime by proposer, with the votes of its last commit. The
+// gas limit is the parameters record in st, so a governance change of it
+// takes effect in the next block.
+func env(parent *types.Header, st *state.StateDB, unixTime int64, proposer []byte, votes []governance.CommitVote) execution.BlockEnv {
 	return execution.BlockEnv{
-		Parent:   parent,
-		Time:     uint64(max(unixTime, 0)),
-		Coinbase: common.BytesToAddress(proposer),
-		GasLimit: execution.ReadParamsFrom(st).GasLimit,
+		Parent:     parent,
+		Time:       uint64(max(unixTime, 0)),
+		Coinbase:   common.BytesToAddress(proposer),
+		GasLimit:   execution.ReadParamsFrom(st).GasLimit,
+		LastCommit: votes,
 	}
 }
 
@@ -420,7 +423,8 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 	if err != nil {
 		return nil, err
 	}
-	e := env(parent, st, req.Time.Unix(), req.ProposerAddress)
+	votes := extendedVotes(req.LocalLastCommit.Votes)
+	e := env(parent, st, req.Time.Unix(), req.ProposerAddress, votes)
 	candidates := a.pool.Pending(req.MaxTxBytes, e.GasLimit)
 	start := time.Now()
 	res, err := a.exec.Execute(st, e, candidates, execution.Build)
@@ -459,7 +463,7 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 	// left-out transaction's changes were undone). Kept for the proposer's
 	// own ProcessProposal, it describes the block's transactions and no others.
 	res.Txs = res.Included()
-	a.prepared = &prepared{height: req.Height, time: req.Time.UnixNano(), proposer: string(req.ProposerAddress), txs: txs, executed: executed{res, time.Since(start)}}
+	a.prepared = &prepared{height: req.Height, time: req.Time.UnixNano(), proposer: string(req.ProposerAddress), txs: txs, votes: votes, executed: executed{res, time.Since(start)}}
 	return &abci.ResponsePrepareProposal{Txs: txs}, nil
 }
 
@@ -472,8 +476,9 @@ func protoSize(n int) int64 {
 // transaction.
 func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
 	reject := &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_REJECT}
+	votes := commitVotes(req.ProposedLastCommit.Votes)
 	if p := a.prepared; p != nil && p.height == req.Height && p.time == req.Time.UnixNano() &&
-		p.proposer == string(req.ProposerAddress) && sameTxs(p.txs, req.Txs) {
+		p.proposer == string(req.ProposerAddress) && sameTxs(p.txs, req.Txs) && sameVotes(p.votes, votes) {
 		a.proposals[string(req.Hash)] = &p.executed
 		a.prepared = nil
 		return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_ACCEPT}, nil
@@ -488,7 +493,7 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposa
 		return reject, nil
 	}
 	start := time.Now()
-	res, err := a.exec.Execute(st, env(parent, st, req.Time.Unix(), req.ProposerAddress), txs, execution.Verify)
+	res, err := a.exec.Execute(st, env(parent, st, req.Time.Unix(), req.ProposerAddress, votes), txs, execution.Verify)
 	if errors.Is(err, execution.ErrInvalidTx) {
 		a.logger.Warn("proposal rejected", "height", req.Height, "err", err)
 		return reject, nil
@@ -568,7 +573,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		}
 		start := time.Now()
 		txs, _ := a.decodeTxs(req.Txs) // undecodable ones stay nil and are skipped
-		res, err := a.exec.Execute(st, env(parent, st, req.Time.Unix(), req.ProposerAddress), txs, execution.Finalize)
+		res, err := a.exec.Execute(st, env(parent, st, req.Time.Unix(), req.ProposerAddress, commitVotes(req.DecidedLastCommit.Votes)), txs, execution.Finalize)
 		if err != nil {
 			return nil, err
 		}
@@ -591,6 +596,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	if err := a.consensusEffects(res.Effects, resp); err != nil {
 		return nil, err
 	}
+	resp.Events = append(resp.Events, a.livenessEvents(req.Height, res.Effects.Liveness)...)
 	a.finalized = ex
 	failpoint.Hit(failpoint.FinalizeBlock, uint64(req.Height))
 	return resp, nil

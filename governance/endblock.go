@@ -11,7 +11,8 @@ import (
 )
 
 // EndBlock takes the consensus effects of the block's governance calls,
-// clearing them from state. It runs once per block, after the transactions.
+// clearing them from state, and counts the last commit's votes for the
+// liveness review. It runs once per block, after the transactions.
 //
 // Validator updates are net: a node whose power changed and changed back in
 // one block sends nothing. The power CometBFT was last told is kept per node
@@ -20,6 +21,7 @@ import (
 func (c *Contract) EndBlock(env Env, st vm.StateDB) BlockEffects {
 	s := &store{st: st}
 	var fx BlockEffects
+	fx.Liveness = s.livenessStep(env)
 	pending := s.lset("pending")
 	// Calls that would empty the set are refused; should one slip through,
 	// CometBFT is not told (it would halt every node, also on replay) and the

@@ -31,6 +31,8 @@ var DefaultParams = []Param{
 	{"minLeaders", 2, 1, 16},                                // leaders per formed collective, at least
 	{"maxLeaders", 3, 1, 16},                                // and at most
 	{"maxAdvisory", 15, 1, 100},                             // Advisory Council seats
+	{"livenessWindow", 1000, 100, 100_000},                  // blocks of a validator's liveness window (M)
+	{"livenessMaxMissedPermille", 500, 1, 1000},             // share of the window a validator may miss, in ‰, before it is flagged
 }
 
 const (
