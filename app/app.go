@@ -62,6 +62,9 @@ type Config struct {
 	// peers, seeds, unconditional peers): the peer filter accepts them even
 	// where governance does not yet know them, so a node catching up connects.
 	Peers []string
+	// Self is this node's own p2p ID: its role in governance decides which
+	// roles it accepts as peers (empty: as a node not admitted).
+	Self string
 	// BlockMaxBytes is CometBFT's block max_bytes, kept in a consensus
 	// parameter update of the gas limit (0: the genesis request's, else 8 MiB).
 	BlockMaxBytes int64
@@ -86,7 +89,8 @@ type Config struct {
 // Governance is what the app needs of the governance contract.
 type Governance interface {
 	execution.Governance
-	AllowedPeer(st vm.StateDB, nodeID string) bool
+	// Peer is the role and status governance holds for a p2p node ID.
+	Peer(st vm.StateDB, nodeID string) (governance.NodeRole, governance.NodeStatus)
 	Upgrades(st vm.StateDB) []governance.Upgrade
 }
 
@@ -103,6 +107,7 @@ type App struct {
 	feeds  *feeds
 	gov    Governance
 	peers  map[string]bool // operator-configured peer IDs
+	self   string          // this node's p2p ID, lower case
 	known  []string        // upgrades this binary knows (Config.KnownUpgrades)
 	halt   halt            // set when FinalizeBlock refuses a block for good
 	snaps  *snapshots      // state sync: snapshots written, and a restore
@@ -199,6 +204,7 @@ func New(cfg Config) (*App, error) {
 		snaps:          newSnapshots(cfg.Snapshots, cfg.Snapshot, logger),
 		appVer:         cfg.AppVersion,
 	}
+	a.self = strings.ToLower(cfg.Self)
 	a.peers = make(map[string]bool, len(cfg.Peers))
 	for _, id := range cfg.Peers {
 		a.peers[strings.ToLower(id)] = true

@@ -88,11 +88,20 @@ func (c *Contract) AllowedPeer(st vm.StateDB, nodeID string) bool {
 	if !enabled(s) {
 		return true
 	}
+	_, status := c.Peer(st, nodeID)
+	return status == NodeAdmitted
+}
+
+// Peer is the role and status governance holds for the node with this
+// CometBFT p2p ID (hex); zero for a node it never registered or a malformed ID.
+func (c *Contract) Peer(st vm.StateDB, nodeID string) (NodeRole, NodeStatus) {
+	s := &store{st: st}
 	raw, err := hex.DecodeString(strings.TrimPrefix(strings.ToLower(nodeID), "0x"))
 	if err != nil || len(raw) != common.AddressLength {
-		return false
+		return 0, 0
 	}
-	return s.nodeStatus([20]byte(raw)) == NodeAdmitted
+	n := [20]byte(raw)
+	return s.nodeRole(n), s.nodeStatus(n)
 }
 
 // Upgrades lists the scheduled upgrades, by height.
