@@ -40,14 +40,11 @@ func ConsensusAddress(pub []byte) [20]byte {
 	return [20]byte(h[:20])
 }
 
-// livenessParams is the window and the most misses not flagged; a chain
-// whose genesis predates the parameters gets their defaults.
+// livenessParams is the window and the most misses not flagged. A window of
+// 0 (a chain founded before the review, until a motion sets it) turns the
+// review off.
 func (s *store) livenessParams() (window, maxMissed uint64) {
 	window, permille := s.param("livenessWindow"), s.param("livenessMaxMissedPermille")
-	if window == 0 {
-		p, _ := paramSpec("livenessWindow")
-		window = p.Value
-	}
 	if permille == 0 {
 		p, _ := paramSpec("livenessMaxMissedPermille")
 		permille = p.Value
@@ -62,6 +59,10 @@ func (s *store) flagged() lset { return s.lset("live.flagged") }
 // admitted validator's is ignored. Work: the validators, one window word each.
 func (s *store) livenessStep(env Env) []LivenessChange {
 	if len(env.LastCommit) == 0 {
+		return nil
+	}
+	window, maxMissed := s.livenessParams()
+	if window == 0 {
 		return nil
 	}
 	var out []LivenessChange
@@ -81,7 +82,6 @@ func (s *store) livenessStep(env Env) []LivenessChange {
 			byAddr[ConsensusAddress(s.nodePubKey(n))] = n
 		}
 	}
-	window, maxMissed := s.livenessParams()
 	for _, v := range env.LastCommit {
 		n, ok := byAddr[v.Address]
 		if !ok {

@@ -212,8 +212,31 @@ func TestLivenessParameterRanges(t *testing.T) {
 			t.Errorf("genesis %s = %d: %v", c.name, c.value, err)
 		}
 	}
-	if got := f.view("parameter", "livenessWindow")[0]; got.(interface{ Uint64() uint64 }).Uint64() != 1000 {
-		t.Fatalf("default livenessWindow %v", got)
+	if p := WithLaterParams(map[string]uint64{"livenessMaxMissedPermille": 7}); p["livenessWindow"] != 1000 || p["livenessMaxMissedPermille"] != 7 {
+		t.Fatalf("WithLaterParams %v", p)
+	}
+}
+
+// TestLivenessOffWithoutParameters: a chain founded before the review (its
+// genesis names no liveness parameter) keeps its genesis state and counts
+// nothing, until a motion sets the window.
+func TestLivenessOffWithoutParameters(t *testing.T) {
+	f := newFixture(t)
+	if got := f.view("parameter", "livenessWindow")[0]; got.(interface{ Sign() int }).Sign() != 0 {
+		t.Fatalf("livenessWindow %v written at genesis", got)
+	}
+	for range 5 {
+		if fx := f.endBlock(commit(0, 1, 2)); len(fx.Liveness) != 0 {
+			t.Fatalf("changes %+v", fx.Liveness)
+		}
+	}
+	if s := f.liveness(nodeID('V', 0)); s.counted != 0 || s.window != 0 {
+		t.Fatalf("%+v", s)
+	}
+	(&store{st: f.st}).setParam("livenessWindow", 100)
+	f.endBlock(commit(0))
+	if s := f.liveness(nodeID('V', 0)); s.counted != 1 || s.missed != 1 || s.window != 100 || s.flagged { // 1 of at most 50
+		t.Fatalf("after the motion: %+v", s)
 	}
 }
 
