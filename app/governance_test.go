@@ -29,8 +29,8 @@ type fakeGov struct {
 	records  map[common.Address]uint64
 	capital  map[uint64]uint64
 	peers    map[string]bool
-	nodes    map[string]fakeNode // role and status by node ID; peers: admitted validators
-	commits  [][]governance.CommitVote // LastCommit of every EndBlock, in order
+	nodes    map[string]fakeNode                // role and status by node ID; peers: admitted validators
+	commits  [][]governance.CommitVote          // LastCommit of every EndBlock, in order
 	effects  map[uint64]governance.BlockEffects // by block number
 	upgrades []governance.Upgrade
 }
