@@ -2,7 +2,9 @@ package node_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"strconv"
 	"testing"
 	"time"
@@ -125,6 +127,23 @@ func TestObserverNode(t *testing.T) {
 	}
 }
 
+// getJSON decodes the answer of a GET of url into v.
+func getJSON(ctx context.Context, url string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s", url, res.Status)
+	}
+	return json.NewDecoder(res.Body).Decode(v)
+}
+
 func hasPeer(peers []ctypes.Peer, id string) bool {
 	for _, p := range peers {
 		if string(p.NodeInfo.ID()) == id {
@@ -225,6 +244,32 @@ func TestLivenessFlagsStoppedValidator(t *testing.T) {
 		t.Errorf("NodeFlagged at %d misses, want 6 (more than 5 %% of 100)", f.missed)
 	}
 	t.Logf("stopped at height %d, flagged at %d", stoppedAt, got["NodeFlagged"][0].height)
+	waitFor(ctx, t, "the dashboard showing the flag and its alert", func() bool {
+		var g struct {
+			Nodes []struct {
+				ID       string `json:"node_id"`
+				Liveness struct {
+					Flagged bool `json:"flagged"`
+				} `json:"liveness"`
+			} `json:"nodes"`
+		}
+		var snap struct {
+			Alerts []struct{ Kind, Text string } `json:"alerts"`
+		}
+		if getJSON(ctx, "http://"+net.Nodes[0].RPC+"/dashboard/api/governance", &g) != nil ||
+			getJSON(ctx, "http://"+net.Nodes[0].RPC+"/dashboard/api/snapshot", &snap) != nil {
+			return false
+		}
+		shown := false
+		for _, n := range g.Nodes {
+			shown = shown || (n.ID == fmt.Sprintf("%x", nodeID) && n.Liveness.Flagged)
+		}
+		alerted := false
+		for _, a := range snap.Alerts {
+			alerted = alerted || a.Kind == "liveness-flagged"
+		}
+		return shown && alerted
+	})
 
 	net.Restart(t, stopped)
 	waitFor(ctx, t, "a block signed by the restarted validator", func() bool { return signedLatest(ctx, t, cmt, pub) })
