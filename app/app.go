@@ -62,6 +62,9 @@ type Config struct {
 	// peers, seeds, unconditional peers): the peer filter accepts them even
 	// where governance does not yet know them, so a node catching up connects.
 	Peers []string
+	// Self is this node's own p2p ID: its role in governance decides which
+	// roles it accepts as peers (empty: as a node not admitted).
+	Self string
 	// BlockMaxBytes is CometBFT's block max_bytes, kept in a consensus
 	// parameter update of the gas limit (0: the genesis request's, else 8 MiB).
 	BlockMaxBytes int64
@@ -86,7 +89,8 @@ type Config struct {
 // Governance is what the app needs of the governance contract.
 type Governance interface {
 	execution.Governance
-	AllowedPeer(st vm.StateDB, nodeID string) bool
+	// Peer is the role and status governance holds for a p2p node ID.
+	Peer(st vm.StateDB, nodeID string) (governance.NodeRole, governance.NodeStatus)
 	Upgrades(st vm.StateDB) []governance.Upgrade
 }
 
@@ -103,6 +107,7 @@ type App struct {
 	feeds  *feeds
 	gov    Governance
 	peers  map[string]bool // operator-configured peer IDs
+	self   string          // this node's p2p ID, lower case
 	known  []string        // upgrades this binary knows (Config.KnownUpgrades)
 	halt   halt            // set when FinalizeBlock refuses a block for good
 	snaps  *snapshots      // state sync: snapshots written, and a restore
@@ -131,6 +136,7 @@ type prepared struct {
 	time     int64
 	proposer string
 	txs      [][]byte
+	votes    []governance.CommitVote
 	executed
 }
 
@@ -198,6 +204,7 @@ func New(cfg Config) (*App, error) {
 		snaps:          newSnapshots(cfg.Snapshots, cfg.Snapshot, logger),
 		appVer:         cfg.AppVersion,
 	}
+	a.self = strings.ToLower(cfg.Self)
 	a.peers = make(map[string]bool, len(cfg.Peers))
 	for _, id := range cfg.Peers {
 		a.peers[strings.ToLower(id)] = true
@@ -389,14 +396,16 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 }
 
 // env is the environment of the block after parent, whose state is st,
-// proposed at unixTime by proposer. The gas limit is the parameters record in
-// st, so a governance change of it takes effect in the next block.
-func env(parent *types.Header, st *state.StateDB, unixTime int64, proposer []byte) execution.BlockEnv {
+// proposed at unixTime by proposer, with the votes of its last commit. The
+// gas limit is the parameters record in st, so a governance change of it
+// takes effect in the next block.
+func env(parent *types.Header, st *state.StateDB, unixTime int64, proposer []byte, votes []governance.CommitVote) execution.BlockEnv {
 	return execution.BlockEnv{
-		Parent:   parent,
-		Time:     uint64(max(unixTime, 0)),
-		Coinbase: common.BytesToAddress(proposer),
-		GasLimit: execution.ReadParamsFrom(st).GasLimit,
+		Parent:     parent,
+		Time:       uint64(max(unixTime, 0)),
+		Coinbase:   common.BytesToAddress(proposer),
+		GasLimit:   execution.ReadParamsFrom(st).GasLimit,
+		LastCommit: votes,
 	}
 }
 
@@ -420,7 +429,8 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 	if err != nil {
 		return nil, err
 	}
-	e := env(parent, st, req.Time.Unix(), req.ProposerAddress)
+	votes := extendedVotes(req.LocalLastCommit.Votes)
+	e := env(parent, st, req.Time.Unix(), req.ProposerAddress, votes)
 	candidates := a.pool.Pending(req.MaxTxBytes, e.GasLimit)
 	start := time.Now()
 	res, err := a.exec.Execute(st, e, candidates, execution.Build)
@@ -459,7 +469,7 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 	// left-out transaction's changes were undone). Kept for the proposer's
 	// own ProcessProposal, it describes the block's transactions and no others.
 	res.Txs = res.Included()
-	a.prepared = &prepared{height: req.Height, time: req.Time.UnixNano(), proposer: string(req.ProposerAddress), txs: txs, executed: executed{res, time.Since(start)}}
+	a.prepared = &prepared{height: req.Height, time: req.Time.UnixNano(), proposer: string(req.ProposerAddress), txs: txs, votes: votes, executed: executed{res, time.Since(start)}}
 	return &abci.ResponsePrepareProposal{Txs: txs}, nil
 }
 
@@ -472,8 +482,9 @@ func protoSize(n int) int64 {
 // transaction.
 func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
 	reject := &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_REJECT}
+	votes := commitVotes(req.ProposedLastCommit.Votes)
 	if p := a.prepared; p != nil && p.height == req.Height && p.time == req.Time.UnixNano() &&
-		p.proposer == string(req.ProposerAddress) && sameTxs(p.txs, req.Txs) {
+		p.proposer == string(req.ProposerAddress) && sameTxs(p.txs, req.Txs) && sameVotes(p.votes, votes) {
 		a.proposals[string(req.Hash)] = &p.executed
 		a.prepared = nil
 		return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_ACCEPT}, nil
@@ -488,7 +499,7 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposa
 		return reject, nil
 	}
 	start := time.Now()
-	res, err := a.exec.Execute(st, env(parent, st, req.Time.Unix(), req.ProposerAddress), txs, execution.Verify)
+	res, err := a.exec.Execute(st, env(parent, st, req.Time.Unix(), req.ProposerAddress, votes), txs, execution.Verify)
 	if errors.Is(err, execution.ErrInvalidTx) {
 		a.logger.Warn("proposal rejected", "height", req.Height, "err", err)
 		return reject, nil
@@ -568,7 +579,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		}
 		start := time.Now()
 		txs, _ := a.decodeTxs(req.Txs) // undecodable ones stay nil and are skipped
-		res, err := a.exec.Execute(st, env(parent, st, req.Time.Unix(), req.ProposerAddress), txs, execution.Finalize)
+		res, err := a.exec.Execute(st, env(parent, st, req.Time.Unix(), req.ProposerAddress, commitVotes(req.DecidedLastCommit.Votes)), txs, execution.Finalize)
 		if err != nil {
 			return nil, err
 		}
@@ -591,6 +602,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	if err := a.consensusEffects(res.Effects, resp); err != nil {
 		return nil, err
 	}
+	resp.Events = append(resp.Events, a.livenessEvents(req.Height, res.Effects.Liveness)...)
 	a.finalized = ex
 	failpoint.Hit(failpoint.FinalizeBlock, uint64(req.Height))
 	return resp, nil

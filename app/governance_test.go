@@ -29,8 +29,15 @@ type fakeGov struct {
 	records  map[common.Address]uint64
 	capital  map[uint64]uint64
 	peers    map[string]bool
+	nodes    map[string]fakeNode                // role and status by node ID; peers: admitted validators
+	commits  [][]governance.CommitVote          // LastCommit of every EndBlock, in order
 	effects  map[uint64]governance.BlockEffects // by block number
 	upgrades []governance.Upgrade
+}
+
+type fakeNode struct {
+	role   governance.NodeRole
+	status governance.NodeStatus
 }
 
 func newFakeGov() *fakeGov {
@@ -39,6 +46,7 @@ func newFakeGov() *fakeGov {
 		records: map[common.Address]uint64{ethtest.Address(keys[0]): 1, ethtest.Address(keys[1]): 1, ethtest.Address(keys[2]): 2},
 		capital: map[uint64]uint64{},
 		peers:   map[string]bool{},
+		nodes:   map[string]fakeNode{},
 		effects: map[uint64]governance.BlockEffects{},
 	}
 }
@@ -84,6 +92,7 @@ func (f *fakeGov) Create(vm.StateDB, common.Address, common.Address, common.Addr
 }
 
 func (f *fakeGov) EndBlock(env governance.Env, st vm.StateDB) governance.BlockEffects {
+	f.commits = append(f.commits, env.LastCommit)
 	fx := f.effects[env.Number]
 	if fx.GasLimit != 0 {
 		st.SetState(governance.Address, governance.ParamSlot("gasLimit"), common.BigToHash(new(big.Int).SetUint64(fx.GasLimit)))
@@ -91,7 +100,15 @@ func (f *fakeGov) EndBlock(env governance.Env, st vm.StateDB) governance.BlockEf
 	return fx
 }
 
-func (f *fakeGov) AllowedPeer(_ vm.StateDB, id string) bool { return f.peers[id] }
+func (f *fakeGov) Peer(_ vm.StateDB, id string) (governance.NodeRole, governance.NodeStatus) {
+	if n, ok := f.nodes[id]; ok {
+		return n.role, n.status
+	}
+	if f.peers[id] {
+		return governance.NodeValidator, governance.NodeAdmitted
+	}
+	return 0, 0
+}
 
 func (f *fakeGov) Upgrades(vm.StateDB) []governance.Upgrade { return f.upgrades }
 

@@ -12,9 +12,9 @@ func TestAlerts(t *testing.T) {
 	s := New(Config{Upgrades: []string{"v2"}})
 	g := &govSnapshot{
 		Nodes: []nodeRec{
-			{ID: "a", Collective: "public", Role: "validator", Status: "admitted"},
+			{ID: "a", Collective: "public", Role: "validator", Status: "admitted", Liveness: map[string]any{"flagged": false, "missed": uint64(1), "window": uint64(100)}},
 			{ID: "b", Collective: "public", Role: "validator", Status: "admitted"},
-			{ID: "c", Collective: "cso", Role: "validator", Status: "admitted"},
+			{ID: "c", Collective: "cso", Role: "validator", Status: "admitted", Liveness: map[string]any{"flagged": true, "missed": uint64(60), "window": uint64(100), "since": uint64(80)}},
 			{ID: "d", Collective: "academic", Role: "observer", Status: "admitted"},
 		},
 		Upgrades: map[string]any{"names": []any{"v2", "v3"}, "heights": []any{uint64(500), uint64(20)}},
@@ -46,7 +46,7 @@ func TestAlerts(t *testing.T) {
 		kinds = append(kinds, k)
 	}
 	sort.Strings(kinds)
-	want := []string{"clock-skew", "halted", "missing", "power", "report", "resources", "single-validator", "upgrade"}
+	want := []string{"clock-skew", "halted", "liveness-flagged", "missing", "power", "report", "resources", "single-validator", "upgrade"}
 	if len(kinds) != len(want) {
 		t.Fatalf("alerts %v, want kinds %v", got, want)
 	}
@@ -54,6 +54,9 @@ func TestAlerts(t *testing.T) {
 		if kinds[i] != want[i] {
 			t.Fatalf("alerts %v, want kinds %v", got, want)
 		}
+	}
+	if len(got["liveness-flagged"]) != 1 || got["liveness-flagged"][0] != "validator c (cso) is flagged by the liveness review: 60 of the last 100 blocks missed, since block 80; the Nodes Commission decides" {
+		t.Fatalf("liveness alerts %v", got["liveness-flagged"])
 	}
 	if len(got["missing"]) != 1 || len(got["single-validator"]) != 1 || len(got["clock-skew"]) != 1 {
 		t.Fatalf("alerts %v", got)

@@ -98,6 +98,9 @@ type nodeRec struct {
 	Collective string         `json:"collective"`
 	Role       string         `json:"role"`
 	Status     string         `json:"status"`
+	// Liveness is a validator's nodeLiveness: missed, window, counted,
+	// flagged, since.
+	Liveness map[string]any `json:"liveness,omitempty"`
 }
 
 // govSnapshot is the governance part of the dashboard.
@@ -201,6 +204,13 @@ func readGovernance(ctx context.Context, b rpc.Backend, header *types.Header) *g
 			n.Collective, _ = rec["collective"].(string)
 			n.Role, _ = rec["roleName"].(string)
 			n.Status, _ = rec["statusName"].(string)
+			if n.Role == "validator" { // the on-chain liveness review (governance §3.11)
+				if l, err := g.view("nodeLiveness", id); err == nil {
+					n.Liveness = l
+				} else {
+					fail(err)
+				}
+			}
 			if pk, _ := rec["pubKey"].(string); rec["keyType"] == "ed25519" {
 				if raw, err := hexutil.Decode(pk); err == nil && len(raw) == cmted.PubKeySize {
 					n.Address = cmted.PubKey(raw).Address().String()

@@ -362,6 +362,12 @@ func (s *Server) alerts(snap Snapshot, g *govSnapshot) []Alert {
 	perCollective := map[string]int{}
 	if g != nil {
 		for _, n := range g.Nodes {
+			if f, _ := n.Liveness["flagged"].(bool); f {
+				add("warning", "liveness-flagged", sprintf("validator %s (%s) is flagged by the liveness review: %v of the last %v blocks missed, since block %v; the Nodes Commission decides",
+					n.ID, n.Collective, n.Liveness["missed"], n.Liveness["window"], n.Liveness["since"]))
+			}
+		}
+		for _, n := range g.Nodes {
 			if n.Role == "validator" && n.Status == "admitted" {
 				perCollective[n.Collective]++
 			}

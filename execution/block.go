@@ -84,7 +84,9 @@ func (e *Executor) Execute(st *state.StateDB, env BlockEnv, txs []*types.Transac
 	if b.watch != nil {
 		// After the transactions and before the root, so its clearing of
 		// the block's effects is part of this block's state.
-		effects = e.gov.EndBlock(b.env, st)
+		end := b.env
+		end.LastCommit = env.LastCommit
+		effects = e.gov.EndBlock(end, st)
 	}
 	header.GasUsed = b.gp.Used()
 	header.Root = st.IntermediateRoot(b.evm.GetRules())

@@ -52,6 +52,9 @@ type BlockEnv struct {
 	Time     uint64 // block time in seconds (BFT time)
 	Coinbase common.Address
 	GasLimit uint64
+	// LastCommit is the block's record of the votes on its parent, for
+	// governance's liveness review at the end of the block.
+	LastCommit []governance.CommitVote
 }
 
 // NewHeader builds the header of the block after env.Parent, before

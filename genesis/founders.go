@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"math/big"
 	"strings"
 	"time"
@@ -117,7 +116,7 @@ func (f *Founders) AppState() (*AppState, error) {
 	if f.GenesisTime.IsZero() {
 		return fail("genesisTime is required")
 	}
-	g := &governance.Founding{Params: maps.Clone(f.Params)}
+	g := &governance.Founding{Params: governance.WithLaterParams(f.Params)}
 	s := &AppState{
 		ChainID: f.ChainID,
 		Coin:    f.Coin,

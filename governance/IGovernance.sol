@@ -64,6 +64,15 @@ interface IGovernance {
     event NodeAdmitted(bytes20 indexed nodeId, uint64 indexed operator, string collective, uint8 role);
     event NodeStatusChanged(bytes20 indexed nodeId, uint8 status, bool forCause);
     event ValidatorPowerChanged(bytes20 indexed nodeId, uint64 power);
+    /// A validator missed more than livenessMaxMissedPermille of its last
+    /// livenessWindow blocks (docs/governance.md §3.11). Raised at the end of
+    /// a block, by no transaction: it is a CometBFT block event of the same
+    /// name (attributes nodeId, missed, window), not an Ethereum log. Nothing
+    /// else changes: power and removal stay a vote.
+    event NodeFlagged(bytes20 indexed nodeId, uint64 missed, uint64 window);
+    /// A flagged validator's misses fell back to the share allowed; a block
+    /// event like NodeFlagged.
+    event NodeRecovered(bytes20 indexed nodeId, uint64 missed, uint64 window);
     event ActionProposed(uint64 indexed actionId, uint64 indexed proposer, uint8 action, bool forCause);
     event ActionVoteCast(uint64 indexed actionId, uint64 indexed member, bool approve);
     event ActionDecided(uint64 indexed actionId, bool approved);
@@ -266,6 +275,13 @@ interface IGovernance {
     function nodes(bytes32 cursor, uint32 limit) external view returns (bytes20[] memory nodeIds, bytes32 next);
     function node(bytes20 nodeId)
         external view returns (string memory collective, uint64 operator, uint8 role, uint8 status, string memory keyType, bytes memory pubKey, uint64 power);
+    /// A validator's liveness review: misses among the last `window` blocks
+    /// it was a validator in (`counted` so far, at most the window), and the
+    /// height it was flagged at (0: not flagged).
+    function nodeLiveness(bytes20 nodeId)
+        external view returns (uint64 missed, uint64 window, uint64 counted, bool flagged, uint64 since);
+    /// Validators flagged by the liveness review, in order of flagging.
+    function flaggedNodes(bytes32 cursor, uint32 limit) external view returns (bytes20[] memory nodeIds, bytes32 next);
     /// Validators with power, by collective, in order of admission.
     function validators(bytes32 cursor, uint32 limit)
         external view returns (bytes20[] memory nodeIds, uint64[] memory powers, bytes32 next);

@@ -161,6 +161,13 @@ func (a args) big(i int) *big.Int           { return a[i].(*big.Int) }
 // emit adds the event name with its arguments in the ABI's order; indexed
 // ones become topics.
 func (c *call) emit(name string, vals ...any) {
+	topics, enc := emit(name, vals...)
+	c.s.gas += gasLogBase + gasLogTopic*uint64(len(topics)) + gasLogByte*uint64(len(enc))
+	c.s.st.AddLog(&types.Log{Address: Address, Topics: topics, Data: enc, BlockNumber: c.env.Number})
+}
+
+// emit encodes the event name with its arguments as a log's topics and data.
+func emit(name string, vals ...any) ([]common.Hash, []byte) {
 	ev, ok := ABI.Events[name]
 	if !ok || len(vals) != len(ev.Inputs) {
 		panic("governance: event " + name + " does not match the ABI") // a bug of this package
@@ -186,6 +193,5 @@ func (c *call) emit(name string, vals ...any) {
 	if err != nil {
 		panic("governance: event " + name + ": " + err.Error())
 	}
-	c.s.gas += gasLogBase + gasLogTopic*uint64(len(topics)) + gasLogByte*uint64(len(enc))
-	c.s.st.AddLog(&types.Log{Address: Address, Topics: topics, Data: enc, BlockNumber: c.env.Number})
+	return topics, enc
 }

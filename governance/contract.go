@@ -35,6 +35,9 @@ func mustParseABI(s string) abi.ABI {
 type Env struct {
 	Number uint64 // block number
 	Time   uint64 // block time, seconds
+	// LastCommit is how the validators voted on the previous block, as the
+	// block's last commit records it; only the end of a block reads it.
+	LastCommit []CommitVote
 }
 
 // Errors of admission and execution. Each carries its detail after the %w.
@@ -84,6 +87,9 @@ type BlockEffects struct {
 	Validators []ValidatorUpdate
 	// GasLimit is the new block gas limit, or 0 when unchanged.
 	GasLimit uint64
+	// Liveness lists the validators flagged or recovered in this block, in
+	// the order of the last commit's votes.
+	Liveness []LivenessChange
 }
 
 // Upgrade is a named upgrade the plenary scheduled at a height.

@@ -11,7 +11,8 @@ import (
 )
 
 // EndBlock takes the consensus effects of the block's governance calls,
-// clearing them from state. It runs once per block, after the transactions.
+// clearing them from state, and counts the last commit's votes for the
+// liveness review. It runs once per block, after the transactions.
 //
 // Validator updates are net: a node whose power changed and changed back in
 // one block sends nothing. The power CometBFT was last told is kept per node
@@ -20,6 +21,7 @@ import (
 func (c *Contract) EndBlock(env Env, st vm.StateDB) BlockEffects {
 	s := &store{st: st}
 	var fx BlockEffects
+	fx.Liveness = s.livenessStep(env)
 	pending := s.lset("pending")
 	// Calls that would empty the set are refused; should one slip through,
 	// CometBFT is not told (it would halt every node, also on replay) and the
@@ -86,11 +88,20 @@ func (c *Contract) AllowedPeer(st vm.StateDB, nodeID string) bool {
 	if !enabled(s) {
 		return true
 	}
+	_, status := c.Peer(st, nodeID)
+	return status == NodeAdmitted
+}
+
+// Peer is the role and status governance holds for the node with this
+// CometBFT p2p ID (hex); zero for a node it never registered or a malformed ID.
+func (c *Contract) Peer(st vm.StateDB, nodeID string) (NodeRole, NodeStatus) {
+	s := &store{st: st}
 	raw, err := hex.DecodeString(strings.TrimPrefix(strings.ToLower(nodeID), "0x"))
 	if err != nil || len(raw) != common.AddressLength {
-		return false
+		return 0, 0
 	}
-	return s.nodeStatus([20]byte(raw)) == NodeAdmitted
+	n := [20]byte(raw)
+	return s.nodeRole(n), s.nodeStatus(n)
 }
 
 // Upgrades lists the scheduled upgrades, by height.

@@ -335,8 +335,9 @@ func (c *call) reinstateNode(n [20]byte) {
 
 // checkSafety refuses taking the nodes off when it would empty the validator
 // set (always), leave a formed collective without nodes, or leave fewer than
-// four collectives with validators when four or more have them; a change for
-// cause overrides all but the first (docs/governance.md §3.1). Only validators
+// four collectives with validators (fewer than now, while fewer than four
+// have them: the floor is never lowered further); a change for cause
+// overrides all but the first (docs/governance.md §3.1). Only validators
 // of formed collectives hold power: a forming collective's do not keep the
 // set alive.
 func (s *store) checkSafety(off [][20]byte, forCause bool) error {
@@ -374,6 +375,9 @@ func (s *store) checkSafety(off [][20]byte, forCause bool) error {
 	}
 	if !forCause && collsBefore >= 4 && collsAfter < 4 {
 		return refuse("only %d collectives would keep validators, at least 4 needed", collsAfter)
+	}
+	if !forCause && collsBefore < 4 && collsAfter < collsBefore {
+		return refuse("only %d collectives would keep validators, fewer than the %d that have them (at least 4 are the floor)", collsAfter, collsBefore)
 	}
 	return nil
 }

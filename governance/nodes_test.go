@@ -301,6 +301,19 @@ func TestNodeSafetyRules(t *testing.T) {
 		{"removal for cause of a last node", nil, nodeID('V', 1), ActionRemove, true, ""},
 		{"fewer than four collectives with validators", observer, nodeID('V', 1), ActionRemove, false, "only 3 collectives would keep validators, at least 4 needed"},
 		{"fewer than four, for cause", observer, nodeID('V', 1), ActionSuspend, true, ""},
+		{"below a floor already under four", func(g *Founding) {
+			observer(g)
+			g.Nodes[3].Role, g.Nodes[3].PubKey, g.Nodes[3].KeyType = NodeObserver, nil, "" // cso: observer only
+		}, nodeID('V', 1), ActionRemove, false, "only 2 collectives would keep validators, fewer than the 3 that have them"},
+		{"below a floor under four, for cause", func(g *Founding) {
+			observer(g)
+			g.Nodes[3].Role, g.Nodes[3].PubKey, g.Nodes[3].KeyType = NodeObserver, nil, ""
+		}, nodeID('V', 1), ActionRemove, true, ""},
+		{"a second validator of a collective, under four", func(g *Founding) {
+			g.Nodes[3].Role, g.Nodes[3].PubKey, g.Nodes[3].KeyType = NodeObserver, nil, ""
+			g.Nodes = append(g.Nodes, FoundingNode{NodeID: common.Address(nodeID('W', 1)), Collective: "academic", Operator: recLeaderA(1),
+				Role: NodeValidator, KeyType: "ed25519", PubKey: consKey('W', 1)})
+		}, nodeID('W', 1), ActionRemove, false, ""},
 		{"an observer", observer, nodeID('O', 1), ActionRemove, false, ""},
 		{"empty validator set, even for cause", func(g *Founding) {
 			for i := 0; i < 3; i++ { // observers elsewhere, one validator left

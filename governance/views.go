@@ -35,6 +35,8 @@ var viewHandlers = map[string]view{
 	"nodes":                  viewNodes,
 	"node":                   fixed(viewNode),
 	"validators":             viewValidators,
+	"nodeLiveness":           fixed(viewNodeLiveness),
+	"flaggedNodes":           viewFlaggedNodes,
 	"projects":               viewProjects,
 	"project":                fixed(viewProject),
 	"applications":           viewApplications,
@@ -83,8 +85,9 @@ var viewCosts = map[string]viewCost{
 	"motion":                 {6 + 2*maxSeatList, 0},
 	"members":                {3, 1}, "nodes": {3, 1}, "projects": {3, 1}, "applications": {3, 1},
 	"meetings": {1, 1}, "motions": {1, 1}, "agreements": {1, 3}, "attestations": {3, 3},
-	"validators": {8 + maxCollectives*3, 2},
-	"upgrades":   {3, 2},
+	"validators":   {8 + maxCollectives*3, 2},
+	"nodeLiveness": {6, 0}, "flaggedNodes": {3, 1},
+	"upgrades": {3, 2},
 }
 
 // Bounds that price the views answering whole lists.
@@ -295,6 +298,19 @@ func viewNode(s *store, _ Env, a args) []any {
 	n := a.b20(0)
 	return []any{s.nodeColl(n), s.nodeOp(n), s.nodeRole(n), s.nodeStatus(n), s.str(key("node.keyType", n)),
 		nonNil(s.nodePubKey(n)), s.nodePower(n)}
+}
+
+func viewNodeLiveness(s *store, _ Env, a args) []any {
+	missed, window, counted, since := s.liveness(a.b20(0))
+	return []any{missed, window, min(counted, window), since != 0, since}
+}
+
+func viewFlaggedNodes(s *store, _ Env, a args) ([]any, error) {
+	items, next, err := s.flagged().page(a.page())
+	if err != nil {
+		return nil, err
+	}
+	return []any{nodeIDs(items), [32]byte(next)}, nil
 }
 
 // viewValidators pages through the validators with power, collective by

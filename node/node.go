@@ -245,7 +245,7 @@ func (n *Node) Run(ctx context.Context) (err error) {
 		return err
 	}
 	applyMemoryLimit(n.logger, &n.cfg.Redmx, n.memory, n.memoryLimit)
-	p, err := n.openParts(&stops)
+	p, err := n.openParts(&stops, string(nodeKey.ID()))
 	if err != nil {
 		return err
 	}
@@ -340,7 +340,7 @@ func (n *Node) loadKeys() (*p2p.NodeKey, cmttypes.PrivValidator, error) {
 }
 
 // openParts opens the store and builds the node's components over it.
-func (n *Node) openParts(stops *stopSteps) (*parts, error) {
+func (n *Node) openParts(stops *stopSteps, self string) (*parts, error) {
 	ccfg := n.cfg.CometBFT
 	dbDir := filepath.Join(ccfg.DBDir(), "redmx")
 	db, err := store.Open(dbDir, n.cfg.Redmx.Storage)
@@ -358,6 +358,7 @@ func (n *Node) openParts(stops *stopSteps) (*parts, error) {
 		snapshot:      n.cfg.Redmx.Snapshot,
 		pool:          n.cfg.Redmx.Pool,
 		peers:         configuredPeers(ccfg),
+		self:          self,
 		knownUpgrades: n.upgrades,
 		blockHistory:  n.cfg.Redmx.Storage.Blocks(),
 		logger:        n.logger.With("module", "app"),

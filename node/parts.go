@@ -32,6 +32,7 @@ type parts struct {
 type appSettings struct {
 	pool          txpool.Config
 	peers         []string
+	self          string // this node's p2p ID (app.Config.Self)
 	blockMaxBytes int64
 	// blockHistory and evidenceBlocks bound pruning (app.Config).
 	blockHistory   uint64
@@ -62,6 +63,7 @@ func build(db *store.DB, gen *genesis.AppState, s appSettings) (*parts, error) {
 		Governance:     gov,
 		KnownUpgrades:  s.knownUpgrades,
 		Peers:          s.peers,
+		Self:           s.self,
 		BlockMaxBytes:  s.blockMaxBytes,
 		BlockHistory:   s.blockHistory,
 		EvidenceBlocks: s.evidenceBlocks,

@@ -7,6 +7,9 @@
   const gib = (b) => (b / 1073741824).toFixed(1) + " GiB";
   const ago = (ms) => (ms < 1000 ? ms + " ms" : (ms / 1000).toFixed(1) + " s") + " ago";
   const date = (s) => (s ? new Date(Number(s) * 1000).toISOString().replace("T", " ").slice(0, 16) : "–");
+  // A validator's on-chain liveness review: missed/window, flagged or not.
+  const liveness = (l) => !l ? "<td>–</td>" : !Number(l.window) ? "<td>off</td>" :
+    `<td class="${l.flagged ? "warn" : ""}">${esc(l.missed)}/${esc(l.window)}${l.flagged ? " · flagged since block " + esc(l.since) : ""}</td>`;
   let snap = null, gov = null, selected = null;
 
   // Tabs.
@@ -101,7 +104,7 @@
     const seats = [];
     (g.seats || []).forEach((s) => (s.holders || []).forEach((h, i) => seats.push(`<tr><td>${esc(s.role)}</td><td>${esc(s.collective || "network")}</td><td>record ${h}</td><td>${date(s.termEnds[i])}</td><td class="${s.holdingOver[i] ? "warn" : ""}">${s.holdingOver[i] ? "holding over" : "no"}</td></tr>`)));
     table("seats", seats);
-    table("gov-nodes", (g.nodes || []).map((n) => `<tr><td class="mono" title="${esc(n.node_id)}">${esc(short(n.node_id, 12))}</td><td>${esc(n.collective)}</td><td>${esc(n.role)}</td><td>${esc(n.status)}</td><td>${n.record.power ?? "–"}</td></tr>`));
+    table("gov-nodes", (g.nodes || []).map((n) => `<tr><td class="mono" title="${esc(n.node_id)}">${esc(short(n.node_id, 12))}</td><td>${esc(n.collective)}</td><td>${esc(n.role)}</td><td>${esc(n.status)}</td><td>${n.record.power ?? "–"}</td>${liveness(n.liveness)}</tr>`));
     $("applications").innerHTML = (g.applications || []).map((a) => `<div class="item">#${a.id} ${esc(a.kindName)} · ${esc(a.statusName)} · collective ${esc(a.collective)} · by <span class="mono">${esc(a.applicant)}</span> · submitted ${date(a.submitted)} · ${a.approvals} approvals, ${a.rejections} rejections` +
       (a.kindName === "node" ? ` · node <span class="mono">${esc(short(a.nodeId, 14))}</span> as ${esc(a.roleName)}` : "") + "</div>").join("") || "none";
     $("meetings").innerHTML = (g.meetings || []).map((m) => `<div class="item"><b>Meeting #${m.id}</b> ${esc(m.kindName)} · ${date(m.start)} – ${date(m.end)} · ${esc(m.place)} · present: ${(m.present || []).length ? (m.present || []).map((p) => "record " + p).join(", ") : "none recorded"}` +

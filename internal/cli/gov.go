@@ -81,7 +81,7 @@ machine-readable results.`,
 	for _, n := range names {
 		cmd.AddCommand(newGovMethodCmd(&o, governance.ABI.Methods[n]))
 	}
-	cmd.AddCommand(newGovNodeIDCmd(), newGovCommitmentCmd())
+	cmd.AddCommand(newGovNodeIDCmd(), newGovCommitmentCmd(), newGovLivenessCmd(&o))
 	return cmd
 }
 
@@ -164,7 +164,8 @@ func newGovMethodCmd(o *govOptions, m abi.Method) *cobra.Command {
 			out := cmd.OutOrStdout()
 			if view {
 				view := c.View
-				if govclient.IsPaged(m) && len(args) == len(m.Inputs)-2 {
+				whole := govclient.IsPaged(m) && len(args) == len(m.Inputs)-2
+				if whole {
 					view = c.ViewAll // every page
 				}
 				fields, err := view(ctx, m, args)
@@ -173,6 +174,9 @@ func newGovMethodCmd(o *govOptions, m abi.Method) *cobra.Command {
 				}
 				if o.asJSON {
 					return writeJSON(out, govclient.JSONObject(fields))
+				}
+				if table, ok := govTables[m.Name]; ok && whole {
+					return table(ctx, c, fields, out)
 				}
 				govclient.Print(out, fields)
 				return nil

@@ -19,3 +19,12 @@ func (x *Extra) NodeApplication(applicant common.Address, collective string) (no
 		governance.SignNodeApplication(ed25519.PrivateKey(x.nodePriv.Bytes()), msg),
 		governance.SignNodeApplication(ed25519.PrivateKey(x.consPriv.Bytes()), msg)
 }
+
+// ObserverApplication is what applyNode needs to apply for this node as an
+// observer of collective: its p2p key and that key's signature (an observer
+// has no consensus key).
+func (x *Extra) ObserverApplication(applicant common.Address, collective string) (nodeKey [32]byte, nodeSig []byte) {
+	nodeKey = [32]byte(x.nodePriv.PubKey().Bytes())
+	msg := governance.NodeApplicationMessage(applicant, collective, nodeKey, governance.NodeObserver, "", nil)
+	return nodeKey, governance.SignNodeApplication(ed25519.PrivateKey(x.nodePriv.Bytes()), msg)
+}
