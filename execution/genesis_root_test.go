@@ -12,10 +12,11 @@ import (
 	"github.com/redmx/redmx/genesis"
 )
 
-// devnetGenesisRoot is the state root of genesis/testdata's devnet app_state,
-// as written before governance took over its vocabulary and founding types:
-// the state layout must not move, or an existing devnet forks from itself.
-const devnetGenesisRoot = "0x4a9ec3abd1f33a7d302f83148dcd6c3d9d3587198788745f4f1a14edf693b040"
+// devnetGenesisRoot is the state root of genesis/testdata's devnet app_state.
+// The genesis state must not move without a new store.Format (3: the
+// liveness parameters), or a node replaying an existing chain from its
+// genesis forks from it.
+const devnetGenesisRoot = "0x9d0057a9f1a1054cf73980cf6c5a9a32fb5ba0cf1f7bbb3d3b1853ac77b44351"
 
 func TestDevnetGenesisRoot(t *testing.T) {
 	raw, err := os.ReadFile("../genesis/testdata/devnet_app_state.json")

@@ -116,7 +116,7 @@ func (f *Founders) AppState() (*AppState, error) {
 	if f.GenesisTime.IsZero() {
 		return fail("genesisTime is required")
 	}
-	g := &governance.Founding{Params: governance.WithLaterParams(f.Params)}
+	g := &governance.Founding{Params: f.Params}
 	s := &AppState{
 		ChainID: f.ChainID,
 		Coin:    f.Coin,

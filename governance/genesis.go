@@ -32,7 +32,7 @@ func ApplyGenesis(st vm.StateDB, g *Founding, gasLimit uint64) error {
 		return fmt.Errorf("%w: "+format, append([]any{ErrGenesis}, a...)...)
 	}
 	for _, p := range DefaultParams {
-		if p.Name != "gasLimit" && !slices.Contains(laterParams, p.Name) {
+		if p.Name != "gasLimit" {
 			s.setParam(p.Name, p.Value)
 		}
 	}

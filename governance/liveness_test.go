@@ -1,6 +1,7 @@
 package governance
 
 import (
+	"math/big"
 	"strings"
 	"testing"
 )
@@ -212,31 +213,26 @@ func TestLivenessParameterRanges(t *testing.T) {
 			t.Errorf("genesis %s = %d: %v", c.name, c.value, err)
 		}
 	}
-	if p := WithLaterParams(map[string]uint64{"livenessMaxMissedPermille": 7}); p["livenessWindow"] != 1000 || p["livenessMaxMissedPermille"] != 7 {
-		t.Fatalf("WithLaterParams %v", p)
-	}
 }
 
-// TestLivenessOffWithoutParameters: a chain founded before the review (its
-// genesis names no liveness parameter) keeps its genesis state and counts
-// nothing, until a motion sets the window.
-func TestLivenessOffWithoutParameters(t *testing.T) {
+// TestLivenessOnFromGenesis: a new chain reviews liveness from its first
+// block with the default parameters, and a window of 0 (a motion may not set
+// it, but a state without the parameter holds it) counts nothing.
+func TestLivenessOnFromGenesis(t *testing.T) {
 	f := newFixture(t)
-	if got := f.view("parameter", "livenessWindow")[0]; got.(interface{ Sign() int }).Sign() != 0 {
-		t.Fatalf("livenessWindow %v written at genesis", got)
+	if got := f.view("parameter", "livenessWindow")[0].(*big.Int); got.Uint64() != 1000 {
+		t.Fatalf("livenessWindow %v at genesis, want 1000", got)
 	}
-	for range 5 {
-		if fx := f.endBlock(commit(0, 1, 2)); len(fx.Liveness) != 0 {
-			t.Fatalf("changes %+v", fx.Liveness)
-		}
-	}
-	if s := f.liveness(nodeID('V', 0)); s.counted != 0 || s.window != 0 {
-		t.Fatalf("%+v", s)
-	}
-	(&store{st: f.st}).setParam("livenessWindow", 100)
 	f.endBlock(commit(0))
-	if s := f.liveness(nodeID('V', 0)); s.counted != 1 || s.missed != 1 || s.window != 100 || s.flagged { // 1 of at most 50
-		t.Fatalf("after the motion: %+v", s)
+	if s := f.liveness(nodeID('V', 0)); s.counted != 1 || s.missed != 1 || s.window != 1000 || s.flagged {
+		t.Fatalf("after one missed block: %+v", s)
+	}
+	(&store{st: f.st}).setParam("livenessWindow", 0)
+	if fx := f.endBlock(commit(1, 2)); len(fx.Liveness) != 0 {
+		t.Fatalf("changes %+v with the review off", fx.Liveness)
+	}
+	if s := f.liveness(nodeID('V', 0)); s.window != 0 {
+		t.Fatalf("window %d with the review off", s.window)
 	}
 }
 

@@ -594,7 +594,7 @@ func (m *machine) check(after string) {
 		fail("the secretary's record %d is %s", sec[0], st)
 	}
 	for _, p := range DefaultParams {
-		if v := s.param(p.Name); (v < p.Min || v > p.Max) && (v != 0 || !slices.Contains(laterParams, p.Name)) {
+		if v := s.param(p.Name); v < p.Min || v > p.Max {
 			fail("parameter %s = %d outside %d..%d", p.Name, v, p.Min, p.Max)
 		}
 	}

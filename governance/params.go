@@ -56,27 +56,6 @@ const (
 	quorumMax = 1000
 )
 
-// laterParams came after the first chains: [ApplyGenesis] writes them only
-// when the founding names them, so an existing chain's genesis and blocks
-// stay what they were (0 in state: the feature is off until a plenary
-// motion sets it). New genesis files name them ([WithLaterParams]).
-var laterParams = []string{"livenessWindow", "livenessMaxMissedPermille"}
-
-// WithLaterParams is a copy of params with the defaults of the parameters
-// introduced after the first chains where params does not name them: what
-// a new chain's founding should hold.
-func WithLaterParams(params map[string]uint64) map[string]uint64 {
-	out := make(map[string]uint64, len(params)+len(laterParams))
-	for _, name := range laterParams {
-		p, _ := paramSpec(name)
-		out[name] = p.Value
-	}
-	for k, v := range params {
-		out[k] = v
-	}
-	return out
-}
-
 // Param is a named governance parameter, its default value and its range.
 type Param struct {
 	Name     string

@@ -136,7 +136,9 @@ var ErrWrongScheme = errors.New("store: state was written with another trie sche
 //	1  until governance's sets became linked lists (none written)
 //	2  governance's sets as linked lists, paginated views; a meeting's own
 //	   quorum and secretary attendance
-const Format uint64 = 2
+//	3  the liveness review: its parameters in the genesis state, its
+//	   windows per validator
+const Format uint64 = 3
 
 // formatKey holds the [Format] a data directory was written with.
 var formatKey = []byte("redmx-format")

@@ -18,7 +18,6 @@ import (
 
 	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/genesis"
-	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/devkeys"
 )
 
@@ -151,7 +150,7 @@ func openDevnet(cmd *cobra.Command, o devnetOptions) (*devnet.Network, bool, err
 		if entries, err := os.ReadDir(o.dir); err == nil && len(entries) > 0 {
 			return nil, false, fmt.Errorf("%s is not empty and holds no devnet (%s is missing); choose another --dir", o.dir, devnet.LayoutFile)
 		}
-		net, err := devnet.Generate(o.dir, devnet.Config{Validators: o.validators, Ports: ports, GovParams: governance.WithLaterParams(nil)})
+		net, err := devnet.Generate(o.dir, devnet.Config{Validators: o.validators, Ports: ports})
 		return net, false, err
 	}
 	net, err := devnet.Load(o.dir)
