@@ -8,6 +8,7 @@ import (
 	"github.com/redmx/redmx/execution"
 	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/governance"
+	"github.com/redmx/redmx/metrics"
 	"github.com/redmx/redmx/store"
 	"github.com/redmx/redmx/txpool"
 )
@@ -41,7 +42,8 @@ type appSettings struct {
 	knownUpgrades  []string
 	snapshots      *store.Snapshots // nil: none written or served
 	snapshot       store.SnapshotOptions
-	logger         *slog.Logger // nil: discarded
+	logger         *slog.Logger     // nil: discarded
+	metrics        *metrics.Metrics // nil: off
 }
 
 // build makes the components of a node over db for the chain of gen.
@@ -54,6 +56,12 @@ func build(db *store.DB, gen *genesis.AppState, s appSettings) (*parts, error) {
 	p := &parts{db: db, gen: gen, chain: chain.New(db.KV(), cc)}
 	p.exec = execution.New(cc, p.chain, gov)
 	p.pool = txpool.New(s.pool, p.exec, s.logger)
+	var obs app.Observer
+	if s.metrics != nil {
+		p.pool.SetObserver(s.metrics)
+		s.metrics.WatchPool(p.pool.Usage)
+		obs = s.metrics
+	}
 	a, err := app.New(app.Config{
 		DB:             db,
 		Genesis:        gen,
@@ -71,6 +79,7 @@ func build(db *store.DB, gen *genesis.AppState, s appSettings) (*parts, error) {
 		Snapshots:      s.snapshots,
 		Snapshot:       s.snapshot,
 		Logger:         s.logger,
+		Observer:       obs,
 	})
 	if err != nil {
 		return nil, err
