@@ -82,7 +82,33 @@ func New(rpcMethods []string) *Metrics {
 	for _, name := range rpcMethods {
 		m.rpcMethods[name] = true
 	}
+	m.zero()
 	return m
+}
+
+// zero makes every known label value of the pool, gas and governance series
+// present from the start at 0, so that rates and alerts see them before
+// their first event.
+func (m *Metrics) zero() {
+	for _, lane := range []string{LaneMember, LaneNoRecord} {
+		m.poolAdmitted.WithLabelValues(lane)
+	}
+	for _, r := range refusals {
+		m.poolRefused.WithLabelValues(r.reason)
+	}
+	m.poolRefused.WithLabelValues("gate")
+	m.poolRefused.WithLabelValues(Other)
+	for _, kind := range txpool.EvictionKinds {
+		m.poolEvicted.WithLabelValues(kind)
+	}
+	for _, kind := range []string{"governance", "capital"} {
+		m.gas.WithLabelValues(kind)
+	}
+	for name := range governance.ABI.Methods {
+		for _, status := range []string{"ok", "failed"} {
+			m.govCalls.WithLabelValues(name, status)
+		}
+	}
 }
 
 // Registry is where the node's series are, for CometBFT's and for tests.
@@ -138,7 +164,7 @@ func GovernanceFunction(input []byte) string {
 	if err != nil {
 		return Other
 	}
-	return method.RawName
+	return method.Name
 }
 
 // Admitted counts a transaction the pool accepted.

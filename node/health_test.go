@@ -281,6 +281,38 @@ func TestReadyzFollowsConsensus(t *testing.T) {
 	}
 }
 
+// sendTransfers sends n transfers through node 0's RPC and waits until they
+// are mined.
+func sendTransfers(ctx context.Context, t *testing.T, m *monitoredNet, n uint64) {
+	t.Helper()
+	ec, err := ethclient.DialContext(ctx, "http://"+m.nodes[0].node.RPCAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ec.Close()
+	key := ethtest.DevKey(0)
+	nonce, err := ec.PendingNonceAt(ctx, ethtest.Address(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := common.HexToAddress("0x00000000000000000000000000000000000000cc")
+	for k := range n {
+		if err := ec.SendTransaction(ctx, ethtest.Transfer(key, m.net.ChainID, nonce+k, to, big.NewInt(1))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	testnet.WaitFor(ctx, t, "the transfers mined", func() error {
+		got, err := ec.NonceAt(ctx, ethtest.Address(key), nil)
+		if err != nil {
+			return err
+		}
+		if got < nonce+n {
+			return fmt.Errorf("nonce %d", got)
+		}
+		return nil
+	})
+}
+
 // TestMetricsMove: /metrics serves redmx's series and CometBFT's from one
 // registry per node, and they move: the height rises, and a few transfers
 // show in the execution histogram, the transactions counter, the pool's
@@ -308,35 +340,8 @@ func TestMetricsMove(t *testing.T) {
 		t.Errorf("node 1's /metrics lacks cometbft_consensus_height (%v)", err)
 	}
 
-	ec, err := ethclient.DialContext(ctx, "http://"+m.nodes[0].node.RPCAddr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ec.Close()
-	key := ethtest.DevKey(0)
-	nonce, err := ec.PendingNonceAt(ctx, ethtest.Address(key))
-	if err != nil {
-		t.Fatal(err)
-	}
-	chainID := m.net.ChainID
-	to := common.HexToAddress("0x00000000000000000000000000000000000000cc")
 	const txs = 5
-	for k := range uint64(txs) {
-		tx := ethtest.Transfer(key, chainID, nonce+k, to, big.NewInt(1))
-		if err := ec.SendTransaction(ctx, tx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	testnet.WaitFor(ctx, t, "the transfers mined", func() error {
-		n, err := ec.NonceAt(ctx, ethtest.Address(key), nil)
-		if err != nil {
-			return err
-		}
-		if n < nonce+txs {
-			return fmt.Errorf("nonce %d", n)
-		}
-		return nil
-	})
+	sendTransfers(ctx, t, m, txs)
 	var after map[string]*dto.MetricFamily
 	testnet.WaitFor(ctx, t, "the series moved", func() error {
 		var err error

@@ -29,6 +29,9 @@ const (
 	evictionRefusedText = "refused on the new head"
 )
 
+// EvictionKinds are every kind an [Observer] may be told.
+var EvictionKinds = []string{EvictionLaneFull, EvictionInvalid, EvictionGasLimit, EvictionFunds, EvictionExpired, EvictionRefused, EvictionRemoved}
+
 // SetObserver makes the pool tell o of what it admits, refuses and evicts
 // from now on; nil tells no one. Set it before the pool is used.
 func (p *Pool) SetObserver(o Observer) {
