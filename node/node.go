@@ -84,7 +84,8 @@ type Node struct {
 
 	ready chan struct{}
 
-	metrics *metrics.Metrics // nil: off
+	metrics   *metrics.Metrics // nil: off
+	admission *admission       // set by Run before CometBFT starts
 
 	mu          sync.Mutex
 	rpcAddr     net.Addr
@@ -262,6 +263,7 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	if err := p.app.UpgradeNeeded(); err != nil {
 		return err
 	}
+	n.admission = newAdmission(string(nodeKey.ID()), p.app.AllowedPeer, p.headHeight, n.logger)
 	reports := newStatusReactor(nodeKey, p.app, n.logger.With("module", "status"))
 	cmt, failure, err := n.startCometBFT(ctx, p.app, pv, nodeKey, &stops, cmtnode.CustomReactors(map[string]p2p.Reactor{status.ReactorName: reports}))
 	if err != nil {
@@ -306,6 +308,10 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	})
 	g.Go(func() error {
 		keepPersistentPeers(gctx, cmt, n.cfg.CometBFT.P2P.PersistentPeers)
+		return nil
+	})
+	g.Go(func() error {
+		n.admission.watch(gctx, p.app)
 		return nil
 	})
 
@@ -397,9 +403,9 @@ func (n *Node) openParts(stops *stopSteps, self string) (*parts, error) {
 func (n *Node) startCometBFT(ctx context.Context, a *app.App, pv cmttypes.PrivValidator, nodeKey *p2p.NodeKey, stops *stopSteps, opts ...cmtnode.Option) (*cmtnode.Node, *consensusFailure, error) {
 	ccfg := n.cfg.CometBFT
 	failure := &consensusFailure{}
-	cmtLog := cmtLogger{l: n.logger.With("module", "cometbft"), halted: func() bool { return a.HaltErr() != nil }, failure: failure}
+	cmtLog := cmtLogger{l: n.logger.With("module", "cometbft"), halted: func() bool { return a.HaltErr() != nil }, failure: failure, quiet: n.admission.notAdmitted}
 	dbs := &dbTracker{}
-	var abciApp abci.Application = a
+	var abciApp abci.Application = filteringApp{Application: a, ad: n.admission}
 	if n.wrapABCI != nil {
 		abciApp = n.wrapABCI(a)
 	}

@@ -29,6 +29,14 @@ type parts struct {
 	app   *app.App
 }
 
+// headHeight is the height of the latest committed block (0 before block 1).
+func (p *parts) headHeight() uint64 {
+	if h := p.chain.Head(); h != nil {
+		return h.Number.Uint64()
+	}
+	return 0
+}
+
 // appSettings are the node-local settings of the app and its pool.
 type appSettings struct {
 	pool          txpool.Config
