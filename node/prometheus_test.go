@@ -1,6 +1,7 @@
 package node_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -61,6 +62,59 @@ func dashboardExprs(t *testing.T) map[string][]string {
 	return out
 }
 
+// monitoringDoc is the operators' page that holds the alert rules.
+var monitoringDoc = filepath.Join("..", "docs", "monitoring.md")
+
+// alertRules returns the alert rules file of docs/monitoring.md (its YAML
+// block with "groups:") and every rule's expression.
+func alertRules(t *testing.T) (file string, exprs []string) {
+	t.Helper()
+	data, err := os.ReadFile(monitoringDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, block := range strings.Split(string(data), "```yaml\n")[1:] {
+		block, _, _ = strings.Cut(block, "```")
+		if !strings.HasPrefix(block, "groups:") {
+			continue
+		}
+		for _, line := range strings.Split(block, "\n") {
+			if e, ok := strings.CutPrefix(strings.TrimSpace(line), "expr: "); ok {
+				exprs = append(exprs, e)
+			}
+		}
+		return block, exprs
+	}
+	t.Fatalf("%s: no alert rules (a yaml block starting with groups:)", monitoringDoc)
+	return "", nil
+}
+
+// TestAlertRules: the alert rules of docs/monitoring.md pass promtool's
+// check (promtool beside $REDMX_PROMETHEUS, or on the PATH).
+func TestAlertRules(t *testing.T) {
+	file, exprs := alertRules(t)
+	if len(exprs) == 0 {
+		t.Fatal("no rule expressions")
+	}
+	promtool := ""
+	if bin := os.Getenv("REDMX_PROMETHEUS"); bin != "" {
+		promtool = filepath.Join(filepath.Dir(bin), "promtool")
+	} else if p, err := exec.LookPath("promtool"); err == nil {
+		promtool = p
+	} else {
+		t.Skip("no promtool: install Debian's package prometheus, or set REDMX_PROMETHEUS")
+	}
+	path := filepath.Join(t.TempDir(), "rules.yml")
+	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(promtool, "check", "rules", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("promtool check rules: %v\n%s", err, out)
+	}
+	t.Logf("%s", bytes.TrimSpace(out))
+}
+
 // seriesName finds the names of series in PromQL: identifiers of the
 // families a node serves (functions and label names are not prefixed so).
 var seriesName = regexp.MustCompile(`\b(?:redmx|cometbft|go|process)_[a-zA-Z0-9_:]+`)
@@ -87,13 +141,16 @@ func concrete(expr string) string {
 	return strings.NewReplacer("$instance", ".+", "$__rate_interval", "10s").Replace(expr)
 }
 
-// TestGrafanaDashboard: the dashboard in docs/grafana is valid JSON and
-// every series its panels query is one a running node serves.
-func TestGrafanaDashboard(t *testing.T) {
+// TestDocsQueries: the dashboard in docs/grafana is valid JSON, and every
+// series its panels and the alert rules of docs/monitoring.md query is one
+// a running node serves.
+func TestDocsQueries(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a node")
 	}
 	exprs := dashboardExprs(t)
+	_, rules := alertRules(t)
+	exprs["alert rules"] = rules
 	m := startMonitored(t, 2, 15*time.Second) // two, so that there are peers
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
@@ -118,7 +175,7 @@ func TestGrafanaDashboard(t *testing.T) {
 	for title, list := range exprs {
 		for _, e := range list {
 			names := seriesName.FindAllString(e, -1)
-			if len(names) == 0 {
+			if len(names) == 0 && !strings.HasPrefix(e, "up{") { // up: Prometheus's own
 				t.Errorf("panel %q: %q names no series", title, e)
 			}
 			for _, name := range names {
@@ -129,7 +186,7 @@ func TestGrafanaDashboard(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d panels, %d series references checked", len(exprs), n)
+	t.Logf("%d panels and %d alert rules, %d series references checked", len(exprs)-1, len(rules), n)
 }
 
 // prometheusBinary is the Prometheus server the test runs: $REDMX_PROMETHEUS,
@@ -214,9 +271,14 @@ func TestPrometheusScrapes(t *testing.T) {
 	target := m.nodes[0].node.MetricsAddr().String()
 
 	dir := t.TempDir()
+	rules, _ := alertRules(t)
+	if err := os.WriteFile(filepath.Join(dir, "rules.yml"), []byte(rules), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cfg := fmt.Sprintf(`global:
   scrape_interval: 1s
   evaluation_interval: 1s
+rule_files: ["rules.yml"]
 scrape_configs:
   - job_name: redmx
     static_configs:
@@ -296,6 +358,40 @@ scrape_configs:
 		}
 		if len(s) == 0 || s[0].value < 3 {
 			return fmt.Errorf("height rose by %+v in Prometheus", s)
+		}
+		return nil
+	})
+	// Prometheus loaded the alert rules and evaluates them without error.
+	_, ruleExprs := alertRules(t)
+	testnet.WaitFor(ctx, t, "the alert rules evaluated", func() error {
+		resp, err := probeClient.Get(base + "/api/v1/rules")
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		var out struct {
+			Data struct {
+				Groups []struct {
+					Rules []struct {
+						Name, Health, LastError string
+					}
+				}
+			}
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+			return err
+		}
+		n := 0
+		for _, g := range out.Data.Groups {
+			for _, r := range g.Rules {
+				if r.Health != "ok" {
+					return fmt.Errorf("rule %s: health %q %s", r.Name, r.Health, r.LastError)
+				}
+				n++
+			}
+		}
+		if n != len(ruleExprs) {
+			return fmt.Errorf("%d rules evaluated, want %d", n, len(ruleExprs))
 		}
 		return nil
 	})
