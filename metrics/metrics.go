@@ -133,14 +133,18 @@ func (m *Metrics) BlockCommitted(block *types.Block, receipts types.Receipts, ex
 	m.blockTxs.Set(float64(len(txs)))
 	m.txs.Add(float64(len(txs)))
 	m.blockGas.Set(float64(block.GasUsed()))
-	var govGas, otherGas uint64
+	// Only the receipts' consensus fields are read: the app's event feed
+	// derives the others (GasUsed among them) in place meanwhile.
+	var govGas, otherGas, cumulative uint64
 	for i, tx := range txs {
 		if i >= len(receipts) {
 			break
 		}
 		r := receipts[i]
+		used := r.CumulativeGasUsed - min(cumulative, r.CumulativeGasUsed)
+		cumulative = r.CumulativeGasUsed
 		if to := tx.To(); to != nil && *to == governance.Address {
-			govGas += r.GasUsed
+			govGas += used
 			status := "ok"
 			if r.Status != types.ReceiptStatusSuccessful {
 				status = "failed"
@@ -148,7 +152,7 @@ func (m *Metrics) BlockCommitted(block *types.Block, receipts types.Receipts, ex
 			m.govCalls.WithLabelValues(GovernanceFunction(tx.Data()), status).Inc()
 			continue
 		}
-		otherGas += r.GasUsed
+		otherGas += used
 	}
 	m.gas.WithLabelValues("governance").Add(float64(govGas))
 	m.gas.WithLabelValues("capital").Add(float64(otherGas))

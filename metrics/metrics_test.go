@@ -170,9 +170,9 @@ func TestBlockCommitted(t *testing.T) {
 		types.NewTx(&types.LegacyTx{To: &to, Gas: 21_000}),
 	}
 	receipts := types.Receipts{
-		{Status: types.ReceiptStatusSuccessful, GasUsed: 50_000},
-		{Status: types.ReceiptStatusFailed, GasUsed: 30_000},
-		{Status: types.ReceiptStatusSuccessful, GasUsed: 21_000},
+		{Status: types.ReceiptStatusSuccessful, CumulativeGasUsed: 50_000},
+		{Status: types.ReceiptStatusFailed, CumulativeGasUsed: 80_000},
+		{Status: types.ReceiptStatusSuccessful, CumulativeGasUsed: 101_000},
 	}
 	header := &types.Header{Number: common.Big2, GasUsed: 101_000}
 	block := types.NewBlockWithHeader(header).WithBody(types.Body{Transactions: txs})
