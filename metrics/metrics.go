@@ -120,6 +120,13 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{MaxRequestsInFlight: 4, Timeout: 10 * time.Second})
 }
 
+// SetHeight sets the height gauge, as a node starts from its store.
+func (m *Metrics) SetHeight(h uint64) {
+	if m != nil {
+		m.height.Set(float64(h))
+	}
+}
+
 // BlockCommitted records a committed block: how long it took to execute and
 // to commit, its transactions and gas, and its calls to governance.
 func (m *Metrics) BlockCommitted(block *types.Block, receipts types.Receipts, exec, commit time.Duration) {

@@ -261,3 +261,28 @@ func TestConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestPoolSizes: the pool's usage is reported by lane and state, the
+// members' lane being what the no-record lane leaves.
+func TestPoolSizes(t *testing.T) {
+	m := metrics.New(nil)
+	m.WatchPool(func() txpool.Usage {
+		return txpool.Usage{Pending: 5, Queued: 3, Lane: 2, LanePending: 1, Bytes: 1000, LaneBytes: 200}
+	})
+	for _, c := range []struct {
+		name   string
+		labels []string
+		want   float64
+	}{
+		{"redmx_txpool_transactions", []string{"lane", "member", "state", "pending"}, 4},
+		{"redmx_txpool_transactions", []string{"lane", "member", "state", "queued"}, 2},
+		{"redmx_txpool_transactions", []string{"lane", "no_record", "state", "pending"}, 1},
+		{"redmx_txpool_transactions", []string{"lane", "no_record", "state", "queued"}, 1},
+		{"redmx_txpool_bytes", []string{"lane", "member"}, 800},
+		{"redmx_txpool_bytes", []string{"lane", "no_record"}, 200},
+	} {
+		if got := sample(t, m, c.name, c.labels...); got != c.want {
+			t.Errorf("%s%v = %v, want %v", c.name, c.labels, got, c.want)
+		}
+	}
+}

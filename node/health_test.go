@@ -276,6 +276,14 @@ func TestReadyzFollowsConsensus(t *testing.T) {
 	m.start(3, maxAge)
 	m.waitStarted(ctx, 2)
 	m.waitStarted(ctx, 3)
+	// A restarted node's height gauge starts from its store, not from 0.
+	fams, err := scrape(ctx, bases(2)[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := value(fams, "redmx_block_height", nil); h < 3 {
+		t.Errorf("restarted node 2: redmx_block_height %v, want its stored height (at least 3)", h)
+	}
 	for i := range 4 {
 		waitStatus(i, http.StatusOK, "", haltHeight+1) // blocks again
 	}

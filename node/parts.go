@@ -93,5 +93,6 @@ func build(db *store.DB, gen *genesis.AppState, s appSettings) (*parts, error) {
 		return nil, err
 	}
 	p.app = a
+	s.metrics.SetHeight(p.headHeight())
 	return p, nil
 }
