@@ -29,11 +29,12 @@ const (
 // (a vote may admit it; its state learns that only from a peer) without the
 // flood. It changes nothing while the node is admitted.
 type admission struct {
-	self    string                        // this node's p2p ID, lower case
-	allowed func(id string) (bool, error) // app.AllowedPeer
-	height  func() uint64                 // of the latest block
-	logger  *slog.Logger
-	now     func() time.Time
+	self       string                        // this node's p2p ID, lower case
+	allowed    func(id string) (bool, error) // app.AllowedPeer
+	configured func(id string) bool          // app.ConfiguredPeer: the peers it dials
+	height     func() uint64                 // of the latest block
+	logger     *slog.Logger
+	now        func() time.Time
 
 	refused atomic.Bool // governance does not admit this node, as of its state
 
@@ -47,8 +48,8 @@ type dialBackoff struct {
 	wait time.Duration
 }
 
-func newAdmission(self string, allowed func(id string) (bool, error), height func() uint64, logger *slog.Logger) *admission {
-	return &admission{self: strings.ToLower(self), allowed: allowed, height: height, logger: logger, now: time.Now, next: make(map[string]dialBackoff)}
+func newAdmission(self string, allowed func(id string) (bool, error), configured func(id string) bool, height func() uint64, logger *slog.Logger) *admission {
+	return &admission{self: strings.ToLower(self), allowed: allowed, configured: configured, height: height, logger: logger, now: time.Now, next: make(map[string]dialBackoff)}
 }
 
 // notAdmitted reports whether governance did not admit this node at the
@@ -83,9 +84,11 @@ func (ad *admission) check() {
 }
 
 // allowDial reports whether a connection with peer may go ahead now: always
-// while this node is admitted, else once per backoff.
+// while this node is admitted, else once per backoff for the peers it dials
+// (the configured ones, so the backoffs kept are as many as they are); any
+// other peer is left to the app's filter.
 func (ad *admission) allowDial(peer string) bool {
-	if !ad.refused.Load() {
+	if !ad.refused.Load() || !ad.configured(peer) {
 		return true
 	}
 	ad.mu.Lock()
@@ -101,12 +104,18 @@ func (ad *admission) allowDial(peer string) bool {
 	return true
 }
 
-// watch checks the admission at start and after every block a announces
-// until ctx ends.
+// admissionRecheck is how often the admission is read again without a new
+// block: a node not admitted gets none.
+const admissionRecheck = 30 * time.Second
+
+// watch checks the admission at start, after every block a announces and
+// every admissionRecheck, until ctx ends.
 func (ad *admission) watch(ctx context.Context, a *app.App) {
 	ch := make(chan core.ChainEvent, 16)
 	sub := a.SubscribeChainEvent(ch)
 	defer sub.Unsubscribe()
+	tick := time.NewTicker(admissionRecheck)
+	defer tick.Stop()
 	ad.check()
 	for {
 		select {
@@ -114,6 +123,7 @@ func (ad *admission) watch(ctx context.Context, a *app.App) {
 			return
 		case <-sub.Err():
 			return
+		case <-tick.C:
 		case <-ch:
 		}
 	drain:

@@ -3,6 +3,7 @@ package node
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync/atomic"
@@ -26,7 +27,7 @@ func TestAdmissionSaysOnceAndBacksOff(t *testing.T) {
 			t.Errorf("asked about %q, want this node's lower-case ID", id)
 		}
 		return admitted.Load(), nil
-	}, func() uint64 { return 7 }, logger)
+	}, func(id string) bool { return strings.HasPrefix(id, "peer") }, func() uint64 { return 7 }, logger)
 	now := time.Unix(1000, 0)
 	ad.now = func() time.Time { return now }
 
@@ -65,6 +66,16 @@ func TestAdmissionSaysOnceAndBacksOff(t *testing.T) {
 	}
 	if !query("peer2") {
 		t.Error("another peer's first connection refused: the backoff is per peer")
+	}
+	// A peer this node does not dial (an inbound stranger) is left to the
+	// app's filter: no backoff is kept for it, however many there are.
+	for i := range 100 {
+		if !query(fmt.Sprintf("stranger%d", i)) || !query(fmt.Sprintf("stranger%d", i)) {
+			t.Fatal("an unconfigured peer held back by the backoff")
+		}
+	}
+	if len(ad.next) != 2 {
+		t.Errorf("%d backoffs kept, want 2 (the configured peers tried)", len(ad.next))
 	}
 
 	admitted.Store(true)

@@ -263,7 +263,7 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	if err := p.app.UpgradeNeeded(); err != nil {
 		return err
 	}
-	n.admission = newAdmission(string(nodeKey.ID()), p.app.AllowedPeer, p.headHeight, n.logger)
+	n.admission = newAdmission(string(nodeKey.ID()), p.app.AllowedPeer, p.app.ConfiguredPeer, p.headHeight, n.logger)
 	reports := newStatusReactor(nodeKey, p.app, n.logger.With("module", "status"))
 	cmt, failure, err := n.startCometBFT(ctx, p.app, pv, nodeKey, &stops, cmtnode.CustomReactors(map[string]p2p.Reactor{status.ReactorName: reports}))
 	if err != nil {
