@@ -3,6 +3,7 @@ package metrics
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"time"
@@ -25,13 +26,34 @@ func (m *Metrics) RPC(next http.Handler, bodyLimit int) http.Handler {
 			return
 		}
 		start := time.Now()
-		body, err := io.ReadAll(io.LimitReader(r.Body, int64(bodyLimit)+1))
+		body, err := readBody(r, bodyLimit)
 		r.Body.Close()
 		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
 		label := m.countCalls(body)
 		next.ServeHTTP(w, r)
 		m.rpcDuration.WithLabelValues(label).Observe(time.Since(start).Seconds())
 	})
+}
+
+// readBody reads up to limit+1 bytes of r's body, in one allocation when
+// the client gave its length.
+func readBody(r *http.Request, limit int) ([]byte, error) {
+	body := io.LimitReader(r.Body, int64(limit)+1)
+	n := r.ContentLength
+	if n <= 0 || n > int64(limit) {
+		return io.ReadAll(body)
+	}
+	buf := make([]byte, n+1) // one more: a body longer than announced shows
+	k, err := io.ReadFull(body, buf)
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		err = nil
+	}
+	if err == nil && k == len(buf) {
+		// Longer than announced: the rest, within the limit.
+		rest, rerr := io.ReadAll(body)
+		return append(buf, rest...), rerr
+	}
+	return buf[:k], err
 }
 
 // errReader returns err, or io.EOF for nil: a body cut short by the network
@@ -62,16 +84,37 @@ func (m *Metrics) countCalls(body []byte) string {
 		}
 		return Batch
 	}
-	var call struct {
-		Method string `json:"method"`
-	}
-	if json.Unmarshal(body, &call) != nil {
-		m.rpcRequests.WithLabelValues(Other).Inc()
-		return Other
-	}
-	label := m.method(call.Method)
+	label := m.method(methodOf(body))
 	m.rpcRequests.WithLabelValues(label).Inc()
 	return label
+}
+
+// methodOf reads a single call's "method" without scanning what follows
+// it (clients send it before the params, which may be large); "" if it
+// has none or does not parse up to it.
+func methodOf(body []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return ""
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		if key == "method" {
+			var name string
+			if dec.Decode(&name) != nil {
+				return ""
+			}
+			return name
+		}
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return ""
+		}
+	}
+	return ""
 }
 
 // method is name if the node serves it, else [Other].
