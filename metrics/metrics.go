@@ -114,8 +114,8 @@ func (m *Metrics) zero() {
 // Registry is where the node's series are, for CometBFT's and for tests.
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
-// Handler serves the registry in Prometheus's text format (or OpenMetrics
-// when asked), a few scrapes at once.
+// Handler serves the registry in Prometheus's text format, a few scrapes
+// at once.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{MaxRequestsInFlight: 4, Timeout: 10 * time.Second})
 }
