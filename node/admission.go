@@ -75,7 +75,7 @@ func (ad *admission) check() {
 		ad.logger.Warn("this node is not admitted by governance (as of its latest block): the network's nodes refuse its connections until a vote admits it; it dials them every 5s to 1m meanwhile",
 			"node_id", ad.self, "height", height)
 	case !ok && !was:
-		ad.logger.Warn("this node is no longer admitted by governance: a vote removed it; the network's nodes disconnect it and refuse its connections",
+		ad.logger.Warn("this node is no longer admitted by governance: a vote removed or suspended it; the network's nodes disconnect it and refuse its connections",
 			"node_id", ad.self, "height", height)
 	case ok && was:
 		ad.logger.Info("this node is admitted by governance", "node_id", ad.self, "height", height)
