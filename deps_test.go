@@ -21,7 +21,7 @@ var allowed = map[string][]string{
 	"chain":      nil,                       // the chain index only stores and reads blocks
 	"execution":  {"genesis", "governance"}, // runs without consensus, deterministic
 	// config composes each package's own section of config.toml.
-	"config": {"internal/settings", "rpc", "store", "txpool"},
+	"config": {"internal/settings", "metrics", "rpc", "store", "txpool"},
 	// The pool sees state only through its StateReader and the chain's rules
 	// only through its Chain, and never executes.
 	"txpool": {"internal/eventq"},
@@ -30,11 +30,13 @@ var allowed = map[string][]string{
 	"rpc": {"genesis", "internal/devkeys", "internal/settings"},
 	// The ABCI app is driven by CometBFT and given its components by node.
 	"app":  {"chain", "execution", "genesis", "governance", "internal/eventq", "internal/failpoint", "internal/version", "store", "txpool"},
-	"node": {"app", "chain", "config", "dashboard", "dashboard/status", "execution", "genesis", "governance", "internal/sysmem", "internal/version", "rpc", "store", "txpool"},
+	"node": {"app", "chain", "config", "dashboard", "dashboard/status", "execution", "genesis", "governance", "internal/sysmem", "internal/version", "metrics", "rpc", "store", "txpool"},
 	// The web dashboard reads the node through rpc's Backend and CometBFT's
 	// stores; status reports are signed and gossiped by their own reactor.
 	"dashboard":        {"dashboard/status", "governance", "internal/govclient", "rpc"},
 	"dashboard/status": nil,
+	// metrics names governance's functions and the pool's refusals.
+	"metrics": {"governance", "internal/settings", "txpool"},
 	// The development network: its layout, genesis and node processes.
 	"devnet":             {"config", "genesis", "governance", "internal/devkeys", "node"},
 	"internal/cli":       {"config", "devnet", "genesis", "governance", "internal/devkeys", "internal/govclient", "internal/load", "internal/version", "node", "packaging", "store"},

@@ -84,6 +84,7 @@ type Config struct {
 	Snapshots *store.Snapshots
 	Snapshot  store.SnapshotOptions
 	Logger    *slog.Logger // nil: discarded
+	Observer  Observer     // nil: none
 }
 
 // Governance is what the app needs of the governance contract.
@@ -112,6 +113,7 @@ type App struct {
 	halt   halt            // set when FinalizeBlock refuses a block for good
 	snaps  *snapshots      // state sync: snapshots written, and a restore
 	appVer uint64          // Config.AppVersion
+	obs    Observer        // nil: none
 
 	blockHistory   uint64 // Config.BlockHistory
 	evidenceBlocks uint64 // Config.EvidenceBlocks
@@ -203,6 +205,7 @@ func New(cfg Config) (*App, error) {
 		evidenceBlocks: cfg.EvidenceBlocks,
 		snaps:          newSnapshots(cfg.Snapshots, cfg.Snapshot, logger),
 		appVer:         cfg.AppVersion,
+		obs:            cfg.Observer,
 	}
 	a.self = strings.ToLower(cfg.Self)
 	a.peers = make(map[string]bool, len(cfg.Peers))
@@ -647,6 +650,9 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 	a.logger.Info("block committed", "height", header.Number, "hash", block.Hash(), "txs", len(block.Transactions()), "gas", header.GasUsed,
 		"exec", f.took.Round(time.Millisecond), "commit", committed.Round(time.Millisecond), "pool", time.Since(start.Add(committed)).Round(time.Millisecond))
 	failpoint.Hit(failpoint.CommitEnd, height)
+	if a.obs != nil {
+		a.obs.BlockCommitted(block, res.Receipts, f.took, committed)
+	}
 	return &abci.ResponseCommit{RetainHeight: a.prune(height)}, nil
 }
 

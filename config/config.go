@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/redmx/redmx/internal/settings"
+	"github.com/redmx/redmx/metrics"
 	"github.com/redmx/redmx/rpc"
 	"github.com/redmx/redmx/store"
 	"github.com/redmx/redmx/txpool"
@@ -24,6 +25,7 @@ type Config struct {
 	Memory  MemoryConfig  `toml:"memory"`
 	// Snapshot is the state snapshots served to nodes joining by state sync.
 	Snapshot store.SnapshotOptions `toml:"snapshot"`
+	Metrics  metrics.Config        `toml:"metrics"`
 }
 
 // MemoryConfig is [redmx.memory]: the node's memory budget, of which the
@@ -71,6 +73,7 @@ func Default() Config {
 		Pool:     txpool.DefaultConfig(),
 		Memory:   DefaultMemoryConfig(),
 		Snapshot: store.DefaultSnapshotOptions(),
+		Metrics:  metrics.DefaultConfig(),
 	}
 }
 

@@ -15,40 +15,57 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the generated tables of docs/operations.md")
 
-// TestOperationsReference: docs/operations.md's table of each [redmx] section
-// is generated from the section's struct (key, default, comment tag), so the
-// reference never drifts from the code. A new setting is one field; run
-// `go test ./config -run TestOperationsReference -update` to refresh the doc.
+// TestOperationsReference: the docs' table of each [redmx] section is
+// generated from the section's struct (key, default, comment tag), so the
+// reference never drifts from the code. A table lives in docs/operations.md,
+// or in the page of its topic (referenceDocs). A new setting is one field;
+// run `go test ./config -run TestOperationsReference -update` to refresh.
 func TestOperationsReference(t *testing.T) {
-	path := filepath.Join("..", "docs", "operations.md")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
+	texts := make([]string, len(referenceDocs))
+	outs := make([]string, len(referenceDocs))
+	for i, path := range referenceDocs {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts[i], outs[i] = string(data), string(data)
 	}
-	text := string(data)
-	out := text
 	v := reflect.ValueOf(config.Default())
 	for i := range v.NumField() {
 		name := config.Section + "." + v.Type().Field(i).Tag.Get("toml")
-		begin := strings.Index(out, "<!-- BEGIN "+name+":")
-		end := strings.Index(out, "<!-- END "+name+" -->")
-		if begin < 0 || end < begin {
-			t.Errorf("%s: no generated table of [%s] (<!-- BEGIN %s: … --> … <!-- END %s -->)", path, name, name, name)
+		found := false
+		for j, out := range outs {
+			begin := strings.Index(out, "<!-- BEGIN "+name+":")
+			end := strings.Index(out, "<!-- END "+name+" -->")
+			if begin < 0 || end < begin {
+				continue
+			}
+			found = true
+			begin += strings.Index(out[begin:], "\n") + 1
+			outs[j] = out[:begin] + reference(t, v.Field(i)) + out[end:]
+		}
+		if !found {
+			t.Errorf("%s: no generated table of [%s] (<!-- BEGIN %s: … --> … <!-- END %s -->)", strings.Join(referenceDocs, ", "), name, name, name)
+		}
+	}
+	for i, path := range referenceDocs {
+		if outs[i] == texts[i] {
 			continue
 		}
-		begin += strings.Index(out[begin:], "\n") + 1
-		out = out[:begin] + reference(t, v.Field(i)) + out[end:]
-	}
-	if out == text {
-		return
-	}
-	if *update {
-		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
-			t.Fatal(err)
+		if *update {
+			if err := os.WriteFile(path, []byte(outs[i]), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
 		}
-		return
+		t.Errorf("%s: the tables of [redmx] keys differ from the code; run go test ./config -run TestOperationsReference -update", path)
 	}
-	t.Errorf("%s: the tables of [redmx] keys differ from the code; run go test ./config -run TestOperationsReference -update", path)
+}
+
+// referenceDocs are the pages that hold the generated tables.
+var referenceDocs = []string{
+	filepath.Join("..", "docs", "operations.md"),
+	filepath.Join("..", "docs", "monitoring.md"),
 }
 
 // reference is the markdown table of a section: every key, its default as

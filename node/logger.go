@@ -25,6 +25,10 @@ type cmtLogger struct {
 	halted func() bool
 	// failure, if not nil, keeps the reason of a "CONSENSUS FAILURE".
 	failure *consensusFailure
+	// quiet, if not nil, reports that governance does not admit this node:
+	// peers then hang up on every connection, and the node has said so
+	// once (see admission); their hang-ups go to Debug.
+	quiet func() bool
 }
 
 func (c cmtLogger) Debug(msg string, kv ...any) { c.l.Debug(msg, fixKV(kv)...) }
@@ -38,6 +42,10 @@ func (c cmtLogger) Error(msg string, kv ...any) {
 		c.l.Debug(msg, fixKV(kv)...)
 		return
 	}
+	if _, ok := cmtRefusedReports[msg]; ok && c.quiet != nil && c.quiet() {
+		c.l.Debug(msg, fixKV(kv)...)
+		return
+	}
 	if lvl, ok := cmtDemoted[msg]; ok {
 		c.l.Log(context.Background(), lvl, msg, fixKV(kv)...)
 		return
@@ -45,7 +53,7 @@ func (c cmtLogger) Error(msg string, kv ...any) {
 	c.l.Error(msg, fixKV(kv)...)
 }
 func (c cmtLogger) With(kv ...any) cmtlog.Logger {
-	return cmtLogger{l: c.l.With(fixKV(kv)...), halted: c.halted, failure: c.failure}
+	return cmtLogger{l: c.l.With(fixKV(kv)...), halted: c.halted, failure: c.failure, quiet: c.quiet}
 }
 
 // cmtHaltReports are CometBFT's Error messages about a block the app refused
@@ -67,6 +75,13 @@ func kvString(kv []any, key string) string {
 		}
 	}
 	return ""
+}
+
+// cmtRefusedReports are CometBFT's Error messages about peers hanging up,
+// which a node governance does not admit gets on every connection.
+var cmtRefusedReports = map[string]struct{}{
+	"Stopping peer for error": {},
+	"Error dialing peer":      {},
 }
 
 // cmtDemoted are CometBFT Error messages that need no human.

@@ -31,6 +31,7 @@ import (
 	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/dashboard/status"
 	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/metrics"
 	"github.com/redmx/redmx/rpc"
 	"github.com/redmx/redmx/store"
 )
@@ -83,9 +84,13 @@ type Node struct {
 
 	ready chan struct{}
 
-	mu      sync.Mutex
-	rpcAddr net.Addr
-	cmt     *cmtnode.Node
+	metrics   *metrics.Metrics // nil: off
+	admission *admission       // set by Run before CometBFT starts
+
+	mu          sync.Mutex
+	rpcAddr     net.Addr
+	metricsAddr net.Addr
+	cmt         *cmtnode.Node
 }
 
 // New loads the node in home: config.toml (see package config) and
@@ -236,6 +241,10 @@ func (n *Node) Run(ctx context.Context) (err error) {
 		return fmt.Errorf("redmx.rpc.address: %w", err)
 	}
 	stops.add(func() error { ln.Close(); return nil })
+	mln, err := n.listenMetrics(&stops)
+	if err != nil {
+		return err
+	}
 
 	nodeKey, pv, err := n.loadKeys()
 	if err != nil {
@@ -254,6 +263,7 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	if err := p.app.UpgradeNeeded(); err != nil {
 		return err
 	}
+	n.admission = newAdmission(string(nodeKey.ID()), p.app.AllowedPeer, p.app.ConfiguredPeer, p.headHeight, n.logger)
 	reports := newStatusReactor(nodeKey, p.app, n.logger.With("module", "status"))
 	cmt, failure, err := n.startCometBFT(ctx, p.app, pv, nodeKey, &stops, cmtnode.CustomReactors(map[string]p2p.Reactor{status.ReactorName: reports}))
 	if err != nil {
@@ -273,15 +283,22 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	srv := rpc.NewHTTPServer(withDashboard(handler, dash), n.cfg.Redmx.RPC)
+	h := &health{app: p.app, cmt: cmt, consensusDone: consensusDone, maxBlockAge: n.cfg.Redmx.Metrics.ReadyMaxBlockAge, now: time.Now}
+	srv := rpc.NewHTTPServer(h.withHealth(withDashboard(n.metrics.RPC(handler, n.cfg.Redmx.RPC.HTTPBodyLimit), dash)), n.cfg.Redmx.RPC)
 
 	n.mu.Lock()
 	n.rpcAddr = ln.Addr()
 	n.cmt = cmt
+	if mln != nil {
+		n.metricsAddr = mln.Addr()
+	}
 	n.mu.Unlock()
 
 	g, gctx := errgroup.WithContext(ctx)
 	n.serveRPC(ctx, g, gctx, srv, ln)
+	if mln != nil {
+		n.serveMetrics(ctx, g, gctx, mln, h)
+	}
 	g.Go(func() error { return n.watchConsensus(gctx, p, cmt, consensusDone, failure) })
 	g.Go(func() error { return n.watchDisk(gctx) })
 	g.Go(func() error { runDashboard(gctx); return nil })
@@ -291,6 +308,10 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	})
 	g.Go(func() error {
 		keepPersistentPeers(gctx, cmt, n.cfg.CometBFT.P2P.PersistentPeers)
+		return nil
+	})
+	g.Go(func() error {
+		n.admission.watch(gctx, p.app)
 		return nil
 	})
 
@@ -362,6 +383,7 @@ func (n *Node) openParts(stops *stopSteps, self string) (*parts, error) {
 		knownUpgrades: n.upgrades,
 		blockHistory:  n.cfg.Redmx.Storage.Blocks(),
 		logger:        n.logger.With("module", "app"),
+		metrics:       n.metrics,
 	}
 	if cp := n.genDoc.ConsensusParams; cp != nil {
 		s.blockMaxBytes = cp.Block.MaxBytes
@@ -381,9 +403,9 @@ func (n *Node) openParts(stops *stopSteps, self string) (*parts, error) {
 func (n *Node) startCometBFT(ctx context.Context, a *app.App, pv cmttypes.PrivValidator, nodeKey *p2p.NodeKey, stops *stopSteps, opts ...cmtnode.Option) (*cmtnode.Node, *consensusFailure, error) {
 	ccfg := n.cfg.CometBFT
 	failure := &consensusFailure{}
-	cmtLog := cmtLogger{l: n.logger.With("module", "cometbft"), halted: func() bool { return a.HaltErr() != nil }, failure: failure}
+	cmtLog := cmtLogger{l: n.logger.With("module", "cometbft"), halted: func() bool { return a.HaltErr() != nil }, failure: failure, quiet: n.admission.notAdmitted}
 	dbs := &dbTracker{}
-	var abciApp abci.Application = a
+	var abciApp abci.Application = filteringApp{Application: a, ad: n.admission}
 	if n.wrapABCI != nil {
 		abciApp = n.wrapABCI(a)
 	}
@@ -391,7 +413,7 @@ func (n *Node) startCometBFT(ctx context.Context, a *app.App, pv cmttypes.PrivVa
 		proxy.NewLocalClientCreator(abciApp),
 		func() (*cmttypes.GenesisDoc, error) { return n.genDoc, nil },
 		dbs.provider,
-		cmtnode.DefaultMetricsProvider(ccfg.Instrumentation),
+		n.cometMetrics(),
 		cmtLog,
 		opts...,
 	)

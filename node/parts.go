@@ -8,6 +8,7 @@ import (
 	"github.com/redmx/redmx/execution"
 	"github.com/redmx/redmx/genesis"
 	"github.com/redmx/redmx/governance"
+	"github.com/redmx/redmx/metrics"
 	"github.com/redmx/redmx/store"
 	"github.com/redmx/redmx/txpool"
 )
@@ -28,6 +29,14 @@ type parts struct {
 	app   *app.App
 }
 
+// headHeight is the height of the latest committed block (0 before block 1).
+func (p *parts) headHeight() uint64 {
+	if h := p.chain.Head(); h != nil {
+		return h.Number.Uint64()
+	}
+	return 0
+}
+
 // appSettings are the node-local settings of the app and its pool.
 type appSettings struct {
 	pool          txpool.Config
@@ -41,7 +50,8 @@ type appSettings struct {
 	knownUpgrades  []string
 	snapshots      *store.Snapshots // nil: none written or served
 	snapshot       store.SnapshotOptions
-	logger         *slog.Logger // nil: discarded
+	logger         *slog.Logger     // nil: discarded
+	metrics        *metrics.Metrics // nil: off
 }
 
 // build makes the components of a node over db for the chain of gen.
@@ -54,6 +64,12 @@ func build(db *store.DB, gen *genesis.AppState, s appSettings) (*parts, error) {
 	p := &parts{db: db, gen: gen, chain: chain.New(db.KV(), cc)}
 	p.exec = execution.New(cc, p.chain, gov)
 	p.pool = txpool.New(s.pool, p.exec, s.logger)
+	var obs app.Observer
+	if s.metrics != nil {
+		p.pool.SetObserver(s.metrics)
+		s.metrics.WatchPool(p.pool.Usage)
+		obs = s.metrics
+	}
 	a, err := app.New(app.Config{
 		DB:             db,
 		Genesis:        gen,
@@ -71,10 +87,12 @@ func build(db *store.DB, gen *genesis.AppState, s appSettings) (*parts, error) {
 		Snapshots:      s.snapshots,
 		Snapshot:       s.snapshot,
 		Logger:         s.logger,
+		Observer:       obs,
 	})
 	if err != nil {
 		return nil, err
 	}
 	p.app = a
+	s.metrics.SetHeight(p.headHeight())
 	return p, nil
 }

@@ -84,7 +84,7 @@ func (p *Pool) makeRoom(acct *account, e, old *entry) error {
 		if victim == nil {
 			return fmt.Errorf("%w: %d bytes of %d", ErrTxPoolOverflow, p.bytes, p.cfg.GlobalBytes)
 		}
-		p.evict(victim, "evicted: the pool is full and members' transactions go first")
+		p.evict(victim, evictionFullPrefix+" and members' transactions go first")
 	}
 	return nil
 }
@@ -114,6 +114,9 @@ func (p *Pool) evict(e *entry, reason string) {
 func (p *Pool) recordEviction(e *entry, reason string) {
 	p.evicted.add(Eviction{Hash: e.hash, Reason: reason, Height: p.height})
 	p.logger.Info("transaction evicted from the pool", "tx", e.hash, "from", e.from, "nonce", e.nonce, "height", p.height, "reason", reason)
+	if p.observer != nil {
+		p.observer.Evicted(evictionKind(reason))
+	}
 }
 
 // Eviction says why a transaction left the pool without being mined.
@@ -168,6 +171,7 @@ type Usage struct {
 	Pending, Queued int    // executable and future-nonce transactions
 	Bytes           uint64 // encoded bytes of all of them
 	Lane            int    // transactions of accounts of no record
+	LanePending     int    // of which executable
 	LaneBytes       uint64 // and their encoded bytes
 }
 
@@ -175,5 +179,11 @@ type Usage struct {
 func (p *Pool) Usage() Usage {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	return Usage{Pending: p.pending, Queued: p.queued, Bytes: p.bytes, Lane: len(p.lane), LaneBytes: p.laneBytes}
+	u := Usage{Pending: p.pending, Queued: p.queued, Bytes: p.bytes, Lane: len(p.lane), LaneBytes: p.laneBytes}
+	for e := range p.lane { // at most the lane's slots
+		if e.pending {
+			u.LanePending++
+		}
+	}
+	return u
 }

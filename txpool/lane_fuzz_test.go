@@ -106,7 +106,9 @@ func checkLaneInvariants(t *testing.T, p *txpool.Pool, laneSlots int, laneBytes 
 			t.Fatalf("%s of no record has queued transactions", from)
 		}
 	}
-	if u.Pending != n || u.Queued != q || u.Bytes != size || u.Lane != lane || u.LaneBytes != laneSize {
+	// The lane's transactions are all pending: an account of no record
+	// pools only its next nonce.
+	if u.Pending != n || u.Queued != q || u.Bytes != size || u.Lane != lane || u.LanePending != lane || u.LaneBytes != laneSize {
 		t.Fatalf("Usage %+v; holds %d pending, %d queued, %d bytes, lane %d of %d bytes", u, n, q, size, lane, laneSize)
 	}
 	if lane > laneSlots || laneSize > laneBytes {

@@ -45,7 +45,8 @@ type Pool struct {
 	lane      map[*entry]struct{} // pooled transactions of accounts of no record
 	laneBytes uint64              // and their encoded bytes
 
-	evicted evictions
+	evicted  evictions
+	observer Observer // nil: none
 
 	// reapQ holds executable transactions not yet reaped, in the order they became
 	// executable; entries that were reaped, removed or demoted since are skipped.
@@ -104,12 +105,17 @@ func (p *Pool) Close() { p.scope.Close() }
 // inserts it, as executable or queued. The error is one of the values in
 // errors.go, possibly wrapped with context.
 func (p *Pool) Add(tx *types.Transaction) error {
-	return p.add(tx, nil)
+	return p.observeAdd(p.add(tx, nil))
 }
 
 // AddRaw decodes the canonical encoding of a transaction and adds it. The
 // transaction is returned whenever it could be decoded, also with an error.
 func (p *Pool) AddRaw(raw []byte) (*types.Transaction, error) {
+	tx, err := p.addRaw(raw)
+	return tx, p.observeAdd(err)
+}
+
+func (p *Pool) addRaw(raw []byte) (*types.Transaction, error) {
 	// Refuse what is too big before paying for decoding it.
 	if limit := p.chain.MaxTxSize(); len(raw) > limit {
 		return nil, fmt.Errorf("%w: transaction size %v, limit %v", ErrOversizedData, len(raw), limit)
@@ -141,6 +147,9 @@ func (p *Pool) add(tx *types.Transaction, raw []byte) error {
 	defer p.mu.Unlock()
 	if err := p.insert(e); err != nil {
 		return err
+	}
+	if p.observer != nil {
+		p.observer.Admitted(e.lane)
 	}
 	p.events.Send(tx) // under the lock, so announcements keep the order of acceptance
 	return nil

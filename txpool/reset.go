@@ -63,7 +63,7 @@ func (p *Pool) Reset(state StateReader) {
 			}
 			if reason == "" {
 				if err := p.admit(e, nil); err != nil {
-					reason = "refused on the new head: " + err.Error()
+					reason = evictionRefusedText + ": " + err.Error()
 				}
 			}
 			if reason != "" {
