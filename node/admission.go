@@ -126,14 +126,7 @@ func (ad *admission) watch(ctx context.Context, a *app.App) {
 		case <-tick.C:
 		case <-ch:
 		}
-	drain:
-		for range cap(ch) {
-			select {
-			case <-ch:
-			default:
-				break drain
-			}
-		}
+		drain(ch)
 		ad.check()
 	}
 }

@@ -33,29 +33,11 @@ func TestGovernanceAdmitsAValidator(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 
-	gc, err := govclient.Dial(ctx, "http://"+net.Nodes[0].RPC)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gc.Close()
-	cmt, err := cmthttp.New("tcp://"+net.Nodes[0].CometRPC, "/websocket")
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := newGovHarness(ctx, t, net.Nodes[0].RPC)
+	cmt := cometClient(t, net.Nodes[0].CometRPC)
 	send := func(role, collective, fn string, args ...any) *govclient.Result {
 		t.Helper()
-		m, err := govclient.Method(fn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := gc.Send(ctx, govclient.KeySigner{Key: roleKey(t, role, collective)}, m, args, govclient.SendOptions{})
-		if err != nil {
-			t.Fatalf("%s by %s of %s: %v", fn, role, collective, err)
-		}
-		if !res.Success {
-			t.Fatalf("%s by %s of %s failed: %+v", fn, role, collective, res)
-		}
-		return res
+		return h.send(t, role, collective, fn, args...)
 	}
 
 	extra := net.AddNode(t, "node4", "academic")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"testing"
 
+	cmthttp "github.com/cometbft/cometbft/rpc/client/http"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"golang.org/x/sync/errgroup"
@@ -41,6 +42,23 @@ func newGovHarness(ctx context.Context, t *testing.T, rpc string) *govHarness {
 	}
 	t.Cleanup(ec.Close)
 	return &govHarness{ctx: ctx, gc: gc, ec: ec}
+}
+
+// send is one call by the devnet's holder of role in collective, waited
+// for; a refusal or failure fails the test.
+func (h *govHarness) send(t *testing.T, role, collective, fn string, args ...any) *govclient.Result {
+	t.Helper()
+	return h.round(t, h.do(t, role, collective, fn, args...))[0]
+}
+
+// cometClient is a client of a node's CometBFT RPC (host:port).
+func cometClient(t *testing.T, addr string) *cmthttp.HTTP {
+	t.Helper()
+	c, err := cmthttp.New("tcp://"+addr, "/websocket")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // do is a call by the devnet's holder of role in collective.

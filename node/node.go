@@ -295,7 +295,7 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	n.mu.Unlock()
 
 	g, gctx := errgroup.WithContext(ctx)
-	n.serveRPC(ctx, g, gctx, srv, ln)
+	serveHTTP(ctx, g, gctx, "rpc server", srv, ln)
 	if mln != nil {
 		n.serveMetrics(ctx, g, gctx, mln, h)
 	}
@@ -436,12 +436,12 @@ func (n *Node) startCometBFT(ctx context.Context, a *app.App, pv cmttypes.PrivVa
 	return cmt, failure, nil
 }
 
-// serveRPC serves the JSON-RPC server on ln in g until gctx ends, then shuts
-// it down within httpShutdownTimeout.
-func (n *Node) serveRPC(ctx context.Context, g *errgroup.Group, gctx context.Context, srv *http.Server, ln net.Listener) {
+// serveHTTP serves srv on ln in g until gctx ends, then shuts it down
+// within httpShutdownTimeout; name says which server in errors.
+func serveHTTP(ctx context.Context, g *errgroup.Group, gctx context.Context, name string, srv *http.Server, ln net.Listener) {
 	g.Go(func() error {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			return fmt.Errorf("rpc server: %w", err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		return nil
 	})
@@ -451,7 +451,7 @@ func (n *Node) serveRPC(ctx context.Context, g *errgroup.Group, gctx context.Con
 		defer cancel()
 		if err := srv.Shutdown(sctx); err != nil {
 			srv.Close()
-			return fmt.Errorf("rpc server shutdown: %w", err)
+			return fmt.Errorf("%s shutdown: %w", name, err)
 		}
 		return nil
 	})
@@ -786,14 +786,7 @@ func (n *Node) dropDisallowedPeers(ctx context.Context, a *app.App, cmt *cmtnode
 		}
 		// One pass serves every block announced meanwhile, so the feed
 		// never waits on this loop.
-	drain:
-		for range cap(ch) {
-			select {
-			case <-ch:
-			default:
-				break drain
-			}
-		}
+		drain(ch)
 		for _, peer := range cmt.Switch().Peers().Copy() {
 			id := string(peer.ID())
 			if a.ConfiguredPeer(id) {
@@ -803,6 +796,18 @@ func (n *Node) dropDisallowedPeers(ctx context.Context, a *app.App, cmt *cmtnode
 				n.logger.Info("disconnecting a peer governance no longer admits", "peer", id)
 				cmt.Switch().StopPeerForError(peer, "node not admitted by governance")
 			}
+		}
+	}
+}
+
+// drain empties what ch holds now (at most its capacity), so that one pass
+// serves every event announced meanwhile.
+func drain[T any](ch chan T) {
+	for range cap(ch) {
+		select {
+		case <-ch:
+		default:
+			return
 		}
 	}
 }

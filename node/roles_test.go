@@ -47,26 +47,12 @@ func TestObserverNode(t *testing.T) {
 	net := testnet.Start(t, devnet.Config{Validators: 4, TimeoutCommit: 300 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	gc, err := govclient.Dial(ctx, "http://"+net.Nodes[0].RPC)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gc.Close()
-	cmt, err := cmthttp.New("tcp://"+net.Nodes[0].CometRPC, "/websocket")
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := newGovHarness(ctx, t, net.Nodes[0].RPC)
+	gc := h.gc
+	cmt := cometClient(t, net.Nodes[0].CometRPC)
 	send := func(role, collective, fn string, args ...any) *govclient.Result {
 		t.Helper()
-		m, err := govclient.Method(fn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := gc.Send(ctx, govclient.KeySigner{Key: roleKey(t, role, collective)}, m, args, govclient.SendOptions{})
-		if err != nil || !res.Success {
-			t.Fatalf("%s by %s of %s: %v %+v", fn, role, collective, err, res)
-		}
-		return res
+		return h.send(t, role, collective, fn, args...)
 	}
 
 	obs := net.AddNode(t, "observer", "academic")
@@ -165,15 +151,9 @@ func TestLivenessFlagsStoppedValidator(t *testing.T) {
 		GovParams: map[string]uint64{"livenessWindow": 100, "livenessMaxMissedPermille": 50}})
 	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
 	defer cancel()
-	gc, err := govclient.Dial(ctx, "http://"+net.Nodes[0].RPC)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gc.Close()
-	cmt, err := cmthttp.New("tcp://"+net.Nodes[0].CometRPC, "/websocket")
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := newGovHarness(ctx, t, net.Nodes[0].RPC)
+	gc := h.gc
+	cmt := cometClient(t, net.Nodes[0].CometRPC)
 	if err := cmt.Start(); err != nil {
 		t.Fatal(err)
 	}
