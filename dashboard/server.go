@@ -400,6 +400,9 @@ func (s *Server) alerts(snap Snapshot, g *govSnapshot) []Alert {
 	}
 	names, heights := g.scheduledUpgrades()
 	for _, n := range snap.Nodes {
+		if n.State == "removed" || n.State == "suspended" {
+			continue // out of the network: its row says so and why
+		}
 		if n.Status == nil {
 			if n.GovStatus == "admitted" && !n.Self {
 				add("warning", "report", sprintf("node %s (%s, %s) admitted by governance has not reported to this node", n.NodeID, n.Role, n.Collective))
