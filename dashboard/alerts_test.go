@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/redmx/redmx/dashboard/status"
@@ -73,5 +74,34 @@ func TestAlerts(t *testing.T) {
 		Nodes: []NodeRow{{NodeID: "a", State: status.Online, Status: report("v2")}}}
 	if a := s.alerts(healthy, &govSnapshot{}); len(a) != 0 {
 		t.Fatalf("healthy network: %v", a)
+	}
+}
+
+// TestExcluded: a node governance removed or suspended is shown so, with
+// the reason, whatever its last report says, and raises no alert of a
+// node of the network; an admitted node keeps its report's state.
+func TestExcluded(t *testing.T) {
+	for _, gov := range []string{"removed", "suspended", "admitted", ""} {
+		for _, st := range []string{status.Online, status.Unhealthy, status.Stale, status.Offline} {
+			r := NodeRow{NodeID: "x", Role: "validator", GovStatus: gov, State: st,
+				Status: &status.NodeState{State: st, AgeMs: 1000, SkewMs: 9000}}
+			excluded(&r)
+			switch gov {
+			case "removed", "suspended":
+				if r.State != gov || !strings.HasPrefix(r.Reason, gov+" by governance: ") {
+					t.Errorf("%s node reporting %s: shown %s, reason %q", gov, st, r.State, r.Reason)
+				}
+				s := New(Config{})
+				snap := Snapshot{Network: Network{Height: 10}, Nodes: []NodeRow{r}}
+				g := &govSnapshot{Upgrades: map[string]any{"names": []any{"v2"}, "heights": []any{uint64(20)}}}
+				if a := s.alerts(snap, g); len(a) != 0 {
+					t.Errorf("%s node reporting %s: alerts %v", gov, st, a)
+				}
+			default:
+				if r.State != st || r.Reason != "" {
+					t.Errorf("%q node reporting %s: shown %s, reason %q", gov, st, r.State, r.Reason)
+				}
+			}
+		}
 	}
 }

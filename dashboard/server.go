@@ -185,7 +185,8 @@ type NodeRow struct {
 	Power      int64             `json:"power"`
 	Self       bool              `json:"self"`
 	Peer       bool              `json:"peer"`
-	State      string            `json:"state"`
+	State      string            `json:"state"`            // online, unhealthy, stale, offline; or removed, suspended by governance
+	Reason     string            `json:"reason,omitempty"` // why a node is not online, when governance says
 	Status     *status.NodeState `json:"status,omitempty"`
 	LowMemory  bool              `json:"low_memory"`
 	LowDisk    bool              `json:"low_disk"`
@@ -267,6 +268,7 @@ func (s *Server) build(now time.Time) Snapshot {
 		}
 	}
 	for _, r := range rows {
+		excluded(r)
 		if r.Validator != "" {
 			byAddr[strings.ToUpper(r.Validator)] = r
 		}
@@ -302,6 +304,19 @@ func (s *Server) build(now time.Time) Snapshot {
 	snap.Upgrades = s.upgrades(g)
 	snap.Alerts = s.alerts(snap, g)
 	return snap
+}
+
+// excluded marks a node governance removed or suspended with that state
+// and the reason, whatever its last report says: its report stays fresh for
+// a while after the vote (the book keeps none after it), and it is a peer
+// until the network's nodes apply the vote, but it is not a healthy node of
+// the network.
+func excluded(r *NodeRow) {
+	switch r.GovStatus {
+	case "removed", "suspended":
+		r.State = r.GovStatus
+		r.Reason = r.GovStatus + " by governance: the network's nodes disconnect it, refuse its connections and no longer keep its status reports"
+	}
 }
 
 func (s *Server) upgrades(g *govSnapshot) []Upgrade {
@@ -385,6 +400,9 @@ func (s *Server) alerts(snap Snapshot, g *govSnapshot) []Alert {
 	}
 	names, heights := g.scheduledUpgrades()
 	for _, n := range snap.Nodes {
+		if n.State == "removed" || n.State == "suspended" {
+			continue // out of the network: its row says so and why
+		}
 		if n.Status == nil {
 			if n.GovStatus == "admitted" && !n.Self {
 				add("warning", "report", sprintf("node %s (%s, %s) admitted by governance has not reported to this node", n.NodeID, n.Role, n.Collective))

@@ -83,7 +83,7 @@
       const resText = res ? `${res.cpus} CPU · <span class="${n.low_memory ? "bad" : ""}">${gib(res.mem_total)}</span> · <span class="${n.low_disk ? "bad" : ""}">${gib(res.disk_free)}</span>` : "–";
       const role = n.role || (n.validator && n.power ? "validator" : "–");
       return `<tr class="clickable" data-node-id="${esc(n.node_id)}" data-state="${esc(n.state)}"><td title="${esc(n.node_id)}">${esc(n.moniker || short(n.node_id))}${n.self ? " <span class=\"muted\">(this node)</span>" : ""}</td>` +
-        `<td><span class="pill state-${esc(n.state)}">${esc(n.state)}</span></td><td>${esc(role)}${n.gov_status && n.gov_status !== "admitted" ? " · " + esc(n.gov_status) : ""}</td><td>${esc(n.collective || "–")}</td>` +
+        `<td><span class="pill state-${esc(n.state)}" title="${esc(n.reason || "")}">${esc(n.state)}</span>${n.reason ? `<div class="muted reason">${esc(n.reason)}</div>` : ""}</td><td>${esc(role)}${n.gov_status && n.gov_status !== "admitted" ? " · " + esc(n.gov_status) : ""}</td><td>${esc(n.collective || "–")}</td>` +
         `<td>${r ? r.height : "–"}</td><td>${r ? r.peers : "–"}</td><td title="${esc(r ? r.version : "")}">${esc(r ? short(r.version, 18) : "–")}</td>` +
         `<td>${st ? st.uptime_pc.toFixed(1) + " %" : "–"}</td><td>${resText}</td><td>${st ? ago(st.age_ms) : "never"}</td></tr>`;
     }).join("");
@@ -94,7 +94,7 @@
     if (!snap) return;
     const n = snap.nodes.find((x) => x.node_id === selected) || snap.nodes.find((x) => x.self);
     if (!n) return;
-    $("report").textContent = (n.moniker || n.node_id) + "\n" + JSON.stringify(n.status || { state: n.state, note: "no report received" }, null, 2);
+    $("report").textContent = (n.moniker || n.node_id) + "\n" + (n.reason ? n.reason + "\n" : "") + JSON.stringify(n.status || { state: n.state, note: "no report received" }, null, 2);
   }
 
   function table(id, rows) { $(id).tBodies[0].innerHTML = rows.join("") || `<tr><td class="muted" colspan="9">none</td></tr>`; }

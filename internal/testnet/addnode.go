@@ -3,6 +3,7 @@ package testnet
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -35,6 +36,13 @@ type Extra struct {
 // with its own keys, the network's genesis, free loopback ports, and every
 // existing node as a persistent peer. It is stopped by t.Cleanup.
 func (n *Network) AddNode(t TB, name, collective string) *Extra {
+	t.Helper()
+	return n.AddNodeLogging(t, name, collective, nil)
+}
+
+// AddNodeLogging is [Network.AddNode] with the node's log also written to
+// log (nil: the test's log only), for a test that reads what the node says.
+func (n *Network) AddNodeLogging(t TB, name, collective string, log io.Writer) *Extra {
 	t.Helper()
 	home := filepath.Join(n.Dir, name)
 	ccfg := config.CometBFTDefaults()
@@ -71,7 +79,11 @@ func (n *Network) AddNode(t TB, name, collective string) *Extra {
 
 	logOut := &tbWriter{t: t}
 	t.Cleanup(logOut.close) // registered first, so it runs after the node stops
-	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelInfo})).With("node", name)
+	var out io.Writer = logOut
+	if log != nil {
+		out = io.MultiWriter(logOut, log)
+	}
+	logger := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelInfo})).With("node", name)
 	nd, err := node.New(home, logger)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
