@@ -271,8 +271,10 @@ func FuzzLivenessWindow(f *testing.F) {
 		var history []bool
 		for i := range len(seq) * 8 {
 			if change != 0 && i == int(change)%(len(seq)*8+1) {
-				window = 100 + uint64(change)%300
-				history = history[:0] // a new window starts afresh
+				if w := 100 + uint64(change)%300; w != window {
+					window = w
+					history = history[:0] // a new window starts afresh
+				}
 			}
 			miss := seq[i/8]&(1<<(i%8)) != 0
 			got := s.liveCount(n, window, miss)
