@@ -776,29 +776,56 @@ func (n *Node) dropDisallowedPeers(ctx context.Context, a *app.App, cmt *cmtnode
 	ch := make(chan core.ChainEvent, 16)
 	sub := a.SubscribeChainEvent(ch)
 	defer sub.Unsubscribe()
+	since := make(map[string]uint64) // connected peers found not admitted, from which height
 	for {
+		var height uint64
 		select {
 		case <-ctx.Done():
 			return
 		case <-sub.Err():
 			return
-		case <-ch:
+		case ev := <-ch:
+			height = ev.Header.Number.Uint64()
 		}
 		// One pass serves every block announced meanwhile, so the feed
 		// never waits on this loop.
-		drain(ch)
+	drained:
+		for range cap(ch) {
+			select {
+			case ev := <-ch:
+				height = ev.Header.Number.Uint64()
+			default:
+				break drained
+			}
+		}
+		seen := make(map[string]uint64, len(since))
 		for _, peer := range cmt.Switch().Peers().Copy() {
 			id := string(peer.ID())
 			if a.ConfiguredPeer(id) {
 				continue
 			}
-			if ok, err := a.AllowedPeer(id); err == nil && !ok {
+			if ok, err := a.AllowedPeer(id); err != nil || ok {
+				continue
+			}
+			first, found := since[id]
+			if !found {
+				first = height
+			}
+			seen[id] = first
+			if height >= first+dropGrace {
 				n.logger.Info("disconnecting a peer governance no longer admits", "peer", id)
 				cmt.Switch().StopPeerForError(peer, "node not admitted by governance")
 			}
 		}
+		since = seen
 	}
 }
+
+// dropGrace is how many blocks a connected peer that governance stopped
+// admitting stays connected: a removed validator keeps its power until the
+// set changes (two heights on, as CometBFT applies updates) and meanwhile
+// receives the blocks that tell it it was removed.
+const dropGrace = 2
 
 // drain empties what ch holds now (at most its capacity), so that one pass
 // serves every event announced meanwhile.
