@@ -2,12 +2,16 @@ package devnet
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net"
+	"os"
 )
 
 // FreePorts returns n distinct free loopback addresses, found by listening
-// on 127.0.0.1:0 and closing. Another process may take one before it is
-// used; tests accept that small risk.
+// and closing. They are drawn below the kernel's range for outgoing
+// connections, so that no connection made meanwhile (a node dialling a
+// peer) takes one before it is used; another listener still may, a small
+// risk tests accept.
 func FreePorts(n int) ([]string, error) {
 	var lns []net.Listener
 	defer func() {
@@ -15,16 +19,38 @@ func FreePorts(n int) ([]string, error) {
 			l.Close()
 		}
 	}()
-	addrs := make([]string, n)
-	for i := range addrs {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+	lo, hi := 15000, ephemeralLow()-1
+	addrs := make([]string, 0, n)
+	for tries := 0; len(addrs) < n && tries < 100*n; tries++ {
+		addr := "127.0.0.1:0"
+		if hi > lo {
+			addr = fmt.Sprintf("127.0.0.1:%d", lo+rand.IntN(hi-lo))
+		}
+		l, err := net.Listen("tcp", addr)
 		if err != nil {
-			return nil, err
+			continue
 		}
 		lns = append(lns, l)
-		addrs[i] = l.Addr().String()
+		addrs = append(addrs, l.Addr().String())
+	}
+	if len(addrs) < n {
+		return nil, fmt.Errorf("found %d free loopback ports of %d", len(addrs), n)
 	}
 	return addrs, nil
+}
+
+// ephemeralLow is the first port of the kernel's range for outgoing
+// connections (Linux's default when it cannot be read).
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 32768
+	}
+	var lo, hi int
+	if _, err := fmt.Sscan(string(b), &lo, &hi); err != nil || lo <= 15000 {
+		return 32768
+	}
+	return lo
 }
 
 // PortInUseError reports a port of the layout that another process holds.

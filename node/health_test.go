@@ -62,6 +62,7 @@ func startMonitored(t *testing.T, n int, maxAge time.Duration) *monitoredNet {
 		select {
 		case <-rn.node.Ready():
 		case err := <-rn.done:
+			m.nodes[i] = nil // stopped: nothing for the cleanup to wait on
 			t.Fatalf("node %d stopped while starting: %v", i, err)
 		case <-ctx.Done():
 			t.Fatalf("node %d did not start", i)
