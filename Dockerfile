@@ -15,6 +15,7 @@ ARG ALLOW_DIRTY=
 RUN test -n "$VERSION" || { echo "build with --build-arg VERSION=v1.2.3" >&2; exit 1; }
 WORKDIR /src
 COPY go.mod go.sum ./
+COPY third_party/cometbft/go.mod third_party/cometbft/go.sum third_party/cometbft/
 RUN go mod download
 # The repository, .git included: the release names its commit and refuses a
 # tree with local changes.

@@ -1,0 +1,1 @@
+package bls12381

@@ -1,0 +1,3 @@
+package crypto
+
+const Version = "0.9.0-dev"

@@ -1,0 +1,6 @@
+package types
+
+// UNSTABLE
+var (
+	PeerStateKey = "ConsensusReactor.peerState"
+)
