@@ -90,6 +90,9 @@ type BlockEffects struct {
 	// Liveness lists the validators flagged or recovered in this block, in
 	// the order of the last commit's votes.
 	Liveness []LivenessChange
+	// TermsEnded lists the terms whose end the block's time passed, each
+	// once, by role then term end: their holders now hold over.
+	TermsEnded []TermEnd
 }
 
 // Upgrade is a named upgrade the plenary scheduled at a height.

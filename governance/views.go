@@ -53,6 +53,12 @@ var viewHandlers = map[string]view{
 	"motion":                 fixed(viewMotion),
 	"agreements":             viewAgreements,
 	"upgrades":               viewUpgrades,
+	"call":                   fixed(viewCall),
+	"calls":                  viewCalls,
+	"candidates":             viewCandidates,
+	"ballot":                 fixed(viewBallot),
+	"term":                   fixed(viewTerm),
+	"vacancies":              fixed(viewVacancies),
 }
 
 // maxPage is the most items a paginated view answers with; a limit of 0
@@ -88,6 +94,11 @@ var viewCosts = map[string]viewCost{
 	"validators":   {8 + maxCollectives*3, 2},
 	"nodeLiveness": {6, 0}, "flaggedNodes": {3, 1},
 	"upgrades": {3, 2},
+	"call":     {7 + textSlots, 0}, "calls": {1, 1}, "candidates": {3, 3 + textSlots},
+	"ballot": {9 + textSlots, 0}, "term": {3, 0},
+	// per collective three seat lists (at most 16 leaders and one holder each)
+	// and the call; the secretary and the Advisory Council (at most 100)
+	"vacancies": {1 + maxCollectives*(2+3*3+2*(16+2)) + 2 + 2*(3+2*100), 0},
 }
 
 // Bounds that price the views answering whole lists.
