@@ -56,6 +56,9 @@ var (
 	NodeAction        = enumOf[governance.NodeAction]("NodeAction")
 	AgreementStatus   = enumOf[governance.AgreementStatus]("AgreementStatus")
 	Criteria          = enumOf[governance.Criteria]("Criteria")
+	CallStatus        = enumOf[governance.CallStatus]("CallStatus")
+	BallotKind        = enumOf[governance.BallotKind]("BallotKind")
+	BallotStatus      = enumOf[governance.BallotStatus]("BallotStatus")
 	// ActionTarget is what a proposed action applies to: [IGovernance.action]'s
 	// target. (The interface leaves it unnamed.)
 	ActionTarget = enumOf[governance.ActionTarget]("target")
@@ -93,6 +96,12 @@ var enums = map[string]*Enum{
 	"motion.kind":                MotionKind,
 	"motion.status":              MotionStatus,
 	"agreements.statuses":        AgreementStatus,
+	"resign.role":                Role,
+	"term.role":                  Role,
+	"vacancies.roles":            Role,
+	"call.status":                CallStatus,
+	"ballot.kind":                BallotKind,
+	"ballot.status":              BallotStatus,
 
 	"NodeApplied.role":              NodeRole,
 	"MemberAdmitted.kind":           RecordKind,
@@ -106,6 +115,10 @@ var enums = map[string]*Enum{
 	"MeetingConvened.kind":          MeetingKind,
 	"MotionProposed.kind":           MotionKind,
 	"AgreementStatusChanged.status": AgreementStatus,
+	"TermEnded.role":                Role,
+	"TermRenewed.role":              Role,
+	"CallClosed.status":             CallStatus,
+	"BallotOpened.kind":             BallotKind,
 }
 
 // EnumOf is the enumeration of field of fn (a function or an event), or nil.
