@@ -21,7 +21,8 @@
 //
 // The state transition reads block time only, iterates no map into state or
 // output, uses no floats. What time alone changes (an epoch's capital, an
-// expired term) is computed when read or touched, never swept.
+// expired term) is computed when read or touched, never swept; EndBlock
+// only announces ended terms, from a queue ordered by term end.
 //
 // # Storage layout
 //
@@ -53,6 +54,13 @@
 //	att.leader/time/commit (id)     identity attestations
 //	seat (role, collective)         holders of a seat; collective "" for secretary and Advisory Council
 //	seat.term (role, id)            term end; after it the holder holds over until a successor is seated
+//	seat.renewals (role, id)        renewals of the holder's term while it holds the seat (leaders: at most 2)
+//	term.head/tail (role), term.next/prev (role, id)  per role, the holders whose term end EndBlock has yet to announce, by term end
+//	seq.call, calls, call.* (id)    open calls for leader seats: collective, status, opener, opened, candidacy end, elected
+//	coll.call (name)                a collective's open call (0: none)
+//	call.cands (id), cand.* (id, record)  a call's standing candidates, their statement commitment and URI, and who stood
+//	seq.ballot, bal.* (id)          member ballots: kind, status, collective, subject, period, electorate, votes
+//	bal.open (kind, subject)        the open ballot of a kind on a subject
 //	app.* (id), apps (kind, status) applications and the sets of them by kind and status
 //	app.accepted (id, account)      a project application's deployer account accepted
 //	open.app (account)              an account's one open application
@@ -97,7 +105,7 @@
 // read more. Lists that grow without bound are paginated (cursor, limit of at
 // most 1000, next cursor), priced by their limit: members, accounts,
 // attestations, nodes, validators, projects, applications, meetings, motions,
-// agreements, upgrades. The lists other views answer whole are bounded by
+// agreements, upgrades, calls, candidates. The lists other views answer whole are bounded by
 // rule: at most 16 collectives of names of at most 32 bytes, seats and a
 // meeting's attendance at most 40.
 //
@@ -142,11 +150,20 @@
 //     collective; Admit charges the sender's record, a call to governance the
 //     record's governanceAllowance; accounts of no record may only apply or
 //     accept (acceptAccount, acceptProjectAccount), applyQuota per block; creation needs an active project (Create).
-//   - §3.4 every seat is filled (moveSeat) and vacated (moveUnseat) in
-//     plenary; a term ends at most the role's term (leaderTerm, councilTerm,
-//     advisoryTerm) after the block, then the holder holds over until a
-//     successor is seated. The secretary's seat is never unseated: a
-//     successor takes it in one motion.
+//   - §3.4 a term is the role's term (leaderTerm, councilTerm, advisoryTerm)
+//     from the block that seats or renews the holder, never a caller's;
+//     then the holder holds over until a successor is seated, and EndBlock
+//     announces the end once (TermEnded). Leaders are elected: openCall (by
+//     the secretary or a leader, while fewer than maxLeaders are seated or
+//     one holds over) → standForSeat during candidacyPeriod → moveElect in
+//     plenary. A leader's term renews at most twice, by a ballot of its
+//     collective's members (openRenewalBallot in the term's last quarter or
+//     holdover, castBallot, closeBallot: more yes than no and a turnout of a
+//     third of the members, at least two). Council seats are filled by
+//     moveSeat and vacated by moveUnseat in plenary; resign leaves a seat,
+//     but the secretary's only for a successor and the last Nodes Commission
+//     seat never while there are nodes; a formed collective left below
+//     minLeaders gets an open call by itself; vacancies lists the gaps.
 //   - §3.5 convene with meetingNotice by the secretary (extraordinary: on a
 //     leader's request), attendance in [start, end) by the holder or its proxy
 //     (one seat per proxy), motions and votes by present members (voting
