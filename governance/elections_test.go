@@ -445,3 +445,75 @@ func TestTermQueue(t *testing.T) {
 		t.Fatalf("second block: %v", fx.TermsEnded)
 	}
 }
+
+// TestVacanciesWithinPrice: vacancies answers within its price at the
+// rules' bounds: 16 collectives of 16 leaders and both commission seats,
+// and 100 Advisory Council seats.
+func TestVacanciesWithinPrice(t *testing.T) {
+	f := newFixture(t, func(g *Founding) {
+		g.Params["maxLeaders"], g.Params["maxAdvisory"] = 16, 100
+		for i := len(g.Collectives); i < maxCollectives; i++ {
+			g.Collectives = append(g.Collectives, strings.Repeat("c", 30)+string(rune('a'+i)))
+		}
+		add := func(coll string, inst byte, role Role) {
+			g.Records = append(g.Records, FoundingRecord{Kind: KindInstitution, Collective: coll, Institution: common.Hash{inst, byte(len(g.Records))},
+				Accounts: []common.Address{common.BytesToAddress([]byte{0xBB, byte(len(g.Records) >> 8), byte(len(g.Records))})}})
+			g.Seats = append(g.Seats, FoundingSeat{Role: role, Collective: coll, Record: uint64(len(g.Records)), TermEnd: termEnd})
+		}
+		for i, coll := range g.Collectives {
+			for j := 0; j < 16; j++ {
+				if i >= 4 || j >= 2 {
+					add(coll, 'L', RoleLeader)
+				}
+			}
+			if i >= 4 {
+				add(coll, 'N', RoleNodesCommission)
+				add(coll, 'P', RoleProjectsCommission)
+			}
+		}
+		for range 99 {
+			add("cso", 'A', RoleAdvisory)
+		}
+	})
+	f.env.Time = termEnd // every seat holds over: every seat is listed
+	input, _ := ABI.Pack("vacancies")
+	price := f.c.ViewGas(input)
+	s := &store{st: f.st, limit: price, metered: true}
+	var out []any
+	if !s.run(func() { out = viewVacancies(s, f.env, nil) }) {
+		t.Fatalf("vacancies at the bounds read more than its price %d", price)
+	}
+	if n := len(out[0].([]uint8)); n != 3*maxCollectives+2 {
+		t.Fatalf("%d vacancies listed, want %d", n, 3*maxCollectives+2)
+	}
+	t.Logf("vacancies at the bounds: %d gas of reads, priced %d", s.gas, price)
+}
+
+// TestElectionGas logs the gas of the election calls, each far within the
+// governance allowance.
+func TestElectionGas(t *testing.T) {
+	f := newFixture(t)
+	g := map[string]uint64{}
+	g["openCall"] = f.gasOf(leaderA(1), "openCall", "academic")
+	g["standForSeat"] = f.gasOf(plain, "standForSeat", uint64(1), h32, "https://statement")
+	f.past(f.view("call", uint64(1))[4].(uint64))
+	m := f.meeting(council()[:7]...)
+	g["moveElect"] = f.gasOf(ncSeat(0), "moveElect", m, uint64(1), uint64(recPlain))
+	for _, a := range append([]common.Address{secretary}, council()[:4]...) {
+		f.must(a, "vote", uint64(1), true)
+	}
+	f.env.Time = f.view("meeting", m)[2].(uint64)
+	g["decide (elect)"] = f.gasOf(stranger, "decide", uint64(1))
+	g["openRenewalBallot"] = f.gasOf(leaderA(1), "openRenewalBallot", recLeaderA(1))
+	g["castBallot"] = f.gasOf(plain, "castBallot", uint64(1), true)
+	f.must(leaderB(1), "castBallot", uint64(1), true)
+	f.past(f.view("ballot", uint64(1))[5].(uint64))
+	g["closeBallot (renewed)"] = f.gasOf(stranger, "closeBallot", uint64(1))
+	g["resign"] = f.gasOf(leaderB(1), "resign", RoleLeader, "academic")
+	t.Logf("gas: %v", g)
+	for name, gas := range g {
+		if gas > 500_000 {
+			t.Errorf("%s: %d gas", name, gas)
+		}
+	}
+}
