@@ -517,3 +517,20 @@ func TestElectionGas(t *testing.T) {
 		}
 	}
 }
+
+// TestRemovalOpensVacancy: removing a leader for cause, which may leave a
+// formed collective below its least leaders, starts the vacancy procedure.
+func TestRemovalOpensVacancy(t *testing.T) {
+	f := newFixture(t)
+	act := f.must(ncSeat(0), "proposeMemberAction", recLeaderA(1)+1, ActionRemove, true, h32)[0].(uint64)
+	for c := range 3 {
+		f.must(ncSeat(c), "voteAction", act, true)
+	}
+	if n := len(f.view("collective", "academic")[1].([]uint64)); n != 1 {
+		t.Fatalf("%d leaders after the removal", n)
+	}
+	ids := f.view("calls", [32]byte{}, uint32(10))[0].([]uint64)
+	if len(ids) != 1 || f.view("call", ids[0])[0].(string) != "academic" || CallStatus(f.view("call", ids[0])[1].(uint8)) != CallOpen {
+		t.Fatalf("no open call for academic: %v", ids)
+	}
+}
