@@ -76,6 +76,9 @@ func TestEnums(t *testing.T) {
 	checkEnum[NodeAction](t, sol, "NodeAction")
 	checkEnum[AgreementStatus](t, sol, "AgreementStatus")
 	checkEnum[Criteria](t, sol, "Criteria")
+	checkEnum[CallStatus](t, sol, "CallStatus")
+	checkEnum[BallotKind](t, sol, "BallotKind")
+	checkEnum[BallotStatus](t, sol, "BallotStatus")
 	checkEnum[ActionTarget](t, map[string]int{"target": 2}, "target") // unnamed in the interface
 
 	if c, ok := Parse[Criteria]("open-source+research"); !ok || c != CriterionOpenSource|CriterionResearch || c.String() != "open-source+research" {
