@@ -181,6 +181,7 @@ func TestElectionRefusals(t *testing.T) {
 		}
 	})
 	f.refused("does not exist", secretary, "openCall", "nowhere")
+	f.refused("belongs to no member or project", stranger, "openCall", "academic")
 	f.refused("not the Executive Secretary or a leader of collective academic", plain, "openCall", "academic")
 	f.refused("not the Executive Secretary or a leader of collective academic", leaderA(0), "openCall", "academic")
 	f.refused("collective leaders are elected from an open call", ncSeat(0), "moveSeat", uint64(1), RoleLeader, "academic", uint64(recPlain))
@@ -329,6 +330,7 @@ func TestRenewalRules(t *testing.T) {
 		t.Fatalf("ballot %s with one vote, want failed", st)
 	}
 	f.refused("ballot 1 is closed (failed)", plain, "closeBallot", b)
+	f.refused("ballot 1 is closed (failed)", advisor, "castBallot", b, true)
 
 	renew := func(yes, no int) BallotStatus {
 		t.Helper()
