@@ -167,7 +167,7 @@ const (
 	DesignationExpired
 )
 
-func (DesignationStatus) names() []string { return []string{"open", "approved", "rejected", "expired"} }
+func (DesignationStatus) names() []string  { return []string{"open", "approved", "rejected", "expired"} }
 func (v DesignationStatus) String() string { return name(v, v.names()) }
 
 // maxDesignationVotes bounds the votes a designation records (the Advisory
