@@ -239,7 +239,7 @@ func proposeDesignation(c *call, a args) ([]any, error) {
 	if rationale == (common.Hash{}) {
 		return nil, refuse("a designation needs the commitment to its rationale (seniority, collaboration in projects, blockchain experience)")
 	}
-	if _, err := c.s.seatPlan(role, coll, rec, c.env.Time+c.s.param("councilTerm"), c.env.Time); err != nil {
+	if _, _, err := c.s.designationPlan(role, coll, rec, c.env.Time); err != nil {
 		return nil, err
 	}
 	openKey := key("dsg.open", role, coll)
@@ -314,8 +314,7 @@ func voteDesignation(c *call, a args) ([]any, error) {
 // at once), the same holder starts a new term.
 func (c *call) designate(id uint64) error {
 	role, coll, rec := Role(c.s.u64(key("dsg.role", id))), c.s.str(key("dsg.coll", id)), c.s.u64(key("dsg.record", id))
-	end := c.env.Time + c.s.param("councilTerm")
-	replaced, err := c.s.seatPlan(role, coll, rec, end, c.env.Time)
+	replaced, end, err := c.s.designationPlan(role, coll, rec, c.env.Time)
 	if err != nil {
 		return err
 	}
@@ -324,6 +323,23 @@ func (c *call) designate(id uint64) error {
 	}
 	c.s.fillSeat(c, role, coll, rec, end)
 	return nil
+}
+
+// designationPlan checks that rec may be designated to the seat (role, coll)
+// now, for councilTerm, and returns the holder it replaces (rec itself for a
+// renewal) and the term end. A successor takes a seat that is vacant or whose
+// holder is holding over; the secretary's too, though seatPlan would let a
+// plenary motion replace it at any time.
+func (s *store) designationPlan(role Role, coll string, rec, now uint64) (replaced, end uint64, err error) {
+	end = now + s.param("councilTerm")
+	if replaced, err = s.seatPlan(role, coll, rec, end, now); err != nil {
+		return 0, 0, err
+	}
+	if replaced != 0 && replaced != rec && s.termEnd(role, replaced) > now {
+		return 0, 0, refuse("the %s's seat is held by record %d until %d: a successor is designated once that term has ended",
+			role.Office(), replaced, s.termEnd(role, replaced))
+	}
+	return replaced, end, nil
 }
 
 func viewDesignation(s *store, env Env, a args) []any {

@@ -90,7 +90,8 @@ var viewCosts = map[string]viewCost{
 	"meetings": {1, 1}, "motions": {1, 1}, "agreements": {1, 3}, "attestations": {3, 3},
 	"validators":   {8 + maxCollectives*3, 2},
 	"nodeLiveness": {6, 0}, "flaggedNodes": {3, 1},
-	"upgrades":            {3, 2},
+	"upgrades": {3, 2},
+	// the Advisory Council (advisory.go)
 	"advisoryApplication": {3 + textSlots, 0},
 	"designation":         {16 + maxDesignationVotes, 0},
 	"designations":        {10 + 3*(maxOpenDesignations+1), 1},
