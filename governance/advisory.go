@@ -328,7 +328,7 @@ func (c *call) designate(id uint64) error {
 // designationPlan checks that rec may be designated to the seat (role, coll)
 // now, for councilTerm, and returns the holder it replaces (rec itself for a
 // renewal) and the term end. A successor takes a seat that is vacant or whose
-// holder is holding over; the secretary's too, though seatPlan would let a
+// holder is holding over; the secretary's too, though seatPlan lets a
 // plenary motion replace it at any time.
 func (s *store) designationPlan(role Role, coll string, rec, now uint64) (replaced, end uint64, err error) {
 	end = now + s.param("councilTerm")
@@ -336,8 +336,8 @@ func (s *store) designationPlan(role Role, coll string, rec, now uint64) (replac
 		return 0, 0, err
 	}
 	if replaced != 0 && replaced != rec && s.termEnd(role, replaced) > now {
-		return 0, 0, refuse("the %s's seat is held by record %d until %d: a successor is designated once that term has ended",
-			role.Office(), replaced, s.termEnd(role, replaced))
+		return 0, 0, refuse("the seat of the %s of %s is held by record %d until %d: a successor is designated once that term has ended (the holder may be designated again)",
+			role.Office(), orNetwork(coll), replaced, s.termEnd(role, replaced))
 	}
 	return replaced, end, nil
 }

@@ -319,7 +319,7 @@ func TestDesignationSeatsHoldover(t *testing.T) {
 // never empty.
 func TestDesignationSecretary(t *testing.T) {
 	f, cand := designationFixture(t)
-	f.wantRefusal(leaderA(2), "Executive Secretary's seat is held by record 17 until 1000000", "proposeDesignation", RoleSecretary, "", cand, rationale)
+	f.wantRefusal(leaderA(2), "the seat of the Executive Secretary of the network is held by record 17 until 1000000", "proposeDesignation", RoleSecretary, "", cand, rationale)
 	f.env.Time = termEnd
 	d := f.must(leaderA(2), "proposeDesignation", RoleSecretary, "ignored", cand, rationale)[0].(uint64)
 	if v := f.view("designation", d); v[1].(string) != "" {
