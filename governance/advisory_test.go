@@ -2,6 +2,7 @@ package governance
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -463,4 +464,62 @@ func TestDesignationExpiryFromGenesisWithoutParameter(t *testing.T) {
 	if dl := f.view("designation", d)[7].(uint64); dl != termEnd+15*day {
 		t.Fatalf("deadline %d, want %d", dl, termEnd+15*day)
 	}
+}
+
+// TestAdvisoryGasAndViewPrices: the Advisory Council's calls cost a small
+// share of the governance allowance, and the designations view, with every
+// Executive Council seat's designation open (its bound), answers within its
+// price whatever page is asked.
+func TestAdvisoryGasAndViewPrices(t *testing.T) {
+	f := newFixture(t)
+	apply := f.gasOf(stranger, "applyAdvisory", cvHash, "https://cv", statement)
+	f.env.Time = termEnd // every founding seat holds over
+	type seat struct {
+		role Role
+		coll string
+	}
+	seats := []seat{{RoleSecretary, ""}}
+	for _, c := range colls {
+		seats = append(seats, seat{RoleProjectsCommission, c}, seat{RoleNodesCommission, c})
+	}
+	var propose uint64
+	for i, st := range seats {
+		coll, proposer := st.coll, leaderA(0)
+		if coll == "" {
+			coll = "public"
+		} else {
+			proposer = leaderA(slices.Index(colls, coll))
+		}
+		cand := f.newMember(coll, acct('C', 10+i))
+		propose = max(propose, f.gasOf(proposer, "proposeDesignation", st.role, st.coll, cand, rationale))
+	}
+	decidingVote := f.gasOf(advisor, "voteDesignation", uint64(1), true) // one Advisory seat: it decides
+	t.Logf("gas: applyAdvisory %d, proposeDesignation %d, deciding voteDesignation %d", apply, propose, decidingVote)
+	for _, g := range []uint64{apply, propose, decidingVote} {
+		if g*20 > DefaultParams[3].Value {
+			t.Errorf("a call costs %d gas, more than a twentieth of the allowance", g)
+		}
+	}
+	for _, st := range []DesignationStatus{DesignationOpen, DesignationExpired} {
+		if st == DesignationExpired {
+			f.env.Time += 15 * day
+		}
+		for _, limit := range []uint32{1, 3, 0} {
+			var all []uint64
+			var cursor [32]byte
+			for range 20 {
+				out := f.view("designations", st, cursor, limit)
+				all = append(all, out[0].([]uint64)...)
+				if cursor = out[1].([32]byte); cursor == ([32]byte{}) {
+					break
+				}
+			}
+			if want := len(seats) - 1; len(all) != want {
+				t.Fatalf("designations %s, limit %d: %v, want %d", st, limit, all, want)
+			}
+		}
+	}
+	input, _ := ABI.Pack("designations", DesignationExpired, [32]byte{}, uint32(1))
+	dsg, _ := ABI.Pack("designation", uint64(1))
+	t.Logf("view gas: designations (page of 1) %d, designation %d", f.c.ViewGas(input), f.c.ViewGas(dsg))
 }
