@@ -523,3 +523,34 @@ func TestAdvisoryGasAndViewPrices(t *testing.T) {
 	dsg, _ := ABI.Pack("designation", uint64(1))
 	t.Logf("view gas: designations (page of 1) %d, designation %d", f.c.ViewGas(input), f.c.ViewGas(dsg))
 }
+
+// TestAdvisorySecondRenewalFromAnotherAccount: a record applying for
+// renewal from two of its accounts gets one renewal: the second application
+// is refused when moved, and a motion already moved is refused when decided.
+func TestAdvisorySecondRenewalFromAnotherAccount(t *testing.T) {
+	f := newFixture(t)
+	other := acct('A', 9)
+	f.must(advisor, "offerAccount", other)
+	f.must(other, "acceptAccount", uint64(recAdvisor))
+	a1 := f.must(advisor, "applyAdvisory", cvHash, "https://cv", statement)[0].(uint64)
+	a2 := f.must(other, "applyAdvisory", cvHash, "https://cv", statement)[0].(uint64)
+	m := f.meeting(council()[:6]...)
+	m1 := f.must(ncSeat(0), "moveAdmitAdvisory", m, a1)[0].(uint64)
+	m2 := f.must(ncSeat(0), "moveAdmitAdvisory", m, a2)[0].(uint64)
+	for _, mot := range []uint64{m1, m2} {
+		for _, a := range append([]common.Address{secretary}, council()[:6]...) {
+			f.must(a, "vote", mot, true)
+		}
+	}
+	if reason := f.decide(m, m1); reason != "" {
+		t.Fatalf("decide the first renewal: %s", reason)
+	}
+	if reason := f.decide(m, m2); !strings.Contains(reason, "already renewed 1 time(s)") {
+		t.Fatalf("decide the second renewal: %q", reason)
+	}
+	m3 := f.meeting(council()[:6]...)
+	f.wantRefusal(ncSeat(0), "already renewed 1 time(s)", "moveAdmitAdvisory", m3, a2)
+	if n := f.store().advisoryRenewals(RoleAdvisory, recAdvisor); n != 1 {
+		t.Fatalf("renewals %d", n)
+	}
+}
