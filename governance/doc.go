@@ -72,6 +72,10 @@
 //	agr.*, mtg.agreements           agreements and their follow-up status
 //	proxy.of (holder), proxy.for    a holder's proxy account and the holder a proxy acts for
 //	upgrades, upg.height (name)     scheduled upgrades
+//	app.cv/cvURI/statement/renewal  Advisory Council applications: CV commitment and URI, statement, renewal asked
+//	seat.renewals (role, id)        renewals of a record's seat of a role
+//	dsg.* (id), dsgs (status)       designations to Executive Council seats, their votes, and the sets of them by status
+//	dsg.open (role, collective)     a seat's one open designation
 //
 // The later issue (elections, renewals, member ballots with delegation, new
 // collectives, reports, code of ethics) adds namespaces: terms with holdover,
@@ -146,7 +150,16 @@
 //     plenary; a term ends at most the role's term (leaderTerm, councilTerm,
 //     advisoryTerm) after the block, then the holder holds over until a
 //     successor is seated. The secretary's seat is never unseated: a
-//     successor takes it in one motion.
+//     successor takes it in one motion. The Advisory Council: applyAdvisory
+//     (CV and statement commitments; strangers too, within applyQuota) →
+//     moveAdmitAdvisory in plenary (a new record for a stranger; term
+//     advisoryTerm from the decision; within maxAdvisory, replacing one
+//     holding over), one renewal per record. It designates Executive Council
+//     members: proposeDesignation by a leader (of the collective, or any for
+//     the secretary) of a record able to take a vacant or held-over seat or
+//     renew its own, one open per seat → voteDesignation, approved by a
+//     majority of the filled Advisory seats (term councilTerm), rejected when
+//     out of reach, expired after candidacyPeriod.
 //   - §3.5 convene with meetingNotice by the secretary (extraordinary: on a
 //     leader's request), attendance in [start, end) by the holder or its proxy
 //     (one seat per proxy), motions and votes by present members (voting

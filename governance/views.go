@@ -53,6 +53,9 @@ var viewHandlers = map[string]view{
 	"motion":                 fixed(viewMotion),
 	"agreements":             viewAgreements,
 	"upgrades":               viewUpgrades,
+	"advisoryApplication":    fixed(viewAdvisoryApplication),
+	"designation":            fixed(viewDesignation),
+	"designations":           viewDesignations,
 }
 
 // maxPage is the most items a paginated view answers with; a limit of 0
@@ -88,6 +91,10 @@ var viewCosts = map[string]viewCost{
 	"validators":   {8 + maxCollectives*3, 2},
 	"nodeLiveness": {6, 0}, "flaggedNodes": {3, 1},
 	"upgrades": {3, 2},
+	// the Advisory Council (advisory.go)
+	"advisoryApplication": {3 + textSlots, 0},
+	"designation":         {16 + maxDesignationVotes, 0},
+	"designations":        {10 + 3*(maxOpenDesignations+1), 1},
 }
 
 // Bounds that price the views answering whole lists.

@@ -56,6 +56,7 @@ var (
 	NodeAction        = enumOf[governance.NodeAction]("NodeAction")
 	AgreementStatus   = enumOf[governance.AgreementStatus]("AgreementStatus")
 	Criteria          = enumOf[governance.Criteria]("Criteria")
+	DesignationStatus = enumOf[governance.DesignationStatus]("DesignationStatus")
 	// ActionTarget is what a proposed action applies to: [IGovernance.action]'s
 	// target. (The interface leaves it unnamed.)
 	ActionTarget = enumOf[governance.ActionTarget]("target")
@@ -93,6 +94,10 @@ var enums = map[string]*Enum{
 	"motion.kind":                MotionKind,
 	"motion.status":              MotionStatus,
 	"agreements.statuses":        AgreementStatus,
+	"proposeDesignation.role":    Role,
+	"designation.role":           Role,
+	"designation.status":         DesignationStatus,
+	"designations.status":        DesignationStatus,
 
 	"NodeApplied.role":              NodeRole,
 	"MemberAdmitted.kind":           RecordKind,
@@ -106,6 +111,8 @@ var enums = map[string]*Enum{
 	"MeetingConvened.kind":          MeetingKind,
 	"MotionProposed.kind":           MotionKind,
 	"AgreementStatusChanged.status": AgreementStatus,
+	"DesignationProposed.role":      Role,
+	"DesignationDecided.status":     DesignationStatus,
 }
 
 // EnumOf is the enumeration of field of fn (a function or an event), or nil.
