@@ -29,7 +29,7 @@ interface IGovernance {
     // RecordStatus:      1 active, 2 suspended, 3 removed (members) / closed (projects)
     // NodeRole:          1 validator, 2 observer
     // NodeStatus:        1 admitted, 2 suspended, 3 removed
-    // ApplicationKind:   1 node, 2 project, 3 advisory
+    // ApplicationKind:   1 node, 2 project, 3 advisory (Advisory Council)
     // ApplicationStatus: 1 submitted, 2 endorsed, 3 to plenary (projects), 4 approved,
     //                    5 rejected, 6 withdrawn
     // Role (seats):      1 leader, 2 executive secretary, 3 projects commission,
@@ -37,10 +37,12 @@ interface IGovernance {
     // MeetingKind:       1 ordinary, 2 extraordinary
     // MotionKind:        1 approve project, 2 project status, 3 seat, 4 unseat,
     //                    5 parameter, 6 upgrade, 7 member action, 8 ratify action,
-    //                    9 overturn action, 10 capital budget, 11 elect, 12 admit advisory
+    //                    9 overturn action, 10 capital budget, 11 elect,
+    //                    12 admit advisory
     // MotionStatus:      1 open, 2 passed, 3 failed
     // NodeAction:        1 suspend, 2 remove, 3 reinstate
     // AgreementStatus:   1 pending, 2 in progress, 3 done, 4 dropped
+    // DesignationStatus: 1 open, 2 approved, 3 rejected, 4 expired (open past its deadline)
     // CallStatus:        1 open, 2 filled (no vacancy left), 3 lapsed (replaced by a new call, nobody left standing)
     // BallotKind:        1 renewal of a leader's term
     // BallotStatus:      1 open, 2 passed, 3 failed
@@ -116,6 +118,17 @@ interface IGovernance {
     event MinutesRecorded(uint64 indexed meetingId, bytes32 minutesHash);
     event AgreementAdded(uint64 indexed agreementId, uint64 indexed meetingId, bytes32 textHash);
     event AgreementStatusChanged(uint64 indexed agreementId, uint8 status);
+
+    /// An application to the Advisory Council; `renewal`: the applicant's
+    /// record holds a seat of it and asks for its one more term.
+    event AdvisoryApplied(uint64 indexed applicationId, address indexed applicant, bool renewal);
+    /// The plenary admitted (or renewed) an Advisory Council member until `termEnd`.
+    event AdvisoryAdmitted(uint64 indexed recordId, uint64 indexed applicationId, uint64 termEnd, bool renewal);
+    event DesignationProposed(uint64 indexed designationId, uint8 role, string collective, uint64 indexed recordId, uint64 proposer, uint64 deadline);
+    event DesignationVoteCast(uint64 indexed designationId, uint64 indexed member, bool approve);
+    /// A designation approved (the record took the seat), rejected, or
+    /// recorded as expired (DesignationStatus).
+    event DesignationDecided(uint64 indexed designationId, uint8 status);
 
     event ParameterChanged(string name, uint256 value);
     event UpgradeScheduled(string name, uint64 height);
@@ -282,6 +295,36 @@ interface IGovernance {
     function addAgreement(uint64 meetingId, bytes32 textHash) external returns (uint64 agreementId);
     function setAgreementStatus(uint64 agreementId, uint8 status) external;
 
+    // ===== Advisory Council (§3.4) =====
+
+    /// Apply to the Advisory Council with a written application: commitments
+    /// to the CV (with its URI) and to the statement. Anyone may apply, also
+    /// an account of no record (within the apply quota), or an Advisory
+    /// member asking for its one renewal. The application goes straight to
+    /// the plenary; the applicant may withdraw it.
+    function applyAdvisory(bytes32 cvCommitment, string calldata cvURI, bytes32 statementCommitment)
+        external returns (uint64 applicationId);
+    /// Move to admit (or renew) the applicant to the Advisory Council until
+    /// the decision's block time plus advisoryTerm, within maxAdvisory seats
+    /// (a full council takes a new member only in place of one holding over).
+    /// An applicant of no record becomes an individual member of no
+    /// collective. If the motion fails the application is rejected.
+    function moveAdmitAdvisory(uint64 meetingId, uint64 applicationId) external returns (uint64 motionId);
+    /// A collective leader proposes that the Advisory Council designate
+    /// `recordId` to an Executive Council seat: role 2 secretary (any
+    /// leader; `collective` ignored), 3 projects or 4 nodes commission (a
+    /// leader of `collective`, of whose members the record is). The record
+    /// must be able to take the seat: vacant, holding over, or its own (a
+    /// renewal). One open designation per seat; it expires undecided after
+    /// candidacyPeriod.
+    function proposeDesignation(uint8 role, string calldata collective, uint64 recordId, bytes32 rationaleCommitment)
+        external returns (uint64 designationId);
+    /// An Advisory Council member votes on an open designation. A majority
+    /// of the filled Advisory seats (holding over counts) approves it, and
+    /// the record takes the seat for councilTerm in place of the holder; a
+    /// designation that can no longer reach that majority is rejected.
+    function voteDesignation(uint64 designationId, bool approve) external;
+
     // ===== Views =====
     // A view costs gas for every slot it may read. Lists that grow without
     // bound are paginated: pass `cursor` 0 and a `limit` (0 or above 1000:
@@ -386,6 +429,22 @@ interface IGovernance {
         external view returns (uint64 meetingId, uint8 kind, uint8 status, uint64 proposer, uint64[] memory yes, uint64[] memory no);
     function agreements(uint64 meetingId, bytes32 cursor, uint32 limit)
         external view returns (uint64[] memory agreementIds, bytes32[] memory textHashes, uint8[] memory statuses, bytes32 next);
+
+    /// An Advisory Council application's content (its applicant and status
+    /// are in application(…)).
+    function advisoryApplication(uint64 applicationId)
+        external view returns (bytes32 cvCommitment, string memory cvURI, bytes32 statementCommitment, bool renewal);
+    /// A designation: the seat (role, collective: "" for the secretary), the
+    /// record designated, the proposing leader's record, the rationale, its
+    /// status, when it was proposed and when it expires, and the Advisory
+    /// members' records that approved and rejected it.
+    function designation(uint64 designationId)
+        external view returns (uint8 role, string memory collective, uint64 recordId, uint64 proposer, bytes32 rationaleCommitment,
+            uint8 status, uint64 proposed, uint64 deadline, uint64[] memory approvals, uint64[] memory rejections);
+    /// Designations of a status (DesignationStatus), in the order each
+    /// reached it; expired ones include those still open past their deadline.
+    function designations(uint8 status, bytes32 cursor, uint32 limit)
+        external view returns (uint64[] memory designationIds, bytes32 next);
 
     /// Scheduled upgrades, in the order scheduled.
     function upgrades(bytes32 cursor, uint32 limit)

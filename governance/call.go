@@ -77,6 +77,10 @@ var handlers = map[string]handler{
 	"recordMinutes":        recordMinutes,
 	"addAgreement":         addAgreement,
 	"setAgreementStatus":   setAgreementStatus,
+	"applyAdvisory":        applyAdvisory,
+	"moveAdmitAdvisory":    moveAdmitAdvisory,
+	"proposeDesignation":   proposeDesignation,
+	"voteDesignation":      voteDesignation,
 }
 
 // Call runs a transaction's call to the governance contract, sent by from with

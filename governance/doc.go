@@ -54,7 +54,6 @@
 //	att.leader/time/commit (id)     identity attestations
 //	seat (role, collective)         holders of a seat; collective "" for secretary and Advisory Council
 //	seat.term (role, id)            term end; after it the holder holds over until a successor is seated
-//	seat.renewals (role, id)        renewals of the holder's term while it holds the seat (leaders: at most 2)
 //	term.head/tail (role), term.next/prev (role, id)  per role, the holders whose term end EndBlock has yet to announce, by term end
 //	seq.call, calls, call.* (id)    open calls for leader seats: collective, status, opener, opened, candidacy end, elected
 //	coll.call (name)                a collective's open call (0: none)
@@ -80,6 +79,10 @@
 //	agr.*, mtg.agreements           agreements and their follow-up status
 //	proxy.of (holder), proxy.for    a holder's proxy account and the holder a proxy acts for
 //	upgrades, upg.height (name)     scheduled upgrades
+//	app.cv/cvURI/statement/renewal  Advisory Council applications: CV commitment and URI, statement, renewal asked
+//	seat.renewals (role, id)        renewals of a record's seat of a role while it holds it (leaders 2, Advisory 1)
+//	dsg.* (id), dsgs (status)       designations to Executive Council seats, their votes, and the sets of them by status
+//	dsg.open (role, collective)     a seat's one open designation
 //
 // The later issue (elections, renewals, member ballots with delegation, new
 // collectives, reports, code of ethics) adds namespaces: terms with holdover,
@@ -163,7 +166,17 @@
 //     moveSeat and vacated by moveUnseat in plenary; resign leaves a seat,
 //     but the secretary's only for a successor and the last Nodes Commission
 //     seat never while there are nodes; a formed collective left below
-//     minLeaders gets an open call by itself; vacancies lists the gaps.
+//     minLeaders gets an open call by itself; vacancies lists the gaps. The
+//     Advisory Council: applyAdvisory (CV and statement commitments;
+//     strangers too, within applyQuota) →
+//     moveAdmitAdvisory in plenary (a new record for a stranger; term
+//     advisoryTerm from the decision; within maxAdvisory, replacing one
+//     holding over), one renewal per record. It designates Executive Council
+//     members: proposeDesignation by a leader (of the collective, or any for
+//     the secretary) of a record able to take a vacant or held-over seat or
+//     renew its own, one open per seat → voteDesignation, approved by a
+//     majority of the filled Advisory seats (term councilTerm), rejected when
+//     out of reach, expired after candidacyPeriod.
 //   - §3.5 convene with meetingNotice by the secretary (extraordinary: on a
 //     leader's request), attendance in [start, end) by the holder or its proxy
 //     (one seat per proxy), motions and votes by present members (voting

@@ -7,8 +7,8 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
-// events counts the logs of event name kept so far.
-func (f *fixture) events(name string) int {
+// countEvents counts the logs of event name kept so far.
+func (f *fixture) countEvents(name string) int {
 	n := 0
 	for _, l := range f.st.Logs() {
 		if len(l.Topics) > 0 && l.Topics[0] == ABI.Events[name].ID {
@@ -136,7 +136,7 @@ func intl(g *Founding) {
 func TestElection(t *testing.T) {
 	f := newFixture(t, intl)
 	id := f.must(secretary, "openCall", "intl")[0].(uint64)
-	if f.events("VacancyOpened") != 1 {
+	if f.countEvents("VacancyOpened") != 1 {
 		t.Fatal("no VacancyOpened")
 	}
 	f.stand(id, acct('I', 1), acct('I', 2))
@@ -298,7 +298,7 @@ func TestTermEndsIntoHoldover(t *testing.T) {
 	if term := f.view("term", RoleLeader, recLeaderA(1)); term[0].(uint64) != want || term[1].(bool) || term[2].(uint8) != 1 || term[3].(uint64) != 0 {
 		t.Fatalf("term after renewal %v, want end %d, 1 renewal", term, want)
 	}
-	if f.events("TermRenewed") != 1 {
+	if f.countEvents("TermRenewed") != 1 {
 		t.Fatal("no TermRenewed")
 	}
 	f.env.Time = want
@@ -383,7 +383,7 @@ func TestResign(t *testing.T) {
 
 	f.must(leaderB(1), "resign", RoleLeader, "academic")
 	id := f.view("calls", [32]byte{}, uint32(10))[0].([]uint64)
-	if len(id) != 1 || f.events("VacancyOpened") != 1 || f.view("call", id[0])[0].(string) != "academic" || f.view("call", id[0])[2].(uint64) != 0 {
+	if len(id) != 1 || f.countEvents("VacancyOpened") != 1 || f.view("call", id[0])[0].(string) != "academic" || f.view("call", id[0])[2].(uint64) != 0 {
 		t.Fatalf("no call opened by the rules: %v", id)
 	}
 	v := f.view("vacancies")

@@ -178,7 +178,8 @@ func (Role) names() []string {
 }
 func (MeetingKind) names() []string { return []string{"ordinary", "extraordinary"} }
 func (MotionKind) names() []string {
-	return []string{"approve-project", "project-status", "seat", "unseat", "parameter", "upgrade", "member-action", "ratify-action", "overturn-action", "capital-budget", "elect", "admit-advisory"}
+	return []string{"approve-project", "project-status", "seat", "unseat", "parameter", "upgrade",
+		"member-action", "ratify-action", "overturn-action", "capital-budget", "elect", "admit-advisory"}
 }
 func (MotionStatus) names() []string { return []string{"open", "passed", "failed"} }
 func (NodeAction) names() []string   { return []string{"suspend", "remove", "reinstate"} }

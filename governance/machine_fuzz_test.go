@@ -41,7 +41,13 @@ import (
 //     in term order and hold only holders; EndBlock announces each ended
 //     term once, after its end; no leader is renewed more than twice;
 //   - every parameter stays in its range;
-//   - every motion of a meeting is tallied on the same quorum.
+//   - every motion of a meeting is tallied on the same quorum;
+//   - a record holds at most one council seat, the one it is recorded in;
+//     the Advisory Council never grows past maxAdvisory, and no member is
+//     renewed on it more than once;
+//   - at most one open designation per Executive Council seat; an approved
+//     designation seats its record for councilTerm, an admitted Advisory
+//     application its applicant's record for advisoryTerm.
 //
 // It runs over its seeds in go test (about a second); a longer run:
 //
@@ -63,6 +69,7 @@ func FuzzMachine(f *testing.F) {
 	}
 	f.Add(plenarySeed())
 	f.Add(removalSeed())
+	f.Add(advisorySeed())
 	f.Fuzz(func(t *testing.T, input []byte) {
 		m := newMachine(t)
 		r := &reader{b: input}
@@ -237,6 +244,58 @@ func removalSeed() []byte {
 		}
 	}
 	return b
+}
+
+// advisorySeed scripts the Advisory Council: an account of no record
+// applies and a plenary admits it; the clock passes the founding terms; a
+// leader of public proposes its other leader for public's Nodes Commission
+// seat, now holding over, and the two Advisory members approve.
+func advisorySeed() []byte {
+	var b []byte
+	step := func(bs ...byte) {
+		chunk := make([]byte, stepBytes)
+		copy(chunk, bs)
+		b = append(b, chunk...)
+	}
+	call := func(method string, actor byte, args ...byte) {
+		step(append([]byte{opCall, methodIndex(method), actor}, args...)...)
+	}
+	call("applyAdvisory", 0)
+	call("convene", 0)
+	step(opBlock, 1)
+	for i := range byte(9) {
+		call("attend", i)
+	}
+	call("moveAdmitAdvisory", 0, 0, 0)
+	for i := range byte(5) {
+		call("vote", i, 0, 0)
+	}
+	step(opBlock, 2)
+	call("decide", 0, 0)
+	step(opBlock, 3, 255)
+	step(opBlock, 3, 255)
+	call("proposeDesignation", 0, byte(RoleNodesCommission), 0, 101, 7)
+	for i := range byte(2) {
+		call("voteDesignation", i, 0, 0)
+	}
+	return b
+}
+
+// TestMachineAdvisory runs the scripted Advisory Council through the
+// machine: the admission and the designation both take effect.
+func TestMachineAdvisory(t *testing.T) {
+	m := newMachine(t)
+	r := &reader{b: advisorySeed()}
+	for r.more() {
+		m.step(r.step())
+	}
+	s := m.s()
+	if st := s.appStatus(1); st != AppApproved || s.councilRole(s.recordOf(acct('U', 0))) != RoleAdvisory {
+		t.Errorf("application 1 %s; refusals %v", st, m.said)
+	}
+	if st := s.dsgStatus(1, m.env.Time); st != DesignationApproved || s.seat(RoleNodesCommission, "public").u64s()[0] != 2 {
+		t.Errorf("designation 1 %s, Nodes Commission of public %v; refusals %v", st, s.seat(RoleNodesCommission, "public").u64s(), m.said)
+	}
 }
 
 // TestMachinePlenary runs the scripted plenary through the machine: every
@@ -523,6 +582,7 @@ func (m *machine) call(from common.Address, method string, args []any) {
 		t.Fatalf("pack %s%v: %v", method, args, err)
 	}
 	forCause := m.forCauseTargets(method, args)
+	advisory := m.s().seat(RoleAdvisory, "").len()
 	var meeting uint64
 	if method == "decide" {
 		meeting = m.s().u64(key("mot.meeting", args[0].(uint64)))
@@ -562,6 +622,7 @@ func (m *machine) call(from common.Address, method string, args []any) {
 		if method == "decide" {
 			m.quorate(meeting, true)
 		}
+		m.checkAdvisory(method, args, advisory)
 		m.root = root(m.st)
 	}
 	m.check(method)
@@ -700,6 +761,67 @@ func (m *machine) check(after string) {
 	if s.param("minLeaders") > s.param("maxLeaders") {
 		fail("minLeaders %d above maxLeaders %d", s.param("minLeaders"), s.param("maxLeaders"))
 	}
+	// one council seat per record, the one recorded for it
+	for role := RoleSecretary; role <= RoleAdvisory; role++ {
+		for _, coll := range append(s.collectiveNames(), "") {
+			if seatColl(role, coll) != coll {
+				continue
+			}
+			for _, id := range s.seat(role, coll).u64s() {
+				if s.councilRole(id) != role || s.str(key("rec.councilColl", id)) != coll {
+					fail("record %d holds the %s of %q but is recorded in %s of %q", id, role.Office(), coll, s.councilRole(id).Office(), s.str(key("rec.councilColl", id)))
+				}
+				if role == RoleAdvisory && s.advisoryRenewals(role, id) > maxAdvisoryRenewals {
+					fail("Advisory member %d renewed %d times", id, s.advisoryRenewals(role, id))
+				}
+			}
+		}
+	}
+	// open designations: one per seat, each the one its seat points to
+	open := s.designations(DesignationOpen).u64s()
+	if len(open) > maxOpenDesignations {
+		fail("%d open designations, more than the %d seats", len(open), maxOpenDesignations)
+	}
+	for _, id := range open {
+		role, coll := Role(s.u64(key("dsg.role", id))), s.str(key("dsg.coll", id))
+		if s.u64(key("dsg.open", role, coll)) != id {
+			fail("open designation %d is not the one of its seat (%s of %q)", id, role.Office(), coll)
+		}
+	}
+}
+
+// checkAdvisory checks what a kept call did to the Advisory Council and its
+// designations: the council grew only within maxAdvisory; a decided
+// admission or an approved designation seated its record for its term.
+func (m *machine) checkAdvisory(method string, args []any, advisoryBefore uint64) {
+	s := m.s()
+	if n := s.seat(RoleAdvisory, "").len(); n > advisoryBefore && n > s.param("maxAdvisory") {
+		m.t.Fatalf("%s grew the Advisory Council to %d seats, above maxAdvisory %d", method, n, s.param("maxAdvisory"))
+	}
+	switch method {
+	case "decide":
+		id := args[0].(uint64)
+		if MotionKind(s.u64(key("mot.kind", id))) != MotionAdmitAdvisory || MotionStatus(s.u64(key("mot.status", id))) != MotionPassed {
+			return
+		}
+		app := s.u64(key("mot.a", id))
+		rec := s.recordOf(s.appApplicant(app))
+		if s.appStatus(app) != AppApproved || s.councilRole(rec) != RoleAdvisory || s.termEnd(RoleAdvisory, rec) != m.env.Time+s.param("advisoryTerm") {
+			m.t.Fatalf("admission %d passed: application %s, record %d in %s until %d", app, s.appStatus(app), rec, s.councilRole(rec), s.termEnd(RoleAdvisory, rec))
+		}
+	case "voteDesignation":
+		id := args[0].(uint64)
+		if s.dsgStatus(id, m.env.Time) != DesignationApproved {
+			return
+		}
+		role, coll, rec := Role(s.u64(key("dsg.role", id))), s.str(key("dsg.coll", id)), s.u64(key("dsg.record", id))
+		if !s.seat(role, coll).has(w64(rec)) || s.termEnd(role, rec) < m.env.Time+s.param("councilTerm") {
+			m.t.Fatalf("designation %d approved, but record %d does not hold the %s of %q for councilTerm", id, rec, role.Office(), coll)
+		}
+		if role == RoleSecretary && s.seat(role, "").len() != 1 {
+			m.t.Fatalf("designation %d left the secretary's seat with %d holders", id, s.seat(role, "").len())
+		}
+	}
 }
 
 // checkTerms: every holder whose term has not ended is queued for EndBlock,
@@ -780,8 +902,14 @@ func (m *machine) actor(r *reader, method string) common.Address {
 		who = append(m.holders(RoleNodesCommission), m.holders(RoleProjectsCommission)...)
 	case "proposeNodeAction", "proposeMemberAction", "voteAction":
 		who = m.holders(RoleNodesCommission)
+	case "proposeDesignation":
+		who = m.holders(RoleLeader)
+	case "voteDesignation":
+		who = m.holders(RoleAdvisory)
+	case "applyAdvisory": // strangers, and Advisory members asking for a renewal
+		who = append([]common.Address{acct('U', int(b%4)), acct('X', int(b%4))}, m.holders(RoleAdvisory)...)
 	case "attend", "vote", "moveApproveProject", "moveProjectStatus", "moveSeat", "moveUnseat", "moveParameter",
-		"moveUpgrade", "appointProxy", "revokeProxy", "moveElect":
+		"moveUpgrade", "appointProxy", "revokeProxy", "moveAdmitAdvisory", "moveElect":
 		who = append(m.holders(RoleSecretary), m.holders(RoleNodesCommission)...)
 		who = append(who, m.holders(RoleProjectsCommission)...)
 	case "applyNode", "applyProject":
@@ -843,6 +971,8 @@ func (m *machine) arg(r *reader, method string, in abi.Argument) any {
 		return m.latest(r, "seq.ballot")
 	case "leaderRecord":
 		return m.pick(r.byte(), "seq.record")
+	case "designationId":
+		return m.latest(r, "seq.designation")
 	case "recordId", "projectId":
 		b := r.byte()
 		if b >= 100 && b < 160 { // a seat holder

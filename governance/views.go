@@ -59,6 +59,9 @@ var viewHandlers = map[string]view{
 	"ballot":                 fixed(viewBallot),
 	"term":                   fixed(viewTerm),
 	"vacancies":              fixed(viewVacancies),
+	"advisoryApplication":    fixed(viewAdvisoryApplication),
+	"designation":            fixed(viewDesignation),
+	"designations":           viewDesignations,
 }
 
 // maxPage is the most items a paginated view answers with; a limit of 0
@@ -99,6 +102,10 @@ var viewCosts = map[string]viewCost{
 	// per collective three seat lists (at most 16 leaders and one holder each)
 	// and the call; the secretary and the Advisory Council (at most 100)
 	"vacancies": {1 + maxCollectives*(2+3*3+2*(16+2)) + 2 + 2*(3+2*100), 0},
+	// the Advisory Council (advisory.go)
+	"advisoryApplication": {3 + textSlots, 0},
+	"designation":         {16 + maxDesignationVotes, 0},
+	"designations":        {10 + 3*(maxOpenDesignations+1), 1},
 }
 
 // Bounds that price the views answering whole lists.

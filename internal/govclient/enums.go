@@ -59,6 +59,7 @@ var (
 	CallStatus        = enumOf[governance.CallStatus]("CallStatus")
 	BallotKind        = enumOf[governance.BallotKind]("BallotKind")
 	BallotStatus      = enumOf[governance.BallotStatus]("BallotStatus")
+	DesignationStatus = enumOf[governance.DesignationStatus]("DesignationStatus")
 	// ActionTarget is what a proposed action applies to: [IGovernance.action]'s
 	// target. (The interface leaves it unnamed.)
 	ActionTarget = enumOf[governance.ActionTarget]("target")
@@ -102,6 +103,10 @@ var enums = map[string]*Enum{
 	"call.status":                CallStatus,
 	"ballot.kind":                BallotKind,
 	"ballot.status":              BallotStatus,
+	"proposeDesignation.role":    Role,
+	"designation.role":           Role,
+	"designation.status":         DesignationStatus,
+	"designations.status":        DesignationStatus,
 
 	"NodeApplied.role":              NodeRole,
 	"MemberAdmitted.kind":           RecordKind,
@@ -119,6 +124,8 @@ var enums = map[string]*Enum{
 	"TermRenewed.role":              Role,
 	"CallClosed.status":             CallStatus,
 	"BallotOpened.kind":             BallotKind,
+	"DesignationProposed.role":      Role,
+	"DesignationDecided.status":     DesignationStatus,
 }
 
 // EnumOf is the enumeration of field of fn (a function or an event), or nil.
