@@ -60,6 +60,7 @@ type ApplicationKind uint8
 const (
 	AppNode ApplicationKind = iota + 1
 	AppProject
+	AppAdvisory
 )
 
 // ApplicationStatus is where an application stands.
@@ -103,6 +104,12 @@ const (
 	MotionUnseat
 	MotionParameter
 	MotionUpgrade
+	MotionMemberAction
+	MotionRatifyAction
+	MotionOverturnAction
+	MotionCapitalBudget
+	MotionElect
+	MotionAdmitAdvisory
 )
 
 // MotionStatus is where a motion stands.
@@ -121,6 +128,23 @@ const (
 	ActionSuspend NodeAction = iota + 1
 	ActionRemove
 	ActionReinstate
+)
+
+// ActionStatus is where a Nodes Commission action stands: proposed (votes
+// open), provisional (in effect, awaiting the plenary's ratification until
+// its deadline), to-plenary (relies on cause: takes effect only if the
+// plenary ratifies it), final, rejected (by the commission), lapsed (not
+// ratified in time: undone) or overturned (by the plenary: undone).
+type ActionStatus uint8
+
+const (
+	ActionProposed ActionStatus = iota + 1
+	ActionProvisional
+	ActionToPlenary
+	ActionFinal
+	ActionRejected
+	ActionLapsed
+	ActionOverturned
 )
 
 // ActionTarget is what a proposed action applies to (IGovernance's
@@ -161,7 +185,7 @@ func (ProjectStatus) names() []string { return []string{"active", "suspended", "
 func (NodeRole) names() []string      { return []string{"validator", "observer"} }
 func (NodeStatus) names() []string    { return []string{"admitted", "suspended", "removed"} }
 func (ApplicationKind) names() []string {
-	return []string{"node", "project"}
+	return []string{"node", "project", "advisory"}
 }
 func (ApplicationStatus) names() []string {
 	return []string{"submitted", "endorsed", "to-plenary", "approved", "rejected", "withdrawn"}
@@ -171,11 +195,15 @@ func (Role) names() []string {
 }
 func (MeetingKind) names() []string { return []string{"ordinary", "extraordinary"} }
 func (MotionKind) names() []string {
-	return []string{"approve-project", "project-status", "seat", "unseat", "parameter", "upgrade"}
+	return []string{"approve-project", "project-status", "seat", "unseat", "parameter", "upgrade",
+		"member-action", "ratify-action", "overturn-action", "capital-budget", "elect", "admit-advisory"}
 }
 func (MotionStatus) names() []string { return []string{"open", "passed", "failed"} }
 func (NodeAction) names() []string   { return []string{"suspend", "remove", "reinstate"} }
 func (ActionTarget) names() []string { return []string{"node", "member"} }
+func (ActionStatus) names() []string {
+	return []string{"proposed", "provisional", "to-plenary", "final", "rejected", "lapsed", "overturned"}
+}
 func (AgreementStatus) names() []string {
 	return []string{"pending", "in-progress", "done", "dropped"}
 }
@@ -274,6 +302,7 @@ func (v MotionKind) String() string        { return name(v, v.names()) }
 func (v MotionStatus) String() string      { return name(v, v.names()) }
 func (v NodeAction) String() string        { return name(v, v.names()) }
 func (v ActionTarget) String() string      { return name(v, v.names()) }
+func (v ActionStatus) String() string      { return name(v, v.names()) }
 func (v AgreementStatus) String() string   { return name(v, v.names()) }
 
 // String joins the names of v's bits with "+" ("none" for no bit, "?N" for
