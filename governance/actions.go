@@ -23,9 +23,14 @@ import (
 // bucket of the lapse queue and EndBlock never searches one.
 const lapseBucket = 3600
 
-// maxLapseWork bounds EndBlock's work on the lapse queue per block: buckets
-// stepped over and nodes or members restored. The rest waits a block.
-const maxLapseWork = 32
+// maxLapseWork bounds EndBlock's work on the lapse queue per block: actions
+// lapsed and nodes or members restored; maxLapseSkip the empty buckets
+// (hours) it steps over, a couple of slot reads each. The rest waits a
+// block.
+const (
+	maxLapseWork = 32
+	maxLapseSkip = 256
+)
 
 func (s *store) actStatus(id uint64) ActionStatus { return ActionStatus(s.u64(key("act.status", id))) }
 func (s *store) actions(st ActionStatus) lset     { return s.lset("acts", uint8(st)) }
@@ -461,11 +466,12 @@ func (c *call) overturn(id, motion uint64) error {
 }
 
 // lapseStep lapses the actions whose deadline has passed, in order of
-// deadline, doing at most maxLapseWork (buckets stepped over, nodes and
-// members restored); the rest waits for the next block.
+// deadline, doing at most maxLapseWork (actions, nodes and members
+// restored) and stepping over at most maxLapseSkip empty hours; the rest
+// waits for the next block.
 func (c *call) lapseStep() {
-	work := 0
-	for work < maxLapseWork && c.s.u64(key("lapse.count")) > 0 {
+	work, skipped := 0, 0
+	for work < maxLapseWork && skipped < maxLapseSkip && c.s.u64(key("lapse.count")) > 0 {
 		b := c.s.u64(key("lapse.cursor"))
 		if b*lapseBucket > c.env.Time {
 			return
@@ -474,7 +480,7 @@ func (c *call) lapseStep() {
 		head := bucket.next(common.Hash{})
 		if head == (common.Hash{}) {
 			c.s.setU64(key("lapse.cursor"), b+1)
-			work++
+			skipped++
 			continue
 		}
 		id := u64of(head)

@@ -132,8 +132,8 @@
 //     a seat holder's record (moveMemberAction in plenary); for cause
 //     needs a reason commitment. Approved, a suspension or removal is
 //     provisional (a removal only suspends) until moveRatifyAction passes
-//     within ratificationPeriod, else EndBlock undoes it (lapsed), at most
-//     maxLapseWork per block; moveOverturnAction undoes it sooner; one
+//     within ratificationPeriod, else EndBlock undoes it (lapsed), with
+//     bounded work per block; moveOverturnAction undoes it sooner; one
 //     relying on cause, or emptying a collective of validators, takes
 //     effect only when ratified; reinstatement is final. The
 //     validator set never empties (only formed collectives' validators hold
