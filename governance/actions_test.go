@@ -588,3 +588,45 @@ func TestActionsPaged(t *testing.T) {
 		t.Fatalf("provisional %v", ids)
 	}
 }
+
+// TestRatifyChecksRulesAgain: what ratification would carry out is checked
+// when moved and again when decided: the plenary cannot empty the
+// validator set either.
+func TestRatifyChecksRulesAgain(t *testing.T) {
+	f := newFixture(t)
+	var ids []uint64
+	for c := range 4 { // each alone leaves three collectives with validators
+		id, r := f.act("proposeNodeAction", nodeID('V', c), ActionSuspend, true)
+		if r != "" || f.actStatus(id) != ActionToPlenary {
+			t.Fatalf("%s: %q %s", colls[c], r, f.actStatus(id))
+		}
+		ids = append(ids, id)
+	}
+	for _, id := range ids[:2] {
+		if r := f.ratify(id); r != "" {
+			t.Fatal(r)
+		}
+	}
+	m := f.meeting(council()...)
+	var mots []uint64
+	for _, id := range ids[2:] {
+		mot := f.must(ncSeat(0), "moveRatifyAction", m, id)[0].(uint64)
+		for _, a := range append([]common.Address{secretary}, council()...) {
+			f.must(a, "vote", mot, true)
+		}
+		mots = append(mots, mot)
+	}
+	if r := f.decide(m, mots[0]); r != "" {
+		t.Fatal(r)
+	}
+	if r := f.decide(m, mots[1]); !strings.Contains(r, "the validator set would be empty") {
+		t.Fatalf("deciding the last validator's suspension: %q", r)
+	}
+	m = f.meeting(council()...)
+	if _, r := f.call(ncSeat(0), "moveRatifyAction", m, ids[3]); !strings.Contains(r, "the validator set would be empty") {
+		t.Fatalf("moving the last validator's suspension: %q", r)
+	}
+	if f.nodeStatus(nodeID('V', 3)) != NodeAdmitted || f.actStatus(ids[3]) != ActionToPlenary {
+		t.Fatal("the last validator was suspended")
+	}
+}
