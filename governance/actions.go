@@ -252,13 +252,10 @@ func voteAction(c *call, a args) ([]any, error) {
 func (c *call) commissionDecides(id uint64) error {
 	kind, forCause := NodeAction(c.s.u64(key("act.kind", id))), c.s.flag(key("act.forCause", id))
 	if ActionTarget(c.s.u64(key("act.target", id))) == TargetMember {
-		// a record may have taken a seat since the proposal
-		if rec := u64of(c.s.get(key("act.subject", id))); kind != ActionReinstate {
-			if role, ok := c.s.seatHeld(rec); ok {
-				return refuse("record %d holds a seat (%s): an action on a seat holder is moved in plenary (moveMemberAction)", rec, role.Office())
-			}
-		} else if _, ok := c.s.seatHeld(rec); ok {
-			return refuse("record %d holds a seat: its reinstatement is moved in plenary (moveMemberAction)", rec)
+		// the record may have taken a seat since the proposal
+		rec := u64of(c.s.get(key("act.subject", id)))
+		if role, ok := c.s.seatHeld(rec); ok {
+			return refuse("record %d holds a seat (%s): an action on a seat holder is moved in plenary (moveMemberAction)", rec, role.Office())
 		}
 	}
 	if kind == ActionReinstate {
