@@ -26,12 +26,12 @@ import (
 const removalDetected = 15 * time.Second
 
 // TestRemovedNodeOnDashboard: a fifth node admitted as a validator, then
-// removed by the Nodes Commission, as node0's dashboard API shows it. Once
-// governance reads removed it is never shown online or unhealthy; within
-// 15 s of the removing vote it is out of the validator list, its state is
-// removed with the reason, and its last report is stale or offline (the
-// network no longer keeps its reports). The removed node says so once in
-// its own log.
+// removed by the Nodes Commission — provisionally, so suspended until the
+// plenary ratifies it — as node0's dashboard API shows it. Once governance
+// reads it suspended it is never shown online or unhealthy; within 15 s of
+// the deciding vote it is out of the validator list, its state is suspended
+// with the reason, and its last report is stale or offline (the network no
+// longer keeps its reports). The node says so once in its own log.
 func TestRemovedNodeOnDashboard(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a 5-node network")
