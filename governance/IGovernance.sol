@@ -41,6 +41,10 @@ interface IGovernance {
     //                    12 admit advisory
     // MotionStatus:      1 open, 2 passed, 3 failed
     // NodeAction:        1 suspend, 2 remove, 3 reinstate
+    // ActionStatus:      1 proposed (commission votes open), 2 provisional (in effect
+    //                    until its deadline unless ratified), 3 to plenary (relies on
+    //                    cause: takes effect only if ratified), 4 final, 5 rejected,
+    //                    6 lapsed (not ratified in time: undone), 7 overturned
     // AgreementStatus:   1 pending, 2 in progress, 3 done, 4 dropped
     // DesignationStatus: 1 open, 2 approved, 3 rejected, 4 expired (open past its deadline)
     // CallStatus:        1 open, 2 filled (no vacancy left), 3 lapsed (replaced by a new call, nobody left standing)
@@ -79,9 +83,24 @@ interface IGovernance {
     /// A flagged validator's misses fell back to the share allowed; a block
     /// event like NodeFlagged.
     event NodeRecovered(bytes20 indexed nodeId, uint64 missed, uint64 window);
-    event ActionProposed(uint64 indexed actionId, uint64 indexed proposer, uint8 action, bool forCause);
+    event ActionProposed(uint64 indexed actionId, uint64 indexed proposer, uint8 action, bool forCause, bytes32 reasonHash);
     event ActionVoteCast(uint64 indexed actionId, uint64 indexed member, bool approve);
     event ActionDecided(uint64 indexed actionId, bool approved);
+    /// The commission's decision took effect provisionally (a removal only
+    /// suspends); it lapses at `deadline` unless the plenary ratifies it.
+    event ActionProvisional(uint64 indexed actionId, uint64 deadline);
+    /// The action relies on cause (or is moved in plenary): nothing takes
+    /// effect unless the plenary ratifies it before `deadline`.
+    event ActionSentToPlenary(uint64 indexed actionId, uint64 deadline);
+    /// The plenary's motion made the action final.
+    event ActionRatified(uint64 indexed actionId, uint64 indexed motionId);
+    /// The plenary's motion undid a provisional action.
+    event ActionOverturned(uint64 indexed actionId, uint64 indexed motionId);
+    /// Not ratified by its deadline, the action was undone at the end of a
+    /// block: a block event (attribute actionId), like NodeFlagged, with the
+    /// MemberStatusChanged, NodeStatusChanged and ValidatorPowerChanged of
+    /// what it restored.
+    event ActionLapsed(uint64 indexed actionId);
 
     event ProjectApproved(uint64 indexed projectId, uint64 indexed applicationId, string collective);
     event ProjectStatusChanged(uint64 indexed projectId, uint8 status);
@@ -180,11 +199,20 @@ interface IGovernance {
     /// applications) Commission votes; a majority of the filled seats decides.
     function commissionVote(uint64 applicationId, bool approve) external;
 
-    /// A Nodes Commission member proposes to suspend, remove or reinstate a node.
+    /// A Nodes Commission member proposes to suspend, remove or reinstate a
+    /// node. For cause needs `reasonHash`, a commitment to the reason.
     function proposeNodeAction(bytes20 nodeId, uint8 action, bool forCause, bytes32 reasonHash) external returns (uint64 actionId);
-    /// A Nodes Commission member proposes to suspend, remove or reinstate a member.
+    /// A Nodes Commission member proposes to suspend, remove or reinstate a
+    /// member that holds no seat (a seat holder: moveMemberAction). For cause
+    /// needs `reasonHash`.
     function proposeMemberAction(uint64 recordId, uint8 action, bool forCause, bytes32 reasonHash) external returns (uint64 actionId);
-    /// A Nodes Commission member votes on an action; a majority of the filled seats decides.
+    /// A Nodes Commission member votes on an action; a majority of the filled
+    /// seats decides. Approved, a reinstatement is final; a suspension or
+    /// removal takes effect provisionally (a removal only suspends) until
+    /// the plenary ratifies it within ratificationPeriod, else it lapses and
+    /// is undone; one that relies on cause (the safety rules refuse it
+    /// without) or leaves a collective without validators goes to the
+    /// plenary and takes effect only if ratified.
     function voteAction(uint64 actionId, bool approve) external;
 
     // ===== Project admission (§3.2) =====
@@ -255,6 +283,20 @@ interface IGovernance {
     /// Move to schedule a named upgrade at a height; height 0 cancels the
     /// scheduled upgrade of that name before its height (UpgradeScheduled(name, 0)).
     function moveUpgrade(uint64 meetingId, string calldata name, uint64 height) external returns (uint64 motionId);
+
+    /// Move to suspend, remove or reinstate a member, a seat holder among
+    /// them (the secretary is never suspended or removed): recorded as an
+    /// action to plenary, carried out and final when the motion passes, with
+    /// its rules checked again. For cause needs `reasonHash`.
+    function moveMemberAction(uint64 meetingId, uint64 recordId, uint8 action, bool forCause, bytes32 reasonHash)
+        external returns (uint64 motionId);
+    /// Move to ratify a provisional or to-plenary action before its deadline:
+    /// passed, it is final (a provisional removal becomes the removal; a
+    /// to-plenary action takes effect), its rules checked again.
+    function moveRatifyAction(uint64 meetingId, uint64 actionId) external returns (uint64 motionId);
+    /// Move to overturn a provisional or to-plenary action before its
+    /// deadline: passed, what it suspended is restored at once.
+    function moveOverturnAction(uint64 meetingId, uint64 actionId) external returns (uint64 motionId);
 
     /// A present seat holder (or its proxy) votes during the meeting; voting records attendance.
     function vote(uint64 motionId, bool yes) external;
@@ -393,8 +435,17 @@ interface IGovernance {
     /// A project application's deployer accounts and whether each accepted.
     function applicationAccounts(uint64 applicationId)
         external view returns (address[] memory accounts, bool[] memory accepted);
+    /// A Nodes Commission action: its target (1 node, 2 member) and subject
+    /// (the node ID, or the record id as a number), kind (NodeAction), cause
+    /// and reason commitment, status (ActionStatus), proposer, ratification
+    /// deadline (0: none), the motion that moved, ratified or overturned it,
+    /// and the commission's votes.
     function action(uint64 actionId)
-        external view returns (uint8 target, bytes32 subject, uint8 kind, bool forCause, bool decided, uint32 approvals, uint32 rejections);
+        external view returns (uint8 target, bytes32 subject, uint8 kind, bool forCause, bytes32 reasonHash, uint8 status,
+            uint64 proposer, uint64 deadline, uint64 motionId, uint32 approvals, uint32 rejections);
+    /// Actions of a status (ActionStatus), in the order they reached it.
+    function actions(uint8 status, bytes32 cursor, uint32 limit)
+        external view returns (uint64[] memory actionIds, bytes32 next);
 
     function seats(uint8 role, string calldata collective)
         external view returns (uint64[] memory holders, uint64[] memory termEnds, bool[] memory holdingOver);

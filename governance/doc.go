@@ -68,7 +68,13 @@
 //	key.node (keccak of key)        node holding a consensus key (never freed: CometBFT may still hold it)
 //	cmt.power (nodeID)              the power CometBFT was last told (InitChain, EndBlock)
 //	pending, pending.gasLimit       nodes whose power changed this block; new gas limit
-//	act.* (id)                      Nodes Commission actions and their votes
+//	act.* (id)                      Nodes Commission actions: target, subject, kind, cause, reason, status, proposer, deadline, motion; votes
+//	acts (status)                   set of actions by status (ActionStatus)
+//	act.nodes, act.restored (id)    nodes a provisional action suspended; how many of them a lapse has restored so far
+//	act.rec (id)                    the provisional action suspended its member record
+//	node.heldBy, rec.heldBy         the provisional action whose suspension holds a node or record (0: none, or final)
+//	lapse.at (hour), lapse.count    actions awaiting the plenary by deadline hour (sets); how many in all
+//	lapse.cursor                    the first deadline hour EndBlock has not cleared
 //	cap.gas/expiry (id)             capital grant: gas per epoch, expiry (0: none)
 //	cap.used, gov.used (id, epoch)  gas used per epoch: capital; governance allowance
 //	quota (block number)            applications from accounts of no record in a block
@@ -133,7 +139,14 @@
 //     equally (remainder one unit each to the first admitted: [Share], the
 //     one power rule, which InitChain and genesis files follow too).
 //     Suspension, removal and reinstatement by proposeNodeAction/
-//     proposeMemberAction and voteAction with the same majority; the
+//     proposeMemberAction and voteAction with the same majority, never of
+//     a seat holder's record (moveMemberAction in plenary); for cause
+//     needs a reason commitment. Approved, a suspension or removal is
+//     provisional (a removal only suspends) until moveRatifyAction passes
+//     within ratificationPeriod, else EndBlock undoes it (lapsed), with
+//     bounded work per block; moveOverturnAction undoes it sooner; one
+//     relying on cause, or emptying a collective of validators, takes
+//     effect only when ratified; reinstatement is final. The
 //     validator set never empties (only formed collectives' validators hold
 //     power; a call leaving a set without power, or a formed collective's
 //     validators holding other than 720720, is refused); unless for cause, a

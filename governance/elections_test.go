@@ -520,13 +520,13 @@ func TestElectionGas(t *testing.T) {
 	}
 }
 
-// TestRemovalOpensVacancy: removing a leader for cause, which may leave a
-// formed collective below its least leaders, starts the vacancy procedure.
+// TestRemovalOpensVacancy: removing a leader for cause in plenary, which
+// may leave a formed collective below its least leaders, starts the vacancy
+// procedure.
 func TestRemovalOpensVacancy(t *testing.T) {
 	f := newFixture(t)
-	act := f.must(ncSeat(0), "proposeMemberAction", recLeaderA(1)+1, ActionRemove, true, h32)[0].(uint64)
-	for c := range 3 {
-		f.must(ncSeat(c), "voteAction", act, true)
+	if _, r := f.plenary("moveMemberAction", recLeaderA(1)+1, ActionRemove, true, h32); r != "" {
+		t.Fatal(r)
 	}
 	if n := len(f.view("collective", "academic")[1].([]uint64)); n != 1 {
 		t.Fatalf("%d leaders after the removal", n)

@@ -33,8 +33,15 @@ import (
 //     genesis set) is never empty, equals governance's own set, and its
 //     powers follow the collective rule (Share, in order of admission);
 //   - every formed collective keeps a node, unless an action for cause
-//     (which overrides keep-alive rules) touched it, and its least leaders
-//     (holding over counts) or an open call for its vacant seats;
+//     (which overrides keep-alive rules) passed in plenary touched it, and
+//     its least leaders (holding over counts) or an open call for its
+//     vacant seats;
+//   - no single office acts alone against another: no Nodes Commission call
+//     (proposal or vote) and no end of block changes a seat holder's record
+//     status, or leaves a collective that had validators without any; only
+//     a passed plenary motion does;
+//   - every action awaiting the plenary (provisional, to-plenary) is in the
+//     lapse queue, and no other;
 //   - the secretary's seat is never empty, and its holder active; the Nodes
 //     Commission has a holder while there are nodes;
 //   - every term that has not ended is queued for EndBlock, the queues are
@@ -70,6 +77,7 @@ func FuzzMachine(f *testing.F) {
 	f.Add(plenarySeed())
 	f.Add(removalSeed())
 	f.Add(advisorySeed())
+	f.Add(lapseSeed())
 	f.Fuzz(func(t *testing.T, input []byte) {
 		m := newMachine(t)
 		r := &reader{b: input}
@@ -135,7 +143,8 @@ func scenarioSeed(rng *rand.Rand) []byte {
 	call := func(method string, actor byte, args ...byte) {
 		step(append([]byte{opCall, methodIndex(method), actor}, args...)...)
 	}
-	motions := []string{"moveApproveProject", "moveProjectStatus", "moveSeat", "moveUnseat", "moveParameter", "moveUpgrade", "moveElect", "moveElect"}
+	motions := []string{"moveApproveProject", "moveProjectStatus", "moveSeat", "moveUnseat", "moveParameter", "moveUpgrade",
+		"moveMemberAction", "moveRatifyAction", "moveRatifyAction", "moveOverturnAction", "moveElect", "moveElect"}
 	for range 6 {
 		for range 1 + rng.IntN(6) {
 			step(opCall, byte(rng.IntN(len(methods))))
@@ -202,6 +211,10 @@ func scenarioSeed(rng *rand.Rand) []byte {
 				args = []byte{0, byte(rng.IntN(len(DefaultParams))), 0, byte(rng.IntN(8))}
 			case "moveUpgrade":
 				args = []byte{0, byte(rng.IntN(2)), byte(rng.IntN(5)), byte(rng.IntN(256))}
+			case "moveMemberAction": // on a seat holder or any record, mostly with a reason
+				args = []byte{0, byte(100 + rng.IntN(130)), byte(1 + rng.IntN(3)), byte(rng.IntN(2)), byte(rng.IntN(256))}
+			case "moveRatifyAction", "moveOverturnAction": // the latest actions
+				args = []byte{0, byte(rng.IntN(4))}
 			case "moveElect":
 				args = []byte{0, 0, 0}
 			}
@@ -583,6 +596,11 @@ func (m *machine) call(from common.Address, method string, args []any) {
 	}
 	forCause := m.forCauseTargets(method, args)
 	advisory := m.s().seat(RoleAdvisory, "").len()
+	var office officeState
+	commission := method == "proposeNodeAction" || method == "proposeMemberAction" || method == "voteAction"
+	if commission {
+		office = m.office()
+	}
 	var meeting uint64
 	if method == "decide" {
 		meeting = m.s().u64(key("mot.meeting", args[0].(uint64)))
@@ -619,6 +637,9 @@ func (m *machine) call(from common.Address, method string, args []any) {
 			m.exempt[c] = true
 		}
 		m.kept[method]++
+		if commission {
+			m.actsAlone(method, office)
+		}
 		if method == "decide" {
 			m.quorate(meeting, true)
 		}
@@ -637,12 +658,18 @@ func (m *machine) quorate(meeting uint64, q bool) {
 	m.quorum[meeting] = q
 }
 
-// forCauseTargets are the collectives a vote on an action for cause may touch.
+// forCauseTargets are the collectives a plenary decision on an action for
+// cause may touch (the commission's vote alone never may).
 func (m *machine) forCauseTargets(method string, args []any) []string {
-	if method != "voteAction" {
+	if method != "decide" {
 		return nil
 	}
-	s, id := m.s(), args[0].(uint64)
+	s := m.s()
+	mot := args[0].(uint64)
+	if k := MotionKind(s.u64(key("mot.kind", mot))); k != MotionMemberAction && k != MotionRatifyAction {
+		return nil
+	}
+	id := s.u64(key("mot.a", mot))
 	if !s.flag(key("act.forCause", id)) {
 		return nil
 	}
@@ -653,10 +680,50 @@ func (m *machine) forCauseTargets(method string, args []any) []string {
 	return []string{s.recColl(u64of(subject))}
 }
 
+// officeState is what one office must not change alone: the status of each
+// seat holder's record, and which collectives have validators.
+type officeState struct {
+	holders map[uint64]RecordStatus
+	withVal map[string]bool
+}
+
+func (m *machine) office() officeState {
+	s := m.s()
+	o := officeState{holders: map[uint64]RecordStatus{}, withVal: map[string]bool{}}
+	for role := RoleLeader; role <= RoleAdvisory; role++ {
+		for _, c := range s.collectiveNames() {
+			for _, id := range s.seat(role, seatColl(role, c)).u64s() {
+				o.holders[id] = s.recStatus(id)
+			}
+		}
+	}
+	for _, c := range s.collectiveNames() {
+		o.withVal[c] = s.collValidators(c).len() > 0
+	}
+	return o
+}
+
+// actsAlone fails if what happened since before was a single office acting
+// against another.
+func (m *machine) actsAlone(what string, before officeState) {
+	s := m.s()
+	for id, st := range before.holders {
+		if now := s.recStatus(id); now != st {
+			m.t.Fatalf("%s alone changed seat holder %d from %s to %s", what, id, st, now)
+		}
+	}
+	for c, had := range before.withVal {
+		if had && s.collValidators(c).len() == 0 {
+			m.t.Fatalf("%s alone left collective %s without validators", what, c)
+		}
+	}
+}
+
 // endBlock ends the block (EndBlock's effects applied to the model of
 // CometBFT) and starts the next, later by an amount read from r: a few
 // seconds, to the latest meeting's start or past its end, or a long jump.
 func (m *machine) endBlock(r *reader) {
+	office := m.office()
 	fx := m.c.EndBlock(m.env, m.st)
 	for _, e := range fx.TermsEnded {
 		if m.ended[e] || e.End > m.env.Time || !m.s().seat(e.Role, e.Collective).has(w64(e.Record)) {
@@ -664,6 +731,7 @@ func (m *machine) endBlock(r *reader) {
 		}
 		m.ended[e] = true
 	}
+	m.actsAlone("the end of a block", office)
 	for _, u := range fx.Validators {
 		k := string(u.PubKey)
 		if u.Power == 0 {
@@ -757,6 +825,19 @@ func (m *machine) check(after string) {
 		if v := s.param(p.Name); v < p.Min || v > p.Max {
 			fail("parameter %s = %d outside %d..%d", p.Name, v, p.Min, p.Max)
 		}
+	}
+	var awaiting uint64
+	for _, st := range []ActionStatus{ActionProvisional, ActionToPlenary} {
+		for _, id := range s.actions(st).u64s() {
+			d := s.u64(key("act.deadline", id))
+			if !s.lset("lapse.at", d/lapseBucket).has(w64(id)) || d%lapseBucket != 0 {
+				fail("action %d (%s) is not queued at its deadline %d", id, st, d)
+			}
+			awaiting++
+		}
+	}
+	if n := s.u64(key("lapse.count")); n != awaiting {
+		fail("lapse queue holds %d, %d actions await the plenary", n, awaiting)
 	}
 	if s.param("minLeaders") > s.param("maxLeaders") {
 		fail("minLeaders %d above maxLeaders %d", s.param("minLeaders"), s.param("maxLeaders"))
@@ -909,7 +990,8 @@ func (m *machine) actor(r *reader, method string) common.Address {
 	case "applyAdvisory": // strangers, and Advisory members asking for a renewal
 		who = append([]common.Address{acct('U', int(b%4)), acct('X', int(b%4))}, m.holders(RoleAdvisory)...)
 	case "attend", "vote", "moveApproveProject", "moveProjectStatus", "moveSeat", "moveUnseat", "moveParameter",
-		"moveUpgrade", "appointProxy", "revokeProxy", "moveAdmitAdvisory", "moveElect":
+		"moveUpgrade", "appointProxy", "revokeProxy", "moveAdmitAdvisory", "moveMemberAction", "moveRatifyAction", "moveOverturnAction",
+		"moveElect":
 		who = append(m.holders(RoleSecretary), m.holders(RoleNodesCommission)...)
 		who = append(who, m.holders(RoleProjectsCommission)...)
 	case "applyNode", "applyProject":
@@ -1061,6 +1143,11 @@ func (m *machine) arg(r *reader, method string, in abi.Argument) any {
 	case "end":
 		// after the start drawn just before (convene's order)
 		return m.env.Time + s.param("meetingNotice") + 10 + uint64(r.n(60))
+	case "reasonHash":
+		if r.byte() < 40 {
+			return [32]byte{} // none: refused for cause
+		}
+		return [32]byte{0xCA}
 	case "gasPerEpoch":
 		return []uint64{0, 1000, 1_000_000, math.MaxUint64}[r.n(4)]
 	case "expiry":
@@ -1133,4 +1220,67 @@ func (m *machine) paramValue(r *reader) *big.Int {
 		return new(big.Int).SetUint64(r.u64())
 	}
 	return new(big.Int).SetUint64(p.Value)
+}
+
+// lapseSeed admits a validator to academic, has the Nodes Commission
+// suspend it and then remove it (both provisional), the plenary ratify the
+// removal, and the clock run past the suspension's deadline.
+func lapseSeed() []byte {
+	var b []byte
+	step := func(bs ...byte) {
+		chunk := make([]byte, stepBytes)
+		copy(chunk, bs)
+		b = append(b, chunk...)
+	}
+	call := func(method string, actor byte, args ...byte) {
+		step(append([]byte{opCall, methodIndex(method), actor}, args...)...)
+	}
+	call("applyNode", 0, 1, 200, 0, 0, 100, 1, 1, 1, 0, 1, 0, 0, 0, 0)
+	for i := range byte(10) {
+		call("endorse", i, 0)
+	}
+	for i := range byte(8) {
+		call("commissionVote", i, 0, 0)
+	}
+	for _, kind := range []byte{1, 2} {
+		call("proposeNodeAction", 0, 4, kind, 0, 100)
+		for i := range byte(4) {
+			call("voteAction", i, 0, 0)
+		}
+	}
+	call("convene", 0, 0, 0, 0, 0, 0, 0)
+	step(opBlock, 1)
+	for i := range byte(9) {
+		call("attend", i, 0)
+	}
+	call("moveRatifyAction", 0, 0, 0)
+	for i := range byte(9) {
+		call("vote", i, 0, 0)
+	}
+	step(opBlock, 2)
+	call("decide", 0, 0)
+	for range 4 {
+		step(opBlock, 3, 255) // 255 hours each
+	}
+	return b
+}
+
+// TestMachineLapse runs the lapse script: the ratified removal is final,
+// the suspension lapses with nothing left to restore.
+func TestMachineLapse(t *testing.T) {
+	m := newMachine(t)
+	r := &reader{b: lapseSeed()}
+	for r.more() {
+		m.step(r.step())
+	}
+	s := m.s()
+	if st := s.actStatus(1); st != ActionLapsed {
+		t.Errorf("suspension %s, want lapsed; refusals %v", st, m.said)
+	}
+	if st := s.actStatus(2); st != ActionFinal {
+		t.Errorf("removal %s, want final; refusals %v", st, m.said)
+	}
+	if st := s.nodeStatus(m.nodes[4]); st != NodeRemoved {
+		t.Errorf("node %s, want removed", st)
+	}
 }

@@ -271,6 +271,10 @@ func (c *call) carryMotion(id uint64) error {
 		}
 		c.s.setU64(key("upg.height", str), a)
 		c.emit("UpgradeScheduled", str, a)
+	case MotionMemberAction, MotionRatifyAction:
+		return c.ratify(a, id)
+	case MotionOverturnAction:
+		return c.overturn(a, id)
 	}
 	return nil
 }

@@ -85,6 +85,7 @@ func (s *store) paramOrDefault(name string) uint64 {
 	p, _ := paramSpec(name)
 	return p.Value
 }
+
 func (s *store) setParam(name string, v uint64) { s.set(ParamSlot(name), w64(v)) }
 
 // GasLimit is the block gas limit st holds (its gasLimit parameter; 0 before

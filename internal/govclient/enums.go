@@ -54,6 +54,7 @@ var (
 	MotionKind        = enumOf[governance.MotionKind]("MotionKind")
 	MotionStatus      = enumOf[governance.MotionStatus]("MotionStatus")
 	NodeAction        = enumOf[governance.NodeAction]("NodeAction")
+	ActionStatus      = enumOf[governance.ActionStatus]("ActionStatus")
 	AgreementStatus   = enumOf[governance.AgreementStatus]("AgreementStatus")
 	Criteria          = enumOf[governance.Criteria]("Criteria")
 	CallStatus        = enumOf[governance.CallStatus]("CallStatus")
@@ -74,6 +75,7 @@ var enums = map[string]*Enum{
 	"applyProject.criteria":      Criteria,
 	"proposeNodeAction.action":   NodeAction,
 	"proposeMemberAction.action": NodeAction,
+	"moveMemberAction.action":    NodeAction,
 	"convene.kind":               MeetingKind,
 	"moveProjectStatus.status":   ProjectStatus,
 	"moveSeat.role":              Role,
@@ -93,6 +95,8 @@ var enums = map[string]*Enum{
 	"application.role":           NodeRole,
 	"action.target":              ActionTarget,
 	"action.kind":                NodeAction,
+	"action.status":              ActionStatus,
+	"actions.status":             ActionStatus,
 	"meeting.kind":               MeetingKind,
 	"motion.kind":                MotionKind,
 	"motion.status":              MotionStatus,

@@ -35,7 +35,7 @@ var shorts = map[string]string{
 	"application":            "An application: kind, status, applicant, collective, node, votes.",
 	"applicationAccounts":    "A project application's deployer accounts and whether each accepted.",
 	"nodeApplicationMessage": "The message a node's keys sign to apply (apply-node); see node-id --applicant.",
-	"action":                 "A proposed node or member action and its votes.",
+	"action":                 "A Nodes Commission action: subject, status, deadline, cause, reason, votes.",
 	"seats":                  "The holders of a role (in a collective), with terms and holdover.",
 	"seatOf":                 "The seat a record holds.",
 	"proxyOf":                "The proxy a seat holder appointed.",
