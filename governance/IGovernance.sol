@@ -24,25 +24,32 @@ pragma solidity ^0.8.20;
 /// - The rules are in docs/governance.md; the section numbers (§) below
 ///   are its sections.
 interface IGovernance {
-    // ----- Enumerations (as uint8) -----
-    // RecordKind:        1 institution member, 2 individual member, 3 project
-    // RecordStatus:      1 active, 2 suspended, 3 removed (members) / closed (projects)
+    // ----- Enumerations (as uint8; 0 is none) -----
+    // Every uint8 argument, result and event field is one of these: its
+    // NatSpec says which (`@param role NodeRole`, `@return kind MotionKind`),
+    // and clients print the names (a test checks them against the node's).
+    // RecordKind:        1 institution, 2 individual, 3 project
+    // RecordStatus:      1 active, 2 suspended, 3 removed
+    // ProjectStatus:     1 active, 2 suspended, 3 closed
     // NodeRole:          1 validator, 2 observer
     // NodeStatus:        1 admitted, 2 suspended, 3 removed
-    // ApplicationKind:   1 node, 2 project
-    // ApplicationStatus: 1 submitted, 2 endorsed, 3 to plenary (projects), 4 approved,
-    //                    5 rejected, 6 withdrawn
-    // Role (seats):      1 leader, 2 executive secretary, 3 projects commission,
-    //                    4 nodes commission, 5 advisory council
+    // ApplicationKind:   1 node, 2 project, 3 advisory
+    // ApplicationStatus: 1 submitted, 2 endorsed, 3 to-plenary, 4 approved, 5 rejected,
+    //                    6 withdrawn
+    // Role:              1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission,
+    //                    5 advisory
     // MeetingKind:       1 ordinary, 2 extraordinary
-    // MotionKind:        1 approve project, 2 project status, 3 seat, 4 unseat,
-    //                    5 parameter, 6 upgrade
+    // MotionKind:        1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter,
+    //                    6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action,
+    //                    10 capital-budget, 11 elect, 12 admit-advisory
     // MotionStatus:      1 open, 2 passed, 3 failed
     // NodeAction:        1 suspend, 2 remove, 3 reinstate
-    // AgreementStatus:   1 pending, 2 in progress, 3 done, 4 dropped
-    // Criteria (bits):   1 social benefit or better public services, 2 open source,
-    //                    4 open data, 8 testing and development, 16 research,
-    //                    32 impact entrepreneurship
+    // ActionTarget:      1 node, 2 member
+    // AgreementStatus:   1 pending, 2 in-progress, 3 done, 4 dropped
+    // Criteria (bits):   1 public-value, 2 open-source, 4 open-data, 8 testing, 16 research,
+    //                    32 impact
+    //   (social benefit or better public services, open source, open data, testing and
+    //   development, research, impact entrepreneurship)
 
     // ===== Events =====
     event AccountOffered(uint64 indexed recordId, address indexed account);
@@ -50,6 +57,7 @@ interface IGovernance {
     event AccountRemoved(uint64 indexed recordId, address indexed account);
     event IdentityAttested(uint64 indexed recordId, uint64 indexed leader, bytes32 commitment);
 
+    /// @param role NodeRole
     event NodeApplied(uint64 indexed applicationId, address indexed applicant, string collective, bytes20 nodeId, uint8 role);
     event ProjectApplied(uint64 indexed applicationId, address indexed applicant, string collective, string name);
     event ProjectAccountAccepted(uint64 indexed applicationId, address indexed account);
@@ -59,9 +67,13 @@ interface IGovernance {
     event CommissionVoteCast(uint64 indexed applicationId, uint64 indexed member, bool approve);
     event ProjectSentToPlenary(uint64 indexed applicationId);
 
+    /// @param kind RecordKind
     event MemberAdmitted(uint64 indexed recordId, string collective, uint8 kind);
+    /// @param status RecordStatus
     event MemberStatusChanged(uint64 indexed recordId, uint8 status, bool forCause);
+    /// @param role NodeRole
     event NodeAdmitted(bytes20 indexed nodeId, uint64 indexed operator, string collective, uint8 role);
+    /// @param status NodeStatus
     event NodeStatusChanged(bytes20 indexed nodeId, uint8 status, bool forCause);
     event ValidatorPowerChanged(bytes20 indexed nodeId, uint64 power);
     /// A validator missed more than livenessMaxMissedPermille of its last
@@ -73,30 +85,37 @@ interface IGovernance {
     /// A flagged validator's misses fell back to the share allowed; a block
     /// event like NodeFlagged.
     event NodeRecovered(bytes20 indexed nodeId, uint64 missed, uint64 window);
+    /// @param action NodeAction
     event ActionProposed(uint64 indexed actionId, uint64 indexed proposer, uint8 action, bool forCause);
     event ActionVoteCast(uint64 indexed actionId, uint64 indexed member, bool approve);
     event ActionDecided(uint64 indexed actionId, bool approved);
 
     event ProjectApproved(uint64 indexed projectId, uint64 indexed applicationId, string collective);
+    /// @param status ProjectStatus
     event ProjectStatusChanged(uint64 indexed projectId, uint8 status);
 
     event CapitalRequested(uint64 indexed requestId, uint64 indexed recordId, uint64 gasPerEpoch, bytes32 justificationHash);
     event CapitalGranted(uint64 indexed recordId, uint64 indexed leader, uint64 gasPerEpoch, uint64 expiry);
     event CapitalRevoked(uint64 indexed recordId, uint64 indexed leader);
 
+    /// @param role Role
     event SeatFilled(uint8 indexed role, string collective, uint64 indexed recordId, uint64 termEnd);
+    /// @param role Role
     event SeatVacated(uint8 indexed role, string collective, uint64 indexed recordId);
 
     event ExtraordinaryRequested(uint64 indexed requestId, uint64 indexed leader, bytes32 objectivesHash);
+    /// @param kind MeetingKind
     event MeetingConvened(uint64 indexed meetingId, uint8 kind, uint64 start, uint64 end, bytes32 agendaHash);
     event ProxyAppointed(uint64 indexed holder, address indexed proxy);
     event ProxyRevoked(uint64 indexed holder, address indexed proxy);
     event AttendanceRecorded(uint64 indexed meetingId, uint64 indexed holder, address by);
+    /// @param kind MotionKind
     event MotionProposed(uint64 indexed motionId, uint64 indexed meetingId, uint8 kind, uint64 proposer);
     event VoteCast(uint64 indexed motionId, uint64 indexed holder, bool yes);
     event MotionDecided(uint64 indexed motionId, bool passed, uint32 yes, uint32 no, uint32 present);
     event MinutesRecorded(uint64 indexed meetingId, bytes32 minutesHash);
     event AgreementAdded(uint64 indexed agreementId, uint64 indexed meetingId, bytes32 textHash);
+    /// @param status AgreementStatus
     event AgreementStatusChanged(uint64 indexed agreementId, uint8 status);
 
     event ParameterChanged(string name, uint256 value);
@@ -123,6 +142,8 @@ interface IGovernance {
     /// `nodeSignature` (by the node key) and `keySignature` (by the consensus
     /// key; empty for an observer) prove possession: each signs
     /// nodeApplicationMessage(...) of this application. Returns its id.
+    /// @param role NodeRole
+    /// @param memberKind RecordKind
     function applyNode(
         string calldata collective,
         bytes32 nodeKey,
@@ -150,8 +171,10 @@ interface IGovernance {
     function commissionVote(uint64 applicationId, bool approve) external;
 
     /// A Nodes Commission member proposes to suspend, remove or reinstate a node.
+    /// @param action NodeAction
     function proposeNodeAction(bytes20 nodeId, uint8 action, bool forCause, bytes32 reasonHash) external returns (uint64 actionId);
     /// A Nodes Commission member proposes to suspend, remove or reinstate a member.
+    /// @param action NodeAction
     function proposeMemberAction(uint64 recordId, uint8 action, bool forCause, bytes32 reasonHash) external returns (uint64 actionId);
     /// A Nodes Commission member votes on an action; a majority of the filled seats decides.
     function voteAction(uint64 actionId, bool approve) external;
@@ -162,6 +185,7 @@ interface IGovernance {
     /// accept with acceptProjectAccount before a leader endorses the
     /// application (the sender, if listed, accepts by applying); accounts
     /// with code and system addresses are refused.
+    /// @param criteria Criteria
     function applyProject(
         string calldata collective,
         string calldata name,
@@ -192,6 +216,7 @@ interface IGovernance {
     function requestExtraordinary(bytes32 objectivesHash) external returns (uint64 requestId);
     /// The secretary convenes a meeting, at least the notice period ahead.
     /// An extraordinary meeting names the request it answers.
+    /// @param kind MeetingKind
     function convene(uint8 kind, bytes32 agendaHash, uint64 start, uint64 end, string calldata place, uint64 requestId)
         external returns (uint64 meetingId);
     /// An Executive Council seat holder appoints a proxy account (one seat per proxy).
@@ -203,12 +228,15 @@ interface IGovernance {
 
     /// Motions, proposed by a present council member during the meeting.
     function moveApproveProject(uint64 meetingId, uint64 applicationId) external returns (uint64 motionId);
+    /// @param status ProjectStatus
     function moveProjectStatus(uint64 meetingId, uint64 projectId, uint8 status) external returns (uint64 motionId);
     /// Move to seat a record until `termEnd`, at most the role's term after the
     /// block; a successor to the secretary takes the seat in this one motion.
+    /// @param role Role
     function moveSeat(uint64 meetingId, uint8 role, string calldata collective, uint64 recordId, uint64 termEnd)
         external returns (uint64 motionId);
     /// Move to vacate a seat (never the secretary's: seat a successor instead).
+    /// @param role Role
     function moveUnseat(uint64 meetingId, uint8 role, string calldata collective, uint64 recordId)
         external returns (uint64 motionId);
     /// Move to change a parameter, within its range (checked again when decided).
@@ -228,6 +256,7 @@ interface IGovernance {
     function recordMinutes(uint64 meetingId, bytes32 minutesHash) external;
     /// The secretary records an agreement of a meeting, and its follow-up.
     function addAgreement(uint64 meetingId, bytes32 textHash) external returns (uint64 agreementId);
+    /// @param status AgreementStatus
     function setAgreementStatus(uint64 agreementId, uint8 status) external;
 
     // ===== Views =====
@@ -237,6 +266,7 @@ interface IGovernance {
     // it is 0. The price follows `limit`, so ask for what you need.
 
     /// The message a node key and a consensus key sign to apply (see applyNode).
+    /// @param role NodeRole
     function nodeApplicationMessage(
         address applicant,
         string calldata collective,
@@ -254,6 +284,9 @@ interface IGovernance {
         external view returns (bool formed, uint64[] memory leaders, uint32 members, uint32 nodes, uint32 validators);
 
     function recordOf(address account) external view returns (uint64 recordId);
+    /// @return kind RecordKind
+    /// @return collective
+    /// @return status RecordStatus
     function record(uint64 recordId)
         external view returns (uint8 kind, string memory collective, uint8 status, bytes32 institution, uint32 accounts);
     /// A record's accounts, in the order added.
@@ -273,6 +306,10 @@ interface IGovernance {
         external view returns (uint64 gasPerEpoch, uint64 expiry, uint64 used, uint64 remaining, uint64 epochEnd);
 
     function nodes(bytes32 cursor, uint32 limit) external view returns (bytes20[] memory nodeIds, bytes32 next);
+    /// @return collective
+    /// @return operator
+    /// @return role NodeRole
+    /// @return status NodeStatus
     function node(bytes20 nodeId)
         external view returns (string memory collective, uint64 operator, uint8 role, uint8 status, string memory keyType, bytes memory pubKey, uint64 power);
     /// A validator's liveness review: misses among the last `window` blocks
@@ -288,32 +325,116 @@ interface IGovernance {
 
     function projects(bytes32 cursor, uint32 limit) external view returns (uint64[] memory projectIds, bytes32 next);
     /// A project; its accounts are read with accounts(projectId, …).
+    /// @return collective
+    /// @return name
+    /// @return status ProjectStatus
     function project(uint64 projectId)
         external view returns (string memory collective, string memory name, uint8 status, string memory repositoryURI, uint32 accounts);
 
+    /// @param kind ApplicationKind
+    /// @param status ApplicationStatus
     function applications(uint8 kind, uint8 status, bytes32 cursor, uint32 limit)
         external view returns (uint64[] memory applicationIds, bytes32 next);
+    /// @return kind ApplicationKind
+    /// @return status ApplicationStatus
+    /// @return applicant
+    /// @return collective
+    /// @return nodeId
+    /// @return role NodeRole
     function application(uint64 applicationId)
         external view returns (uint8 kind, uint8 status, address applicant, string memory collective, bytes20 nodeId, uint8 role, uint64 submitted, uint32 approvals, uint32 rejections);
     /// A project application's deployer accounts and whether each accepted.
     function applicationAccounts(uint64 applicationId)
         external view returns (address[] memory accounts, bool[] memory accepted);
+    /// What a node application asks for and brings: the node and its
+    /// consensus key, and for an applicant not yet a member its kind and
+    /// the commitments to its institution, letter and adhesion (zero for a
+    /// project application).
+    /// @return nodeId
+    /// @return role NodeRole
+    /// @return keyType
+    /// @return pubKey
+    /// @return memberKind RecordKind
+    function nodeApplication(uint64 applicationId)
+        external view returns (bytes20 nodeId, uint8 role, string memory keyType, bytes memory pubKey, uint8 memberKind, bytes32 institution, bytes32 letterCommitment, string memory letterURI, bytes32 adhesionCommitment, string memory adhesionURI);
+    /// What a project application states (empty for a node application);
+    /// its deployer accounts are applicationAccounts'.
+    /// @return name
+    /// @return descriptionCommitment
+    /// @return descriptionURI
+    /// @return justificationCommitment
+    /// @return repositoryURI
+    /// @return criteria Criteria
+    function projectApplication(uint64 applicationId)
+        external view returns (string memory name, bytes32 descriptionCommitment, string memory descriptionURI, bytes32 justificationCommitment, string memory repositoryURI, uint8 criteria);
+    /// Who reviewed an application and what came of it: the leader who
+    /// endorsed it and when (0: not endorsed), a leader's reason for
+    /// rejecting it (0: none given, or rejected by its commission), and the
+    /// record it admitted (the member operating the node, or the project; 0
+    /// until approved).
+    function applicationReview(uint64 applicationId)
+        external view returns (uint64 endorser, uint64 endorsed, bytes32 reasonHash, uint64 recordId);
+    /// A node or member action proposed to the Nodes Commission: `subject` is
+    /// the node ID (left-aligned) or the record ID, by `target`.
+    /// @return target ActionTarget
+    /// @return subject
+    /// @return kind NodeAction
     function action(uint64 actionId)
         external view returns (uint8 target, bytes32 subject, uint8 kind, bool forCause, bool decided, uint32 approvals, uint32 rejections);
+    /// Who proposed an action, when, the commitment to its reason, and
+    /// whether it was carried out (decided and approved).
+    function actionDetail(uint64 actionId)
+        external view returns (uint64 proposer, uint64 proposed, bytes32 reasonHash, bool approved);
 
+    /// Capital requests (requestCapital), every one, in the order made.
+    function capitalRequestIds(bytes32 cursor, uint32 limit) external view returns (uint64[] memory requestIds, bytes32 next);
+    /// A capital request: the record asking, the gas per epoch it asks
+    /// for, the commitment to its justification, and when it was made.
+    function capitalRequest(uint64 requestId)
+        external view returns (uint64 recordId, uint64 gasPerEpoch, bytes32 justificationHash, uint64 requested);
+    /// Extraordinary meeting requests, in the order made: the leader's
+    /// record, the commitment to the objectives, when, and the meeting
+    /// convened for it (0: not yet).
+    function extraordinaryRequests(bytes32 cursor, uint32 limit)
+        external view returns (uint64[] memory requestIds, uint64[] memory requesters, bytes32[] memory objectivesHashes, uint64[] memory requested, uint64[] memory meetingIds, bytes32 next);
+    /// One extraordinary meeting request (see extraordinaryRequests).
+    function extraordinaryRequest(uint64 requestId)
+        external view returns (uint64 requester, bytes32 objectivesHash, uint64 requested, uint64 meetingId);
+
+    /// @param role Role
     function seats(uint8 role, string calldata collective)
         external view returns (uint64[] memory holders, uint64[] memory termEnds, bool[] memory holdingOver);
+    /// @return role Role
     function seatOf(uint64 recordId)
         external view returns (uint8 role, string memory collective, uint64 termEnd, bool holdingOver);
     function proxyOf(uint64 holder) external view returns (address proxy);
 
     function meetings(bytes32 cursor, uint32 limit) external view returns (uint64[] memory meetingIds, bytes32 next);
+    /// @return kind MeetingKind
     function meeting(uint64 meetingId)
         external view returns (uint8 kind, uint64 start, uint64 end, bytes32 agendaHash, string memory place, bytes32 minutesHash, uint64[] memory present);
     function motions(uint64 meetingId, bytes32 cursor, uint32 limit)
         external view returns (uint64[] memory motionIds, bytes32 next);
+    /// @return meetingId
+    /// @return kind MotionKind
+    /// @return status MotionStatus
     function motion(uint64 motionId)
         external view returns (uint64 meetingId, uint8 kind, uint8 status, uint64 proposer, uint64[] memory yes, uint64[] memory no);
+    /// What a motion would do, decoded by its kind; the fields its kind does
+    /// not use are zero. approve-project: applicationId; project-status:
+    /// projectId and projectStatus; seat: role, collective, recordId and
+    /// termEnd; unseat: role, collective and recordId; parameter: name and
+    /// value; upgrade: name and height (0: cancel).
+    /// @return kind MotionKind
+    /// @return applicationId
+    /// @return projectId
+    /// @return projectStatus ProjectStatus
+    /// @return role Role
+    function motionContent(uint64 motionId)
+        external view returns (uint8 kind, uint64 applicationId, uint64 projectId, uint8 projectStatus, uint8 role, string memory collective, uint64 recordId, uint64 termEnd, string memory name, uint256 value, uint64 height);
+    /// @return agreementIds
+    /// @return textHashes
+    /// @return statuses AgreementStatus
     function agreements(uint64 meetingId, bytes32 cursor, uint32 limit)
         external view returns (uint64[] memory agreementIds, bytes32[] memory textHashes, uint8[] memory statuses, bytes32 next);
 

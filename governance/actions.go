@@ -38,6 +38,8 @@ func (c *call) newAction(proposer uint64, target ActionTarget, subject common.Ha
 	c.s.setU64(key("act.kind", id), uint64(kind))
 	c.s.setFlag(key("act.forCause", id), forCause)
 	c.s.set(key("act.reason", id), reason)
+	c.s.setU64(key("act.proposer", id), proposer)
+	c.s.setU64(key("act.proposed", id), c.env.Time)
 	c.emit("ActionProposed", id, proposer, kind, forCause)
 	return id
 }
@@ -134,6 +136,7 @@ func voteAction(c *call, a args) ([]any, error) {
 			return nil, err
 		}
 		c.s.setFlag(key("act.decided", id), true)
+		c.s.setFlag(key("act.approved", id), true)
 		c.emit("ActionDecided", id, true)
 	case (filled-min(no, filled))*2 <= filled:
 		c.s.setFlag(key("act.decided", id), true)

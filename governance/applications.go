@@ -90,6 +90,8 @@ func endorse(c *call, a args) ([]any, error) {
 		}
 	}
 	c.s.setAppStatus(id, AppEndorsed)
+	c.s.setU64(key("app.endorser", id), leader)
+	c.s.setU64(key("app.endorsed", id), c.env.Time)
 	c.emit("ApplicationEndorsed", id, leader)
 	return nil, nil
 }
@@ -108,6 +110,7 @@ func reject(c *call, a args) ([]any, error) {
 		return nil, refuse("application %d is past its leaders' review (status %d)", id, st)
 	}
 	c.s.setAppStatus(id, AppRejected)
+	c.s.set(key("app.reason", id), reason)
 	c.emit("ApplicationRejected", id, leader, [32]byte(reason))
 	return nil, nil
 }

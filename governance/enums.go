@@ -60,6 +60,7 @@ type ApplicationKind uint8
 const (
 	AppNode ApplicationKind = iota + 1
 	AppProject
+	AppAdvisory
 )
 
 // ApplicationStatus is where an application stands.
@@ -103,6 +104,12 @@ const (
 	MotionUnseat
 	MotionParameter
 	MotionUpgrade
+	MotionMemberAction
+	MotionRatifyAction
+	MotionOverturnAction
+	MotionCapitalBudget
+	MotionElect
+	MotionAdmitAdvisory
 )
 
 // MotionStatus is where a motion stands.
@@ -161,7 +168,7 @@ func (ProjectStatus) names() []string { return []string{"active", "suspended", "
 func (NodeRole) names() []string      { return []string{"validator", "observer"} }
 func (NodeStatus) names() []string    { return []string{"admitted", "suspended", "removed"} }
 func (ApplicationKind) names() []string {
-	return []string{"node", "project"}
+	return []string{"node", "project", "advisory"}
 }
 func (ApplicationStatus) names() []string {
 	return []string{"submitted", "endorsed", "to-plenary", "approved", "rejected", "withdrawn"}
@@ -171,7 +178,8 @@ func (Role) names() []string {
 }
 func (MeetingKind) names() []string { return []string{"ordinary", "extraordinary"} }
 func (MotionKind) names() []string {
-	return []string{"approve-project", "project-status", "seat", "unseat", "parameter", "upgrade"}
+	return []string{"approve-project", "project-status", "seat", "unseat", "parameter", "upgrade",
+		"member-action", "ratify-action", "overturn-action", "capital-budget", "elect", "admit-advisory"}
 }
 func (MotionStatus) names() []string { return []string{"open", "passed", "failed"} }
 func (NodeAction) names() []string   { return []string{"suspend", "remove", "reinstate"} }
