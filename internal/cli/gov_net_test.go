@@ -3,9 +3,12 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	gethrpc "github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/internal/ethtest"
@@ -22,12 +25,25 @@ func TestGovViewsOnDevnet(t *testing.T) {
 	net.WaitHeight(ctx, t, 2)
 	rpcURL := "http://" + net.Nodes[0].RPC
 
-	out, err := run(ctx, "gov", "collectives", "--rpc", rpcURL, "--json")
+	out, errOut, err := runErr(ctx, "", "gov", "collectives", "--rpc", rpcURL, "--json")
 	if err != nil {
 		if strings.Contains(err.Error(), "not implemented") || strings.Contains(err.Error(), "invalid opcode") {
 			t.Skipf("the node does not serve governance views yet: %v", err)
 		}
 		t.Fatalf("collectives: %v", err)
+	}
+	// The banner names the chain by its genesis block, as the node serves it.
+	var genesis struct{ Hash string }
+	rc, err := gethrpc.DialContext(ctx, rpcURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	if err := rc.CallContext(ctx, &genesis, "eth_getBlockByNumber", "0x0", false); err != nil || len(genesis.Hash) != 66 {
+		t.Fatalf("genesis block: %v %q", err, genesis.Hash)
+	}
+	if want := fmt.Sprintf("redmx gov: chain %d, genesis %s…%s, at %s\n", devnet.DefaultChainID, genesis.Hash[:10], genesis.Hash[58:], rpcURL); errOut != want {
+		t.Errorf("banner %q, want %q", errOut, want)
 	}
 	var cols struct{ Names []string }
 	if err := json.Unmarshal([]byte(out), &cols); err != nil || len(cols.Names) != 4 {

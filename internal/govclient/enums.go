@@ -1,6 +1,7 @@
 package govclient
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -86,6 +87,19 @@ func (e *Enum) Parse(s string) (uint64, bool) { return e.parse(s) }
 
 // String names v ("?" parts for unknown values).
 func (e *Enum) String(v uint64) string { return e.str(v) }
+
+// Text names v for people: its name, or the number and "unknown" for a
+// value this client does not know (a newer node's).
+func (e *Enum) Text(v uint64) string {
+	switch s := e.String(v); {
+	case v == 0 && !e.bits:
+		return "0 (none)"
+	case strings.Contains(s, "?"):
+		return fmt.Sprintf("%d (unknown)", v)
+	default:
+		return s
+	}
+}
 
 // Names lists the names, for help texts.
 func (e *Enum) Names() string {

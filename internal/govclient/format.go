@@ -86,7 +86,7 @@ func (f Field) scalarText() string {
 	if n, ok := asUint(f.Value); ok {
 		switch {
 		case f.Enum != nil:
-			return fmt.Sprintf("%d (%s)", n, f.Enum.String(n))
+			return f.Enum.Text(n)
 		case timeFields[f.Name] && n == 0 && f.Name == "expiry":
 			return "0 (none)"
 		case timeFields[f.Name] && n > 0 && n < 1<<40:
