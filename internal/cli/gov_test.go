@@ -72,7 +72,7 @@ func (f *fakeEth) GetBlockByNumber(number string, _ bool) (map[string]any, error
 	}
 	return map[string]any{"number": "0x0", "hash": fakeGenesis}, nil
 }
-func (f *fakeEth) GasPrice() *hexutil.Big  { return (*hexutil.Big)(new(big.Int)) }
+func (f *fakeEth) GasPrice() *hexutil.Big { return (*hexutil.Big)(new(big.Int)) }
 func (f *fakeEth) GetTransactionCount(common.Address, string) hexutil.Uint64 {
 	return 0
 }
