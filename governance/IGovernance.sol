@@ -381,10 +381,11 @@ interface IGovernance {
     /// @return kind NodeAction
     function action(uint64 actionId)
         external view returns (uint8 target, bytes32 subject, uint8 kind, bool forCause, bool decided, uint32 approvals, uint32 rejections);
-    /// Who proposed an action, when, the commitment to its reason, and
-    /// whether it was carried out (decided and approved).
+    /// An action's subject decoded (the node of a node action, the record of
+    /// a member action; the other 0), who proposed it, when, the commitment
+    /// to its reason, and whether it was carried out (decided and approved).
     function actionDetail(uint64 actionId)
-        external view returns (uint64 proposer, uint64 proposed, bytes32 reasonHash, bool approved);
+        external view returns (bytes20 nodeId, uint64 recordId, uint64 proposer, uint64 proposed, bytes32 reasonHash, bool approved);
 
     /// Capital requests (requestCapital), every one, in the order made.
     function capitalRequestIds(bytes32 cursor, uint32 limit) external view returns (uint64[] memory requestIds, bytes32 next);

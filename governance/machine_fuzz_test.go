@@ -662,7 +662,7 @@ func (m *machine) checkViews(fail func(string, ...any)) {
 	}
 	if id := s.u64(key("seq.action")); id != 0 {
 		act, detail := m.readView("action", id), m.readView("actionDetail", id)
-		if detail[0].(uint64) == 0 || (detail[3].(bool) && !act[4].(bool)) {
+		if detail[2].(uint64) == 0 || (detail[5].(bool) && !act[4].(bool)) || (detail[0].([20]byte) == [20]byte{}) == (detail[1].(uint64) == 0) {
 			fail("action %d = %v, detail %v", id, act, detail)
 		}
 	}

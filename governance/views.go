@@ -90,7 +90,7 @@ var viewCosts = map[string]viewCost{
 	"nodeApplication":        {7 + 4*textSlots, 0},
 	"projectApplication":     {3 + 3*textSlots, 0},
 	"applicationReview":      {4, 0},
-	"actionDetail":           {4, 0},
+	"actionDetail":           {6, 0},
 	"capitalRequestIds":      {1, 1},
 	"capitalRequest":         {4, 0},
 	"extraordinaryRequests":  {1, 4},
@@ -502,7 +502,15 @@ func viewApplicationReview(s *store, _ Env, a args) []any {
 
 func viewActionDetail(s *store, _ Env, a args) []any {
 	id := a.u64(0)
-	return []any{s.u64(key("act.proposer", id)), s.u64(key("act.proposed", id)),
+	var node [20]byte
+	var rec uint64
+	switch subject := s.get(key("act.subject", id)); ActionTarget(s.u64(key("act.target", id))) {
+	case TargetNode:
+		node = wordNode(subject)
+	case TargetMember:
+		rec = u64of(subject)
+	}
+	return []any{node, rec, s.u64(key("act.proposer", id)), s.u64(key("act.proposed", id)),
 		[32]byte(s.get(key("act.reason", id))), s.flag(key("act.approved", id))}
 }
 

@@ -309,7 +309,7 @@ func TestActionAndRequestViews(t *testing.T) {
 	n := nodeID('V', 0) // the founding validator of public
 	reason := [32]byte{0x44}
 	act := f.must(ncSeat(1), "proposeNodeAction", n, ActionSuspend, true, reason)[0].(uint64)
-	if got, want := f.view("actionDetail", act), []any{recNC(1), f.env.Time, reason, false}; !reflect.DeepEqual(got, want) {
+	if got, want := f.view("actionDetail", act), []any{n, uint64(0), recNC(1), f.env.Time, reason, false}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("actionDetail = %v, want %v", got, want)
 	}
 	for c := range 3 {
@@ -320,8 +320,13 @@ func TestActionAndRequestViews(t *testing.T) {
 		got[2].(uint8) != uint8(ActionSuspend) || !got[3].(bool) || !got[4].(bool) || got[5].(uint32) != 3 {
 		t.Fatalf("action = %v", got)
 	}
-	if !f.view("actionDetail", act)[3].(bool) {
+	if !f.view("actionDetail", act)[5].(bool) {
 		t.Fatal("actionDetail: an action carried out reads as not approved")
+	}
+
+	mact := f.must(ncSeat(0), "proposeMemberAction", uint64(recPlain), ActionSuspend, false, reason)[0].(uint64)
+	if got := f.view("actionDetail", mact); got[0].([20]byte) != ([20]byte{}) || got[1].(uint64) != recPlain || got[2].(uint64) != recNC(0) {
+		t.Fatalf("actionDetail of a member action = %v", got)
 	}
 
 	const k = 5

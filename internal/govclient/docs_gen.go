@@ -10,7 +10,7 @@ var docs = map[string]string{
 	"acceptProjectAccount":   "A deployer account listed by a project application accepts, by its own transaction, to be that project's account.",
 	"accounts":               "A record's accounts, in the order added.",
 	"action":                 "A node or member action proposed to the Nodes Commission: `subject` is the node ID (left-aligned) or the record ID, by `target`.",
-	"actionDetail":           "Who proposed an action, when, the commitment to its reason, and whether it was carried out (decided and approved).",
+	"actionDetail":           "An action's subject decoded (the node of a node action, the record of a member action; the other 0), who proposed it, when, the commitment to its reason, and whether it was carried out (decided and approved).",
 	"addAgreement":           "The secretary records an agreement of a meeting, and its follow-up.",
 	"applicationAccounts":    "A project application's deployer accounts and whether each accepted.",
 	"applicationReview":      "Who reviewed an application and what came of it: the leader who endorsed it and when (0: not endorsed), a leader's reason for rejecting it (0: none given, or rejected by its commission), and the record it admitted (the member operating the node, or the project; 0 until approved).",
