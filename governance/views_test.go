@@ -379,3 +379,28 @@ func TestActionAndRequestViews(t *testing.T) {
 		t.Fatalf("capitalRequestIds past the end = %v", got)
 	}
 }
+
+// TestDetailViewsWithinPrice: the detail views answer applications whose
+// every text is as long as maxURILength allows, within their price.
+func TestDetailViewsWithinPrice(t *testing.T) {
+	f := newFixture(t)
+	long := strings.Repeat("u", int(DefaultParams[5].Value))
+	if DefaultParams[5].Name != "maxURILength" {
+		t.Fatal("DefaultParams moved: find maxURILength")
+	}
+	n := nodeID('W', 2)
+	app := f.must(stranger, "applyNode", signed(stranger, "academic", nodeKeyOf(n), NodeValidator, "ed25519", consKey('W', 2), KindInstitution,
+		h32, h32, long, h32, long)...)[0].(uint64)
+	if got := f.view("nodeApplication", app); got[7].(string) != long || got[9].(string) != long {
+		t.Fatalf("nodeApplication with long URIs = %v", got[:7])
+	}
+	papp := f.must(plain, "applyProject", "academic", long, h32, long, h32, long, uint8(1), []common.Address{acct('D', 3)})[0].(uint64)
+	if got := f.view("projectApplication", papp); got[0].(string) != long || got[2].(string) != long || got[4].(string) != long {
+		t.Fatal("projectApplication with long texts")
+	}
+	m := f.meeting(council()[:7]...)
+	mot := f.must(ncSeat(0), "moveParameter", m, "livenessMaxMissedPermille", big64(400))[0].(uint64)
+	if got := f.view("motionContent", mot); got[8].(string) != "livenessMaxMissedPermille" {
+		t.Fatalf("motionContent = %v", got)
+	}
+}
