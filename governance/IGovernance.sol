@@ -374,6 +374,9 @@ interface IGovernance {
     /// until approved).
     function applicationReview(uint64 applicationId)
         external view returns (uint64 endorser, uint64 endorsed, bytes32 reasonHash, uint64 recordId);
+    /// The commission members who voted on an application, in the order
+    /// they voted (application() has the counts).
+    function applicationVotes(uint64 applicationId) external view returns (uint64[] memory yes, uint64[] memory no);
     /// A node or member action proposed to the Nodes Commission: `subject` is
     /// the node ID (left-aligned) or the record ID, by `target`.
     /// @return target ActionTarget
@@ -386,6 +389,9 @@ interface IGovernance {
     /// to its reason, and whether it was carried out (decided and approved).
     function actionDetail(uint64 actionId)
         external view returns (bytes20 nodeId, uint64 recordId, uint64 proposer, uint64 proposed, bytes32 reasonHash, bool approved);
+    /// The Nodes Commission members who voted on an action, in the order
+    /// they voted.
+    function actionVotes(uint64 actionId) external view returns (uint64[] memory yes, uint64[] memory no);
 
     /// Capital requests (requestCapital), every one, in the order made.
     function capitalRequestIds(bytes32 cursor, uint32 limit) external view returns (uint64[] memory requestIds, bytes32 next);

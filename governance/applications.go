@@ -90,8 +90,7 @@ func endorse(c *call, a args) ([]any, error) {
 		}
 	}
 	c.s.setAppStatus(id, AppEndorsed)
-	c.s.setU64(key("app.endorser", id), leader)
-	c.s.setU64(key("app.endorsed", id), c.env.Time)
+	c.s.set(key("app.endorsed", id), pair64(leader, c.env.Time)) // one slot: the leader and when
 	c.emit("ApplicationEndorsed", id, leader)
 	return nil, nil
 }
@@ -178,6 +177,8 @@ func (c *call) castVote(ns string, id, voter uint64, yes bool) (uint64, uint64, 
 	if c.s.u64(k) != 0 {
 		return 0, 0, refuse("record %d already voted on %s %d", voter, nsName(ns), id)
 	}
+	// The n-th voter, for the views: the tallies are the count, so one slot.
+	c.s.set(key(ns+".voter", id, c.s.u64(key(ns+".yes", id))+c.s.u64(key(ns+".no", id))), w64(voter))
 	if yes {
 		c.s.setU64(k, 1)
 		c.s.addU64(key(ns+".yes", id), 1)

@@ -634,6 +634,9 @@ func (m *machine) checkViews(fail func(string, ...any)) {
 		app, review := m.readView("application", id), m.readView("applicationReview", id)
 		kind, st := ApplicationKind(app[0].(uint8)), ApplicationStatus(app[1].(uint8))
 		endorser, rec := review[0].(uint64), review[3].(uint64)
+		if v := m.readView("applicationVotes", id); uint32(len(v[0].([]uint64))) != app[7].(uint32) || uint32(len(v[1].([]uint64))) != app[8].(uint32) {
+			fail("application %d has %d approvals and %d rejections, applicationVotes %v", id, app[7], app[8], v)
+		}
 		if (st == AppApproved) != (rec != 0) {
 			fail("application %d is %s and names record %d", id, st, rec)
 		}
@@ -662,6 +665,9 @@ func (m *machine) checkViews(fail func(string, ...any)) {
 	}
 	if id := s.u64(key("seq.action")); id != 0 {
 		act, detail := m.readView("action", id), m.readView("actionDetail", id)
+		if v := m.readView("actionVotes", id); uint32(len(v[0].([]uint64))) != act[5].(uint32) || uint32(len(v[1].([]uint64))) != act[6].(uint32) {
+			fail("action %d has %d approvals and %d rejections, actionVotes %v", id, act[5], act[6], v)
+		}
 		if detail[2].(uint64) == 0 || (detail[5].(bool) && !act[4].(bool)) || (detail[0].([20]byte) == [20]byte{}) == (detail[1].(uint64) == 0) {
 			fail("action %d = %v, detail %v", id, act, detail)
 		}

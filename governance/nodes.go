@@ -164,7 +164,6 @@ func (c *call) admitNode(app uint64) error {
 		return err
 	}
 	c.s.setAppStatus(app, AppApproved)
-	c.s.setU64(key("app.record", app), rec)
 	c.s.addNode(c, nodeID, coll, rec, role, c.s.str(key("app.keyType", app)), pub)
 	return nil
 }

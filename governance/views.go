@@ -47,6 +47,8 @@ var viewHandlers = map[string]view{
 	"applicationReview":      fixed(viewApplicationReview),
 	"action":                 fixed(viewAction),
 	"actionDetail":           fixed(viewActionDetail),
+	"applicationVotes":       fixed(func(s *store, _ Env, a args) []any { return s.votes("app", a.u64(0)) }),
+	"actionVotes":            fixed(func(s *store, _ Env, a args) []any { return s.votes("act", a.u64(0)) }),
 	"capitalRequestIds":      viewCapitalRequestIds,
 	"capitalRequest":         fixed(viewCapitalRequest),
 	"extraordinaryRequests":  viewExtraordinaryRequests,
@@ -89,8 +91,10 @@ var viewCosts = map[string]viewCost{
 	"action":                 {7, 0},
 	"nodeApplication":        {7 + 4*textSlots, 0},
 	"projectApplication":     {3 + 3*textSlots, 0},
-	"applicationReview":      {4, 0},
+	"applicationReview":      {7, 0},
 	"actionDetail":           {6, 0},
+	"applicationVotes":       {2 + 2*maxSeatList, 0},
+	"actionVotes":            {2 + 2*maxSeatList, 0},
 	"capitalRequestIds":      {1, 1},
 	"capitalRequest":         {4, 0},
 	"extraordinaryRequests":  {1, 4},
@@ -494,10 +498,15 @@ func viewProjectApplication(s *store, _ Env, a args) []any {
 }
 
 // viewApplicationReview is who reviewed an application and what came of it.
+// The record an approved node application admitted is its node's operator.
 func viewApplicationReview(s *store, _ Env, a args) []any {
 	id := a.u64(0)
-	return []any{s.u64(key("app.endorser", id)), s.u64(key("app.endorsed", id)),
-		[32]byte(s.get(key("app.reason", id))), s.u64(key("app.record", id))}
+	endorser, endorsed := unpair64(s.get(key("app.endorsed", id)))
+	rec := s.u64(key("app.record", id))
+	if s.appKind(id) == AppNode && s.appStatus(id) == AppApproved {
+		rec = s.nodeOp(wordNode(s.get(key("app.node", id))))
+	}
+	return []any{endorser, endorsed, [32]byte(s.get(key("app.reason", id))), rec}
 }
 
 func viewActionDetail(s *store, _ Env, a args) []any {
@@ -588,4 +597,21 @@ func viewMotionContent(s *store, _ Env, a args) []any {
 		name, height = s.str(key("mot.str", id)), s.u64(key("mot.a", id))
 	}
 	return []any{uint8(kind), app, project, status, role, coll, rec, end, name, value, height}
+}
+
+// votes are the records that voted yes and no on a commission's item, in
+// the order they voted: at most the commission's filled seats, and a
+// decided item takes no more votes.
+func (s *store) votes(ns string, id uint64) []any {
+	yes, no := []uint64{}, []uint64{}
+	n := s.u64(key(ns+".yes", id)) + s.u64(key(ns+".no", id))
+	for i := range min(n, maxSeatList) {
+		v := s.u64(key(ns+".voter", id, i))
+		if s.u64(key(ns+".voted", id, v)) == 1 {
+			yes = append(yes, v)
+		} else {
+			no = append(no, v)
+		}
+	}
+	return []any{yes, no}
 }

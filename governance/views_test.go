@@ -215,6 +215,9 @@ func TestViewsShowWholeApplication(t *testing.T) {
 	if rec == 0 {
 		t.Fatal("the applicant has no record after admission")
 	}
+	if got := f.view("applicationVotes", app); !reflect.DeepEqual(got, []any{[]uint64{recNC(0), recNC(1), recNC(2)}, []uint64{}}) {
+		t.Fatalf("applicationVotes = %v", got)
+	}
 	if got, want := f.view("applicationReview", app), []any{recLeaderB(1), endorsed, [32]byte{}, rec}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("applicationReview = %v, want %v", got, want)
 	}
@@ -243,7 +246,11 @@ func TestViewsShowWholeApplication(t *testing.T) {
 		t.Fatalf("applicationAccounts = %v", got)
 	}
 	f.must(leaderA(1), "endorse", papp)
+	f.must(pcSeat(3), "commissionVote", papp, false)
 	f.commission(pcSeat, papp, 3)
+	if got := f.view("applicationVotes", papp); !reflect.DeepEqual(got, []any{[]uint64{4, 8, 12}, []uint64{16}}) {
+		t.Fatalf("applicationVotes = %v, want yes 4 8 12 (the Projects Commission of public, academic, private), no 16 (cso)", got)
+	}
 	mot, r := f.motion(func(m uint64) uint64 { return f.must(ncSeat(0), "moveApproveProject", m, papp)[0].(uint64) },
 		append([]common.Address{secretary}, council()[:4]...), nil)
 	if r != "" {
@@ -319,6 +326,9 @@ func TestActionAndRequestViews(t *testing.T) {
 	if subj := got[1].([32]byte); got[0].(uint8) != uint8(TargetNode) || [20]byte(subj[:20]) != n ||
 		got[2].(uint8) != uint8(ActionSuspend) || !got[3].(bool) || !got[4].(bool) || got[5].(uint32) != 3 {
 		t.Fatalf("action = %v", got)
+	}
+	if got := f.view("actionVotes", act); !reflect.DeepEqual(got, []any{[]uint64{recNC(0), recNC(1), recNC(2)}, []uint64{}}) {
+		t.Fatalf("actionVotes = %v", got)
 	}
 	if !f.view("actionDetail", act)[5].(bool) {
 		t.Fatal("actionDetail: an action carried out reads as not approved")
