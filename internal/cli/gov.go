@@ -136,7 +136,7 @@ Enumerations print by name (--json: the number, and the name under
 	for _, n := range names {
 		cmd.AddCommand(newGovMethodCmd(&o, governance.ABI.Methods[n]))
 	}
-	cmd.AddCommand(newGovNodeIDCmd(), newGovCommitmentCmd(), newGovLivenessCmd(&o))
+	cmd.AddCommand(newGovNodeIDCmd(), newGovCommitmentCmd(), newGovLivenessCmd(&o), newGovShowCmd(&o))
 	return cmd
 }
 

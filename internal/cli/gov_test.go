@@ -91,6 +91,15 @@ func (f *fakeEth) Call(a callArgs, _ *string) (hexutil.Bytes, error) {
 			"academic", uint64(7), uint64(1_800_000_000), "", new(big.Int), uint64(0))
 	case "projectApplication":
 		return m.Outputs.Pack("census", [32]byte{1}, "https://d", [32]byte{2}, "https://repo", uint8(governance.CriterionOpenSource|governance.CriterionResearch))
+	case "nodeApplication":
+		return m.Outputs.Pack([20]byte{0xab}, uint8(governance.NodeValidator), "ed25519", make([]byte, 32), uint8(governance.KindInstitution),
+			[32]byte{9}, [32]byte{0x11}, "https://letter.example", [32]byte{0x12}, "https://adhesion.example")
+	case "applicationVotes":
+		return m.Outputs.Pack([]uint64{3, 7}, []uint64{11})
+	case "applicationReview":
+		return m.Outputs.Pack(uint64(5), uint64(1_700_000_100), [32]byte{}, uint64(0))
+	case "motion":
+		return m.Outputs.Pack(uint64(0), uint8(0), uint8(0), uint64(0), []uint64{}, []uint64{}) // no such motion
 	case "agreements":
 		return m.Outputs.Pack([]uint64{1, 2}, [][32]byte{{1}, {2}}, []uint8{uint8(governance.AgreementDone), 9}, [32]byte{})
 	}
@@ -345,5 +354,47 @@ func TestGovNamesChainAndEnums(t *testing.T) {
 	}
 	if _, _, err := runErr(ctx, "", "gov", "application", "1", "--rpc", "http://127.0.0.1:1"); err == nil {
 		t.Error("--rpc did not override REDMX_RPC")
+	}
+}
+
+// TestGovShow: show reads every view of an item in one go, by kind, and
+// says when the item does not exist.
+func TestGovShow(t *testing.T) {
+	fake := &fakeEth{sent: map[common.Hash]*types.Transaction{}}
+	srv := rpc.NewServer()
+	if err := srv.RegisterName("eth", fake); err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	defer srv.Stop()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+
+	out, err := run(ctx, "gov", "show", "application", "1", "--rpc", hs.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"== application 1 ==\nkind:       node\n", "== nodeApplication 1 ==\n", "letterURI:          https://letter.example\n",
+		"memberKind:         institution\n", "== applicationVotes 1 ==\nyes: 3, 7\nno:  11\n", "== applicationReview 1 ==\nendorser:   5\n",
+		"endorsed:   1700000100 (2023-11-14 22:15:00 UTC)\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show application: no %q in\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "projectApplication") {
+		t.Errorf("show application of a node application reads projectApplication:\n%s", out)
+	}
+	out, err = run(ctx, "gov", "show", "application", "1", "--rpc", hs.URL, "--json")
+	var doc map[string]map[string]any
+	if err != nil || json.Unmarshal([]byte(out), &doc) != nil || doc["application"]["statusName"] != "endorsed" ||
+		doc["nodeApplication"]["roleName"] != "validator" || len(doc["applicationVotes"]["yes"].([]any)) != 2 {
+		t.Fatalf("show application --json: %v\n%s", err, out)
+	}
+	if _, err := run(ctx, "gov", "show", "motion", "4", "--rpc", hs.URL); err == nil || err.Error() != "motion 4 does not exist" {
+		t.Errorf("show motion of no motion: %v", err)
+	}
+	if _, err := run(ctx, "gov", "show", "action", "x", "--rpc", hs.URL); err == nil || !strings.Contains(err.Error(), "want a number") {
+		t.Errorf("show action x: %v", err)
 	}
 }
