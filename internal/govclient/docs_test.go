@@ -20,16 +20,24 @@ var update = flag.Bool("update", false, "rewrite docs_gen.go from IGovernance.so
 
 var declRe = regexp.MustCompile(`^\s*(?:function|event)\s+(\w+)\s*\(`)
 
-// tagRe is a NatSpec tag naming a field's enumeration: "@param role
-// NodeRole" or "@return kind MotionKind" (a capitalised word right after
-// the field's name; other tags describe the field in lower case).
-var tagRe = regexp.MustCompile(`^@(?:param|return)\s+(\w+)(?:\s+([A-Z]\w*)\b)?`)
+// tagRe is a NatSpec tag naming a field's enumeration and listing its
+// values: "@param role NodeRole: 1 validator, 2 observer" (a capitalised
+// word right after the field's name; other tags describe the field in
+// lower case).
+var tagRe = regexp.MustCompile(`^@(?:param|return)\s+(\w+)(?:\s+([A-Z]\w*)\b(?::\s*(.*))?)?`)
 
 // parseDocs reads the /// comment above each function and event of
 // IGovernance.sol: its text, and the enumerations its tags name, by
 // "name.field".
 func parseDocs(src string) (docs, tags map[string]string) {
-	docs, tags = make(map[string]string), make(map[string]string)
+	docs, tags, _ = parseNatSpec(src)
+	return docs, tags
+}
+
+// parseNatSpec is parseDocs, and the values each enumeration tag lists.
+func parseNatSpec(src string) (docs, tags, values map[string]string) {
+	docs, tags, values = make(map[string]string), make(map[string]string), make(map[string]string)
+	fieldValues := map[string]string{}
 	var text []string
 	fieldTags := map[string]string{}
 	for _, line := range strings.Split(src, "\n") {
@@ -38,7 +46,7 @@ func parseDocs(src string) (docs, tags map[string]string) {
 			c = strings.TrimSpace(c)
 			if m := tagRe.FindStringSubmatch(c); m != nil {
 				if m[2] != "" {
-					fieldTags[m[1]] = m[2]
+					fieldTags[m[1]], fieldValues[m[1]] = m[2], m[3]
 				}
 			} else if !strings.HasPrefix(c, "@") {
 				text = append(text, c)
@@ -50,14 +58,14 @@ func parseDocs(src string) (docs, tags map[string]string) {
 				docs[m[1]] = strings.Join(text, " ")
 			}
 			for f, e := range fieldTags {
-				tags[m[1]+"."+f] = e
+				tags[m[1]+"."+f], values[m[1]+"."+f] = e, fieldValues[f]
 			}
 		}
 		if t != "" {
-			text, fieldTags = nil, map[string]string{}
+			text, fieldTags, fieldValues = nil, map[string]string{}, map[string]string{}
 		}
 	}
-	return docs, tags
+	return docs, tags, values
 }
 
 // TestDocsUpToDate: docs_gen.go holds the comments of IGovernance.sol
@@ -145,6 +153,12 @@ func TestEnumTags(t *testing.T) {
 	src, err := os.ReadFile("../../governance/IGovernance.sol")
 	if err != nil {
 		t.Fatal(err)
+	}
+	_, _, values := parseNatSpec(string(src))
+	for f, name := range enumTags {
+		if e := Enums[name]; e != nil && values[f] != e.Names() {
+			t.Errorf("IGovernance.sol, %s: `%s: %s`, want `%s: %s`", f, name, values[f], name, e.Names())
+		}
 	}
 	s := string(src)
 	s = s[strings.Index(s, "----- Enumerations"):strings.Index(s, "===== Events")]
