@@ -38,8 +38,7 @@ func (c *call) newAction(proposer uint64, target ActionTarget, subject common.Ha
 	c.s.setU64(key("act.kind", id), uint64(kind))
 	c.s.setFlag(key("act.forCause", id), forCause)
 	c.s.set(key("act.reason", id), reason)
-	c.s.setU64(key("act.proposer", id), proposer)
-	c.s.setU64(key("act.proposed", id), c.env.Time)
+	c.s.set(key("act.proposed", id), pair64(proposer, c.env.Time)) // one slot: who and when
 	c.emit("ActionProposed", id, proposer, kind, forCause)
 	return id
 }

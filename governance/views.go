@@ -92,7 +92,7 @@ var viewCosts = map[string]viewCost{
 	"nodeApplication":        {7 + 4*textSlots, 0},
 	"projectApplication":     {3 + 3*textSlots, 0},
 	"applicationReview":      {7, 0},
-	"actionDetail":           {6, 0},
+	"actionDetail":           {5, 0},
 	"applicationVotes":       {2 + 2*maxSeatList, 0},
 	"actionVotes":            {2 + 2*maxSeatList, 0},
 	"capitalRequestIds":      {1, 1},
@@ -509,6 +509,8 @@ func viewApplicationReview(s *store, _ Env, a args) []any {
 	return []any{endorser, endorsed, [32]byte(s.get(key("app.reason", id))), rec}
 }
 
+// viewActionDetail decodes an action's subject by its target, and tells who
+// proposed it, when, why and whether it was carried out.
 func viewActionDetail(s *store, _ Env, a args) []any {
 	id := a.u64(0)
 	var node [20]byte
@@ -519,8 +521,8 @@ func viewActionDetail(s *store, _ Env, a args) []any {
 	case TargetMember:
 		rec = u64of(subject)
 	}
-	return []any{node, rec, s.u64(key("act.proposer", id)), s.u64(key("act.proposed", id)),
-		[32]byte(s.get(key("act.reason", id))), s.flag(key("act.approved", id))}
+	proposer, proposed := unpair64(s.get(key("act.proposed", id)))
+	return []any{node, rec, proposer, proposed, [32]byte(s.get(key("act.reason", id))), s.flag(key("act.approved", id))}
 }
 
 // seqPage pages through the ids 1..last of a sequence whose records are
