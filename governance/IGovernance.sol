@@ -46,7 +46,14 @@ interface IGovernance {
     // MotionStatus:      1 open, 2 passed, 3 failed
     // NodeAction:        1 suspend, 2 remove, 3 reinstate
     // ActionTarget:      1 node, 2 member
+    // ActionStatus:      1 proposed, 2 provisional, 3 to-plenary, 4 final, 5 rejected,
+    //                    6 lapsed, 7 overturned
+    //   (proposed: commission votes open; provisional: in effect until its deadline
+    //   unless ratified; to-plenary: relies on cause, takes effect only if ratified;
+    //   lapsed: not ratified in time, undone)
     // AgreementStatus:   1 pending, 2 in-progress, 3 done, 4 dropped
+    // DesignationStatus: 1 open, 2 approved, 3 rejected, 4 expired
+    //   (expired: open past its deadline)
     // Criteria (bits):   1 public-value, 2 open-source, 4 open-data, 8 testing, 16 research,
     //                    32 impact
     //   (social benefit or better public services, open source, open data, testing and
@@ -87,9 +94,24 @@ interface IGovernance {
     /// event like NodeFlagged.
     event NodeRecovered(bytes20 indexed nodeId, uint64 missed, uint64 window);
     /// @param action NodeAction: 1 suspend, 2 remove, 3 reinstate
-    event ActionProposed(uint64 indexed actionId, uint64 indexed proposer, uint8 action, bool forCause);
+    event ActionProposed(uint64 indexed actionId, uint64 indexed proposer, uint8 action, bool forCause, bytes32 reasonHash);
     event ActionVoteCast(uint64 indexed actionId, uint64 indexed member, bool approve);
     event ActionDecided(uint64 indexed actionId, bool approved);
+    /// The commission's decision took effect provisionally (a removal only
+    /// suspends); it lapses at `deadline` unless the plenary ratifies it.
+    event ActionProvisional(uint64 indexed actionId, uint64 deadline);
+    /// The action relies on cause (or is moved in plenary): nothing takes
+    /// effect unless the plenary ratifies it before `deadline`.
+    event ActionSentToPlenary(uint64 indexed actionId, uint64 deadline);
+    /// The plenary's motion made the action final.
+    event ActionRatified(uint64 indexed actionId, uint64 indexed motionId);
+    /// The plenary's motion undid a provisional action.
+    event ActionOverturned(uint64 indexed actionId, uint64 indexed motionId);
+    /// Not ratified by its deadline, the action was undone at the end of a
+    /// block: a block event (attribute actionId), like NodeFlagged, with the
+    /// MemberStatusChanged, NodeStatusChanged and ValidatorPowerChanged of
+    /// what it restored.
+    event ActionLapsed(uint64 indexed actionId);
 
     event ProjectApproved(uint64 indexed projectId, uint64 indexed applicationId, string collective);
     /// @param status ProjectStatus: 1 active, 2 suspended, 3 closed
@@ -118,6 +140,19 @@ interface IGovernance {
     event AgreementAdded(uint64 indexed agreementId, uint64 indexed meetingId, bytes32 textHash);
     /// @param status AgreementStatus: 1 pending, 2 in-progress, 3 done, 4 dropped
     event AgreementStatusChanged(uint64 indexed agreementId, uint8 status);
+
+    /// An application to the Advisory Council; `renewal`: the applicant's
+    /// record holds a seat of it and asks for its one more term.
+    event AdvisoryApplied(uint64 indexed applicationId, address indexed applicant, bool renewal);
+    /// The plenary admitted (or renewed) an Advisory Council member until `termEnd`.
+    event AdvisoryAdmitted(uint64 indexed recordId, uint64 indexed applicationId, uint64 termEnd, bool renewal);
+    /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
+    event DesignationProposed(uint64 indexed designationId, uint8 role, string collective, uint64 indexed recordId, uint64 proposer, uint64 deadline);
+    event DesignationVoteCast(uint64 indexed designationId, uint64 indexed member, bool approve);
+    /// A designation approved (the record took the seat), rejected, or
+    /// recorded as expired (DesignationStatus).
+    /// @param status DesignationStatus: 1 open, 2 approved, 3 rejected, 4 expired
+    event DesignationDecided(uint64 indexed designationId, uint8 status);
 
     event ParameterChanged(string name, uint256 value);
     event UpgradeScheduled(string name, uint64 height);
@@ -171,13 +206,22 @@ interface IGovernance {
     /// applications) Commission votes; a majority of the filled seats decides.
     function commissionVote(uint64 applicationId, bool approve) external;
 
-    /// A Nodes Commission member proposes to suspend, remove or reinstate a node.
+    /// A Nodes Commission member proposes to suspend, remove or reinstate a
+    /// node. For cause needs `reasonHash`, a commitment to the reason.
     /// @param action NodeAction: 1 suspend, 2 remove, 3 reinstate
     function proposeNodeAction(bytes20 nodeId, uint8 action, bool forCause, bytes32 reasonHash) external returns (uint64 actionId);
-    /// A Nodes Commission member proposes to suspend, remove or reinstate a member.
+    /// A Nodes Commission member proposes to suspend, remove or reinstate a
+    /// member that holds no seat (a seat holder: moveMemberAction). For cause
+    /// needs `reasonHash`.
     /// @param action NodeAction: 1 suspend, 2 remove, 3 reinstate
     function proposeMemberAction(uint64 recordId, uint8 action, bool forCause, bytes32 reasonHash) external returns (uint64 actionId);
-    /// A Nodes Commission member votes on an action; a majority of the filled seats decides.
+    /// A Nodes Commission member votes on an action; a majority of the filled
+    /// seats decides. Approved, a reinstatement is final; a suspension or
+    /// removal takes effect provisionally (a removal only suspends) until
+    /// the plenary ratifies it within ratificationPeriod, else it lapses and
+    /// is undone; one that relies on cause (the safety rules refuse it
+    /// without) or leaves a collective without validators goes to the
+    /// plenary and takes effect only if ratified.
     function voteAction(uint64 actionId, bool approve) external;
 
     // ===== Project admission (§3.2) =====
@@ -246,6 +290,21 @@ interface IGovernance {
     /// scheduled upgrade of that name before its height (UpgradeScheduled(name, 0)).
     function moveUpgrade(uint64 meetingId, string calldata name, uint64 height) external returns (uint64 motionId);
 
+    /// Move to suspend, remove or reinstate a member, a seat holder among
+    /// them (the secretary is never suspended or removed): recorded as an
+    /// action to plenary, carried out and final when the motion passes, with
+    /// its rules checked again. For cause needs `reasonHash`.
+    /// @param action NodeAction: 1 suspend, 2 remove, 3 reinstate
+    function moveMemberAction(uint64 meetingId, uint64 recordId, uint8 action, bool forCause, bytes32 reasonHash)
+        external returns (uint64 motionId);
+    /// Move to ratify a provisional or to-plenary action before its deadline:
+    /// passed, it is final (a provisional removal becomes the removal; a
+    /// to-plenary action takes effect), its rules checked again.
+    function moveRatifyAction(uint64 meetingId, uint64 actionId) external returns (uint64 motionId);
+    /// Move to overturn a provisional or to-plenary action before its
+    /// deadline: passed, what it suspended is restored at once.
+    function moveOverturnAction(uint64 meetingId, uint64 actionId) external returns (uint64 motionId);
+
     /// A present seat holder (or its proxy) votes during the meeting; voting records attendance.
     function vote(uint64 motionId, bool yes) external;
     /// After the meeting, anyone tallies a motion: it passes in a quorate
@@ -259,6 +318,37 @@ interface IGovernance {
     function addAgreement(uint64 meetingId, bytes32 textHash) external returns (uint64 agreementId);
     /// @param status AgreementStatus: 1 pending, 2 in-progress, 3 done, 4 dropped
     function setAgreementStatus(uint64 agreementId, uint8 status) external;
+
+    // ===== Advisory Council (§3.4) =====
+
+    /// Apply to the Advisory Council with a written application: commitments
+    /// to the CV (with its URI) and to the statement. Anyone may apply, also
+    /// an account of no record (within the apply quota), or an Advisory
+    /// member asking for its one renewal. The application goes straight to
+    /// the plenary; the applicant may withdraw it.
+    function applyAdvisory(bytes32 cvCommitment, string calldata cvURI, bytes32 statementCommitment)
+        external returns (uint64 applicationId);
+    /// Move to admit (or renew) the applicant to the Advisory Council until
+    /// the decision's block time plus advisoryTerm, within maxAdvisory seats
+    /// (a full council takes a new member only in place of one holding over).
+    /// An applicant of no record becomes an individual member of no
+    /// collective. If the motion fails the application is rejected.
+    function moveAdmitAdvisory(uint64 meetingId, uint64 applicationId) external returns (uint64 motionId);
+    /// A collective leader proposes that the Advisory Council designate
+    /// `recordId` to an Executive Council seat: role 2 secretary (any
+    /// leader; `collective` ignored), 3 projects or 4 nodes commission (a
+    /// leader of `collective`, of whose members the record is). The record
+    /// must be able to take the seat: vacant, holding over, or its own (a
+    /// renewal). One open designation per seat; it expires undecided after
+    /// candidacyPeriod.
+    /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
+    function proposeDesignation(uint8 role, string calldata collective, uint64 recordId, bytes32 rationaleCommitment)
+        external returns (uint64 designationId);
+    /// An Advisory Council member votes on an open designation. A majority
+    /// of the filled Advisory seats (holding over counts) approves it, and
+    /// the record takes the seat for councilTerm in place of the holder; a
+    /// designation that can no longer reach that majority is rejected.
+    function voteDesignation(uint64 designationId, bool approve) external;
 
     // ===== Views =====
     // A view costs gas for every slot it may read. Lists that grow without
@@ -371,25 +461,35 @@ interface IGovernance {
     /// Who reviewed an application and what came of it: the leader who
     /// endorsed it and when (0: not endorsed), a leader's reason for
     /// rejecting it (0: none given, or rejected by its commission), and the
-    /// record it admitted (the member operating the node, or the project; 0
-    /// until approved).
+    /// record it admitted (the member operating the node, the project, or the
+    /// Advisory Council member; 0 until approved). Advisory Council
+    /// applications go to the plenary unendorsed.
     function applicationReview(uint64 applicationId)
         external view returns (uint64 endorser, uint64 endorsed, bytes32 reasonHash, uint64 recordId);
     /// The commission members who voted on an application, in the order
     /// they voted (application() has the counts).
     function applicationVotes(uint64 applicationId) external view returns (uint64[] memory yes, uint64[] memory no);
-    /// A node or member action proposed to the Nodes Commission: `subject` is
-    /// the node ID (left-aligned) or the record ID, by `target`.
+    /// A Nodes Commission action: its target and subject (the node ID, or
+    /// the record id as a number), kind, cause and reason commitment, status,
+    /// proposer, ratification deadline (0: none), the motion that moved,
+    /// ratified or overturned it, and the commission's votes.
     /// @return target ActionTarget: 1 node, 2 member
     /// @return subject
     /// @return kind NodeAction: 1 suspend, 2 remove, 3 reinstate
+    /// @return forCause
+    /// @return reasonHash
+    /// @return status ActionStatus: 1 proposed, 2 provisional, 3 to-plenary, 4 final, 5 rejected, 6 lapsed, 7 overturned
     function action(uint64 actionId)
-        external view returns (uint8 target, bytes32 subject, uint8 kind, bool forCause, bool decided, uint32 approvals, uint32 rejections);
+        external view returns (uint8 target, bytes32 subject, uint8 kind, bool forCause, bytes32 reasonHash, uint8 status,
+            uint64 proposer, uint64 deadline, uint64 motionId, uint32 approvals, uint32 rejections);
+    /// Actions of a status, in the order they reached it.
+    /// @param status ActionStatus: 1 proposed, 2 provisional, 3 to-plenary, 4 final, 5 rejected, 6 lapsed, 7 overturned
+    function actions(uint8 status, bytes32 cursor, uint32 limit)
+        external view returns (uint64[] memory actionIds, bytes32 next);
     /// An action's subject decoded (the node of a node action, the record of
-    /// a member action; the other 0), who proposed it, when, the commitment
-    /// to its reason, and whether it was carried out (decided and approved).
+    /// a member action; the other 0), and when it was proposed.
     function actionDetail(uint64 actionId)
-        external view returns (bytes20 nodeId, uint64 recordId, uint64 proposer, uint64 proposed, bytes32 reasonHash, bool approved);
+        external view returns (bytes20 nodeId, uint64 recordId, uint64 proposed);
     /// The Nodes Commission members who voted on an action, in the order
     /// they voted.
     function actionVotes(uint64 actionId) external view returns (uint64[] memory yes, uint64[] memory no);
@@ -445,6 +545,29 @@ interface IGovernance {
     /// @return statuses AgreementStatus: 1 pending, 2 in-progress, 3 done, 4 dropped
     function agreements(uint64 meetingId, bytes32 cursor, uint32 limit)
         external view returns (uint64[] memory agreementIds, bytes32[] memory textHashes, uint8[] memory statuses, bytes32 next);
+
+    /// An Advisory Council application's content (its applicant and status
+    /// are in application(…)).
+    function advisoryApplication(uint64 applicationId)
+        external view returns (bytes32 cvCommitment, string memory cvURI, bytes32 statementCommitment, bool renewal);
+    /// A designation: the seat (role, collective: "" for the secretary), the
+    /// record designated, the proposing leader's record, the rationale, its
+    /// status, when it was proposed and when it expires, and the Advisory
+    /// members' records that approved and rejected it.
+    /// @return role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
+    /// @return collective
+    /// @return recordId
+    /// @return proposer
+    /// @return rationaleCommitment
+    /// @return status DesignationStatus: 1 open, 2 approved, 3 rejected, 4 expired
+    function designation(uint64 designationId)
+        external view returns (uint8 role, string memory collective, uint64 recordId, uint64 proposer, bytes32 rationaleCommitment,
+            uint8 status, uint64 proposed, uint64 deadline, uint64[] memory approvals, uint64[] memory rejections);
+    /// Designations of a status (DesignationStatus), in the order each
+    /// reached it; expired ones include those still open past their deadline.
+    /// @param status DesignationStatus: 1 open, 2 approved, 3 rejected, 4 expired
+    function designations(uint8 status, bytes32 cursor, uint32 limit)
+        external view returns (uint64[] memory designationIds, bytes32 next);
 
     /// Scheduled upgrades, in the order scheduled.
     function upgrades(bytes32 cursor, uint32 limit)

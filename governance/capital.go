@@ -102,7 +102,7 @@ func (c *Contract) Admit(env Env, st vm.StateDB, from common.Address, to *common
 	rec := s.recordOf(from)
 	if rec == 0 {
 		if to == nil || *to != Address || !isApplication(input) {
-			return Payer{}, fmt.Errorf("%w: %s may only apply (applyNode, applyProject) or accept (acceptAccount, acceptProjectAccount)", ErrNotMember, from.Hex())
+			return Payer{}, fmt.Errorf("%w: %s may only apply (applyNode, applyProject, applyAdvisory) or accept (acceptAccount, acceptProjectAccount)", ErrNotMember, from.Hex())
 		}
 		if used, quota := s.u64(key("quota", env.Number)), s.param("applyQuota"); used >= quota {
 			return Payer{}, fmt.Errorf("%w: %d of %d applications from accounts of no record in block %d", ErrApplyQuota, used, quota, env.Number)
@@ -139,7 +139,7 @@ func (c *Contract) Admit(env Env, st vm.StateDB, from common.Address, to *common
 
 // noRecordCalls are what an account of no record may send: applications,
 // and the acceptances by which it joins a record or a project application.
-var noRecordCalls = []string{"applyNode", "applyProject", "acceptAccount", "acceptProjectAccount"}
+var noRecordCalls = []string{"applyNode", "applyProject", "applyAdvisory", "acceptAccount", "acceptProjectAccount"}
 
 func isApplication(input []byte) bool {
 	if len(input) < 4 {

@@ -130,6 +130,23 @@ const (
 	ActionReinstate
 )
 
+// ActionStatus is where a Nodes Commission action stands: proposed (votes
+// open), provisional (in effect, awaiting the plenary's ratification until
+// its deadline), to-plenary (relies on cause: takes effect only if the
+// plenary ratifies it), final, rejected (by the commission), lapsed (not
+// ratified in time: undone) or overturned (by the plenary: undone).
+type ActionStatus uint8
+
+const (
+	ActionProposed ActionStatus = iota + 1
+	ActionProvisional
+	ActionToPlenary
+	ActionFinal
+	ActionRejected
+	ActionLapsed
+	ActionOverturned
+)
+
 // ActionTarget is what a proposed action applies to (IGovernance's
 // action(): target; the interface leaves it unnamed).
 type ActionTarget uint8
@@ -184,6 +201,9 @@ func (MotionKind) names() []string {
 func (MotionStatus) names() []string { return []string{"open", "passed", "failed"} }
 func (NodeAction) names() []string   { return []string{"suspend", "remove", "reinstate"} }
 func (ActionTarget) names() []string { return []string{"node", "member"} }
+func (ActionStatus) names() []string {
+	return []string{"proposed", "provisional", "to-plenary", "final", "rejected", "lapsed", "overturned"}
+}
 func (AgreementStatus) names() []string {
 	return []string{"pending", "in-progress", "done", "dropped"}
 }
@@ -282,6 +302,7 @@ func (v MotionKind) String() string        { return name(v, v.names()) }
 func (v MotionStatus) String() string      { return name(v, v.names()) }
 func (v NodeAction) String() string        { return name(v, v.names()) }
 func (v ActionTarget) String() string      { return name(v, v.names()) }
+func (v ActionStatus) String() string      { return name(v, v.names()) }
 func (v AgreementStatus) String() string   { return name(v, v.names()) }
 
 // String joins the names of v's bits with "+" ("none" for no bit, "?N" for

@@ -99,8 +99,10 @@ func TestEnums(t *testing.T) {
 	checkEnum[AgreementStatus](t, sol, "AgreementStatus")
 	checkEnum[Criteria](t, sol, "Criteria")
 	checkEnum[ActionTarget](t, sol, "ActionTarget")
-	if len(sol) != 15 {
-		t.Errorf("IGovernance.sol lists %d enumerations, checked here 15: check the new one", len(sol))
+	checkEnum[ActionStatus](t, sol, "ActionStatus")
+	checkEnum[DesignationStatus](t, sol, "DesignationStatus")
+	if len(sol) != 17 {
+		t.Errorf("IGovernance.sol lists %d enumerations, checked here 17: check the new one", len(sol))
 	}
 
 	if c, ok := Parse[Criteria]("open-source+research"); !ok || c != CriterionOpenSource|CriterionResearch || c.String() != "open-source+research" {

@@ -46,6 +46,7 @@ var viewHandlers = map[string]view{
 	"projectApplication":     fixed(viewProjectApplication),
 	"applicationReview":      fixed(viewApplicationReview),
 	"action":                 fixed(viewAction),
+	"actions":                viewActions,
 	"actionDetail":           fixed(viewActionDetail),
 	"applicationVotes":       fixed(func(s *store, _ Env, a args) []any { return s.votes("app", a.u64(0)) }),
 	"actionVotes":            fixed(func(s *store, _ Env, a args) []any { return s.votes("act", a.u64(0)) }),
@@ -64,6 +65,9 @@ var viewHandlers = map[string]view{
 	"motionContent":          fixed(viewMotionContent),
 	"agreements":             viewAgreements,
 	"upgrades":               viewUpgrades,
+	"advisoryApplication":    fixed(viewAdvisoryApplication),
+	"designation":            fixed(viewDesignation),
+	"designations":           viewDesignations,
 }
 
 // maxPage is the most items a paginated view answers with; a limit of 0
@@ -88,11 +92,12 @@ var viewCosts = map[string]viewCost{
 	"project":                {6 + 3*textSlots, 0},
 	"application":            {10 + textSlots, 0},
 	"applicationAccounts":    {2 + 2*maxProjectAccounts, 0},
-	"action":                 {7, 0},
+	"action":                 {11, 0},
+	"actions":                {3, 1},
 	"nodeApplication":        {7 + 4*textSlots, 0},
 	"projectApplication":     {3 + 3*textSlots, 0},
 	"applicationReview":      {7, 0},
-	"actionDetail":           {5, 0},
+	"actionDetail":           {4, 0},
 	"applicationVotes":       {2 + 2*maxSeatList, 0},
 	"actionVotes":            {2 + 2*maxSeatList, 0},
 	"capitalRequestIds":      {1, 1},
@@ -110,6 +115,10 @@ var viewCosts = map[string]viewCost{
 	"validators":   {8 + maxCollectives*3, 2},
 	"nodeLiveness": {6, 0}, "flaggedNodes": {3, 1},
 	"upgrades": {3, 2},
+	// the Advisory Council (advisory.go)
+	"advisoryApplication": {3 + textSlots, 0},
+	"designation":         {16 + maxDesignationVotes, 0},
+	"designations":        {10 + 3*(maxOpenDesignations+1), 1},
 }
 
 // Bounds that price the views answering whole lists.
@@ -387,8 +396,13 @@ func viewApplication(s *store, _ Env, a args) []any {
 func viewAction(s *store, _ Env, a args) []any {
 	id := a.u64(0)
 	return []any{uint8(s.u64(key("act.target", id))), [32]byte(s.get(key("act.subject", id))), uint8(s.u64(key("act.kind", id))),
-		s.flag(key("act.forCause", id)), s.flag(key("act.decided", id)),
+		s.flag(key("act.forCause", id)), [32]byte(s.get(key("act.reason", id))), s.actStatus(id),
+		s.u64(key("act.proposer", id)), s.u64(key("act.deadline", id)), s.u64(key("act.motion", id)),
 		uint32(s.u64(key("act.yes", id))), uint32(s.u64(key("act.no", id)))}
+}
+
+func viewActions(s *store, _ Env, a args) ([]any, error) {
+	return idPage(s.actions(ActionStatus(a.u8(0))), a)
 }
 
 func viewSeats(s *store, env Env, a args) []any {
@@ -498,19 +512,25 @@ func viewProjectApplication(s *store, _ Env, a args) []any {
 }
 
 // viewApplicationReview is who reviewed an application and what came of it.
-// The record an approved node application admitted is its node's operator.
+// The record an approved node application admitted is its node's operator;
+// an Advisory Council application's, its applicant's.
 func viewApplicationReview(s *store, _ Env, a args) []any {
 	id := a.u64(0)
 	endorser, endorsed := unpair64(s.get(key("app.endorsed", id)))
 	rec := s.u64(key("app.record", id))
-	if s.appKind(id) == AppNode && s.appStatus(id) == AppApproved {
-		rec = s.nodeOp(wordNode(s.get(key("app.node", id))))
+	if s.appStatus(id) == AppApproved {
+		switch s.appKind(id) {
+		case AppNode:
+			rec = s.nodeOp(wordNode(s.get(key("app.node", id))))
+		case AppAdvisory:
+			rec = s.recordOf(s.appApplicant(id))
+		}
 	}
 	return []any{endorser, endorsed, [32]byte(s.get(key("app.reason", id))), rec}
 }
 
-// viewActionDetail decodes an action's subject by its target, and tells who
-// proposed it, when, why and whether it was carried out.
+// viewActionDetail decodes an action's subject by its target, and tells
+// when it was proposed (action has the rest).
 func viewActionDetail(s *store, _ Env, a args) []any {
 	id := a.u64(0)
 	var node [20]byte
@@ -521,8 +541,7 @@ func viewActionDetail(s *store, _ Env, a args) []any {
 	case TargetMember:
 		rec = u64of(subject)
 	}
-	proposer, proposed := unpair64(s.get(key("act.proposed", id)))
-	return []any{node, rec, proposer, proposed, [32]byte(s.get(key("act.reason", id))), s.flag(key("act.approved", id))}
+	return []any{node, rec, s.u64(key("act.proposed", id))}
 }
 
 // seqPage pages through the ids 1..last of a sequence whose records are

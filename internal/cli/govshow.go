@@ -34,6 +34,8 @@ var govShows = []govShow{
 				return []string{"nodeApplication", "applicationVotes", "applicationReview"}
 			case governance.AppProject:
 				return []string{"projectApplication", "applicationAccounts", "applicationVotes", "applicationReview"}
+			case governance.AppAdvisory:
+				return []string{"advisoryApplication", "applicationReview"}
 			}
 			return []string{"applicationVotes", "applicationReview"}
 		},

@@ -140,7 +140,7 @@ func TestEnumTags(t *testing.T) {
 		name, ok := enumTags[f]
 		switch {
 		case !ok:
-			t.Errorf("%s (%s) names no enumeration: add `@param`/`@return %s <Enumeration>` to IGovernance.sol and run go test ./internal/govclient -run TestDocsUpToDate -update", f, ty, f[strings.Index(f, ".")+1:])
+			t.Errorf("%s (%s) names no enumeration: add `@param`/`@return %s <Enumeration>: <its values>` (as the others) to IGovernance.sol and run go test ./internal/govclient -run TestDocsUpToDate -update", f, ty, f[strings.Index(f, ".")+1:])
 		case Enums[name] == nil:
 			t.Errorf("%s: IGovernance.sol names enumeration %q, which the client does not know", f, name)
 		}

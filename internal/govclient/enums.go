@@ -56,8 +56,10 @@ var (
 	MotionStatus      = enumOf[governance.MotionStatus]("MotionStatus")
 	NodeAction        = enumOf[governance.NodeAction]("NodeAction")
 	ActionTarget      = enumOf[governance.ActionTarget]("ActionTarget")
+	ActionStatus      = enumOf[governance.ActionStatus]("ActionStatus")
 	AgreementStatus   = enumOf[governance.AgreementStatus]("AgreementStatus")
 	Criteria          = enumOf[governance.Criteria]("Criteria")
+	DesignationStatus = enumOf[governance.DesignationStatus]("DesignationStatus")
 )
 
 // Enums are the enumerations by name.
@@ -65,7 +67,8 @@ var Enums = map[string]*Enum{}
 
 func init() {
 	for _, e := range []*Enum{RecordKind, RecordStatus, ProjectStatus, NodeRole, NodeStatus, ApplicationKind,
-		ApplicationStatus, Role, MeetingKind, MotionKind, MotionStatus, NodeAction, ActionTarget, AgreementStatus, Criteria} {
+		ApplicationStatus, Role, MeetingKind, MotionKind, MotionStatus, NodeAction, ActionTarget, ActionStatus,
+		AgreementStatus, Criteria, DesignationStatus} {
 		Enums[e.Name] = e
 	}
 	for field, name := range enumTags {

@@ -32,8 +32,8 @@ var shorts = map[string]string{
 	"application":            "An application: kind, status, applicant, collective, node, votes.",
 	"applicationAccounts":    "A project application's deployer accounts and whether each accepted.",
 	"nodeApplicationMessage": "The message a node's keys sign to apply (apply-node); see node-id --applicant.",
-	"action":                 "A proposed node or member action and its votes.",
-	"actionDetail":           "An action's subject, proposer, time, reason and outcome.",
+	"action":                 "A Nodes Commission action: subject, status, deadline, cause, reason, votes.",
+	"actionDetail":           "An action's subject (node or record) and when it was proposed.",
 	"actionVotes":            "Who voted yes and no on an action.",
 	"applicationVotes":       "Who voted yes and no on an application in its commission.",
 	"nodeApplication":        "A node application's node, keys, member kind and commitments.",
@@ -53,6 +53,11 @@ var shorts = map[string]string{
 	"motion":                 "A motion: meeting, kind, status, proposer, votes.",
 	"agreements":             "The agreements of a meeting and their follow-up.",
 	"upgrades":               "The scheduled upgrades and their heights.",
+	"proposeDesignation":     "A collective leader proposes a record for an Executive Council seat; the Advisory Council decides.",
+	"moveAdmitAdvisory":      "Move, in a meeting, to admit (or renew) an Advisory Council applicant.",
+	"advisoryApplication":    "An Advisory Council application's content: CV commitment and URI, statement, renewal.",
+	"designation":            "A designation to an Executive Council seat: seat, record, proposer, rationale, status, deadline, votes.",
+	"designations":           "The designations in a status (1 open, 2 approved, 3 rejected, 4 expired).",
 }
 
 // Short is a one-line description of function name.
