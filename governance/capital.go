@@ -22,6 +22,7 @@ func requestCapital(c *call, a args) ([]any, error) {
 	c.s.setU64(key("capreq.record", id), rec)
 	c.s.setU64(key("capreq.gas", id), gas)
 	c.s.set(key("capreq.just", id), just)
+	c.s.setU64(key("capreq.time", id), c.env.Time)
 	c.emit("CapitalRequested", id, rec, gas, [32]byte(just))
 	return []any{id}, nil
 }

@@ -114,7 +114,7 @@
 // read more. Lists that grow without bound are paginated (cursor, limit of at
 // most 1000, next cursor), priced by their limit: members, accounts,
 // attestations, nodes, validators, projects, applications, meetings, motions,
-// agreements, upgrades, calls, candidates. The lists other views answer whole are bounded by
+// agreements, upgrades, capital and extraordinary meeting requests (by id), calls, candidates. The lists other views answer whole are bounded by
 // rule: at most 16 collectives of names of at most 32 bytes, seats and a
 // meeting's attendance at most 40.
 //

@@ -225,24 +225,25 @@ func moveElect(c *call, a args) ([]any, error) {
 
 // elect seats candidate rec of call id, as a passed motion: a full term
 // from now, in place of a holder holding over if the seats are full. The
-// call closes once the collective has no vacancy left.
-func (c *call) elect(id, rec uint64) error {
+// call closes once the collective has no vacancy left. It returns the term end.
+func (c *call) elect(id, rec uint64) (end uint64, err error) {
 	coll, replaced, err := c.checkElect(id, rec)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if replaced != 0 {
 		c.s.vacateSeat(c, RoleLeader, coll, replaced)
 	}
 	c.s.candidates(id).remove(w64(rec))
 	c.s.addU64(key("call.elected", id), 1)
-	c.s.fillSeat(c, RoleLeader, coll, rec, c.s.termFrom(RoleLeader, c.env.Time))
+	end = c.s.termFrom(RoleLeader, c.env.Time)
+	c.s.fillSeat(c, RoleLeader, coll, rec, end)
 	c.s.maybeForm(coll)
 	c.s.recompute(c, coll)
 	if !c.s.vacancy(coll, c.env.Time) {
 		c.closeCall(id, CallFilled)
 	}
-	return nil
+	return end, nil
 }
 
 // renewalOpens is when a renewal ballot for leader id may open: in the last
@@ -361,7 +362,7 @@ func closeBallot(c *call, a args) ([]any, error) {
 		c.s.setU64(key("seat.term", RoleLeader, subject), end)
 		c.s.setU64(key("seat.renewals", RoleLeader, subject), n+1)
 		c.s.termQueue(RoleLeader).insert(subject, end)
-		c.emit("TermRenewed", RoleLeader, coll, subject, end, uint8(n+1))
+		c.emit("TermRenewed", RoleLeader, coll, subject, end, uint32(n+1))
 	}
 	return nil, nil
 }
@@ -434,7 +435,7 @@ func viewTerm(s *store, env Env, a args) []any {
 	if role == RoleLeader {
 		ballot = s.u64(key("bal.open", uint8(BallotRenewal), id))
 	}
-	return []any{end, end != 0 && end <= env.Time, uint8(s.renewals(role, id)), ballot}
+	return []any{end, end != 0 && end <= env.Time, uint32(s.renewals(role, id)), ballot}
 }
 
 // viewVacancies lists every seat with room or a holder holding over: per

@@ -155,8 +155,12 @@ func TestElection(t *testing.T) {
 		t.Fatal("intl not formed by its two elected leaders")
 	}
 	term := f.view("term", RoleLeader, uint64(21))
-	if want := f.env.Time + year; term[0].(uint64) != want || term[1].(bool) || term[2].(uint8) != 0 {
+	if want := f.env.Time + year; term[0].(uint64) != want || term[1].(bool) || term[2].(uint32) != 0 {
 		t.Fatalf("term %v, want end %d", term, want)
+	}
+	if mc := f.view("motionContent", uint64(1)); MotionKind(mc[0].(uint8)) != MotionElect || Role(mc[4].(uint8)) != RoleLeader ||
+		mc[5].(string) != "intl" || mc[6].(uint64) != 21 || mc[7].(uint64) != term[0].(uint64) {
+		t.Fatalf("the election's motion content %v", mc)
 	}
 	c := f.view("call", id)
 	if c[0].(string) != "intl" || CallStatus(c[1].(uint8)) != CallOpen || c[5].(uint32) != 0 || c[6].(uint32) != 2 {
@@ -295,7 +299,7 @@ func TestTermEndsIntoHoldover(t *testing.T) {
 	f.past(f.view("ballot", b)[5].(uint64))
 	f.must(stranger, "closeBallot", b)
 	want := f.env.Time + year
-	if term := f.view("term", RoleLeader, recLeaderA(1)); term[0].(uint64) != want || term[1].(bool) || term[2].(uint8) != 1 || term[3].(uint64) != 0 {
+	if term := f.view("term", RoleLeader, recLeaderA(1)); term[0].(uint64) != want || term[1].(bool) || term[2].(uint32) != 1 || term[3].(uint64) != 0 {
 		t.Fatalf("term after renewal %v, want end %d, 1 renewal", term, want)
 	}
 	if f.countEvents("TermRenewed") != 1 {
@@ -354,7 +358,7 @@ func TestRenewalRules(t *testing.T) {
 	if st := renew(3, 0); st != BallotPassed {
 		t.Fatalf("second renewal: %s", st)
 	}
-	if n := f.view("term", RoleLeader, leader)[2].(uint8); n != 2 {
+	if n := f.view("term", RoleLeader, leader)[2].(uint32); n != 2 {
 		t.Fatalf("%d renewals", n)
 	}
 	f.past(f.view("term", RoleLeader, leader)[0].(uint64))

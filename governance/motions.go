@@ -237,13 +237,19 @@ func (c *call) carryMotion(id uint64) error {
 		if replaced != 0 && replaced != a {
 			c.s.vacateSeat(c, role, str, replaced)
 		}
-		c.s.fillSeat(c, role, str, a, c.s.termFrom(role, c.env.Time))
+		end := c.s.termFrom(role, c.env.Time)
+		c.s.fillSeat(c, role, str, a, end)
+		c.s.setU64(key("mot.end", id), end)
 		if role == RoleLeader {
 			c.s.maybeForm(str)
 			c.s.recompute(c, str)
 		}
 	case MotionElect:
-		return c.elect(a, b)
+		end, err := c.elect(a, b)
+		if err != nil {
+			return err
+		}
+		c.s.setU64(key("mot.end", id), end)
 	case MotionUnseat:
 		if err := c.s.checkUnseat(role, str, a); err != nil {
 			return err

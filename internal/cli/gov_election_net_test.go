@@ -74,7 +74,7 @@ func TestGovElectionOnDevnet(t *testing.T) {
 		t.Fatalf("candidates: %v\n%s", err, out)
 	}
 	out, err = gov("call", "1")
-	if err != nil || !strings.Contains(out, "academic") || !strings.Contains(out, "(open)") {
+	if err != nil || !strings.Contains(out, "academic") || !strings.Contains(out, "status:       open") {
 		t.Fatalf("call: %v\n%s", err, out)
 	}
 	t.Logf("call 1:\n%s", out)
