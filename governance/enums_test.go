@@ -101,8 +101,11 @@ func TestEnums(t *testing.T) {
 	checkEnum[ActionTarget](t, sol, "ActionTarget")
 	checkEnum[ActionStatus](t, sol, "ActionStatus")
 	checkEnum[DesignationStatus](t, sol, "DesignationStatus")
-	if len(sol) != 17 {
-		t.Errorf("IGovernance.sol lists %d enumerations, checked here 17: check the new one", len(sol))
+	checkEnum[CallStatus](t, sol, "CallStatus")
+	checkEnum[BallotKind](t, sol, "BallotKind")
+	checkEnum[BallotStatus](t, sol, "BallotStatus")
+	if len(sol) != 20 {
+		t.Errorf("IGovernance.sol lists %d enumerations, checked here 20: check the new one", len(sol))
 	}
 
 	if c, ok := Parse[Criteria]("open-source+research"); !ok || c != CriterionOpenSource|CriterionResearch || c.String() != "open-source+research" {
