@@ -13,10 +13,10 @@ import (
 )
 
 // devnetGenesisRoot is the state root of genesis/testdata's devnet app_state.
-// The genesis state must not move without a new store.Format (3: the
-// liveness parameters), or a node replaying an existing chain from its
-// genesis forks from it.
-const devnetGenesisRoot = "0x9d0057a9f1a1054cf73980cf6c5a9a32fb5ba0cf1f7bbb3d3b1853ac77b44351"
+// The genesis state must not move without a new store.Format (4: governance
+// part 2's parameters and capital budgets), or a node replaying an existing
+// chain from its genesis forks from it.
+const devnetGenesisRoot = "0xfaa3db945d8336f673c05c96f5928d61d581dc56608b42515107e8ccd1302d12"
 
 func TestDevnetGenesisRoot(t *testing.T) {
 	raw, err := os.ReadFile("../genesis/testdata/devnet_app_state.json")

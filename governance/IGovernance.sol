@@ -29,16 +29,18 @@ interface IGovernance {
     // RecordStatus:      1 active, 2 suspended, 3 removed (members) / closed (projects)
     // NodeRole:          1 validator, 2 observer
     // NodeStatus:        1 admitted, 2 suspended, 3 removed
-    // ApplicationKind:   1 node, 2 project
+    // ApplicationKind:   1 node, 2 project, 3 advisory
     // ApplicationStatus: 1 submitted, 2 endorsed, 3 to plenary (projects), 4 approved,
     //                    5 rejected, 6 withdrawn
     // Role (seats):      1 leader, 2 executive secretary, 3 projects commission,
     //                    4 nodes commission, 5 advisory council
     // MeetingKind:       1 ordinary, 2 extraordinary
     // MotionKind:        1 approve project, 2 project status, 3 seat, 4 unseat,
-    //                    5 parameter, 6 upgrade
+    //                    5 parameter, 6 upgrade, 7 member action, 8 ratify action,
+    //                    9 overturn action, 10 capital budget, 11 elect, 12 admit advisory
     // MotionStatus:      1 open, 2 passed, 3 failed
     // NodeAction:        1 suspend, 2 remove, 3 reinstate
+    // CapitalRequestStatus: 1 open, 2 granted, 3 declined, 4 withdrawn
     // AgreementStatus:   1 pending, 2 in progress, 3 done, 4 dropped
     // Criteria (bits):   1 social benefit or better public services, 2 open source,
     //                    4 open data, 8 testing and development, 16 research,
@@ -81,8 +83,14 @@ interface IGovernance {
     event ProjectStatusChanged(uint64 indexed projectId, uint8 status);
 
     event CapitalRequested(uint64 indexed requestId, uint64 indexed recordId, uint64 gasPerEpoch, bytes32 justificationHash);
-    event CapitalGranted(uint64 indexed recordId, uint64 indexed leader, uint64 gasPerEpoch, uint64 expiry);
+    /// `requestId` is the request the grant answers (0: none).
+    event CapitalGranted(uint64 indexed recordId, uint64 indexed leader, uint64 gasPerEpoch, uint64 expiry, uint64 requestId);
     event CapitalRevoked(uint64 indexed recordId, uint64 indexed leader);
+    event CapitalRequestDeclined(uint64 indexed requestId, uint64 indexed leader, bytes32 reasonHash);
+    event CapitalRequestWithdrawn(uint64 indexed requestId);
+    /// A plenary set a collective's capital budget; `committed` is what its
+    /// records' grants count against it then.
+    event CapitalBudgetSet(string collective, uint64 gasPerEpoch, uint64 committed);
 
     event SeatFilled(uint8 indexed role, string collective, uint64 indexed recordId, uint64 termEnd);
     event SeatVacated(uint8 indexed role, string collective, uint64 indexed recordId);
@@ -177,14 +185,30 @@ interface IGovernance {
     function acceptProjectAccount(uint64 applicationId) external;
 
     // ===== Capital (§3.3) =====
+    // A collective's leaders grant capital within its budget, gas per epoch,
+    // which a plenary sets (moveCapitalBudget; 0 until set, unless genesis
+    // set it). The gas of its records' grants counts against the budget
+    // ("committed") from the grant until it is revoked or replaced; an
+    // expired grant counts until a leader revokes or renews it.
 
-    /// A member or project asks its collective's leaders for capital.
+    /// A member or project asks its collective's leaders for capital; the
+    /// request is open (CapitalRequestStatus) until granted, declined or
+    /// withdrawn.
     function requestCapital(uint64 gasPerEpoch, bytes32 justificationHash) external returns (uint64 requestId);
     /// A leader of the record's collective grants (or changes) its capital:
-    /// gas per epoch, until `expiry` (0: no expiry).
-    function grantCapital(uint64 recordId, uint64 gasPerEpoch, uint64 expiry) external;
-    /// A leader of the record's collective revokes its capital.
+    /// gas per epoch, until `expiry` (0: no expiry), answering the record's
+    /// open request `requestId` (0: none), which becomes granted. No leader
+    /// grants to its own record. A new or larger grant must keep the
+    /// collective's committed gas within its budget; a grant no larger than
+    /// the live one it replaces is always allowed.
+    function grantCapital(uint64 recordId, uint64 gasPerEpoch, uint64 expiry, uint64 requestId) external;
+    /// A leader of the record's collective revokes its capital, which stops
+    /// counting against the budget.
     function revokeCapital(uint64 recordId) external;
+    /// A leader of the record's collective declines an open request.
+    function declineCapitalRequest(uint64 requestId, bytes32 reasonHash) external;
+    /// The requesting record (any of its accounts) withdraws its open request.
+    function withdrawCapitalRequest(uint64 requestId) external;
 
     // ===== Meetings and plenary (§3.5) =====
 
@@ -194,7 +218,11 @@ interface IGovernance {
     /// An extraordinary meeting names the request it answers.
     function convene(uint8 kind, bytes32 agendaHash, uint64 start, uint64 end, string calldata place, uint64 requestId)
         external returns (uint64 meetingId);
-    /// An Executive Council seat holder appoints a proxy account (one seat per proxy).
+    /// An Executive Council seat holder appoints a proxy account (one seat
+    /// per proxy), member or not: it may send attend and vote for the holder,
+    /// and nothing else for it, from the holder's governance allowance (an
+    /// account of no record may send only those). It acts at meetings that
+    /// start after the appointment.
     function appointProxy(address proxy) external;
     /// The holder revokes its proxy.
     function revokeProxy() external;
@@ -213,6 +241,10 @@ interface IGovernance {
         external returns (uint64 motionId);
     /// Move to change a parameter, within its range (checked again when decided).
     function moveParameter(uint64 meetingId, string calldata name, uint256 value) external returns (uint64 motionId);
+    /// Move to set a collective's capital budget, gas per epoch. Lowering it
+    /// below what is committed leaves the grants standing, but no new or
+    /// larger grant is made until the committed gas falls within it.
+    function moveCapitalBudget(uint64 meetingId, string calldata collective, uint64 gasPerEpoch) external returns (uint64 motionId);
     /// Move to schedule a named upgrade at a height; height 0 cancels the
     /// scheduled upgrade of that name before its height (UpgradeScheduled(name, 0)).
     function moveUpgrade(uint64 meetingId, string calldata name, uint64 height) external returns (uint64 motionId);
@@ -271,6 +303,18 @@ interface IGovernance {
         external view returns (uint64 recordId, uint64 gasPerEpoch, uint64 used, uint64 remaining, uint64 epochEnd);
     function capital(uint64 recordId)
         external view returns (uint64 gasPerEpoch, uint64 expiry, uint64 used, uint64 remaining, uint64 epochEnd);
+    /// A collective's capital budget, the gas its grants commit against it,
+    /// and the current epoch and when it ends.
+    function capitalBudget(string calldata collective)
+        external view returns (uint64 gasPerEpoch, uint64 committed, uint64 epoch, uint64 epochEnd);
+    /// A capital request: its record, the gas asked, the justification, its
+    /// status (CapitalRequestStatus), the leader who granted or declined it
+    /// (0: none, or withdrawn) and the gas per epoch granted.
+    function capitalRequest(uint64 requestId)
+        external view returns (uint64 recordId, uint64 gasPerEpoch, bytes32 justificationHash, uint8 status, uint64 decidedBy, uint64 grantedGasPerEpoch);
+    /// A collective's capital requests in a status, in the order they reached it.
+    function capitalRequests(string calldata collective, uint8 status, bytes32 cursor, uint32 limit)
+        external view returns (uint64[] memory requestIds, bytes32 next);
 
     function nodes(bytes32 cursor, uint32 limit) external view returns (bytes20[] memory nodeIds, bytes32 next);
     function node(bytes20 nodeId)

@@ -60,6 +60,7 @@ type ApplicationKind uint8
 const (
 	AppNode ApplicationKind = iota + 1
 	AppProject
+	AppAdvisory
 )
 
 // ApplicationStatus is where an application stands.
@@ -103,6 +104,12 @@ const (
 	MotionUnseat
 	MotionParameter
 	MotionUpgrade
+	MotionMemberAction
+	MotionRatifyAction
+	MotionOverturnAction
+	MotionCapitalBudget
+	MotionElect
+	MotionAdmitAdvisory
 )
 
 // MotionStatus is where a motion stands.
@@ -112,6 +119,16 @@ const (
 	MotionOpen MotionStatus = iota + 1
 	MotionPassed
 	MotionFailed
+)
+
+// CapitalRequestStatus is where a capital request stands.
+type CapitalRequestStatus uint8
+
+const (
+	CapitalRequestOpen CapitalRequestStatus = iota + 1
+	CapitalRequestGranted
+	CapitalRequestDeclined
+	CapitalRequestWithdrawn
 )
 
 // NodeAction is what a proposed action does to a node or a member.
@@ -161,7 +178,7 @@ func (ProjectStatus) names() []string { return []string{"active", "suspended", "
 func (NodeRole) names() []string      { return []string{"validator", "observer"} }
 func (NodeStatus) names() []string    { return []string{"admitted", "suspended", "removed"} }
 func (ApplicationKind) names() []string {
-	return []string{"node", "project"}
+	return []string{"node", "project", "advisory"}
 }
 func (ApplicationStatus) names() []string {
 	return []string{"submitted", "endorsed", "to-plenary", "approved", "rejected", "withdrawn"}
@@ -171,10 +188,14 @@ func (Role) names() []string {
 }
 func (MeetingKind) names() []string { return []string{"ordinary", "extraordinary"} }
 func (MotionKind) names() []string {
-	return []string{"approve-project", "project-status", "seat", "unseat", "parameter", "upgrade"}
+	return []string{"approve-project", "project-status", "seat", "unseat", "parameter", "upgrade",
+		"member-action", "ratify-action", "overturn-action", "capital-budget", "elect", "admit-advisory"}
 }
 func (MotionStatus) names() []string { return []string{"open", "passed", "failed"} }
 func (NodeAction) names() []string   { return []string{"suspend", "remove", "reinstate"} }
+func (CapitalRequestStatus) names() []string {
+	return []string{"open", "granted", "declined", "withdrawn"}
+}
 func (ActionTarget) names() []string { return []string{"node", "member"} }
 func (AgreementStatus) names() []string {
 	return []string{"pending", "in-progress", "done", "dropped"}
@@ -261,20 +282,21 @@ func name[E ~uint8](v E, names []string) string {
 	return "?"
 }
 
-func (v RecordKind) String() string        { return name(v, v.names()) }
-func (v RecordStatus) String() string      { return name(v, v.names()) }
-func (v ProjectStatus) String() string     { return name(v, v.names()) }
-func (v NodeRole) String() string          { return name(v, v.names()) }
-func (v NodeStatus) String() string        { return name(v, v.names()) }
-func (v ApplicationKind) String() string   { return name(v, v.names()) }
-func (v ApplicationStatus) String() string { return name(v, v.names()) }
-func (v Role) String() string              { return name(v, v.names()) }
-func (v MeetingKind) String() string       { return name(v, v.names()) }
-func (v MotionKind) String() string        { return name(v, v.names()) }
-func (v MotionStatus) String() string      { return name(v, v.names()) }
-func (v NodeAction) String() string        { return name(v, v.names()) }
-func (v ActionTarget) String() string      { return name(v, v.names()) }
-func (v AgreementStatus) String() string   { return name(v, v.names()) }
+func (v RecordKind) String() string           { return name(v, v.names()) }
+func (v RecordStatus) String() string         { return name(v, v.names()) }
+func (v ProjectStatus) String() string        { return name(v, v.names()) }
+func (v NodeRole) String() string             { return name(v, v.names()) }
+func (v NodeStatus) String() string           { return name(v, v.names()) }
+func (v ApplicationKind) String() string      { return name(v, v.names()) }
+func (v ApplicationStatus) String() string    { return name(v, v.names()) }
+func (v Role) String() string                 { return name(v, v.names()) }
+func (v MeetingKind) String() string          { return name(v, v.names()) }
+func (v MotionKind) String() string           { return name(v, v.names()) }
+func (v MotionStatus) String() string         { return name(v, v.names()) }
+func (v NodeAction) String() string           { return name(v, v.names()) }
+func (v CapitalRequestStatus) String() string { return name(v, v.names()) }
+func (v ActionTarget) String() string         { return name(v, v.names()) }
+func (v AgreementStatus) String() string      { return name(v, v.names()) }
 
 // String joins the names of v's bits with "+" ("none" for no bit, "?N" for
 // bits without a name).

@@ -74,6 +74,7 @@ func TestEnums(t *testing.T) {
 	checkEnum[MotionKind](t, sol, "MotionKind")
 	checkEnum[MotionStatus](t, sol, "MotionStatus")
 	checkEnum[NodeAction](t, sol, "NodeAction")
+	checkEnum[CapitalRequestStatus](t, sol, "CapitalRequestStatus")
 	checkEnum[AgreementStatus](t, sol, "AgreementStatus")
 	checkEnum[Criteria](t, sol, "Criteria")
 	checkEnum[ActionTarget](t, map[string]int{"target": 2}, "target") // unnamed in the interface

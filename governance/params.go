@@ -33,6 +33,9 @@ var DefaultParams = []Param{
 	{"maxAdvisory", 15, 1, 100},                             // Advisory Council seats
 	{"livenessWindow", 1000, 100, 100_000},                  // blocks of a validator's liveness window (M)
 	{"livenessMaxMissedPermille", 500, 1, 1000},             // share of the window a validator may miss, in ‰, before it is flagged
+	{"ratificationPeriod", 30 * day, day, 180 * day},        // a commission action awaiting ratification lapses after it
+	{"candidacyPeriod", 15 * day, day, 90 * day},            // an open call for a vacant seat takes candidacies this long
+	{"ballotPeriod", 7 * day, day, 60 * day},                // a member ballot of a collective lasts this long
 }
 
 const (
@@ -73,6 +76,16 @@ func ParamSlot(name string) common.Hash {
 // param reads a parameter (a big-endian uint256 word; values fit uint64).
 func (s *store) param(name string) uint64       { return u64of(s.get(ParamSlot(name))) }
 func (s *store) setParam(name string, v uint64) { s.set(ParamSlot(name), w64(v)) }
+
+// paramOrDefault reads a parameter a chain may predate: a zero slot reads
+// as its default.
+func (s *store) paramOrDefault(name string) uint64 {
+	if v := s.param(name); v != 0 {
+		return v
+	}
+	p, _ := paramSpec(name)
+	return p.Value
+}
 
 // GasLimit is the block gas limit st holds (its gasLimit parameter; 0 before
 // [ApplyGenesis] wrote it).

@@ -32,6 +32,9 @@ var viewHandlers = map[string]view{
 	"canDeploy":              fixed(func(s *store, _ Env, a args) []any { return []any{!enabled(s) || mayCreate(s, a.addr(0))} }),
 	"capitalOf":              fixed(viewCapitalOf),
 	"capital":                fixed(viewCapital),
+	"capitalBudget":          fixed(viewCapitalBudget),
+	"capitalRequest":         fixed(viewCapitalRequest),
+	"capitalRequests":        viewCapitalRequests,
 	"nodes":                  viewNodes,
 	"node":                   fixed(viewNode),
 	"validators":             viewValidators,
@@ -73,6 +76,7 @@ var viewCosts = map[string]viewCost{
 	"record":      {6 + textSlots, 0},
 	"accounts":    {3, 1},
 	"isMember":    {3, 0}, "canDeploy": {6, 0}, "capitalOf": {6, 0}, "capital": {5, 0},
+	"capitalBudget": {3, 0}, "capitalRequest": {6, 0}, "capitalRequests": {3, 1},
 	"node":                   {6 + 2*textSlots, 0},
 	"project":                {6 + 3*textSlots, 0},
 	"application":            {10 + textSlots, 0},
@@ -284,6 +288,22 @@ func viewCapitalOf(s *store, env Env, a args) []any {
 func viewCapital(s *store, env Env, a args) []any {
 	cs := s.capital(a.u64(0), env.Time)
 	return []any{cs.gas, cs.expiry, cs.used, cs.remaining, cs.epochEnd}
+}
+
+func viewCapitalBudget(s *store, env Env, a args) []any {
+	coll := a.str(0)
+	num, end := s.epoch(env.Time)
+	return []any{s.u64(key("coll.budget", coll)), s.u64(key("coll.committed", coll)), num, end}
+}
+
+func viewCapitalRequest(s *store, _ Env, a args) []any {
+	id := a.u64(0)
+	return []any{s.u64(key("capreq.record", id)), s.u64(key("capreq.gas", id)), [32]byte(s.get(key("capreq.just", id))),
+		uint8(s.u64(key("capreq.status", id))), s.u64(key("capreq.by", id)), s.u64(key("capreq.granted", id))}
+}
+
+func viewCapitalRequests(s *store, _ Env, a args) ([]any, error) {
+	return idPage(s.capRequests(a.str(0), CapitalRequestStatus(a.u8(1))), a)
 }
 
 func nodeIDs(hs []common.Hash) [][20]byte {
