@@ -163,7 +163,7 @@ func scenarioSeed(rng *rand.Rand) []byte {
 		}
 		call([]string{"declineCapitalRequest", "withdrawCapitalRequest", "revokeCapital"}[rng.IntN(3)], smart(), 0)
 		call("appointProxy", smart(), byte(rng.IntN(256))) // before the meeting: the proxy acts at it
-		call("convene", 0, 0, 0, 0, 0, 0, 0) // an ordinary meeting, with notice
+		call("convene", 0, 0, 0, 0, 0, 0, 0)               // an ordinary meeting, with notice
 		step(opBlock, 1)
 		present := 5 + rng.IntN(5)
 		for i := range byte(present) {
@@ -354,7 +354,7 @@ type machine struct {
 	kept   map[string]int  // calls kept, by method
 	// committed is each collective's committed capital after the last step.
 	committed map[string]uint64
-	said   map[string]int  // refusals, by method and reason
+	said      map[string]int // refusals, by method and reason
 }
 
 func newMachine(t *testing.T) *machine {
