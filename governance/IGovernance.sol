@@ -191,9 +191,9 @@ interface IGovernance {
     // ("committed") from the grant until it is revoked or replaced; an
     // expired grant counts until a leader revokes or renews it.
 
-    /// A member or project asks its collective's leaders for capital; the
-    /// request is open (CapitalRequestStatus) until granted, declined or
-    /// withdrawn.
+    /// A member or project asks its collective's leaders for capital. The
+    /// request stays open until a leader grants or declines it or the record
+    /// withdraws it (its status: CapitalRequestStatus).
     function requestCapital(uint64 gasPerEpoch, bytes32 justificationHash) external returns (uint64 requestId);
     /// A leader of the record's collective grants (or changes) its capital:
     /// gas per epoch, until `expiry` (0: no expiry), answering the record's

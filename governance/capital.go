@@ -236,7 +236,10 @@ func (s *store) capital(rec, t uint64) capitalState {
 // (in the pool or earlier in the block). Errors wrap ErrNotMember,
 // ErrNoCapital (saying how much is left and when it refills), ErrApplyQuota
 // or ErrCreateNotAllowed (a top-level creation by an account of no approved
-// project). Without a founding governance state everything is admitted.
+// project). An account of no record that is an Executive Council seat
+// holder's current proxy may send attend and vote, paid by the holder's
+// governance allowance (the call checks the meeting). Without a founding
+// governance state everything is admitted.
 func (c *Contract) Admit(env Env, st vm.StateDB, from common.Address, to *common.Address, input []byte, gasLimit, pending uint64) (Payer, error) {
 	s := &store{st: st}
 	if !enabled(s) {

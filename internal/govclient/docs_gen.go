@@ -40,7 +40,7 @@ var docs = map[string]string{
 	"recordMinutes":          "The secretary records the minutes of a meeting that has ended.",
 	"reject":                 "A leader of the application's collective rejects it.",
 	"removeAccount":          "Remove one of the sender's record's accounts (never its last).",
-	"requestCapital":         "A member or project asks its collective's leaders for capital; the request is open (CapitalRequestStatus) until granted, declined or withdrawn.",
+	"requestCapital":         "A member or project asks its collective's leaders for capital. The request stays open until a leader grants or declines it or the record withdraws it (its status: CapitalRequestStatus).",
 	"requestExtraordinary":   "A leader requests an extraordinary meeting, stating its objectives.",
 	"revokeCapital":          "A leader of the record's collective revokes its capital, which stops counting against the budget.",
 	"revokeProxy":            "The holder revokes its proxy.",

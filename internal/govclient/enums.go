@@ -42,20 +42,21 @@ func enumOf[E governance.Enum](name string) *Enum {
 
 // Enumerations of IGovernance.sol, by the names the interface gives them.
 var (
-	RecordKind        = enumOf[governance.RecordKind]("RecordKind")
-	RecordStatus      = enumOf[governance.RecordStatus]("RecordStatus")
-	ProjectStatus     = enumOf[governance.ProjectStatus]("RecordStatus")
-	NodeRole          = enumOf[governance.NodeRole]("NodeRole")
-	NodeStatus        = enumOf[governance.NodeStatus]("NodeStatus")
-	ApplicationKind   = enumOf[governance.ApplicationKind]("ApplicationKind")
-	ApplicationStatus = enumOf[governance.ApplicationStatus]("ApplicationStatus")
-	Role              = enumOf[governance.Role]("Role")
-	MeetingKind       = enumOf[governance.MeetingKind]("MeetingKind")
-	MotionKind        = enumOf[governance.MotionKind]("MotionKind")
-	MotionStatus      = enumOf[governance.MotionStatus]("MotionStatus")
-	NodeAction        = enumOf[governance.NodeAction]("NodeAction")
-	AgreementStatus   = enumOf[governance.AgreementStatus]("AgreementStatus")
-	Criteria          = enumOf[governance.Criteria]("Criteria")
+	RecordKind           = enumOf[governance.RecordKind]("RecordKind")
+	RecordStatus         = enumOf[governance.RecordStatus]("RecordStatus")
+	ProjectStatus        = enumOf[governance.ProjectStatus]("RecordStatus")
+	NodeRole             = enumOf[governance.NodeRole]("NodeRole")
+	NodeStatus           = enumOf[governance.NodeStatus]("NodeStatus")
+	ApplicationKind      = enumOf[governance.ApplicationKind]("ApplicationKind")
+	ApplicationStatus    = enumOf[governance.ApplicationStatus]("ApplicationStatus")
+	Role                 = enumOf[governance.Role]("Role")
+	MeetingKind          = enumOf[governance.MeetingKind]("MeetingKind")
+	MotionKind           = enumOf[governance.MotionKind]("MotionKind")
+	MotionStatus         = enumOf[governance.MotionStatus]("MotionStatus")
+	NodeAction           = enumOf[governance.NodeAction]("NodeAction")
+	CapitalRequestStatus = enumOf[governance.CapitalRequestStatus]("CapitalRequestStatus")
+	AgreementStatus      = enumOf[governance.AgreementStatus]("AgreementStatus")
+	Criteria             = enumOf[governance.Criteria]("Criteria")
 	// ActionTarget is what a proposed action applies to: [IGovernance.action]'s
 	// target. (The interface leaves it unnamed.)
 	ActionTarget = enumOf[governance.ActionTarget]("target")
@@ -93,6 +94,8 @@ var enums = map[string]*Enum{
 	"motion.kind":                MotionKind,
 	"motion.status":              MotionStatus,
 	"agreements.statuses":        AgreementStatus,
+	"capitalRequests.status":     CapitalRequestStatus,
+	"capitalRequest.status":      CapitalRequestStatus,
 
 	"NodeApplied.role":              NodeRole,
 	"MemberAdmitted.kind":           RecordKind,
