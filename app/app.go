@@ -606,6 +606,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		return nil, err
 	}
 	resp.Events = append(resp.Events, a.livenessEvents(req.Height, res.Effects.Liveness)...)
+	resp.Events = append(resp.Events, a.governanceEvents(req.Height, res.Effects.Events)...)
 	a.finalized = ex
 	failpoint.Hit(failpoint.FinalizeBlock, uint64(req.Height))
 	return resp, nil

@@ -78,3 +78,22 @@ func (a *App) livenessEvents(height int64, changes []governance.LivenessChange) 
 	}
 	return out
 }
+
+// governanceEvents are governance's end-of-block events (an action's lapse
+// and what it restored) as CometBFT block events named as in the ABI, with
+// the events' arguments as attributes; each is logged for the operator.
+func (a *App) governanceEvents(height int64, evs []governance.BlockEvent) []abci.Event {
+	out := make([]abci.Event, 0, len(evs))
+	for _, ev := range evs {
+		attrs := ev.Attributes()
+		e := abci.Event{Type: ev.Name}
+		kv := []any{"height", height}
+		for i, at := range attrs {
+			e.Attributes = append(e.Attributes, abci.EventAttribute{Key: at[0], Value: at[1], Index: i == 0})
+			kv = append(kv, at[0], at[1])
+		}
+		out = append(out, e)
+		a.logger.Info("governance: "+ev.Name, kv...)
+	}
+	return out
+}

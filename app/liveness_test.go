@@ -8,6 +8,8 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/governance"
@@ -71,5 +73,36 @@ func TestLivenessVotesReachGovernance(t *testing.T) {
 		"NodeRecovered 0xcd00000000000000000000000000000000000000 10/100",
 	}) {
 		t.Fatalf("block events %v", names)
+	}
+}
+
+// TestGovernanceBlockEvents: governance's end-of-block events (an action's
+// lapse) reach FinalizeBlock's response as block events named as in the
+// ABI, with the events' arguments as attributes.
+func TestGovernanceBlockEvents(t *testing.T) {
+	gov := newFakeGov()
+	id, err := abi.MakeTopics([]any{uint64(7)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gov.effects[1] = governance.BlockEffects{Events: []governance.BlockEvent{
+		{Name: "ActionLapsed", Topics: []common.Hash{governance.ABI.Events["ActionLapsed"].ID, id[0][0]}},
+	}}
+	h := newHarnessWith(t, memStore(), app.Config{Governance: gov})
+	fin, err := h.app.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: 1, Time: time.Unix(1_000_000, 0),
+		Hash: []byte("h1"), ProposerAddress: make([]byte, 20)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, ev := range fin.Events {
+		if ev.Type == "ActionLapsed" {
+			for _, a := range ev.Attributes {
+				got = append(got, a.Key+"="+a.Value)
+			}
+		}
+	}
+	if !slices.Equal(got, []string{"actionId=7"}) {
+		t.Fatalf("ActionLapsed attributes %v", got)
 	}
 }

@@ -223,7 +223,7 @@ func readGovernance(ctx context.Context, b rpc.Backend, header *types.Header) *g
 	}
 	// Open applications, with their content.
 	for _, st := range []governance.ApplicationStatus{governance.AppSubmitted, governance.AppEndorsed, governance.AppToPlenary} {
-		for _, kind := range []governance.ApplicationKind{governance.AppNode, governance.AppProject} {
+		for _, kind := range []governance.ApplicationKind{governance.AppNode, governance.AppProject, governance.AppAdvisory} {
 			p, err := g.page("applications", uint8(kind), uint8(st))
 			if err != nil {
 				fail(err)
@@ -239,6 +239,11 @@ func readGovernance(ctx context.Context, b rpc.Backend, header *types.Header) *g
 				if kind == governance.AppProject {
 					if acc, err := g.view("applicationAccounts", id); err == nil {
 						a["accounts"] = acc
+					}
+				}
+				if kind == governance.AppAdvisory { // the CV and statement the plenary decides on
+					if c, err := g.view("advisoryApplication", id); err == nil {
+						a["advisory"] = c
 					}
 				}
 				s.Applications = append(s.Applications, a)

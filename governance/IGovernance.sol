@@ -29,7 +29,7 @@ interface IGovernance {
     // RecordStatus:      1 active, 2 suspended, 3 removed (members) / closed (projects)
     // NodeRole:          1 validator, 2 observer
     // NodeStatus:        1 admitted, 2 suspended, 3 removed
-    // ApplicationKind:   1 node, 2 project, 3 advisory
+    // ApplicationKind:   1 node, 2 project, 3 advisory (Advisory Council)
     // ApplicationStatus: 1 submitted, 2 endorsed, 3 to plenary (projects), 4 approved,
     //                    5 rejected, 6 withdrawn
     // Role (seats):      1 leader, 2 executive secretary, 3 projects commission,
@@ -37,11 +37,17 @@ interface IGovernance {
     // MeetingKind:       1 ordinary, 2 extraordinary
     // MotionKind:        1 approve project, 2 project status, 3 seat, 4 unseat,
     //                    5 parameter, 6 upgrade, 7 member action, 8 ratify action,
-    //                    9 overturn action, 10 capital budget, 11 elect, 12 admit advisory
+    //                    9 overturn action, 10 capital budget, 11 elect,
+    //                    12 admit advisory
     // MotionStatus:      1 open, 2 passed, 3 failed
     // NodeAction:        1 suspend, 2 remove, 3 reinstate
+    // ActionStatus:      1 proposed (commission votes open), 2 provisional (in effect
+    //                    until its deadline unless ratified), 3 to plenary (relies on
+    //                    cause: takes effect only if ratified), 4 final, 5 rejected,
+    //                    6 lapsed (not ratified in time: undone), 7 overturned
     // CapitalRequestStatus: 1 open, 2 granted, 3 declined, 4 withdrawn
     // AgreementStatus:   1 pending, 2 in progress, 3 done, 4 dropped
+    // DesignationStatus: 1 open, 2 approved, 3 rejected, 4 expired (open past its deadline)
     // Criteria (bits):   1 social benefit or better public services, 2 open source,
     //                    4 open data, 8 testing and development, 16 research,
     //                    32 impact entrepreneurship
@@ -75,9 +81,24 @@ interface IGovernance {
     /// A flagged validator's misses fell back to the share allowed; a block
     /// event like NodeFlagged.
     event NodeRecovered(bytes20 indexed nodeId, uint64 missed, uint64 window);
-    event ActionProposed(uint64 indexed actionId, uint64 indexed proposer, uint8 action, bool forCause);
+    event ActionProposed(uint64 indexed actionId, uint64 indexed proposer, uint8 action, bool forCause, bytes32 reasonHash);
     event ActionVoteCast(uint64 indexed actionId, uint64 indexed member, bool approve);
     event ActionDecided(uint64 indexed actionId, bool approved);
+    /// The commission's decision took effect provisionally (a removal only
+    /// suspends); it lapses at `deadline` unless the plenary ratifies it.
+    event ActionProvisional(uint64 indexed actionId, uint64 deadline);
+    /// The action relies on cause (or is moved in plenary): nothing takes
+    /// effect unless the plenary ratifies it before `deadline`.
+    event ActionSentToPlenary(uint64 indexed actionId, uint64 deadline);
+    /// The plenary's motion made the action final.
+    event ActionRatified(uint64 indexed actionId, uint64 indexed motionId);
+    /// The plenary's motion undid a provisional action.
+    event ActionOverturned(uint64 indexed actionId, uint64 indexed motionId);
+    /// Not ratified by its deadline, the action was undone at the end of a
+    /// block: a block event (attribute actionId), like NodeFlagged, with the
+    /// MemberStatusChanged, NodeStatusChanged and ValidatorPowerChanged of
+    /// what it restored.
+    event ActionLapsed(uint64 indexed actionId);
 
     event ProjectApproved(uint64 indexed projectId, uint64 indexed applicationId, string collective);
     event ProjectStatusChanged(uint64 indexed projectId, uint8 status);
@@ -106,6 +127,17 @@ interface IGovernance {
     event MinutesRecorded(uint64 indexed meetingId, bytes32 minutesHash);
     event AgreementAdded(uint64 indexed agreementId, uint64 indexed meetingId, bytes32 textHash);
     event AgreementStatusChanged(uint64 indexed agreementId, uint8 status);
+
+    /// An application to the Advisory Council; `renewal`: the applicant's
+    /// record holds a seat of it and asks for its one more term.
+    event AdvisoryApplied(uint64 indexed applicationId, address indexed applicant, bool renewal);
+    /// The plenary admitted (or renewed) an Advisory Council member until `termEnd`.
+    event AdvisoryAdmitted(uint64 indexed recordId, uint64 indexed applicationId, uint64 termEnd, bool renewal);
+    event DesignationProposed(uint64 indexed designationId, uint8 role, string collective, uint64 indexed recordId, uint64 proposer, uint64 deadline);
+    event DesignationVoteCast(uint64 indexed designationId, uint64 indexed member, bool approve);
+    /// A designation approved (the record took the seat), rejected, or
+    /// recorded as expired (DesignationStatus).
+    event DesignationDecided(uint64 indexed designationId, uint8 status);
 
     event ParameterChanged(string name, uint256 value);
     event UpgradeScheduled(string name, uint64 height);
@@ -157,11 +189,20 @@ interface IGovernance {
     /// applications) Commission votes; a majority of the filled seats decides.
     function commissionVote(uint64 applicationId, bool approve) external;
 
-    /// A Nodes Commission member proposes to suspend, remove or reinstate a node.
+    /// A Nodes Commission member proposes to suspend, remove or reinstate a
+    /// node. For cause needs `reasonHash`, a commitment to the reason.
     function proposeNodeAction(bytes20 nodeId, uint8 action, bool forCause, bytes32 reasonHash) external returns (uint64 actionId);
-    /// A Nodes Commission member proposes to suspend, remove or reinstate a member.
+    /// A Nodes Commission member proposes to suspend, remove or reinstate a
+    /// member that holds no seat (a seat holder: moveMemberAction). For cause
+    /// needs `reasonHash`.
     function proposeMemberAction(uint64 recordId, uint8 action, bool forCause, bytes32 reasonHash) external returns (uint64 actionId);
-    /// A Nodes Commission member votes on an action; a majority of the filled seats decides.
+    /// A Nodes Commission member votes on an action; a majority of the filled
+    /// seats decides. Approved, a reinstatement is final; a suspension or
+    /// removal takes effect provisionally (a removal only suspends) until
+    /// the plenary ratifies it within ratificationPeriod, else it lapses and
+    /// is undone; one that relies on cause (the safety rules refuse it
+    /// without) or leaves a collective without validators goes to the
+    /// plenary and takes effect only if ratified.
     function voteAction(uint64 actionId, bool approve) external;
 
     // ===== Project admission (§3.2) =====
@@ -249,6 +290,20 @@ interface IGovernance {
     /// scheduled upgrade of that name before its height (UpgradeScheduled(name, 0)).
     function moveUpgrade(uint64 meetingId, string calldata name, uint64 height) external returns (uint64 motionId);
 
+    /// Move to suspend, remove or reinstate a member, a seat holder among
+    /// them (the secretary is never suspended or removed): recorded as an
+    /// action to plenary, carried out and final when the motion passes, with
+    /// its rules checked again. For cause needs `reasonHash`.
+    function moveMemberAction(uint64 meetingId, uint64 recordId, uint8 action, bool forCause, bytes32 reasonHash)
+        external returns (uint64 motionId);
+    /// Move to ratify a provisional or to-plenary action before its deadline:
+    /// passed, it is final (a provisional removal becomes the removal; a
+    /// to-plenary action takes effect), its rules checked again.
+    function moveRatifyAction(uint64 meetingId, uint64 actionId) external returns (uint64 motionId);
+    /// Move to overturn a provisional or to-plenary action before its
+    /// deadline: passed, what it suspended is restored at once.
+    function moveOverturnAction(uint64 meetingId, uint64 actionId) external returns (uint64 motionId);
+
     /// A present seat holder (or its proxy) votes during the meeting; voting records attendance.
     function vote(uint64 motionId, bool yes) external;
     /// After the meeting, anyone tallies a motion: it passes in a quorate
@@ -261,6 +316,36 @@ interface IGovernance {
     /// The secretary records an agreement of a meeting, and its follow-up.
     function addAgreement(uint64 meetingId, bytes32 textHash) external returns (uint64 agreementId);
     function setAgreementStatus(uint64 agreementId, uint8 status) external;
+
+    // ===== Advisory Council (§3.4) =====
+
+    /// Apply to the Advisory Council with a written application: commitments
+    /// to the CV (with its URI) and to the statement. Anyone may apply, also
+    /// an account of no record (within the apply quota), or an Advisory
+    /// member asking for its one renewal. The application goes straight to
+    /// the plenary; the applicant may withdraw it.
+    function applyAdvisory(bytes32 cvCommitment, string calldata cvURI, bytes32 statementCommitment)
+        external returns (uint64 applicationId);
+    /// Move to admit (or renew) the applicant to the Advisory Council until
+    /// the decision's block time plus advisoryTerm, within maxAdvisory seats
+    /// (a full council takes a new member only in place of one holding over).
+    /// An applicant of no record becomes an individual member of no
+    /// collective. If the motion fails the application is rejected.
+    function moveAdmitAdvisory(uint64 meetingId, uint64 applicationId) external returns (uint64 motionId);
+    /// A collective leader proposes that the Advisory Council designate
+    /// `recordId` to an Executive Council seat: role 2 secretary (any
+    /// leader; `collective` ignored), 3 projects or 4 nodes commission (a
+    /// leader of `collective`, of whose members the record is). The record
+    /// must be able to take the seat: vacant, holding over, or its own (a
+    /// renewal). One open designation per seat; it expires undecided after
+    /// candidacyPeriod.
+    function proposeDesignation(uint8 role, string calldata collective, uint64 recordId, bytes32 rationaleCommitment)
+        external returns (uint64 designationId);
+    /// An Advisory Council member votes on an open designation. A majority
+    /// of the filled Advisory seats (holding over counts) approves it, and
+    /// the record takes the seat for councilTerm in place of the holder; a
+    /// designation that can no longer reach that majority is rejected.
+    function voteDesignation(uint64 designationId, bool approve) external;
 
     // ===== Views =====
     // A view costs gas for every slot it may read. Lists that grow without
@@ -342,8 +427,17 @@ interface IGovernance {
     /// A project application's deployer accounts and whether each accepted.
     function applicationAccounts(uint64 applicationId)
         external view returns (address[] memory accounts, bool[] memory accepted);
+    /// A Nodes Commission action: its target (1 node, 2 member) and subject
+    /// (the node ID, or the record id as a number), kind (NodeAction), cause
+    /// and reason commitment, status (ActionStatus), proposer, ratification
+    /// deadline (0: none), the motion that moved, ratified or overturned it,
+    /// and the commission's votes.
     function action(uint64 actionId)
-        external view returns (uint8 target, bytes32 subject, uint8 kind, bool forCause, bool decided, uint32 approvals, uint32 rejections);
+        external view returns (uint8 target, bytes32 subject, uint8 kind, bool forCause, bytes32 reasonHash, uint8 status,
+            uint64 proposer, uint64 deadline, uint64 motionId, uint32 approvals, uint32 rejections);
+    /// Actions of a status (ActionStatus), in the order they reached it.
+    function actions(uint8 status, bytes32 cursor, uint32 limit)
+        external view returns (uint64[] memory actionIds, bytes32 next);
 
     function seats(uint8 role, string calldata collective)
         external view returns (uint64[] memory holders, uint64[] memory termEnds, bool[] memory holdingOver);
@@ -360,6 +454,22 @@ interface IGovernance {
         external view returns (uint64 meetingId, uint8 kind, uint8 status, uint64 proposer, uint64[] memory yes, uint64[] memory no);
     function agreements(uint64 meetingId, bytes32 cursor, uint32 limit)
         external view returns (uint64[] memory agreementIds, bytes32[] memory textHashes, uint8[] memory statuses, bytes32 next);
+
+    /// An Advisory Council application's content (its applicant and status
+    /// are in application(…)).
+    function advisoryApplication(uint64 applicationId)
+        external view returns (bytes32 cvCommitment, string memory cvURI, bytes32 statementCommitment, bool renewal);
+    /// A designation: the seat (role, collective: "" for the secretary), the
+    /// record designated, the proposing leader's record, the rationale, its
+    /// status, when it was proposed and when it expires, and the Advisory
+    /// members' records that approved and rejected it.
+    function designation(uint64 designationId)
+        external view returns (uint8 role, string memory collective, uint64 recordId, uint64 proposer, bytes32 rationaleCommitment,
+            uint8 status, uint64 proposed, uint64 deadline, uint64[] memory approvals, uint64[] memory rejections);
+    /// Designations of a status (DesignationStatus), in the order each
+    /// reached it; expired ones include those still open past their deadline.
+    function designations(uint8 status, bytes32 cursor, uint32 limit)
+        external view returns (uint64[] memory designationIds, bytes32 next);
 
     /// Scheduled upgrades, in the order scheduled.
     function upgrades(bytes32 cursor, uint32 limit)

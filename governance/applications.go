@@ -26,9 +26,10 @@ func appOpen(st ApplicationStatus) bool {
 	return st == AppSubmitted || st == AppEndorsed || st == AppToPlenary
 }
 
-// newApplication opens an application of kind by the sender for coll.
+// newApplication opens an application of kind by the sender for coll (""
+// for the Advisory Council, which serves the whole network).
 func (c *call) newApplication(kind ApplicationKind, coll string) (uint64, error) {
-	if !c.s.collectiveExists(coll) {
+	if kind != AppAdvisory && !c.s.collectiveExists(coll) {
 		return 0, refuse("collective %q does not exist", coll)
 	}
 	if open := c.s.u64(key("open.app", c.from)); open != 0 {
@@ -62,6 +63,15 @@ func (s *store) setAppStatus(id uint64, st ApplicationStatus) {
 	}
 }
 
+// notForLeaders refuses a leaders' or commission's step on an Advisory
+// Council application, which goes straight to the plenary.
+func notForLeaders(kind ApplicationKind, id uint64) error {
+	if kind == AppAdvisory {
+		return refuse("application %d is for the Advisory Council: the Executive Council decides it in plenary (moveAdmitAdvisory)", id)
+	}
+	return nil
+}
+
 // application is an existing application, or a refusal naming it.
 func (c *call) application(id uint64) (kind ApplicationKind, status ApplicationStatus, err error) {
 	kind = c.s.appKind(id)
@@ -75,6 +85,9 @@ func endorse(c *call, a args) ([]any, error) {
 	id := a.u64(0)
 	kind, st, err := c.application(id)
 	if err != nil {
+		return nil, err
+	}
+	if err := notForLeaders(kind, id); err != nil {
 		return nil, err
 	}
 	leader, err := c.leaderOf(c.s.appColl(id))
@@ -96,8 +109,11 @@ func endorse(c *call, a args) ([]any, error) {
 
 func reject(c *call, a args) ([]any, error) {
 	id, reason := a.u64(0), a.b32(1)
-	_, st, err := c.application(id)
+	kind, st, err := c.application(id)
 	if err != nil {
+		return nil, err
+	}
+	if err := notForLeaders(kind, id); err != nil {
 		return nil, err
 	}
 	leader, err := c.leaderOf(c.s.appColl(id))
@@ -136,6 +152,9 @@ func commissionVote(c *call, a args) ([]any, error) {
 	id, approve := a.u64(0), a.boolean(1)
 	kind, st, err := c.application(id)
 	if err != nil {
+		return nil, err
+	}
+	if err := notForLeaders(kind, id); err != nil {
 		return nil, err
 	}
 	role := RoleNodesCommission
@@ -193,6 +212,8 @@ func nsName(ns string) string {
 		return "action"
 	case "mot":
 		return "motion"
+	case "dsg":
+		return "designation"
 	}
 	return ns
 }

@@ -27,6 +27,9 @@ type call struct {
 	// powered: the collectives in which some validator's power changed, in
 	// order; their powers are checked before the call is kept.
 	powered []string
+	// events, when set, collects the events of an end of block, which has
+	// no transaction to log them ([BlockEffects.Events]).
+	events *[]BlockEvent
 }
 
 // handler runs one state-changing function on decoded arguments and returns
@@ -53,9 +56,6 @@ var handlers = map[string]handler{
 	"requestCapital":         requestCapital,
 	"grantCapital":           grantCapital,
 	"revokeCapital":          revokeCapital,
-	"declineCapitalRequest":  declineCapitalRequest,
-	"withdrawCapitalRequest": withdrawCapitalRequest,
-	"moveCapitalBudget":      moveCapitalBudget,
 	"requestExtraordinary":   requestExtraordinary,
 	"convene":                convene,
 	"appointProxy":           appointProxy,
@@ -72,6 +72,16 @@ var handlers = map[string]handler{
 	"recordMinutes":          recordMinutes,
 	"addAgreement":           addAgreement,
 	"setAgreementStatus":     setAgreementStatus,
+	"applyAdvisory":          applyAdvisory,
+	"moveAdmitAdvisory":      moveAdmitAdvisory,
+	"proposeDesignation":     proposeDesignation,
+	"voteDesignation":        voteDesignation,
+	"moveMemberAction":       moveMemberAction,
+	"moveRatifyAction":       moveRatifyAction,
+	"moveOverturnAction":     moveOverturnAction,
+	"declineCapitalRequest":  declineCapitalRequest,
+	"withdrawCapitalRequest": withdrawCapitalRequest,
+	"moveCapitalBudget":      moveCapitalBudget,
 }
 
 // Call runs a transaction's call to the governance contract, sent by from with
@@ -165,6 +175,10 @@ func (a args) big(i int) *big.Int           { return a[i].(*big.Int) }
 // ones become topics.
 func (c *call) emit(name string, vals ...any) {
 	topics, enc := emit(name, vals...)
+	if c.events != nil {
+		*c.events = append(*c.events, BlockEvent{Name: name, Topics: topics, Data: enc})
+		return
+	}
 	c.s.gas += gasLogBase + gasLogTopic*uint64(len(topics)) + gasLogByte*uint64(len(enc))
 	c.s.st.AddLog(&types.Log{Address: Address, Topics: topics, Data: enc, BlockNumber: c.env.Number})
 }

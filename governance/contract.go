@@ -3,10 +3,12 @@ package governance
 import (
 	_ "embed"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 )
 
 // Address is the governance contract's address. It also holds the chain's
@@ -90,6 +92,58 @@ type BlockEffects struct {
 	// Liveness lists the validators flagged or recovered in this block, in
 	// the order of the last commit's votes.
 	Liveness []LivenessChange
+	// Events are governance's events of the end of the block (an action's
+	// lapse and what it restores), in order: block events, not logs.
+	Events []BlockEvent
+}
+
+// BlockEvent is an event of IGovernance raised at the end of a block, as a
+// log would carry it.
+type BlockEvent struct {
+	Name   string
+	Topics []common.Hash
+	Data   []byte
+}
+
+// Attributes are the event's arguments by name, as text (numbers in
+// decimal, bytes in 0x hex), in the ABI's order.
+func (e BlockEvent) Attributes() [][2]string {
+	ev, ok := ABI.Events[e.Name]
+	if !ok {
+		return nil
+	}
+	vals := map[string]any{}
+	if err := ev.Inputs.NonIndexed().UnpackIntoMap(vals, e.Data); err != nil {
+		return nil
+	}
+	var indexed abi.Arguments
+	for _, in := range ev.Inputs {
+		if in.Indexed {
+			indexed = append(indexed, in)
+		}
+	}
+	if len(e.Topics) != len(indexed)+1 || abi.ParseTopicsIntoMap(vals, indexed, e.Topics[1:]) != nil {
+		return nil
+	}
+	out := make([][2]string, 0, len(ev.Inputs))
+	for _, in := range ev.Inputs {
+		out = append(out, [2]string{in.Name, attrText(vals[in.Name])})
+	}
+	return out
+}
+
+func attrText(v any) string {
+	switch x := v.(type) {
+	case [20]byte:
+		return hexutil.Encode(x[:])
+	case [32]byte:
+		return hexutil.Encode(x[:])
+	case common.Hash:
+		return x.Hex()
+	case []byte:
+		return hexutil.Encode(x)
+	}
+	return fmt.Sprint(v)
 }
 
 // Upgrade is a named upgrade the plenary scheduled at a height.

@@ -61,7 +61,13 @@
 //	key.node (keccak of key)        node holding a consensus key (never freed: CometBFT may still hold it)
 //	cmt.power (nodeID)              the power CometBFT was last told (InitChain, EndBlock)
 //	pending, pending.gasLimit       nodes whose power changed this block; new gas limit
-//	act.* (id)                      Nodes Commission actions and their votes
+//	act.* (id)                      Nodes Commission actions: target, subject, kind, cause, reason, status, proposer, deadline, motion; votes
+//	acts (status)                   set of actions by status (ActionStatus)
+//	act.nodes, act.restored (id)    nodes a provisional action suspended; how many of them a lapse has restored so far
+//	act.rec (id)                    the provisional action suspended its member record
+//	node.heldBy, rec.heldBy         the provisional action whose suspension holds a node or record (0: none, or final)
+//	lapse.at (hour), lapse.count    actions awaiting the plenary by deadline hour (sets); how many in all
+//	lapse.cursor                    the first deadline hour EndBlock has not cleared
 //	cap.gas/expiry (id)             capital grant: gas per epoch, expiry (0: none)
 //	cap.counted/by (id)             gas the grant counts against its collective's budget; the leader who granted it
 //	coll.budget/committed (name)    a collective's capital budget (0: none set) and the gas its grants count against it
@@ -77,6 +83,10 @@
 //	proxy.of (holder), proxy.for    a holder's proxy account and the holder a proxy acts for
 //	proxy.since (holder)            when the proxy was appointed: it acts at meetings starting after
 //	upgrades, upg.height (name)     scheduled upgrades
+//	app.cv/cvURI/statement/renewal  Advisory Council applications: CV commitment and URI, statement, renewal asked
+//	seat.renewals (role, id)        renewals of a record's seat of a role
+//	dsg.* (id), dsgs (status)       designations to Executive Council seats, their votes, and the sets of them by status
+//	dsg.open (role, collective)     a seat's one open designation
 //
 // The later issue (elections, renewals, member ballots with delegation, new
 // collectives, reports, code of ethics) adds namespaces: terms with holdover,
@@ -127,7 +137,14 @@
 //     equally (remainder one unit each to the first admitted: [Share], the
 //     one power rule, which InitChain and genesis files follow too).
 //     Suspension, removal and reinstatement by proposeNodeAction/
-//     proposeMemberAction and voteAction with the same majority; the
+//     proposeMemberAction and voteAction with the same majority, never of
+//     a seat holder's record (moveMemberAction in plenary); for cause
+//     needs a reason commitment. Approved, a suspension or removal is
+//     provisional (a removal only suspends) until moveRatifyAction passes
+//     within ratificationPeriod, else EndBlock undoes it (lapsed), with
+//     bounded work per block; moveOverturnAction undoes it sooner; one
+//     relying on cause, or emptying a collective of validators, takes
+//     effect only when ratified; reinstatement is final. The
 //     validator set never empties (only formed collectives' validators hold
 //     power; a call leaving a set without power, or a formed collective's
 //     validators holding other than 720720, is refused); unless for cause, a
@@ -158,7 +175,16 @@
 //     plenary; a term ends at most the role's term (leaderTerm, councilTerm,
 //     advisoryTerm) after the block, then the holder holds over until a
 //     successor is seated. The secretary's seat is never unseated: a
-//     successor takes it in one motion.
+//     successor takes it in one motion. The Advisory Council: applyAdvisory
+//     (CV and statement commitments; strangers too, within applyQuota) →
+//     moveAdmitAdvisory in plenary (a new record for a stranger; term
+//     advisoryTerm from the decision; within maxAdvisory, replacing one
+//     holding over), one renewal per record. It designates Executive Council
+//     members: proposeDesignation by a leader (of the collective, or any for
+//     the secretary) of a record able to take a vacant or held-over seat or
+//     renew its own, one open per seat → voteDesignation, approved by a
+//     majority of the filled Advisory seats (term councilTerm), rejected when
+//     out of reach, expired after candidacyPeriod.
 //   - §3.5 convene with meetingNotice by the secretary (extraordinary: on a
 //     leader's request), attendance in [start, end) by the holder or its proxy
 //     (one seat per proxy, appointed before the start; a proxy only attends

@@ -22,6 +22,8 @@ func (c *Contract) EndBlock(env Env, st vm.StateDB) BlockEffects {
 	s := &store{st: st}
 	var fx BlockEffects
 	fx.Liveness = s.livenessStep(env)
+	// Lapses first: the power they restore goes to CometBFT in this block.
+	(&call{env: env, s: s, events: &fx.Events}).lapseStep()
 	pending := s.lset("pending")
 	// Calls that would empty the set are refused; should one slip through,
 	// CometBFT is not told (it would halt every node, also on replay) and the

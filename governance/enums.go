@@ -140,6 +140,23 @@ const (
 	ActionReinstate
 )
 
+// ActionStatus is where a Nodes Commission action stands: proposed (votes
+// open), provisional (in effect, awaiting the plenary's ratification until
+// its deadline), to-plenary (relies on cause: takes effect only if the
+// plenary ratifies it), final, rejected (by the commission), lapsed (not
+// ratified in time: undone) or overturned (by the plenary: undone).
+type ActionStatus uint8
+
+const (
+	ActionProposed ActionStatus = iota + 1
+	ActionProvisional
+	ActionToPlenary
+	ActionFinal
+	ActionRejected
+	ActionLapsed
+	ActionOverturned
+)
+
 // ActionTarget is what a proposed action applies to (IGovernance's
 // action(): target; the interface leaves it unnamed).
 type ActionTarget uint8
@@ -197,6 +214,9 @@ func (CapitalRequestStatus) names() []string {
 	return []string{"open", "granted", "declined", "withdrawn"}
 }
 func (ActionTarget) names() []string { return []string{"node", "member"} }
+func (ActionStatus) names() []string {
+	return []string{"proposed", "provisional", "to-plenary", "final", "rejected", "lapsed", "overturned"}
+}
 func (AgreementStatus) names() []string {
 	return []string{"pending", "in-progress", "done", "dropped"}
 }
@@ -294,9 +314,10 @@ func (v MeetingKind) String() string          { return name(v, v.names()) }
 func (v MotionKind) String() string           { return name(v, v.names()) }
 func (v MotionStatus) String() string         { return name(v, v.names()) }
 func (v NodeAction) String() string           { return name(v, v.names()) }
-func (v CapitalRequestStatus) String() string { return name(v, v.names()) }
 func (v ActionTarget) String() string         { return name(v, v.names()) }
+func (v ActionStatus) String() string         { return name(v, v.names()) }
 func (v AgreementStatus) String() string      { return name(v, v.names()) }
+func (v CapitalRequestStatus) String() string { return name(v, v.names()) }
 
 // String joins the names of v's bits with "+" ("none" for no bit, "?N" for
 // bits without a name).

@@ -158,8 +158,13 @@ func TestLivenessRemovedLeavesList(t *testing.T) {
 	if ids := f.flaggedIDs(); len(ids) != 1 || ids[0] != nodeID('V', 0) {
 		t.Fatalf("flagged %x", ids)
 	}
-	// public has V0 only: suspension of its last node needs cause.
-	if r := f.nodeAction(nodeID('V', 0), ActionSuspend, true); r != "" {
+	// public has V0 only: suspension of its last node needs cause, and the
+	// plenary's ratification.
+	id, r := f.act("proposeNodeAction", nodeID('V', 0), ActionSuspend, true)
+	if r == "" {
+		r = f.ratify(id)
+	}
+	if r != "" {
 		t.Fatal(r)
 	}
 	fx := f.endBlock(commit())

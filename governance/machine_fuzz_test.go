@@ -33,10 +33,23 @@ import (
 //     genesis set) is never empty, equals governance's own set, and its
 //     powers follow the collective rule (Share, in order of admission);
 //   - every formed collective keeps its least leaders and a node, unless an
-//     action for cause (which overrides keep-alive rules) touched it;
+//     action for cause (which overrides keep-alive rules) passed in plenary
+//     touched it;
+//   - no single office acts alone against another: no Nodes Commission call
+//     (proposal or vote) and no end of block changes a seat holder's record
+//     status, or leaves a collective that had validators without any; only
+//     a passed plenary motion does;
+//   - every action awaiting the plenary (provisional, to-plenary) is in the
+//     lapse queue, and no other;
 //   - the secretary's seat is never empty, and its holder active;
 //   - every parameter stays in its range;
 //   - every motion of a meeting is tallied on the same quorum;
+//   - a record holds at most one council seat, the one it is recorded in;
+//     the Advisory Council never grows past maxAdvisory, and no member is
+//     renewed on it more than once;
+//   - at most one open designation per Executive Council seat; an approved
+//     designation seats its record for councilTerm, an admitted Advisory
+//     application its applicant's record for advisoryTerm.
 //   - per collective, the committed capital is exactly what its records'
 //     grants count, and never grows while above the budget (a plenary may
 //     lower a budget below it, genesis may leave one at 0); no record's
@@ -64,6 +77,8 @@ func FuzzMachine(f *testing.F) {
 	}
 	f.Add(plenarySeed())
 	f.Add(removalSeed())
+	f.Add(advisorySeed())
+	f.Add(lapseSeed())
 	f.Fuzz(func(t *testing.T, input []byte) {
 		m := newMachine(t)
 		r := &reader{b: input}
@@ -129,7 +144,8 @@ func scenarioSeed(rng *rand.Rand) []byte {
 	call := func(method string, actor byte, args ...byte) {
 		step(append([]byte{opCall, methodIndex(method), actor}, args...)...)
 	}
-	motions := []string{"moveApproveProject", "moveProjectStatus", "moveSeat", "moveUnseat", "moveParameter", "moveUpgrade", "moveCapitalBudget"}
+	motions := []string{"moveApproveProject", "moveProjectStatus", "moveSeat", "moveUnseat", "moveParameter", "moveUpgrade",
+		"moveMemberAction", "moveRatifyAction", "moveRatifyAction", "moveOverturnAction", "moveCapitalBudget"}
 	for range 6 {
 		for range 1 + rng.IntN(6) {
 			step(opCall, byte(rng.IntN(len(methods))))
@@ -187,6 +203,10 @@ func scenarioSeed(rng *rand.Rand) []byte {
 				args = []byte{0, byte(rng.IntN(len(DefaultParams))), 0, byte(rng.IntN(8))}
 			case "moveUpgrade":
 				args = []byte{0, byte(rng.IntN(2)), byte(rng.IntN(5)), byte(rng.IntN(256))}
+			case "moveMemberAction": // on a seat holder or any record, mostly with a reason
+				args = []byte{0, byte(100 + rng.IntN(130)), byte(1 + rng.IntN(3)), byte(rng.IntN(2)), byte(rng.IntN(256))}
+			case "moveRatifyAction", "moveOverturnAction": // the latest actions
+				args = []byte{0, byte(rng.IntN(4))}
 			case "moveCapitalBudget":
 				args = []byte{0, byte(rng.IntN(6)), byte(rng.IntN(5))}
 			}
@@ -229,6 +249,58 @@ func removalSeed() []byte {
 		}
 	}
 	return b
+}
+
+// advisorySeed scripts the Advisory Council: an account of no record
+// applies and a plenary admits it; the clock passes the founding terms; a
+// leader of public proposes its other leader for public's Nodes Commission
+// seat, now holding over, and the two Advisory members approve.
+func advisorySeed() []byte {
+	var b []byte
+	step := func(bs ...byte) {
+		chunk := make([]byte, stepBytes)
+		copy(chunk, bs)
+		b = append(b, chunk...)
+	}
+	call := func(method string, actor byte, args ...byte) {
+		step(append([]byte{opCall, methodIndex(method), actor}, args...)...)
+	}
+	call("applyAdvisory", 0)
+	call("convene", 0)
+	step(opBlock, 1)
+	for i := range byte(9) {
+		call("attend", i)
+	}
+	call("moveAdmitAdvisory", 0, 0, 0)
+	for i := range byte(5) {
+		call("vote", i, 0, 0)
+	}
+	step(opBlock, 2)
+	call("decide", 0, 0)
+	step(opBlock, 3, 255)
+	step(opBlock, 3, 255)
+	call("proposeDesignation", 0, byte(RoleNodesCommission), 0, 101, 7)
+	for i := range byte(2) {
+		call("voteDesignation", i, 0, 0)
+	}
+	return b
+}
+
+// TestMachineAdvisory runs the scripted Advisory Council through the
+// machine: the admission and the designation both take effect.
+func TestMachineAdvisory(t *testing.T) {
+	m := newMachine(t)
+	r := &reader{b: advisorySeed()}
+	for r.more() {
+		m.step(r.step())
+	}
+	s := m.s()
+	if st := s.appStatus(1); st != AppApproved || s.councilRole(s.recordOf(acct('U', 0))) != RoleAdvisory {
+		t.Errorf("application 1 %s; refusals %v", st, m.said)
+	}
+	if st := s.dsgStatus(1, m.env.Time); st != DesignationApproved || s.seat(RoleNodesCommission, "public").u64s()[0] != 2 {
+		t.Errorf("designation 1 %s, Nodes Commission of public %v; refusals %v", st, s.seat(RoleNodesCommission, "public").u64s(), m.said)
+	}
 }
 
 // TestMachinePlenary runs the scripted plenary through the machine: every
@@ -462,6 +534,12 @@ func (m *machine) call(from common.Address, method string, args []any) {
 		t.Fatalf("pack %s%v: %v", method, args, err)
 	}
 	forCause := m.forCauseTargets(method, args)
+	advisory := m.s().seat(RoleAdvisory, "").len()
+	var office officeState
+	commission := method == "proposeNodeAction" || method == "proposeMemberAction" || method == "voteAction"
+	if commission {
+		office = m.office()
+	}
 	var meeting uint64
 	if method == "decide" {
 		meeting = m.s().u64(key("mot.meeting", args[0].(uint64)))
@@ -502,9 +580,13 @@ func (m *machine) call(from common.Address, method string, args []any) {
 		if proxyErr != "" {
 			t.Fatalf("%s%v by %s kept: %s", method, args, from.Hex(), proxyErr)
 		}
+		if commission {
+			m.actsAlone(method, office)
+		}
 		if method == "decide" {
 			m.quorate(meeting, true)
 		}
+		m.checkAdvisory(method, args, advisory)
 		m.root = root(m.st)
 	}
 	m.check(method)
@@ -549,12 +631,18 @@ func (m *machine) quorate(meeting uint64, q bool) {
 	m.quorum[meeting] = q
 }
 
-// forCauseTargets are the collectives a vote on an action for cause may touch.
+// forCauseTargets are the collectives a plenary decision on an action for
+// cause may touch (the commission's vote alone never may).
 func (m *machine) forCauseTargets(method string, args []any) []string {
-	if method != "voteAction" {
+	if method != "decide" {
 		return nil
 	}
-	s, id := m.s(), args[0].(uint64)
+	s := m.s()
+	mot := args[0].(uint64)
+	if k := MotionKind(s.u64(key("mot.kind", mot))); k != MotionMemberAction && k != MotionRatifyAction {
+		return nil
+	}
+	id := s.u64(key("mot.a", mot))
 	if !s.flag(key("act.forCause", id)) {
 		return nil
 	}
@@ -565,11 +653,52 @@ func (m *machine) forCauseTargets(method string, args []any) []string {
 	return []string{s.recColl(u64of(subject))}
 }
 
+// officeState is what one office must not change alone: the status of each
+// seat holder's record, and which collectives have validators.
+type officeState struct {
+	holders map[uint64]RecordStatus
+	withVal map[string]bool
+}
+
+func (m *machine) office() officeState {
+	s := m.s()
+	o := officeState{holders: map[uint64]RecordStatus{}, withVal: map[string]bool{}}
+	for role := RoleLeader; role <= RoleAdvisory; role++ {
+		for _, c := range s.collectiveNames() {
+			for _, id := range s.seat(role, seatColl(role, c)).u64s() {
+				o.holders[id] = s.recStatus(id)
+			}
+		}
+	}
+	for _, c := range s.collectiveNames() {
+		o.withVal[c] = s.collValidators(c).len() > 0
+	}
+	return o
+}
+
+// actsAlone fails if what happened since before was a single office acting
+// against another.
+func (m *machine) actsAlone(what string, before officeState) {
+	s := m.s()
+	for id, st := range before.holders {
+		if now := s.recStatus(id); now != st {
+			m.t.Fatalf("%s alone changed seat holder %d from %s to %s", what, id, st, now)
+		}
+	}
+	for c, had := range before.withVal {
+		if had && s.collValidators(c).len() == 0 {
+			m.t.Fatalf("%s alone left collective %s without validators", what, c)
+		}
+	}
+}
+
 // endBlock ends the block (EndBlock's effects applied to the model of
 // CometBFT) and starts the next, later by an amount read from r: a few
 // seconds, to the latest meeting's start or past its end, or a long jump.
 func (m *machine) endBlock(r *reader) {
+	office := m.office()
 	fx := m.c.EndBlock(m.env, m.st)
+	m.actsAlone("the end of a block", office)
 	for _, u := range fx.Validators {
 		k := string(u.PubKey)
 		if u.Power == 0 {
@@ -656,6 +785,19 @@ func (m *machine) check(after string) {
 			fail("parameter %s = %d outside %d..%d", p.Name, v, p.Min, p.Max)
 		}
 	}
+	var awaiting uint64
+	for _, st := range []ActionStatus{ActionProvisional, ActionToPlenary} {
+		for _, id := range s.actions(st).u64s() {
+			d := s.u64(key("act.deadline", id))
+			if !s.lset("lapse.at", d/lapseBucket).has(w64(id)) || d%lapseBucket != 0 {
+				fail("action %d (%s) is not queued at its deadline %d", id, st, d)
+			}
+			awaiting++
+		}
+	}
+	if n := s.u64(key("lapse.count")); n != awaiting {
+		fail("lapse queue holds %d, %d actions await the plenary", n, awaiting)
+	}
 	if s.param("minLeaders") > s.param("maxLeaders") {
 		fail("minLeaders %d above maxLeaders %d", s.param("minLeaders"), s.param("maxLeaders"))
 	}
@@ -679,6 +821,67 @@ func (m *machine) check(after string) {
 			fail("collective %s's committed capital grew from %d to %d over its budget %d", coll, prev, c, budget)
 		}
 		m.committed[coll] = c
+	}
+	// one council seat per record, the one recorded for it
+	for role := RoleSecretary; role <= RoleAdvisory; role++ {
+		for _, coll := range append(s.collectiveNames(), "") {
+			if seatColl(role, coll) != coll {
+				continue
+			}
+			for _, id := range s.seat(role, coll).u64s() {
+				if s.councilRole(id) != role || s.str(key("rec.councilColl", id)) != coll {
+					fail("record %d holds the %s of %q but is recorded in %s of %q", id, role.Office(), coll, s.councilRole(id).Office(), s.str(key("rec.councilColl", id)))
+				}
+				if role == RoleAdvisory && s.advisoryRenewals(role, id) > maxAdvisoryRenewals {
+					fail("Advisory member %d renewed %d times", id, s.advisoryRenewals(role, id))
+				}
+			}
+		}
+	}
+	// open designations: one per seat, each the one its seat points to
+	open := s.designations(DesignationOpen).u64s()
+	if len(open) > maxOpenDesignations {
+		fail("%d open designations, more than the %d seats", len(open), maxOpenDesignations)
+	}
+	for _, id := range open {
+		role, coll := Role(s.u64(key("dsg.role", id))), s.str(key("dsg.coll", id))
+		if s.u64(key("dsg.open", role, coll)) != id {
+			fail("open designation %d is not the one of its seat (%s of %q)", id, role.Office(), coll)
+		}
+	}
+}
+
+// checkAdvisory checks what a kept call did to the Advisory Council and its
+// designations: the council grew only within maxAdvisory; a decided
+// admission or an approved designation seated its record for its term.
+func (m *machine) checkAdvisory(method string, args []any, advisoryBefore uint64) {
+	s := m.s()
+	if n := s.seat(RoleAdvisory, "").len(); n > advisoryBefore && n > s.param("maxAdvisory") {
+		m.t.Fatalf("%s grew the Advisory Council to %d seats, above maxAdvisory %d", method, n, s.param("maxAdvisory"))
+	}
+	switch method {
+	case "decide":
+		id := args[0].(uint64)
+		if MotionKind(s.u64(key("mot.kind", id))) != MotionAdmitAdvisory || MotionStatus(s.u64(key("mot.status", id))) != MotionPassed {
+			return
+		}
+		app := s.u64(key("mot.a", id))
+		rec := s.recordOf(s.appApplicant(app))
+		if s.appStatus(app) != AppApproved || s.councilRole(rec) != RoleAdvisory || s.termEnd(RoleAdvisory, rec) != m.env.Time+s.param("advisoryTerm") {
+			m.t.Fatalf("admission %d passed: application %s, record %d in %s until %d", app, s.appStatus(app), rec, s.councilRole(rec), s.termEnd(RoleAdvisory, rec))
+		}
+	case "voteDesignation":
+		id := args[0].(uint64)
+		if s.dsgStatus(id, m.env.Time) != DesignationApproved {
+			return
+		}
+		role, coll, rec := Role(s.u64(key("dsg.role", id))), s.str(key("dsg.coll", id)), s.u64(key("dsg.record", id))
+		if !s.seat(role, coll).has(w64(rec)) || s.termEnd(role, rec) < m.env.Time+s.param("councilTerm") {
+			m.t.Fatalf("designation %d approved, but record %d does not hold the %s of %q for councilTerm", id, rec, role.Office(), coll)
+		}
+		if role == RoleSecretary && s.seat(role, "").len() != 1 {
+			m.t.Fatalf("designation %d left the secretary's seat with %d holders", id, s.seat(role, "").len())
+		}
 	}
 }
 
@@ -718,8 +921,15 @@ func (m *machine) actor(r *reader, method string) common.Address {
 		who = append(m.holders(RoleNodesCommission), m.holders(RoleProjectsCommission)...)
 	case "proposeNodeAction", "proposeMemberAction", "voteAction":
 		who = m.holders(RoleNodesCommission)
+	case "proposeDesignation":
+		who = m.holders(RoleLeader)
+	case "voteDesignation":
+		who = m.holders(RoleAdvisory)
+	case "applyAdvisory": // strangers, and Advisory members asking for a renewal
+		who = append([]common.Address{acct('U', int(b%4)), acct('X', int(b%4))}, m.holders(RoleAdvisory)...)
 	case "attend", "vote", "moveApproveProject", "moveProjectStatus", "moveSeat", "moveUnseat", "moveParameter",
-		"moveUpgrade", "appointProxy", "revokeProxy", "moveCapitalBudget":
+		"moveUpgrade", "appointProxy", "revokeProxy", "moveAdmitAdvisory", "moveMemberAction", "moveRatifyAction", "moveOverturnAction",
+		"moveCapitalBudget":
 		who = append(m.holders(RoleSecretary), m.holders(RoleNodesCommission)...)
 		who = append(who, m.holders(RoleProjectsCommission)...)
 	case "applyNode", "applyProject":
@@ -781,6 +991,8 @@ func (m *machine) arg(r *reader, method string, in abi.Argument) any {
 			return m.latest(r, "seq.capreq")
 		}
 		return m.latest(r, "seq.exreq")
+	case "designationId":
+		return m.latest(r, "seq.designation")
 	case "recordId", "projectId":
 		b := r.byte()
 		if b >= 100 && b < 160 { // a seat holder
@@ -869,6 +1081,11 @@ func (m *machine) arg(r *reader, method string, in abi.Argument) any {
 	case "end":
 		// after the start drawn just before (convene's order)
 		return m.env.Time + s.param("meetingNotice") + 10 + uint64(r.n(60))
+	case "reasonHash":
+		if r.byte() < 40 {
+			return [32]byte{} // none: refused for cause
+		}
+		return [32]byte{0xCA}
 	case "gasPerEpoch":
 		return []uint64{0, 1000, 1_000_000, 5_000_000, math.MaxUint64}[r.n(5)]
 	case "expiry":
@@ -941,4 +1158,67 @@ func (m *machine) paramValue(r *reader) *big.Int {
 		return new(big.Int).SetUint64(r.u64())
 	}
 	return new(big.Int).SetUint64(p.Value)
+}
+
+// lapseSeed admits a validator to academic, has the Nodes Commission
+// suspend it and then remove it (both provisional), the plenary ratify the
+// removal, and the clock run past the suspension's deadline.
+func lapseSeed() []byte {
+	var b []byte
+	step := func(bs ...byte) {
+		chunk := make([]byte, stepBytes)
+		copy(chunk, bs)
+		b = append(b, chunk...)
+	}
+	call := func(method string, actor byte, args ...byte) {
+		step(append([]byte{opCall, methodIndex(method), actor}, args...)...)
+	}
+	call("applyNode", 0, 1, 200, 0, 0, 100, 1, 1, 1, 0, 1, 0, 0, 0, 0)
+	for i := range byte(10) {
+		call("endorse", i, 0)
+	}
+	for i := range byte(8) {
+		call("commissionVote", i, 0, 0)
+	}
+	for _, kind := range []byte{1, 2} {
+		call("proposeNodeAction", 0, 4, kind, 0, 100)
+		for i := range byte(4) {
+			call("voteAction", i, 0, 0)
+		}
+	}
+	call("convene", 0, 0, 0, 0, 0, 0, 0)
+	step(opBlock, 1)
+	for i := range byte(9) {
+		call("attend", i, 0)
+	}
+	call("moveRatifyAction", 0, 0, 0)
+	for i := range byte(9) {
+		call("vote", i, 0, 0)
+	}
+	step(opBlock, 2)
+	call("decide", 0, 0)
+	for range 4 {
+		step(opBlock, 3, 255) // 255 hours each
+	}
+	return b
+}
+
+// TestMachineLapse runs the lapse script: the ratified removal is final,
+// the suspension lapses with nothing left to restore.
+func TestMachineLapse(t *testing.T) {
+	m := newMachine(t)
+	r := &reader{b: lapseSeed()}
+	for r.more() {
+		m.step(r.step())
+	}
+	s := m.s()
+	if st := s.actStatus(1); st != ActionLapsed {
+		t.Errorf("suspension %s, want lapsed; refusals %v", st, m.said)
+	}
+	if st := s.actStatus(2); st != ActionFinal {
+		t.Errorf("removal %s, want final; refusals %v", st, m.said)
+	}
+	if st := s.nodeStatus(m.nodes[4]); st != NodeRemoved {
+		t.Errorf("node %s, want removed", st)
+	}
 }

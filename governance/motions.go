@@ -206,6 +206,9 @@ func decide(c *call, a args) ([]any, error) {
 		c.s.setU64(key("mot.status", id), uint64(MotionPassed))
 	} else {
 		c.s.setU64(key("mot.status", id), uint64(MotionFailed))
+		if MotionKind(c.s.u64(key("mot.kind", id))) == MotionAdmitAdvisory {
+			c.rejectAdvisory(c.s.u64(key("mot.a", id))) // the plenary said no: the application is closed
+		}
 	}
 	c.emit("MotionDecided", id, passed, uint32(yes), uint32(no), uint32(present))
 	return nil, nil
@@ -254,6 +257,8 @@ func (c *call) carryMotion(id uint64) error {
 			c.s.setU64(key("pending.gasLimit"), a)
 		}
 		c.emit("ParameterChanged", str, new(big.Int).SetUint64(a))
+	case MotionAdmitAdvisory:
+		return c.admitAdvisory(a)
 	case MotionCapitalBudget:
 		return c.setBudget(str, a)
 	case MotionUpgrade:
@@ -267,6 +272,10 @@ func (c *call) carryMotion(id uint64) error {
 		}
 		c.s.setU64(key("upg.height", str), a)
 		c.emit("UpgradeScheduled", str, a)
+	case MotionMemberAction, MotionRatifyAction:
+		return c.ratify(a, id)
+	case MotionOverturnAction:
+		return c.overturn(a, id)
 	}
 	return nil
 }

@@ -267,20 +267,11 @@ func TestHoldoverCountsAsFilled(t *testing.T) {
 	}
 }
 
-// propose has the Nodes Commission propose and approve an action on node n.
+// nodeAction has the Nodes Commission propose and approve an action on node n.
 func (f *fixture) nodeAction(n [20]byte, action NodeAction, forCause bool) string {
 	f.t.Helper()
-	out, reason := f.call(ncSeat(0), "proposeNodeAction", n, action, forCause, h32)
-	if reason != "" {
-		return reason
-	}
-	id := out[0].(uint64)
-	for c := range 3 {
-		if _, reason := f.call(ncSeat(c), "voteAction", id, true); reason != "" {
-			return reason
-		}
-	}
-	return ""
+	_, reason := f.act("proposeNodeAction", n, action, forCause)
+	return reason
 }
 
 // TestNodeSafetyRules traces the safety rules of §3.1.
@@ -344,11 +335,12 @@ func TestNodeRemoval(t *testing.T) {
 	f.must(leaderA(1), "endorse", app)
 	f.commission(ncSeat, app, 3)
 	f.c.EndBlock(f.env, f.st)
-	if r := f.nodeAction(n, ActionRemove, false); r != "" {
+	id, r := f.act("proposeNodeAction", n, ActionRemove, false)
+	if r != "" {
 		t.Fatalf("remove: %s", r)
 	}
 	if f.c.AllowedPeer(f.st, common.Bytes2Hex(n[:])) {
-		t.Fatal("removed node still an allowed peer")
+		t.Fatal("provisionally removed (suspended) node still an allowed peer")
 	}
 	fx := f.c.EndBlock(f.env, f.st)
 	got := map[string]int64{}
@@ -357,6 +349,12 @@ func TestNodeRemoval(t *testing.T) {
 	}
 	if len(fx.Validators) != 2 || got[string(consKey('U', 1))] != 0 || got[string(consKey('V', 1))] != 720720 {
 		t.Fatalf("updates %+v, want power 0 for the removed key and 720720 for the other", fx.Validators)
+	}
+	if r := f.ratify(id); r != "" {
+		t.Fatalf("ratifying the removal: %s", r)
+	}
+	if st := NodeStatus(f.view("node", n)[3].(uint8)); st != NodeRemoved {
+		t.Fatalf("ratified removal: node %s", st)
 	}
 	if r := f.nodeAction(n, ActionReinstate, false); !strings.Contains(r, "only a suspended node is reinstated") {
 		t.Fatalf("reinstating a removed node: %q", r)
@@ -389,9 +387,15 @@ func TestMemberRemoval(t *testing.T) {
 	f := newFixture(t, func(g *Founding) {
 		g.Nodes = append(g.Nodes, FoundingNode{NodeID: common.Address(nodeID('O', 1)), Collective: "academic", Operator: recPlain, Role: NodeObserver})
 	})
-	id := f.must(ncSeat(0), "proposeMemberAction", uint64(recPlain), ActionRemove, false, h32)[0].(uint64)
-	for c := range 3 {
-		f.must(ncSeat(c), "voteAction", id, true)
+	id, r := f.act("proposeMemberAction", uint64(recPlain), ActionRemove, false)
+	if r != "" {
+		t.Fatal(r)
+	}
+	if st := RecordStatus(f.view("record", uint64(recPlain))[2].(uint8)); st != StatusSuspended {
+		t.Fatalf("provisionally removed member status %s, want suspended", st)
+	}
+	if r := f.ratify(id); r != "" {
+		t.Fatal(r)
 	}
 	if st := RecordStatus(f.view("record", uint64(recPlain))[2].(uint8)); st != StatusRemoved {
 		t.Fatalf("member status %d, want removed", st)
@@ -402,8 +406,10 @@ func TestMemberRemoval(t *testing.T) {
 	if _, err := f.c.Admit(f.env, f.st, plain, &stranger, nil, 21000, 0); err == nil {
 		t.Fatal("a removed member's account is admitted")
 	}
-	// The last node of academic belongs to leader A: removing that member is refused.
-	if _, r := f.call(ncSeat(0), "proposeMemberAction", recLeaderA(1), ActionRemove, false, h32); !strings.Contains(r, "without nodes") {
+	// The last node of academic belongs to leader A: removing that member
+	// is moved in plenary, and refused there too.
+	m := f.meeting(council()...)
+	if _, r := f.call(ncSeat(0), "moveMemberAction", m, recLeaderA(1), ActionRemove, false, [32]byte{}); !strings.Contains(r, "without nodes") {
 		t.Fatalf("removing the operator of academic's last node: %q", r)
 	}
 }

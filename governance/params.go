@@ -74,11 +74,10 @@ func ParamSlot(name string) common.Hash {
 }
 
 // param reads a parameter (a big-endian uint256 word; values fit uint64).
-func (s *store) param(name string) uint64       { return u64of(s.get(ParamSlot(name))) }
-func (s *store) setParam(name string, v uint64) { s.set(ParamSlot(name), w64(v)) }
+func (s *store) param(name string) uint64 { return u64of(s.get(ParamSlot(name))) }
 
-// paramOrDefault reads a parameter a chain may predate: a zero slot reads
-// as its default.
+// paramOrDefault reads a parameter a chain's genesis may predate: a zero slot
+// reads as its DefaultParams value.
 func (s *store) paramOrDefault(name string) uint64 {
 	if v := s.param(name); v != 0 {
 		return v
@@ -86,6 +85,8 @@ func (s *store) paramOrDefault(name string) uint64 {
 	p, _ := paramSpec(name)
 	return p.Value
 }
+
+func (s *store) setParam(name string, v uint64) { s.set(ParamSlot(name), w64(v)) }
 
 // GasLimit is the block gas limit st holds (its gasLimit parameter; 0 before
 // [ApplyGenesis] wrote it).

@@ -32,8 +32,12 @@ func TestLastPoweredValidator(t *testing.T) {
 	if p := f.power(n); p != 0 {
 		t.Fatalf("validator of a forming collective has power %d", p)
 	}
-	for c := range 3 {
-		if r := f.nodeAction(nodeID('V', c), ActionRemove, true); r != "" {
+	for c := range 3 { // relying on cause, each takes effect when the plenary ratifies it
+		id, r := f.act("proposeNodeAction", nodeID('V', c), ActionRemove, true)
+		if r == "" {
+			r = f.ratify(id)
+		}
+		if r != "" {
 			t.Fatalf("removing %s's validator for cause: %s", colls[c], r)
 		}
 	}
@@ -48,8 +52,9 @@ func TestLastPoweredValidator(t *testing.T) {
 	if total != CollectivePower {
 		t.Fatalf("validator set holds %d, want %d", total, CollectivePower)
 	}
-	// Suspending its operator is the same removal of power.
-	if _, r := f.call(ncSeat(0), "proposeMemberAction", recLeaderA(3), ActionSuspend, true, h32); !strings.Contains(r, "the validator set would be empty") {
+	// Suspending its operator (a leader: in plenary) is the same removal of power.
+	m := f.meeting(council()...)
+	if _, r := f.call(ncSeat(0), "moveMemberAction", m, recLeaderA(3), ActionSuspend, true, h32); !strings.Contains(r, "the validator set would be empty") {
 		t.Fatalf("suspending the last powered validator's operator: %q", r)
 	}
 }

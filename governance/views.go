@@ -46,6 +46,7 @@ var viewHandlers = map[string]view{
 	"application":            fixed(viewApplication),
 	"applicationAccounts":    fixed(viewApplicationAccounts),
 	"action":                 fixed(viewAction),
+	"actions":                viewActions,
 	"nodeApplicationMessage": fixed(viewNodeApplicationMessage),
 	"seats":                  fixed(viewSeats),
 	"seatOf":                 fixed(viewSeatOf),
@@ -56,6 +57,9 @@ var viewHandlers = map[string]view{
 	"motion":                 fixed(viewMotion),
 	"agreements":             viewAgreements,
 	"upgrades":               viewUpgrades,
+	"advisoryApplication":    fixed(viewAdvisoryApplication),
+	"designation":            fixed(viewDesignation),
+	"designations":           viewDesignations,
 }
 
 // maxPage is the most items a paginated view answers with; a limit of 0
@@ -81,7 +85,8 @@ var viewCosts = map[string]viewCost{
 	"project":                {6 + 3*textSlots, 0},
 	"application":            {10 + textSlots, 0},
 	"applicationAccounts":    {2 + 2*maxProjectAccounts, 0},
-	"action":                 {7, 0},
+	"action":                 {11, 0},
+	"actions":                {3, 1},
 	"nodeApplicationMessage": {0, 0},
 	"seats":                  {2 + 2*maxSeatList, 0},
 	"seatOf":                 {5 + 2*textSlots, 0},
@@ -92,6 +97,10 @@ var viewCosts = map[string]viewCost{
 	"validators":   {8 + maxCollectives*3, 2},
 	"nodeLiveness": {6, 0}, "flaggedNodes": {3, 1},
 	"upgrades": {3, 2},
+	// the Advisory Council (advisory.go)
+	"advisoryApplication": {3 + textSlots, 0},
+	"designation":         {16 + maxDesignationVotes, 0},
+	"designations":        {10 + 3*(maxOpenDesignations+1), 1},
 }
 
 // Bounds that price the views answering whole lists.
@@ -385,8 +394,13 @@ func viewApplication(s *store, _ Env, a args) []any {
 func viewAction(s *store, _ Env, a args) []any {
 	id := a.u64(0)
 	return []any{uint8(s.u64(key("act.target", id))), [32]byte(s.get(key("act.subject", id))), uint8(s.u64(key("act.kind", id))),
-		s.flag(key("act.forCause", id)), s.flag(key("act.decided", id)),
+		s.flag(key("act.forCause", id)), [32]byte(s.get(key("act.reason", id))), s.actStatus(id),
+		s.u64(key("act.proposer", id)), s.u64(key("act.deadline", id)), s.u64(key("act.motion", id)),
 		uint32(s.u64(key("act.yes", id))), uint32(s.u64(key("act.no", id)))}
+}
+
+func viewActions(s *store, _ Env, a args) ([]any, error) {
+	return idPage(s.actions(ActionStatus(a.u8(0))), a)
 }
 
 func viewSeats(s *store, env Env, a args) []any {

@@ -77,7 +77,7 @@ func TestSuspendAndReinstate(t *testing.T) {
 	if f.power(n) != 0 || f.power(nodeID('V', 3)) != 720720 || f.c.AllowedPeer(f.st, common.Bytes2Hex(n[:])) {
 		t.Fatal("suspension did not move the power or the peer")
 	}
-	if a := f.view("action", uint64(1)); !a[4].(bool) || a[5].(uint32) != 3 {
+	if a := f.view("action", uint64(1)); ActionStatus(a[5].(uint8)) != ActionProvisional || a[9].(uint32) != 3 {
 		t.Fatalf("action = %v", a)
 	}
 	if r := f.nodeAction(n, ActionReinstate, false); r != "" {
@@ -146,7 +146,7 @@ func TestActionRejectedAndMemberReinstated(t *testing.T) {
 	id := f.must(ncSeat(0), "proposeMemberAction", uint64(recPlain), ActionSuspend, false, h32)[0].(uint64)
 	f.must(ncSeat(0), "voteAction", id, false)
 	f.must(ncSeat(1), "voteAction", id, false)
-	if a := f.view("action", id); !a[4].(bool) || a[6].(uint32) != 2 {
+	if a := f.view("action", id); ActionStatus(a[5].(uint8)) != ActionRejected || a[10].(uint32) != 2 {
 		t.Fatalf("action = %v, want decided with 2 against", a)
 	}
 	if _, r := f.call(ncSeat(2), "voteAction", id, true); !strings.Contains(r, "already decided") {

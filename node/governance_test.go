@@ -122,6 +122,8 @@ func TestGovernanceAdmitsAValidator(t *testing.T) {
 		})
 	})
 
+	// A commission removal suspends at once (provisional until the plenary
+	// ratifies it): the node leaves the set and is disconnected.
 	t.Run("removed: leaves the set and is disconnected", func(t *testing.T) {
 		res := send(devnet.RoleNameNodesCommission, "public", "proposeNodeAction", nodeID, governance.ActionRemove, false, crypto.Keccak256Hash([]byte("test removal")))
 		id := eventArg(t, res, "ActionProposed", "actionId").(uint64)

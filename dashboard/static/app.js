@@ -105,8 +105,9 @@
     (g.seats || []).forEach((s) => (s.holders || []).forEach((h, i) => seats.push(`<tr><td>${esc(s.role)}</td><td>${esc(s.collective || "network")}</td><td>record ${h}</td><td>${date(s.termEnds[i])}</td><td class="${s.holdingOver[i] ? "warn" : ""}">${s.holdingOver[i] ? "holding over" : "no"}</td></tr>`)));
     table("seats", seats);
     table("gov-nodes", (g.nodes || []).map((n) => `<tr><td class="mono" title="${esc(n.node_id)}">${esc(short(n.node_id, 12))}</td><td>${esc(n.collective)}</td><td>${esc(n.role)}</td><td>${esc(n.status)}</td><td>${n.record.power ?? "–"}</td>${liveness(n.liveness)}</tr>`));
-    $("applications").innerHTML = (g.applications || []).map((a) => `<div class="item">#${a.id} ${esc(a.kindName)} · ${esc(a.statusName)} · collective ${esc(a.collective)} · by <span class="mono">${esc(a.applicant)}</span> · submitted ${date(a.submitted)} · ${a.approvals} approvals, ${a.rejections} rejections` +
-      (a.kindName === "node" ? ` · node <span class="mono">${esc(short(a.nodeId, 14))}</span> as ${esc(a.roleName)}` : "") + "</div>").join("") || "none";
+    $("applications").innerHTML = (g.applications || []).map((a) => `<div class="item">#${a.id} ${esc(a.kindName)} · ${esc(a.statusName)} · collective ${esc(a.collective || "network")} · by <span class="mono">${esc(a.applicant)}</span> · submitted ${date(a.submitted)} · ${a.approvals} approvals, ${a.rejections} rejections` +
+      (a.kindName === "node" ? ` · node <span class="mono">${esc(short(a.nodeId, 14))}</span> as ${esc(a.roleName)}` : "") +
+      (a.advisory ? ` · CV ${esc(a.advisory.cvURI)} <span class="mono">${esc(short(a.advisory.cvCommitment, 14))}</span>${a.advisory.renewal ? " · renewal" : ""}` : "") + "</div>").join("") || "none";
     $("meetings").innerHTML = (g.meetings || []).map((m) => `<div class="item"><b>Meeting #${m.id}</b> ${esc(m.kindName)} · ${date(m.start)} – ${date(m.end)} · ${esc(m.place)} · present: ${(m.present || []).length ? (m.present || []).map((p) => "record " + p).join(", ") : "none recorded"}` +
       (m.motions || []).map((mo) => `<div>motion #${mo.id} ${esc(mo.kindName)} · ${esc(mo.statusName)} · yes ${(mo.yes || []).length}, no ${(mo.no || []).length}</div>`).join("") + "</div>").join("") || "none";
     table("capital", (g.capital || []).map((c) => {

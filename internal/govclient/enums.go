@@ -54,9 +54,11 @@ var (
 	MotionKind           = enumOf[governance.MotionKind]("MotionKind")
 	MotionStatus         = enumOf[governance.MotionStatus]("MotionStatus")
 	NodeAction           = enumOf[governance.NodeAction]("NodeAction")
-	CapitalRequestStatus = enumOf[governance.CapitalRequestStatus]("CapitalRequestStatus")
+	ActionStatus         = enumOf[governance.ActionStatus]("ActionStatus")
 	AgreementStatus      = enumOf[governance.AgreementStatus]("AgreementStatus")
 	Criteria             = enumOf[governance.Criteria]("Criteria")
+	DesignationStatus    = enumOf[governance.DesignationStatus]("DesignationStatus")
+	CapitalRequestStatus = enumOf[governance.CapitalRequestStatus]("CapitalRequestStatus")
 	// ActionTarget is what a proposed action applies to: [IGovernance.action]'s
 	// target. (The interface leaves it unnamed.)
 	ActionTarget = enumOf[governance.ActionTarget]("target")
@@ -71,6 +73,7 @@ var enums = map[string]*Enum{
 	"applyProject.criteria":      Criteria,
 	"proposeNodeAction.action":   NodeAction,
 	"proposeMemberAction.action": NodeAction,
+	"moveMemberAction.action":    NodeAction,
 	"convene.kind":               MeetingKind,
 	"moveProjectStatus.status":   ProjectStatus,
 	"moveSeat.role":              Role,
@@ -90,10 +93,16 @@ var enums = map[string]*Enum{
 	"application.role":           NodeRole,
 	"action.target":              ActionTarget,
 	"action.kind":                NodeAction,
+	"action.status":              ActionStatus,
+	"actions.status":             ActionStatus,
 	"meeting.kind":               MeetingKind,
 	"motion.kind":                MotionKind,
 	"motion.status":              MotionStatus,
 	"agreements.statuses":        AgreementStatus,
+	"proposeDesignation.role":    Role,
+	"designation.role":           Role,
+	"designation.status":         DesignationStatus,
+	"designations.status":        DesignationStatus,
 	"capitalRequests.status":     CapitalRequestStatus,
 	"capitalRequest.status":      CapitalRequestStatus,
 
@@ -109,6 +118,8 @@ var enums = map[string]*Enum{
 	"MeetingConvened.kind":          MeetingKind,
 	"MotionProposed.kind":           MotionKind,
 	"AgreementStatusChanged.status": AgreementStatus,
+	"DesignationProposed.role":      Role,
+	"DesignationDecided.status":     DesignationStatus,
 }
 
 // EnumOf is the enumeration of field of fn (a function or an event), or nil.

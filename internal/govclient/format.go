@@ -28,7 +28,7 @@ type Field struct {
 // timeFields hold block times; they print with their date.
 var timeFields = map[string]bool{
 	"submitted": true, "start": true, "end": true, "termEnd": true, "termEnds": true,
-	"expiry": true, "epochEnd": true, "times": true,
+	"expiry": true, "epochEnd": true, "times": true, "proposed": true, "deadline": true,
 }
 
 // Fields pairs fn's arguments with their values (unnamed ones are "result",

@@ -32,11 +32,11 @@ var shorts = map[string]string{
 	"validators":             "The validators' node IDs and voting powers.",
 	"projects":               "The approved projects.",
 	"project":                "A project: collective, name, status, repository, number of accounts.",
-	"applications":           "The applications of a kind (1 node, 2 project) in a status.",
+	"applications":           "The applications of a kind (1 node, 2 project, 3 advisory) in a status.",
 	"application":            "An application: kind, status, applicant, collective, node, votes.",
 	"applicationAccounts":    "A project application's deployer accounts and whether each accepted.",
 	"nodeApplicationMessage": "The message a node's keys sign to apply (apply-node); see node-id --applicant.",
-	"action":                 "A proposed node or member action and its votes.",
+	"action":                 "A Nodes Commission action: subject, status, deadline, cause, reason, votes.",
 	"seats":                  "The holders of a role (in a collective), with terms and holdover.",
 	"seatOf":                 "The seat a record holds.",
 	"proxyOf":                "The proxy a seat holder appointed.",
@@ -46,6 +46,11 @@ var shorts = map[string]string{
 	"motion":                 "A motion: meeting, kind, status, proposer, votes.",
 	"agreements":             "The agreements of a meeting and their follow-up.",
 	"upgrades":               "The scheduled upgrades and their heights.",
+	"proposeDesignation":     "A collective leader proposes a record for an Executive Council seat; the Advisory Council decides.",
+	"moveAdmitAdvisory":      "Move, in a meeting, to admit (or renew) an Advisory Council applicant.",
+	"advisoryApplication":    "An Advisory Council application's content: CV commitment and URI, statement, renewal.",
+	"designation":            "A designation to an Executive Council seat: seat, record, proposer, rationale, status, deadline, votes.",
+	"designations":           "The designations in a status (1 open, 2 approved, 3 rejected, 4 expired).",
 }
 
 // Short is a one-line description of function name.

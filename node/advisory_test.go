@@ -1,0 +1,148 @@
+package node_test
+
+import (
+	"context"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/redmx/redmx/devnet"
+	"github.com/redmx/redmx/governance"
+	"github.com/redmx/redmx/internal/govclient"
+	"github.com/redmx/redmx/internal/testnet"
+)
+
+// TestAdvisoryCouncilOnNetwork runs the Advisory Council of
+// docs/governance.md §3.4 on four real validators, by transactions: a
+// person with an account of no record applies (the pool admits it under the
+// apply quota); a leader of public proposes that public's Nodes Commission
+// member be designated again, and two of the three Advisory members approve,
+// renewing the seat for councilTerm; a quorate plenary admits the applicant,
+// who becomes a member of no collective holding an Advisory seat for
+// advisoryTerm.
+func TestAdvisoryCouncilOnNetwork(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a 4-node network through a plenary")
+	}
+	net := testnet.Start(t, devnet.Config{
+		Validators:    4,
+		TimeoutCommit: 300 * time.Millisecond,
+		GovParams:     map[string]uint64{"meetingNotice": 2},
+	})
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	h := newGovHarness(ctx, t, net.Nodes[0].RPC)
+	do := func(role, collective, fn string, args ...any) govCall { return h.do(t, role, collective, fn, args...) }
+	var (
+		leader    = devnet.RoleNameLeader
+		secretary = devnet.RoleNameSecretary
+		projects  = devnet.RoleNameProjectsCommission
+		nodes     = devnet.RoleNameNodesCommission
+		advisory  = devnet.RoleNameAdvisory
+	)
+	view := func(fn string, args ...any) []govclient.Field {
+		t.Helper()
+		m, err := govclient.Method(fn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := h.gc.View(ctx, m, args)
+		if err != nil {
+			t.Fatalf("%s: %v", fn, err)
+		}
+		return out
+	}
+	blockTime := func(res *govclient.Result) uint64 {
+		t.Helper()
+		hd, err := h.ec.HeaderByNumber(ctx, new(big.Int).SetUint64(res.Block))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hd.Time
+	}
+
+	expert, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	account := crypto.PubkeyToAddress(expert.PublicKey)
+	res := h.round(t, govCall{expert, "applyAdvisory", []any{crypto.Keccak256Hash([]byte("curriculum")), "https://example.org/cv.pdf",
+		crypto.Keccak256Hash([]byte("statement"))}})
+	app := eventArg(t, res[0], "AdvisoryApplied", "applicationId").(uint64)
+
+	t.Run("the Advisory Council designates on a leader's proposal", func(t *testing.T) {
+		var ncRecord uint64
+		for _, r := range devnet.Roles() {
+			if r.Role == nodes && r.Collective == "public" {
+				ncRecord = r.Record
+			}
+		}
+		res := h.round(t, do(leader, "public", "proposeDesignation", governance.RoleNodesCommission, "public", ncRecord,
+			crypto.Keccak256Hash([]byte("seniority, projects, experience"))))
+		d := eventArg(t, res[0], "DesignationProposed", "designationId").(uint64)
+		// One at a time: the deciding vote seats the record.
+		h.round(t, do(advisory, "academic", "voteDesignation", d, true))
+		res = h.round(t, do(advisory, "private", "voteDesignation", d, true))
+		if st := eventArg(t, res[0], "DesignationDecided", "status").(uint8); governance.DesignationStatus(st) != governance.DesignationApproved {
+			t.Fatalf("designation %d decided %s", d, governance.DesignationStatus(st))
+		}
+		want := blockTime(res[0]) + 2*365*24*3600
+		if end := eventArg(t, res[0], "SeatFilled", "termEnd").(uint64); end != want {
+			t.Fatalf("SeatFilled termEnd %d, want %d (the block's time plus councilTerm)", end, want)
+		}
+		if out := view("designation", d); out[5].Value.(uint8) != uint8(governance.DesignationApproved) || len(out[8].Value.([]uint64)) != 2 {
+			t.Fatalf("designation view: %+v", out)
+		}
+	})
+
+	t.Run("the plenary admits an Advisory member", func(t *testing.T) {
+		_, now := h.head(t)
+		now = max(now, uint64(time.Now().Unix()))
+		start, end := now+4, now+4+12
+		res := h.round(t, do(secretary, "public", "convene", governance.MeetingOrdinary, crypto.Keccak256Hash([]byte("Advisory Council")), start, end, "online", uint64(0)))
+		meeting := eventArg(t, res[0], "MeetingConvened", "meetingId").(uint64)
+		h.waitBlockTime(t, "the meeting's start", start)
+		h.round(t,
+			do(secretary, "public", "attend", meeting),
+			do(projects, "public", "attend", meeting),
+			do(projects, "academic", "attend", meeting),
+			do(projects, "private", "attend", meeting),
+			do(nodes, "public", "attend", meeting),
+			do(nodes, "academic", "attend", meeting),
+			do(nodes, "private", "attend", meeting),
+		)
+		res = h.round(t, do(projects, "academic", "moveAdmitAdvisory", meeting, app))
+		motion := eventArg(t, res[0], "MotionProposed", "motionId").(uint64)
+		h.round(t,
+			do(secretary, "public", "vote", motion, true),
+			do(projects, "public", "vote", motion, true),
+			do(projects, "academic", "vote", motion, true),
+			do(nodes, "public", "vote", motion, true),
+			do(nodes, "private", "vote", motion, false),
+		)
+		if n, tm := h.head(t); tm >= end {
+			t.Fatalf("the votes ended at block %d, time %d: after the meeting (end %d); the machine is too slow for this window", n, tm, end)
+		}
+		h.waitBlockTime(t, "the meeting's end", end)
+		res = h.round(t, do(devnet.RoleNameMember, "private", "decide", motion))
+		if !eventArg(t, res[0], "MotionDecided", "passed").(bool) {
+			t.Fatalf("the admission failed: %+v", res[0].Events)
+		}
+		rec := eventArg(t, res[0], "AdvisoryAdmitted", "recordId").(uint64)
+		if got := view("recordOf", account)[0].Value.(uint64); got != rec {
+			t.Fatalf("recordOf(applicant) = %d, want %d", got, rec)
+		}
+		seat := view("seatOf", rec)
+		if governance.Role(seat[0].Value.(uint8)) != governance.RoleAdvisory || seat[2].Value.(uint64) != blockTime(res[0])+2*365*24*3600 {
+			t.Fatalf("seatOf(%d) = %+v", rec, seat)
+		}
+		// the new member acts at once: it applies for its one renewal
+		res = h.round(t, govCall{expert, "applyAdvisory", []any{crypto.Keccak256Hash([]byte("curriculum 2")), "https://example.org/cv2.pdf",
+			crypto.Keccak256Hash([]byte("statement 2"))}})
+		if !eventArg(t, res[0], "AdvisoryApplied", "renewal").(bool) {
+			t.Fatal("the member's application is not a renewal")
+		}
+	})
+}
