@@ -24,33 +24,41 @@ pragma solidity ^0.8.20;
 /// - The rules are in docs/governance.md; the section numbers (§) below
 ///   are its sections.
 interface IGovernance {
-    // ----- Enumerations (as uint8) -----
-    // RecordKind:        1 institution member, 2 individual member, 3 project
-    // RecordStatus:      1 active, 2 suspended, 3 removed (members) / closed (projects)
+    // ----- Enumerations (as uint8; 0 is none) -----
+    // Every uint8 argument, result and event field is one of these: its
+    // NatSpec names it and lists its values (`@param role NodeRole: 1 validator,
+    // 2 observer`), and clients print the names. Tests check the lists here
+    // and in the NatSpec against the node's names (governance/enums.go).
+    // RecordKind:        1 institution, 2 individual, 3 project
+    // RecordStatus:      1 active, 2 suspended, 3 removed
+    // ProjectStatus:     1 active, 2 suspended, 3 closed
     // NodeRole:          1 validator, 2 observer
     // NodeStatus:        1 admitted, 2 suspended, 3 removed
-    // ApplicationKind:   1 node, 2 project, 3 advisory (Advisory Council)
-    // ApplicationStatus: 1 submitted, 2 endorsed, 3 to plenary (projects), 4 approved,
-    //                    5 rejected, 6 withdrawn
-    // Role (seats):      1 leader, 2 executive secretary, 3 projects commission,
-    //                    4 nodes commission, 5 advisory council
+    // ApplicationKind:   1 node, 2 project, 3 advisory
+    // ApplicationStatus: 1 submitted, 2 endorsed, 3 to-plenary, 4 approved, 5 rejected,
+    //                    6 withdrawn
+    // Role:              1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission,
+    //                    5 advisory
     // MeetingKind:       1 ordinary, 2 extraordinary
-    // MotionKind:        1 approve project, 2 project status, 3 seat, 4 unseat,
-    //                    5 parameter, 6 upgrade, 7 member action, 8 ratify action,
-    //                    9 overturn action, 10 capital budget, 11 elect,
-    //                    12 admit advisory
+    // MotionKind:        1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter,
+    //                    6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action,
+    //                    10 capital-budget, 11 elect, 12 admit-advisory
     // MotionStatus:      1 open, 2 passed, 3 failed
     // NodeAction:        1 suspend, 2 remove, 3 reinstate
-    // ActionStatus:      1 proposed (commission votes open), 2 provisional (in effect
-    //                    until its deadline unless ratified), 3 to plenary (relies on
-    //                    cause: takes effect only if ratified), 4 final, 5 rejected,
-    //                    6 lapsed (not ratified in time: undone), 7 overturned
+    // ActionTarget:      1 node, 2 member
+    // ActionStatus:      1 proposed, 2 provisional, 3 to-plenary, 4 final, 5 rejected,
+    //                    6 lapsed, 7 overturned
+    //   (proposed: commission votes open; provisional: in effect until its deadline
+    //   unless ratified; to-plenary: relies on cause, takes effect only if ratified;
+    //   lapsed: not ratified in time, undone)
     // CapitalRequestStatus: 1 open, 2 granted, 3 declined, 4 withdrawn
-    // AgreementStatus:   1 pending, 2 in progress, 3 done, 4 dropped
-    // DesignationStatus: 1 open, 2 approved, 3 rejected, 4 expired (open past its deadline)
-    // Criteria (bits):   1 social benefit or better public services, 2 open source,
-    //                    4 open data, 8 testing and development, 16 research,
-    //                    32 impact entrepreneurship
+    // AgreementStatus:   1 pending, 2 in-progress, 3 done, 4 dropped
+    // DesignationStatus: 1 open, 2 approved, 3 rejected, 4 expired
+    //   (expired: open past its deadline)
+    // Criteria (bits):   1 public-value, 2 open-source, 4 open-data, 8 testing, 16 research,
+    //                    32 impact
+    //   (social benefit or better public services, open source, open data, testing and
+    //   development, research, impact entrepreneurship)
 
     // ===== Events =====
     event AccountOffered(uint64 indexed recordId, address indexed account);
@@ -58,6 +66,7 @@ interface IGovernance {
     event AccountRemoved(uint64 indexed recordId, address indexed account);
     event IdentityAttested(uint64 indexed recordId, uint64 indexed leader, bytes32 commitment);
 
+    /// @param role NodeRole: 1 validator, 2 observer
     event NodeApplied(uint64 indexed applicationId, address indexed applicant, string collective, bytes20 nodeId, uint8 role);
     event ProjectApplied(uint64 indexed applicationId, address indexed applicant, string collective, string name);
     event ProjectAccountAccepted(uint64 indexed applicationId, address indexed account);
@@ -67,9 +76,13 @@ interface IGovernance {
     event CommissionVoteCast(uint64 indexed applicationId, uint64 indexed member, bool approve);
     event ProjectSentToPlenary(uint64 indexed applicationId);
 
+    /// @param kind RecordKind: 1 institution, 2 individual, 3 project
     event MemberAdmitted(uint64 indexed recordId, string collective, uint8 kind);
+    /// @param status RecordStatus: 1 active, 2 suspended, 3 removed
     event MemberStatusChanged(uint64 indexed recordId, uint8 status, bool forCause);
+    /// @param role NodeRole: 1 validator, 2 observer
     event NodeAdmitted(bytes20 indexed nodeId, uint64 indexed operator, string collective, uint8 role);
+    /// @param status NodeStatus: 1 admitted, 2 suspended, 3 removed
     event NodeStatusChanged(bytes20 indexed nodeId, uint8 status, bool forCause);
     event ValidatorPowerChanged(bytes20 indexed nodeId, uint64 power);
     /// A validator missed more than livenessMaxMissedPermille of its last
@@ -81,6 +94,7 @@ interface IGovernance {
     /// A flagged validator's misses fell back to the share allowed; a block
     /// event like NodeFlagged.
     event NodeRecovered(bytes20 indexed nodeId, uint64 missed, uint64 window);
+    /// @param action NodeAction: 1 suspend, 2 remove, 3 reinstate
     event ActionProposed(uint64 indexed actionId, uint64 indexed proposer, uint8 action, bool forCause, bytes32 reasonHash);
     event ActionVoteCast(uint64 indexed actionId, uint64 indexed member, bool approve);
     event ActionDecided(uint64 indexed actionId, bool approved);
@@ -101,6 +115,7 @@ interface IGovernance {
     event ActionLapsed(uint64 indexed actionId);
 
     event ProjectApproved(uint64 indexed projectId, uint64 indexed applicationId, string collective);
+    /// @param status ProjectStatus: 1 active, 2 suspended, 3 closed
     event ProjectStatusChanged(uint64 indexed projectId, uint8 status);
 
     event CapitalRequested(uint64 indexed requestId, uint64 indexed recordId, uint64 gasPerEpoch, bytes32 justificationHash);
@@ -113,19 +128,24 @@ interface IGovernance {
     /// records' grants count against it then.
     event CapitalBudgetSet(string collective, uint64 gasPerEpoch, uint64 committed);
 
+    /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
     event SeatFilled(uint8 indexed role, string collective, uint64 indexed recordId, uint64 termEnd);
+    /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
     event SeatVacated(uint8 indexed role, string collective, uint64 indexed recordId);
 
     event ExtraordinaryRequested(uint64 indexed requestId, uint64 indexed leader, bytes32 objectivesHash);
+    /// @param kind MeetingKind: 1 ordinary, 2 extraordinary
     event MeetingConvened(uint64 indexed meetingId, uint8 kind, uint64 start, uint64 end, bytes32 agendaHash);
     event ProxyAppointed(uint64 indexed holder, address indexed proxy);
     event ProxyRevoked(uint64 indexed holder, address indexed proxy);
     event AttendanceRecorded(uint64 indexed meetingId, uint64 indexed holder, address by);
+    /// @param kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory
     event MotionProposed(uint64 indexed motionId, uint64 indexed meetingId, uint8 kind, uint64 proposer);
     event VoteCast(uint64 indexed motionId, uint64 indexed holder, bool yes);
     event MotionDecided(uint64 indexed motionId, bool passed, uint32 yes, uint32 no, uint32 present);
     event MinutesRecorded(uint64 indexed meetingId, bytes32 minutesHash);
     event AgreementAdded(uint64 indexed agreementId, uint64 indexed meetingId, bytes32 textHash);
+    /// @param status AgreementStatus: 1 pending, 2 in-progress, 3 done, 4 dropped
     event AgreementStatusChanged(uint64 indexed agreementId, uint8 status);
 
     /// An application to the Advisory Council; `renewal`: the applicant's
@@ -133,10 +153,12 @@ interface IGovernance {
     event AdvisoryApplied(uint64 indexed applicationId, address indexed applicant, bool renewal);
     /// The plenary admitted (or renewed) an Advisory Council member until `termEnd`.
     event AdvisoryAdmitted(uint64 indexed recordId, uint64 indexed applicationId, uint64 termEnd, bool renewal);
+    /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
     event DesignationProposed(uint64 indexed designationId, uint8 role, string collective, uint64 indexed recordId, uint64 proposer, uint64 deadline);
     event DesignationVoteCast(uint64 indexed designationId, uint64 indexed member, bool approve);
     /// A designation approved (the record took the seat), rejected, or
     /// recorded as expired (DesignationStatus).
+    /// @param status DesignationStatus: 1 open, 2 approved, 3 rejected, 4 expired
     event DesignationDecided(uint64 indexed designationId, uint8 status);
 
     event ParameterChanged(string name, uint256 value);
@@ -163,6 +185,8 @@ interface IGovernance {
     /// `nodeSignature` (by the node key) and `keySignature` (by the consensus
     /// key; empty for an observer) prove possession: each signs
     /// nodeApplicationMessage(...) of this application. Returns its id.
+    /// @param role NodeRole: 1 validator, 2 observer
+    /// @param memberKind RecordKind: 1 institution, 2 individual, 3 project
     function applyNode(
         string calldata collective,
         bytes32 nodeKey,
@@ -191,10 +215,12 @@ interface IGovernance {
 
     /// A Nodes Commission member proposes to suspend, remove or reinstate a
     /// node. For cause needs `reasonHash`, a commitment to the reason.
+    /// @param action NodeAction: 1 suspend, 2 remove, 3 reinstate
     function proposeNodeAction(bytes20 nodeId, uint8 action, bool forCause, bytes32 reasonHash) external returns (uint64 actionId);
     /// A Nodes Commission member proposes to suspend, remove or reinstate a
     /// member that holds no seat (a seat holder: moveMemberAction). For cause
     /// needs `reasonHash`.
+    /// @param action NodeAction: 1 suspend, 2 remove, 3 reinstate
     function proposeMemberAction(uint64 recordId, uint8 action, bool forCause, bytes32 reasonHash) external returns (uint64 actionId);
     /// A Nodes Commission member votes on an action; a majority of the filled
     /// seats decides. Approved, a reinstatement is final; a suspension or
@@ -211,6 +237,7 @@ interface IGovernance {
     /// accept with acceptProjectAccount before a leader endorses the
     /// application (the sender, if listed, accepts by applying); accounts
     /// with code and system addresses are refused.
+    /// @param criteria Criteria: 1 public-value, 2 open-source, 4 open-data, 8 testing, 16 research, 32 impact
     function applyProject(
         string calldata collective,
         string calldata name,
@@ -257,6 +284,7 @@ interface IGovernance {
     function requestExtraordinary(bytes32 objectivesHash) external returns (uint64 requestId);
     /// The secretary convenes a meeting, at least the notice period ahead.
     /// An extraordinary meeting names the request it answers.
+    /// @param kind MeetingKind: 1 ordinary, 2 extraordinary
     function convene(uint8 kind, bytes32 agendaHash, uint64 start, uint64 end, string calldata place, uint64 requestId)
         external returns (uint64 meetingId);
     /// An Executive Council seat holder appoints a proxy account (one seat
@@ -272,12 +300,15 @@ interface IGovernance {
 
     /// Motions, proposed by a present council member during the meeting.
     function moveApproveProject(uint64 meetingId, uint64 applicationId) external returns (uint64 motionId);
+    /// @param status ProjectStatus: 1 active, 2 suspended, 3 closed
     function moveProjectStatus(uint64 meetingId, uint64 projectId, uint8 status) external returns (uint64 motionId);
     /// Move to seat a record until `termEnd`, at most the role's term after the
     /// block; a successor to the secretary takes the seat in this one motion.
+    /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
     function moveSeat(uint64 meetingId, uint8 role, string calldata collective, uint64 recordId, uint64 termEnd)
         external returns (uint64 motionId);
     /// Move to vacate a seat (never the secretary's: seat a successor instead).
+    /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
     function moveUnseat(uint64 meetingId, uint8 role, string calldata collective, uint64 recordId)
         external returns (uint64 motionId);
     /// Move to change a parameter, within its range (checked again when decided).
@@ -294,6 +325,7 @@ interface IGovernance {
     /// them (the secretary is never suspended or removed): recorded as an
     /// action to plenary, carried out and final when the motion passes, with
     /// its rules checked again. For cause needs `reasonHash`.
+    /// @param action NodeAction: 1 suspend, 2 remove, 3 reinstate
     function moveMemberAction(uint64 meetingId, uint64 recordId, uint8 action, bool forCause, bytes32 reasonHash)
         external returns (uint64 motionId);
     /// Move to ratify a provisional or to-plenary action before its deadline:
@@ -315,6 +347,7 @@ interface IGovernance {
     function recordMinutes(uint64 meetingId, bytes32 minutesHash) external;
     /// The secretary records an agreement of a meeting, and its follow-up.
     function addAgreement(uint64 meetingId, bytes32 textHash) external returns (uint64 agreementId);
+    /// @param status AgreementStatus: 1 pending, 2 in-progress, 3 done, 4 dropped
     function setAgreementStatus(uint64 agreementId, uint8 status) external;
 
     // ===== Advisory Council (§3.4) =====
@@ -339,6 +372,7 @@ interface IGovernance {
     /// must be able to take the seat: vacant, holding over, or its own (a
     /// renewal). One open designation per seat; it expires undecided after
     /// candidacyPeriod.
+    /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
     function proposeDesignation(uint8 role, string calldata collective, uint64 recordId, bytes32 rationaleCommitment)
         external returns (uint64 designationId);
     /// An Advisory Council member votes on an open designation. A majority
@@ -354,6 +388,7 @@ interface IGovernance {
     // it is 0. The price follows `limit`, so ask for what you need.
 
     /// The message a node key and a consensus key sign to apply (see applyNode).
+    /// @param role NodeRole: 1 validator, 2 observer
     function nodeApplicationMessage(
         address applicant,
         string calldata collective,
@@ -371,6 +406,9 @@ interface IGovernance {
         external view returns (bool formed, uint64[] memory leaders, uint32 members, uint32 nodes, uint32 validators);
 
     function recordOf(address account) external view returns (uint64 recordId);
+    /// @return kind RecordKind: 1 institution, 2 individual, 3 project
+    /// @return collective
+    /// @return status RecordStatus: 1 active, 2 suspended, 3 removed
     function record(uint64 recordId)
         external view returns (uint8 kind, string memory collective, uint8 status, bytes32 institution, uint32 accounts);
     /// A record's accounts, in the order added.
@@ -392,16 +430,16 @@ interface IGovernance {
     /// and the current epoch and when it ends.
     function capitalBudget(string calldata collective)
         external view returns (uint64 gasPerEpoch, uint64 committed, uint64 epoch, uint64 epochEnd);
-    /// A capital request: its record, the gas asked, the justification, its
-    /// status (CapitalRequestStatus), the leader who granted or declined it
-    /// (0: none, or withdrawn) and the gas per epoch granted.
-    function capitalRequest(uint64 requestId)
-        external view returns (uint64 recordId, uint64 gasPerEpoch, bytes32 justificationHash, uint8 status, uint64 decidedBy, uint64 grantedGasPerEpoch);
     /// A collective's capital requests in a status, in the order they reached it.
+    /// @param status CapitalRequestStatus: 1 open, 2 granted, 3 declined, 4 withdrawn
     function capitalRequests(string calldata collective, uint8 status, bytes32 cursor, uint32 limit)
         external view returns (uint64[] memory requestIds, bytes32 next);
 
     function nodes(bytes32 cursor, uint32 limit) external view returns (bytes20[] memory nodeIds, bytes32 next);
+    /// @return collective
+    /// @return operator
+    /// @return role NodeRole: 1 validator, 2 observer
+    /// @return status NodeStatus: 1 admitted, 2 suspended, 3 removed
     function node(bytes20 nodeId)
         external view returns (string memory collective, uint64 operator, uint8 role, uint8 status, string memory keyType, bytes memory pubKey, uint64 power);
     /// A validator's liveness review: misses among the last `window` blocks
@@ -417,41 +455,140 @@ interface IGovernance {
 
     function projects(bytes32 cursor, uint32 limit) external view returns (uint64[] memory projectIds, bytes32 next);
     /// A project; its accounts are read with accounts(projectId, …).
+    /// @return collective
+    /// @return name
+    /// @return status ProjectStatus: 1 active, 2 suspended, 3 closed
     function project(uint64 projectId)
         external view returns (string memory collective, string memory name, uint8 status, string memory repositoryURI, uint32 accounts);
 
+    /// @param kind ApplicationKind: 1 node, 2 project, 3 advisory
+    /// @param status ApplicationStatus: 1 submitted, 2 endorsed, 3 to-plenary, 4 approved, 5 rejected, 6 withdrawn
     function applications(uint8 kind, uint8 status, bytes32 cursor, uint32 limit)
         external view returns (uint64[] memory applicationIds, bytes32 next);
+    /// @return kind ApplicationKind: 1 node, 2 project, 3 advisory
+    /// @return status ApplicationStatus: 1 submitted, 2 endorsed, 3 to-plenary, 4 approved, 5 rejected, 6 withdrawn
+    /// @return applicant
+    /// @return collective
+    /// @return nodeId
+    /// @return role NodeRole: 1 validator, 2 observer
     function application(uint64 applicationId)
         external view returns (uint8 kind, uint8 status, address applicant, string memory collective, bytes20 nodeId, uint8 role, uint64 submitted, uint32 approvals, uint32 rejections);
     /// A project application's deployer accounts and whether each accepted.
     function applicationAccounts(uint64 applicationId)
         external view returns (address[] memory accounts, bool[] memory accepted);
-    /// A Nodes Commission action: its target (1 node, 2 member) and subject
-    /// (the node ID, or the record id as a number), kind (NodeAction), cause
-    /// and reason commitment, status (ActionStatus), proposer, ratification
-    /// deadline (0: none), the motion that moved, ratified or overturned it,
-    /// and the commission's votes.
+    /// What a node application asks for and brings: the node and its
+    /// consensus key, and for an applicant not yet a member its kind and
+    /// the commitments to its institution, letter and adhesion (zero for a
+    /// project application).
+    /// @return nodeId
+    /// @return role NodeRole: 1 validator, 2 observer
+    /// @return keyType
+    /// @return pubKey
+    /// @return memberKind RecordKind: 1 institution, 2 individual, 3 project
+    function nodeApplication(uint64 applicationId)
+        external view returns (bytes20 nodeId, uint8 role, string memory keyType, bytes memory pubKey, uint8 memberKind, bytes32 institution, bytes32 letterCommitment, string memory letterURI, bytes32 adhesionCommitment, string memory adhesionURI);
+    /// What a project application states (empty for a node application);
+    /// its deployer accounts are applicationAccounts'.
+    /// @return name
+    /// @return descriptionCommitment
+    /// @return descriptionURI
+    /// @return justificationCommitment
+    /// @return repositoryURI
+    /// @return criteria Criteria: 1 public-value, 2 open-source, 4 open-data, 8 testing, 16 research, 32 impact
+    function projectApplication(uint64 applicationId)
+        external view returns (string memory name, bytes32 descriptionCommitment, string memory descriptionURI, bytes32 justificationCommitment, string memory repositoryURI, uint8 criteria);
+    /// Who reviewed an application and what came of it: the leader who
+    /// endorsed it and when (0: not endorsed), a leader's reason for
+    /// rejecting it (0: none given, or rejected by its commission), and the
+    /// record it admitted (the member operating the node, the project, or the
+    /// Advisory Council member; 0 until approved). Advisory Council
+    /// applications go to the plenary unendorsed.
+    function applicationReview(uint64 applicationId)
+        external view returns (uint64 endorser, uint64 endorsed, bytes32 reasonHash, uint64 recordId);
+    /// The commission members who voted on an application, in the order
+    /// they voted (application() has the counts).
+    function applicationVotes(uint64 applicationId) external view returns (uint64[] memory yes, uint64[] memory no);
+    /// A Nodes Commission action: its target and subject (the node ID, or
+    /// the record id as a number), kind, cause and reason commitment, status,
+    /// proposer, ratification deadline (0: none), the motion that moved,
+    /// ratified or overturned it, and the commission's votes.
+    /// @return target ActionTarget: 1 node, 2 member
+    /// @return subject
+    /// @return kind NodeAction: 1 suspend, 2 remove, 3 reinstate
+    /// @return forCause
+    /// @return reasonHash
+    /// @return status ActionStatus: 1 proposed, 2 provisional, 3 to-plenary, 4 final, 5 rejected, 6 lapsed, 7 overturned
     function action(uint64 actionId)
         external view returns (uint8 target, bytes32 subject, uint8 kind, bool forCause, bytes32 reasonHash, uint8 status,
             uint64 proposer, uint64 deadline, uint64 motionId, uint32 approvals, uint32 rejections);
-    /// Actions of a status (ActionStatus), in the order they reached it.
+    /// Actions of a status, in the order they reached it.
+    /// @param status ActionStatus: 1 proposed, 2 provisional, 3 to-plenary, 4 final, 5 rejected, 6 lapsed, 7 overturned
     function actions(uint8 status, bytes32 cursor, uint32 limit)
         external view returns (uint64[] memory actionIds, bytes32 next);
+    /// An action's subject decoded (the node of a node action, the record of
+    /// a member action; the other 0), and when it was proposed.
+    function actionDetail(uint64 actionId)
+        external view returns (bytes20 nodeId, uint64 recordId, uint64 proposed);
+    /// The Nodes Commission members who voted on an action, in the order
+    /// they voted.
+    function actionVotes(uint64 actionId) external view returns (uint64[] memory yes, uint64[] memory no);
 
+    /// Capital requests (requestCapital), every one, in the order made.
+    function capitalRequestIds(bytes32 cursor, uint32 limit) external view returns (uint64[] memory requestIds, bytes32 next);
+    /// A capital request: the record asking, the gas per epoch it asks
+    /// for, the commitment to its justification, when it was made, its
+    /// status, the leader who granted or declined it (0: none yet, or
+    /// withdrawn) and the gas per epoch granted.
+    /// @return recordId
+    /// @return gasPerEpoch
+    /// @return justificationHash
+    /// @return requested
+    /// @return status CapitalRequestStatus: 1 open, 2 granted, 3 declined, 4 withdrawn
+    function capitalRequest(uint64 requestId)
+        external view returns (uint64 recordId, uint64 gasPerEpoch, bytes32 justificationHash, uint64 requested, uint8 status, uint64 decidedBy, uint64 grantedGasPerEpoch);
+    /// Extraordinary meeting requests, in the order made: the leader's
+    /// record, the commitment to the objectives, when, and the meeting
+    /// convened for it (0: not yet).
+    function extraordinaryRequests(bytes32 cursor, uint32 limit)
+        external view returns (uint64[] memory requestIds, uint64[] memory requesters, bytes32[] memory objectivesHashes, uint64[] memory requested, uint64[] memory meetingIds, bytes32 next);
+    /// One extraordinary meeting request (see extraordinaryRequests).
+    function extraordinaryRequest(uint64 requestId)
+        external view returns (uint64 requester, bytes32 objectivesHash, uint64 requested, uint64 meetingId);
+
+    /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
     function seats(uint8 role, string calldata collective)
         external view returns (uint64[] memory holders, uint64[] memory termEnds, bool[] memory holdingOver);
+    /// @return role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
     function seatOf(uint64 recordId)
         external view returns (uint8 role, string memory collective, uint64 termEnd, bool holdingOver);
     function proxyOf(uint64 holder) external view returns (address proxy);
 
     function meetings(bytes32 cursor, uint32 limit) external view returns (uint64[] memory meetingIds, bytes32 next);
+    /// @return kind MeetingKind: 1 ordinary, 2 extraordinary
     function meeting(uint64 meetingId)
         external view returns (uint8 kind, uint64 start, uint64 end, bytes32 agendaHash, string memory place, bytes32 minutesHash, uint64[] memory present);
     function motions(uint64 meetingId, bytes32 cursor, uint32 limit)
         external view returns (uint64[] memory motionIds, bytes32 next);
+    /// @return meetingId
+    /// @return kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory
+    /// @return status MotionStatus: 1 open, 2 passed, 3 failed
     function motion(uint64 motionId)
         external view returns (uint64 meetingId, uint8 kind, uint8 status, uint64 proposer, uint64[] memory yes, uint64[] memory no);
+    /// What a motion would do, decoded by its kind; the fields its kind does
+    /// not use are zero. approve-project: applicationId; project-status:
+    /// projectId and projectStatus; seat: role, collective, recordId and
+    /// termEnd; unseat: role, collective and recordId; parameter: name and
+    /// value; upgrade: name and height (0: cancel).
+    /// @return kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory
+    /// @return applicationId
+    /// @return projectId
+    /// @return projectStatus ProjectStatus: 1 active, 2 suspended, 3 closed
+    /// @return role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
+    function motionContent(uint64 motionId)
+        external view returns (uint8 kind, uint64 applicationId, uint64 projectId, uint8 projectStatus, uint8 role, string memory collective, uint64 recordId, uint64 termEnd, string memory name, uint256 value, uint64 height);
+    /// @return agreementIds
+    /// @return textHashes
+    /// @return statuses AgreementStatus: 1 pending, 2 in-progress, 3 done, 4 dropped
     function agreements(uint64 meetingId, bytes32 cursor, uint32 limit)
         external view returns (uint64[] memory agreementIds, bytes32[] memory textHashes, uint8[] memory statuses, bytes32 next);
 
@@ -463,11 +600,18 @@ interface IGovernance {
     /// record designated, the proposing leader's record, the rationale, its
     /// status, when it was proposed and when it expires, and the Advisory
     /// members' records that approved and rejected it.
+    /// @return role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
+    /// @return collective
+    /// @return recordId
+    /// @return proposer
+    /// @return rationaleCommitment
+    /// @return status DesignationStatus: 1 open, 2 approved, 3 rejected, 4 expired
     function designation(uint64 designationId)
         external view returns (uint8 role, string memory collective, uint64 recordId, uint64 proposer, bytes32 rationaleCommitment,
             uint8 status, uint64 proposed, uint64 deadline, uint64[] memory approvals, uint64[] memory rejections);
     /// Designations of a status (DesignationStatus), in the order each
     /// reached it; expired ones include those still open past their deadline.
+    /// @param status DesignationStatus: 1 open, 2 approved, 3 rejected, 4 expired
     function designations(uint8 status, bytes32 cursor, uint32 limit)
         external view returns (uint64[] memory designationIds, bytes32 next);
 

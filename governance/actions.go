@@ -101,6 +101,7 @@ func (c *call) newAction(proposer uint64, target ActionTarget, subject common.Ha
 	c.s.setFlag(key("act.forCause", id), forCause)
 	c.s.set(key("act.reason", id), reason)
 	c.s.setU64(key("act.proposer", id), proposer)
+	c.s.setU64(key("act.proposed", id), c.env.Time)
 	c.s.setActStatus(id, st)
 	c.emit("ActionProposed", id, proposer, kind, forCause, [32]byte(reason))
 	return id

@@ -103,6 +103,7 @@ func endorse(c *call, a args) ([]any, error) {
 		}
 	}
 	c.s.setAppStatus(id, AppEndorsed)
+	c.s.set(key("app.endorsed", id), pair64(leader, c.env.Time)) // one slot: the leader and when
 	c.emit("ApplicationEndorsed", id, leader)
 	return nil, nil
 }
@@ -124,6 +125,7 @@ func reject(c *call, a args) ([]any, error) {
 		return nil, refuse("application %d is past its leaders' review (status %d)", id, st)
 	}
 	c.s.setAppStatus(id, AppRejected)
+	c.s.set(key("app.reason", id), reason)
 	c.emit("ApplicationRejected", id, leader, [32]byte(reason))
 	return nil, nil
 }
@@ -194,6 +196,8 @@ func (c *call) castVote(ns string, id, voter uint64, yes bool) (uint64, uint64, 
 	if c.s.u64(k) != 0 {
 		return 0, 0, refuse("record %d already voted on %s %d", voter, nsName(ns), id)
 	}
+	// The n-th voter, for the views: the tallies are the count, so one slot.
+	c.s.set(key(ns+".voter", id, c.s.u64(key(ns+".yes", id))+c.s.u64(key(ns+".no", id))), w64(voter))
 	if yes {
 		c.s.setU64(k, 1)
 		c.s.addU64(key(ns+".yes", id), 1)

@@ -322,11 +322,12 @@ func TestCapitalRequests(t *testing.T) {
 		t.Fatalf("withdraw granted: %q", r)
 	}
 
+	now := f.env.Time
 	want := map[uint64][]any{
-		1: {uint64(recPlain), uint64(300_000), h32, uint8(CapitalRequestDeclined), recLeaderA(1) + 1, uint64(0)},
-		2: {uint64(recPlain), uint64(300_000), h32, uint8(CapitalRequestWithdrawn), uint64(0), uint64(0)},
-		3: {uint64(recPlain), uint64(300_000), h32, uint8(CapitalRequestGranted), recLeaderA(1), uint64(250_000)},
-		5: {recLeaderA(0), uint64(1), h32, uint8(CapitalRequestOpen), uint64(0), uint64(0)},
+		1: {uint64(recPlain), uint64(300_000), h32, now, uint8(CapitalRequestDeclined), recLeaderA(1) + 1, uint64(0)},
+		2: {uint64(recPlain), uint64(300_000), h32, now, uint8(CapitalRequestWithdrawn), uint64(0), uint64(0)},
+		3: {uint64(recPlain), uint64(300_000), h32, now, uint8(CapitalRequestGranted), recLeaderA(1), uint64(250_000)},
+		5: {recLeaderA(0), uint64(1), h32, now, uint8(CapitalRequestOpen), uint64(0), uint64(0)},
 	}
 	for id, w := range want {
 		got := f.view("capitalRequest", id)
@@ -346,7 +347,7 @@ func TestCapitalRequests(t *testing.T) {
 	if got := list("public", CapitalRequestOpen); len(got) != 1 || got[0] != 5 {
 		t.Errorf("public open: %v", got)
 	}
-	if got := f.view("capitalRequest", uint64(77)); got[0].(uint64) != 0 || got[3].(uint8) != 0 {
+	if got := f.view("capitalRequest", uint64(77)); got[0].(uint64) != 0 || got[4].(uint8) != 0 {
 		t.Errorf("no such request: %v", got)
 	}
 }

@@ -36,6 +36,7 @@ func requestCapital(c *call, a args) ([]any, error) {
 	c.s.set(key("capreq.just", id), just)
 	c.s.setU64(key("capreq.status", id), uint64(CapitalRequestOpen))
 	c.s.capRequests(c.s.recColl(rec), CapitalRequestOpen).add(w64(id))
+	c.s.setU64(key("capreq.time", id), c.env.Time)
 	c.emit("CapitalRequested", id, rec, gas, [32]byte(just))
 	return []any{id}, nil
 }

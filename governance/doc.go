@@ -111,8 +111,9 @@
 // must be), charged before the view runs, and the view is stopped if it would
 // read more. Lists that grow without bound are paginated (cursor, limit of at
 // most 1000, next cursor), priced by their limit: members, accounts,
-// attestations, nodes, validators, projects, applications, capital requests,
-// meetings, motions, agreements, upgrades. The lists other views answer whole are bounded by
+// attestations, nodes, validators, projects, applications, capital requests
+// by collective and status, meetings, motions, agreements, upgrades, capital
+// and extraordinary meeting requests (by id). The lists other views answer whole are bounded by
 // rule: at most 16 collectives of names of at most 32 bytes, seats and a
 // meeting's attendance at most 40.
 //

@@ -3,22 +3,26 @@ package governance
 import (
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
 
-// checkEnum: every value of E reads back from its name, and E has as many
-// values as IGovernance.sol's comment lists for it.
-func checkEnum[E Enum](t *testing.T, sol map[string]int, name string) {
+// checkEnum: every value of E reads back from its name, and IGovernance.sol's
+// comment lists exactly E's values with the names here.
+func checkEnum[E Enum](t *testing.T, sol map[string][]solValue, name string) {
 	t.Helper()
 	names := Names[E]()
-	if got, want := len(names), sol[name]; got != want {
-		t.Errorf("%s: %d names, IGovernance.sol lists %d values", name, got, want)
+	if len(sol[name]) != len(names) {
+		t.Errorf("%s: %d names, IGovernance.sol lists %d values", name, len(names), len(sol[name]))
 	}
 	for i, n := range names {
 		v := E(i + 1)
 		if _, bits := any(v).(Criteria); bits {
 			v = E(1 << i)
+		}
+		if i < len(sol[name]) && (sol[name][i].v != uint64(v) || sol[name][i].name != n) {
+			t.Errorf("%s: IGovernance.sol says %d %s, enums.go %d %s", name, sol[name][i].v, sol[name][i].name, v, n)
 		}
 		if v.String() != n {
 			t.Errorf("%s %d: String %q, want %q", name, v, v.String(), n)
@@ -37,25 +41,43 @@ func checkEnum[E Enum](t *testing.T, sol map[string]int, name string) {
 	}
 }
 
-// solEnums counts the values of each enumeration IGovernance.sol's comment
-// lists ("Name: 1 a, 2 b"; bits "1 a, 2 b, 4 c").
-func solEnums(t *testing.T) map[string]int {
+type solValue struct {
+	v    uint64
+	name string
+}
+
+// solEnums reads the values of each enumeration IGovernance.sol's comment
+// lists ("// Name: 1 a, 2 b", continued on lines of values alone).
+func solEnums(t *testing.T) map[string][]solValue {
 	src, err := os.ReadFile("IGovernance.sol")
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := string(src)
 	s = s[strings.Index(s, "----- Enumerations"):strings.Index(s, "===== Events")]
-	out := map[string]int{}
+	out := map[string][]solValue{}
 	var cur string
-	head := regexp.MustCompile(`^\s*//\s*(\w+)[^:]*:(.*)$`)
-	num := regexp.MustCompile(`(?:^|,)\s*\d+ `)
+	head := regexp.MustCompile(`^\s*//\s*(\w+)(?: \(bits\))?:\s+(\d.*)$`)
+	more := regexp.MustCompile(`^\s*//\s+(\d.*)$`)
+	item := regexp.MustCompile(`^(\d+) ([a-z][a-z-]*)$`)
 	for _, line := range strings.Split(s, "\n")[1:] {
-		rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "//"))
+		var rest string
 		if m := head.FindStringSubmatch(line); m != nil {
 			cur, rest = m[1], m[2]
+		} else if m := more.FindStringSubmatch(line); m != nil && cur != "" {
+			rest = m[1]
+		} else {
+			cur = ""
+			continue
 		}
-		out[cur] += len(num.FindAllString(strings.TrimSpace(rest), -1))
+		for _, part := range strings.Split(strings.TrimSuffix(strings.TrimSpace(rest), ","), ",") {
+			m := item.FindStringSubmatch(strings.TrimSpace(part))
+			if m == nil {
+				t.Fatalf("IGovernance.sol, enumeration %s: %q is not \"value name\"", cur, part)
+			}
+			v, _ := strconv.ParseUint(m[1], 10, 64)
+			out[cur] = append(out[cur], solValue{v, m[2]})
+		}
 	}
 	return out
 }
@@ -64,7 +86,7 @@ func TestEnums(t *testing.T) {
 	sol := solEnums(t)
 	checkEnum[RecordKind](t, sol, "RecordKind")
 	checkEnum[RecordStatus](t, sol, "RecordStatus")
-	checkEnum[ProjectStatus](t, sol, "RecordStatus")
+	checkEnum[ProjectStatus](t, sol, "ProjectStatus")
 	checkEnum[NodeRole](t, sol, "NodeRole")
 	checkEnum[NodeStatus](t, sol, "NodeStatus")
 	checkEnum[ApplicationKind](t, sol, "ApplicationKind")
@@ -77,7 +99,12 @@ func TestEnums(t *testing.T) {
 	checkEnum[CapitalRequestStatus](t, sol, "CapitalRequestStatus")
 	checkEnum[AgreementStatus](t, sol, "AgreementStatus")
 	checkEnum[Criteria](t, sol, "Criteria")
-	checkEnum[ActionTarget](t, map[string]int{"target": 2}, "target") // unnamed in the interface
+	checkEnum[ActionTarget](t, sol, "ActionTarget")
+	checkEnum[ActionStatus](t, sol, "ActionStatus")
+	checkEnum[DesignationStatus](t, sol, "DesignationStatus")
+	if len(sol) != 18 {
+		t.Errorf("IGovernance.sol lists %d enumerations, checked here 18: check the new one", len(sol))
+	}
 
 	if c, ok := Parse[Criteria]("open-source+research"); !ok || c != CriterionOpenSource|CriterionResearch || c.String() != "open-source+research" {
 		t.Errorf("criteria: %d %v %q", c, ok, c.String())

@@ -49,7 +49,11 @@ import (
 //     renewed on it more than once;
 //   - at most one open designation per Executive Council seat; an approved
 //     designation seats its record for councilTerm, an admitted Advisory
-//     application its applicant's record for advisoryTerm.
+//     application its applicant's record for advisoryTerm;
+//   - the views show what the state holds: the latest application's,
+//     motion's, action's and requests' detail views agree with their
+//     summaries and with the rules (an approved application names its
+//     record, an endorsed one its endorser; an answered request its meeting);
 //   - per collective, the committed capital is exactly what its records'
 //     grants count, and never grows while above the budget (a plenary may
 //     lower a budget below it, genesis may leave one at 0); no record's
@@ -849,6 +853,7 @@ func (m *machine) check(after string) {
 			fail("open designation %d is not the one of its seat (%s of %q)", id, role.Office(), coll)
 		}
 	}
+	m.checkViews(fail)
 }
 
 // checkAdvisory checks what a kept call did to the Advisory Council and its
@@ -881,6 +886,91 @@ func (m *machine) checkAdvisory(method string, args []any, advisoryBefore uint64
 		}
 		if role == RoleSecretary && s.seat(role, "").len() != 1 {
 			m.t.Fatalf("designation %d left the secretary's seat with %d holders", id, s.seat(role, "").len())
+		}
+	}
+}
+
+// readView answers view name through the contract, as eth_call would.
+func (m *machine) readView(name string, a ...any) []any {
+	m.t.Helper()
+	input, err := ABI.Pack(name, a...)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	ret, err := m.c.View(m.env, m.st, input)
+	if err != nil {
+		m.t.Fatalf("view %s%v: %v", name, a, err)
+	}
+	out, err := ABI.Methods[name].Outputs.Unpack(ret)
+	if err != nil {
+		m.t.Fatalf("view %s%v: %v", name, a, err)
+	}
+	return out
+}
+
+// checkViews: the detail views of the latest application, motion, action
+// and requests agree with their summaries and with the rules.
+func (m *machine) checkViews(fail func(string, ...any)) {
+	s := m.s()
+	if id := s.u64(key("seq.app")); id != 0 {
+		app, review := m.readView("application", id), m.readView("applicationReview", id)
+		kind, st := ApplicationKind(app[0].(uint8)), ApplicationStatus(app[1].(uint8))
+		endorser, rec := review[0].(uint64), review[3].(uint64)
+		if v := m.readView("applicationVotes", id); uint32(len(v[0].([]uint64))) != app[7].(uint32) || uint32(len(v[1].([]uint64))) != app[8].(uint32) {
+			fail("application %d has %d approvals and %d rejections, applicationVotes %v", id, app[7], app[8], v)
+		}
+		if (st == AppApproved) != (rec != 0) {
+			fail("application %d is %s and names record %d", id, st, rec)
+		}
+		if kind != AppAdvisory && (st == AppEndorsed || st == AppToPlenary || st == AppApproved) && (endorser == 0 || review[1].(uint64) == 0) {
+			fail("application %d is %s but names no endorser (%v)", id, st, review)
+		}
+		if kind == AppNode {
+			if n := m.readView("nodeApplication", id); n[0].([20]byte) != app[4].([20]byte) || n[1].(uint8) != app[5].(uint8) {
+				fail("nodeApplication(%d) = %v, application %v", id, n, app)
+			}
+			if st == AppApproved && s.nodeOp(app[4].([20]byte)) != rec {
+				fail("application %d admitted record %d, but node %x is operated by %d", id, rec, app[4], s.nodeOp(app[4].([20]byte)))
+			}
+		} else if p := m.readView("projectApplication", id); kind == AppProject && p[0].(string) == "" {
+			fail("project application %d has no name: %v", id, p)
+		}
+	}
+	if id := s.u64(key("seq.motion")); id != 0 {
+		mot, content := m.readView("motion", id), m.readView("motionContent", id)
+		if mot[1].(uint8) != content[0].(uint8) {
+			fail("motion %d is of kind %d, its content of kind %d", id, mot[1], content[0])
+		}
+		if MotionKind(content[0].(uint8)) == MotionSeat && content[7].(uint64) == 0 {
+			fail("seat motion %d has no term end: %v", id, content)
+		}
+	}
+	if id := s.u64(key("seq.action")); id != 0 {
+		act, detail := m.readView("action", id), m.readView("actionDetail", id)
+		if v := m.readView("actionVotes", id); uint32(len(v[0].([]uint64))) != act[9].(uint32) || uint32(len(v[1].([]uint64))) != act[10].(uint32) {
+			fail("action %d has %d approvals and %d rejections, actionVotes %v", id, act[9], act[10], v)
+		}
+		node, rec := detail[0].([20]byte), detail[1].(uint64)
+		if detail[2].(uint64) == 0 || (node == [20]byte{}) == (rec == 0) || (ActionTarget(act[0].(uint8)) == TargetNode) != (node != [20]byte{}) {
+			fail("action %d = %v, detail %v", id, act, detail)
+		}
+	}
+	if n := s.u64(key("seq.exreq")); n != 0 {
+		page := m.readView("extraordinaryRequests", [32]byte(w64(n-1)), uint32(1))
+		req := m.readView("extraordinaryRequest", n)
+		if ids := page[0].([]uint64); len(ids) != 1 || ids[0] != n || page[1].([]uint64)[0] != req[0].(uint64) || req[0].(uint64) == 0 {
+			fail("extraordinary request %d: page %v, view %v", n, page, req)
+		}
+		if mtg := req[3].(uint64); mtg != 0 && s.u64(key("mtg.request", mtg)) != n {
+			fail("request %d answered by meeting %d, which answers request %d", n, mtg, s.u64(key("mtg.request", mtg)))
+		}
+	}
+	if n := s.u64(key("seq.capreq")); n != 0 {
+		if r := m.readView("capitalRequest", n); r[0].(uint64) == 0 {
+			fail("capital request %d has no record: %v", n, r)
+		}
+		if ids := m.readView("capitalRequestIds", [32]byte{}, uint32(0))[0].([]uint64); uint64(len(ids)) != min(n, maxPage) || ids[0] != 1 {
+			fail("capitalRequestIds lists %d of %d requests", len(ids), n)
 		}
 	}
 }
@@ -987,7 +1077,7 @@ func (m *machine) arg(r *reader, method string, in abi.Argument) any {
 	case "agreementId":
 		return m.latest(r, "seq.agreement")
 	case "requestId":
-		if strings.Contains(method, "Capital") {
+		if method == "capitalRequest" || strings.Contains(method, "Capital") {
 			return m.latest(r, "seq.capreq")
 		}
 		return m.latest(r, "seq.exreq")

@@ -21,6 +21,7 @@ func requestExtraordinary(c *call, a args) ([]any, error) {
 	id := c.s.next("seq.exreq")
 	c.s.setU64(key("exreq.leader", id), rec)
 	c.s.set(key("exreq.obj", id), obj)
+	c.s.setU64(key("exreq.time", id), c.env.Time)
 	c.emit("ExtraordinaryRequested", id, rec, [32]byte(obj))
 	return []any{id}, nil
 }

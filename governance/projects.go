@@ -94,6 +94,7 @@ func (c *call) approveProject(app uint64) error {
 	coll := c.s.appColl(app)
 	id := c.s.newProject(coll, c.s.str(key("app.name", app)), c.s.str(key("app.repo", app)), accounts)
 	c.s.setU64(key("rec.app", id), app)
+	c.s.setU64(key("app.record", app), id)
 	c.s.setAppStatus(app, AppApproved)
 	c.emit("ProjectApproved", id, app, coll)
 	return nil

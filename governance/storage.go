@@ -144,6 +144,18 @@ func w64(v uint64) common.Hash {
 
 func u64of(h common.Hash) uint64 { return binary.BigEndian.Uint64(h[24:]) }
 
+// pair64 packs two uint64 in one word (a in bytes 16–23, b in 24–31), for
+// values always written and read together.
+func pair64(a, b uint64) common.Hash {
+	h := w64(b)
+	binary.BigEndian.PutUint64(h[16:24], a)
+	return h
+}
+
+func unpair64(h common.Hash) (a, b uint64) {
+	return binary.BigEndian.Uint64(h[16:24]), u64of(h)
+}
+
 func (s *store) u64(k common.Hash) uint64       { return u64of(s.get(k)) }
 func (s *store) setU64(k common.Hash, v uint64) { s.set(k, w64(v)) }
 func (s *store) addU64(k common.Hash, d uint64) { s.setU64(k, s.u64(k)+d) }

@@ -33,7 +33,6 @@ var viewHandlers = map[string]view{
 	"capitalOf":              fixed(viewCapitalOf),
 	"capital":                fixed(viewCapital),
 	"capitalBudget":          fixed(viewCapitalBudget),
-	"capitalRequest":         fixed(viewCapitalRequest),
 	"capitalRequests":        viewCapitalRequests,
 	"nodes":                  viewNodes,
 	"node":                   fixed(viewNode),
@@ -45,8 +44,18 @@ var viewHandlers = map[string]view{
 	"applications":           viewApplications,
 	"application":            fixed(viewApplication),
 	"applicationAccounts":    fixed(viewApplicationAccounts),
+	"nodeApplication":        fixed(viewNodeApplication),
+	"projectApplication":     fixed(viewProjectApplication),
+	"applicationReview":      fixed(viewApplicationReview),
 	"action":                 fixed(viewAction),
 	"actions":                viewActions,
+	"actionDetail":           fixed(viewActionDetail),
+	"applicationVotes":       fixed(func(s *store, _ Env, a args) []any { return s.votes("app", a.u64(0)) }),
+	"actionVotes":            fixed(func(s *store, _ Env, a args) []any { return s.votes("act", a.u64(0)) }),
+	"capitalRequestIds":      viewCapitalRequestIds,
+	"capitalRequest":         fixed(viewCapitalRequest),
+	"extraordinaryRequests":  viewExtraordinaryRequests,
+	"extraordinaryRequest":   fixed(viewExtraordinaryRequest),
 	"nodeApplicationMessage": fixed(viewNodeApplicationMessage),
 	"seats":                  fixed(viewSeats),
 	"seatOf":                 fixed(viewSeatOf),
@@ -55,6 +64,7 @@ var viewHandlers = map[string]view{
 	"meeting":                fixed(viewMeeting),
 	"motions":                viewMotions,
 	"motion":                 fixed(viewMotion),
+	"motionContent":          fixed(viewMotionContent),
 	"agreements":             viewAgreements,
 	"upgrades":               viewUpgrades,
 	"advisoryApplication":    fixed(viewAdvisoryApplication),
@@ -80,13 +90,24 @@ var viewCosts = map[string]viewCost{
 	"record":      {6 + textSlots, 0},
 	"accounts":    {3, 1},
 	"isMember":    {3, 0}, "canDeploy": {6, 0}, "capitalOf": {6, 0}, "capital": {5, 0},
-	"capitalBudget": {3, 0}, "capitalRequest": {6, 0}, "capitalRequests": {3, 1},
+	"capitalBudget": {3, 0}, "capitalRequests": {3, 1},
 	"node":                   {6 + 2*textSlots, 0},
 	"project":                {6 + 3*textSlots, 0},
 	"application":            {10 + textSlots, 0},
 	"applicationAccounts":    {2 + 2*maxProjectAccounts, 0},
 	"action":                 {11, 0},
 	"actions":                {3, 1},
+	"nodeApplication":        {7 + 4*textSlots, 0},
+	"projectApplication":     {3 + 3*textSlots, 0},
+	"applicationReview":      {7, 0},
+	"actionDetail":           {4, 0},
+	"applicationVotes":       {2 + 2*maxSeatList, 0},
+	"actionVotes":            {2 + 2*maxSeatList, 0},
+	"capitalRequestIds":      {1, 1},
+	"capitalRequest":         {7, 0},
+	"extraordinaryRequests":  {1, 4},
+	"extraordinaryRequest":   {4, 0},
+	"motionContent":          {5 + textSlots, 0},
 	"nodeApplicationMessage": {0, 0},
 	"seats":                  {2 + 2*maxSeatList, 0},
 	"seatOf":                 {5 + 2*textSlots, 0},
@@ -305,12 +326,6 @@ func viewCapitalBudget(s *store, env Env, a args) []any {
 	return []any{s.u64(key("coll.budget", coll)), s.u64(key("coll.committed", coll)), num, end}
 }
 
-func viewCapitalRequest(s *store, _ Env, a args) []any {
-	id := a.u64(0)
-	return []any{s.u64(key("capreq.record", id)), s.u64(key("capreq.gas", id)), [32]byte(s.get(key("capreq.just", id))),
-		uint8(s.u64(key("capreq.status", id))), s.u64(key("capreq.by", id)), s.u64(key("capreq.granted", id))}
-}
-
 func viewCapitalRequests(s *store, _ Env, a args) ([]any, error) {
 	return idPage(s.capRequests(a.str(0), CapitalRequestStatus(a.u8(1))), a)
 }
@@ -482,4 +497,156 @@ func upgrades(s *store) []Upgrade {
 		return 0
 	})
 	return out
+}
+
+// viewNodeApplication is what a node application asks for and brings:
+// the node, its consensus key, and the applicant's commitments.
+func viewNodeApplication(s *store, _ Env, a args) []any {
+	id := a.u64(0)
+	if s.appKind(id) != AppNode {
+		return []any{[20]byte{}, uint8(0), "", []byte{}, uint8(0), [32]byte{}, [32]byte{}, "", [32]byte{}, ""}
+	}
+	return []any{wordNode(s.get(key("app.node", id))), uint8(s.u64(key("app.role", id))),
+		s.str(key("app.keyType", id)), nonNil(s.bytes(key("app.pubkey", id))),
+		uint8(s.u64(key("app.memberKind", id))), [32]byte(s.get(key("app.inst", id))),
+		[32]byte(s.get(key("app.letter", id))), s.str(key("app.letterURI", id)),
+		[32]byte(s.get(key("app.adhesion", id))), s.str(key("app.adhesionURI", id))}
+}
+
+// viewProjectApplication is what a project application states; its
+// deployer accounts are applicationAccounts'.
+func viewProjectApplication(s *store, _ Env, a args) []any {
+	id := a.u64(0)
+	if s.appKind(id) != AppProject {
+		return []any{"", [32]byte{}, "", [32]byte{}, "", uint8(0)}
+	}
+	return []any{s.str(key("app.name", id)), [32]byte(s.get(key("app.desc", id))), s.str(key("app.descURI", id)),
+		[32]byte(s.get(key("app.just", id))), s.str(key("app.repo", id)), uint8(s.u64(key("app.criteria", id)))}
+}
+
+// viewApplicationReview is who reviewed an application and what came of it.
+// The record an approved node application admitted is its node's operator;
+// an Advisory Council application's, its applicant's.
+func viewApplicationReview(s *store, _ Env, a args) []any {
+	id := a.u64(0)
+	endorser, endorsed := unpair64(s.get(key("app.endorsed", id)))
+	rec := s.u64(key("app.record", id))
+	if s.appStatus(id) == AppApproved {
+		switch s.appKind(id) {
+		case AppNode:
+			rec = s.nodeOp(wordNode(s.get(key("app.node", id))))
+		case AppAdvisory:
+			rec = s.recordOf(s.appApplicant(id))
+		}
+	}
+	return []any{endorser, endorsed, [32]byte(s.get(key("app.reason", id))), rec}
+}
+
+// viewActionDetail decodes an action's subject by its target, and tells
+// when it was proposed (action has the rest).
+func viewActionDetail(s *store, _ Env, a args) []any {
+	id := a.u64(0)
+	var node [20]byte
+	var rec uint64
+	switch subject := s.get(key("act.subject", id)); ActionTarget(s.u64(key("act.target", id))) {
+	case TargetNode:
+		node = wordNode(subject)
+	case TargetMember:
+		rec = u64of(subject)
+	}
+	return []any{node, rec, s.u64(key("act.proposed", id))}
+}
+
+// seqPage pages through the ids 1..last of a sequence whose records are
+// never deleted: the cursor is the offset of the first id, as for lists.
+func seqPage(s *store, counter string, a args) (ids []uint64, next common.Hash) {
+	cursor, limit := a.page()
+	n, from := s.u64(key(counter)), u64of(cursor)
+	if cursor != w64(from) || from >= n {
+		return []uint64{}, common.Hash{}
+	}
+	end := from + min(limit, n-from)
+	for id := from + 1; id <= end; id++ {
+		ids = append(ids, id)
+	}
+	if end < n {
+		next = w64(end)
+	}
+	return ids, next
+}
+
+func viewCapitalRequestIds(s *store, _ Env, a args) ([]any, error) {
+	ids, next := seqPage(s, "seq.capreq", a)
+	return []any{ids, [32]byte(next)}, nil
+}
+
+func viewCapitalRequest(s *store, _ Env, a args) []any {
+	id := a.u64(0)
+	return []any{s.u64(key("capreq.record", id)), s.u64(key("capreq.gas", id)),
+		[32]byte(s.get(key("capreq.just", id))), s.u64(key("capreq.time", id)),
+		uint8(s.u64(key("capreq.status", id))), s.u64(key("capreq.by", id)), s.u64(key("capreq.granted", id))}
+}
+
+func viewExtraordinaryRequests(s *store, _ Env, a args) ([]any, error) {
+	ids, next := seqPage(s, "seq.exreq", a)
+	leaders, objs, times, mtgs := make([]uint64, len(ids)), make([][32]byte, len(ids)), make([]uint64, len(ids)), make([]uint64, len(ids))
+	for i, id := range ids {
+		leaders[i], objs[i] = s.u64(key("exreq.leader", id)), [32]byte(s.get(key("exreq.obj", id)))
+		times[i], mtgs[i] = s.u64(key("exreq.time", id)), s.u64(key("exreq.meeting", id))
+	}
+	return []any{ids, leaders, objs, times, mtgs, [32]byte(next)}, nil
+}
+
+func viewExtraordinaryRequest(s *store, _ Env, a args) []any {
+	id := a.u64(0)
+	return []any{s.u64(key("exreq.leader", id)), [32]byte(s.get(key("exreq.obj", id))),
+		s.u64(key("exreq.time", id)), s.u64(key("exreq.meeting", id))}
+}
+
+// viewMotionContent decodes what a motion would do, by its kind: the
+// fields its kind does not use are zero.
+func viewMotionContent(s *store, _ Env, a args) []any {
+	id := a.u64(0)
+	var (
+		app, project, rec, end, height uint64
+		status, role                   uint8
+		coll, name                     string
+		value                          = new(big.Int)
+	)
+	kind := MotionKind(s.u64(key("mot.kind", id)))
+	switch kind {
+	case MotionApproveProject:
+		app = s.u64(key("mot.a", id))
+	case MotionProjectStatus:
+		project, status = s.u64(key("mot.a", id)), uint8(s.u64(key("mot.b", id)))
+	case MotionSeat:
+		role, coll = uint8(s.u64(key("mot.role", id))), s.str(key("mot.str", id))
+		rec, end = s.u64(key("mot.a", id)), s.u64(key("mot.b", id))
+	case MotionUnseat:
+		role, coll = uint8(s.u64(key("mot.role", id))), s.str(key("mot.str", id))
+		rec = s.u64(key("mot.a", id))
+	case MotionParameter:
+		name = s.str(key("mot.str", id))
+		value.SetUint64(s.u64(key("mot.a", id)))
+	case MotionUpgrade:
+		name, height = s.str(key("mot.str", id)), s.u64(key("mot.a", id))
+	}
+	return []any{uint8(kind), app, project, status, role, coll, rec, end, name, value, height}
+}
+
+// votes are the records that voted yes and no on a commission's item, in
+// the order they voted: at most the commission's filled seats, and a
+// decided item takes no more votes.
+func (s *store) votes(ns string, id uint64) []any {
+	yes, no := []uint64{}, []uint64{}
+	n := s.u64(key(ns+".yes", id)) + s.u64(key(ns+".no", id))
+	for i := range min(n, maxSeatList) {
+		v := s.u64(key(ns+".voter", id, i))
+		if s.u64(key(ns+".voted", id, v)) == 1 {
+			yes = append(yes, v)
+		} else {
+			no = append(no, v)
+		}
+	}
+	return []any{yes, no}
 }

@@ -18,25 +18,28 @@ import (
 	"github.com/redmx/redmx/internal/testnet"
 )
 
+// run runs redmx with args and returns what it wrote to stdout (notices on
+// stderr, such as the chain `redmx gov` names, are runErr's).
 func run(ctx context.Context, args ...string) (string, error) {
-	root := cli.NewRoot()
-	var out bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&out)
-	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
-	return out.String(), err
+	out, _, err := runErr(ctx, "", args...)
+	return out, err
 }
 
 func runStdin(ctx context.Context, stdin string, args ...string) (string, error) {
+	out, _, err := runErr(ctx, stdin, args...)
+	return out, err
+}
+
+// runErr runs redmx with args and stdin, and returns its stdout and stderr.
+func runErr(ctx context.Context, stdin string, args ...string) (string, string, error) {
 	root := cli.NewRoot()
-	var out bytes.Buffer
+	var out, errOut bytes.Buffer
 	root.SetOut(&out)
-	root.SetErr(&out)
+	root.SetErr(&errOut)
 	root.SetIn(strings.NewReader(stdin))
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	return out.String(), err
+	return out.String(), errOut.String(), err
 }
 
 func freeAddr(t *testing.T) string {

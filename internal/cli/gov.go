@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"os"
 	"slices"
 	"strings"
@@ -26,14 +27,60 @@ import (
 const (
 	defaultRPC     = "http://127.0.0.1:8545"
 	defaultTimeout = 60 * time.Second
+
+	// RPCEnv and ChainIDEnv are the defaults of --rpc and --chain-id.
+	RPCEnv     = "REDMX_RPC"
+	ChainIDEnv = "REDMX_CHAIN_ID"
 )
 
 // govOptions are the flags every gov subcommand shares.
 type govOptions struct {
 	rpc     string
+	chainID string
 	asJSON  bool
 	timeout time.Duration
 }
+
+// envOr is the environment variable name, else def.
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// dial connects to --rpc and names the chain it serves on stderr (stdout
+// stays the answer's), then refuses a chain other than --chain-id: a
+// signed call to the wrong network, or an answer taken for another
+// network's, is a mistake an operator cannot see otherwise.
+func (o *govOptions) dial(ctx context.Context, cmd *cobra.Command) (*govclient.Client, error) {
+	var want *big.Int
+	if o.chainID != "" {
+		var ok bool
+		if want, ok = new(big.Int).SetString(o.chainID, 0); !ok || want.Sign() <= 0 {
+			return nil, fmt.Errorf("--chain-id (or $%s): want a positive number, got %q", ChainIDEnv, o.chainID)
+		}
+	}
+	c, err := govclient.Dial(ctx, o.rpc)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := c.Chain(ctx)
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("%w (is a node's JSON-RPC there? set --rpc or $%s)", err, RPCEnv)
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "redmx gov: %s\n", ch)
+	if want != nil && want.Cmp(ch.ID) != 0 {
+		c.Close()
+		return nil, fmt.Errorf("%w: --chain-id %s, but %s serves chain %s: check --rpc (or $%s) and --chain-id (or $%s)",
+			errWrongChain, want, o.rpc, ch.ID, RPCEnv, ChainIDEnv)
+	}
+	return c, nil
+}
+
+// errWrongChain: the node serves another chain than --chain-id.
+var errWrongChain = errors.New("wrong chain")
 
 // signerOptions choose who signs a state-changing call.
 type signerOptions struct {
@@ -66,10 +113,18 @@ transaction signed by --from (an account of --keystore, password from
 --password-file or asked) or by the key in --private-key-file; the node's gas
 estimate runs first, so a refusal ("not a leader of collective academic", no
 capital, not a member) is reported before anything is sent. --json prints
-machine-readable results.`,
+machine-readable results.
+
+Every command that talks to a node first names, on stderr, the chain it
+serves (chain ID and genesis block hash) and the endpoint; with --chain-id
+(or $REDMX_CHAIN_ID) it refuses a node of another chain before reading or
+sending anything. --rpc defaults to $REDMX_RPC, else ` + defaultRPC + `.
+Enumerations print by name (--json: the number, and the name under
+"<field>Name").`,
 	}
 	pf := cmd.PersistentFlags()
-	pf.StringVar(&o.rpc, "rpc", defaultRPC, "JSON-RPC URL of a node")
+	pf.StringVar(&o.rpc, "rpc", envOr(RPCEnv, defaultRPC), "JSON-RPC URL of a node ($"+RPCEnv+" if set)")
+	pf.StringVar(&o.chainID, "chain-id", os.Getenv(ChainIDEnv), "refuse a node serving another chain ID ($"+ChainIDEnv+" if set)")
 	pf.BoolVar(&o.asJSON, "json", false, "print the result as JSON")
 	pf.DurationVar(&o.timeout, "timeout", defaultTimeout, "how long to wait for the node, and for a transaction's receipt")
 
@@ -81,7 +136,7 @@ machine-readable results.`,
 	for _, n := range names {
 		cmd.AddCommand(newGovMethodCmd(&o, governance.ABI.Methods[n]))
 	}
-	cmd.AddCommand(newGovNodeIDCmd(), newGovCommitmentCmd(), newGovLivenessCmd(&o))
+	cmd.AddCommand(newGovNodeIDCmd(), newGovCommitmentCmd(), newGovLivenessCmd(&o), newGovShowCmd(&o))
 	return cmd
 }
 
@@ -136,7 +191,11 @@ func govLong(m abi.Method) string {
 	if len(m.Outputs) > 0 {
 		b.WriteString("\nReturns:\n")
 		for _, out := range m.Outputs {
-			fmt.Fprintf(&b, "  %-24s %s\n", out.Name, out.Type)
+			fmt.Fprintf(&b, "  %-24s %s", out.Name, out.Type)
+			if e := govclient.EnumOf(m.Name, out.Name); e != nil {
+				fmt.Fprintf(&b, " (%s)", e.Names())
+			}
+			b.WriteString("\n")
 		}
 	}
 	return b.String()
@@ -156,7 +215,7 @@ func newGovMethodCmd(o *govOptions, m abi.Method) *cobra.Command {
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 			defer cancel()
-			c, err := govclient.Dial(ctx, o.rpc)
+			c, err := o.dial(ctx, cmd)
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/big"
 	"net/http/httptest"
 	"os"
@@ -61,7 +62,17 @@ type callArgs struct {
 }
 
 func (f *fakeEth) ChainId() hexutil.Uint64 { return hexutil.Uint64(devnet.DefaultChainID) }
-func (f *fakeEth) GasPrice() *hexutil.Big  { return (*hexutil.Big)(new(big.Int)) }
+
+// fakeGenesis is the fake node's genesis block hash.
+var fakeGenesis = common.HexToHash("0x6e65c0ffee00000000000000000000000000000000000000000000000000beef")
+
+func (f *fakeEth) GetBlockByNumber(number string, _ bool) (map[string]any, error) {
+	if number != "0x0" {
+		return nil, errors.New("the fake serves the genesis block only")
+	}
+	return map[string]any{"number": "0x0", "hash": fakeGenesis}, nil
+}
+func (f *fakeEth) GasPrice() *hexutil.Big { return (*hexutil.Big)(new(big.Int)) }
 func (f *fakeEth) GetTransactionCount(common.Address, string) hexutil.Uint64 {
 	return 0
 }
@@ -75,6 +86,22 @@ func (f *fakeEth) Call(a callArgs, _ *string) (hexutil.Bytes, error) {
 	switch m.Name {
 	case "application":
 		return m.Outputs.Pack(uint8(1), uint8(2), f.leader, "academic", [20]byte{0xab}, uint8(1), uint64(1_700_000_000), uint32(0), uint32(0))
+	case "motionContent":
+		return m.Outputs.Pack(uint8(governance.MotionSeat), uint64(0), uint64(0), uint8(0), uint8(governance.RoleNodesCommission),
+			"academic", uint64(7), uint64(1_800_000_000), "", new(big.Int), uint64(0))
+	case "projectApplication":
+		return m.Outputs.Pack("census", [32]byte{1}, "https://d", [32]byte{2}, "https://repo", uint8(governance.CriterionOpenSource|governance.CriterionResearch))
+	case "nodeApplication":
+		return m.Outputs.Pack([20]byte{0xab}, uint8(governance.NodeValidator), "ed25519", make([]byte, 32), uint8(governance.KindInstitution),
+			[32]byte{9}, [32]byte{0x11}, "https://letter.example", [32]byte{0x12}, "https://adhesion.example")
+	case "applicationVotes":
+		return m.Outputs.Pack([]uint64{3, 7}, []uint64{11})
+	case "applicationReview":
+		return m.Outputs.Pack(uint64(5), uint64(1_700_000_100), [32]byte{}, uint64(0))
+	case "motion":
+		return m.Outputs.Pack(uint64(0), uint8(0), uint8(0), uint64(0), []uint64{}, []uint64{}) // no such motion
+	case "agreements":
+		return m.Outputs.Pack([]uint64{1, 2}, [][32]byte{{1}, {2}}, []uint8{uint8(governance.AgreementDone), 9}, [32]byte{})
 	}
 	return nil, revertError{"governance is not implemented yet"}
 }
@@ -141,7 +168,7 @@ func TestGovAgainstFakeNode(t *testing.T) {
 	defer cancel()
 
 	out, err := run(ctx, "gov", "application", "1", "--rpc", hs.URL)
-	if err != nil || !strings.Contains(out, "status:     2 (endorsed)") {
+	if err != nil || !strings.Contains(out, "status:     endorsed\n") || !strings.Contains(out, "role:       validator\n") {
 		t.Fatalf("view: %v\n%s", err, out)
 	}
 	out, err = run(ctx, "gov", "application", "1", "--rpc", hs.URL, "--json")
@@ -249,5 +276,125 @@ func TestGovCommandsCoverABI(t *testing.T) {
 		if out, err := run(t.Context(), "gov", kebab.String(), "--help"); err != nil || !strings.Contains(out, "IGovernance."+name+"(") {
 			t.Errorf("gov %s: %v", kebab.String(), err)
 		}
+	}
+}
+
+// TestGovNamesChainAndEnums: every command names the chain on stderr before
+// acting; --chain-id (or REDMX_CHAIN_ID) refuses another chain before a
+// read or a send; REDMX_RPC is --rpc's default; enumerations print as names,
+// in human output and (besides the number) in --json.
+func TestGovNamesChainAndEnums(t *testing.T) {
+	leaderKey := devkeys.RoleKey("leader", "academic", 0)
+	fake := &fakeEth{leader: crypto.PubkeyToAddress(leaderKey.PublicKey), sent: map[common.Hash]*types.Transaction{}}
+	srv := rpc.NewServer()
+	if err := srv.RegisterName("eth", fake); err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	defer srv.Stop()
+	leaderFile := filepath.Join(t.TempDir(), "leader")
+	os.WriteFile(leaderFile, []byte(hex.EncodeToString(crypto.FromECDSA(leaderKey))), 0o600)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+
+	banner := fmt.Sprintf("redmx gov: chain %d, genesis 0x6e65c0ff…0000beef, at %s\n", devnet.DefaultChainID, hs.URL)
+	out, errOut, err := runErr(ctx, "", "gov", "motion-content", "3", "--rpc", hs.URL)
+	if err != nil || errOut != banner {
+		t.Fatalf("banner: %v\nstderr %q\nwant   %q", err, errOut, banner)
+	}
+	for _, want := range []string{"kind:          seat\n", "role:          nodes-commission\n", "projectStatus: 0 (none)\n", "collective:    academic\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("motion-content: no %q in\n%s", want, out)
+		}
+	}
+	out, _, err = runErr(ctx, "", "gov", "motion-content", "3", "--rpc", hs.URL, "--json")
+	var mc map[string]any
+	if err != nil || json.Unmarshal([]byte(out), &mc) != nil || mc["kind"] != float64(3) || mc["kindName"] != "seat" || mc["roleName"] != "nodes-commission" {
+		t.Fatalf("motion-content --json: %v\n%s", err, out)
+	}
+	if out, _, err = runErr(ctx, "", "gov", "project-application", "2", "--rpc", hs.URL); err != nil || !strings.Contains(out, "criteria:                open-source+research\n") {
+		t.Errorf("project-application: %v\n%s", err, out)
+	}
+	// An enumeration value this client does not know prints as a number.
+	if out, _, err = runErr(ctx, "", "gov", "agreements", "1", "--rpc", hs.URL); err != nil || !strings.Contains(out, "done") || !strings.Contains(out, "9 (unknown)") {
+		t.Errorf("agreements: %v\n%s", err, out)
+	}
+
+	// The right chain, by flag: the send goes ahead.
+	id := fmt.Sprint(devnet.DefaultChainID)
+	if _, errOut, err := runErr(ctx, "", "gov", "endorse", "1", "--rpc", hs.URL, "--private-key-file", leaderFile, "--chain-id", id); err != nil || errOut != banner {
+		t.Fatalf("endorse on the right chain: %v %q", err, errOut)
+	}
+	sends := fake.sends
+	// Another chain, by flag or by environment: refused before anything is sent or read.
+	_, errOut, err = runErr(ctx, "", "gov", "endorse", "1", "--rpc", hs.URL, "--private-key-file", leaderFile, "--chain-id", "7")
+	if err == nil || !strings.Contains(err.Error(), "wrong chain: --chain-id 7, but "+hs.URL+" serves chain "+id) || errOut != banner {
+		t.Errorf("endorse on another chain: %v (stderr %q)", err, errOut)
+	}
+	t.Setenv("REDMX_CHAIN_ID", "0x7")
+	if _, _, err = runErr(ctx, "", "gov", "endorse", "1", "--rpc", hs.URL, "--private-key-file", leaderFile); err == nil || !strings.Contains(err.Error(), "wrong chain") {
+		t.Errorf("endorse with REDMX_CHAIN_ID of another chain: %v", err)
+	}
+	if _, _, err = runErr(ctx, "", "gov", "application", "1", "--rpc", hs.URL); err == nil || !strings.Contains(err.Error(), "wrong chain") {
+		t.Errorf("view with REDMX_CHAIN_ID of another chain: %v", err)
+	}
+	if fake.sends != sends {
+		t.Errorf("%d transactions sent to the wrong chain", fake.sends-sends)
+	}
+	if _, _, err = runErr(ctx, "", "gov", "application", "1", "--rpc", hs.URL, "--chain-id", "seven"); err == nil || !strings.Contains(err.Error(), "--chain-id") {
+		t.Errorf("malformed --chain-id: %v", err)
+	}
+
+	// REDMX_RPC is the default endpoint; --rpc still wins.
+	t.Setenv("REDMX_CHAIN_ID", "")
+	t.Setenv("REDMX_RPC", hs.URL)
+	if out, errOut, err := runErr(ctx, "", "gov", "application", "1"); err != nil || errOut != banner || !strings.Contains(out, "endorsed") {
+		t.Errorf("REDMX_RPC: %v %q\n%s", err, errOut, out)
+	}
+	if _, _, err := runErr(ctx, "", "gov", "application", "1", "--rpc", "http://127.0.0.1:1"); err == nil {
+		t.Error("--rpc did not override REDMX_RPC")
+	}
+}
+
+// TestGovShow: show reads every view of an item in one go, by kind, and
+// says when the item does not exist.
+func TestGovShow(t *testing.T) {
+	fake := &fakeEth{sent: map[common.Hash]*types.Transaction{}}
+	srv := rpc.NewServer()
+	if err := srv.RegisterName("eth", fake); err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	defer srv.Stop()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+
+	out, err := run(ctx, "gov", "show", "application", "1", "--rpc", hs.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"== application 1 ==\nkind:       node\n", "== nodeApplication 1 ==\n", "letterURI:          https://letter.example\n",
+		"memberKind:         institution\n", "== applicationVotes 1 ==\nyes: 3, 7\nno:  11\n", "== applicationReview 1 ==\nendorser:   5\n",
+		"endorsed:   1700000100 (2023-11-14 22:15:00 UTC)\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show application: no %q in\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "projectApplication") {
+		t.Errorf("show application of a node application reads projectApplication:\n%s", out)
+	}
+	out, err = run(ctx, "gov", "show", "application", "1", "--rpc", hs.URL, "--json")
+	var doc map[string]map[string]any
+	if err != nil || json.Unmarshal([]byte(out), &doc) != nil || doc["application"]["statusName"] != "endorsed" ||
+		doc["nodeApplication"]["roleName"] != "validator" || len(doc["applicationVotes"]["yes"].([]any)) != 2 {
+		t.Fatalf("show application --json: %v\n%s", err, out)
+	}
+	if _, err := run(ctx, "gov", "show", "motion", "4", "--rpc", hs.URL); err == nil || err.Error() != "motion 4 does not exist" {
+		t.Errorf("show motion of no motion: %v", err)
+	}
+	if _, err := run(ctx, "gov", "show", "action", "x", "--rpc", hs.URL); err == nil || !strings.Contains(err.Error(), "want a number") {
+		t.Errorf("show action x: %v", err)
 	}
 }

@@ -71,7 +71,7 @@ name livenessWindow and the review is off until a motion sets it.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 			defer cancel()
-			c, err := govclient.Dial(ctx, o.rpc)
+			c, err := o.dial(ctx, cmd)
 			if err != nil {
 				return err
 			}

@@ -12,7 +12,7 @@ import (
 	"github.com/redmx/redmx/config"
 )
 
-// HomeEnv is the one environment variable redmx reads: the default home.
+// HomeEnv is the default home; `redmx gov` also reads RPCEnv and ChainIDEnv.
 const HomeEnv = "REDMX_HOME"
 
 // NewRoot returns the redmx command with all its subcommands.

@@ -178,7 +178,7 @@ func TestPrint(t *testing.T) {
 	f := Fields(m.Name, m.Outputs, vals)
 	var b bytes.Buffer
 	Print(&b, f)
-	for _, want := range []string{"kind:       1 (node)", "status:     2 (endorsed)", "role:       1 (validator)",
+	for _, want := range []string{"kind:       node\n", "status:     endorsed\n", "role:       validator\n",
 		"submitted:  1700000000 (2023-11-14 22:13:20 UTC)", "nodeId:     0xab00000000000000000000000000000000000000",
 		"applicant:  0x00000000000000000000000000000000000000AA"} {
 		if !strings.Contains(b.String(), want) {
@@ -226,7 +226,7 @@ func TestDecodeLog(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatal(ok, err)
 	}
-	want := "NodeAdmitted(nodeId=0xcd00000000000000000000000000000000000000, operator=7, collective=academic, role=1 (validator))"
+	want := "NodeAdmitted(nodeId=0xcd00000000000000000000000000000000000000, operator=7, collective=academic, role=validator)"
 	if ev.String() != want {
 		t.Errorf("got  %s\nwant %s", ev, want)
 	}

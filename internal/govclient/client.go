@@ -40,6 +40,7 @@ var (
 // Client calls the governance contract through a node's JSON-RPC.
 type Client struct {
 	eth *ethclient.Client
+	url string
 }
 
 // Dial connects to a node's JSON-RPC (http, ws or an IPC path).
@@ -48,11 +49,46 @@ func Dial(ctx context.Context, url string) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", url, err)
 	}
-	return &Client{eth: ethclient.NewClient(c)}, nil
+	return &Client{eth: ethclient.NewClient(c), url: url}, nil
 }
 
 // Close closes the connection.
 func (c *Client) Close() { c.eth.Close() }
+
+// Chain names the network a node serves: its chain ID and the hash of
+// its genesis block, which no other network shares.
+type Chain struct {
+	URL     string
+	ID      *big.Int
+	Genesis common.Hash // zero if the node did not give its genesis block
+}
+
+// String is "chain 7447, genesis 0x1234…abcd, at URL".
+func (ch Chain) String() string {
+	g := "genesis unknown"
+	if ch.Genesis != (common.Hash{}) {
+		h := ch.Genesis.Hex()
+		g = "genesis " + h[:10] + "…" + h[len(h)-8:]
+	}
+	return fmt.Sprintf("chain %s, %s, at %s", ch.ID, g, ch.URL)
+}
+
+// Chain asks the node which network it serves. A node that does not give
+// its genesis block (pruned) leaves Chain.Genesis zero.
+func (c *Client) Chain(ctx context.Context) (Chain, error) {
+	id, err := c.eth.ChainID(ctx)
+	if err != nil {
+		return Chain{}, fmt.Errorf("chain ID of %s: %s", c.url, nodeError(err))
+	}
+	ch := Chain{URL: c.url, ID: id}
+	var head struct {
+		Hash common.Hash `json:"hash"`
+	}
+	if err := c.eth.Client().CallContext(ctx, &head, "eth_getBlockByNumber", "0x0", false); err == nil {
+		ch.Genesis = head.Hash
+	}
+	return ch, nil
+}
 
 // Method returns the interface's function name, or an error naming it.
 func Method(name string) (abi.Method, error) {

@@ -1,6 +1,7 @@
 package govclient
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -44,7 +45,7 @@ func enumOf[E governance.Enum](name string) *Enum {
 var (
 	RecordKind           = enumOf[governance.RecordKind]("RecordKind")
 	RecordStatus         = enumOf[governance.RecordStatus]("RecordStatus")
-	ProjectStatus        = enumOf[governance.ProjectStatus]("RecordStatus")
+	ProjectStatus        = enumOf[governance.ProjectStatus]("ProjectStatus")
 	NodeRole             = enumOf[governance.NodeRole]("NodeRole")
 	NodeStatus           = enumOf[governance.NodeStatus]("NodeStatus")
 	ApplicationKind      = enumOf[governance.ApplicationKind]("ApplicationKind")
@@ -54,73 +55,32 @@ var (
 	MotionKind           = enumOf[governance.MotionKind]("MotionKind")
 	MotionStatus         = enumOf[governance.MotionStatus]("MotionStatus")
 	NodeAction           = enumOf[governance.NodeAction]("NodeAction")
+	ActionTarget         = enumOf[governance.ActionTarget]("ActionTarget")
 	ActionStatus         = enumOf[governance.ActionStatus]("ActionStatus")
 	AgreementStatus      = enumOf[governance.AgreementStatus]("AgreementStatus")
 	Criteria             = enumOf[governance.Criteria]("Criteria")
 	DesignationStatus    = enumOf[governance.DesignationStatus]("DesignationStatus")
 	CapitalRequestStatus = enumOf[governance.CapitalRequestStatus]("CapitalRequestStatus")
-	// ActionTarget is what a proposed action applies to: [IGovernance.action]'s
-	// target. (The interface leaves it unnamed.)
-	ActionTarget = enumOf[governance.ActionTarget]("target")
 )
 
-// enums maps "function.field" (inputs and outputs of functions, fields of
-// events) to its enumeration; "*.field" applies wherever the function has
-// no entry of its own.
-var enums = map[string]*Enum{
-	"applyNode.role":             NodeRole,
-	"applyNode.memberKind":       RecordKind,
-	"applyProject.criteria":      Criteria,
-	"proposeNodeAction.action":   NodeAction,
-	"proposeMemberAction.action": NodeAction,
-	"moveMemberAction.action":    NodeAction,
-	"convene.kind":               MeetingKind,
-	"moveProjectStatus.status":   ProjectStatus,
-	"moveSeat.role":              Role,
-	"moveUnseat.role":            Role,
-	"setAgreementStatus.status":  AgreementStatus,
-	"applications.kind":          ApplicationKind,
-	"applications.status":        ApplicationStatus,
-	"seats.role":                 Role,
-	"seatOf.role":                Role,
-	"record.kind":                RecordKind,
-	"record.status":              RecordStatus,
-	"node.role":                  NodeRole,
-	"node.status":                NodeStatus,
-	"project.status":             ProjectStatus,
-	"application.kind":           ApplicationKind,
-	"application.status":         ApplicationStatus,
-	"application.role":           NodeRole,
-	"action.target":              ActionTarget,
-	"action.kind":                NodeAction,
-	"action.status":              ActionStatus,
-	"actions.status":             ActionStatus,
-	"meeting.kind":               MeetingKind,
-	"motion.kind":                MotionKind,
-	"motion.status":              MotionStatus,
-	"agreements.statuses":        AgreementStatus,
-	"proposeDesignation.role":    Role,
-	"designation.role":           Role,
-	"designation.status":         DesignationStatus,
-	"designations.status":        DesignationStatus,
-	"capitalRequests.status":     CapitalRequestStatus,
-	"capitalRequest.status":      CapitalRequestStatus,
+// Enums are the enumerations by name.
+var Enums = map[string]*Enum{}
 
-	"NodeApplied.role":              NodeRole,
-	"MemberAdmitted.kind":           RecordKind,
-	"MemberStatusChanged.status":    RecordStatus,
-	"NodeAdmitted.role":             NodeRole,
-	"NodeStatusChanged.status":      NodeStatus,
-	"ActionProposed.action":         NodeAction,
-	"ProjectStatusChanged.status":   ProjectStatus,
-	"SeatFilled.role":               Role,
-	"SeatVacated.role":              Role,
-	"MeetingConvened.kind":          MeetingKind,
-	"MotionProposed.kind":           MotionKind,
-	"AgreementStatusChanged.status": AgreementStatus,
-	"DesignationProposed.role":      Role,
-	"DesignationDecided.status":     DesignationStatus,
+func init() {
+	for _, e := range []*Enum{RecordKind, RecordStatus, ProjectStatus, NodeRole, NodeStatus, ApplicationKind,
+		ApplicationStatus, Role, MeetingKind, MotionKind, MotionStatus, NodeAction, ActionTarget, ActionStatus,
+		AgreementStatus, Criteria, DesignationStatus, CapitalRequestStatus} {
+		Enums[e.Name] = e
+	}
+	for field, name := range enumTags {
+		enums[field] = Enums[name] // a name of no enumeration fails TestEnumTags
+	}
 }
+
+// enums maps "function.field" (inputs and outputs of functions, fields of
+// events) to its enumeration, as IGovernance.sol's NatSpec names it, so a
+// function added to the interface prints names with no change here.
+var enums = map[string]*Enum{}
 
 // EnumOf is the enumeration of field of fn (a function or an event), or nil.
 func EnumOf(fn, field string) *Enum { return enums[fn+"."+field] }
@@ -131,6 +91,19 @@ func (e *Enum) Parse(s string) (uint64, bool) { return e.parse(s) }
 
 // String names v ("?" parts for unknown values).
 func (e *Enum) String(v uint64) string { return e.str(v) }
+
+// Text names v for people: its name, or the number and "unknown" for a
+// value this client does not know (a newer node's).
+func (e *Enum) Text(v uint64) string {
+	switch s := e.String(v); {
+	case v == 0 && !e.bits:
+		return "0 (none)"
+	case strings.Contains(s, "?"):
+		return fmt.Sprintf("%d (unknown)", v)
+	default:
+		return s
+	}
+}
 
 // Names lists the names, for help texts.
 func (e *Enum) Names() string {

@@ -28,7 +28,7 @@ type Field struct {
 // timeFields hold block times; they print with their date.
 var timeFields = map[string]bool{
 	"submitted": true, "start": true, "end": true, "termEnd": true, "termEnds": true,
-	"expiry": true, "epochEnd": true, "times": true, "proposed": true, "deadline": true,
+	"expiry": true, "epochEnd": true, "times": true, "proposed": true, "deadline": true, "endorsed": true, "requested": true,
 }
 
 // Fields pairs fn's arguments with their values (unnamed ones are "result",
@@ -86,7 +86,7 @@ func (f Field) scalarText() string {
 	if n, ok := asUint(f.Value); ok {
 		switch {
 		case f.Enum != nil:
-			return fmt.Sprintf("%d (%s)", n, f.Enum.String(n))
+			return f.Enum.Text(n)
 		case timeFields[f.Name] && n == 0 && f.Name == "expiry":
 			return "0 (none)"
 		case timeFields[f.Name] && n > 0 && n < 1<<40:
