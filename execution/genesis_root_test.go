@@ -14,9 +14,9 @@ import (
 
 // devnetGenesisRoot is the state root of genesis/testdata's devnet app_state.
 // The genesis state must not move without a new store.Format (4: governance
-// part 2's parameters and capital budgets), or a node replaying an existing
-// chain from its genesis forks from it.
-const devnetGenesisRoot = "0xfaa3db945d8336f673c05c96f5928d61d581dc56608b42515107e8ccd1302d12"
+// part 2's parameters, terms queued by their end and capital budgets), or a
+// node replaying an existing chain from its genesis forks from it.
+const devnetGenesisRoot = "0x6ad01261aa388edd821e466ea0d31ef2d63734b54d697e6d7945f3849a40e5cc"
 
 func TestDevnetGenesisRoot(t *testing.T) {
 	raw, err := os.ReadFile("../genesis/testdata/devnet_app_state.json")

@@ -55,6 +55,11 @@ interface IGovernance {
     // AgreementStatus:   1 pending, 2 in-progress, 3 done, 4 dropped
     // DesignationStatus: 1 open, 2 approved, 3 rejected, 4 expired
     //   (expired: open past its deadline)
+    // CallStatus:        1 open, 2 filled, 3 lapsed
+    //   (filled: no vacancy left; lapsed: replaced by a new call, nobody left standing)
+    // BallotKind:        1 renewal
+    //   (renewal: of a leader's term)
+    // BallotStatus:      1 open, 2 passed, 3 failed
     // Criteria (bits):   1 public-value, 2 open-source, 4 open-data, 8 testing, 16 research,
     //                    32 impact
     //   (social benefit or better public services, open source, open data, testing and
@@ -132,6 +137,24 @@ interface IGovernance {
     event SeatFilled(uint8 indexed role, string collective, uint64 indexed recordId, uint64 termEnd);
     /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
     event SeatVacated(uint8 indexed role, string collective, uint64 indexed recordId);
+    /// A holder's term ended: it holds over until a successor is seated.
+    /// Emitted once, at the end of the block whose time passed the term end,
+    /// by no transaction: it is a CometBFT block event (like NodeFlagged).
+    /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
+    event TermEnded(uint8 indexed role, string collective, uint64 indexed recordId, uint64 termEnd);
+    /// A leader's term renewed by its collective's ballot; `renewals` so far (at most 2).
+    /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
+    event TermRenewed(uint8 indexed role, string collective, uint64 indexed recordId, uint64 termEnd, uint32 renewals);
+    /// An open call for a collective's vacant leader seats takes candidacies until `candidacyEnd`.
+    event VacancyOpened(uint64 indexed callId, string collective, uint64 candidacyEnd);
+    /// @param status CallStatus: 1 open, 2 filled, 3 lapsed
+    event CallClosed(uint64 indexed callId, uint8 status);
+    event CandidacyFiled(uint64 indexed callId, uint64 indexed recordId, bytes32 statementHash, string statementURI);
+    event CandidacyWithdrawn(uint64 indexed callId, uint64 indexed recordId);
+    /// @param kind BallotKind: 1 renewal
+    event BallotOpened(uint64 indexed ballotId, uint8 kind, string collective, uint64 subject, uint64 end);
+    event BallotCast(uint64 indexed ballotId, uint64 indexed recordId, bool yes);
+    event BallotClosed(uint64 indexed ballotId, bool passed, uint32 yes, uint32 no, uint32 electorate);
 
     event ExtraordinaryRequested(uint64 indexed requestId, uint64 indexed leader, bytes32 objectivesHash);
     /// @param kind MeetingKind: 1 ordinary, 2 extraordinary
@@ -302,15 +325,23 @@ interface IGovernance {
     function moveApproveProject(uint64 meetingId, uint64 applicationId) external returns (uint64 motionId);
     /// @param status ProjectStatus: 1 active, 2 suspended, 3 closed
     function moveProjectStatus(uint64 meetingId, uint64 projectId, uint8 status) external returns (uint64 motionId);
-    /// Move to seat a record until `termEnd`, at most the role's term after the
-    /// block; a successor to the secretary takes the seat in this one motion.
+    /// Move to seat a record in a council seat (secretary, commission, Advisory
+    /// Council) for the role's term (councilTerm, advisoryTerm) from the
+    /// decision; a successor to the secretary takes the seat in this one motion.
+    /// Leaders are elected instead (openCall, moveElect).
     /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
-    function moveSeat(uint64 meetingId, uint8 role, string calldata collective, uint64 recordId, uint64 termEnd)
+    function moveSeat(uint64 meetingId, uint8 role, string calldata collective, uint64 recordId)
         external returns (uint64 motionId);
-    /// Move to vacate a seat (never the secretary's: seat a successor instead).
+    /// Move to vacate a seat (never the secretary's: seat a successor instead;
+    /// never the last Nodes Commission seat while there are nodes).
     /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
     function moveUnseat(uint64 meetingId, uint8 role, string calldata collective, uint64 recordId)
         external returns (uint64 motionId);
+    /// Move to elect candidate `recordId` of open call `callId`, once its
+    /// candidacies closed: on passing it takes a leader seat for leaderTerm
+    /// (in place of a leader holding over if the seats are full), and the call
+    /// closes when the collective has no vacancy left.
+    function moveElect(uint64 meetingId, uint64 callId, uint64 recordId) external returns (uint64 motionId);
     /// Move to change a parameter, within its range (checked again when decided).
     function moveParameter(uint64 meetingId, string calldata name, uint256 value) external returns (uint64 motionId);
     /// Move to set a collective's capital budget, gas per epoch. Lowering it
@@ -343,6 +374,33 @@ interface IGovernance {
     /// Quorum is the meeting's own: the secretary and, of the others who
     /// attended, the quorum fixed when it was convened (at most the filled seats).
     function decide(uint64 motionId) external;
+    /// The secretary or a leader of the collective opens a call for its vacant
+    /// leader seats (fewer than maxLeaders seated, or one holding over): members
+    /// stand for candidacyPeriod. One open call per collective; after its
+    /// candidacies, a call with nobody left standing lapses when a new one opens.
+    function openCall(string calldata collective) external returns (uint64 callId);
+    /// An active member of the call's collective stands, once per call, with a
+    /// commitment to its statement and the statement's URI.
+    function standForSeat(uint64 callId, bytes32 statementHash, string calldata statementURI) external;
+    /// A candidate withdraws from an open call (it may not stand again in it).
+    function withdrawCandidacy(uint64 callId) external;
+    /// The leader, or the secretary, opens the member ballot on renewing the
+    /// leader's term, in its last quarter or in holdover; at most 2 renewals
+    /// per holder of a seat. The ballot lasts ballotPeriod.
+    function openRenewalBallot(uint64 leaderRecord) external returns (uint64 ballotId);
+    /// An active member of the ballot's collective votes, once, while it runs.
+    function castBallot(uint64 ballotId, bool yes) external;
+    /// After the ballot's end, anyone closes it. It passes with more yes than
+    /// no and a turnout of at least a third of the members at its opening (and
+    /// at least 2 unless there is 1); a passed renewal starts a new term of
+    /// leaderTerm from now.
+    function closeBallot(uint64 ballotId) external;
+    /// The holder leaves its seat. The secretary leaves only when a successor
+    /// is seated; the last Nodes Commission seat stays while there are nodes. A
+    /// formed collective left with fewer than minLeaders gets an open call.
+    /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
+    function resign(uint8 role, string calldata collective) external;
+
     /// The secretary records the minutes of a meeting that has ended.
     function recordMinutes(uint64 meetingId, bytes32 minutesHash) external;
     /// The secretary records an agreement of a meeting, and its follow-up.
@@ -562,6 +620,30 @@ interface IGovernance {
     function seatOf(uint64 recordId)
         external view returns (uint8 role, string memory collective, uint64 termEnd, bool holdingOver);
     function proxyOf(uint64 holder) external view returns (address proxy);
+    /// A holder's term of a role: its end, whether it ended (holding over),
+    /// renewals so far and the open renewal ballot (0: none).
+    /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
+    function term(uint8 role, uint64 recordId)
+        external view returns (uint64 termEnd, bool holdingOver, uint32 renewals, uint64 openBallot);
+    /// Seats with room or a holder holding over: per collective its leaders
+    /// and commission seats, then the secretary and the Advisory Council, with
+    /// the seats missing, the holders holding over and, for leaders, the open call.
+    /// @return roles Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
+    function vacancies()
+        external view returns (uint8[] memory roles, string[] memory collectives, uint32[] memory missing, uint32[] memory holdingOver, uint64[] memory callIds);
+    /// Open calls for leader seats, in the order opened.
+    function calls(bytes32 cursor, uint32 limit) external view returns (uint64[] memory callIds, bytes32 next);
+    /// @return collective
+    /// @return status CallStatus: 1 open, 2 filled, 3 lapsed
+    function call(uint64 callId)
+        external view returns (string memory collective, uint8 status, uint64 openedBy, uint64 opened, uint64 candidacyEnd, uint32 candidates, uint32 elected);
+    /// A call's standing candidates, in the order they stood.
+    function candidates(uint64 callId, bytes32 cursor, uint32 limit)
+        external view returns (uint64[] memory recordIds, bytes32[] memory statementHashes, string[] memory statementURIs, bytes32 next);
+    /// @return kind BallotKind: 1 renewal
+    /// @return status BallotStatus: 1 open, 2 passed, 3 failed
+    function ballot(uint64 ballotId)
+        external view returns (uint8 kind, uint8 status, string memory collective, uint64 subject, uint64 opened, uint64 end, uint32 yes, uint32 no, uint32 electorate);
 
     function meetings(bytes32 cursor, uint32 limit) external view returns (uint64[] memory meetingIds, bytes32 next);
     /// @return kind MeetingKind: 1 ordinary, 2 extraordinary
@@ -577,8 +659,11 @@ interface IGovernance {
     /// What a motion would do, decoded by its kind; the fields its kind does
     /// not use are zero. approve-project: applicationId; project-status:
     /// projectId and projectStatus; seat: role, collective, recordId and
-    /// termEnd; unseat: role, collective and recordId; parameter: name and
-    /// value; upgrade: name and height (0: cancel).
+    /// termEnd; elect: role (leader), collective and recordId (the
+    /// candidate) and termEnd; unseat: role, collective and recordId;
+    /// parameter: name and value; upgrade: name and height (0: cancel). A
+    /// term end is the decision's, or before the decision the one it would
+    /// give at the meeting's end (the role's term from then).
     /// @return kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory
     /// @return applicationId
     /// @return projectId

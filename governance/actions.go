@@ -340,6 +340,9 @@ func (c *call) apply(id uint64, provisional bool) error {
 		c.s.collMembers(coll).remove(w64(rec))
 		if c.s.isLeader(rec, coll) {
 			c.s.vacateSeat(c, RoleLeader, coll, rec)
+			if c.s.formed(coll) && c.s.seat(RoleLeader, coll).len() < c.s.param("minLeaders") {
+				c.openVacancy(coll, 0) // the vacancy procedure starts by itself
+			}
 		}
 		if role := c.s.councilRole(rec); role != 0 {
 			c.s.vacateSeat(c, role, c.s.str(key("rec.councilColl", rec)), rec)

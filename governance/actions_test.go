@@ -57,11 +57,14 @@ func (f *fixture) recStatus(id uint64) RecordStatus {
 }
 func (f *fixture) nodeStatus(n [20]byte) NodeStatus { return NodeStatus(f.view("node", n)[3].(uint8)) }
 
-// events names the block events of fx.
+// events names the block events of fx but the terms that ended (the
+// fixture's genesis terms end in the periods these tests wait).
 func events(fx BlockEffects) []string {
 	var out []string
 	for _, e := range fx.Events {
-		out = append(out, e.Name)
+		if e.Name != "TermEnded" {
+			out = append(out, e.Name)
+		}
 	}
 	return out
 }
@@ -109,7 +112,7 @@ func TestCommissionNeverActsOnSeatHolders(t *testing.T) {
 	// A record seated after the proposal: the approval is refused.
 	f := newFixture(t)
 	id := f.must(ncSeat(0), "proposeMemberAction", uint64(recPlain), ActionSuspend, false, h32)[0].(uint64)
-	if _, r := f.plenary("moveSeat", RoleAdvisory, "", uint64(recPlain), f.env.Time+1000); r != "" {
+	if _, r := f.plenary("moveSeat", RoleAdvisory, "", uint64(recPlain)); r != "" {
 		t.Fatal(r)
 	}
 	f.must(ncSeat(0), "voteAction", id, true)
@@ -186,7 +189,7 @@ func TestProvisionalLapses(t *testing.T) {
 		t.Fatal("suspension did not move the power")
 	}
 	f.env.Time, f.env.Number = deadline-1, f.env.Number+1
-	if fx := f.c.EndBlock(f.env, f.st); len(fx.Events) != 0 {
+	if fx := f.c.EndBlock(f.env, f.st); len(events(fx)) != 0 {
 		t.Fatalf("events before the deadline: %v", events(fx))
 	}
 	f.env.Time, f.env.Number = deadline, f.env.Number+1
@@ -238,7 +241,7 @@ func TestProvisionalRemovalRatified(t *testing.T) {
 		t.Fatal("ratified removal not carried out")
 	}
 	f.env.Time += 200 * day
-	if fx := f.c.EndBlock(f.env, f.st); len(fx.Events) != 0 {
+	if fx := f.c.EndBlock(f.env, f.st); len(events(fx)) != 0 {
 		t.Fatalf("a ratified action lapsed: %v", events(fx))
 	}
 	if r := f.ratify(id); !strings.Contains(r, "is final") {
@@ -555,8 +558,8 @@ func TestMemberLapseRestoresInSteps(t *testing.T) {
 			t.Fatal("not restored in 10 blocks")
 		}
 		f.env.Number++
-		if fx := f.c.EndBlock(f.env, f.st); len(fx.Events) > maxLapseWork+1 {
-			t.Fatalf("%d events in a block", len(fx.Events))
+		if fx := f.c.EndBlock(f.env, f.st); len(events(fx)) > maxLapseWork+1 {
+			t.Fatalf("%d events in a block", len(events(fx)))
 		}
 	}
 	if blocks < 3 {

@@ -87,7 +87,7 @@ func (s *store) advisoryPlan(app, now uint64) (rec, replaced, end uint64, err er
 		if _, err := s.advisoryCandidate(rec); err != nil {
 			return 0, 0, 0, err
 		}
-		replaced, err = s.seatPlan(RoleAdvisory, "", rec, end, now)
+		replaced, err = s.seatPlan(RoleAdvisory, "", rec, now)
 		return rec, replaced, end, err
 	}
 	// a new record: the seat rules seatPlan applies to a record that holds no seat
@@ -332,7 +332,7 @@ func (c *call) designate(id uint64) error {
 // plenary motion replace it at any time.
 func (s *store) designationPlan(role Role, coll string, rec, now uint64) (replaced, end uint64, err error) {
 	end = now + s.param("councilTerm")
-	if replaced, err = s.seatPlan(role, coll, rec, end, now); err != nil {
+	if replaced, err = s.seatPlan(role, coll, rec, now); err != nil {
 		return 0, 0, err
 	}
 	if replaced != 0 && replaced != rec && s.termEnd(role, replaced) > now {

@@ -95,6 +95,10 @@ type BlockEffects struct {
 	// Events are governance's events of the end of the block (an action's
 	// lapse and what it restores), in order: block events, not logs.
 	Events []BlockEvent
+	// TermsEnded lists the terms whose end the block's time passed, each
+	// once, by role then term end: their holders now hold over. Each is
+	// also a TermEnded event in Events.
+	TermsEnded []TermEnd
 }
 
 // BlockEvent is an event of IGovernance raised at the end of a block, as a

@@ -21,7 +21,8 @@
 //
 // The state transition reads block time only, iterates no map into state or
 // output, uses no floats. What time alone changes (an epoch's capital, an
-// expired term) is computed when read or touched, never swept.
+// expired term) is computed when read or touched, never swept; EndBlock
+// only announces ended terms, from a queue ordered by term end.
 //
 // # Storage layout
 //
@@ -53,6 +54,12 @@
 //	att.leader/time/commit (id)     identity attestations
 //	seat (role, collective)         holders of a seat; collective "" for secretary and Advisory Council
 //	seat.term (role, id)            term end; after it the holder holds over until a successor is seated
+//	term.head/tail (role), term.next/prev (role, id)  per role, the holders whose term end EndBlock has yet to announce, by term end
+//	seq.call, calls, call.* (id)    open calls for leader seats: collective, status, opener, opened, candidacy end, elected
+//	coll.call (name)                a collective's open call (0: none)
+//	call.cands (id), cand.* (id, record)  a call's standing candidates, their statement commitment and URI, and who stood
+//	seq.ballot, bal.* (id)          member ballots: kind, status, collective, subject, period, electorate, votes
+//	bal.open (kind, subject)        the open ballot of a kind on a subject
 //	app.* (id), apps (kind, status) applications and the sets of them by kind and status
 //	app.accepted (id, account)      a project application's deployer account accepted
 //	open.app (account)              an account's one open application
@@ -84,7 +91,7 @@
 //	proxy.since (holder)            when the proxy was appointed: it acts at meetings starting after
 //	upgrades, upg.height (name)     scheduled upgrades
 //	app.cv/cvURI/statement/renewal  Advisory Council applications: CV commitment and URI, statement, renewal asked
-//	seat.renewals (role, id)        renewals of a record's seat of a role
+//	seat.renewals (role, id)        renewals of a record's seat of a role while it holds it (leaders 2, Advisory 1)
 //	dsg.* (id), dsgs (status)       designations to Executive Council seats, their votes, and the sets of them by status
 //	dsg.open (role, collective)     a seat's one open designation
 //
@@ -113,7 +120,7 @@
 // most 1000, next cursor), priced by their limit: members, accounts,
 // attestations, nodes, validators, projects, applications, capital requests
 // by collective and status, meetings, motions, agreements, upgrades, capital
-// and extraordinary meeting requests (by id). The lists other views answer whole are bounded by
+// and extraordinary meeting requests (by id), calls, candidates. The lists other views answer whole are bounded by
 // rule: at most 16 collectives of names of at most 32 bytes, seats and a
 // meeting's attendance at most 40.
 //
@@ -172,12 +179,22 @@
 //     accept (acceptAccount, acceptProjectAccount), applyQuota per block, or
 //     as a holder's proxy attend and vote from the holder's allowance;
 //     creation needs an active project (Create).
-//   - §3.4 every seat is filled (moveSeat) and vacated (moveUnseat) in
-//     plenary; a term ends at most the role's term (leaderTerm, councilTerm,
-//     advisoryTerm) after the block, then the holder holds over until a
-//     successor is seated. The secretary's seat is never unseated: a
-//     successor takes it in one motion. The Advisory Council: applyAdvisory
-//     (CV and statement commitments; strangers too, within applyQuota) →
+//   - §3.4 a term is the role's term (leaderTerm, councilTerm, advisoryTerm)
+//     from the block that seats or renews the holder, never a caller's;
+//     then the holder holds over until a successor is seated, and EndBlock
+//     announces the end once (TermEnded). Leaders are elected: openCall (by
+//     the secretary or a leader, while fewer than maxLeaders are seated or
+//     one holds over) → standForSeat during candidacyPeriod → moveElect in
+//     plenary. A leader's term renews at most twice, by a ballot of its
+//     collective's members (openRenewalBallot in the term's last quarter or
+//     holdover, castBallot, closeBallot: more yes than no and a turnout of a
+//     third of the members, at least two). Council seats are filled by
+//     moveSeat and vacated by moveUnseat in plenary; resign leaves a seat,
+//     but the secretary's only for a successor and the last Nodes Commission
+//     seat never while there are nodes; a formed collective left below
+//     minLeaders gets an open call by itself; vacancies lists the gaps. The
+//     Advisory Council: applyAdvisory (CV and statement commitments;
+//     strangers too, within applyQuota) →
 //     moveAdmitAdvisory in plenary (a new record for a stranger; term
 //     advisoryTerm from the decision; within maxAdvisory, replacing one
 //     holding over), one renewal per record. It designates Executive Council

@@ -24,6 +24,11 @@ func (c *Contract) EndBlock(env Env, st vm.StateDB) BlockEffects {
 	fx.Liveness = s.livenessStep(env)
 	// Lapses first: the power they restore goes to CometBFT in this block.
 	(&call{env: env, s: s, events: &fx.Events}).lapseStep()
+	fx.TermsEnded = s.termStep(env)
+	for _, t := range fx.TermsEnded {
+		name, topics, data := t.Log()
+		fx.Events = append(fx.Events, BlockEvent{Name: name, Topics: topics, Data: data})
+	}
 	pending := s.lset("pending")
 	// Calls that would empty the set are refused; should one slip through,
 	// CometBFT is not told (it would halt every node, also on replay) and the

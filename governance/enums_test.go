@@ -102,8 +102,11 @@ func TestEnums(t *testing.T) {
 	checkEnum[ActionTarget](t, sol, "ActionTarget")
 	checkEnum[ActionStatus](t, sol, "ActionStatus")
 	checkEnum[DesignationStatus](t, sol, "DesignationStatus")
-	if len(sol) != 18 {
-		t.Errorf("IGovernance.sol lists %d enumerations, checked here 18: check the new one", len(sol))
+	checkEnum[CallStatus](t, sol, "CallStatus")
+	checkEnum[BallotKind](t, sol, "BallotKind")
+	checkEnum[BallotStatus](t, sol, "BallotStatus")
+	if len(sol) != 21 {
+		t.Errorf("IGovernance.sol lists %d enumerations, checked here 21: check the new one", len(sol))
 	}
 
 	if c, ok := Parse[Criteria]("open-source+research"); !ok || c != CriterionOpenSource|CriterionResearch || c.String() != "open-source+research" {

@@ -168,7 +168,10 @@ func genesisSeat(s *store, seat FoundingSeat, records uint64) error {
 		return fmt.Errorf("record %d is not in records (1..%d)", seat.Record, records)
 	}
 	coll := seatColl(seat.Role, seat.Collective)
-	replaced, err := s.seatPlan(seat.Role, coll, seat.Record, seat.TermEnd, 0)
+	if seat.TermEnd == 0 {
+		return fmt.Errorf("record %d's seat has no term end", seat.Record)
+	}
+	replaced, err := s.seatPlan(seat.Role, coll, seat.Record, 0)
 	if err != nil {
 		return err
 	}

@@ -32,16 +32,21 @@ import (
 //   - the validator set CometBFT is told (EndBlock's updates applied to the
 //     genesis set) is never empty, equals governance's own set, and its
 //     powers follow the collective rule (Share, in order of admission);
-//   - every formed collective keeps its least leaders and a node, unless an
-//     action for cause (which overrides keep-alive rules) passed in plenary
-//     touched it;
+//   - every formed collective keeps a node, unless an action for cause
+//     (which overrides keep-alive rules) passed in plenary touched it, and
+//     its least leaders (holding over counts) or an open call for its
+//     vacant seats;
 //   - no single office acts alone against another: no Nodes Commission call
 //     (proposal or vote) and no end of block changes a seat holder's record
 //     status, or leaves a collective that had validators without any; only
 //     a passed plenary motion does;
 //   - every action awaiting the plenary (provisional, to-plenary) is in the
 //     lapse queue, and no other;
-//   - the secretary's seat is never empty, and its holder active;
+//   - the secretary's seat is never empty, and its holder active; the Nodes
+//     Commission has a holder while there are nodes;
+//   - every term that has not ended is queued for EndBlock, the queues are
+//     in term order and hold only holders; EndBlock announces each ended
+//     term once, after its end; no leader is renewed more than twice;
 //   - every parameter stays in its range;
 //   - every motion of a meeting is tallied on the same quorum;
 //   - a record holds at most one council seat, the one it is recorded in;
@@ -149,7 +154,7 @@ func scenarioSeed(rng *rand.Rand) []byte {
 		step(append([]byte{opCall, methodIndex(method), actor}, args...)...)
 	}
 	motions := []string{"moveApproveProject", "moveProjectStatus", "moveSeat", "moveUnseat", "moveParameter", "moveUpgrade",
-		"moveMemberAction", "moveRatifyAction", "moveRatifyAction", "moveOverturnAction", "moveCapitalBudget"}
+		"moveMemberAction", "moveRatifyAction", "moveRatifyAction", "moveOverturnAction", "moveElect", "moveElect", "moveCapitalBudget"}
 	for range 6 {
 		for range 1 + rng.IntN(6) {
 			step(opCall, byte(rng.IntN(len(methods))))
@@ -183,7 +188,24 @@ func scenarioSeed(rng *rand.Rand) []byte {
 		}
 		call([]string{"declineCapitalRequest", "withdrawCapitalRequest", "revokeCapital"}[rng.IntN(3)], smart(), 0)
 		call("appointProxy", smart(), byte(rng.IntN(256))) // before the meeting: the proxy acts at it
-		call("convene", 0, 0, 0, 0, 0, 0, 0)               // an ordinary meeting, with notice
+		switch rng.IntN(3) {
+		case 0: // a call for leader seats and candidacies, then past its period
+			call("openCall", smart(), byte(rng.IntN(5)))
+			for range 1 + rng.IntN(4) {
+				call("standForSeat", smart(), 0, 1, 0)
+			}
+		case 1: // a renewal ballot, voted, closed after its period
+			call("openRenewalBallot", smart(), 0)
+			for range 2 + rng.IntN(5) {
+				call("castBallot", smart(), 0, byte(rng.IntN(3)/2))
+			}
+			step(opBlock, 3, 30)
+			call("closeBallot", smart(), 0)
+		case 2:
+			call("resign", smart(), byte(rng.IntN(6)), byte(rng.IntN(5)))
+		}
+		step(opBlock, 3, 30)
+		call("convene", 0, 0, 0, 0, 0, 0, 0) // an ordinary meeting, with notice
 		step(opBlock, 1)
 		present := 5 + rng.IntN(5)
 		for i := range byte(present) {
@@ -211,6 +233,8 @@ func scenarioSeed(rng *rand.Rand) []byte {
 				args = []byte{0, byte(100 + rng.IntN(130)), byte(1 + rng.IntN(3)), byte(rng.IntN(2)), byte(rng.IntN(256))}
 			case "moveRatifyAction", "moveOverturnAction": // the latest actions
 				args = []byte{0, byte(rng.IntN(4))}
+			case "moveElect":
+				args = []byte{0, 0, 0}
 			case "moveCapitalBudget":
 				args = []byte{0, byte(rng.IntN(6)), byte(rng.IntN(5))}
 			}
@@ -425,23 +449,25 @@ type machine struct {
 	nodes  [][20]byte // node IDs ever named: genesis and applications
 	keys   [][]byte   // consensus keys ever named
 	colls  []string
-	root   common.Hash     // the state root after the last step
-	quorum map[uint64]bool // meetings decided: quorate or not
-	kept   map[string]int  // calls kept, by method
+	root   common.Hash      // the state root after the last step
+	quorum map[uint64]bool  // meetings decided: quorate or not
+	ended  map[TermEnd]bool // terms EndBlock announced
+	kept   map[string]int   // calls kept, by method
+	said   map[string]int   // refusals, by method and reason
 	// committed is each collective's committed capital after the last step.
 	committed map[string]uint64
-	said      map[string]int // refusals, by method and reason
 }
 
 func newMachine(t *testing.T) *machine {
 	g := testGenesis()
 	withForming(g)
+	g.Params["candidacyPeriod"], g.Params["ballotPeriod"] = day, day // elections and ballots complete within a run
 	st := newStateDB(t)
 	if err := ApplyGenesis(st, g, DefaultGasLimit); err != nil {
 		t.Fatal(err)
 	}
 	m := &machine{t: t, st: st, env: Env{Number: 1, Time: 10}, c: New(), cmt: map[string]int64{}, exempt: map[string]bool{},
-		kept: map[string]int{}, said: map[string]int{}, quorum: map[uint64]bool{}, committed: map[string]uint64{}}
+		kept: map[string]int{}, said: map[string]int{}, quorum: map[uint64]bool{}, ended: map[TermEnd]bool{}, committed: map[string]uint64{}}
 	for _, v := range m.c.Validators(st) {
 		m.cmt[string(v.PubKey)] = v.Power
 	}
@@ -504,7 +530,66 @@ func (m *machine) step(r *reader) {
 			args[0] = members[r.n(len(members))]
 		}
 	}
+	if r.byte() < 160 {
+		from = m.electionActor(method, args, from)
+	}
 	m.call(from, method, args)
+}
+
+// electionActor aims the election calls at who may make them: a candidate
+// of the call's collective, a voter of the ballot's, a holder resigning its
+// own seat, a candidate moved for election.
+func (m *machine) electionActor(method string, args []any, from common.Address) common.Address {
+	s := m.s()
+	first := func(rec uint64) common.Address {
+		if accs := s.accounts(rec); len(accs) > 0 {
+			return accs[0]
+		}
+		return from
+	}
+	member := func(coll string, i uint64) common.Address {
+		if recs := s.collMembers(coll).u64s(); len(recs) > 0 {
+			return first(recs[i%uint64(len(recs))])
+		}
+		return from
+	}
+	switch method {
+	case "openCall": // a leader calls for its own collective
+		if rec := s.recordOf(from); s.isLeader(rec, s.recColl(rec)) {
+			args[0] = s.recColl(rec)
+		}
+	case "standForSeat", "withdrawCandidacy":
+		return member(s.callColl(args[0].(uint64)), uint64(from[19]))
+	case "castBallot":
+		return member(s.str(key("bal.coll", args[0].(uint64))), uint64(from[19]))
+	case "moveElect":
+		if cands := s.candidates(args[1].(uint64)).u64s(); len(cands) > 0 {
+			args[2] = cands[int(from[19])%len(cands)]
+		}
+	case "resign":
+		var held [][3]any
+		for role := RoleLeader; role <= RoleAdvisory; role++ {
+			for _, c := range s.collectiveNames() {
+				c = seatColl(role, c)
+				for _, id := range s.seat(role, c).u64s() {
+					held = append(held, [3]any{uint8(role), c, id})
+				}
+			}
+		}
+		pick := held[int(from[19])%len(held)]
+		args[0], args[1] = pick[0], pick[1]
+		return first(pick[2].(uint64))
+	case "openRenewalBallot":
+		var leaders []uint64
+		for _, c := range s.collectiveNames() {
+			leaders = append(leaders, s.seat(RoleLeader, c).u64s()...)
+		}
+		if len(leaders) > 0 {
+			args[0] = leaders[int(from[19])%len(leaders)]
+			return first(args[0].(uint64))
+		}
+	}
+	return from
 }
 
 // view reads a view with drawn arguments, as a transaction would: it
@@ -702,6 +787,12 @@ func (m *machine) actsAlone(what string, before officeState) {
 func (m *machine) endBlock(r *reader) {
 	office := m.office()
 	fx := m.c.EndBlock(m.env, m.st)
+	for _, e := range fx.TermsEnded {
+		if m.ended[e] || e.End > m.env.Time || !m.s().seat(e.Role, e.Collective).has(w64(e.Record)) {
+			m.t.Fatalf("EndBlock at %d announces %+v: twice, early, or of no holder", m.env.Time, e)
+		}
+		m.ended[e] = true
+	}
 	m.actsAlone("the end of a block", office)
 	for _, u := range fx.Validators {
 		k := string(u.PubKey)
@@ -751,7 +842,7 @@ func (m *machine) check(after string) {
 		t.Helper()
 		t.Fatalf("after %s (block %d, time %d): %s", after, m.env.Number, m.env.Time, fmt.Sprintf(format, a...))
 	}
-	var total uint64
+	var total, nodes uint64
 	for _, coll := range s.collectiveNames() {
 		vals := s.collValidators(coll).all()
 		formed := s.formed(coll)
@@ -765,10 +856,14 @@ func (m *machine) check(after string) {
 			}
 			total += s.nodePower(wordNode(v))
 		}
+		if n := s.seat(RoleLeader, coll).len(); formed && n < s.param("minLeaders") && s.u64(key("coll.call", coll)) == 0 {
+			fail("formed collective %s has %d leaders, fewer than %d, and no open call", coll, n, s.param("minLeaders"))
+		}
+		if call := s.u64(key("coll.call", coll)); call != 0 && (s.callStatus(call) != CallOpen || s.callColl(call) != coll) {
+			fail("collective %s's open call %d is %s, of %q", coll, call, s.callStatus(call), s.callColl(call))
+		}
+		nodes += s.collNodes(coll).len()
 		if formed && !m.exempt[coll] {
-			if n := s.seat(RoleLeader, coll).len(); n < s.param("minLeaders") {
-				fail("formed collective %s has %d leaders, fewer than %d", coll, n, s.param("minLeaders"))
-			}
 			if s.collNodes(coll).len() == 0 {
 				fail("formed collective %s has no node", coll)
 			}
@@ -784,6 +879,10 @@ func (m *machine) check(after string) {
 	if st := s.recStatus(sec[0]); st != StatusActive {
 		fail("the secretary's record %d is %s", sec[0], st)
 	}
+	if nodes > 0 && s.filled(RoleNodesCommission) == 0 {
+		fail("the Nodes Commission has no holder, and there are %d nodes", nodes)
+	}
+	m.checkTerms(fail)
 	for _, p := range DefaultParams {
 		if v := s.param(p.Name); v < p.Min || v > p.Max {
 			fail("parameter %s = %d outside %d..%d", p.Name, v, p.Min, p.Max)
@@ -886,6 +985,46 @@ func (m *machine) checkAdvisory(method string, args []any, advisoryBefore uint64
 		}
 		if role == RoleSecretary && s.seat(role, "").len() != 1 {
 			m.t.Fatalf("designation %d left the secretary's seat with %d holders", id, s.seat(role, "").len())
+		}
+	}
+}
+
+// checkTerms: every holder whose term has not ended is queued for EndBlock,
+// each queue is in term order and holds only holders, and no leader was
+// renewed more than twice.
+func (m *machine) checkTerms(fail func(string, ...any)) {
+	s := m.s()
+	for role := RoleLeader; role <= RoleAdvisory; role++ {
+		q := s.termQueue(role)
+		queued := map[uint64]bool{}
+		var last uint64
+		for id := q.head(); id != 0; id = q.next(id) {
+			if queued[id] || len(queued) > 2000 {
+				fail("the %s term queue loops at %d", role, id)
+			}
+			queued[id] = true
+			end := s.termEnd(role, id)
+			if !s.seat(role, s.seatCollOf(role, id)).has(w64(id)) {
+				fail("record %d is queued for a %s term it does not hold", id, role)
+			}
+			if end < last {
+				fail("the %s term queue is out of order at %d (%d after %d)", role, id, end, last)
+			}
+			last = end
+		}
+		colls := []string{""}
+		if role.PerCollective() {
+			colls = s.collectiveNames()
+		}
+		for _, c := range colls {
+			for _, id := range s.seat(role, c).u64s() {
+				if s.termEnd(role, id) > m.env.Time && !queued[id] {
+					fail("%s %d's term (to %d) is not queued", role, id, s.termEnd(role, id))
+				}
+				if n := s.renewals(role, id); n > maxRenewals {
+					fail("%s %d renewed %d times", role, id, n)
+				}
+			}
 		}
 	}
 }
@@ -1007,6 +1146,8 @@ func (m *machine) actor(r *reader, method string) common.Address {
 		who = m.holders(RoleSecretary)
 	case "endorse", "reject", "attestIdentity", "grantCapital", "revokeCapital", "requestExtraordinary", "declineCapitalRequest":
 		who = m.holders(RoleLeader)
+	case "openCall", "openRenewalBallot":
+		who = append(m.holders(RoleLeader), m.holders(RoleSecretary)...)
 	case "commissionVote":
 		who = append(m.holders(RoleNodesCommission), m.holders(RoleProjectsCommission)...)
 	case "proposeNodeAction", "proposeMemberAction", "voteAction":
@@ -1019,7 +1160,7 @@ func (m *machine) actor(r *reader, method string) common.Address {
 		who = append([]common.Address{acct('U', int(b%4)), acct('X', int(b%4))}, m.holders(RoleAdvisory)...)
 	case "attend", "vote", "moveApproveProject", "moveProjectStatus", "moveSeat", "moveUnseat", "moveParameter",
 		"moveUpgrade", "appointProxy", "revokeProxy", "moveAdmitAdvisory", "moveMemberAction", "moveRatifyAction", "moveOverturnAction",
-		"moveCapitalBudget":
+		"moveElect", "moveCapitalBudget":
 		who = append(m.holders(RoleSecretary), m.holders(RoleNodesCommission)...)
 		who = append(who, m.holders(RoleProjectsCommission)...)
 	case "applyNode", "applyProject":
@@ -1081,6 +1222,12 @@ func (m *machine) arg(r *reader, method string, in abi.Argument) any {
 			return m.latest(r, "seq.capreq")
 		}
 		return m.latest(r, "seq.exreq")
+	case "callId":
+		return m.latest(r, "seq.call")
+	case "ballotId":
+		return m.latest(r, "seq.ballot")
+	case "leaderRecord":
+		return m.pick(r.byte(), "seq.record")
 	case "designationId":
 		return m.latest(r, "seq.designation")
 	case "recordId", "projectId":

@@ -252,18 +252,18 @@ func TestProxyVoting(t *testing.T) {
 func TestSeats(t *testing.T) {
 	yes := append([]common.Address{secretary}, council()[:4]...)
 	seat := func(f *fixture, role Role, coll string, rec uint64) string {
-		_, r := f.call(ncSeat(0), "moveSeat", uint64(0), role, coll, rec, uint64(termEnd))
+		_, r := f.call(ncSeat(0), "moveSeat", uint64(0), role, coll, rec)
 		if r != "" && !strings.Contains(r, "meeting 0 does not exist") {
 			return r // refused when moved
 		}
 		_, r = f.motion(func(m uint64) uint64 {
-			return f.must(ncSeat(0), "moveSeat", m, role, coll, rec, uint64(termEnd))[0].(uint64)
+			return f.must(ncSeat(0), "moveSeat", m, role, coll, rec)[0].(uint64)
 		}, yes, nil)
 		return r
 	}
 	t.Run("third leader of academic", func(t *testing.T) {
 		f := newFixture(t)
-		if r := seat(f, RoleLeader, "academic", recPlain); r != "" {
+		if r := f.elect("academic", plain, recPlain); r != "" {
 			t.Fatal(r)
 		}
 		if ls := f.view("collective", "academic")[1].([]uint64); len(ls) != 3 {
@@ -275,20 +275,30 @@ func TestSeats(t *testing.T) {
 		f := newFixture(t, func(g *Founding) {
 			g.Records[recPlain-1].Institution = g.Records[recLeaderA(1)-1].Institution
 		})
-		if r := seat(f, RoleLeader, "academic", recPlain); !strings.Contains(r, "same institution as leader 5") {
+		if r := f.elect("academic", plain, recPlain); !strings.Contains(r, "same institution as leader 5") {
 			t.Fatalf("reason %q", r)
 		}
 	})
 	t.Run("fourth leader", func(t *testing.T) {
-		f := newFixture(t)
-		seat(f, RoleLeader, "academic", recPlain)
-		if r := seat(f, RoleLeader, "academic", recAdvisor); !strings.Contains(r, "collective leaders of collective academic is full: 3 seats") {
+		f := newFixture(t, func(g *Founding) {
+			for i := range g.Seats {
+				g.Seats[i].TermEnd = 100 * termEnd // no one holds over
+			}
+		})
+		f.elect("academic", plain, recPlain)
+		if r := f.elect("academic", advisor, recAdvisor); !strings.Contains(r, "collective academic has no vacancy: 3 leaders seated, none holding over") {
 			t.Fatalf("reason %q", r)
 		}
 	})
 	t.Run("leader of another collective", func(t *testing.T) {
 		f := newFixture(t)
-		if r := seat(f, RoleLeader, "public", recPlain); !strings.Contains(r, "member of collective academic, not public") {
+		if r := f.elect("public", plain, recPlain); !strings.Contains(r, "record 19 is not a member of collective public") {
+			t.Fatalf("reason %q", r)
+		}
+	})
+	t.Run("leaders are elected", func(t *testing.T) {
+		f := newFixture(t)
+		if r := seat(f, RoleLeader, "academic", recPlain); !strings.Contains(r, "elected from an open call") {
 			t.Fatalf("reason %q", r)
 		}
 	})
@@ -316,7 +326,7 @@ func TestSeats(t *testing.T) {
 		f := newFixture(t)
 		f.env.Time = termEnd + 1
 		_, r := f.motion(func(m uint64) uint64 {
-			return f.must(ncSeat(0), "moveSeat", m, RoleNodesCommission, "academic", uint64(recPlain), uint64(2*termEnd))[0].(uint64)
+			return f.must(ncSeat(0), "moveSeat", m, RoleNodesCommission, "academic", uint64(recPlain))[0].(uint64)
 		}, yes, nil)
 		if r != "" {
 			t.Fatal(r)

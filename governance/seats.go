@@ -25,6 +25,8 @@ func (s *store) isExecutive(id uint64) bool {
 	return r == RoleSecretary || r == RoleProjectsCommission || r == RoleNodesCommission
 }
 
+// fillSeat seats id in (role, coll) until end and queues the term's end
+// for EndBlock. A new holder starts with no renewals.
 func (s *store) fillSeat(c *call, role Role, coll string, id, end uint64) {
 	s.seat(role, coll).add(w64(id))
 	s.setU64(key("seat.term", role, id), end)
@@ -32,21 +34,47 @@ func (s *store) fillSeat(c *call, role Role, coll string, id, end uint64) {
 		s.setU64(key("rec.council", id), uint64(role))
 		s.setStr(key("rec.councilColl", id), coll)
 	}
+	s.termQueue(role).insert(id, end)
 	if c != nil {
 		c.emit("SeatFilled", role, coll, id, end)
 	}
 }
 
+// vacateSeat frees the holder's seat; its renewals count again from zero
+// should it ever hold the seat anew.
 func (s *store) vacateSeat(c *call, role Role, coll string, id uint64) {
 	s.seat(role, coll).remove(w64(id))
 	s.setU64(key("seat.term", role, id), 0)
+	s.setU64(key("seat.renewals", role, id), 0)
 	if role != RoleLeader {
 		s.setU64(key("rec.council", id), 0)
 		s.setStr(key("rec.councilColl", id), "")
 	}
+	s.termQueue(role).remove(id)
 	if c != nil {
 		c.emit("SeatVacated", role, coll, id)
 	}
+}
+
+// termParam names the parameter that fixes a role's term.
+func termParam(role Role) string {
+	switch role {
+	case RoleLeader:
+		return "leaderTerm"
+	case RoleAdvisory:
+		return "advisoryTerm"
+	}
+	return "councilTerm"
+}
+
+// termFrom is the end of a term of role that starts at now: the term comes
+// from the parameters, never from a caller.
+func (s *store) termFrom(role Role, now uint64) uint64 { return now + s.param(termParam(role)) }
+
+// holdingOver reports whether holder's term of role has ended (it still
+// holds the seat until a successor is seated).
+func (s *store) holdingOver(role Role, holder, now uint64) bool {
+	return s.termEnd(role, holder) <= now
 }
 
 // filled counts the holders of a role across collectives (a holdover counts).
@@ -61,11 +89,11 @@ func (s *store) filled(role Role) uint64 {
 	return n
 }
 
-// seatPlan checks that rec may take the seat (role, coll) until end at now
+// seatPlan checks that rec may take the seat (role, coll) at now
 // (docs/governance.md §2, §3.4) and returns the holder it replaces: rec itself
-// for a renewal, a holder whose term has expired (holdover) when the seats
-// are full, or 0.
-func (s *store) seatPlan(role Role, coll string, rec, end, now uint64) (uint64, error) {
+// for a new term of the same holder, a holder whose term has expired
+// (holdover) when the seats are full, or 0.
+func (s *store) seatPlan(role Role, coll string, rec, now uint64) (uint64, error) {
 	if role < RoleLeader || role > RoleAdvisory {
 		return 0, refuse("role %d is not a seat (1–5)", role)
 	}
@@ -77,9 +105,6 @@ func (s *store) seatPlan(role Role, coll string, rec, end, now uint64) (uint64, 
 	}
 	if st := s.recStatus(rec); st != StatusActive {
 		return 0, refuse("record %d is %s", rec, st)
-	}
-	if end <= now {
-		return 0, refuse("term end %d is not after the block time %d", end, now)
 	}
 	holders := s.seat(role, coll)
 	if holders.has(w64(rec)) {
@@ -144,20 +169,129 @@ func (s *store) checkUnseat(role Role, coll string, rec uint64) error {
 	if role == RoleLeader && s.formed(coll) && s.seat(role, coll).len() <= s.param("minLeaders") {
 		return refuse("collective %s would have fewer than %d leaders", coll, s.param("minLeaders"))
 	}
-	return nil
+	return s.checkLastNodesSeat(role, rec)
 }
 
-// checkTerm refuses a term end further from now than the role's term.
-func (c *call) checkTerm(role Role, end uint64) error {
-	term := c.s.param("councilTerm")
-	switch role {
-	case RoleLeader:
-		term = c.s.param("leaderTerm")
-	case RoleAdvisory:
-		term = c.s.param("advisoryTerm")
+// checkLastNodesSeat refuses to leave the Nodes Commission without a holder
+// while there are nodes: no one could then admit, suspend or remove one.
+func (s *store) checkLastNodesSeat(role Role, rec uint64) error {
+	if role != RoleNodesCommission || s.filled(RoleNodesCommission) > 1 || s.lset("nodes").len() == 0 {
+		return nil
 	}
-	if end-c.env.Time > term { // seatPlan checked end > now
-		return refuse("term end %d is more than the %s's term of %d seconds after the block time %d", end, role.Office(), term, c.env.Time)
+	return refuse("record %d holds the last Nodes Commission seat and the network has nodes: seat another member first", rec)
+}
+
+// termQueue is the queue of role's terms by term end, which EndBlock reads
+// from its head to announce the terms that ended. A record holds at most
+// one seat of a role, so the record is the entry.
+type termQueue struct {
+	s    *store
+	role Role
+}
+
+func (s *store) termQueue(role Role) termQueue { return termQueue{s, role} }
+
+func (q termQueue) head() uint64          { return q.s.u64(key("term.head", q.role)) }
+func (q termQueue) tail() uint64          { return q.s.u64(key("term.tail", q.role)) }
+func (q termQueue) next(id uint64) uint64 { return q.s.u64(key("term.next", q.role, id)) }
+func (q termQueue) prev(id uint64) uint64 { return q.s.u64(key("term.prev", q.role, id)) }
+func (q termQueue) has(id uint64) bool    { return q.prev(id) != 0 || q.head() == id }
+
+// insert queues id (again) at its term end. Terms are uniform per role, so
+// a new term almost always ends last: the walk from the tail stops at once,
+// and it never passes more entries than the role has seats.
+func (q termQueue) insert(id, end uint64) {
+	q.remove(id)
+	after := q.tail()
+	for after != 0 && q.s.termEnd(q.role, after) > end {
+		after = q.prev(after)
 	}
-	return nil
+	var before uint64
+	if after == 0 {
+		before = q.head()
+		q.s.setU64(key("term.head", q.role), id)
+	} else {
+		before = q.next(after)
+		q.s.setU64(key("term.next", q.role, after), id)
+		q.s.setU64(key("term.prev", q.role, id), after)
+	}
+	if before == 0 {
+		q.s.setU64(key("term.tail", q.role), id)
+	} else {
+		q.s.setU64(key("term.prev", q.role, before), id)
+		q.s.setU64(key("term.next", q.role, id), before)
+	}
+}
+
+func (q termQueue) remove(id uint64) {
+	if id == 0 || !q.has(id) {
+		return
+	}
+	prev, next := q.prev(id), q.next(id)
+	if prev == 0 {
+		q.s.setU64(key("term.head", q.role), next)
+	} else {
+		q.s.setU64(key("term.next", q.role, prev), next)
+		q.s.setU64(key("term.prev", q.role, id), 0)
+	}
+	if next == 0 {
+		q.s.setU64(key("term.tail", q.role), prev)
+	} else {
+		q.s.setU64(key("term.prev", q.role, next), prev)
+		q.s.setU64(key("term.next", q.role, id), 0)
+	}
+}
+
+// TermEnd is a holder's term that ended at a block's end: the holder now
+// holds over until a successor is seated.
+type TermEnd struct {
+	Role       Role
+	Collective string
+	Record     uint64
+	End        uint64
+}
+
+// Log is the end as the ABI's TermEnded event (carried by a block event,
+// not by a transaction's receipt).
+func (t TermEnd) Log() (name string, topics []common.Hash, data []byte) {
+	topics, data = emit("TermEnded", t.Role, t.Collective, t.Record, t.End)
+	return "TermEnded", topics, data
+}
+
+// maxTermEndsPerBlock bounds EndBlock's work per role; later ends wait for
+// the next block.
+const maxTermEndsPerBlock = 16
+
+// termStep announces, once each, the terms that ended by the block's time,
+// taking them off the queues (their holders hold over).
+func (s *store) termStep(env Env) []TermEnd {
+	var out []TermEnd
+	for role := RoleLeader; role <= RoleAdvisory; role++ {
+		q := s.termQueue(role)
+		for range maxTermEndsPerBlock {
+			id := q.head()
+			if id == 0 {
+				break
+			}
+			end := s.termEnd(role, id)
+			if end > env.Time {
+				break
+			}
+			q.remove(id)
+			out = append(out, TermEnd{Role: role, Collective: s.seatCollOf(role, id), Record: id, End: end})
+		}
+	}
+	return out
+}
+
+// seatCollOf is the collective of holder's seat of role ("" for the
+// secretary and the Advisory Council).
+func (s *store) seatCollOf(role Role, holder uint64) string {
+	switch {
+	case !role.PerCollective():
+		return ""
+	case role == RoleLeader:
+		return s.recColl(holder) // a leader leads its own collective
+	}
+	return s.str(key("rec.councilColl", holder))
 }

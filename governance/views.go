@@ -67,6 +67,12 @@ var viewHandlers = map[string]view{
 	"motionContent":          fixed(viewMotionContent),
 	"agreements":             viewAgreements,
 	"upgrades":               viewUpgrades,
+	"call":                   fixed(viewCall),
+	"calls":                  viewCalls,
+	"candidates":             viewCandidates,
+	"ballot":                 fixed(viewBallot),
+	"term":                   fixed(viewTerm),
+	"vacancies":              fixed(viewVacancies),
 	"advisoryApplication":    fixed(viewAdvisoryApplication),
 	"designation":            fixed(viewDesignation),
 	"designations":           viewDesignations,
@@ -118,6 +124,11 @@ var viewCosts = map[string]viewCost{
 	"validators":   {8 + maxCollectives*3, 2},
 	"nodeLiveness": {6, 0}, "flaggedNodes": {3, 1},
 	"upgrades": {3, 2},
+	"call":     {7 + textSlots, 0}, "calls": {1, 1}, "candidates": {3, 3 + textSlots},
+	"ballot": {9 + textSlots, 0}, "term": {3, 0},
+	// per collective three seat lists (at most 16 leaders and one holder each)
+	// and the call; the secretary and the Advisory Council (at most 100)
+	"vacancies": {1 + maxCollectives*(2+3*3+2*(16+2)) + 2 + 2*(3+2*100), 0},
 	// the Advisory Council (advisory.go)
 	"advisoryApplication": {3 + textSlots, 0},
 	"designation":         {16 + maxDesignationVotes, 0},
@@ -619,9 +630,16 @@ func viewMotionContent(s *store, _ Env, a args) []any {
 		app = s.u64(key("mot.a", id))
 	case MotionProjectStatus:
 		project, status = s.u64(key("mot.a", id)), uint8(s.u64(key("mot.b", id)))
-	case MotionSeat:
+	case MotionSeat, MotionElect:
 		role, coll = uint8(s.u64(key("mot.role", id))), s.str(key("mot.str", id))
-		rec, end = s.u64(key("mot.a", id)), s.u64(key("mot.b", id))
+		rec = s.u64(key("mot.a", id))
+		if kind == MotionElect {
+			rec = s.u64(key("mot.b", id)) // the candidate; mot.a is the call
+		}
+		// the term the decision gave, or the one it would give at the meeting's end
+		if end = s.u64(key("mot.end", id)); end == 0 {
+			end = s.termFrom(Role(role), s.u64(key("mtg.end", s.u64(key("mot.meeting", id)))))
+		}
 	case MotionUnseat:
 		role, coll = uint8(s.u64(key("mot.role", id))), s.str(key("mot.str", id))
 		rec = s.u64(key("mot.a", id))

@@ -125,11 +125,8 @@ func TestFormingCollective(t *testing.T) {
 	if f.view("collective", "intl")[0].(bool) {
 		t.Fatal("intl formed without leaders")
 	}
-	yes := append([]common.Address{secretary}, council()[:4]...)
-	for _, rec := range []uint64{21, 22} {
-		if _, r := f.motion(func(m uint64) uint64 {
-			return f.must(ncSeat(0), "moveSeat", m, RoleLeader, "intl", rec, uint64(termEnd))[0].(uint64)
-		}, yes, nil); r != "" {
+	for i, rec := range []uint64{21, 22} {
+		if r := f.elect("intl", acct('I', i+1), rec); r != "" {
 			t.Fatal(r)
 		}
 	}
@@ -287,8 +284,8 @@ func TestMotionContent(t *testing.T) {
 	}{
 		{move("moveProjectStatus", uint64(recProject), ProjectSuspended),
 			[]any{uint8(MotionProjectStatus), uint64(0), uint64(recProject), uint8(ProjectSuspended), uint8(0), "", uint64(0), uint64(0), "", big.NewInt(0), uint64(0)}},
-		{move("moveSeat", RoleLeader, "academic", uint64(recPlain), uint64(termEnd)),
-			[]any{uint8(MotionSeat), uint64(0), uint64(0), uint8(0), uint8(RoleLeader), "academic", uint64(recPlain), uint64(termEnd), "", big.NewInt(0), uint64(0)}},
+		{move("moveSeat", RoleAdvisory, "", uint64(recPlain)), // before the decision: a term from the meeting's end
+			[]any{uint8(MotionSeat), uint64(0), uint64(0), uint8(0), uint8(RoleAdvisory), "", uint64(recPlain), f.view("meeting", m)[2].(uint64) + 2*year, "", big.NewInt(0), uint64(0)}},
 		{move("moveUnseat", RoleAdvisory, "", uint64(recAdvisor)),
 			[]any{uint8(MotionUnseat), uint64(0), uint64(0), uint8(0), uint8(RoleAdvisory), "", uint64(recAdvisor), uint64(0), "", big.NewInt(0), uint64(0)}},
 		{move("moveParameter", "applyQuota", big64(7)),

@@ -138,8 +138,9 @@ var ErrWrongScheme = errors.New("store: state was written with another trie sche
 //	   quorum and secretary attendance
 //	3  the liveness review: its parameters in the genesis state, its
 //	   windows per validator
-//	4  governance part 2: its new parameters, and collectives' capital
-//	   budgets and committed capital, in the genesis state
+//	4  governance part 2: new parameters in the genesis state, terms queued
+//	   by their end from genesis, collectives' capital budgets and committed
+//	   capital
 const Format uint64 = 4
 
 // formatKey holds the [Format] a data directory was written with.

@@ -59,6 +59,24 @@ func TestGovViewsOnDevnet(t *testing.T) {
 	if err != nil || json.Unmarshal([]byte(out), &seats) != nil || len(seats.Holders) != 2 {
 		t.Fatalf("academic leaders: %v %s", err, out)
 	}
+	// Two leaders of three seats in each collective: a leader vacancy each,
+	// listed first for public, with no call open yet; then the Advisory Council.
+	out, err = run(ctx, "gov", "vacancies", "--rpc", rpcURL, "--json")
+	var vac struct {
+		RolesName   []string
+		Collectives []string
+		Missing     []uint32
+		CallIDs     []uint64
+	}
+	if err != nil || json.Unmarshal([]byte(out), &vac) != nil || len(vac.RolesName) != 5 || vac.RolesName[0] != "leader" ||
+		vac.Collectives[0] != "public" || vac.Missing[0] != 1 || vac.CallIDs[0] != 0 {
+		t.Fatalf("vacancies: %v %s", err, out)
+	}
+	out, err = run(ctx, "gov", "vacancies", "--rpc", rpcURL)
+	if err != nil || !strings.Contains(out, "leader") || !strings.Contains(out, "academic") {
+		t.Fatalf("vacancies table: %v %s", err, out)
+	}
+	t.Logf("gov vacancies:\n%s", out)
 	out, err = run(ctx, "gov", "validators", "--rpc", rpcURL, "--json")
 	var vals struct{ NodeIDs []string }
 	if err != nil || json.Unmarshal([]byte(out), &vals) != nil || len(vals.NodeIDs) != 2 {

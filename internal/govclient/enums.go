@@ -59,6 +59,9 @@ var (
 	ActionStatus         = enumOf[governance.ActionStatus]("ActionStatus")
 	AgreementStatus      = enumOf[governance.AgreementStatus]("AgreementStatus")
 	Criteria             = enumOf[governance.Criteria]("Criteria")
+	CallStatus           = enumOf[governance.CallStatus]("CallStatus")
+	BallotKind           = enumOf[governance.BallotKind]("BallotKind")
+	BallotStatus         = enumOf[governance.BallotStatus]("BallotStatus")
 	DesignationStatus    = enumOf[governance.DesignationStatus]("DesignationStatus")
 	CapitalRequestStatus = enumOf[governance.CapitalRequestStatus]("CapitalRequestStatus")
 )
@@ -69,7 +72,7 @@ var Enums = map[string]*Enum{}
 func init() {
 	for _, e := range []*Enum{RecordKind, RecordStatus, ProjectStatus, NodeRole, NodeStatus, ApplicationKind,
 		ApplicationStatus, Role, MeetingKind, MotionKind, MotionStatus, NodeAction, ActionTarget, ActionStatus,
-		AgreementStatus, Criteria, DesignationStatus, CapitalRequestStatus} {
+		AgreementStatus, Criteria, DesignationStatus, CallStatus, BallotKind, BallotStatus, CapitalRequestStatus} {
 		Enums[e.Name] = e
 	}
 	for field, name := range enumTags {

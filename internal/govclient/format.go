@@ -29,6 +29,7 @@ type Field struct {
 var timeFields = map[string]bool{
 	"submitted": true, "start": true, "end": true, "termEnd": true, "termEnds": true,
 	"expiry": true, "epochEnd": true, "times": true, "proposed": true, "deadline": true, "endorsed": true, "requested": true,
+	"opened": true, "candidacyEnd": true,
 }
 
 // Fields pairs fn's arguments with their values (unnamed ones are "result",
