@@ -84,8 +84,11 @@ var RoleBalance = new(big.Int).Mul(big.NewInt(1_000), new(big.Int).Exp(big.NewIn
 // DevnetParams shorten the governance calendar so it runs in seconds on a
 // devnet; the other parameters keep the seed's values.
 var DevnetParams = map[string]uint64{
-	"meetingNotice": 30,
-	"epochLength":   3600,
+	"meetingNotice":      30,
+	"epochLength":        3600,
+	"ratificationPeriod": 300, // a provisional commission action lapses in minutes
+	"candidacyPeriod":    60,
+	"ballotPeriod":       60,
 }
 
 // Role terms of the genesis seats, staggered so they never all end at once.

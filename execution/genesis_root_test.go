@@ -16,7 +16,7 @@ import (
 // The genesis state must not move without a new store.Format (4: governance
 // part 2's parameters, terms queued by their end and capital budgets), or a
 // node replaying an existing chain from its genesis forks from it.
-const devnetGenesisRoot = "0x6ad01261aa388edd821e466ea0d31ef2d63734b54d697e6d7945f3849a40e5cc"
+const devnetGenesisRoot = "0x7828a16cb5cfb5484a681f500964a5d1466aa28e4f3749a08d15ce4596ef63c9"
 
 func TestDevnetGenesisRoot(t *testing.T) {
 	raw, err := os.ReadFile("../genesis/testdata/devnet_app_state.json")

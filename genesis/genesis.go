@@ -110,6 +110,9 @@ func (s *AppState) Validate() error {
 		seen[string(v.PubKey)] = true
 	}
 	if s.Governance != nil {
+		if err := s.Governance.CheckParams(s.Params.GasLimit); err != nil {
+			return err
+		}
 		if err := checkGovernanceValidators(s.Governance, s.Validators); err != nil {
 			return err
 		}

@@ -21,15 +21,15 @@ import (
 // lapseBucket is the granularity of ratification deadlines, in seconds: a
 // deadline is rounded up to it, so the actions due at one deadline share a
 // bucket of the lapse queue and EndBlock never searches one.
-const lapseBucket = 3600
+const lapseBucket = 60
 
 // maxLapseWork bounds EndBlock's work on the lapse queue per block: actions
 // lapsed and nodes or members restored; maxLapseSkip the empty buckets
-// (hours) it steps over, a couple of slot reads each. The rest waits a
+// (minutes) it steps over, a couple of slot reads each. The rest waits a
 // block.
 const (
 	maxLapseWork = 32
-	maxLapseSkip = 256
+	maxLapseSkip = 4096
 )
 
 func (s *store) actStatus(id uint64) ActionStatus { return ActionStatus(s.u64(key("act.status", id))) }
@@ -468,7 +468,7 @@ func (c *call) overturn(id, motion uint64) error {
 
 // lapseStep lapses the actions whose deadline has passed, in order of
 // deadline, doing at most maxLapseWork (actions, nodes and members
-// restored) and stepping over at most maxLapseSkip empty hours; the rest
+// restored) and stepping over at most maxLapseSkip empty minutes; the rest
 // waits for the next block.
 func (c *call) lapseStep() {
 	work, skipped := 0, 0

@@ -1,6 +1,11 @@
 package governance
 
-import "github.com/ethereum/go-ethereum/common"
+import (
+	"fmt"
+	"slices"
+
+	"github.com/ethereum/go-ethereum/common"
+)
 
 // Founding is the founding state of governance, as genesis.json's
 // app_state.governance holds it (docs/governance.md §4): collectives,
@@ -21,6 +26,31 @@ type Founding struct {
 	Records []FoundingRecord  `json:"records"`
 	Seats   []FoundingSeat    `json:"seats"`
 	Nodes   []FoundingNode    `json:"nodes"`
+}
+
+// CheckParams refuses a parameter genesis may not set: an unknown one, one
+// outside its range, or gasLimit (app_state.params holds it, and must be in
+// its governed range).
+func (f *Founding) CheckParams(gasLimit uint64) error {
+	names := make([]string, 0, len(f.Params))
+	for name := range f.Params {
+		names = append(names, name)
+	}
+	slices.Sort(names) // the first problem, always the same one
+	for _, name := range names {
+		if name == "gasLimit" {
+			return fmt.Errorf("%w: params.gasLimit: the block gas limit is set by app_state.params.gasLimit", ErrGenesis)
+		}
+		if lo, hi, ok := ParamRange(name); !ok {
+			return fmt.Errorf("%w: params.%s: unknown parameter %q", ErrGenesis, name, name)
+		} else if v := f.Params[name]; v < lo || v > hi {
+			return fmt.Errorf("%w: params.%s: must be within %d..%d, got %d", ErrGenesis, name, lo, hi, v)
+		}
+	}
+	if lo, hi, _ := ParamRange("gasLimit"); gasLimit < lo || gasLimit > hi {
+		return fmt.Errorf("%w: params.gasLimit: a governed chain's block gas limit must be within %d..%d, got %d", ErrGenesis, lo, hi, gasLimit)
+	}
+	return nil
 }
 
 // Accounts lists every account the records name, in record order.

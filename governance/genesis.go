@@ -36,24 +36,16 @@ func ApplyGenesis(st vm.StateDB, g *Founding, gasLimit uint64) error {
 			s.setParam(p.Name, p.Value)
 		}
 	}
+	if err := g.CheckParams(gasLimit); err != nil {
+		return err
+	}
 	names := make([]string, 0, len(g.Params))
 	for name := range g.Params {
 		names = append(names, name)
 	}
 	slices.Sort(names) // map order must not reach state
 	for _, name := range names {
-		if name == "gasLimit" {
-			return fail("params.gasLimit: the block gas limit is set by app_state.params.gasLimit")
-		}
-		if lo, hi, ok := ParamRange(name); !ok {
-			return fail("params.%s: unknown parameter %q", name, name)
-		} else if v := g.Params[name]; v < lo || v > hi {
-			return fail("params.%s: must be within %d..%d, got %d", name, lo, hi, v)
-		}
 		s.setParam(name, g.Params[name])
-	}
-	if lo, hi, _ := ParamRange("gasLimit"); gasLimit < lo || gasLimit > hi {
-		return fail("params.gasLimit: a governed chain's block gas limit must be within %d..%d, got %d", lo, hi, gasLimit)
 	}
 	if len(g.Collectives) == 0 || len(g.Collectives) > maxCollectives {
 		return fail("1 to %d collectives are required, got %d", maxCollectives, len(g.Collectives))

@@ -15,32 +15,36 @@ import (
 // holds any transaction the pool accepts, votes and meetings stay possible,
 // and no duration or count is so large that an office or a record waits
 // forever. Genesis and every parameter motion (when moved and when decided)
-// are checked against it.
+// are checked against it. Terms and periods may be as short as a minute, so a
+// development network runs the calendar in minutes: a short one only makes
+// seats hold over, calls and ballots close or actions lapse sooner, and never
+// leaves an office without a holder.
 var DefaultParams = []Param{
-	{"gasLimit", DefaultGasLimit, GasLimitMin, GasLimitMax}, // block gas limit; also CometBFT's block max_gas
-	{"meetingNotice", 15 * 24 * 3600, 0, 90 * day},          // least notice of an Executive Council meeting
-	{"epochLength", 24 * 3600, 60, 31 * day},                // capital epoch: at most a month between refills
-	{"governanceAllowance", 20_000_000, 5_000_000, 1 << 40}, // gas per epoch per record for governance calls (about 20 admissions)
-	{"applyQuota", 20, 1, 200},                              // applications per block from accounts of no record
-	{"maxURILength", 256, 32, 4096},                         // bytes of any URI or name
-	{"leaderTerm", 365 * 24 * 3600, day, 10 * year},         // collective leader's term, at most
-	{"councilTerm", 2 * 365 * 24 * 3600, day, 10 * year},    // Executive Council seat's term, at most
-	{"advisoryTerm", 2 * 365 * 24 * 3600, day, 10 * year},   // Advisory Council seat's term, at most
-	{"ordinaryQuorum", 6, 1, quorumMax},                     // members present besides the secretary, ordinary meeting
-	{"extraordinaryQuorum", 4, 1, quorumMax},                // same, extraordinary meeting
-	{"minLeaders", 2, 1, 16},                                // leaders per formed collective, at least
-	{"maxLeaders", 3, 1, 16},                                // and at most
-	{"maxAdvisory", 15, 1, 100},                             // Advisory Council seats
-	{"livenessWindow", 1000, 100, 100_000},                  // blocks of a validator's liveness window (M)
-	{"livenessMaxMissedPermille", 500, 1, 1000},             // share of the window a validator may miss, in ‰, before it is flagged
-	{"ratificationPeriod", 30 * day, day, 180 * day},        // a commission action awaiting ratification lapses after it
-	{"candidacyPeriod", 15 * day, day, 90 * day},            // an open call for a vacant seat takes candidacies this long
-	{"ballotPeriod", 7 * day, day, 60 * day},                // a member ballot of a collective lasts this long
+	{"gasLimit", DefaultGasLimit, GasLimitMin, GasLimitMax},  // block gas limit; also CometBFT's block max_gas
+	{"meetingNotice", 15 * 24 * 3600, 0, 90 * day},           // least notice of an Executive Council meeting
+	{"epochLength", 24 * 3600, 60, 31 * day},                 // capital epoch: at most a month between refills
+	{"governanceAllowance", 20_000_000, 5_000_000, 1 << 40},  // gas per epoch per record for governance calls (about 20 admissions)
+	{"applyQuota", 20, 1, 200},                               // applications per block from accounts of no record
+	{"maxURILength", 256, 32, 4096},                          // bytes of any URI or name
+	{"leaderTerm", 365 * 24 * 3600, minute, 10 * year},       // collective leader's term
+	{"councilTerm", 2 * 365 * 24 * 3600, minute, 10 * year},  // Executive Council seat's term
+	{"advisoryTerm", 2 * 365 * 24 * 3600, minute, 10 * year}, // Advisory Council seat's term
+	{"ordinaryQuorum", 6, 1, quorumMax},                      // members present besides the secretary, ordinary meeting
+	{"extraordinaryQuorum", 4, 1, quorumMax},                 // same, extraordinary meeting
+	{"minLeaders", 2, 1, 16},                                 // leaders per formed collective, at least
+	{"maxLeaders", 3, 1, 16},                                 // and at most
+	{"maxAdvisory", 15, 1, 100},                              // Advisory Council seats
+	{"livenessWindow", 1000, 100, 100_000},                   // blocks of a validator's liveness window (M)
+	{"livenessMaxMissedPermille", 500, 1, 1000},              // share of the window a validator may miss, in ‰, before it is flagged
+	{"ratificationPeriod", 30 * day, minute, 180 * day},      // a commission action awaiting ratification lapses after it
+	{"candidacyPeriod", 15 * day, minute, 90 * day},          // an open call for a vacant seat takes candidacies this long
+	{"ballotPeriod", 7 * day, minute, 60 * day},              // a member ballot of a collective lasts this long
 }
 
 const (
-	day  = 24 * 3600
-	year = 365 * day
+	minute = 60
+	day    = 24 * 3600
+	year   = 365 * day
 
 	// DefaultGasLimit is the block gas limit a new genesis gets.
 	DefaultGasLimit = 200_000_000

@@ -10,6 +10,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -18,6 +21,7 @@ import (
 
 	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/devkeys"
 )
 
@@ -34,6 +38,7 @@ type devnetOptions struct {
 	dir              string
 	reset, asJSON    bool
 	rpcPort, p2pPort int
+	params           []string // NAME=VALUE governance parameters at genesis
 }
 
 func newDevnetCmd() *cobra.Command {
@@ -62,6 +67,7 @@ to <home>/node.log.`,
 	f.IntVar(&o.rpcPort, "rpc-port", devnet.DefaultRPCPort, "JSON-RPC port of the first node")
 	f.IntVar(&o.p2pPort, "p2p-port", devnet.DefaultP2PPort, "CometBFT p2p port of the first node")
 	f.BoolVar(&o.asJSON, "json", false, "print the network as one JSON object on stdout once ready")
+	f.StringArrayVar(&o.params, "param", nil, "governance parameter at genesis, `NAME=VALUE` in seconds or units (repeatable; when creating the network), e.g. --param leaderTerm=300")
 	return cmd
 }
 
@@ -146,12 +152,19 @@ func openDevnet(cmd *cobra.Command, o devnetOptions) (*devnet.Network, bool, err
 		exists = false
 	}
 	ports := devnet.Ports{RPC: o.rpcPort, P2P: o.p2pPort}
+	params, err := parseGovParams(o.params)
+	if err != nil {
+		return nil, false, err
+	}
 	if !exists {
 		if entries, err := os.ReadDir(o.dir); err == nil && len(entries) > 0 {
 			return nil, false, fmt.Errorf("%s is not empty and holds no devnet (%s is missing); choose another --dir", o.dir, devnet.LayoutFile)
 		}
-		net, err := devnet.Generate(o.dir, devnet.Config{Validators: o.validators, Ports: ports})
+		net, err := devnet.Generate(o.dir, devnet.Config{Validators: o.validators, Ports: ports, GovParams: params})
 		return net, false, err
+	}
+	if len(params) > 0 {
+		return nil, false, fmt.Errorf("governance parameters are set at genesis and the devnet in %s exists: add --reset to create a new one with --param, or change them in plenary (moveParameter)", o.dir)
 	}
 	net, err := devnet.Load(o.dir)
 	if err != nil {
@@ -323,4 +336,32 @@ func (s devnetSummary) printGovernance(w io.Writer) {
 		fmt.Fprintf(w, "\nApproved project %d %q (collective %s, %d gas per epoch): its accounts are the development accounts above, so they may deploy contracts.\n",
 			p.Record, p.Label, p.Collective, p.GasPerEpoch)
 	}
+}
+
+// parseGovParams reads --param NAME=VALUE flags; governance checks the
+// values against their ranges when the genesis is made.
+func parseGovParams(flags []string) (map[string]uint64, error) {
+	if len(flags) == 0 {
+		return nil, nil
+	}
+	var names []string
+	for _, p := range governance.DefaultParams {
+		names = append(names, p.Name)
+	}
+	out := make(map[string]uint64, len(flags))
+	for _, f := range flags {
+		name, val, ok := strings.Cut(f, "=")
+		if !ok {
+			return nil, fmt.Errorf("--param %q: want NAME=VALUE, e.g. --param leaderTerm=300", f)
+		}
+		if !slices.Contains(names, name) {
+			return nil, fmt.Errorf("--param %s: no such governance parameter; the parameters are %s", name, strings.Join(names, ", "))
+		}
+		v, err := strconv.ParseUint(val, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("--param %s=%s: the value must be a whole number", name, val)
+		}
+		out[name] = v
+	}
+	return out, nil
 }
