@@ -51,6 +51,7 @@ interface IGovernance {
     //   (proposed: commission votes open; provisional: in effect until its deadline
     //   unless ratified; to-plenary: relies on cause, takes effect only if ratified;
     //   lapsed: not ratified in time, undone)
+    // CapitalRequestStatus: 1 open, 2 granted, 3 declined, 4 withdrawn
     // AgreementStatus:   1 pending, 2 in-progress, 3 done, 4 dropped
     // DesignationStatus: 1 open, 2 approved, 3 rejected, 4 expired
     //   (expired: open past its deadline)
@@ -123,8 +124,14 @@ interface IGovernance {
     event ProjectStatusChanged(uint64 indexed projectId, uint8 status);
 
     event CapitalRequested(uint64 indexed requestId, uint64 indexed recordId, uint64 gasPerEpoch, bytes32 justificationHash);
-    event CapitalGranted(uint64 indexed recordId, uint64 indexed leader, uint64 gasPerEpoch, uint64 expiry);
+    /// `requestId` is the request the grant answers (0: none).
+    event CapitalGranted(uint64 indexed recordId, uint64 indexed leader, uint64 gasPerEpoch, uint64 expiry, uint64 requestId);
     event CapitalRevoked(uint64 indexed recordId, uint64 indexed leader);
+    event CapitalRequestDeclined(uint64 indexed requestId, uint64 indexed leader, bytes32 reasonHash);
+    event CapitalRequestWithdrawn(uint64 indexed requestId);
+    /// A plenary set a collective's capital budget; `committed` is what its
+    /// records' grants count against it then.
+    event CapitalBudgetSet(string collective, uint64 gasPerEpoch, uint64 committed);
 
     /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
     event SeatFilled(uint8 indexed role, string collective, uint64 indexed recordId, uint64 termEnd);
@@ -269,14 +276,30 @@ interface IGovernance {
     function acceptProjectAccount(uint64 applicationId) external;
 
     // ===== Capital (§3.3) =====
+    // A collective's leaders grant capital within its budget, gas per epoch,
+    // which a plenary sets (moveCapitalBudget; 0 until set, unless genesis
+    // set it). The gas of its records' grants counts against the budget
+    // ("committed") from the grant until it is revoked or replaced; an
+    // expired grant counts until a leader revokes or renews it.
 
-    /// A member or project asks its collective's leaders for capital.
+    /// A member or project asks its collective's leaders for capital. The
+    /// request stays open until a leader grants or declines it or the record
+    /// withdraws it (its status: CapitalRequestStatus).
     function requestCapital(uint64 gasPerEpoch, bytes32 justificationHash) external returns (uint64 requestId);
     /// A leader of the record's collective grants (or changes) its capital:
-    /// gas per epoch, until `expiry` (0: no expiry).
-    function grantCapital(uint64 recordId, uint64 gasPerEpoch, uint64 expiry) external;
-    /// A leader of the record's collective revokes its capital.
+    /// gas per epoch, until `expiry` (0: no expiry), answering the record's
+    /// open request `requestId` (0: none), which becomes granted. No leader
+    /// grants to its own record. A new or larger grant must keep the
+    /// collective's committed gas within its budget; a grant no larger than
+    /// the live one it replaces is always allowed.
+    function grantCapital(uint64 recordId, uint64 gasPerEpoch, uint64 expiry, uint64 requestId) external;
+    /// A leader of the record's collective revokes its capital, which stops
+    /// counting against the budget.
     function revokeCapital(uint64 recordId) external;
+    /// A leader of the record's collective declines an open request.
+    function declineCapitalRequest(uint64 requestId, bytes32 reasonHash) external;
+    /// The requesting record (any of its accounts) withdraws its open request.
+    function withdrawCapitalRequest(uint64 requestId) external;
 
     // ===== Meetings and plenary (§3.5) =====
 
@@ -287,7 +310,11 @@ interface IGovernance {
     /// @param kind MeetingKind: 1 ordinary, 2 extraordinary
     function convene(uint8 kind, bytes32 agendaHash, uint64 start, uint64 end, string calldata place, uint64 requestId)
         external returns (uint64 meetingId);
-    /// An Executive Council seat holder appoints a proxy account (one seat per proxy).
+    /// An Executive Council seat holder appoints a proxy account (one seat
+    /// per proxy), member or not: it may send attend and vote for the holder,
+    /// and nothing else for it, from the holder's governance allowance (an
+    /// account of no record may send only those). It acts at meetings that
+    /// start after the appointment.
     function appointProxy(address proxy) external;
     /// The holder revokes its proxy.
     function revokeProxy() external;
@@ -317,6 +344,10 @@ interface IGovernance {
     function moveElect(uint64 meetingId, uint64 callId, uint64 recordId) external returns (uint64 motionId);
     /// Move to change a parameter, within its range (checked again when decided).
     function moveParameter(uint64 meetingId, string calldata name, uint256 value) external returns (uint64 motionId);
+    /// Move to set a collective's capital budget, gas per epoch. Lowering it
+    /// below what is committed leaves the grants standing, but no new or
+    /// larger grant is made until the committed gas falls within it.
+    function moveCapitalBudget(uint64 meetingId, string calldata collective, uint64 gasPerEpoch) external returns (uint64 motionId);
     /// Move to schedule a named upgrade at a height; height 0 cancels the
     /// scheduled upgrade of that name before its height (UpgradeScheduled(name, 0)).
     function moveUpgrade(uint64 meetingId, string calldata name, uint64 height) external returns (uint64 motionId);
@@ -453,6 +484,14 @@ interface IGovernance {
         external view returns (uint64 recordId, uint64 gasPerEpoch, uint64 used, uint64 remaining, uint64 epochEnd);
     function capital(uint64 recordId)
         external view returns (uint64 gasPerEpoch, uint64 expiry, uint64 used, uint64 remaining, uint64 epochEnd);
+    /// A collective's capital budget, the gas its grants commit against it,
+    /// and the current epoch and when it ends.
+    function capitalBudget(string calldata collective)
+        external view returns (uint64 gasPerEpoch, uint64 committed, uint64 epoch, uint64 epochEnd);
+    /// A collective's capital requests in a status, in the order they reached it.
+    /// @param status CapitalRequestStatus: 1 open, 2 granted, 3 declined, 4 withdrawn
+    function capitalRequests(string calldata collective, uint8 status, bytes32 cursor, uint32 limit)
+        external view returns (uint64[] memory requestIds, bytes32 next);
 
     function nodes(bytes32 cursor, uint32 limit) external view returns (bytes20[] memory nodeIds, bytes32 next);
     /// @return collective
@@ -555,9 +594,16 @@ interface IGovernance {
     /// Capital requests (requestCapital), every one, in the order made.
     function capitalRequestIds(bytes32 cursor, uint32 limit) external view returns (uint64[] memory requestIds, bytes32 next);
     /// A capital request: the record asking, the gas per epoch it asks
-    /// for, the commitment to its justification, and when it was made.
+    /// for, the commitment to its justification, when it was made, its
+    /// status, the leader who granted or declined it (0: none yet, or
+    /// withdrawn) and the gas per epoch granted.
+    /// @return recordId
+    /// @return gasPerEpoch
+    /// @return justificationHash
+    /// @return requested
+    /// @return status CapitalRequestStatus: 1 open, 2 granted, 3 declined, 4 withdrawn
     function capitalRequest(uint64 requestId)
-        external view returns (uint64 recordId, uint64 gasPerEpoch, bytes32 justificationHash, uint64 requested);
+        external view returns (uint64 recordId, uint64 gasPerEpoch, bytes32 justificationHash, uint64 requested, uint8 status, uint64 decidedBy, uint64 grantedGasPerEpoch);
     /// Extraordinary meeting requests, in the order made: the leader's
     /// record, the commitment to the objectives, when, and the meeting
     /// convened for it (0: not yet).

@@ -58,7 +58,13 @@ import (
 //   - the views show what the state holds: the latest application's,
 //     motion's, action's and requests' detail views agree with their
 //     summaries and with the rules (an approved application names its
-//     record, an endorsed one its endorser; an answered request its meeting).
+//     record, an endorsed one its endorser; an answered request its meeting);
+//   - per collective, the committed capital is exactly what its records'
+//     grants count, and never grows while above the budget (a plenary may
+//     lower a budget below it, genesis may leave one at 0); no record's
+//     grant came from its own leader seat;
+//   - a proxy attends and votes only if appointed before the meeting's
+//     start, and never moves a motion.
 //
 // It runs over its seeds in go test (about a second); a longer run:
 //
@@ -148,7 +154,7 @@ func scenarioSeed(rng *rand.Rand) []byte {
 		step(append([]byte{opCall, methodIndex(method), actor}, args...)...)
 	}
 	motions := []string{"moveApproveProject", "moveProjectStatus", "moveSeat", "moveUnseat", "moveParameter", "moveUpgrade",
-		"moveMemberAction", "moveRatifyAction", "moveRatifyAction", "moveOverturnAction", "moveElect", "moveElect"}
+		"moveMemberAction", "moveRatifyAction", "moveRatifyAction", "moveOverturnAction", "moveElect", "moveElect", "moveCapitalBudget"}
 	for range 6 {
 		for range 1 + rng.IntN(6) {
 			step(opCall, byte(rng.IntN(len(methods))))
@@ -174,6 +180,14 @@ func scenarioSeed(rng *rand.Rand) []byte {
 		for i := range byte(4) {
 			call("voteAction", i, 0, 0)
 		}
+		// capital: a request by anyone, grants by leaders (some answering
+		// it), a decline or a withdrawal
+		call("requestCapital", byte(128+rng.IntN(128)), byte(rng.IntN(5)))
+		for range 1 + rng.IntN(4) {
+			call("grantCapital", smart(), byte(rng.IntN(256)), byte(rng.IntN(5)), byte(rng.IntN(3)), byte(rng.IntN(256)))
+		}
+		call([]string{"declineCapitalRequest", "withdrawCapitalRequest", "revokeCapital"}[rng.IntN(3)], smart(), 0)
+		call("appointProxy", smart(), byte(rng.IntN(256))) // before the meeting: the proxy acts at it
 		switch rng.IntN(3) {
 		case 0: // a call for leader seats and candidacies, then past its period
 			call("openCall", smart(), byte(rng.IntN(5)))
@@ -221,6 +235,8 @@ func scenarioSeed(rng *rand.Rand) []byte {
 				args = []byte{0, byte(rng.IntN(4))}
 			case "moveElect":
 				args = []byte{0, 0, 0}
+			case "moveCapitalBudget":
+				args = []byte{0, byte(rng.IntN(6)), byte(rng.IntN(5))}
 			}
 			call(kind, byte(rng.IntN(present)), args...)
 		}
@@ -438,6 +454,8 @@ type machine struct {
 	ended  map[TermEnd]bool // terms EndBlock announced
 	kept   map[string]int   // calls kept, by method
 	said   map[string]int   // refusals, by method and reason
+	// committed is each collective's committed capital after the last step.
+	committed map[string]uint64
 }
 
 func newMachine(t *testing.T) *machine {
@@ -449,7 +467,7 @@ func newMachine(t *testing.T) *machine {
 		t.Fatal(err)
 	}
 	m := &machine{t: t, st: st, env: Env{Number: 1, Time: 10}, c: New(), cmt: map[string]int64{}, exempt: map[string]bool{},
-		kept: map[string]int{}, said: map[string]int{}, quorum: map[uint64]bool{}, ended: map[TermEnd]bool{}}
+		kept: map[string]int{}, said: map[string]int{}, quorum: map[uint64]bool{}, ended: map[TermEnd]bool{}, committed: map[string]uint64{}}
 	for _, v := range m.c.Validators(st) {
 		m.cmt[string(v.PubKey)] = v.Power
 	}
@@ -505,6 +523,12 @@ func (m *machine) step(r *reader) {
 		}
 		pick := seats[r.n(len(seats))]
 		args[1], args[2], args[3] = pick[0], pick[1], pick[2]
+	}
+	if method == "grantCapital" && r.byte() < 160 { // a record of the sender's collective, its own at times
+		s := m.s()
+		if members := s.collMembers(s.recColl(s.recordOf(from))).u64s(); len(members) > 0 {
+			args[0] = members[r.n(len(members))]
+		}
 	}
 	if r.byte() < 160 {
 		from = m.electionActor(method, args, from)
@@ -609,6 +633,7 @@ func (m *machine) call(from common.Address, method string, args []any) {
 	if method == "decide" {
 		meeting = m.s().u64(key("mot.meeting", args[0].(uint64)))
 	}
+	proxyErr := m.proxyRule(from, method, args)
 	before := m.root
 	logs := len(m.st.Logs())
 	db := &countingDB{StateDB: m.st}
@@ -641,6 +666,9 @@ func (m *machine) call(from common.Address, method string, args []any) {
 			m.exempt[c] = true
 		}
 		m.kept[method]++
+		if proxyErr != "" {
+			t.Fatalf("%s%v by %s kept: %s", method, args, from.Hex(), proxyErr)
+		}
 		if commission {
 			m.actsAlone(method, office)
 		}
@@ -651,6 +679,36 @@ func (m *machine) call(from common.Address, method string, args []any) {
 		m.root = root(m.st)
 	}
 	m.check(method)
+}
+
+// proxyRule says why method by from must be refused under the proxy rules
+// ("": it may be kept): a sender without a council seat of its own attends
+// and votes only as a proxy appointed before the meeting's start, and moves
+// nothing.
+func (m *machine) proxyRule(from common.Address, method string, args []any) string {
+	s := m.s()
+	if id := s.recordOf(from); id != 0 && s.isExecutive(id) {
+		return ""
+	}
+	var meeting uint64
+	switch {
+	case method == "attend":
+		meeting = args[0].(uint64)
+	case method == "vote":
+		meeting = s.u64(key("mot.meeting", args[0].(uint64)))
+	case strings.HasPrefix(method, "move"):
+		return "a motion by an account of no council seat"
+	default:
+		return ""
+	}
+	h := s.proxyHolder(from)
+	if h == 0 {
+		return "not a proxy"
+	}
+	if since, start := s.u64(key("proxy.since", h)), s.u64(key("mtg.start", meeting)); since >= start {
+		return fmt.Sprintf("proxy appointed at %d, meeting starts at %d", since, start)
+	}
+	return ""
 }
 
 // quorate checks that every motion of a meeting is tallied on the same
@@ -845,6 +903,27 @@ func (m *machine) check(after string) {
 	}
 	if s.param("minLeaders") > s.param("maxLeaders") {
 		fail("minLeaders %d above maxLeaders %d", s.param("minLeaders"), s.param("maxLeaders"))
+	}
+	counted := map[string]uint64{}
+	for id := uint64(1); id <= s.u64(key("seq.record")); id++ {
+		gas, c := s.u64(key("cap.gas", id)), s.u64(key("cap.counted", id))
+		if gas != c {
+			fail("record %d has a grant of %d gas per epoch counting %d against its budget", id, gas, c)
+		}
+		if by := s.u64(key("cap.by", id)); by == id {
+			fail("record %d's grant came from its own leader seat", id)
+		}
+		counted[s.recColl(id)] += c
+	}
+	for _, coll := range s.collectiveNames() {
+		c, budget := s.u64(key("coll.committed", coll)), s.u64(key("coll.budget", coll))
+		if c != counted[coll] {
+			fail("collective %s has %d committed, its records' grants count %d", coll, c, counted[coll])
+		}
+		if prev, ok := m.committed[coll]; ok && c > budget && c > prev {
+			fail("collective %s's committed capital grew from %d to %d over its budget %d", coll, prev, c, budget)
+		}
+		m.committed[coll] = c
 	}
 	// one council seat per record, the one recorded for it
 	for role := RoleSecretary; role <= RoleAdvisory; role++ {
@@ -1065,7 +1144,7 @@ func (m *machine) actor(r *reader, method string) common.Address {
 	switch method {
 	case "convene", "recordMinutes", "addAgreement", "setAgreementStatus":
 		who = m.holders(RoleSecretary)
-	case "endorse", "reject", "attestIdentity", "grantCapital", "revokeCapital", "requestExtraordinary":
+	case "endorse", "reject", "attestIdentity", "grantCapital", "revokeCapital", "requestExtraordinary", "declineCapitalRequest":
 		who = m.holders(RoleLeader)
 	case "openCall", "openRenewalBallot":
 		who = append(m.holders(RoleLeader), m.holders(RoleSecretary)...)
@@ -1081,11 +1160,14 @@ func (m *machine) actor(r *reader, method string) common.Address {
 		who = append([]common.Address{acct('U', int(b%4)), acct('X', int(b%4))}, m.holders(RoleAdvisory)...)
 	case "attend", "vote", "moveApproveProject", "moveProjectStatus", "moveSeat", "moveUnseat", "moveParameter",
 		"moveUpgrade", "appointProxy", "revokeProxy", "moveAdmitAdvisory", "moveMemberAction", "moveRatifyAction", "moveOverturnAction",
-		"moveElect":
+		"moveElect", "moveCapitalBudget":
 		who = append(m.holders(RoleSecretary), m.holders(RoleNodesCommission)...)
 		who = append(who, m.holders(RoleProjectsCommission)...)
 	case "applyNode", "applyProject":
 		who = []common.Address{acct('U', int(b%4)), acct('X', int(b%4))}
+	case "withdrawCapitalRequest", "requestCapital": // the latest request's record
+		s := m.s()
+		who = s.accounts(s.u64(key("capreq.record", s.u64(key("seq.capreq")))))
 	}
 	if len(who) == 0 {
 		return m.pool[int(b)%len(m.pool)]
@@ -1136,7 +1218,7 @@ func (m *machine) arg(r *reader, method string, in abi.Argument) any {
 	case "agreementId":
 		return m.latest(r, "seq.agreement")
 	case "requestId":
-		if method == "capitalRequest" {
+		if method == "capitalRequest" || strings.Contains(method, "Capital") {
 			return m.latest(r, "seq.capreq")
 		}
 		return m.latest(r, "seq.exreq")
@@ -1242,7 +1324,7 @@ func (m *machine) arg(r *reader, method string, in abi.Argument) any {
 		}
 		return [32]byte{0xCA}
 	case "gasPerEpoch":
-		return []uint64{0, 1000, 1_000_000, math.MaxUint64}[r.n(4)]
+		return []uint64{0, 1000, 1_000_000, 5_000_000, math.MaxUint64}[r.n(5)]
 	case "expiry":
 		return []uint64{0, m.env.Time + 100, 1}[r.n(3)]
 	case "account", "proxy":

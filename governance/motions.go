@@ -14,7 +14,7 @@ func (c *call) newMotion(m uint64, kind MotionKind) (uint64, error) {
 	if err := c.inWindow(m); err != nil {
 		return 0, err
 	}
-	proposer, err := c.seatActor()
+	proposer, err := c.mover()
 	if err != nil {
 		return 0, err
 	}
@@ -135,7 +135,7 @@ func vote(c *call, a args) ([]any, error) {
 	if err := c.inWindow(m); err != nil {
 		return nil, err
 	}
-	holder, err := c.seatActor()
+	holder, err := c.seatActor(m)
 	if err != nil {
 		return nil, err
 	}
@@ -266,6 +266,8 @@ func (c *call) carryMotion(id uint64) error {
 		c.emit("ParameterChanged", str, new(big.Int).SetUint64(a))
 	case MotionAdmitAdvisory:
 		return c.admitAdvisory(a)
+	case MotionCapitalBudget:
+		return c.setBudget(str, a)
 	case MotionUpgrade:
 		if err := c.checkUpgrade(str, a); err != nil {
 			return err

@@ -55,7 +55,7 @@ func TestProjectAdmission(t *testing.T) {
 	if _, err := f.c.Admit(f.env, f.st, deployer, nil, nil, 100000, 0); !errors.Is(err, ErrNoCapital) {
 		t.Fatalf("creation without capital: %v", err)
 	}
-	f.must(leaderA(1), "grantCapital", rec, uint64(1_000_000), uint64(0))
+	f.must(leaderA(1), "grantCapital", rec, uint64(1_000_000), uint64(0), uint64(0))
 	if p, err := f.c.Admit(f.env, f.st, deployer, nil, nil, 100000, 0); err != nil || p.Record != rec || p.Governance {
 		t.Fatalf("project creation: %+v %v", p, err)
 	}
@@ -269,7 +269,7 @@ func TestSeats(t *testing.T) {
 		if ls := f.view("collective", "academic")[1].([]uint64); len(ls) != 3 {
 			t.Fatalf("leaders %v", ls)
 		}
-		f.must(plain, "grantCapital", uint64(recProject), uint64(5), uint64(0)) // now a leader
+		f.must(plain, "grantCapital", uint64(recProject), uint64(5), uint64(0), uint64(0)) // now a leader
 	})
 	t.Run("two leaders from one institution", func(t *testing.T) {
 		f := newFixture(t, func(g *Founding) {

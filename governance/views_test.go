@@ -337,7 +337,8 @@ func TestActionAndRequestViews(t *testing.T) {
 	for i := range k {
 		f.env.Time++
 		id := f.must(plain, "requestCapital", uint64(1000+i), [32]byte{byte(i)})[0].(uint64)
-		if got, want := f.view("capitalRequest", id), []any{uint64(recPlain), uint64(1000 + i), [32]byte{byte(i)}, f.env.Time}; !reflect.DeepEqual(got, want) {
+		if got, want := f.view("capitalRequest", id), []any{uint64(recPlain), uint64(1000 + i), [32]byte{byte(i)}, f.env.Time,
+			uint8(CapitalRequestOpen), uint64(0), uint64(0)}; !reflect.DeepEqual(got, want) {
 			t.Fatalf("capitalRequest(%d) = %v, want %v", id, got, want)
 		}
 		f.must(leaderA(i%4), "requestExtraordinary", [32]byte{0xE0 + byte(i)})
