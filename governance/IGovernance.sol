@@ -653,13 +653,13 @@ interface IGovernance {
         external view returns (uint64 meetingId, uint8 kind, uint8 status, uint64 proposer, uint64[] memory yes, uint64[] memory no);
     /// What a motion would do, decoded by its kind; the fields its kind does
     /// not use are zero. approve-project: applicationId; project-status:
-    /// projectId and projectStatus; seat (retired, moved before
-    /// council seats had their own flows): role, collective, recordId and
-    /// termEnd; elect: role (leader), collective and recordId (the
-    /// candidate) and termEnd; unseat: role, collective and recordId;
-    /// parameter: name and value; upgrade: name and height (0: cancel). A
-    /// term end is the decision's, or before the decision the one it would
-    /// give at the meeting's end (the role's term from then).
+    /// projectId and projectStatus; elect: role (leader), collective and
+    /// recordId (the candidate) and termEnd; unseat: role, collective and
+    /// recordId; parameter: name and value; upgrade: name and height (0:
+    /// cancel); seat (retired, moved only before seats had their own flows):
+    /// role, collective, recordId and the term end it gave, if decided. An
+    /// election's term end is the decision's, or before the decision the one
+    /// it would give at the meeting's end (leaderTerm from then).
     /// @return kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory
     /// @return applicationId
     /// @return projectId
