@@ -188,8 +188,10 @@
 //     plenary. A leader's term renews at most twice, by a ballot of its
 //     collective's members (openRenewalBallot in the term's last quarter or
 //     holdover, castBallot, closeBallot: more yes than no and a turnout of a
-//     third of the members, at least two). Council seats are filled by
-//     moveSeat and vacated by moveUnseat in plenary; resign leaves a seat,
+//     third of the members, at least two). Every seat has its own flow and
+//     no other fills it: leaders by election, Executive Council seats by
+//     designation, Advisory seats by admission (below); the plenary only
+//     vacates one (moveUnseat, a seat motion is retired); resign leaves a seat,
 //     but the secretary's only for a successor and the last Nodes Commission
 //     seat never while there are nodes; a formed collective left below
 //     minLeaders gets an open call by itself; vacancies lists the gaps. The

@@ -636,8 +636,8 @@ func viewMotionContent(s *store, _ Env, a args) []any {
 		if kind == MotionElect {
 			rec = s.u64(key("mot.b", id)) // the candidate; mot.a is the call
 		}
-		// the term the decision gave, or the one it would give at the meeting's end
-		if end = s.u64(key("mot.end", id)); end == 0 {
+		// the term the decision gave, or the one an election would give at the meeting's end
+		if end = s.u64(key("mot.end", id)); end == 0 && kind == MotionElect {
 			end = s.termFrom(Role(role), s.u64(key("mtg.end", s.u64(key("mot.meeting", id)))))
 		}
 	case MotionUnseat:

@@ -274,6 +274,9 @@ func recLeaderB(c int) uint64 { return uint64(c*4 + 2) }
 // TestMotionContent: every motion kind's arguments read back decoded.
 func TestMotionContent(t *testing.T) {
 	f := newFixture(t)
+	call := f.must(leaderA(1), "openCall", "academic")[0].(uint64) // 2 of 3 seats filled
+	f.must(plain, "standForSeat", call, h32, "https://statement")
+	f.past(f.view("call", call)[4].(uint64))
 	m := f.meeting(council()[:7]...)
 	move := func(method string, a ...any) uint64 {
 		return f.must(ncSeat(0), method, append([]any{m}, a...)...)[0].(uint64)
@@ -284,8 +287,8 @@ func TestMotionContent(t *testing.T) {
 	}{
 		{move("moveProjectStatus", uint64(recProject), ProjectSuspended),
 			[]any{uint8(MotionProjectStatus), uint64(0), uint64(recProject), uint8(ProjectSuspended), uint8(0), "", uint64(0), uint64(0), "", big.NewInt(0), uint64(0)}},
-		{move("moveSeat", RoleAdvisory, "", uint64(recPlain)), // before the decision: a term from the meeting's end
-			[]any{uint8(MotionSeat), uint64(0), uint64(0), uint8(0), uint8(RoleAdvisory), "", uint64(recPlain), f.view("meeting", m)[2].(uint64) + 2*year, "", big.NewInt(0), uint64(0)}},
+		{move("moveElect", call, uint64(recPlain)), // before the decision: a term from the meeting's end
+			[]any{uint8(MotionElect), uint64(0), uint64(0), uint8(0), uint8(RoleLeader), "academic", uint64(recPlain), f.view("meeting", m)[2].(uint64) + year, "", big.NewInt(0), uint64(0)}},
 		{move("moveUnseat", RoleAdvisory, "", uint64(recAdvisor)),
 			[]any{uint8(MotionUnseat), uint64(0), uint64(0), uint8(0), uint8(RoleAdvisory), "", uint64(recAdvisor), uint64(0), "", big.NewInt(0), uint64(0)}},
 		{move("moveParameter", "applyQuota", big64(7)),
