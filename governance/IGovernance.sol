@@ -656,17 +656,22 @@ interface IGovernance {
     /// projectId and projectStatus; elect: role (leader), collective and
     /// recordId (the candidate) and termEnd; unseat: role, collective and
     /// recordId; parameter: name and value; upgrade: name and height (0:
-    /// cancel); seat (retired, moved only before seats had their own flows):
-    /// role, collective, recordId and the term end it gave, if decided. An
-    /// election's term end is the decision's, or before the decision the one
-    /// it would give at the meeting's end (leaderTerm from then).
+    /// cancel); member-action, ratify-action, overturn-action: actionId (and
+    /// recordId, for an action on a member); capital-budget: collective and
+    /// value (gas per epoch); admit-advisory: applicationId, role (advisory),
+    /// recordId (the applicant's record; 0: a new one) and termEnd; seat
+    /// (retired, moved only before seats had their own flows): role,
+    /// collective, recordId and the term end it gave, if decided. The term end
+    /// of an election or an admission is the decision's, or before the
+    /// decision the one it would give at the meeting's end (the role's term
+    /// from then).
     /// @return kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory
     /// @return applicationId
     /// @return projectId
     /// @return projectStatus ProjectStatus: 1 active, 2 suspended, 3 closed
     /// @return role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
     function motionContent(uint64 motionId)
-        external view returns (uint8 kind, uint64 applicationId, uint64 projectId, uint8 projectStatus, uint8 role, string memory collective, uint64 recordId, uint64 termEnd, string memory name, uint256 value, uint64 height);
+        external view returns (uint8 kind, uint64 applicationId, uint64 projectId, uint8 projectStatus, uint8 role, string memory collective, uint64 recordId, uint64 termEnd, string memory name, uint256 value, uint64 height, uint64 actionId);
     /// @return agreementIds
     /// @return textHashes
     /// @return statuses AgreementStatus: 1 pending, 2 in-progress, 3 done, 4 dropped

@@ -230,7 +230,10 @@ func (c *call) carryMotion(id uint64) error {
 		}
 		c.emit("ParameterChanged", str, new(big.Int).SetUint64(a))
 	case MotionAdmitAdvisory:
-		return c.admitAdvisory(a)
+		if err := c.admitAdvisory(a); err != nil {
+			return err
+		}
+		c.s.setU64(key("mot.end", id), c.s.termEnd(RoleAdvisory, c.s.recordOf(c.s.appApplicant(a))))
 	case MotionCapitalBudget:
 		return c.setBudget(str, a)
 	case MotionUpgrade:

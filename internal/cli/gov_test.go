@@ -88,7 +88,7 @@ func (f *fakeEth) Call(a callArgs, _ *string) (hexutil.Bytes, error) {
 		return m.Outputs.Pack(uint8(1), uint8(2), f.leader, "academic", [20]byte{0xab}, uint8(1), uint64(1_700_000_000), uint32(0), uint32(0))
 	case "motionContent":
 		return m.Outputs.Pack(uint8(governance.MotionElect), uint64(0), uint64(0), uint8(0), uint8(governance.RoleLeader),
-			"academic", uint64(7), uint64(1_800_000_000), "", new(big.Int), uint64(0))
+			"academic", uint64(7), uint64(1_800_000_000), "", new(big.Int), uint64(0), uint64(0))
 	case "projectApplication":
 		return m.Outputs.Pack("census", [32]byte{1}, "https://d", [32]byte{2}, "https://repo", uint8(governance.CriterionOpenSource|governance.CriterionResearch))
 	case "nodeApplication":
