@@ -73,7 +73,7 @@
 //	act.nodes, act.restored (id)    nodes a provisional action suspended; how many of them a lapse has restored so far
 //	act.rec (id)                    the provisional action suspended its member record
 //	node.heldBy, rec.heldBy         the provisional action whose suspension holds a node or record (0: none, or final)
-//	lapse.at (hour), lapse.count    actions awaiting the plenary by deadline hour (sets); how many in all
+//	lapse.at (minute), lapse.count    actions awaiting the plenary by deadline minute (sets); how many in all
 //	lapse.cursor                    the first deadline hour EndBlock has not cleared
 //	cap.gas/expiry (id)             capital grant: gas per epoch, expiry (0: none)
 //	cap.counted/by (id)             gas the grant counts against its collective's budget; the leader who granted it
