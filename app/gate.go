@@ -50,17 +50,24 @@ type poolGate struct {
 	payers map[payerOf]uint64
 }
 
-// payerOf is what decides a transaction's payer: its sender, and whether it
-// calls governance (paid from the record's governance allowance).
+// payerOf is what decides a transaction's payer: its sender, whether it
+// calls governance (paid from the record's governance allowance), and which
+// governance function (an account of no record pays nothing for its
+// applications, but a seat holder's proxy attends and votes from the
+// holder's allowance).
 type payerOf struct {
 	from common.Address
 	gov  bool
+	sel  [4]byte
 }
 
 // Admit asks governance with the gas the payer's record already has in the
 // pool. The first time a sender is seen it asks once more to learn the payer.
 func (g *poolGate) Admit(from common.Address, to *common.Address, data []byte, gas uint64, pending func(payer uint64) uint64) (txpool.Admission, error) {
-	who := payerOf{from, to != nil && *to == governance.Address}
+	who := payerOf{from: from, gov: to != nil && *to == governance.Address}
+	if who.gov {
+		copy(who.sel[:], data)
+	}
 	if key, ok := g.payers[who]; ok {
 		if _, err := g.gov.Admit(g.env, g.st, from, to, data, gas, pending(key)); err != nil {
 			return txpool.Admission{}, err

@@ -142,7 +142,7 @@ func (h *hostile) govData() []byte {
 			append(make([]byte, 31), h.byte()), h.byte(), [32]byte{3}, [32]byte{4}, "https://example.org/l", [32]byte{5}, "https://example.org/a",
 			make([]byte, 64), h.take(64))
 	case 2:
-		data, err = governance.ABI.Pack("grantCapital", h.u64()%64, h.u64(), h.u64())
+		data, err = governance.ABI.Pack("grantCapital", h.u64()%64, h.u64(), h.u64(), h.u64()%8)
 	case 3:
 		data, err = governance.ABI.Pack("endorse", h.u64()%8)
 	case 4:

@@ -125,7 +125,7 @@ func TestPrepareProposalDropsWhatCanNeverBeMined(t *testing.T) {
 	c := newCluster(t, 2, nil)
 	leader, member := role(t, devnet.RoleNameLeader, "academic"), role(t, devnet.RoleNameMember, "academic")
 	expiry := uint64(c.time.Unix()) + 4
-	if err := c.add(0, govCall(t, leader.Key, 0, "grantCapital", member.Record, uint64(10_000_000), expiry)); err != nil {
+	if err := c.add(0, govCall(t, leader.Key, 0, "grantCapital", member.Record, uint64(10_000_000), expiry, uint64(0))); err != nil {
 		t.Fatal(err)
 	}
 	if fin := c.propose(0); len(fin.TxResults) != 1 || fin.TxResults[0].Code != 0 {

@@ -73,6 +73,9 @@ const (
 	ProjectGasPerEpoch uint64 = 1_000_000_000_000
 	// RoleGasPerEpoch is the capital of every member record.
 	RoleGasPerEpoch uint64 = 100_000_000
+	// CollectiveGasBudget is every collective's capital budget: room for
+	// the example project's capital and for its leaders to grant much more.
+	CollectiveGasBudget uint64 = 10 * ProjectGasPerEpoch
 )
 
 // RoleBalance is what each role key holds at genesis: 1,000 coins.
@@ -241,8 +244,12 @@ func foundingGovernance(t time.Time, vals []Validator, devKeys []common.Address,
 	g := &governance.Founding{
 		Params:      maps.Clone(DevnetParams),
 		Collectives: append([]string(nil), Collectives...),
+		Budgets:     make(map[string]uint64, len(Collectives)),
 		Records:     append(f.records, exampleProject(devKeys)),
 		Seats:       f.seats,
+	}
+	for _, c := range Collectives {
+		g.Budgets[c] = CollectiveGasBudget
 	}
 	for _, r := range f.roles {
 		alloc[r.Address()] = types.Account{Balance: new(big.Int).Set(RoleBalance)}

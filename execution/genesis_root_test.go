@@ -13,10 +13,10 @@ import (
 )
 
 // devnetGenesisRoot is the state root of genesis/testdata's devnet app_state.
-// The genesis state must not move without a new store.Format (3: the
-// liveness parameters), or a node replaying an existing chain from its
-// genesis forks from it.
-const devnetGenesisRoot = "0x9d0057a9f1a1054cf73980cf6c5a9a32fb5ba0cf1f7bbb3d3b1853ac77b44351"
+// The genesis state must not move without a new store.Format (4: governance
+// part 2's parameters, terms queued by their end and capital budgets), or a
+// node replaying an existing chain from its genesis forks from it.
+const devnetGenesisRoot = "0x7828a16cb5cfb5484a681f500964a5d1466aa28e4f3749a08d15ce4596ef63c9"
 
 func TestDevnetGenesisRoot(t *testing.T) {
 	raw, err := os.ReadFile("../genesis/testdata/devnet_app_state.json")

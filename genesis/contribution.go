@@ -266,6 +266,7 @@ type Base struct {
 // order.
 type BaseCollective struct {
 	Name         string            `json:"name"`
+	GasBudget    uint64            `json:"gasBudget,omitempty"` // capital budget, gas per epoch (FoundingCollective)
 	Institutions []BaseInstitution `json:"institutions"`
 }
 
@@ -361,7 +362,7 @@ func Assemble(base *Base, contribs []*Contribution) (*Founders, error) {
 	f := &Founders{Network: base.Network}
 	placed := make(map[string]bool)
 	for ci, bc := range base.Collectives {
-		fc := FoundingCollective{Name: bc.Name}
+		fc := FoundingCollective{Name: bc.Name, GasBudget: bc.GasBudget}
 		for ii, bi := range bc.Institutions {
 			c := byLabel[bi.Label]
 			if c == nil {

@@ -98,7 +98,7 @@ func testBase() *genesis.Base {
 			Coin:        genesis.Coin{Name: "Test", Symbol: "TST", Decimals: 18},
 		},
 		Collectives: []genesis.BaseCollective{
-			{Name: "academic", Institutions: []genesis.BaseInstitution{lead("UNAM"), lead("IPN")}},
+			{Name: "academic", GasBudget: 5_000_000, Institutions: []genesis.BaseInstitution{lead("UNAM"), lead("IPN")}},
 			{Name: "public", Institutions: []genesis.BaseInstitution{lead("INEGI"), lead("CFE")}},
 		},
 		Officers: []genesis.BaseOfficer{{Role: "secretary", Officer: "Executive Secretary", TermEnd: end}},
@@ -150,6 +150,9 @@ func TestAssemble(t *testing.T) {
 		if g.Records[i].Label != label {
 			t.Errorf("records[%d] is %s, want %s", i, g.Records[i].Label, label)
 		}
+	}
+	if len(g.Budgets) != 1 || g.Budgets["academic"] != 5_000_000 {
+		t.Errorf("budgets %v, want academic's 5000000 alone", g.Budgets)
 	}
 	if sec := g.Records[4]; sec.Kind != governance.KindIndividual || sec.Institution != fs[0].c.Institution || sec.Collective != "academic" {
 		t.Errorf("secretary record %+v", sec)

@@ -46,7 +46,12 @@ type Network struct {
 
 // FoundingCollective is a collective and its founding institutions.
 type FoundingCollective struct {
-	Name         string        `json:"name"`
+	Name string `json:"name"`
+	// GasBudget is the collective's capital budget, gas per epoch, within
+	// which its leaders grant; its institutions' and officers' gasPerEpoch
+	// must fit. 0: none until a plenary sets one (the founding grants
+	// stand).
+	GasBudget    uint64        `json:"gasBudget,omitempty"`
 	Institutions []Institution `json:"institutions"`
 }
 
@@ -138,6 +143,12 @@ func (f *Founders) AppState() (*AppState, error) {
 	}
 	for ci, c := range f.Collectives {
 		g.Collectives = append(g.Collectives, c.Name)
+		if c.GasBudget > 0 {
+			if g.Budgets == nil {
+				g.Budgets = make(map[string]uint64)
+			}
+			g.Budgets[c.Name] = c.GasBudget
+		}
 		if len(c.Institutions) == 0 {
 			return fail("collectives[%d] (%s): no institutions", ci, c.Name)
 		}

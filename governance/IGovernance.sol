@@ -43,6 +43,8 @@ interface IGovernance {
     // MotionKind:        1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter,
     //                    6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action,
     //                    10 capital-budget, 11 elect, 12 admit-advisory
+    //                    (3 seat is retired: no function moves it; council seats are
+    //                    filled by election, designation and admission alone)
     // MotionStatus:      1 open, 2 passed, 3 failed
     // NodeAction:        1 suspend, 2 remove, 3 reinstate
     // ActionTarget:      1 node, 2 member
@@ -51,6 +53,7 @@ interface IGovernance {
     //   (proposed: commission votes open; provisional: in effect until its deadline
     //   unless ratified; to-plenary: relies on cause, takes effect only if ratified;
     //   lapsed: not ratified in time, undone)
+    // CapitalRequestStatus: 1 open, 2 granted, 3 declined, 4 withdrawn
     // AgreementStatus:   1 pending, 2 in-progress, 3 done, 4 dropped
     // DesignationStatus: 1 open, 2 approved, 3 rejected, 4 expired
     //   (expired: open past its deadline)
@@ -123,8 +126,14 @@ interface IGovernance {
     event ProjectStatusChanged(uint64 indexed projectId, uint8 status);
 
     event CapitalRequested(uint64 indexed requestId, uint64 indexed recordId, uint64 gasPerEpoch, bytes32 justificationHash);
-    event CapitalGranted(uint64 indexed recordId, uint64 indexed leader, uint64 gasPerEpoch, uint64 expiry);
+    /// `requestId` is the request the grant answers (0: none).
+    event CapitalGranted(uint64 indexed recordId, uint64 indexed leader, uint64 gasPerEpoch, uint64 expiry, uint64 requestId);
     event CapitalRevoked(uint64 indexed recordId, uint64 indexed leader);
+    event CapitalRequestDeclined(uint64 indexed requestId, uint64 indexed leader, bytes32 reasonHash);
+    event CapitalRequestWithdrawn(uint64 indexed requestId);
+    /// A plenary set a collective's capital budget; `committed` is what its
+    /// records' grants count against it then.
+    event CapitalBudgetSet(string collective, uint64 gasPerEpoch, uint64 committed);
 
     /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
     event SeatFilled(uint8 indexed role, string collective, uint64 indexed recordId, uint64 termEnd);
@@ -269,14 +278,30 @@ interface IGovernance {
     function acceptProjectAccount(uint64 applicationId) external;
 
     // ===== Capital (§3.3) =====
+    // A collective's leaders grant capital within its budget, gas per epoch,
+    // which a plenary sets (moveCapitalBudget; 0 until set, unless genesis
+    // set it). The gas of its records' grants counts against the budget
+    // ("committed") from the grant until it is revoked or replaced; an
+    // expired grant counts until a leader revokes or renews it.
 
-    /// A member or project asks its collective's leaders for capital.
+    /// A member or project asks its collective's leaders for capital. The
+    /// request stays open until a leader grants or declines it or the record
+    /// withdraws it (its status: CapitalRequestStatus).
     function requestCapital(uint64 gasPerEpoch, bytes32 justificationHash) external returns (uint64 requestId);
     /// A leader of the record's collective grants (or changes) its capital:
-    /// gas per epoch, until `expiry` (0: no expiry).
-    function grantCapital(uint64 recordId, uint64 gasPerEpoch, uint64 expiry) external;
-    /// A leader of the record's collective revokes its capital.
+    /// gas per epoch, until `expiry` (0: no expiry), answering the record's
+    /// open request `requestId` (0: none), which becomes granted. No leader
+    /// grants to its own record. A new or larger grant must keep the
+    /// collective's committed gas within its budget; a grant no larger than
+    /// the live one it replaces is always allowed.
+    function grantCapital(uint64 recordId, uint64 gasPerEpoch, uint64 expiry, uint64 requestId) external;
+    /// A leader of the record's collective revokes its capital, which stops
+    /// counting against the budget.
     function revokeCapital(uint64 recordId) external;
+    /// A leader of the record's collective declines an open request.
+    function declineCapitalRequest(uint64 requestId, bytes32 reasonHash) external;
+    /// The requesting record (any of its accounts) withdraws its open request.
+    function withdrawCapitalRequest(uint64 requestId) external;
 
     // ===== Meetings and plenary (§3.5) =====
 
@@ -287,7 +312,11 @@ interface IGovernance {
     /// @param kind MeetingKind: 1 ordinary, 2 extraordinary
     function convene(uint8 kind, bytes32 agendaHash, uint64 start, uint64 end, string calldata place, uint64 requestId)
         external returns (uint64 meetingId);
-    /// An Executive Council seat holder appoints a proxy account (one seat per proxy).
+    /// An Executive Council seat holder appoints a proxy account (one seat
+    /// per proxy), member or not: it may send attend and vote for the holder,
+    /// and nothing else for it, from the holder's governance allowance (an
+    /// account of no record may send only those). It acts at meetings that
+    /// start after the appointment.
     function appointProxy(address proxy) external;
     /// The holder revokes its proxy.
     function revokeProxy() external;
@@ -298,15 +327,8 @@ interface IGovernance {
     function moveApproveProject(uint64 meetingId, uint64 applicationId) external returns (uint64 motionId);
     /// @param status ProjectStatus: 1 active, 2 suspended, 3 closed
     function moveProjectStatus(uint64 meetingId, uint64 projectId, uint8 status) external returns (uint64 motionId);
-    /// Move to seat a record in a council seat (secretary, commission, Advisory
-    /// Council) for the role's term (councilTerm, advisoryTerm) from the
-    /// decision; a successor to the secretary takes the seat in this one motion.
-    /// Leaders are elected instead (openCall, moveElect).
-    /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
-    function moveSeat(uint64 meetingId, uint8 role, string calldata collective, uint64 recordId)
-        external returns (uint64 motionId);
-    /// Move to vacate a seat (never the secretary's: seat a successor instead;
-    /// never the last Nodes Commission seat while there are nodes).
+    /// Move to vacate a seat (never the secretary's: designate a successor
+    /// instead; never the last Nodes Commission seat while there are nodes).
     /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
     function moveUnseat(uint64 meetingId, uint8 role, string calldata collective, uint64 recordId)
         external returns (uint64 motionId);
@@ -317,6 +339,10 @@ interface IGovernance {
     function moveElect(uint64 meetingId, uint64 callId, uint64 recordId) external returns (uint64 motionId);
     /// Move to change a parameter, within its range (checked again when decided).
     function moveParameter(uint64 meetingId, string calldata name, uint256 value) external returns (uint64 motionId);
+    /// Move to set a collective's capital budget, gas per epoch. Lowering it
+    /// below what is committed leaves the grants standing, but no new or
+    /// larger grant is made until the committed gas falls within it.
+    function moveCapitalBudget(uint64 meetingId, string calldata collective, uint64 gasPerEpoch) external returns (uint64 motionId);
     /// Move to schedule a named upgrade at a height; height 0 cancels the
     /// scheduled upgrade of that name before its height (UpgradeScheduled(name, 0)).
     function moveUpgrade(uint64 meetingId, string calldata name, uint64 height) external returns (uint64 motionId);
@@ -453,6 +479,14 @@ interface IGovernance {
         external view returns (uint64 recordId, uint64 gasPerEpoch, uint64 used, uint64 remaining, uint64 epochEnd);
     function capital(uint64 recordId)
         external view returns (uint64 gasPerEpoch, uint64 expiry, uint64 used, uint64 remaining, uint64 epochEnd);
+    /// A collective's capital budget, the gas its grants commit against it,
+    /// and the current epoch and when it ends.
+    function capitalBudget(string calldata collective)
+        external view returns (uint64 gasPerEpoch, uint64 committed, uint64 epoch, uint64 epochEnd);
+    /// A collective's capital requests in a status, in the order they reached it.
+    /// @param status CapitalRequestStatus: 1 open, 2 granted, 3 declined, 4 withdrawn
+    function capitalRequests(string calldata collective, uint8 status, bytes32 cursor, uint32 limit)
+        external view returns (uint64[] memory requestIds, bytes32 next);
 
     function nodes(bytes32 cursor, uint32 limit) external view returns (bytes20[] memory nodeIds, bytes32 next);
     /// @return collective
@@ -555,9 +589,16 @@ interface IGovernance {
     /// Capital requests (requestCapital), every one, in the order made.
     function capitalRequestIds(bytes32 cursor, uint32 limit) external view returns (uint64[] memory requestIds, bytes32 next);
     /// A capital request: the record asking, the gas per epoch it asks
-    /// for, the commitment to its justification, and when it was made.
+    /// for, the commitment to its justification, when it was made, its
+    /// status, the leader who granted or declined it (0: none yet, or
+    /// withdrawn) and the gas per epoch granted.
+    /// @return recordId
+    /// @return gasPerEpoch
+    /// @return justificationHash
+    /// @return requested
+    /// @return status CapitalRequestStatus: 1 open, 2 granted, 3 declined, 4 withdrawn
     function capitalRequest(uint64 requestId)
-        external view returns (uint64 recordId, uint64 gasPerEpoch, bytes32 justificationHash, uint64 requested);
+        external view returns (uint64 recordId, uint64 gasPerEpoch, bytes32 justificationHash, uint64 requested, uint8 status, uint64 decidedBy, uint64 grantedGasPerEpoch);
     /// Extraordinary meeting requests, in the order made: the leader's
     /// record, the commitment to the objectives, when, and the meeting
     /// convened for it (0: not yet).
@@ -612,19 +653,25 @@ interface IGovernance {
         external view returns (uint64 meetingId, uint8 kind, uint8 status, uint64 proposer, uint64[] memory yes, uint64[] memory no);
     /// What a motion would do, decoded by its kind; the fields its kind does
     /// not use are zero. approve-project: applicationId; project-status:
-    /// projectId and projectStatus; seat: role, collective, recordId and
-    /// termEnd; elect: role (leader), collective and recordId (the
-    /// candidate) and termEnd; unseat: role, collective and recordId;
-    /// parameter: name and value; upgrade: name and height (0: cancel). A
-    /// term end is the decision's, or before the decision the one it would
-    /// give at the meeting's end (the role's term from then).
+    /// projectId and projectStatus; elect: role (leader), collective and
+    /// recordId (the candidate) and termEnd; unseat: role, collective and
+    /// recordId; parameter: name and value; upgrade: name and height (0:
+    /// cancel); member-action, ratify-action, overturn-action: actionId (and
+    /// recordId, for an action on a member); capital-budget: collective and
+    /// value (gas per epoch); admit-advisory: applicationId, role (advisory),
+    /// recordId (the applicant's record; 0: a new one) and termEnd; seat
+    /// (retired, moved only before seats had their own flows): role,
+    /// collective, recordId and the term end it gave, if decided. The term end
+    /// of an election or an admission is the decision's, or before the
+    /// decision the one it would give at the meeting's end (the role's term
+    /// from then).
     /// @return kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory
     /// @return applicationId
     /// @return projectId
     /// @return projectStatus ProjectStatus: 1 active, 2 suspended, 3 closed
     /// @return role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
     function motionContent(uint64 motionId)
-        external view returns (uint8 kind, uint64 applicationId, uint64 projectId, uint8 projectStatus, uint8 role, string memory collective, uint64 recordId, uint64 termEnd, string memory name, uint256 value, uint64 height);
+        external view returns (uint8 kind, uint64 applicationId, uint64 projectId, uint8 projectStatus, uint8 role, string memory collective, uint64 recordId, uint64 termEnd, string memory name, uint256 value, uint64 height, uint64 actionId);
     /// @return agreementIds
     /// @return textHashes
     /// @return statuses AgreementStatus: 1 pending, 2 in-progress, 3 done, 4 dropped

@@ -3,14 +3,23 @@ package governance
 import (
 	"bytes"
 	"fmt"
+	"math"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
 )
 
 // Capital (docs/governance.md §3.3): gas per epoch granted by a leader of the
-// record's collective, optionally expiring; use is kept per (record, epoch)
-// and compared when the record next transacts, never swept.
+// record's collective, optionally expiring, within the collective's budget,
+// which a plenary sets; use is kept per (record, epoch) and compared when the
+// record next transacts, never swept.
+//
+// The budget check is O(1): each collective keeps the sum of the gas its
+// records' grants count against it (coll.committed), and each record the gas
+// its grant counts (cap.counted). A grant, change or revocation replaces the
+// record's counted gas in the sum. An expired grant stays counted until it
+// is next touched (granted again or revoked), so the sum may overstate what
+// is live, never understate it: the live grants never exceed the budget.
 
 func requestCapital(c *call, a args) ([]any, error) {
 	gas, just := a.u64(0), a.b32(1)
@@ -18,23 +27,69 @@ func requestCapital(c *call, a args) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if gas == 0 {
+		return nil, refuse("a request asks for some gas per epoch, not 0")
+	}
 	id := c.s.next("seq.capreq")
 	c.s.setU64(key("capreq.record", id), rec)
 	c.s.setU64(key("capreq.gas", id), gas)
 	c.s.set(key("capreq.just", id), just)
+	c.s.setU64(key("capreq.status", id), uint64(CapitalRequestOpen))
+	c.s.capRequests(c.s.recColl(rec), CapitalRequestOpen).add(w64(id))
 	c.s.setU64(key("capreq.time", id), c.env.Time)
 	c.emit("CapitalRequested", id, rec, gas, [32]byte(just))
 	return []any{id}, nil
 }
 
-func grantCapital(c *call, a args) ([]any, error) {
-	rec, gas, expiry := a.u64(0), a.u64(1), a.u64(2)
-	if !c.s.recExists(rec) {
-		return nil, refuse("record %d does not exist", rec)
+// capRequests is the set of a collective's capital requests in status st.
+func (s *store) capRequests(coll string, st CapitalRequestStatus) lset {
+	return s.lset("capreqs", coll, uint8(st))
+}
+
+// openRequest checks that request id exists and is open, and returns its
+// record.
+func (c *call) openRequest(id uint64) (uint64, error) {
+	rec := c.s.u64(key("capreq.record", id))
+	if rec == 0 {
+		return 0, refuse("capital request %d does not exist", id)
 	}
-	leader, err := c.leaderOf(c.s.recColl(rec))
+	if st := CapitalRequestStatus(c.s.u64(key("capreq.status", id))); st != CapitalRequestOpen {
+		return 0, refuse("capital request %d is %s, not open", id, st)
+	}
+	return rec, nil
+}
+
+// closeRequest moves open request id of record rec to status st, decided by
+// record by (0: the requester).
+func (c *call) closeRequest(id, rec uint64, st CapitalRequestStatus, by, granted uint64) {
+	coll := c.s.recColl(rec)
+	c.s.capRequests(coll, CapitalRequestOpen).remove(w64(id))
+	c.s.capRequests(coll, st).add(w64(id))
+	c.s.setU64(key("capreq.status", id), uint64(st))
+	c.s.setU64(key("capreq.by", id), by)
+	c.s.setU64(key("capreq.granted", id), granted)
+}
+
+// grantLeader is the sender's record, which must lead rec's collective.
+func (c *call) grantLeader(rec uint64) (leader uint64, coll string, err error) {
+	if !c.s.recExists(rec) {
+		return 0, "", refuse("record %d does not exist", rec)
+	}
+	coll = c.s.recColl(rec)
+	if leader, err = c.leaderOf(coll); err != nil {
+		return 0, "", err
+	}
+	return leader, coll, nil
+}
+
+func grantCapital(c *call, a args) ([]any, error) {
+	rec, gas, expiry, req := a.u64(0), a.u64(1), a.u64(2), a.u64(3)
+	leader, coll, err := c.grantLeader(rec)
 	if err != nil {
 		return nil, err
+	}
+	if leader == rec {
+		return nil, refuse("record %d is the sender's own: no leader grants capital to its own record; another leader of collective %s may", rec, coll)
 	}
 	if gas == 0 {
 		return nil, refuse("gas per epoch is 0; revoke the capital instead")
@@ -42,25 +97,114 @@ func grantCapital(c *call, a args) ([]any, error) {
 	if expiry != 0 && expiry <= c.env.Time {
 		return nil, refuse("expiry %d is not after the block time %d", expiry, c.env.Time)
 	}
+	if req != 0 {
+		r, err := c.openRequest(req)
+		if err != nil {
+			return nil, err
+		}
+		if r != rec {
+			return nil, refuse("capital request %d is record %d's, not record %d's", req, r, rec)
+		}
+	}
+	// A grant no larger than the live one it replaces is always allowed; a
+	// new or larger one only within the budget.
+	old := c.s.capital(rec, c.env.Time)
+	live := old.gas
+	if old.expired {
+		live = 0
+	}
+	others := c.s.u64(key("coll.committed", coll)) - c.s.u64(key("cap.counted", rec))
+	if gas > math.MaxUint64-others {
+		return nil, refuse("gas per epoch %d with collective %s's other grants (%d) exceeds any budget", gas, coll, others)
+	}
+	committed := others + gas
+	if budget := c.s.u64(key("coll.budget", coll)); gas > live && committed > budget {
+		return nil, refuse("collective %s's capital budget is %d gas per epoch and %d is committed; this grant would commit %d: lower it, revoke another grant (an expired grant counts until revoked) or ask the plenary for a larger budget",
+			coll, budget, c.s.u64(key("coll.committed", coll)), committed)
+	}
+	c.s.setU64(key("coll.committed", coll), committed)
+	c.s.setU64(key("cap.counted", rec), gas)
 	c.s.setU64(key("cap.gas", rec), gas)
 	c.s.setU64(key("cap.expiry", rec), expiry)
-	c.emit("CapitalGranted", rec, leader, gas, expiry)
+	c.s.setU64(key("cap.by", rec), leader)
+	if req != 0 {
+		c.closeRequest(req, rec, CapitalRequestGranted, leader, gas)
+	}
+	c.emit("CapitalGranted", rec, leader, gas, expiry, req)
 	return nil, nil
 }
 
 func revokeCapital(c *call, a args) ([]any, error) {
 	rec := a.u64(0)
-	if !c.s.recExists(rec) {
-		return nil, refuse("record %d does not exist", rec)
+	leader, coll, err := c.grantLeader(rec)
+	if err != nil {
+		return nil, err
+	}
+	if c.s.u64(key("cap.gas", rec)) == 0 {
+		return nil, refuse("record %d has no capital to revoke", rec)
+	}
+	c.s.setU64(key("coll.committed", coll), c.s.u64(key("coll.committed", coll))-c.s.u64(key("cap.counted", rec)))
+	c.s.setU64(key("cap.counted", rec), 0)
+	c.s.setU64(key("cap.gas", rec), 0)
+	c.s.setU64(key("cap.expiry", rec), 0)
+	c.s.setU64(key("cap.by", rec), 0)
+	c.emit("CapitalRevoked", rec, leader)
+	return nil, nil
+}
+
+func declineCapitalRequest(c *call, a args) ([]any, error) {
+	id, reason := a.u64(0), a.b32(1)
+	rec, err := c.openRequest(id)
+	if err != nil {
+		return nil, err
 	}
 	leader, err := c.leaderOf(c.s.recColl(rec))
 	if err != nil {
 		return nil, err
 	}
-	c.s.setU64(key("cap.gas", rec), 0)
-	c.s.setU64(key("cap.expiry", rec), 0)
-	c.emit("CapitalRevoked", rec, leader)
+	c.closeRequest(id, rec, CapitalRequestDeclined, leader, 0)
+	c.emit("CapitalRequestDeclined", id, leader, [32]byte(reason))
 	return nil, nil
+}
+
+func withdrawCapitalRequest(c *call, a args) ([]any, error) {
+	id := a.u64(0)
+	rec, err := c.openRequest(id)
+	if err != nil {
+		return nil, err
+	}
+	if c.s.recordOf(c.from) != rec {
+		return nil, refuse("capital request %d is record %d's: only its accounts withdraw it", id, rec)
+	}
+	c.closeRequest(id, rec, CapitalRequestWithdrawn, 0, 0)
+	c.emit("CapitalRequestWithdrawn", id)
+	return nil, nil
+}
+
+func moveCapitalBudget(c *call, a args) ([]any, error) {
+	m, coll, gas := a.u64(0), a.str(1), a.u64(2)
+	if !c.s.collectiveExists(coll) {
+		return nil, refuse("collective %q does not exist", coll)
+	}
+	id, err := c.newMotion(m, MotionCapitalBudget)
+	if err != nil {
+		return nil, err
+	}
+	c.s.setStr(key("mot.str", id), coll)
+	c.s.setU64(key("mot.a", id), gas)
+	return []any{id}, nil
+}
+
+// setBudget carries a capital budget motion. A budget below what is
+// committed is allowed: the grants stand, and no new or larger grant is
+// made until the committed sum falls under it.
+func (c *call) setBudget(coll string, gas uint64) error {
+	if !c.s.collectiveExists(coll) {
+		return refuse("collective %q does not exist", coll)
+	}
+	c.s.setU64(key("coll.budget", coll), gas)
+	c.emit("CapitalBudgetSet", coll, gas, c.s.u64(key("coll.committed", coll)))
+	return nil
 }
 
 // epoch is the capital epoch at time t and the time it ends.
@@ -93,16 +237,33 @@ func (s *store) capital(rec, t uint64) capitalState {
 // (in the pool or earlier in the block). Errors wrap ErrNotMember,
 // ErrNoCapital (saying how much is left and when it refills), ErrApplyQuota
 // or ErrCreateNotAllowed (a top-level creation by an account of no approved
-// project). Without a founding governance state everything is admitted.
+// project). An account of no record that is an Executive Council seat
+// holder's current proxy may send attend and vote, paid by the holder's
+// governance allowance (the call checks the meeting). Without a founding
+// governance state everything is admitted.
 func (c *Contract) Admit(env Env, st vm.StateDB, from common.Address, to *common.Address, input []byte, gasLimit, pending uint64) (Payer, error) {
 	s := &store{st: st}
 	if !enabled(s) {
 		return Payer{}, nil
 	}
 	rec := s.recordOf(from)
+	if rec == 0 && to != nil && *to == Address && isProxyCall(input) {
+		// A proxy of no record attends and votes for its holder, from the
+		// holder's governance allowance; the call itself checks the rest.
+		if holder := s.proxyHolder(from); holder != 0 {
+			if status := s.recStatus(holder); status != StatusActive {
+				return Payer{}, fmt.Errorf("%w: %s is the proxy of record %d, which is %s", ErrNotMember, from.Hex(), holder, status)
+			}
+			return governanceAllowance(s, env, holder, gasLimit+pending)
+		}
+	}
 	if rec == 0 {
 		if to == nil || *to != Address || !isApplication(input) {
-			return Payer{}, fmt.Errorf("%w: %s may only apply (applyNode, applyProject, applyAdvisory) or accept (acceptAccount, acceptProjectAccount)", ErrNotMember, from.Hex())
+			hint := ""
+			if s.proxyHolder(from) != 0 {
+				hint = "; as a proxy, it may only attend and vote"
+			}
+			return Payer{}, fmt.Errorf("%w: %s may only apply (applyNode, applyProject, applyAdvisory) or accept (acceptAccount, acceptProjectAccount)%s", ErrNotMember, from.Hex(), hint)
 		}
 		if used, quota := s.u64(key("quota", env.Number)), s.param("applyQuota"); used >= quota {
 			return Payer{}, fmt.Errorf("%w: %d of %d applications from accounts of no record in block %d", ErrApplyQuota, used, quota, env.Number)
@@ -114,13 +275,7 @@ func (c *Contract) Admit(env Env, st vm.StateDB, from common.Address, to *common
 	}
 	need := gasLimit + pending
 	if to != nil && *to == Address {
-		num, end := s.epoch(env.Time)
-		allowance, used := s.param("governanceAllowance"), s.u64(key("gov.used", rec, num))
-		if used+need > allowance {
-			left := allowance - min(used, allowance)
-			return Payer{}, fmt.Errorf("%w: record %d has %d gas of governance allowance left this epoch (needs %d), refills at %d", ErrNoCapital, rec, left, need, end)
-		}
-		return Payer{Record: rec, Governance: true}, nil
+		return governanceAllowance(s, env, rec, need)
 	}
 	if to == nil && !mayCreate(s, from) {
 		return Payer{}, fmt.Errorf("%w: %s is not an approved project's account", ErrCreateNotAllowed, from.Hex())
@@ -137,15 +292,34 @@ func (c *Contract) Admit(env Env, st vm.StateDB, from common.Address, to *common
 	return Payer{Record: rec}, nil
 }
 
+// governanceAllowance admits a governance call of need gas paid by record
+// rec's governance allowance for the epoch of env.
+func governanceAllowance(s *store, env Env, rec, need uint64) (Payer, error) {
+	num, end := s.epoch(env.Time)
+	allowance, used := s.param("governanceAllowance"), s.u64(key("gov.used", rec, num))
+	if used+need > allowance {
+		left := allowance - min(used, allowance)
+		return Payer{}, fmt.Errorf("%w: record %d has %d gas of governance allowance left this epoch (needs %d), refills at %d", ErrNoCapital, rec, left, need, end)
+	}
+	return Payer{Record: rec, Governance: true}, nil
+}
+
+// proxyCalls are what a proxy sends for its holder.
+var proxyCalls = []string{"attend", "vote"}
+
+func isProxyCall(input []byte) bool { return hasSelector(input, proxyCalls) }
+
 // noRecordCalls are what an account of no record may send: applications,
 // and the acceptances by which it joins a record or a project application.
 var noRecordCalls = []string{"applyNode", "applyProject", "applyAdvisory", "acceptAccount", "acceptProjectAccount"}
 
-func isApplication(input []byte) bool {
+func isApplication(input []byte) bool { return hasSelector(input, noRecordCalls) }
+
+func hasSelector(input []byte, names []string) bool {
 	if len(input) < 4 {
 		return false
 	}
-	for _, name := range noRecordCalls {
+	for _, name := range names {
 		if bytes.Equal(input[:4], ABI.Methods[name].ID) {
 			return true
 		}

@@ -70,14 +70,14 @@ func TestCapital(t *testing.T) {
 	})
 	t.Run("grant by a leader of another collective", func(t *testing.T) {
 		f := newFixture(t)
-		if _, r := f.call(leaderA(0), "grantCapital", uint64(recPlain), uint64(5), uint64(0)); r != "not a leader of collective academic" {
+		if _, r := f.call(leaderA(0), "grantCapital", uint64(recPlain), uint64(5), uint64(0), uint64(0)); r != "not a leader of collective academic" {
 			t.Fatalf("reason %q", r)
 		}
 	})
 	t.Run("grant, request and revoke", func(t *testing.T) {
 		f := newFixture(t)
 		f.must(plain, "requestCapital", uint64(500_000), h32)
-		f.must(leaderB(1), "grantCapital", uint64(recPlain), uint64(500_000), uint64(900))
+		f.must(leaderB(1), "grantCapital", uint64(recPlain), uint64(500_000), uint64(900), uint64(0))
 		if got := f.view("capital", uint64(recPlain)); got[0].(uint64) != 500_000 || got[1].(uint64) != 900 {
 			t.Fatalf("capital = %v", got)
 		}

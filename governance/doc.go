@@ -76,14 +76,19 @@
 //	lapse.at (hour), lapse.count    actions awaiting the plenary by deadline hour (sets); how many in all
 //	lapse.cursor                    the first deadline hour EndBlock has not cleared
 //	cap.gas/expiry (id)             capital grant: gas per epoch, expiry (0: none)
+//	cap.counted/by (id)             gas the grant counts against its collective's budget; the leader who granted it
+//	coll.budget/committed (name)    a collective's capital budget (0: none set) and the gas its grants count against it
+//	capreqs (collective, status)    capital requests by collective and status (CapitalRequestStatus)
 //	cap.used, gov.used (id, epoch)  gas used per epoch: capital; governance allowance
 //	quota (block number)            applications from accounts of no record in a block
 //	created.root (address)          project a created contract descends from
-//	capreq.*, exreq.*               capital requests, extraordinary meeting requests
+//	capreq.* (id)                   capital requests: record, gas, justification, status, decided by, gas granted
+//	exreq.*                         extraordinary meeting requests
 //	mtg.*, mtg.present, meetings    meetings, attendance (a set of holder records)
 //	mot.*, mtg.motions              motions, their votes and arguments
 //	agr.*, mtg.agreements           agreements and their follow-up status
 //	proxy.of (holder), proxy.for    a holder's proxy account and the holder a proxy acts for
+//	proxy.since (holder)            when the proxy was appointed: it acts at meetings starting after
 //	upgrades, upg.height (name)     scheduled upgrades
 //	app.cv/cvURI/statement/renewal  Advisory Council applications: CV commitment and URI, statement, renewal asked
 //	seat.renewals (role, id)        renewals of a record's seat of a role while it holds it (leaders 2, Advisory 1)
@@ -113,8 +118,9 @@
 // must be), charged before the view runs, and the view is stopped if it would
 // read more. Lists that grow without bound are paginated (cursor, limit of at
 // most 1000, next cursor), priced by their limit: members, accounts,
-// attestations, nodes, validators, projects, applications, meetings, motions,
-// agreements, upgrades, capital and extraordinary meeting requests (by id), calls, candidates. The lists other views answer whole are bounded by
+// attestations, nodes, validators, projects, applications, capital requests
+// by collective and status, meetings, motions, agreements, upgrades, capital
+// and extraordinary meeting requests (by id), calls, candidates. The lists other views answer whole are bounded by
 // rule: at most 16 collectives of names of at most 32 bytes, seats and a
 // meeting's attendance at most 40.
 //
@@ -163,9 +169,16 @@
 //     whose accounts may create contracts; moveProjectStatus suspends, closes
 //     or reactivates it.
 //   - §3.3 capital per record, granted or revoked by a leader of its
-//     collective; Admit charges the sender's record, a call to governance the
+//     collective, never to its own record, within the collective's budget
+//     (moveCapitalBudget; 0 until set): the gas of its records' grants is
+//     kept as one committed sum, an expired grant counted until touched
+//     (revoked or granted again), and a new or larger grant must keep it
+//     within the budget; requests are open until granted, declined or
+//     withdrawn. Admit charges the sender's record, a call to governance the
 //     record's governanceAllowance; accounts of no record may only apply or
-//     accept (acceptAccount, acceptProjectAccount), applyQuota per block; creation needs an active project (Create).
+//     accept (acceptAccount, acceptProjectAccount), applyQuota per block, or
+//     as a holder's proxy attend and vote from the holder's allowance;
+//     creation needs an active project (Create).
 //   - §3.4 a term is the role's term (leaderTerm, councilTerm, advisoryTerm)
 //     from the block that seats or renews the holder, never a caller's;
 //     then the holder holds over until a successor is seated, and EndBlock
@@ -175,8 +188,10 @@
 //     plenary. A leader's term renews at most twice, by a ballot of its
 //     collective's members (openRenewalBallot in the term's last quarter or
 //     holdover, castBallot, closeBallot: more yes than no and a turnout of a
-//     third of the members, at least two). Council seats are filled by
-//     moveSeat and vacated by moveUnseat in plenary; resign leaves a seat,
+//     third of the members, at least two). Every seat has its own flow and
+//     no other fills it: leaders by election, Executive Council seats by
+//     designation, Advisory seats by admission (below); the plenary only
+//     vacates one (moveUnseat, a seat motion is retired); resign leaves a seat,
 //     but the secretary's only for a successor and the last Nodes Commission
 //     seat never while there are nodes; a formed collective left below
 //     minLeaders gets an open call by itself; vacancies lists the gaps. The
@@ -192,8 +207,9 @@
 //     out of reach, expired after candidacyPeriod.
 //   - §3.5 convene with meetingNotice by the secretary (extraordinary: on a
 //     leader's request), attendance in [start, end) by the holder or its proxy
-//     (one seat per proxy), motions and votes by present members (voting
-//     records attendance), decide after the end on the meeting's own record:
+//     (one seat per proxy, appointed before the start; a proxy only attends
+//     and votes), motions by present members and votes (voting records
+//     attendance), decide after the end on the meeting's own record:
 //     quorate if the secretary attended and as many others as the quorum
 //     fixed at convening (ordinaryQuorum/extraordinaryQuorum, at most the
 //     filled commission seats; else it reverts), passed by a majority of

@@ -121,6 +121,16 @@ const (
 	MotionFailed
 )
 
+// CapitalRequestStatus is where a capital request stands.
+type CapitalRequestStatus uint8
+
+const (
+	CapitalRequestOpen CapitalRequestStatus = iota + 1
+	CapitalRequestGranted
+	CapitalRequestDeclined
+	CapitalRequestWithdrawn
+)
+
 // NodeAction is what a proposed action does to a node or a member.
 type NodeAction uint8
 
@@ -200,6 +210,9 @@ func (MotionKind) names() []string {
 }
 func (MotionStatus) names() []string { return []string{"open", "passed", "failed"} }
 func (NodeAction) names() []string   { return []string{"suspend", "remove", "reinstate"} }
+func (CapitalRequestStatus) names() []string {
+	return []string{"open", "granted", "declined", "withdrawn"}
+}
 func (ActionTarget) names() []string { return []string{"node", "member"} }
 func (ActionStatus) names() []string {
 	return []string{"proposed", "provisional", "to-plenary", "final", "rejected", "lapsed", "overturned"}
@@ -289,21 +302,22 @@ func name[E ~uint8](v E, names []string) string {
 	return "?"
 }
 
-func (v RecordKind) String() string        { return name(v, v.names()) }
-func (v RecordStatus) String() string      { return name(v, v.names()) }
-func (v ProjectStatus) String() string     { return name(v, v.names()) }
-func (v NodeRole) String() string          { return name(v, v.names()) }
-func (v NodeStatus) String() string        { return name(v, v.names()) }
-func (v ApplicationKind) String() string   { return name(v, v.names()) }
-func (v ApplicationStatus) String() string { return name(v, v.names()) }
-func (v Role) String() string              { return name(v, v.names()) }
-func (v MeetingKind) String() string       { return name(v, v.names()) }
-func (v MotionKind) String() string        { return name(v, v.names()) }
-func (v MotionStatus) String() string      { return name(v, v.names()) }
-func (v NodeAction) String() string        { return name(v, v.names()) }
-func (v ActionTarget) String() string      { return name(v, v.names()) }
-func (v ActionStatus) String() string      { return name(v, v.names()) }
-func (v AgreementStatus) String() string   { return name(v, v.names()) }
+func (v RecordKind) String() string           { return name(v, v.names()) }
+func (v RecordStatus) String() string         { return name(v, v.names()) }
+func (v ProjectStatus) String() string        { return name(v, v.names()) }
+func (v NodeRole) String() string             { return name(v, v.names()) }
+func (v NodeStatus) String() string           { return name(v, v.names()) }
+func (v ApplicationKind) String() string      { return name(v, v.names()) }
+func (v ApplicationStatus) String() string    { return name(v, v.names()) }
+func (v Role) String() string                 { return name(v, v.names()) }
+func (v MeetingKind) String() string          { return name(v, v.names()) }
+func (v MotionKind) String() string           { return name(v, v.names()) }
+func (v MotionStatus) String() string         { return name(v, v.names()) }
+func (v NodeAction) String() string           { return name(v, v.names()) }
+func (v ActionTarget) String() string         { return name(v, v.names()) }
+func (v ActionStatus) String() string         { return name(v, v.names()) }
+func (v AgreementStatus) String() string      { return name(v, v.names()) }
+func (v CapitalRequestStatus) String() string { return name(v, v.names()) }
 
 // String joins the names of v's bits with "+" ("none" for no bit, "?N" for
 // bits without a name).

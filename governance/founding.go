@@ -17,9 +17,15 @@ type Founding struct {
 	// a devnet). gasLimit comes from app_state.params.
 	Params      map[string]uint64 `json:"params,omitempty"`
 	Collectives []string          `json:"collectives"`
-	Records     []FoundingRecord  `json:"records"`
-	Seats       []FoundingSeat    `json:"seats"`
-	Nodes       []FoundingNode    `json:"nodes"`
+	// Budgets are collectives' capital budgets, gas per epoch, within
+	// which their leaders grant capital; the founding grants must fit. A
+	// collective not listed has budget 0: its founding grants stand, and
+	// its leaders grant more once a plenary sets a budget
+	// (moveCapitalBudget).
+	Budgets map[string]uint64 `json:"budgets,omitempty"`
+	Records []FoundingRecord  `json:"records"`
+	Seats   []FoundingSeat    `json:"seats"`
+	Nodes   []FoundingNode    `json:"nodes"`
 }
 
 // CheckParams refuses a parameter genesis may not set: an unknown one, one

@@ -59,9 +59,25 @@ func ApplyGenesis(st vm.StateDB, g *Founding, gasLimit uint64) error {
 		}
 		s.addCollective(name)
 	}
+	budgeted := make([]string, 0, len(g.Budgets))
+	for name := range g.Budgets {
+		budgeted = append(budgeted, name)
+	}
+	slices.Sort(budgeted)
+	for _, name := range budgeted {
+		if !s.collectiveExists(name) {
+			return fail("budgets.%s: collective %q is not listed", name, name)
+		}
+		s.setU64(key("coll.budget", name), g.Budgets[name])
+	}
 	for i, r := range g.Records {
 		if err := genesisRecord(s, r); err != nil {
 			return fail("records[%d] (%s): %v", i, r.Label, err)
+		}
+	}
+	for _, name := range budgeted {
+		if committed := s.u64(key("coll.committed", name)); committed > g.Budgets[name] {
+			return fail("budgets.%s: the founding grants of its records commit %d gas per epoch, more than its budget %d", name, committed, g.Budgets[name])
 		}
 	}
 	for i, seat := range g.Seats {
@@ -129,6 +145,12 @@ func genesisRecord(s *store, r FoundingRecord) error {
 	if r.GasPerEpoch > 0 {
 		s.setU64(key("cap.gas", id), r.GasPerEpoch)
 		s.setU64(key("cap.expiry", id), r.Expiry)
+		s.setU64(key("cap.counted", id), r.GasPerEpoch)
+		committed := s.u64(key("coll.committed", r.Collective))
+		if committed+r.GasPerEpoch < committed {
+			return fmt.Errorf("gasPerEpoch %d overflows its collective's committed capital", r.GasPerEpoch)
+		}
+		s.setU64(key("coll.committed", r.Collective), committed+r.GasPerEpoch)
 	}
 	return nil
 }

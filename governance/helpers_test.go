@@ -104,6 +104,7 @@ func testGenesis() *Founding {
 	g := &Founding{
 		Params:      map[string]uint64{"meetingNotice": 100, "epochLength": 1000, "applyQuota": 2},
 		Collectives: colls,
+		Budgets:     map[string]uint64{"public": 10_000_000, "academic": 10_000_000, "private": 10_000_000, "cso": 10_000_000},
 	}
 	inst := func(c, i int) common.Hash { return common.BytesToHash([]byte{'I', byte(c), byte(i)}) }
 	for c, name := range colls {

@@ -89,6 +89,7 @@ func appointProxy(c *call, a args) ([]any, error) {
 	}
 	c.s.setAddr(key("proxy.of", holder), proxy)
 	c.s.setU64(key("proxy.for", proxy), holder)
+	c.s.setU64(key("proxy.since", holder), c.env.Time)
 	c.emit("ProxyAppointed", holder, proxy)
 	return nil, nil
 }
@@ -104,6 +105,7 @@ func revokeProxy(c *call, a args) ([]any, error) {
 	}
 	c.s.setAddr(key("proxy.of", holder), common.Address{})
 	c.s.setU64(key("proxy.for", old), 0)
+	c.s.setU64(key("proxy.since", holder), 0)
 	c.emit("ProxyRevoked", holder, old)
 	return nil, nil
 }
@@ -120,19 +122,46 @@ func (c *call) executive() (uint64, error) {
 	return id, nil
 }
 
-// seatActor is the seat the sender acts for: its own record's, or that of
-// the holder whose proxy it is.
-func (c *call) seatActor() (uint64, error) {
+// proxyHolder is the Executive Council seat holder whose current proxy a is
+// (0: none).
+func (s *store) proxyHolder(a common.Address) uint64 {
+	h := s.u64(key("proxy.for", a))
+	if h == 0 || s.addr(key("proxy.of", h)) != a || !s.isExecutive(h) {
+		return 0
+	}
+	return h
+}
+
+// seatActor is the seat the sender attends and votes for at meeting m: its
+// own record's, or that of the holder whose proxy it is, appointed before
+// the meeting's start (a proxy named once the meeting began, or at its
+// start, does not act at it).
+func (c *call) seatActor(m uint64) (uint64, error) {
 	if id := c.s.recordOf(c.from); id != 0 && c.s.isExecutive(id) {
 		return c.executive()
 	}
-	if h := c.s.u64(key("proxy.for", c.from)); h != 0 && c.s.addr(key("proxy.of", h)) == c.from && c.s.isExecutive(h) {
-		if st := c.s.recStatus(h); st != StatusActive {
-			return 0, refuse("record %d is %s", h, st)
-		}
-		return h, nil
+	h := c.s.proxyHolder(c.from)
+	if h == 0 {
+		return 0, refuse("not a member of the Executive Council or a member's proxy")
 	}
-	return 0, refuse("not a member of the Executive Council or a member's proxy")
+	if st := c.s.recStatus(h); st != StatusActive {
+		return 0, refuse("record %d is %s", h, st)
+	}
+	if since, start := c.s.u64(key("proxy.since", h)), c.s.u64(key("mtg.start", m)); since >= start {
+		return 0, refuse("account %s became record %d's proxy at %d, not before meeting %d's start at %d: it does not act at that meeting", c.from.Hex(), h, since, m, start)
+	}
+	return h, nil
+}
+
+// mover is the sender's record, which must hold an Executive Council seat
+// itself: a proxy attends and votes, never moves.
+func (c *call) mover() (uint64, error) {
+	if id := c.s.recordOf(c.from); id == 0 || !c.s.isExecutive(id) {
+		if h := c.s.proxyHolder(c.from); h != 0 {
+			return 0, refuse("account %s is record %d's proxy: a proxy only attends and votes; the holder moves motions", c.from.Hex(), h)
+		}
+	}
+	return c.executive()
 }
 
 // inWindow refuses unless meeting m is under way: start ≤ now < end.
@@ -169,7 +198,7 @@ func attend(c *call, a args) ([]any, error) {
 	if err := c.inWindow(m); err != nil {
 		return nil, err
 	}
-	holder, err := c.seatActor()
+	holder, err := c.seatActor(m)
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,8 @@ var viewHandlers = map[string]view{
 	"canDeploy":              fixed(func(s *store, _ Env, a args) []any { return []any{!enabled(s) || mayCreate(s, a.addr(0))} }),
 	"capitalOf":              fixed(viewCapitalOf),
 	"capital":                fixed(viewCapital),
+	"capitalBudget":          fixed(viewCapitalBudget),
+	"capitalRequests":        viewCapitalRequests,
 	"nodes":                  viewNodes,
 	"node":                   fixed(viewNode),
 	"validators":             viewValidators,
@@ -94,6 +96,7 @@ var viewCosts = map[string]viewCost{
 	"record":      {6 + textSlots, 0},
 	"accounts":    {3, 1},
 	"isMember":    {3, 0}, "canDeploy": {6, 0}, "capitalOf": {6, 0}, "capital": {5, 0},
+	"capitalBudget": {3, 0}, "capitalRequests": {3, 1},
 	"node":                   {6 + 2*textSlots, 0},
 	"project":                {6 + 3*textSlots, 0},
 	"application":            {10 + textSlots, 0},
@@ -107,7 +110,7 @@ var viewCosts = map[string]viewCost{
 	"applicationVotes":       {2 + 2*maxSeatList, 0},
 	"actionVotes":            {2 + 2*maxSeatList, 0},
 	"capitalRequestIds":      {1, 1},
-	"capitalRequest":         {4, 0},
+	"capitalRequest":         {7, 0},
 	"extraordinaryRequests":  {1, 4},
 	"extraordinaryRequest":   {4, 0},
 	"motionContent":          {5 + textSlots, 0},
@@ -326,6 +329,16 @@ func viewCapitalOf(s *store, env Env, a args) []any {
 func viewCapital(s *store, env Env, a args) []any {
 	cs := s.capital(a.u64(0), env.Time)
 	return []any{cs.gas, cs.expiry, cs.used, cs.remaining, cs.epochEnd}
+}
+
+func viewCapitalBudget(s *store, env Env, a args) []any {
+	coll := a.str(0)
+	num, end := s.epoch(env.Time)
+	return []any{s.u64(key("coll.budget", coll)), s.u64(key("coll.committed", coll)), num, end}
+}
+
+func viewCapitalRequests(s *store, _ Env, a args) ([]any, error) {
+	return idPage(s.capRequests(a.str(0), CapitalRequestStatus(a.u8(1))), a)
 }
 
 func nodeIDs(hs []common.Hash) [][20]byte {
@@ -581,7 +594,8 @@ func viewCapitalRequestIds(s *store, _ Env, a args) ([]any, error) {
 func viewCapitalRequest(s *store, _ Env, a args) []any {
 	id := a.u64(0)
 	return []any{s.u64(key("capreq.record", id)), s.u64(key("capreq.gas", id)),
-		[32]byte(s.get(key("capreq.just", id))), s.u64(key("capreq.time", id))}
+		[32]byte(s.get(key("capreq.just", id))), s.u64(key("capreq.time", id)),
+		uint8(s.u64(key("capreq.status", id))), s.u64(key("capreq.by", id)), s.u64(key("capreq.granted", id))}
 }
 
 func viewExtraordinaryRequests(s *store, _ Env, a args) ([]any, error) {
@@ -605,10 +619,10 @@ func viewExtraordinaryRequest(s *store, _ Env, a args) []any {
 func viewMotionContent(s *store, _ Env, a args) []any {
 	id := a.u64(0)
 	var (
-		app, project, rec, end, height uint64
-		status, role                   uint8
-		coll, name                     string
-		value                          = new(big.Int)
+		app, project, rec, end, height, action uint64
+		status, role                           uint8
+		coll, name                             string
+		value                                  = new(big.Int)
 	)
 	kind := MotionKind(s.u64(key("mot.kind", id)))
 	switch kind {
@@ -622,8 +636,8 @@ func viewMotionContent(s *store, _ Env, a args) []any {
 		if kind == MotionElect {
 			rec = s.u64(key("mot.b", id)) // the candidate; mot.a is the call
 		}
-		// the term the decision gave, or the one it would give at the meeting's end
-		if end = s.u64(key("mot.end", id)); end == 0 {
+		// the term the decision gave, or the one an election would give at the meeting's end
+		if end = s.u64(key("mot.end", id)); end == 0 && kind == MotionElect {
 			end = s.termFrom(Role(role), s.u64(key("mtg.end", s.u64(key("mot.meeting", id)))))
 		}
 	case MotionUnseat:
@@ -634,8 +648,22 @@ func viewMotionContent(s *store, _ Env, a args) []any {
 		value.SetUint64(s.u64(key("mot.a", id)))
 	case MotionUpgrade:
 		name, height = s.str(key("mot.str", id)), s.u64(key("mot.a", id))
+	case MotionMemberAction, MotionRatifyAction, MotionOverturnAction:
+		action = s.u64(key("mot.a", id))
+		if ActionTarget(s.u64(key("act.target", action))) == TargetMember {
+			rec = u64of(s.get(key("act.subject", action)))
+		}
+	case MotionCapitalBudget:
+		coll = s.str(key("mot.str", id))
+		value.SetUint64(s.u64(key("mot.a", id)))
+	case MotionAdmitAdvisory:
+		app, role = s.u64(key("mot.a", id)), uint8(RoleAdvisory)
+		rec = s.recordOf(s.appApplicant(app)) // 0: a new record
+		if end = s.u64(key("mot.end", id)); end == 0 {
+			end = s.termFrom(RoleAdvisory, s.u64(key("mtg.end", s.u64(key("mot.meeting", id)))))
+		}
 	}
-	return []any{uint8(kind), app, project, status, role, coll, rec, end, name, value, height}
+	return []any{uint8(kind), app, project, status, role, coll, rec, end, name, value, height, action}
 }
 
 // votes are the records that voted yes and no on a commission's item, in

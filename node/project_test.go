@@ -106,7 +106,7 @@ func TestPlenaryApprovesProject(t *testing.T) {
 	if err := deploy(1); err == nil || !strings.Contains(err.Error(), "capital") {
 		t.Fatalf("deploy without capital: %v, want a refusal naming capital", err)
 	}
-	h.round(t, do(leader, "academic", "grantCapital", project, uint64(50_000_000), uint64(0)))
+	h.round(t, do(leader, "academic", "grantCapital", project, uint64(50_000_000), uint64(0), uint64(0)))
 	if err := deploy(1); err != nil {
 		t.Fatalf("deploy by the approved project's account: %v", err)
 	}

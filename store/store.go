@@ -139,7 +139,8 @@ var ErrWrongScheme = errors.New("store: state was written with another trie sche
 //	3  the liveness review: its parameters in the genesis state, its
 //	   windows per validator
 //	4  governance part 2: new parameters in the genesis state, terms queued
-//	   by their end from genesis
+//	   by their end from genesis, collectives' capital budgets and committed
+//	   capital
 const Format uint64 = 4
 
 // formatKey holds the [Format] a data directory was written with.

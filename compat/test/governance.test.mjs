@@ -88,7 +88,7 @@ describe("governance", () => {
   it("a refused governance call reverts with a reason that says what is missing", async (t) => {
     if ((await gov.collectives()).length === 0) return t.skip("no governance");
     // A project's account is no leader.
-    await assert.rejects(gov.grantCapital.estimateGas(1n, 1n, 0n), (err) => {
+    await assert.rejects(gov.grantCapital.estimateGas(1n, 1n, 0n, 0n), (err) => {
       assert.match(err.shortMessage ?? err.message, /leader/);
       return true;
     });

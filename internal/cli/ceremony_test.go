@@ -62,7 +62,7 @@ func ceremonyBase(t *testing.T, dir string) string {
   "chainId": %s, "chainName": %q, "genesisTime": "2026-12-01T00:00:00Z",
   "coin": {"name": "Test", "symbol": "TST", "decimals": 18},
   "collectives": [
-    {"name": "academic", "institutions": [
+    {"name": "academic", "gasBudget": 1000000000, "institutions": [
       {"label": "UNAM", "leader": true, "termEnd": %[3]d, "gasPerEpoch": 100000000},
       {"label": "IPN", "leader": true, "termEnd": %[3]d, "gasPerEpoch": 100000000}]},
     {"name": "public", "institutions": [

@@ -53,7 +53,7 @@ var govShows = []govShow{
 		more:   func([]govclient.Field) []string { return []string{"actionDetail", "actionVotes"} },
 	},
 	{
-		what: "capital-request", short: "A capital request: the record, the gas it asks for, its justification",
+		what: "capital-request", short: "A capital request: the record, the gas it asks for, its justification, its status and who decided it",
 		first:  "capitalRequest",
 		exists: func(f []govclient.Field) bool { return f[0].Value.(uint64) != 0 },
 		more:   func([]govclient.Field) []string { return nil },

@@ -155,6 +155,7 @@ func TestEnums(t *testing.T) {
 		{Role, "NodesCommission", 4},
 		{ApplicationStatus, "to-plenary", 3},
 		{Criteria, "public-value+open-data", 5},
+		{CapitalRequestStatus, "withdrawn", 4},
 	} {
 		v, ok := c.e.Parse(c.in)
 		if !ok || v != c.want {

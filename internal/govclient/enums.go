@@ -43,26 +43,27 @@ func enumOf[E governance.Enum](name string) *Enum {
 
 // Enumerations of IGovernance.sol, by the names the interface gives them.
 var (
-	RecordKind        = enumOf[governance.RecordKind]("RecordKind")
-	RecordStatus      = enumOf[governance.RecordStatus]("RecordStatus")
-	ProjectStatus     = enumOf[governance.ProjectStatus]("ProjectStatus")
-	NodeRole          = enumOf[governance.NodeRole]("NodeRole")
-	NodeStatus        = enumOf[governance.NodeStatus]("NodeStatus")
-	ApplicationKind   = enumOf[governance.ApplicationKind]("ApplicationKind")
-	ApplicationStatus = enumOf[governance.ApplicationStatus]("ApplicationStatus")
-	Role              = enumOf[governance.Role]("Role")
-	MeetingKind       = enumOf[governance.MeetingKind]("MeetingKind")
-	MotionKind        = enumOf[governance.MotionKind]("MotionKind")
-	MotionStatus      = enumOf[governance.MotionStatus]("MotionStatus")
-	NodeAction        = enumOf[governance.NodeAction]("NodeAction")
-	ActionTarget      = enumOf[governance.ActionTarget]("ActionTarget")
-	ActionStatus      = enumOf[governance.ActionStatus]("ActionStatus")
-	AgreementStatus   = enumOf[governance.AgreementStatus]("AgreementStatus")
-	Criteria          = enumOf[governance.Criteria]("Criteria")
-	CallStatus        = enumOf[governance.CallStatus]("CallStatus")
-	BallotKind        = enumOf[governance.BallotKind]("BallotKind")
-	BallotStatus      = enumOf[governance.BallotStatus]("BallotStatus")
-	DesignationStatus = enumOf[governance.DesignationStatus]("DesignationStatus")
+	RecordKind           = enumOf[governance.RecordKind]("RecordKind")
+	RecordStatus         = enumOf[governance.RecordStatus]("RecordStatus")
+	ProjectStatus        = enumOf[governance.ProjectStatus]("ProjectStatus")
+	NodeRole             = enumOf[governance.NodeRole]("NodeRole")
+	NodeStatus           = enumOf[governance.NodeStatus]("NodeStatus")
+	ApplicationKind      = enumOf[governance.ApplicationKind]("ApplicationKind")
+	ApplicationStatus    = enumOf[governance.ApplicationStatus]("ApplicationStatus")
+	Role                 = enumOf[governance.Role]("Role")
+	MeetingKind          = enumOf[governance.MeetingKind]("MeetingKind")
+	MotionKind           = enumOf[governance.MotionKind]("MotionKind")
+	MotionStatus         = enumOf[governance.MotionStatus]("MotionStatus")
+	NodeAction           = enumOf[governance.NodeAction]("NodeAction")
+	ActionTarget         = enumOf[governance.ActionTarget]("ActionTarget")
+	ActionStatus         = enumOf[governance.ActionStatus]("ActionStatus")
+	AgreementStatus      = enumOf[governance.AgreementStatus]("AgreementStatus")
+	Criteria             = enumOf[governance.Criteria]("Criteria")
+	CallStatus           = enumOf[governance.CallStatus]("CallStatus")
+	BallotKind           = enumOf[governance.BallotKind]("BallotKind")
+	BallotStatus         = enumOf[governance.BallotStatus]("BallotStatus")
+	DesignationStatus    = enumOf[governance.DesignationStatus]("DesignationStatus")
+	CapitalRequestStatus = enumOf[governance.CapitalRequestStatus]("CapitalRequestStatus")
 )
 
 // Enums are the enumerations by name.
@@ -71,7 +72,7 @@ var Enums = map[string]*Enum{}
 func init() {
 	for _, e := range []*Enum{RecordKind, RecordStatus, ProjectStatus, NodeRole, NodeStatus, ApplicationKind,
 		ApplicationStatus, Role, MeetingKind, MotionKind, MotionStatus, NodeAction, ActionTarget, ActionStatus,
-		AgreementStatus, Criteria, DesignationStatus, CallStatus, BallotKind, BallotStatus} {
+		AgreementStatus, Criteria, DesignationStatus, CallStatus, BallotKind, BallotStatus, CapitalRequestStatus} {
 		Enums[e.Name] = e
 	}
 	for field, name := range enumTags {
