@@ -1,15 +1,16 @@
 // Governance part 2 as the officers of the four collectives meet it with
 // ethers and the published ABI: a leader elected from an open call in a
 // quorate plenary, its term ending into holdover and renewed by its
-// collective's ballot, a commission action ratified and another lapsing, and
-// a takeover by three Nodes Commission seats that changes nothing. The devnet
+// collective's ballot, a commission action ratified and another lapsing, a
+// takeover by three Nodes Commission seats that changes nothing, a capital
+// budget respected, and a proxy of no record that attends and votes. The devnet
 // of the runner shortens leaderTerm and ratificationPeriod (run.mjs) so the
 // calendar runs in minutes; on another node the file skips.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ethers, provider } from "../lib/env.mjs";
 import {
-  ActionStatus, BallotStatus, CallStatus, COMET_RPC, MotionKind, MotionStatus, NodeAction, NodeStatus,
+  ABI, ActionStatus, BallotStatus, CallStatus, COMET_RPC, GOVERNANCE, MotionKind, MotionStatus, NodeAction, NodeStatus,
   RecordStatus, Role, BlockEvents, latest, officers, reverts, send, untilTime,
 } from "../lib/gov.mjs";
 
@@ -90,6 +91,20 @@ describe("governance part 2: elections, terms and checks on the commission", () 
     assert.equal(c.status, BigInt(CallStatus.open));
     assert.equal(c.candidates, 2n);
     s.candidate = cand;
+  });
+
+  it("a council member appoints a proxy of no record before the meeting", async (t) => {
+    if (skip) return t.skip(skip);
+    const holder = by("projects-commission", "cso")[0];
+    const proxy = ethers.Wallet.createRandom().connect(p);
+    const other = by("nodes-commission", "public")[0];
+    await reverts(holder.gov.appointProxy(other.address), `account ${ethers.getAddress(other.address)} holds a council seat itself`);
+    await reverts(holder.gov.appointProxy(holder.address), "a proxy is another account than the holder's");
+    const { events } = await send(holder.gov.appointProxy(proxy.address));
+    assert.deepEqual(events.ProxyAppointed?.map((e) => [e.holder, e.proxy]), [[holder.record, proxy.address]]);
+    assert.equal(await holder.gov.proxyOf(holder.record), proxy.address);
+    assert.equal(await holder.gov.recordOf(proxy.address), 0n, "the proxy has no record");
+    s.proxy = { holder, wallet: proxy, gov: new ethers.Contract(GOVERNANCE, ABI, proxy) };
   });
 
   it("commission actions take effect provisionally, pending the plenary", async (t) => {
@@ -178,12 +193,35 @@ describe("governance part 2: elections, terms and checks on the commission", () 
   it("an election in a quorate plenary; a provisional action ratified", async (t) => {
     if (skip) return t.skip(skip);
     const sec = secretary();
-    const members = council();
-    assert.equal(members.length, 9, "the secretary and eight commission seats");
+    assert.equal(council().length, 9, "the secretary and eight commission seats");
+    // The proxy attends and votes for its holder, who does not come.
+    const members = council().map((o) => (o.record === s.proxy.holder.record ? { ...o, gov: s.proxy.gov, address: s.proxy.wallet.address } : o));
     await untilTime(p, s.start, "the meeting's start");
     const att = await Promise.all(members.map((o) => send(o.gov.attend(s.meeting))));
-    assert.deepEqual(att.map((a) => a.events.AttendanceRecorded[0].holder), members.map((o) => o.record));
+    assert.deepEqual(att.map((a) => [a.events.AttendanceRecorded[0].holder, a.events.AttendanceRecorded[0].by]), members.map((o) => [o.record, ethers.getAddress(o.address)]));
     await reverts(sec.gov.attend(s.meeting), `record ${sec.record} is already present at meeting ${s.meeting}`);
+    await reverts(s.proxy.holder.gov.attend(s.meeting), `record ${s.proxy.holder.record} is already present at meeting ${s.meeting}`);
+    // A proxy may send attend and vote, nothing else.
+    await assert.rejects(s.proxy.gov.moveRatifyAction(s.meeting, s.actions.ratified.id), (err) => {
+      assert.match(err.info?.error?.message ?? err.message, /as a proxy, it may only attend and vote/);
+      return true;
+    });
+    // A proxy appointed once the meeting started does not act at it.
+    const late = ethers.Wallet.createRandom().connect(p);
+    const lateHolder = by("nodes-commission", "cso")[0];
+    const ap = await send(lateHolder.gov.appointProxy(late.address));
+    const since = (await p.getBlock(ap.receipt.blockNumber)).timestamp;
+    await reverts(new ethers.Contract(GOVERNANCE, ABI, late).attend(s.meeting),
+      `account ${late.address} became record ${lateHolder.record}'s proxy at ${since}, not before meeting ${s.meeting}'s start at ${s.start}: it does not act at that meeting`);
+    await send(lateHolder.gov.revokeProxy());
+
+    // A budget for cso: what its grants commit now and 50M gas more.
+    const [, committed] = await sec.gov.capitalBudget("cso");
+    s.budget = committed + 50_000_000n;
+    const bm = await send(sec.gov.moveCapitalBudget(s.meeting, "cso", s.budget));
+    s.budgetMotion = bm.events.MotionProposed[0].motionId;
+    assert.equal(bm.events.MotionProposed[0].kind, BigInt(MotionKind.capitalBudget));
+    await Promise.all(members.map((o) => send(o.gov.vote(s.budgetMotion, true))));
 
     const ratify = await send(sec.gov.moveRatifyAction(s.meeting, s.actions.ratified.id));
     s.ratifyMotion = ratify.events.MotionProposed[0].motionId;
@@ -235,6 +273,49 @@ describe("governance part 2: elections, terms and checks on the commission", () 
     const a = await anyone.gov.action(s.actions.ratified.id);
     assert.equal(a.status, BigInt(ActionStatus.final));
     assert.equal(a.motionId, s.ratifyMotion);
+
+    const bd = await send(anyone.gov.decide(s.budgetMotion));
+    assert.deepEqual([...bd.events.MotionDecided[0]].slice(1), [true, 9n, 0n, 9n], "the proxy's vote counted for its holder");
+    const set = bd.events.CapitalBudgetSet?.[0];
+    assert.deepEqual([set?.collective, set?.gasPerEpoch, set?.committed], ["cso", s.budget, s.budget - 50_000_000n]);
+  });
+
+  it("a capital budget is respected: no grant over it, none to a leader's own record", async (t) => {
+    if (skip) return t.skip(skip);
+    const [lead, lead2] = by("leader", "cso");
+    const asker = by("nodes-commission", "cso")[0];
+    const other = by("projects-commission", "cso")[0];
+    const [budget, committed] = await lead.gov.capitalBudget("cso");
+    assert.equal(budget, s.budget);
+    const [live] = await lead.gov.capital(asker.record);
+    const room = budget - committed;
+    const ask = live + room;
+    const req = await send(asker.gov.requestCapital(ask, ethers.id("a node for the cso collective")));
+    const requestId = req.events.CapitalRequested[0].requestId;
+
+    await reverts(lead.gov.grantCapital(lead.record, 1n, 0n, 0n),
+      `record ${lead.record} is the sender's own: no leader grants capital to its own record; another leader of collective cso may`);
+    await reverts(lead.gov.grantCapital(other.record, ask, 0n, requestId),
+      `capital request ${requestId} is record ${asker.record}'s, not record ${other.record}'s`);
+    await reverts(lead.gov.grantCapital(asker.record, ask + 1n, 0n, requestId),
+      `collective cso's capital budget is ${budget} gas per epoch and ${committed} is committed; this grant would commit ${budget + 1n}: ` +
+      "lower it, revoke another grant (an expired grant counts until revoked) or ask the plenary for a larger budget");
+
+    const g = await send(lead.gov.grantCapital(asker.record, ask, 0n, requestId));
+    const ev = g.events.CapitalGranted[0];
+    assert.deepEqual([ev.recordId, ev.leader, ev.gasPerEpoch, ev.expiry, ev.requestId], [asker.record, lead.record, ask, 0n, requestId]);
+    const [, nowCommitted] = await lead.gov.capitalBudget("cso");
+    assert.equal(nowCommitted, budget, "the budget is fully committed");
+    const r = await lead.gov.capitalRequest(requestId);
+    assert.deepEqual([r.status, r.decidedBy, r.grantedGasPerEpoch], [2n, lead.record, ask]);
+    assert.equal((await lead.gov.capital(asker.record)).gasPerEpoch, ask);
+    // Full: another leader's larger grant is refused too; a smaller one stands.
+    const [otherLive] = await lead.gov.capital(other.record);
+    await reverts(lead2.gov.grantCapital(other.record, otherLive + 1n, 0n, 0n),
+      `collective cso's capital budget is ${budget} gas per epoch and ${budget} is committed; this grant would commit ${budget + 1n}: ` +
+      "lower it, revoke another grant (an expired grant counts until revoked) or ask the plenary for a larger budget");
+    await send(lead2.gov.grantCapital(other.record, otherLive - 1n, 0n, 0n));
+    assert.equal((await lead.gov.capitalBudget("cso")).committed, budget - 1n);
   });
 
   it("the term ends into holdover and the members renew it by ballot", async (t) => {
