@@ -20,8 +20,8 @@ describe("governance part 2: elections, terms and checks on the commission", () 
   const p = provider();
   const of = officers(p);
   const by = (role, collective) => of.filter((o) => o.role === role && (collective === undefined || o.collective === collective));
-  const rec = (r) => of.find((o) => o.record === r);
   let skip = "";
+  let events = null; // CometBFT block events, subscribed before the steps
   let params;
   const s = {}; // state shared by the steps, in order
 
@@ -39,7 +39,6 @@ describe("governance part 2: elections, terms and checks on the commission", () 
       await events.ready;
     }
   });
-  let events = null; // CometBFT block events, from the start
   after(() => { events?.close(); p.destroy(); });
 
   const secretary = () => by("secretary")[0];
