@@ -15,6 +15,10 @@ const repo = path.resolve(here, "..");
 const VALIDATORS = 4;
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
+// Governance periods shortened at genesis so the governance tests run a
+// leader's term, a ratification deadline and a ballot in minutes. Founding
+// terms are fixed by the genesis and keep their years.
+const GOV_PARAMS = ["leaderTerm=60", "ratificationPeriod=120"];
 
 function log(...a) { console.error("[compat]", ...a); }
 
@@ -71,7 +75,8 @@ async function waitBlocksAdvance(url, deadlineMs) {
 function startDevnet(bin, dir, ports) {
   const args = ["devnet", "--dir", dir, "--reset", "--json",
     "--validators", String(VALIDATORS),
-    "--rpc-port", String(ports.rpc), "--p2p-port", String(ports.p2p)];
+    "--rpc-port", String(ports.rpc), "--p2p-port", String(ports.p2p),
+    ...GOV_PARAMS.flatMap((p) => ["--param", p])];
   const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => { stderr = (stderr + d).slice(-8000); });
@@ -143,6 +148,10 @@ async function main() {
       env.REDMX_RPCS = s.nodes.map((n) => n.rpc).join(",");
       env.REDMX_KEYS = s.accounts.map((a) => a.privateKey).join(",");
       env.REDMX_CHAIN_ID = String(s.chainId);
+      env.REDMX_COMET_RPC = s.nodes[0].cometbftRpc ?? "";
+      // The founding governance's role keys (example data), for the tests
+      // that act as its officers.
+      env.REDMX_ROLES = JSON.stringify(s.roles ?? []);
       const n = await waitBlocksAdvance(env.REDMX_RPC, 60_000);
       log(`devnet up at ${env.REDMX_RPC}, block ${n}, ${s.accounts.length} keys, ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }

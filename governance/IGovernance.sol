@@ -43,6 +43,8 @@ interface IGovernance {
     // MotionKind:        1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter,
     //                    6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action,
     //                    10 capital-budget, 11 elect, 12 admit-advisory
+    //                    (3 seat is retired: no function moves it; council seats are
+    //                    filled by election, designation and admission alone)
     // MotionStatus:      1 open, 2 passed, 3 failed
     // NodeAction:        1 suspend, 2 remove, 3 reinstate
     // ActionTarget:      1 node, 2 member
@@ -325,15 +327,8 @@ interface IGovernance {
     function moveApproveProject(uint64 meetingId, uint64 applicationId) external returns (uint64 motionId);
     /// @param status ProjectStatus: 1 active, 2 suspended, 3 closed
     function moveProjectStatus(uint64 meetingId, uint64 projectId, uint8 status) external returns (uint64 motionId);
-    /// Move to seat a record in a council seat (secretary, commission, Advisory
-    /// Council) for the role's term (councilTerm, advisoryTerm) from the
-    /// decision; a successor to the secretary takes the seat in this one motion.
-    /// Leaders are elected instead (openCall, moveElect).
-    /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
-    function moveSeat(uint64 meetingId, uint8 role, string calldata collective, uint64 recordId)
-        external returns (uint64 motionId);
-    /// Move to vacate a seat (never the secretary's: seat a successor instead;
-    /// never the last Nodes Commission seat while there are nodes).
+    /// Move to vacate a seat (never the secretary's: designate a successor
+    /// instead; never the last Nodes Commission seat while there are nodes).
     /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
     function moveUnseat(uint64 meetingId, uint8 role, string calldata collective, uint64 recordId)
         external returns (uint64 motionId);
@@ -658,19 +653,25 @@ interface IGovernance {
         external view returns (uint64 meetingId, uint8 kind, uint8 status, uint64 proposer, uint64[] memory yes, uint64[] memory no);
     /// What a motion would do, decoded by its kind; the fields its kind does
     /// not use are zero. approve-project: applicationId; project-status:
-    /// projectId and projectStatus; seat: role, collective, recordId and
-    /// termEnd; elect: role (leader), collective and recordId (the
-    /// candidate) and termEnd; unseat: role, collective and recordId;
-    /// parameter: name and value; upgrade: name and height (0: cancel). A
-    /// term end is the decision's, or before the decision the one it would
-    /// give at the meeting's end (the role's term from then).
+    /// projectId and projectStatus; elect: role (leader), collective and
+    /// recordId (the candidate) and termEnd; unseat: role, collective and
+    /// recordId; parameter: name and value; upgrade: name and height (0:
+    /// cancel); member-action, ratify-action, overturn-action: actionId (and
+    /// recordId, for an action on a member); capital-budget: collective and
+    /// value (gas per epoch); admit-advisory: applicationId, role (advisory),
+    /// recordId (the applicant's record; 0: a new one) and termEnd; seat
+    /// (retired, moved only before seats had their own flows): role,
+    /// collective, recordId and the term end it gave, if decided. The term end
+    /// of an election or an admission is the decision's, or before the
+    /// decision the one it would give at the meeting's end (the role's term
+    /// from then).
     /// @return kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory
     /// @return applicationId
     /// @return projectId
     /// @return projectStatus ProjectStatus: 1 active, 2 suspended, 3 closed
     /// @return role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
     function motionContent(uint64 motionId)
-        external view returns (uint8 kind, uint64 applicationId, uint64 projectId, uint8 projectStatus, uint8 role, string memory collective, uint64 recordId, uint64 termEnd, string memory name, uint256 value, uint64 height);
+        external view returns (uint8 kind, uint64 applicationId, uint64 projectId, uint8 projectStatus, uint8 role, string memory collective, uint64 recordId, uint64 termEnd, string memory name, uint256 value, uint64 height, uint64 actionId);
     /// @return agreementIds
     /// @return textHashes
     /// @return statuses AgreementStatus: 1 pending, 2 in-progress, 3 done, 4 dropped

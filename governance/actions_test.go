@@ -112,7 +112,7 @@ func TestCommissionNeverActsOnSeatHolders(t *testing.T) {
 	// A record seated after the proposal: the approval is refused.
 	f := newFixture(t)
 	id := f.must(ncSeat(0), "proposeMemberAction", uint64(recPlain), ActionSuspend, false, h32)[0].(uint64)
-	if _, r := f.plenary("moveSeat", RoleAdvisory, "", uint64(recPlain)); r != "" {
+	if r := f.admit(plain); r != "" { // to the Advisory Council
 		t.Fatal(r)
 	}
 	f.must(ncSeat(0), "voteAction", id, true)
@@ -631,5 +631,50 @@ func TestRatifyChecksRulesAgain(t *testing.T) {
 	}
 	if f.nodeStatus(nodeID('V', 3)) != NodeAdmitted || f.actStatus(ids[3]) != ActionToPlenary {
 		t.Fatal("the last validator was suspended")
+	}
+}
+
+// TestLapseEnqueueFlat: queueing an action costs lapseEnqueueGas whether its
+// deadline's bucket exists or not, so a deciding vote estimated in one block
+// uses the same gas in the next, even across a bucket's boundary (ethers'
+// estimate once fell short by the price of a new bucket).
+func TestLapseEnqueueFlat(t *testing.T) {
+	// the bound covers every case of the queue's own writes
+	f := newFixture(t)
+	s := &store{st: f.st}
+	for _, c := range []struct {
+		name  string
+		id, b uint64
+	}{{"empty queue", 1, 1000}, {"bucket in use", 2, 1000}, {"new bucket after", 3, 1001}, {"new bucket before the cursor", 4, 999}} {
+		s.gas = 0
+		s.queueLapse(c.id, c.b)
+		if s.gas > lapseEnqueueGas {
+			t.Errorf("%s: queueing cost %d gas, above lapseEnqueueGas %d", c.name, s.gas, lapseEnqueueGas)
+		}
+		t.Logf("%s: %d gas", c.name, s.gas)
+	}
+
+	// a second action's deciding vote costs the same whether its deadline
+	// falls in the first one's bucket or in a new one
+	var want uint64
+	for _, later := range []uint64{1, 30, 60, 150} {
+		f := newFixture(t, observers)
+		f.env.Time = f.env.Time/lapseBucket*lapseBucket + 5
+		if _, r := f.act("proposeNodeAction", nodeID('W', 1), ActionSuspend, false); r != "" {
+			t.Fatal(r)
+		}
+		id := f.must(ncSeat(0), "proposeMemberAction", uint64(recPlain), ActionSuspend, false, h32)[0].(uint64)
+		f.must(ncSeat(0), "voteAction", id, true)
+		f.must(ncSeat(1), "voteAction", id, true)
+		f.env.Time += later
+		got := f.gasOf(ncSeat(2), "voteAction", id, true)
+		if f.actStatus(id) != ActionProvisional {
+			t.Fatalf("+%d s: the third vote did not decide the action", later)
+		}
+		if want == 0 {
+			want = got
+		} else if got != want {
+			t.Errorf("deciding vote %d s later used %d gas, 1 s later %d", later, got, want)
+		}
 	}
 }

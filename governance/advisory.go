@@ -328,8 +328,8 @@ func (c *call) designate(id uint64) error {
 // designationPlan checks that rec may be designated to the seat (role, coll)
 // now, for councilTerm, and returns the holder it replaces (rec itself for a
 // renewal) and the term end. A successor takes a seat that is vacant or whose
-// holder is holding over; the secretary's too, though seatPlan lets a
-// plenary motion replace it at any time.
+// holder is holding over; the secretary's too, though seatPlan alone would
+// let a successor replace it at any time.
 func (s *store) designationPlan(role Role, coll string, rec, now uint64) (replaced, end uint64, err error) {
 	end = now + s.param("councilTerm")
 	if replaced, err = s.seatPlan(role, coll, rec, now); err != nil {

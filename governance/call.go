@@ -63,7 +63,6 @@ var handlers = map[string]handler{
 	"attend":                 attend,
 	"moveApproveProject":     moveApproveProject,
 	"moveProjectStatus":      moveProjectStatus,
-	"moveSeat":               moveSeat,
 	"moveUnseat":             moveUnseat,
 	"openCall":               openCall,
 	"standForSeat":           standForSeat,

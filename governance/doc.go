@@ -73,7 +73,7 @@
 //	act.nodes, act.restored (id)    nodes a provisional action suspended; how many of them a lapse has restored so far
 //	act.rec (id)                    the provisional action suspended its member record
 //	node.heldBy, rec.heldBy         the provisional action whose suspension holds a node or record (0: none, or final)
-//	lapse.at (hour), lapse.count    actions awaiting the plenary by deadline hour (sets); how many in all
+//	lapse.at (minute), lapse.count    actions awaiting the plenary by deadline minute (sets); how many in all
 //	lapse.cursor                    the first deadline hour EndBlock has not cleared
 //	cap.gas/expiry (id)             capital grant: gas per epoch, expiry (0: none)
 //	cap.counted/by (id)             gas the grant counts against its collective's budget; the leader who granted it
@@ -188,8 +188,10 @@
 //     plenary. A leader's term renews at most twice, by a ballot of its
 //     collective's members (openRenewalBallot in the term's last quarter or
 //     holdover, castBallot, closeBallot: more yes than no and a turnout of a
-//     third of the members, at least two). Council seats are filled by
-//     moveSeat and vacated by moveUnseat in plenary; resign leaves a seat,
+//     third of the members, at least two). Every seat has its own flow and
+//     no other fills it: leaders by election, Executive Council seats by
+//     designation, Advisory seats by admission (below); the plenary only
+//     vacates one (moveUnseat, a seat motion is retired); resign leaves a seat,
 //     but the secretary's only for a successor and the last Nodes Commission
 //     seat never while there are nodes; a formed collective left below
 //     minLeaders gets an open call by itself; vacancies lists the gaps. The

@@ -188,7 +188,6 @@ func TestElectionRefusals(t *testing.T) {
 	f.refused("belongs to no member or project", stranger, "openCall", "academic")
 	f.refused("not the Executive Secretary or a leader of collective academic", plain, "openCall", "academic")
 	f.refused("not the Executive Secretary or a leader of collective academic", leaderA(0), "openCall", "academic")
-	f.refused("collective leaders are elected from an open call", ncSeat(0), "moveSeat", uint64(1), RoleLeader, "academic", uint64(recPlain))
 
 	id := f.must(leaderA(1), "openCall", "academic")[0].(uint64) // 2 of 3 seats filled
 	f.refused("is open (candidacies until", secretary, "openCall", "academic")
@@ -411,17 +410,22 @@ func TestResign(t *testing.T) {
 }
 
 // TestCouncilTermFromParameters: a council seat's term is the role's term
-// from the decision, never the mover's.
+// from the decision or the approving vote, never the mover's or proposer's.
 func TestCouncilTermFromParameters(t *testing.T) {
 	f := newFixture(t)
-	_, r := f.motion(func(m uint64) uint64 {
-		return f.must(ncSeat(0), "moveSeat", m, RoleAdvisory, "", uint64(recPlain))[0].(uint64)
-	}, append([]common.Address{secretary}, council()[:4]...), nil)
-	if r != "" {
+	if r := f.admit(plain); r != "" {
 		t.Fatal(r)
 	}
 	if end, want := f.view("term", RoleAdvisory, uint64(recPlain))[0].(uint64), f.env.Time+2*365*24*3600; end != want {
 		t.Fatalf("advisory term end %d, want %d", end, want)
+	}
+	f.past(termEnd + 7) // the founding terms are over
+	cand := f.newMember("academic", acct('C', 1))
+	if r := f.designate(leaderA(1), RoleProjectsCommission, "academic", cand); r != "" {
+		t.Fatal(r)
+	}
+	if end, want := f.view("term", RoleProjectsCommission, cand)[0].(uint64), f.env.Time+2*365*24*3600; end != want {
+		t.Fatalf("Projects Commission term end %d, want %d", end, want)
 	}
 }
 

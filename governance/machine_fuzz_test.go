@@ -100,10 +100,11 @@ func FuzzMachine(f *testing.F) {
 	})
 }
 
-// plenarySeed scripts a plenary: a meeting convened, held by the
-// secretary and eight seats, four motions (a quorum raised to 8, a Nodes
-// Commission seat vacated, an advisor seated, an upgrade) voted by five,
-// then decided in turn: each must pass on the meeting's own attendance.
+// plenarySeed scripts a plenary: an account of no record applies to the
+// Advisory Council, a meeting is convened, held by the secretary and eight
+// seats, four motions (a quorum raised to 8, a Nodes Commission seat
+// vacated, the applicant admitted, an upgrade) voted by five, then decided
+// in turn: each must pass on the meeting's own attendance.
 func plenarySeed() []byte {
 	var b []byte
 	step := func(bs ...byte) {
@@ -114,6 +115,7 @@ func plenarySeed() []byte {
 	call := func(method string, actor byte, args ...byte) {
 		step(append([]byte{opCall, methodIndex(method), actor}, args...)...)
 	}
+	call("applyAdvisory", 0)
 	call("convene", 0)
 	step(opBlock, 1) // to the meeting's start
 	for i := range byte(9) {
@@ -121,7 +123,7 @@ func plenarySeed() []byte {
 	}
 	call("moveParameter", 0, 0, 9, 9, 1)     // ordinaryQuorum to its top
 	call("moveUnseat", 0, 0, 4, 2, 165, 200) // private's Nodes Commission seat (record 11), as drawn
-	call("moveSeat", 0, 0, 5, 0, 173, 3, 10)
+	call("moveAdmitAdvisory", 0, 0, 0)
 	call("moveUpgrade", 0, 0, 0, 3, 100)
 	for mot := range byte(4) {
 		for i := range byte(5) {
@@ -153,7 +155,7 @@ func scenarioSeed(rng *rand.Rand) []byte {
 	call := func(method string, actor byte, args ...byte) {
 		step(append([]byte{opCall, methodIndex(method), actor}, args...)...)
 	}
-	motions := []string{"moveApproveProject", "moveProjectStatus", "moveSeat", "moveUnseat", "moveParameter", "moveUpgrade",
+	motions := []string{"moveApproveProject", "moveProjectStatus", "moveAdmitAdvisory", "moveUnseat", "moveParameter", "moveUpgrade",
 		"moveMemberAction", "moveRatifyAction", "moveRatifyAction", "moveOverturnAction", "moveElect", "moveElect", "moveCapitalBudget"}
 	for range 6 {
 		for range 1 + rng.IntN(6) {
@@ -165,6 +167,8 @@ func scenarioSeed(rng *rand.Rand) []byte {
 			call("applyNode", smart(), coll, 200, byte(rng.IntN(2)), 0, 100, 1, 1, 1, 0, 1, 0, 0, 0, 0)
 		case 1:
 			call("applyProject", smart(), coll, 0, 1, 0, 1, 0, 1, 1, byte(rng.IntN(256)))
+		case 2: // to the Advisory Council, for moveAdmitAdvisory
+			call("applyAdvisory", smart())
 		}
 		for i := range byte(10) { // the leaders in turn: one of them leads its collective
 			call("endorse", i, 0)
@@ -187,6 +191,12 @@ func scenarioSeed(rng *rand.Rand) []byte {
 			call("grantCapital", smart(), byte(rng.IntN(256)), byte(rng.IntN(5)), byte(rng.IntN(3)), byte(rng.IntN(256)))
 		}
 		call([]string{"declineCapitalRequest", "withdrawCapitalRequest", "revokeCapital"}[rng.IntN(3)], smart(), 0)
+		if rng.IntN(2) == 0 { // a designation to an Executive Council seat, voted by the Advisory members
+			call("proposeDesignation", smart(), byte(2+rng.IntN(3)), byte(rng.IntN(5)), byte(160+rng.IntN(70)), byte(rng.IntN(256)))
+			for i := range byte(1 + rng.IntN(3)) {
+				call("voteDesignation", i, 0, byte(rng.IntN(3)/2))
+			}
+		}
 		call("appointProxy", smart(), byte(rng.IntN(256))) // before the meeting: the proxy acts at it
 		switch rng.IntN(3) {
 		case 0: // a call for leader seats and candidacies, then past its period
@@ -221,8 +231,8 @@ func scenarioSeed(rng *rand.Rand) []byte {
 				args = []byte{0, 0}
 			case "moveProjectStatus":
 				args = []byte{0, anyRecord(), byte(1 + rng.IntN(3))}
-			case "moveSeat":
-				args = []byte{0, byte(1 + rng.IntN(5)), byte(rng.IntN(5)), anyRecord(), 3, byte(rng.IntN(256))}
+			case "moveAdmitAdvisory": // the latest Advisory application
+				args = []byte{0, 0}
 			case "moveUnseat":
 				args = []byte{0, 0, 0, 0, 0, byte(rng.IntN(256))}
 			case "moveParameter":
@@ -307,7 +317,7 @@ func advisorySeed() []byte {
 	call("decide", 0, 0)
 	step(opBlock, 3, 255)
 	step(opBlock, 3, 255)
-	call("proposeDesignation", 0, byte(RoleNodesCommission), 0, 101, 7)
+	call("proposeDesignation", 0, byte(RoleNodesCommission), 0, 101, 7, 200) // 200: the record as drawn
 	for i := range byte(2) {
 		call("voteDesignation", i, 0, 0)
 	}
@@ -346,6 +356,9 @@ func TestMachinePlenary(t *testing.T) {
 	}
 	if q := m.s().param("ordinaryQuorum"); q != 10 { // two seats for each of 5 collectives
 		t.Errorf("ordinaryQuorum %d, want 10", q)
+	}
+	if s := m.s(); s.councilRole(s.recordOf(acct('U', 0))) != RoleAdvisory {
+		t.Errorf("the applicant was not admitted to the Advisory Council")
 	}
 }
 
@@ -524,6 +537,22 @@ func (m *machine) step(r *reader) {
 		pick := seats[r.n(len(seats))]
 		args[1], args[2], args[3] = pick[0], pick[1], pick[2]
 	}
+	if method == "proposeDesignation" && r.byte() < 160 { // a member of the seat's collective holding no council seat
+		s := m.s()
+		coll := args[1].(string)
+		if Role(args[0].(uint8)) == RoleSecretary {
+			coll = m.colls[r.n(len(m.colls))]
+		}
+		var free []uint64
+		for _, id := range s.collMembers(coll).u64s() {
+			if s.councilRole(id) == 0 {
+				free = append(free, id)
+			}
+		}
+		if len(free) > 0 {
+			args[2] = free[r.n(len(free))]
+		}
+	}
 	if method == "grantCapital" && r.byte() < 160 { // a record of the sender's collective, its own at times
 		s := m.s()
 		if members := s.collMembers(s.recColl(s.recordOf(from))).u64s(); len(members) > 0 {
@@ -538,7 +567,8 @@ func (m *machine) step(r *reader) {
 
 // electionActor aims the election calls at who may make them: a candidate
 // of the call's collective, a voter of the ballot's, a holder resigning its
-// own seat, a candidate moved for election.
+// own seat, a candidate moved for election, a leader proposing a
+// designation in its collective.
 func (m *machine) electionActor(method string, args []any, from common.Address) common.Address {
 	s := m.s()
 	first := func(rec uint64) common.Address {
@@ -562,6 +592,10 @@ func (m *machine) electionActor(method string, args []any, from common.Address) 
 		return member(s.callColl(args[0].(uint64)), uint64(from[19]))
 	case "castBallot":
 		return member(s.str(key("bal.coll", args[0].(uint64))), uint64(from[19]))
+	case "proposeDesignation": // a leader of the seat's collective
+		if ls := s.seat(RoleLeader, args[1].(string)).u64s(); len(ls) > 0 {
+			return first(ls[int(from[19])%len(ls)])
+		}
 	case "moveElect":
 		if cands := s.candidates(args[1].(uint64)).u64s(); len(cands) > 0 {
 			args[2] = cands[int(from[19])%len(cands)]
@@ -634,6 +668,7 @@ func (m *machine) call(from common.Address, method string, args []any) {
 		meeting = m.s().u64(key("mot.meeting", args[0].(uint64)))
 	}
 	proxyErr := m.proxyRule(from, method, args)
+	holders := m.seatHolders()
 	before := m.root
 	logs := len(m.st.Logs())
 	db := &countingDB{StateDB: m.st}
@@ -676,6 +711,7 @@ func (m *machine) call(from common.Address, method string, args []any) {
 			m.quorate(meeting, true)
 		}
 		m.checkAdvisory(method, args, advisory)
+		m.checkSeatFlows(method, args, holders)
 		m.root = root(m.st)
 	}
 	m.check(method)
@@ -786,7 +822,9 @@ func (m *machine) actsAlone(what string, before officeState) {
 // seconds, to the latest meeting's start or past its end, or a long jump.
 func (m *machine) endBlock(r *reader) {
 	office := m.office()
+	holders := m.seatHolders()
 	fx := m.c.EndBlock(m.env, m.st)
+	m.checkSeatFlows("the end of a block", nil, holders)
 	for _, e := range fx.TermsEnded {
 		if m.ended[e] || e.End > m.env.Time || !m.s().seat(e.Role, e.Collective).has(w64(e.Record)) {
 			m.t.Fatalf("EndBlock at %d announces %+v: twice, early, or of no holder", m.env.Time, e)
@@ -989,6 +1027,52 @@ func (m *machine) checkAdvisory(method string, args []any, advisoryBefore uint64
 	}
 }
 
+// seatHolders are the holders of every seat, as "role collective record".
+func (m *machine) seatHolders() map[[3]any]bool {
+	s := m.s()
+	out := map[[3]any]bool{}
+	for role := RoleLeader; role <= RoleAdvisory; role++ {
+		for _, c := range s.collectiveNames() {
+			c = seatColl(role, c)
+			for _, id := range s.seat(role, c).u64s() {
+				out[[3]any{role, c, id}] = true
+			}
+		}
+	}
+	return out
+}
+
+// checkSeatFlows: a record takes a seat only by its own flow, a leader by a
+// passed election, an Advisory member by a passed admission, an Executive
+// Council member by an approved designation; the secretary's seat changes
+// only by designation.
+func (m *machine) checkSeatFlows(method string, args []any, before map[[3]any]bool) {
+	s := m.s()
+	var kind MotionKind
+	if method == "decide" {
+		kind = MotionKind(s.u64(key("mot.kind", args[0].(uint64))))
+	}
+	after := m.seatHolders()
+	for h := range after {
+		if before[h] {
+			continue
+		}
+		role := h[0].(Role)
+		ok := map[Role]bool{
+			RoleLeader:   kind == MotionElect,
+			RoleAdvisory: kind == MotionAdmitAdvisory,
+		}[role] || (role != RoleLeader && role != RoleAdvisory && method == "voteDesignation")
+		if !ok {
+			m.t.Fatalf("record %d took the %s of %q by %s (motion kind %s)", h[2], role.Office(), h[1], method, kind)
+		}
+	}
+	for h := range before {
+		if !after[h] && h[0].(Role) == RoleSecretary && method != "voteDesignation" {
+			m.t.Fatalf("record %d left the Executive Secretary's seat by %s", h[2], method)
+		}
+	}
+}
+
 // checkTerms: every holder whose term has not ended is queued for EndBlock,
 // each queue is in term order and holds only holders, and no leader was
 // renewed more than twice.
@@ -1080,8 +1164,8 @@ func (m *machine) checkViews(fail func(string, ...any)) {
 		if mot[1].(uint8) != content[0].(uint8) {
 			fail("motion %d is of kind %d, its content of kind %d", id, mot[1], content[0])
 		}
-		if MotionKind(content[0].(uint8)) == MotionSeat && content[7].(uint64) == 0 {
-			fail("seat motion %d has no term end: %v", id, content)
+		if MotionKind(content[0].(uint8)) == MotionElect && content[7].(uint64) == 0 {
+			fail("election motion %d has no term end: %v", id, content)
 		}
 	}
 	if id := s.u64(key("seq.action")); id != 0 {
@@ -1158,7 +1242,7 @@ func (m *machine) actor(r *reader, method string) common.Address {
 		who = m.holders(RoleAdvisory)
 	case "applyAdvisory": // strangers, and Advisory members asking for a renewal
 		who = append([]common.Address{acct('U', int(b%4)), acct('X', int(b%4))}, m.holders(RoleAdvisory)...)
-	case "attend", "vote", "moveApproveProject", "moveProjectStatus", "moveSeat", "moveUnseat", "moveParameter",
+	case "attend", "vote", "moveApproveProject", "moveProjectStatus", "moveUnseat", "moveParameter",
 		"moveUpgrade", "appointProxy", "revokeProxy", "moveAdmitAdvisory", "moveMemberAction", "moveRatifyAction", "moveOverturnAction",
 		"moveElect", "moveCapitalBudget":
 		who = append(m.holders(RoleSecretary), m.holders(RoleNodesCommission)...)

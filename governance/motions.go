@@ -60,28 +60,6 @@ func moveProjectStatus(c *call, a args) ([]any, error) {
 	return []any{id}, nil
 }
 
-// moveSeat seats a record in a council seat (secretary, commissions,
-// Advisory Council) for the role's term from the decision. Leaders are
-// elected from an open call instead (moveElect).
-func moveSeat(c *call, a args) ([]any, error) {
-	m, role, coll, rec := a.u64(0), Role(a.u8(1)), a.str(2), a.u64(3)
-	if role == RoleLeader {
-		return nil, refuse("collective leaders are elected from an open call: openCall, standForSeat, then moveElect")
-	}
-	coll = seatColl(role, coll)
-	if _, err := c.s.seatPlan(role, coll, rec, c.env.Time); err != nil {
-		return nil, err
-	}
-	id, err := c.newMotion(m, MotionSeat)
-	if err != nil {
-		return nil, err
-	}
-	c.s.setU64(key("mot.role", id), uint64(role))
-	c.s.setStr(key("mot.str", id), coll)
-	c.s.setU64(key("mot.a", id), rec)
-	return []any{id}, nil
-}
-
 func moveUnseat(c *call, a args) ([]any, error) {
 	m, role, coll, rec := a.u64(0), Role(a.u8(1)), a.str(2), a.u64(3)
 	coll = seatColl(role, coll)
@@ -229,21 +207,8 @@ func (c *call) carryMotion(id uint64) error {
 		}
 		c.s.setU64(key("rec.status", a), b)
 		c.emit("ProjectStatusChanged", a, ProjectStatus(b))
-	case MotionSeat:
-		replaced, err := c.s.seatPlan(role, str, a, c.env.Time)
-		if err != nil {
-			return err
-		}
-		if replaced != 0 && replaced != a {
-			c.s.vacateSeat(c, role, str, replaced)
-		}
-		end := c.s.termFrom(role, c.env.Time)
-		c.s.fillSeat(c, role, str, a, end)
-		c.s.setU64(key("mot.end", id), end)
-		if role == RoleLeader {
-			c.s.maybeForm(str)
-			c.s.recompute(c, str)
-		}
+	case MotionSeat: // moved before seats had their own flows; never carried now
+		return refuse("motion %d would seat a record by plenary alone, which is retired: a leader is elected (moveElect), an Executive Council member designated by the Advisory Council (proposeDesignation), an Advisory member admitted (moveAdmitAdvisory)", id)
 	case MotionElect:
 		end, err := c.elect(a, b)
 		if err != nil {
@@ -265,7 +230,10 @@ func (c *call) carryMotion(id uint64) error {
 		}
 		c.emit("ParameterChanged", str, new(big.Int).SetUint64(a))
 	case MotionAdmitAdvisory:
-		return c.admitAdvisory(a)
+		if err := c.admitAdvisory(a); err != nil {
+			return err
+		}
+		c.s.setU64(key("mot.end", id), c.s.termEnd(RoleAdvisory, c.s.recordOf(c.s.appApplicant(a))))
 	case MotionCapitalBudget:
 		return c.setBudget(str, a)
 	case MotionUpgrade:

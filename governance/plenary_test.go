@@ -248,19 +248,9 @@ func TestProxyVoting(t *testing.T) {
 	}
 }
 
-// TestSeats traces §2 and §3.4 through plenary motions.
+// TestSeats traces §2 and §3.4 through each seat's own flow: election,
+// admission, designation.
 func TestSeats(t *testing.T) {
-	yes := append([]common.Address{secretary}, council()[:4]...)
-	seat := func(f *fixture, role Role, coll string, rec uint64) string {
-		_, r := f.call(ncSeat(0), "moveSeat", uint64(0), role, coll, rec)
-		if r != "" && !strings.Contains(r, "meeting 0 does not exist") {
-			return r // refused when moved
-		}
-		_, r = f.motion(func(m uint64) uint64 {
-			return f.must(ncSeat(0), "moveSeat", m, role, coll, rec)[0].(uint64)
-		}, yes, nil)
-		return r
-	}
 	t.Run("third leader of academic", func(t *testing.T) {
 		f := newFixture(t)
 		if r := f.elect("academic", plain, recPlain); r != "" {
@@ -296,9 +286,9 @@ func TestSeats(t *testing.T) {
 			t.Fatalf("reason %q", r)
 		}
 	})
-	t.Run("leaders are elected", func(t *testing.T) {
+	t.Run("leaders are elected, not designated", func(t *testing.T) {
 		f := newFixture(t)
-		if r := seat(f, RoleLeader, "academic", recPlain); !strings.Contains(r, "elected from an open call") {
+		if _, r := f.call(leaderA(1), "proposeDesignation", RoleLeader, "academic", uint64(recPlain), rationale); !strings.Contains(r, "not an Executive Council seat") {
 			t.Fatalf("reason %q", r)
 		}
 	})
@@ -312,23 +302,24 @@ func TestSeats(t *testing.T) {
 		if n := len(f.view("seats", RoleAdvisory, "")[0].([]uint64)); n != 15 {
 			t.Fatalf("%d advisory seats", n)
 		}
-		if r := seat(f, RoleAdvisory, "", recPlain); !strings.Contains(r, "Advisory Council of the network is full: 15 seats") {
+		if r := f.admit(plain); !strings.Contains(r, "Advisory Council of the network is full: 15 seats") {
 			t.Fatalf("reason %q", r)
 		}
 	})
 	t.Run("second council seat", func(t *testing.T) {
 		f := newFixture(t)
-		if r := seat(f, RoleAdvisory, "", recNC(1)); !strings.Contains(r, "already holds a council seat (Nodes Commission)") {
-			t.Fatalf("reason %q", r)
+		if r := f.admit(ncSeat(1)); !strings.Contains(r, "holds a seat of the Nodes Commission; a record holds one council seat") {
+			t.Fatalf("admission: reason %q", r)
+		}
+		f.env.Time = termEnd + 1
+		if r := f.designate(leaderA(1), RoleProjectsCommission, "academic", recNC(1)); !strings.Contains(r, "already holds a council seat (Nodes Commission)") {
+			t.Fatalf("designation: reason %q", r)
 		}
 	})
 	t.Run("successor of a holdover seat", func(t *testing.T) {
 		f := newFixture(t)
 		f.env.Time = termEnd + 1
-		_, r := f.motion(func(m uint64) uint64 {
-			return f.must(ncSeat(0), "moveSeat", m, RoleNodesCommission, "academic", uint64(recPlain))[0].(uint64)
-		}, yes, nil)
-		if r != "" {
+		if r := f.designate(leaderA(1), RoleNodesCommission, "academic", recPlain); r != "" {
 			t.Fatal(r)
 		}
 		if h := f.view("seats", RoleNodesCommission, "academic")[0].([]uint64); len(h) != 1 || h[0] != recPlain {

@@ -164,7 +164,7 @@ func (s *store) checkUnseat(role Role, coll string, rec uint64) error {
 		return refuse("record %d does not hold a seat of the %s of %s", rec, role.Office(), orNetwork(coll))
 	}
 	if role == RoleSecretary {
-		return refuse("the Executive Secretary's seat is never left empty: seat a successor instead")
+		return refuse("the Executive Secretary's seat is never left empty: the Advisory Council designates a successor (proposeDesignation)")
 	}
 	if role == RoleLeader && s.formed(coll) && s.seat(role, coll).len() <= s.param("minLeaders") {
 		return refuse("collective %s would have fewer than %d leaders", coll, s.param("minLeaders"))

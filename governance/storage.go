@@ -48,6 +48,18 @@ func (s *store) charge(g uint64) {
 	}
 }
 
+// flat runs f and charges exactly gas for it, whatever its slots cost:
+// for work whose cost depends on the block's time rather than on the call,
+// so a call's gas estimate holds in the block that includes it. gas must
+// cover f's most expensive case.
+func (s *store) flat(gas uint64, f func()) {
+	start := s.gas
+	f()
+	if spent := s.gas - start; spent < gas {
+		s.charge(gas - spent)
+	}
+}
+
 // run runs f on s, turning an exhausted limit into ok false.
 func (s *store) run(f func()) (ok bool) {
 	defer func() {

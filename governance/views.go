@@ -619,10 +619,10 @@ func viewExtraordinaryRequest(s *store, _ Env, a args) []any {
 func viewMotionContent(s *store, _ Env, a args) []any {
 	id := a.u64(0)
 	var (
-		app, project, rec, end, height uint64
-		status, role                   uint8
-		coll, name                     string
-		value                          = new(big.Int)
+		app, project, rec, end, height, action uint64
+		status, role                           uint8
+		coll, name                             string
+		value                                  = new(big.Int)
 	)
 	kind := MotionKind(s.u64(key("mot.kind", id)))
 	switch kind {
@@ -636,8 +636,8 @@ func viewMotionContent(s *store, _ Env, a args) []any {
 		if kind == MotionElect {
 			rec = s.u64(key("mot.b", id)) // the candidate; mot.a is the call
 		}
-		// the term the decision gave, or the one it would give at the meeting's end
-		if end = s.u64(key("mot.end", id)); end == 0 {
+		// the term the decision gave, or the one an election would give at the meeting's end
+		if end = s.u64(key("mot.end", id)); end == 0 && kind == MotionElect {
 			end = s.termFrom(Role(role), s.u64(key("mtg.end", s.u64(key("mot.meeting", id)))))
 		}
 	case MotionUnseat:
@@ -648,8 +648,22 @@ func viewMotionContent(s *store, _ Env, a args) []any {
 		value.SetUint64(s.u64(key("mot.a", id)))
 	case MotionUpgrade:
 		name, height = s.str(key("mot.str", id)), s.u64(key("mot.a", id))
+	case MotionMemberAction, MotionRatifyAction, MotionOverturnAction:
+		action = s.u64(key("mot.a", id))
+		if ActionTarget(s.u64(key("act.target", action))) == TargetMember {
+			rec = u64of(s.get(key("act.subject", action)))
+		}
+	case MotionCapitalBudget:
+		coll = s.str(key("mot.str", id))
+		value.SetUint64(s.u64(key("mot.a", id)))
+	case MotionAdmitAdvisory:
+		app, role = s.u64(key("mot.a", id)), uint8(RoleAdvisory)
+		rec = s.recordOf(s.appApplicant(app)) // 0: a new record
+		if end = s.u64(key("mot.end", id)); end == 0 {
+			end = s.termFrom(RoleAdvisory, s.u64(key("mtg.end", s.u64(key("mot.meeting", id)))))
+		}
 	}
-	return []any{uint8(kind), app, project, status, role, coll, rec, end, name, value, height}
+	return []any{uint8(kind), app, project, status, role, coll, rec, end, name, value, height, action}
 }
 
 // votes are the records that voted yes and no on a commission's item, in

@@ -274,6 +274,10 @@ func recLeaderB(c int) uint64 { return uint64(c*4 + 2) }
 // TestMotionContent: every motion kind's arguments read back decoded.
 func TestMotionContent(t *testing.T) {
 	f := newFixture(t)
+	call := f.must(leaderA(1), "openCall", "academic")[0].(uint64) // 2 of 3 seats filled
+	f.must(plain, "standForSeat", call, h32, "https://statement")
+	f.past(f.view("call", call)[4].(uint64))
+	app := f.must(plain, "applyAdvisory", h32, "https://cv", h32)[0].(uint64)
 	m := f.meeting(council()[:7]...)
 	move := func(method string, a ...any) uint64 {
 		return f.must(ncSeat(0), method, append([]any{m}, a...)...)[0].(uint64)
@@ -283,15 +287,19 @@ func TestMotionContent(t *testing.T) {
 		want []any
 	}{
 		{move("moveProjectStatus", uint64(recProject), ProjectSuspended),
-			[]any{uint8(MotionProjectStatus), uint64(0), uint64(recProject), uint8(ProjectSuspended), uint8(0), "", uint64(0), uint64(0), "", big.NewInt(0), uint64(0)}},
-		{move("moveSeat", RoleAdvisory, "", uint64(recPlain)), // before the decision: a term from the meeting's end
-			[]any{uint8(MotionSeat), uint64(0), uint64(0), uint8(0), uint8(RoleAdvisory), "", uint64(recPlain), f.view("meeting", m)[2].(uint64) + 2*year, "", big.NewInt(0), uint64(0)}},
+			[]any{uint8(MotionProjectStatus), uint64(0), uint64(recProject), uint8(ProjectSuspended), uint8(0), "", uint64(0), uint64(0), "", big.NewInt(0), uint64(0), uint64(0)}},
+		{move("moveElect", call, uint64(recPlain)), // before the decision: a term from the meeting's end
+			[]any{uint8(MotionElect), uint64(0), uint64(0), uint8(0), uint8(RoleLeader), "academic", uint64(recPlain), f.view("meeting", m)[2].(uint64) + year, "", big.NewInt(0), uint64(0), uint64(0)}},
 		{move("moveUnseat", RoleAdvisory, "", uint64(recAdvisor)),
-			[]any{uint8(MotionUnseat), uint64(0), uint64(0), uint8(0), uint8(RoleAdvisory), "", uint64(recAdvisor), uint64(0), "", big.NewInt(0), uint64(0)}},
+			[]any{uint8(MotionUnseat), uint64(0), uint64(0), uint8(0), uint8(RoleAdvisory), "", uint64(recAdvisor), uint64(0), "", big.NewInt(0), uint64(0), uint64(0)}},
 		{move("moveParameter", "applyQuota", big64(7)),
-			[]any{uint8(MotionParameter), uint64(0), uint64(0), uint8(0), uint8(0), "", uint64(0), uint64(0), "applyQuota", big.NewInt(7), uint64(0)}},
+			[]any{uint8(MotionParameter), uint64(0), uint64(0), uint8(0), uint8(0), "", uint64(0), uint64(0), "applyQuota", big.NewInt(7), uint64(0), uint64(0)}},
 		{move("moveUpgrade", "v2", uint64(900)),
-			[]any{uint8(MotionUpgrade), uint64(0), uint64(0), uint8(0), uint8(0), "", uint64(0), uint64(0), "v2", big.NewInt(0), uint64(900)}},
+			[]any{uint8(MotionUpgrade), uint64(0), uint64(0), uint8(0), uint8(0), "", uint64(0), uint64(0), "v2", big.NewInt(0), uint64(900), uint64(0)}},
+		{move("moveCapitalBudget", "academic", uint64(5000)),
+			[]any{uint8(MotionCapitalBudget), uint64(0), uint64(0), uint8(0), uint8(0), "academic", uint64(0), uint64(0), "", big.NewInt(5000), uint64(0), uint64(0)}},
+		{move("moveAdmitAdvisory", app), // before the decision: a term from the meeting's end
+			[]any{uint8(MotionAdmitAdvisory), app, uint64(0), uint8(0), uint8(RoleAdvisory), "", uint64(recPlain), f.view("meeting", m)[2].(uint64) + 2*year, "", big.NewInt(0), uint64(0), uint64(0)}},
 	}
 	for _, c := range cases {
 		if got := f.view("motionContent", c.id); fmt.Sprint(got) != fmt.Sprint(c.want) || got[9].(*big.Int).Cmp(c.want[9].(*big.Int)) != 0 {
@@ -300,6 +308,12 @@ func TestMotionContent(t *testing.T) {
 		if got := f.view("motion", c.id); got[0].(uint64) != m || got[1].(uint8) != c.want[0].(uint8) || got[2].(uint8) != uint8(MotionOpen) || got[3].(uint64) != recNC(0) {
 			t.Errorf("motion(%d) = %v", c.id, got)
 		}
+	}
+	// an action's motion names the action, and the member it acts on
+	mm := move("moveMemberAction", uint64(recPlain), ActionSuspend, false, [32]byte{})
+	if got := f.view("motionContent", mm); got[0].(uint8) != uint8(MotionMemberAction) || got[6].(uint64) != recPlain ||
+		got[11].(uint64) == 0 || f.view("action", got[11].(uint64))[2].(uint8) != uint8(ActionSuspend) {
+		t.Errorf("motionContent(%d) of a member action = %v", mm, got)
 	}
 	if got := f.view("motionContent", uint64(99)); got[0].(uint8) != 0 || got[9].(*big.Int).Sign() != 0 {
 		t.Errorf("motionContent of no motion = %v", got)

@@ -87,8 +87,8 @@ func (f *fakeEth) Call(a callArgs, _ *string) (hexutil.Bytes, error) {
 	case "application":
 		return m.Outputs.Pack(uint8(1), uint8(2), f.leader, "academic", [20]byte{0xab}, uint8(1), uint64(1_700_000_000), uint32(0), uint32(0))
 	case "motionContent":
-		return m.Outputs.Pack(uint8(governance.MotionSeat), uint64(0), uint64(0), uint8(0), uint8(governance.RoleNodesCommission),
-			"academic", uint64(7), uint64(1_800_000_000), "", new(big.Int), uint64(0))
+		return m.Outputs.Pack(uint8(governance.MotionElect), uint64(0), uint64(0), uint8(0), uint8(governance.RoleLeader),
+			"academic", uint64(7), uint64(1_800_000_000), "", new(big.Int), uint64(0), uint64(0))
 	case "projectApplication":
 		return m.Outputs.Pack("census", [32]byte{1}, "https://d", [32]byte{2}, "https://repo", uint8(governance.CriterionOpenSource|governance.CriterionResearch))
 	case "nodeApplication":
@@ -303,14 +303,14 @@ func TestGovNamesChainAndEnums(t *testing.T) {
 	if err != nil || errOut != banner {
 		t.Fatalf("banner: %v\nstderr %q\nwant   %q", err, errOut, banner)
 	}
-	for _, want := range []string{"kind:          seat\n", "role:          nodes-commission\n", "projectStatus: 0 (none)\n", "collective:    academic\n"} {
+	for _, want := range []string{"kind:          elect\n", "role:          leader\n", "projectStatus: 0 (none)\n", "collective:    academic\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("motion-content: no %q in\n%s", want, out)
 		}
 	}
 	out, _, err = runErr(ctx, "", "gov", "motion-content", "3", "--rpc", hs.URL, "--json")
 	var mc map[string]any
-	if err != nil || json.Unmarshal([]byte(out), &mc) != nil || mc["kind"] != float64(3) || mc["kindName"] != "seat" || mc["roleName"] != "nodes-commission" {
+	if err != nil || json.Unmarshal([]byte(out), &mc) != nil || mc["kind"] != float64(11) || mc["kindName"] != "elect" || mc["roleName"] != "leader" {
 		t.Fatalf("motion-content --json: %v\n%s", err, out)
 	}
 	if out, _, err = runErr(ctx, "", "gov", "project-application", "2", "--rpc", hs.URL); err != nil || !strings.Contains(out, "criteria:                open-source+research\n") {

@@ -5,8 +5,7 @@ package govclient
 var shorts = map[string]string{
 	"moveApproveProject":     "Move, in a meeting, that the plenary approve a project application.",
 	"moveProjectStatus":      "Move, in a meeting, to suspend, close or reactivate a project.",
-	"moveSeat":               "Move, in a meeting, to seat a record in a council seat for the role's term (leaders are elected: move-elect).",
-	"moveUnseat":             "Move, in a meeting, to unseat a record.",
+	"moveUnseat":             "Move, in a meeting, to vacate a council or leader seat (seats are filled by election, designation or admission).",
 	"moveElect":              "Move, in a meeting, to elect a candidate of an open call to a leader seat.",
 	"call":                   "An open call for leader seats: collective, status, opener, candidacy period, candidates, elected.",
 	"ballot":                 "A member ballot: kind, status, collective, subject, period, tally and electorate.",
