@@ -78,6 +78,54 @@ func TestInitThenStart(t *testing.T) {
 	}
 }
 
+// TestInitCometBFTPorts: a second node on one machine gets CometBFT's p2p
+// and RPC ports from init's flags, with no edit of config.toml, and a
+// malformed address is refused before the home is made.
+func TestInitCometBFTPorts(t *testing.T) {
+	dir := t.TempDir()
+	home := filepath.Join(dir, "home")
+	if out, err := run(t.Context(), "init", "--dev", "--home", home, "--rpc.addr", "127.0.0.1:18549",
+		"--p2p.laddr", "127.0.0.1:26670", "--cometbft-rpc.laddr", "127.0.0.1:26671"); err != nil {
+		t.Fatalf("init: %v\n%s", err, out)
+	}
+	f, err := config.LoadFile(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.CometBFT.P2P.ListenAddress; got != "tcp://127.0.0.1:26670" {
+		t.Errorf("p2p laddr %q, want tcp://127.0.0.1:26670", got)
+	}
+	if got := f.CometBFT.RPC.ListenAddress; got != "tcp://127.0.0.1:26671" {
+		t.Errorf("CometBFT RPC laddr %q, want tcp://127.0.0.1:26671", got)
+	}
+	if got := f.Redmx.RPC.Address; got != "127.0.0.1:18549" {
+		t.Errorf("JSON-RPC address %q, want 127.0.0.1:18549", got)
+	}
+
+	// Defaults are CometBFT's usual ports.
+	home2 := filepath.Join(dir, "home2")
+	if out, err := run(t.Context(), "init", "--dev", "--home", home2); err != nil {
+		t.Fatalf("init: %v\n%s", err, out)
+	}
+	if f, err = config.LoadFile(home2); err != nil {
+		t.Fatal(err)
+	}
+	if f.CometBFT.P2P.ListenAddress != "tcp://0.0.0.0:26656" || f.CometBFT.RPC.ListenAddress != "tcp://127.0.0.1:26657" {
+		t.Errorf("default CometBFT addresses %q, %q", f.CometBFT.P2P.ListenAddress, f.CometBFT.RPC.ListenAddress)
+	}
+
+	for _, args := range [][]string{{"--p2p.laddr", "26670"}, {"--cometbft-rpc.laddr", "127.0.0.1:"}} {
+		bad := filepath.Join(dir, "bad")
+		_, err := run(t.Context(), append([]string{"init", "--dev", "--home", bad}, args...)...)
+		if err == nil || !strings.Contains(err.Error(), args[0]) || !strings.Contains(err.Error(), "host:port") {
+			t.Errorf("init %v: got %v, want a refusal naming %s and host:port", args, err, args[0])
+		}
+		if _, serr := os.Stat(bad); serr == nil {
+			t.Errorf("init %v made the home though it refused", args)
+		}
+	}
+}
+
 // waitDone returns what a command started by startNode returned, failing
 // the test if it has not returned within 30 s.
 func waitDone(t *testing.T, done <-chan error) error {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +22,7 @@ import (
 
 type initOptions struct {
 	home, genesisFile, chainName, moniker, rpcAddr, peers string
+	p2pAddr, cometRPCAddr                                 string
 	service, serviceUser                                  string
 	stateSyncFrom                                         string
 	chainID                                               uint64
@@ -76,6 +78,9 @@ holds only the keys of --keys-only is completed by --genesis.
 	f.StringVar(&o.moniker, "moniker", "", "node name (default: the host name)")
 	f.StringVar(&o.rpcAddr, "rpc.addr", config.Default().RPC.Address, "JSON-RPC listen address host:port")
 	f.StringVar(&o.peers, "peers", "", "persistent peers to dial, comma-separated node-id@host:port")
+	comet := config.CometBFTDefaults()
+	f.StringVar(&o.p2pAddr, "p2p.laddr", strings.TrimPrefix(comet.P2P.ListenAddress, "tcp://"), "CometBFT p2p listen address host:port")
+	f.StringVar(&o.cometRPCAddr, "cometbft-rpc.laddr", strings.TrimPrefix(comet.RPC.ListenAddress, "tcp://"), "CometBFT RPC listen address host:port")
 	f.BoolVar(&o.force, "force", false, "delete an existing home's config/ and data/ first")
 	f.StringVar(&o.service, "service", "", "also write a systemd unit running this node to FILE")
 	f.StringVar(&o.serviceUser, "service-user", packaging.DefaultUnit().User, "the user the --service unit runs the node as")
@@ -125,6 +130,15 @@ func runInit(cmd *cobra.Command, o initOptions) error {
 	if strings.ContainsAny(ccfg.Moniker+o.peers, "\"\\\n") {
 		return errors.New("--moniker and --peers: quotes, backslashes and newlines are not allowed")
 	}
+	// CometBFT's ports are flags so that a second node on one machine needs
+	// no edit of config.toml.
+	for _, a := range []struct{ flag, addr string }{{"--p2p.laddr", o.p2pAddr}, {"--cometbft-rpc.laddr", o.cometRPCAddr}} {
+		if _, port, err := net.SplitHostPort(a.addr); err != nil || port == "" {
+			return fmt.Errorf("%s %q: want host:port", a.flag, a.addr)
+		}
+	}
+	ccfg.P2P.ListenAddress = "tcp://" + o.p2pAddr
+	ccfg.RPC.ListenAddress = "tcp://" + o.cometRPCAddr
 	rcfg := config.Default()
 	rcfg.RPC.Address = o.rpcAddr
 	if err := rcfg.Validate(); err != nil {
