@@ -98,7 +98,7 @@ func (s *store) advisoryPlan(app, now uint64) (rec, replaced, end uint64, err er
 				return 0, h, end, nil
 			}
 		}
-		return 0, 0, 0, refuse("%s of %s is full: %d seats, none holding over", RoleAdvisory.Office(), orNetwork(""), limit)
+		return 0, 0, 0, refuse("%s of %s is full: %s, none holding over", RoleAdvisory.Office(), orNetwork(""), count(limit, "seat"))
 	}
 	return 0, 0, end, nil
 }

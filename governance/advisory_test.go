@@ -236,7 +236,7 @@ func TestAdvisoryFull(t *testing.T) {
 	f.store().setParam("maxAdvisory", 1)
 	app := f.must(stranger, "applyAdvisory", cvHash, "https://cv", statement)[0].(uint64)
 	m := f.meeting(council()[:6]...)
-	f.wantRefusal(ncSeat(0), "Advisory Council of the network is full: 1 seats, none holding over", "moveAdmitAdvisory", m, app)
+	f.wantRefusal(ncSeat(0), "Advisory Council of the network is full: 1 seat, none holding over", "moveAdmitAdvisory", m, app)
 	// the founding member's term ends during the wait: it holds over, and the
 	// new member takes its seat
 	f.env.Time = termEnd - 50
@@ -364,7 +364,7 @@ func TestDesignationRefusals(t *testing.T) {
 		{"an Advisory member", "already holds a council seat (Advisory Council)", leaderA(1), RoleNodesCommission, "academic", recAdvisor, rationale},
 		{"a project", "is not a member", leaderA(1), RoleNodesCommission, "academic", recProject, rationale},
 		{"no such record", "is not a member", leaderA(0), RoleNodesCommission, "public", 999, rationale},
-		{"a seat whose term runs", "Nodes Commission of collective public is full: 1 seats, none holding over", leaderA(0), RoleNodesCommission, "public", cand, rationale},
+		{"a seat whose term runs", "Nodes Commission of collective public is full: 1 seat, none holding over", leaderA(0), RoleNodesCommission, "public", cand, rationale},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f.t = t

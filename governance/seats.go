@@ -1,6 +1,10 @@
 package governance
 
-import "github.com/ethereum/go-ethereum/common"
+import (
+	"fmt"
+
+	"github.com/ethereum/go-ethereum/common"
+)
 
 // Seats: holders of (role, collective) — the collective is "" for the
 // secretary and the Advisory Council; a term end per (role, holder); and the
@@ -138,7 +142,7 @@ func (s *store) seatPlan(role Role, coll string, rec, now uint64) (uint64, error
 			}
 		}
 		if replaced == 0 {
-			return 0, refuse("%s of %s is full: %d seats, none holding over", role.Office(), orNetwork(coll), limit)
+			return 0, refuse("%s of %s is full: %s, none holding over", role.Office(), orNetwork(coll), count(limit, "seat"))
 		}
 	}
 	if role == RoleLeader {
@@ -150,6 +154,14 @@ func (s *store) seatPlan(role Role, coll string, rec, now uint64) (uint64, error
 		}
 	}
 	return replaced, nil
+}
+
+// count is n things, as a refusal says it: "1 seat", "3 seats".
+func count(n uint64, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 func orNetwork(coll string) string {
