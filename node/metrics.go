@@ -101,5 +101,5 @@ func (n *Node) serveMetrics(ctx context.Context, g *errgroup.Group, gctx context
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
-	serveHTTP(ctx, g, gctx, "metrics server", srv, ln)
+	serveHTTP(ctx, g, gctx, n.logger, "metrics server", srv, ln)
 }
