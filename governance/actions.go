@@ -231,14 +231,14 @@ func voteAction(c *call, a args) ([]any, error) {
 		return nil, err
 	}
 	c.emit("ActionVoteCast", id, voter, approve)
-	filled := c.s.filled(RoleNodesCommission)
+	approved, rejected := tally(yes, no, c.s.filled(RoleNodesCommission))
 	switch {
-	case yes*2 > filled:
+	case approved:
 		if err := c.commissionDecides(id); err != nil {
 			return nil, err
 		}
 		c.emit("ActionDecided", id, true)
-	case (filled-min(no, filled))*2 <= filled:
+	case rejected:
 		c.s.setActStatus(id, ActionRejected)
 		c.emit("ActionDecided", id, false)
 	}

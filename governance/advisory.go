@@ -294,15 +294,15 @@ func voteDesignation(c *call, a args) ([]any, error) {
 		c.s.list("dsg.noList", id).push(w64(voter))
 	}
 	c.emit("DesignationVoteCast", id, voter, approve)
-	filled := c.s.filled(RoleAdvisory)
+	approved, rejected := tally(yes, no, c.s.filled(RoleAdvisory))
 	switch {
-	case yes*2 > filled:
+	case approved:
 		if err := c.designate(id); err != nil {
 			return nil, err
 		}
 		c.s.setDsgStatus(id, DesignationApproved)
 		c.emit("DesignationDecided", id, DesignationApproved)
-	case (filled-min(no, filled))*2 <= filled:
+	case rejected:
 		c.s.setDsgStatus(id, DesignationRejected)
 		c.emit("DesignationDecided", id, DesignationRejected)
 	}

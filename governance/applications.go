@@ -175,19 +175,26 @@ func commissionVote(c *call, a args) ([]any, error) {
 		return nil, err
 	}
 	c.emit("CommissionVoteCast", id, voter, approve)
-	filled := c.s.filled(role)
+	approved, rejected := tally(yes, no, c.s.filled(role))
 	switch {
-	case yes*2 > filled:
+	case approved:
 		if kind == AppNode {
 			return nil, c.admitNode(id)
 		}
 		c.s.setAppStatus(id, AppToPlenary)
 		c.emit("ProjectSentToPlenary", id)
-	case (filled-min(no, filled))*2 <= filled:
+	case rejected:
 		c.s.setAppStatus(id, AppRejected)
 		c.emit("ApplicationRejected", id, voter, [32]byte{})
 	}
 	return nil, nil
+}
+
+// tally is the one rule of a body that decides by a majority of its filled
+// seats (a seat holding over counts): approved once more than half of them
+// approve, rejected once that can no longer happen.
+func tally(yes, no, filled uint64) (approved, rejected bool) {
+	return yes*2 > filled, (filled-min(no, filled))*2 <= filled
 }
 
 // castVote records one vote per record on item ns/id and returns the tallies.
