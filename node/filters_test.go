@@ -181,11 +181,19 @@ func TestLogsAndSubscriptions(t *testing.T) {
 			t.Skip("no transfer")
 		}
 		want := *transfer.Logs[0]
-		head, err := http1.BlockNumber(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
 		n := transfer.BlockNumber
+		// node 1 is asked, and may be a block behind node 0, which mined it
+		var head uint64
+		testnet.WaitFor(ctx, t, "node 1 at the transfer's block", func() error {
+			h, err := http1.BlockNumber(ctx)
+			if err != nil {
+				return devnet.Permanent(err)
+			}
+			if head = h; h < n.Uint64() {
+				return fmt.Errorf("node 1 at block %d, the transfer is in %d", h, n)
+			}
+			return nil
+		})
 		for _, tc := range []struct {
 			name string
 			q    ethereum.FilterQuery
@@ -209,7 +217,7 @@ func TestLogsAndSubscriptions(t *testing.T) {
 				checkLog(t, tc.name, logs[len(logs)-1], want)
 			}
 		}
-		_, err = http1.FilterLogs(ctx, ethereum.FilterQuery{FromBlock: big.NewInt(0), ToBlock: new(big.Int).SetUint64(limits.LogsMaxRange + 1)})
+		_, err := http1.FilterLogs(ctx, ethereum.FilterQuery{FromBlock: big.NewInt(0), ToBlock: new(big.Int).SetUint64(limits.LogsMaxRange + 1)})
 		if want := fmt.Sprintf("exceed maximum block range %d", limits.LogsMaxRange); err == nil || err.Error() != want {
 			t.Fatalf("range past the cap: %v, want %q", err, want)
 		}
