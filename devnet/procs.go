@@ -24,6 +24,7 @@ type Processes struct {
 	binary string
 	logger *slog.Logger
 	onExit func(*Process)
+	edit   func(i int, cmd *exec.Cmd)
 
 	mu       sync.Mutex
 	procs    []*Process
@@ -108,7 +109,15 @@ func exitReason(logPath string, from int64) string {
 // exit status and log path; the others keep running. onExit, if not nil, is
 // called from the supervising goroutine for such a node.
 func StartProcesses(net *Network, binary string, logger *slog.Logger, onExit func(*Process)) (*Processes, error) {
-	ps := &Processes{net: net, binary: binary, logger: logger, onExit: onExit}
+	return StartProcessesWith(net, binary, logger, onExit, nil)
+}
+
+// StartProcessesWith is [StartProcesses] with edit, if not nil, called on
+// each node's command before every start and restart: fault tests run a
+// node as another binary, with another environment, or in a network
+// namespace (a wrapper that ends by exec'ing the node keeps its PID).
+func StartProcessesWith(net *Network, binary string, logger *slog.Logger, onExit func(*Process), edit func(i int, cmd *exec.Cmd)) (*Processes, error) {
+	ps := &Processes{net: net, binary: binary, logger: logger, onExit: onExit, edit: edit}
 	for i := range net.Nodes {
 		if _, err := ps.start(i); err != nil {
 			ps.Stop(10 * time.Second)
@@ -163,6 +172,9 @@ func (ps *Processes) start(i int) (*Process, error) {
 	cmd := exec.Command(ps.binary, "start", "--home", home, "--watch-stdin")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, out, out
 	cmd.SysProcAttr = childAttr()
+	if ps.edit != nil {
+		ps.edit(i, cmd)
+	}
 	if err := startChild(cmd); err != nil {
 		stdinW.Close()
 		return nil, fmt.Errorf("start %s: %w", info.Name, err)
