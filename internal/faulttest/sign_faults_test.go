@@ -1,0 +1,440 @@
+//go:build faults
+
+package faulttest_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cometbft/cometbft/p2p"
+	cmthttp "github.com/cometbft/cometbft/rpc/client/http"
+	cmttypes "github.com/cometbft/cometbft/types"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	gethrpc "github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/devnet"
+	"github.com/redmx/redmx/governance"
+	"github.com/redmx/redmx/internal/govclient"
+	"github.com/redmx/redmx/internal/testnet"
+)
+
+const (
+	// evidenceWithin is the most blocks from a double vote to the block
+	// that commits its evidence (the table's row 8).
+	evidenceWithin = 10
+	// equivocateWithin bounds the blocks from the copy joining consensus
+	// to its first double vote the others see. The copy votes as the
+	// original does whenever both see the same proposal (same block, only
+	// the vote time differs, which is no equivocation); they part when
+	// validator k proposes, every fourth height, and each builds its own
+	// block.
+	equivocateWithin = 40
+)
+
+// TestFaultDoubleSign (row 8): a second process runs with validator k's
+// consensus key and a priv_validator_state.json reset to height 0, so it
+// signs again what the original signed. Its own node key is admitted as an
+// observer first: the validators' peer filter lets in only nodes governance
+// admitted, and a copy with the original's node key would be refused as a
+// duplicate of the original's connection. CometBFT must commit evidence of
+// k's double vote within 10 blocks of it, nothing forks (the copy's chain
+// included), and governance's nodeMisbehaviour shows the node with its
+// collective.
+func TestFaultDoubleSign(t *testing.T) {
+	fig := record(t, 8, "double signing: a second process with one validator's key")
+	fn := startNet(t, netOptions{})
+	ctx, cancel := context.WithTimeout(t.Context(), pick(3*time.Minute, 10*time.Minute))
+	defer cancel()
+	const k = 1
+	info := fn.net.Nodes[k]
+	nodeID := [20]byte(common.FromHex(info.NodeID))
+
+	gc, err := govclient.Dial(ctx, "http://"+fn.net.Nodes[0].RPC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(gc.Close)
+	rec := govView(ctx, t, gc, "node", nodeID)
+	consAddr := governance.ConsensusAddress(rec["pubKey"].([]byte))
+
+	home, copyID := copyValidator(t, fn, k)
+	admitObserver(ctx, t, gc, info.Collective, home)
+	t.Logf("%s's copy: node %s, admitted as an observer of %s", info.Name, copyID, info.Collective)
+
+	cp := startCopy(t, fn.bin, home)
+	cc := dialRPC(t, cp.rpc)
+	joined := waitCopyJoins(ctx, t, fn.c, cc, cp)
+	t.Logf("the copy caught up at height %d and signs from there", joined)
+
+	cmt, err := cmthttp.New("tcp://"+fn.net.Nodes[0].CometRPC, "/websocket")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evHeight, infraction int64
+	testnet.WaitFor(ctx, t, fmt.Sprintf("evidence of %s's double signing", info.Name), func() error {
+		if err := cp.exited(); err != nil {
+			return devnet.Permanent(err)
+		}
+		top := int64(fn.c.height(ctx, t, 0))
+		from := max(int64(joined), evHeight+1)
+		for h := from; h <= top; h++ {
+			b, err := cmt.Block(ctx, &h)
+			if err != nil {
+				return err
+			}
+			for _, ev := range b.Block.Evidence.Evidence {
+				if dv, ok := ev.(*cmttypes.DuplicateVoteEvidence); ok && [20]byte(dv.VoteA.ValidatorAddress) == consAddr {
+					evHeight, infraction = h, dv.Height()
+					return nil
+				}
+			}
+			evHeight = h // looked at
+		}
+		if top > int64(joined)+equivocateWithin+evidenceWithin {
+			return devnet.Permanent(fmt.Errorf("no evidence in blocks %d..%d", joined, top))
+		}
+		return fmt.Errorf("none in blocks %d..%d", joined, top)
+	})
+	blocks := evHeight - infraction
+	t.Logf("evidence of %s's double vote at height %d committed in block %d (the copy joined at %d)", info.Name, infraction, evHeight, joined)
+	fig.add("evidence committed", "%d block(s) after the double vote (vote at %d, evidence in %d)", blocks, infraction, evHeight)
+	fig.add("first double vote", "%d blocks after the copy joined consensus", infraction-int64(joined))
+	if blocks > evidenceWithin {
+		t.Errorf("evidence came %d blocks after the double vote, more than %d", blocks, evidenceWithin)
+	}
+
+	// Governance recorded it, on every node, with the node's collective.
+	var mis map[string]any
+	testnet.WaitFor(ctx, t, "governance's record of the double signing", func() error {
+		mis = govView(ctx, t, gc, "nodeMisbehaviour", nodeID)
+		if n, _ := mis["equivocations"].(uint64); n == 0 {
+			return fmt.Errorf("nodeMisbehaviour: %v", mis)
+		}
+		return nil
+	})
+	if mis["collective"] != info.Collective || mis["recordedAt"] != uint64(evHeight) || mis["lastHeight"].(uint64) < uint64(infraction) {
+		t.Errorf("nodeMisbehaviour(%s) = %v; want collective %s, recorded at %d, last height at least %d", info.Name, mis, info.Collective, evHeight, infraction)
+	}
+	list := govView(ctx, t, gc, "equivocatingNodes", [32]byte{}, uint32(0))["nodeIds"].([][20]byte)
+	if len(list) != 1 || list[0] != nodeID {
+		t.Errorf("equivocatingNodes = %x, want only %s", list, info.NodeID)
+	}
+	fig.add("governance view", "nodeMisbehaviour: %s of %s, %d equivocation(s), last at height %d",
+		info.Name, mis["collective"], mis["equivocations"], mis["lastHeight"])
+
+	// The long version keeps the copy running: every double vote the
+	// blocks commit evidence of is counted by governance.
+	if long {
+		time.Sleep(3 * time.Minute)
+		pieces := 0
+		top := int64(fn.c.height(ctx, t, 0))
+		for h := int64(1); h <= top; h++ {
+			b, err := cmt.Block(ctx, &h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ev := range b.Block.Evidence.Evidence {
+				if dv, ok := ev.(*cmttypes.DuplicateVoteEvidence); ok && [20]byte(dv.VoteA.ValidatorAddress) == consAddr {
+					pieces++
+				}
+			}
+		}
+		got := govView(ctx, t, gc, "nodeMisbehaviour", nodeID)["equivocations"].(uint64)
+		if got < uint64(pieces) {
+			t.Errorf("governance counts %d equivocations, blocks 1..%d hold %d pieces of evidence", got, top, pieces)
+		}
+		fig.add("evidence over 3 minutes", "%d pieces in %d blocks, %d counted by governance", pieces, top, got)
+	}
+
+	// The chain goes on, and no node, the copy included, saw another chain.
+	waitAdvance(ctx, t, fn.c, fn.c.all(), minAdvance)
+	last := fn.c.height(ctx, t, 0)
+	for _, i := range fn.c.all() {
+		last = min(last, fn.c.height(ctx, t, i))
+	}
+	n := noFork(ctx, t, fn.c, fn.c.all(), 1, last)
+	copyTop, err := cc.blockNumber(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyTop = min(copyTop, last)
+	hashes, err := cc.blockHashes(ctx, 0, 1, copyTop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := fn.c.blockHashes(ctx, 0, 1, copyTop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := range hashes {
+		if hashes[j] != ref[j] {
+			t.Fatalf("fork: the copy has %s at height %d, node0 %s", hashes[j], j+1, ref[j])
+		}
+	}
+	cp.stop(t)
+	fig.add("no fork", "%d heights compared on 4 validators, %d on the copy", n, copyTop)
+}
+
+// copyValidator copies validator k's configuration and keys to a new home
+// with a fresh node key and a priv_validator_state.json of height 0, and
+// returns the home and the copy's node ID.
+func copyValidator(t *testing.T, fn *faultNet, k int) (string, string) {
+	t.Helper()
+	src := fn.net.Home(k)
+	home := filepath.Join(t.TempDir(), "copy")
+	if err := os.CopyFS(filepath.Join(home, "config"), os.DirFS(filepath.Join(src, "config"))); err != nil {
+		t.Fatal(err)
+	}
+	f, err := config.LoadFile(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFile := f.CometBFT.NodeKeyFile()
+	if err := os.Remove(keyFile); err != nil {
+		t.Fatal(err)
+	}
+	nk, err := p2p.LoadOrGenNodeKey(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(f.CometBFT.PrivValidatorStateFile()), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(f.CometBFT.PrivValidatorStateFile(), []byte(`{"height":"0","round":0,"step":0}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	free, err := devnet.FreePorts(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci := &devnet.NodeInfo{Name: fn.net.Nodes[k].Name + "-copy", RPC: free[0], P2P: free[1], CometRPC: free[2]}
+	ci.Wire(f.CometBFT, fn.net.Peers(-1))
+	f.Redmx.RPC.Address = ci.RPC
+	if err := config.Write(config.Path(home), f.CometBFT, f.Redmx); err != nil {
+		t.Fatal(err)
+	}
+	return home, string(nk.ID())
+}
+
+// admitObserver admits the node whose key is in home as an observer of
+// collective: a member applies, a leader endorses, three of the four Nodes
+// Commission seats approve (docs/governance.md §3.1).
+func admitObserver(ctx context.Context, t *testing.T, gc *govclient.Client, collective, home string) {
+	t.Helper()
+	f, err := config.LoadFile(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nk, err := p2p.LoadNodeKey(f.CometBFT.NodeKeyFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	applicant := roleKeyOf(t, devnet.RoleNameMember, collective)
+	if applicant == nil {
+		applicant = roleKeyOf(t, devnet.RoleNameLeader, collective)
+	}
+	from := crypto.PubkeyToAddress(applicant.Key.PublicKey)
+	nodeKey := [32]byte(nk.PubKey().Bytes())
+	msg := governance.NodeApplicationMessage(from, collective, nodeKey, governance.NodeObserver, "", nil)
+	sig := governance.SignNodeApplication(ed25519.PrivateKey(nk.PrivKey.Bytes()), msg)
+	h := crypto.Keccak256Hash
+	res := govSend(ctx, t, gc, applicant, "applyNode", collective, nodeKey, governance.NodeObserver, "", []byte{},
+		governance.KindInstitution, h([]byte("an institution")), h([]byte("letter")), "https://example.org/letter",
+		h([]byte("adhesion")), "https://example.org/adhesion", sig, []byte{})
+	var app uint64
+	for _, ev := range res.Events {
+		if ev.Name == "NodeApplied" {
+			app = ev.Fields[0].Value.(uint64)
+		}
+	}
+	if app == 0 {
+		t.Fatalf("applyNode raised no NodeApplied: %v", res.Events)
+	}
+	govSend(ctx, t, gc, roleKeyOf(t, devnet.RoleNameLeader, collective), "endorse", app)
+	for _, c := range devnet.Collectives[:3] {
+		govSend(ctx, t, gc, roleKeyOf(t, devnet.RoleNameNodesCommission, c), "commissionVote", app, true)
+	}
+}
+
+// roleKeyOf is the devnet's first holder of role in collective, or nil.
+func roleKeyOf(t *testing.T, role, collective string) *devnet.RoleKey {
+	for _, r := range devnet.Roles() {
+		if r.Role == role && r.Collective == collective {
+			return &r
+		}
+	}
+	return nil
+}
+
+func govSend(ctx context.Context, t *testing.T, gc *govclient.Client, who *devnet.RoleKey, fn string, args ...any) *govclient.Result {
+	t.Helper()
+	if who == nil {
+		t.Fatalf("%s: no devnet role key to send it", fn)
+	}
+	m, err := govclient.Method(fn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := context.WithTimeout(ctx, phaseTimeout)
+	defer cancel()
+	res, err := gc.Send(sctx, govclient.KeySigner{Key: who.Key}, m, args, govclient.SendOptions{})
+	if err != nil {
+		t.Fatalf("%s by %s of %s: %v", fn, who.Role, who.Collective, err)
+	}
+	if !res.Success {
+		t.Fatalf("%s by %s of %s failed in block %d", fn, who.Role, who.Collective, res.Block)
+	}
+	return res
+}
+
+// govView calls a governance view and returns its outputs by name.
+func govView(ctx context.Context, t *testing.T, gc *govclient.Client, fn string, args ...any) map[string]any {
+	t.Helper()
+	m, err := govclient.Method(fn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	fields, err := gc.View(vctx, m, args)
+	if err != nil {
+		t.Fatalf("%s: %v", fn, err)
+	}
+	out := make(map[string]any, len(fields))
+	for _, f := range fields {
+		out[f.Name] = f.Value
+	}
+	return out
+}
+
+// copyProc is the copy's `redmx start` process.
+type copyProc struct {
+	cmd   *exec.Cmd
+	rpc   string
+	log   string
+	done  chan struct{}
+	stdin *os.File
+}
+
+// startCopy starts `redmx start` on home as its own process, stopped by
+// its PID when t ends.
+func startCopy(t *testing.T, bin, home string) *copyProc {
+	t.Helper()
+	f, err := config.LoadFile(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logPath := filepath.Join(home, devnet.NodeLog)
+	out, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	stdin, stdinW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	cmd := exec.Command(bin, "start", "--home", home, "--watch-stdin")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &copyProc{cmd: cmd, rpc: f.Redmx.RPC.Address, log: logPath, done: make(chan struct{}), stdin: stdinW}
+	go func() { _ = cmd.Wait(); close(p.done) }()
+	t.Logf("started the copy as pid %d (log %s)", cmd.Process.Pid, logPath)
+	t.Cleanup(func() {
+		p.stop(t)
+		if t.Failed() {
+			logTail(t, "the copy", logPath)
+		}
+	})
+	return p
+}
+
+// exited is an error once the copy's process has exited.
+func (p *copyProc) exited() error {
+	select {
+	case <-p.done:
+		return fmt.Errorf("the copy (pid %d) exited: %s; see %s", p.cmd.Process.Pid, p.cmd.ProcessState, p.log)
+	default:
+		return nil
+	}
+}
+
+// stop stops the copy by its PID: SIGTERM, then SIGKILL after 20 s.
+func (p *copyProc) stop(t *testing.T) {
+	select {
+	case <-p.done:
+		return
+	default:
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(20 * time.Second):
+		t.Logf("the copy (pid %d) did not stop in 20 s; killing it", p.cmd.Process.Pid)
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	}
+	p.stdin.Close()
+}
+
+// dialRPC is a one-node cluster on a JSON-RPC address.
+func dialRPC(t *testing.T, addr string) *cluster {
+	t.Helper()
+	rc, err := gethrpc.DialOptions(t.Context(), "http://"+addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(rc.Close)
+	return &cluster{names: []string{addr}, clients: []*gethrpc.Client{rc}}
+}
+
+// waitCopyJoins waits until the copy has caught up with the network and
+// returns the height it caught up at: from there it is in consensus.
+func waitCopyJoins(ctx context.Context, t *testing.T, c *cluster, cc *cluster, p *copyProc) uint64 {
+	t.Helper()
+	var at uint64
+	testnet.WaitFor(ctx, t, "the copy to catch up", func() error {
+		if err := p.exited(); err != nil {
+			return devnet.Permanent(err)
+		}
+		top, err := c.blockNumber(ctx, 0)
+		if err != nil {
+			return err
+		}
+		h, err := cc.blockNumber(ctx, 0)
+		if err != nil {
+			return err
+		}
+		if h+1 < top {
+			return fmt.Errorf("the copy at %d, the network at %d", h, top)
+		}
+		at = top
+		return nil
+	})
+	return at
+}
+
+// logTail logs the last lines of a log file, for a failed test.
+func logTail(t *testing.T, what, path string) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Logf("%s: %v", what, err)
+		return
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	t.Logf("%s, last lines of %s:\n%s", what, path, strings.Join(lines[max(0, len(lines)-40):], "\n"))
+}
