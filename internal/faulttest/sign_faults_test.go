@@ -5,11 +5,15 @@ package faulttest_test
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -437,4 +441,188 @@ func logTail(t *testing.T, what, path string) {
 	}
 	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
 	t.Logf("%s, last lines of %s:\n%s", what, path, strings.Join(lines[max(0, len(lines)-40):], "\n"))
+}
+
+// clockOffsetEnv is the variable the faultclock build of CometBFT's clock
+// reads (third_party/patches/cometbft/0002-*).
+const clockOffsetEnv = "CMT_FAULT_CLOCK_OFFSET"
+
+// skewTolerance is how far a node's reported clock offset may be from the
+// offset given it (block intervals vary on a busy machine).
+const skewTolerance = 2 * time.Second
+
+// TestFaultClockSkew (row 7): validator k runs a build whose consensus
+// clock (CometBFT's types/time.Now, which signs its votes and proposals and
+// times its rounds) is offset by +10 s, −10 s, +60 s and −60 s in turn,
+// restarted for each. Throughout, the chain finalises, header times (ms)
+// are strictly increasing at every height, and k reports its offset in
+// /readyz within 2 s while the others report about 0.
+//
+// No tool moves one process's wall clock here: Go reads it through the vDSO
+// without libc (libfaketime does not reach it), time namespaces offset only
+// the monotonic and boot clocks, and setting the machine's clock moves
+// every node. The consensus engine's clock is the nearest level: it is the
+// clock whose readings other nodes see (vote times, and so block times).
+func TestFaultClockSkew(t *testing.T) {
+	fig := record(t, 7, "clock skew: ±10 s and ±60 s on one validator")
+	fcBin := buildFaultClock(t)
+	const k = 2
+	var (
+		mu     sync.Mutex
+		offset time.Duration
+	)
+	fn := startNet(t, netOptions{Command: func(i int, cmd *exec.Cmd) {
+		if i != k {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		cmd.Path, cmd.Args[0] = fcBin, fcBin
+		cmd.Env = append(os.Environ(), clockOffsetEnv+"="+offset.String())
+	}})
+	hold := pick(5*time.Second, 3*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), pick(4*time.Minute, 20*time.Minute))
+	defer cancel()
+	name := fn.net.Nodes[k].Name
+	var reported []string
+	var worstOthers time.Duration
+	for _, off := range []time.Duration{10 * time.Second, -10 * time.Second, 60 * time.Second, -60 * time.Second} {
+		p := fn.procs.List()[k]
+		if err := syscall.Kill(p.PID, syscall.SIGTERM); err != nil {
+			t.Fatalf("stop %s (pid %d): %v", name, p.PID, err)
+		}
+		select {
+		case <-p.Exited():
+		case <-time.After(phaseTimeout):
+			t.Fatalf("%s (pid %d) still runs %s after SIGTERM", name, p.PID, phaseTimeout)
+		}
+		mu.Lock()
+		offset = off
+		mu.Unlock()
+		q, err := fn.procs.Restart(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s restarted as pid %d with its consensus clock %+v", name, q.PID, off)
+		var got time.Duration
+		testnet.WaitFor(ctx, t, fmt.Sprintf("%s to report an offset of %s", name, off), func() error {
+			if err := exitedEarly(q); err != nil {
+				return devnet.Permanent(err)
+			}
+			d, ok, err := readyOffset(ctx, fn.net.Nodes[k].RPC)
+			if err != nil || !ok {
+				return fmt.Errorf("no offset yet (%v)", err)
+			}
+			if got = d; (d - off).Abs() > skewTolerance {
+				return fmt.Errorf("reports %s", d)
+			}
+			return nil
+		})
+		// The fault lasts hold; the chain finalises throughout.
+		start := fn.c.maxHeight(ctx, t, fn.c.all())
+		time.Sleep(hold)
+		waitAdvance(ctx, t, fn.c, fn.c.all(), minAdvance)
+		if h := fn.c.maxHeight(ctx, t, fn.c.all()); h < start+minAdvance {
+			t.Fatalf("the chain advanced from %d to %d only over %s with %s at %s", start, h, hold, name, off)
+		}
+		d, ok, err := readyOffset(ctx, fn.net.Nodes[k].RPC)
+		if err != nil || !ok || (d-off).Abs() > skewTolerance {
+			t.Errorf("%s at %s reports %s (known %v, %v) after %s", name, off, d, ok, err, hold)
+		}
+		worst := time.Duration(0)
+		for i, info := range fn.net.Nodes {
+			if i == k {
+				continue
+			}
+			o, ok, err := readyOffset(ctx, info.RPC)
+			if err != nil || !ok || o.Abs() > skewTolerance {
+				t.Errorf("%s reports an offset of %s (known %v, %v), want about 0", info.Name, o, ok, err)
+			}
+			worst = max(worst, o.Abs())
+		}
+		t.Logf("%s at %+v reports %s (then %s); the others at most %s", name, off, got, d, worst)
+		reported = append(reported, fmt.Sprintf("%+.0f s → %+.2f s", off.Seconds(), d.Seconds()))
+		worstOthers = max(worstOthers, worst)
+	}
+	fig.add("skew reported", "%s (by the skewed validator, /readyz)", strings.Join(reported, ", "))
+	fig.add("others' offset", "|offset| ≤ %d ms", worstOthers.Milliseconds())
+
+	// Block times over the whole run, from CometBFT's headers (ms).
+	last := fn.c.height(ctx, t, 0)
+	for _, i := range fn.c.all() {
+		last = min(last, fn.c.height(ctx, t, i))
+	}
+	cmt, err := cmthttp.New("tcp://"+fn.net.Nodes[0].CometRPC, "/websocket")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prev time.Time
+	minStep, maxStep := time.Duration(1<<62), time.Duration(0)
+	for lo := int64(1); lo <= int64(last); lo += 20 {
+		hi := min(int64(last), lo+19)
+		res, err := cmt.BlockchainInfo(ctx, lo, hi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.BlockMetas) != int(hi-lo+1) {
+			t.Fatalf("blockchain %d..%d: %d headers", lo, hi, len(res.BlockMetas))
+		}
+		for j := len(res.BlockMetas) - 1; j >= 0; j-- { // newest first
+			h := res.BlockMetas[j].Header
+			if !prev.IsZero() {
+				step := h.Time.Sub(prev)
+				if step <= 0 {
+					t.Errorf("block time at height %d is %s, not after %s", h.Height, h.Time.Format(time.RFC3339Nano), prev.Format(time.RFC3339Nano))
+				}
+				minStep, maxStep = min(minStep, step), max(maxStep, step)
+			}
+			prev = h.Time
+		}
+	}
+	n := noFork(ctx, t, fn.c, fn.c.all(), 1, last)
+	fig.add("block times", "strictly increasing at %d heights; step min %d ms, max %d ms", last, minStep.Milliseconds(), maxStep.Milliseconds())
+	fig.add("no halt", "longest block interval %.1f s", maxStep.Seconds())
+	fig.add("no fork", "%d heights compared", n)
+}
+
+// readyOffset is the clock offset a node reports in /readyz on its
+// JSON-RPC address, and whether it reports one yet.
+func readyOffset(ctx context.Context, addr string) (time.Duration, bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/readyz", nil)
+	if err != nil {
+		return 0, false, err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, false, err
+	}
+	defer res.Body.Close()
+	var r struct {
+		ClockOffsetMs *int64 `json:"clock_offset_ms"`
+	}
+	if err := json.NewDecoder(io.LimitReader(res.Body, 1<<16)).Decode(&r); err != nil {
+		return 0, false, err
+	}
+	if r.ClockOffsetMs == nil {
+		return 0, false, nil
+	}
+	return time.Duration(*r.ClockOffsetMs) * time.Millisecond, true, nil
+}
+
+// buildFaultClock builds redmx with the tag faultclock, whose CometBFT clock
+// an environment variable offsets.
+func buildFaultClock(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "redmx-faultclock")
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	start := time.Now()
+	out, err := exec.CommandContext(ctx, "go", "build", "-tags", "faultclock", "-o", bin, "github.com/redmx/redmx/cmd/redmx").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build -tags faultclock: %v\n%s", err, out)
+	}
+	t.Logf("built redmx with the fault clock in %s", time.Since(start).Round(time.Millisecond))
+	return bin
 }
