@@ -5,6 +5,7 @@ package faulttest_test
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -26,6 +28,7 @@ import (
 	gethrpc "github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/dashboard"
 	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/govclient"
@@ -109,6 +112,7 @@ func TestFaultDoubleSign(t *testing.T) {
 		}
 		return fmt.Errorf("none in blocks %d..%d", joined, top)
 	})
+	seenAt := time.Now()
 	blocks := evHeight - infraction
 	t.Logf("evidence of %s's double vote at height %d committed in block %d (the copy joined at %d)", info.Name, infraction, evHeight, joined)
 	fig.add("evidence committed", "%d block(s) after the double vote (vote at %d, evidence in %d)", blocks, infraction, evHeight)
@@ -135,6 +139,29 @@ func TestFaultDoubleSign(t *testing.T) {
 	}
 	fig.add("governance view", "nodeMisbehaviour: %s of %s, %d equivocation(s), last at height %d",
 		info.Name, mis["collective"], mis["equivocations"], mis["lastHeight"])
+
+	// node0's dashboard shows the evidence and a double-signing alert
+	// within 15 s.
+	dctx, dcancel := context.WithTimeout(ctx, dashboardWithin)
+	defer dcancel()
+	testnet.WaitFor(dctx, t, "node0's dashboard to show the double signing", func() error {
+		snap, err := dashSnapshot(dctx, fn.net.Nodes[0].RPC)
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, ev := range snap.Network.Evidence {
+			found = found || ev.Block == evHeight && slices.Contains(ev.Validator, strings.ToUpper(hex.EncodeToString(consAddr[:])))
+		}
+		if !found {
+			return fmt.Errorf("no evidence of block %d among %v", evHeight, snap.Network.Evidence)
+		}
+		if !hasAlert(snap, "double-signing", strings.ToLower(info.NodeID)) {
+			return fmt.Errorf("no double-signing alert: %v", snap.Alerts)
+		}
+		return nil
+	})
+	fig.add("dashboard", "evidence and double-signing alert on node0's dashboard %.1f s after the evidence block was seen", time.Since(seenAt).Seconds())
 
 	// The long version keeps the copy running: every double vote the
 	// blocks commit evidence of is counted by governance.
@@ -485,7 +512,7 @@ func TestFaultClockSkew(t *testing.T) {
 	defer cancel()
 	name := fn.net.Nodes[k].Name
 	var reported []string
-	var worstOthers time.Duration
+	var worstOthers, dashboardLag time.Duration
 	for _, off := range []time.Duration{10 * time.Second, -10 * time.Second, 60 * time.Second, -60 * time.Second} {
 		p := fn.procs.List()[k]
 		if err := syscall.Kill(p.PID, syscall.SIGTERM); err != nil {
@@ -503,6 +530,7 @@ func TestFaultClockSkew(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		restartedAt := time.Now()
 		t.Logf("%s restarted as pid %d with its consensus clock %+v", name, q.PID, off)
 		var got time.Duration
 		testnet.WaitFor(ctx, t, fmt.Sprintf("%s to report an offset of %s", name, off), func() error {
@@ -518,6 +546,35 @@ func TestFaultClockSkew(t *testing.T) {
 			}
 			return nil
 		})
+		// node0's dashboard flags k's clock within 15 s, and only k's.
+		dctx, dcancel := context.WithTimeout(ctx, dashboardWithin)
+		var skewMs int64
+		testnet.WaitFor(dctx, t, fmt.Sprintf("node0's dashboard to show %s's clock %s off", name, off), func() error {
+			snap, err := dashSnapshot(dctx, fn.net.Nodes[0].RPC)
+			if err != nil {
+				return err
+			}
+			for _, n := range snap.Nodes {
+				if n.NodeID == fn.net.Nodes[k].NodeID && n.Status != nil {
+					skewMs = n.Status.SkewMs
+				}
+			}
+			if (time.Duration(skewMs)*time.Millisecond - off).Abs() > skewTolerance {
+				return fmt.Errorf("%s's skew %d ms", name, skewMs)
+			}
+			if !hasAlert(snap, "clock-skew", "node "+name+"'s clock") {
+				return fmt.Errorf("no clock-skew alert for %s: %v", name, snap.Alerts)
+			}
+			for i, info := range fn.net.Nodes {
+				if i != k && hasAlert(snap, "clock-skew", "node "+info.Name+"'s clock") {
+					return devnet.Permanent(fmt.Errorf("a clock-skew alert for %s: %v", info.Name, snap.Alerts))
+				}
+			}
+			return nil
+		})
+		dcancel()
+		dashboardLag = max(dashboardLag, time.Since(restartedAt))
+
 		// The fault lasts hold; the chain finalises throughout.
 		start := fn.c.maxHeight(ctx, t, fn.c.all())
 		time.Sleep(hold)
@@ -546,6 +603,7 @@ func TestFaultClockSkew(t *testing.T) {
 	}
 	fig.add("skew reported", "%s (by the skewed validator, /readyz)", strings.Join(reported, ", "))
 	fig.add("others' offset", "|offset| ≤ %d ms", worstOthers.Milliseconds())
+	fig.add("dashboard", "node0's clock-skew alert for the skewed node at most %.1f s after its restart", dashboardLag.Seconds())
 
 	// Block times over the whole run, from CometBFT's headers (ms).
 	last := fn.c.height(ctx, t, 0)
@@ -583,6 +641,43 @@ func TestFaultClockSkew(t *testing.T) {
 	fig.add("block times", "strictly increasing at %d heights; step min %d ms, max %d ms", last, minStep.Milliseconds(), maxStep.Milliseconds())
 	fig.add("no halt", "longest block interval %.1f s", maxStep.Seconds())
 	fig.add("no fork", "%d heights compared", n)
+}
+
+// dashboardWithin bounds how long a fault may go unseen on a dashboard
+// (the 15 s).
+const dashboardWithin = 15 * time.Second
+
+// dashSnapshot reads a node's dashboard API.
+func dashSnapshot(ctx context.Context, addr string) (*dashboard.Snapshot, error) {
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/dashboard/api/snapshot", nil)
+	if err != nil {
+		return nil, err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("dashboard API: %s", res.Status)
+	}
+	var s dashboard.Snapshot
+	if err := json.NewDecoder(io.LimitReader(res.Body, 16<<20)).Decode(&s); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// hasAlert reports whether snap has an alert of kind whose text holds about.
+func hasAlert(snap *dashboard.Snapshot, kind, about string) bool {
+	for _, a := range snap.Alerts {
+		if a.Kind == kind && strings.Contains(strings.ToLower(a.Text), strings.ToLower(about)) {
+			return true
+		}
+	}
+	return false
 }
 
 // readyOffset is the clock offset a node reports in /readyz on its
