@@ -36,16 +36,16 @@ import (
 )
 
 const (
-	// evidenceWithin is the most blocks from a double vote to the block
+	// signEvidenceWithin is the most blocks from a double vote to the block
 	// that commits its evidence (the table's row 8).
-	evidenceWithin = 10
-	// equivocateWithin bounds the blocks from the copy joining consensus
+	signEvidenceWithin = 10
+	// signEquivocateWithin bounds the blocks from the copy joining consensus
 	// to its first double vote the others see. The copy votes as the
 	// original does whenever both see the same proposal (same block, only
 	// the vote time differs, which is no equivocation); they part when
 	// validator k proposes, every fourth height, and each builds its own
 	// block.
-	equivocateWithin = 40
+	signEquivocateWithin = 40
 )
 
 // TestFaultDoubleSign (row 8): a second process runs with validator k's
@@ -71,16 +71,16 @@ func TestFaultDoubleSign(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(gc.Close)
-	rec := govView(ctx, t, gc, "node", nodeID)
+	rec := signGovView(ctx, t, gc, "node", nodeID)
 	consAddr := governance.ConsensusAddress(rec["pubKey"].([]byte))
 
-	home, copyID := copyValidator(t, fn, k)
-	admitObserver(ctx, t, gc, info.Collective, home)
+	home, copyID := signCopyValidator(t, fn, k)
+	signAdmitObserver(ctx, t, gc, info.Collective, home)
 	t.Logf("%s's copy: node %s, admitted as an observer of %s", info.Name, copyID, info.Collective)
 
-	cp := startCopy(t, fn.bin, home)
-	cc := dialRPC(t, cp.rpc)
-	joined := waitCopyJoins(ctx, t, fn.c, cc, cp)
+	cp := signStartCopy(t, fn.bin, home)
+	cc := signDialRPC(t, cp.rpc)
+	joined := signWaitCopyJoins(ctx, t, fn.c, cc, cp)
 	t.Logf("the copy caught up at height %d and signs from there", joined)
 
 	cmt, err := cmthttp.New("tcp://"+fn.net.Nodes[0].CometRPC, "/websocket")
@@ -107,7 +107,7 @@ func TestFaultDoubleSign(t *testing.T) {
 			}
 			evHeight = h // looked at
 		}
-		if top > int64(joined)+equivocateWithin+evidenceWithin {
+		if top > int64(joined)+signEquivocateWithin+signEvidenceWithin {
 			return devnet.Permanent(fmt.Errorf("no evidence in blocks %d..%d", joined, top))
 		}
 		return fmt.Errorf("none in blocks %d..%d", joined, top)
@@ -117,14 +117,14 @@ func TestFaultDoubleSign(t *testing.T) {
 	t.Logf("evidence of %s's double vote at height %d committed in block %d (the copy joined at %d)", info.Name, infraction, evHeight, joined)
 	fig.add("evidence committed", "%d block(s) after the double vote (vote at %d, evidence in %d)", blocks, infraction, evHeight)
 	fig.add("first double vote", "%d blocks after the copy joined consensus", infraction-int64(joined))
-	if blocks > evidenceWithin {
-		t.Errorf("evidence came %d blocks after the double vote, more than %d", blocks, evidenceWithin)
+	if blocks > signEvidenceWithin {
+		t.Errorf("evidence came %d blocks after the double vote, more than %d", blocks, signEvidenceWithin)
 	}
 
 	// Governance recorded it, on every node, with the node's collective.
 	var mis map[string]any
 	testnet.WaitFor(ctx, t, "governance's record of the double signing", func() error {
-		mis = govView(ctx, t, gc, "nodeMisbehaviour", nodeID)
+		mis = signGovView(ctx, t, gc, "nodeMisbehaviour", nodeID)
 		if n, _ := mis["equivocations"].(uint64); n == 0 {
 			return fmt.Errorf("nodeMisbehaviour: %v", mis)
 		}
@@ -133,7 +133,7 @@ func TestFaultDoubleSign(t *testing.T) {
 	if mis["collective"] != info.Collective || mis["recordedAt"] != uint64(evHeight) || mis["lastHeight"].(uint64) < uint64(infraction) {
 		t.Errorf("nodeMisbehaviour(%s) = %v; want collective %s, recorded at %d, last height at least %d", info.Name, mis, info.Collective, evHeight, infraction)
 	}
-	list := govView(ctx, t, gc, "equivocatingNodes", [32]byte{}, uint32(0))["nodeIds"].([][20]byte)
+	list := signGovView(ctx, t, gc, "equivocatingNodes", [32]byte{}, uint32(0))["nodeIds"].([][20]byte)
 	if len(list) != 1 || list[0] != nodeID {
 		t.Errorf("equivocatingNodes = %x, want only %s", list, info.NodeID)
 	}
@@ -142,10 +142,10 @@ func TestFaultDoubleSign(t *testing.T) {
 
 	// node0's dashboard shows the evidence and a double-signing alert
 	// within 15 s.
-	dctx, dcancel := context.WithTimeout(ctx, dashboardWithin)
+	dctx, dcancel := context.WithTimeout(ctx, signDashboardWithin)
 	defer dcancel()
 	testnet.WaitFor(dctx, t, "node0's dashboard to show the double signing", func() error {
-		snap, err := dashSnapshot(dctx, fn.net.Nodes[0].RPC)
+		snap, err := signDashboard(dctx, fn.net.Nodes[0].RPC)
 		if err != nil {
 			return err
 		}
@@ -156,7 +156,7 @@ func TestFaultDoubleSign(t *testing.T) {
 		if !found {
 			return fmt.Errorf("no evidence of block %d among %v", evHeight, snap.Network.Evidence)
 		}
-		if !hasAlert(snap, "double-signing", strings.ToLower(info.NodeID)) {
+		if !signHasAlert(snap, "double-signing", strings.ToLower(info.NodeID)) {
 			return fmt.Errorf("no double-signing alert: %v", snap.Alerts)
 		}
 		return nil
@@ -180,7 +180,7 @@ func TestFaultDoubleSign(t *testing.T) {
 				}
 			}
 		}
-		got := govView(ctx, t, gc, "nodeMisbehaviour", nodeID)["equivocations"].(uint64)
+		got := signGovView(ctx, t, gc, "nodeMisbehaviour", nodeID)["equivocations"].(uint64)
 		if got < uint64(pieces) {
 			t.Errorf("governance counts %d equivocations, blocks 1..%d hold %d pieces of evidence", got, top, pieces)
 		}
@@ -216,10 +216,10 @@ func TestFaultDoubleSign(t *testing.T) {
 	fig.add("no fork", "%d heights compared on 4 validators, %d on the copy", n, copyTop)
 }
 
-// copyValidator copies validator k's configuration and keys to a new home
+// signCopyValidator copies validator k's configuration and keys to a new home
 // with a fresh node key and a priv_validator_state.json of height 0, and
 // returns the home and the copy's node ID.
-func copyValidator(t *testing.T, fn *faultNet, k int) (string, string) {
+func signCopyValidator(t *testing.T, fn *faultNet, k int) (string, string) {
 	t.Helper()
 	src := fn.net.Home(k)
 	home := filepath.Join(t.TempDir(), "copy")
@@ -257,10 +257,10 @@ func copyValidator(t *testing.T, fn *faultNet, k int) (string, string) {
 	return home, string(nk.ID())
 }
 
-// admitObserver admits the node whose key is in home as an observer of
+// signAdmitObserver admits the node whose key is in home as an observer of
 // collective: a member applies, a leader endorses, three of the four Nodes
 // Commission seats approve (docs/governance.md §3.1).
-func admitObserver(ctx context.Context, t *testing.T, gc *govclient.Client, collective, home string) {
+func signAdmitObserver(ctx context.Context, t *testing.T, gc *govclient.Client, collective, home string) {
 	t.Helper()
 	f, err := config.LoadFile(home)
 	if err != nil {
@@ -270,16 +270,16 @@ func admitObserver(ctx context.Context, t *testing.T, gc *govclient.Client, coll
 	if err != nil {
 		t.Fatal(err)
 	}
-	applicant := roleKeyOf(t, devnet.RoleNameMember, collective)
+	applicant := signRoleKey(t, devnet.RoleNameMember, collective)
 	if applicant == nil {
-		applicant = roleKeyOf(t, devnet.RoleNameLeader, collective)
+		applicant = signRoleKey(t, devnet.RoleNameLeader, collective)
 	}
 	from := crypto.PubkeyToAddress(applicant.Key.PublicKey)
 	nodeKey := [32]byte(nk.PubKey().Bytes())
 	msg := governance.NodeApplicationMessage(from, collective, nodeKey, governance.NodeObserver, "", nil)
 	sig := governance.SignNodeApplication(ed25519.PrivateKey(nk.PrivKey.Bytes()), msg)
 	h := crypto.Keccak256Hash
-	res := govSend(ctx, t, gc, applicant, "applyNode", collective, nodeKey, governance.NodeObserver, "", []byte{},
+	res := signGovSend(ctx, t, gc, applicant, "applyNode", collective, nodeKey, governance.NodeObserver, "", []byte{},
 		governance.KindInstitution, h([]byte("an institution")), h([]byte("letter")), "https://example.org/letter",
 		h([]byte("adhesion")), "https://example.org/adhesion", sig, []byte{})
 	var app uint64
@@ -291,14 +291,14 @@ func admitObserver(ctx context.Context, t *testing.T, gc *govclient.Client, coll
 	if app == 0 {
 		t.Fatalf("applyNode raised no NodeApplied: %v", res.Events)
 	}
-	govSend(ctx, t, gc, roleKeyOf(t, devnet.RoleNameLeader, collective), "endorse", app)
+	signGovSend(ctx, t, gc, signRoleKey(t, devnet.RoleNameLeader, collective), "endorse", app)
 	for _, c := range devnet.Collectives[:3] {
-		govSend(ctx, t, gc, roleKeyOf(t, devnet.RoleNameNodesCommission, c), "commissionVote", app, true)
+		signGovSend(ctx, t, gc, signRoleKey(t, devnet.RoleNameNodesCommission, c), "commissionVote", app, true)
 	}
 }
 
-// roleKeyOf is the devnet's first holder of role in collective, or nil.
-func roleKeyOf(t *testing.T, role, collective string) *devnet.RoleKey {
+// signRoleKey is the devnet's first holder of role in collective, or nil.
+func signRoleKey(t *testing.T, role, collective string) *devnet.RoleKey {
 	for _, r := range devnet.Roles() {
 		if r.Role == role && r.Collective == collective {
 			return &r
@@ -307,7 +307,7 @@ func roleKeyOf(t *testing.T, role, collective string) *devnet.RoleKey {
 	return nil
 }
 
-func govSend(ctx context.Context, t *testing.T, gc *govclient.Client, who *devnet.RoleKey, fn string, args ...any) *govclient.Result {
+func signGovSend(ctx context.Context, t *testing.T, gc *govclient.Client, who *devnet.RoleKey, fn string, args ...any) *govclient.Result {
 	t.Helper()
 	if who == nil {
 		t.Fatalf("%s: no devnet role key to send it", fn)
@@ -328,8 +328,8 @@ func govSend(ctx context.Context, t *testing.T, gc *govclient.Client, who *devne
 	return res
 }
 
-// govView calls a governance view and returns its outputs by name.
-func govView(ctx context.Context, t *testing.T, gc *govclient.Client, fn string, args ...any) map[string]any {
+// signGovView calls a governance view and returns its outputs by name.
+func signGovView(ctx context.Context, t *testing.T, gc *govclient.Client, fn string, args ...any) map[string]any {
 	t.Helper()
 	m, err := govclient.Method(fn)
 	if err != nil {
@@ -348,8 +348,8 @@ func govView(ctx context.Context, t *testing.T, gc *govclient.Client, fn string,
 	return out
 }
 
-// copyProc is the copy's `redmx start` process.
-type copyProc struct {
+// signCopy is the copy's `redmx start` process.
+type signCopy struct {
 	cmd   *exec.Cmd
 	rpc   string
 	log   string
@@ -357,9 +357,9 @@ type copyProc struct {
 	stdin *os.File
 }
 
-// startCopy starts `redmx start` on home as its own process, stopped by
+// signStartCopy starts `redmx start` on home as its own process, stopped by
 // its PID when t ends.
-func startCopy(t *testing.T, bin, home string) *copyProc {
+func signStartCopy(t *testing.T, bin, home string) *signCopy {
 	t.Helper()
 	f, err := config.LoadFile(home)
 	if err != nil {
@@ -382,20 +382,20 @@ func startCopy(t *testing.T, bin, home string) *copyProc {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &copyProc{cmd: cmd, rpc: f.Redmx.RPC.Address, log: logPath, done: make(chan struct{}), stdin: stdinW}
+	p := &signCopy{cmd: cmd, rpc: f.Redmx.RPC.Address, log: logPath, done: make(chan struct{}), stdin: stdinW}
 	go func() { _ = cmd.Wait(); close(p.done) }()
 	t.Logf("started the copy as pid %d (log %s)", cmd.Process.Pid, logPath)
 	t.Cleanup(func() {
 		p.stop(t)
 		if t.Failed() {
-			logTail(t, "the copy", logPath)
+			signLogTail(t, "the copy", logPath)
 		}
 	})
 	return p
 }
 
 // exited is an error once the copy's process has exited.
-func (p *copyProc) exited() error {
+func (p *signCopy) exited() error {
 	select {
 	case <-p.done:
 		return fmt.Errorf("the copy (pid %d) exited: %s; see %s", p.cmd.Process.Pid, p.cmd.ProcessState, p.log)
@@ -405,7 +405,7 @@ func (p *copyProc) exited() error {
 }
 
 // stop stops the copy by its PID: SIGTERM, then SIGKILL after 20 s.
-func (p *copyProc) stop(t *testing.T) {
+func (p *signCopy) stop(t *testing.T) {
 	select {
 	case <-p.done:
 		return
@@ -422,8 +422,8 @@ func (p *copyProc) stop(t *testing.T) {
 	p.stdin.Close()
 }
 
-// dialRPC is a one-node cluster on a JSON-RPC address.
-func dialRPC(t *testing.T, addr string) *cluster {
+// signDialRPC is a one-node cluster on a JSON-RPC address.
+func signDialRPC(t *testing.T, addr string) *cluster {
 	t.Helper()
 	rc, err := gethrpc.DialOptions(t.Context(), "http://"+addr)
 	if err != nil {
@@ -433,9 +433,9 @@ func dialRPC(t *testing.T, addr string) *cluster {
 	return &cluster{names: []string{addr}, clients: []*gethrpc.Client{rc}}
 }
 
-// waitCopyJoins waits until the copy has caught up with the network and
+// signWaitCopyJoins waits until the copy has caught up with the network and
 // returns the height it caught up at: from there it is in consensus.
-func waitCopyJoins(ctx context.Context, t *testing.T, c *cluster, cc *cluster, p *copyProc) uint64 {
+func signWaitCopyJoins(ctx context.Context, t *testing.T, c *cluster, cc *cluster, p *signCopy) uint64 {
 	t.Helper()
 	var at uint64
 	testnet.WaitFor(ctx, t, "the copy to catch up", func() error {
@@ -459,8 +459,8 @@ func waitCopyJoins(ctx context.Context, t *testing.T, c *cluster, cc *cluster, p
 	return at
 }
 
-// logTail logs the last lines of a log file, for a failed test.
-func logTail(t *testing.T, what, path string) {
+// signLogTail logs the last lines of a log file, for a failed test.
+func signLogTail(t *testing.T, what, path string) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Logf("%s: %v", what, err)
@@ -470,13 +470,13 @@ func logTail(t *testing.T, what, path string) {
 	t.Logf("%s, last lines of %s:\n%s", what, path, strings.Join(lines[max(0, len(lines)-40):], "\n"))
 }
 
-// clockOffsetEnv is the variable the faultclock build of CometBFT's clock
+// signClockOffsetEnv is the variable the faultclock build of CometBFT's clock
 // reads (third_party/patches/cometbft/0002-*).
-const clockOffsetEnv = "CMT_FAULT_CLOCK_OFFSET"
+const signClockOffsetEnv = "CMT_FAULT_CLOCK_OFFSET"
 
-// skewTolerance is how far a node's reported clock offset may be from the
+// signSkewTolerance is how far a node's reported clock offset may be from the
 // offset given it (block intervals vary on a busy machine).
-const skewTolerance = 2 * time.Second
+const signSkewTolerance = 2 * time.Second
 
 // TestFaultClockSkew (row 7): validator k runs a build whose consensus
 // clock (CometBFT's types/time.Now, which signs its votes and proposals and
@@ -492,7 +492,7 @@ const skewTolerance = 2 * time.Second
 // clock whose readings other nodes see (vote times, and so block times).
 func TestFaultClockSkew(t *testing.T) {
 	fig := record(t, 7, "clock skew: ±10 s and ±60 s on one validator")
-	fcBin := buildFaultClock(t)
+	fcBin := signBuildFaultClock(t)
 	const k = 2
 	var (
 		mu     sync.Mutex
@@ -505,7 +505,7 @@ func TestFaultClockSkew(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		cmd.Path, cmd.Args[0] = fcBin, fcBin
-		cmd.Env = append(os.Environ(), clockOffsetEnv+"="+offset.String())
+		cmd.Env = append(os.Environ(), signClockOffsetEnv+"="+offset.String())
 	}})
 	hold := pick(5*time.Second, 3*time.Minute)
 	ctx, cancel := context.WithTimeout(t.Context(), pick(4*time.Minute, 20*time.Minute))
@@ -537,20 +537,20 @@ func TestFaultClockSkew(t *testing.T) {
 			if err := exitedEarly(q); err != nil {
 				return devnet.Permanent(err)
 			}
-			d, ok, err := readyOffset(ctx, fn.net.Nodes[k].RPC)
+			d, ok, err := signReadyOffset(ctx, fn.net.Nodes[k].RPC)
 			if err != nil || !ok {
 				return fmt.Errorf("no offset yet (%v)", err)
 			}
-			if got = d; (d - off).Abs() > skewTolerance {
+			if got = d; (d - off).Abs() > signSkewTolerance {
 				return fmt.Errorf("reports %s", d)
 			}
 			return nil
 		})
 		// node0's dashboard flags k's clock within 15 s, and only k's.
-		dctx, dcancel := context.WithTimeout(ctx, dashboardWithin)
+		dctx, dcancel := context.WithTimeout(ctx, signDashboardWithin)
 		var skewMs int64
 		testnet.WaitFor(dctx, t, fmt.Sprintf("node0's dashboard to show %s's clock %s off", name, off), func() error {
-			snap, err := dashSnapshot(dctx, fn.net.Nodes[0].RPC)
+			snap, err := signDashboard(dctx, fn.net.Nodes[0].RPC)
 			if err != nil {
 				return err
 			}
@@ -559,14 +559,14 @@ func TestFaultClockSkew(t *testing.T) {
 					skewMs = n.Status.SkewMs
 				}
 			}
-			if (time.Duration(skewMs)*time.Millisecond - off).Abs() > skewTolerance {
+			if (time.Duration(skewMs)*time.Millisecond - off).Abs() > signSkewTolerance {
 				return fmt.Errorf("%s's skew %d ms", name, skewMs)
 			}
-			if !hasAlert(snap, "clock-skew", "node "+name+"'s clock") {
+			if !signHasAlert(snap, "clock-skew", "node "+name+"'s clock") {
 				return fmt.Errorf("no clock-skew alert for %s: %v", name, snap.Alerts)
 			}
 			for i, info := range fn.net.Nodes {
-				if i != k && hasAlert(snap, "clock-skew", "node "+info.Name+"'s clock") {
+				if i != k && signHasAlert(snap, "clock-skew", "node "+info.Name+"'s clock") {
 					return devnet.Permanent(fmt.Errorf("a clock-skew alert for %s: %v", info.Name, snap.Alerts))
 				}
 			}
@@ -582,8 +582,8 @@ func TestFaultClockSkew(t *testing.T) {
 		if h := fn.c.maxHeight(ctx, t, fn.c.all()); h < start+minAdvance {
 			t.Fatalf("the chain advanced from %d to %d only over %s with %s at %s", start, h, hold, name, off)
 		}
-		d, ok, err := readyOffset(ctx, fn.net.Nodes[k].RPC)
-		if err != nil || !ok || (d-off).Abs() > skewTolerance {
+		d, ok, err := signReadyOffset(ctx, fn.net.Nodes[k].RPC)
+		if err != nil || !ok || (d-off).Abs() > signSkewTolerance {
 			t.Errorf("%s at %s reports %s (known %v, %v) after %s", name, off, d, ok, err, hold)
 		}
 		worst := time.Duration(0)
@@ -591,8 +591,8 @@ func TestFaultClockSkew(t *testing.T) {
 			if i == k {
 				continue
 			}
-			o, ok, err := readyOffset(ctx, info.RPC)
-			if err != nil || !ok || o.Abs() > skewTolerance {
+			o, ok, err := signReadyOffset(ctx, info.RPC)
+			if err != nil || !ok || o.Abs() > signSkewTolerance {
 				t.Errorf("%s reports an offset of %s (known %v, %v), want about 0", info.Name, o, ok, err)
 			}
 			worst = max(worst, o.Abs())
@@ -643,12 +643,12 @@ func TestFaultClockSkew(t *testing.T) {
 	fig.add("no fork", "%d heights compared", n)
 }
 
-// dashboardWithin bounds how long a fault may go unseen on a dashboard
+// signDashboardWithin bounds how long a fault may go unseen on a dashboard
 // (the issue's 15 s).
-const dashboardWithin = 15 * time.Second
+const signDashboardWithin = 15 * time.Second
 
-// dashSnapshot reads a node's dashboard API.
-func dashSnapshot(ctx context.Context, addr string) (*dashboard.Snapshot, error) {
+// signDashboard reads a node's dashboard API.
+func signDashboard(ctx context.Context, addr string) (*dashboard.Snapshot, error) {
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/dashboard/api/snapshot", nil)
@@ -670,8 +670,8 @@ func dashSnapshot(ctx context.Context, addr string) (*dashboard.Snapshot, error)
 	return &s, nil
 }
 
-// hasAlert reports whether snap has an alert of kind whose text holds about.
-func hasAlert(snap *dashboard.Snapshot, kind, about string) bool {
+// signHasAlert reports whether snap has an alert of kind whose text holds about.
+func signHasAlert(snap *dashboard.Snapshot, kind, about string) bool {
 	for _, a := range snap.Alerts {
 		if a.Kind == kind && strings.Contains(strings.ToLower(a.Text), strings.ToLower(about)) {
 			return true
@@ -680,9 +680,9 @@ func hasAlert(snap *dashboard.Snapshot, kind, about string) bool {
 	return false
 }
 
-// readyOffset is the clock offset a node reports in /readyz on its
+// signReadyOffset is the clock offset a node reports in /readyz on its
 // JSON-RPC address, and whether it reports one yet.
-func readyOffset(ctx context.Context, addr string) (time.Duration, bool, error) {
+func signReadyOffset(ctx context.Context, addr string) (time.Duration, bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/readyz", nil)
@@ -706,9 +706,9 @@ func readyOffset(ctx context.Context, addr string) (time.Duration, bool, error) 
 	return time.Duration(*r.ClockOffsetMs) * time.Millisecond, true, nil
 }
 
-// buildFaultClock builds redmx with the tag faultclock, whose CometBFT clock
+// signBuildFaultClock builds redmx with the tag faultclock, whose CometBFT clock
 // an environment variable offsets.
-func buildFaultClock(t *testing.T) string {
+func signBuildFaultClock(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "redmx-faultclock")
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
