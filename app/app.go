@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -139,6 +140,7 @@ type prepared struct {
 	proposer string
 	txs      [][]byte
 	votes    []governance.CommitVote
+	evidence []governance.Misbehaviour
 	executed
 }
 
@@ -399,16 +401,18 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 }
 
 // env is the environment of the block after parent, whose state is st,
-// proposed at unixTime by proposer, with the votes of its last commit. The
+// proposed at unixTime by proposer, with the votes of its last commit and
+// the evidence it commits. The
 // gas limit is the parameters record in st, so a governance change of it
 // takes effect in the next block.
-func env(parent *types.Header, st *state.StateDB, unixTime int64, proposer []byte, votes []governance.CommitVote) execution.BlockEnv {
+func env(parent *types.Header, st *state.StateDB, unixTime int64, proposer []byte, votes []governance.CommitVote, evidence []governance.Misbehaviour) execution.BlockEnv {
 	return execution.BlockEnv{
-		Parent:     parent,
-		Time:       uint64(max(unixTime, 0)),
-		Coinbase:   common.BytesToAddress(proposer),
-		GasLimit:   execution.ReadParamsFrom(st).GasLimit,
-		LastCommit: votes,
+		Parent:       parent,
+		Time:         uint64(max(unixTime, 0)),
+		Coinbase:     common.BytesToAddress(proposer),
+		GasLimit:     execution.ReadParamsFrom(st).GasLimit,
+		LastCommit:   votes,
+		Misbehaviour: evidence,
 	}
 }
 
@@ -433,7 +437,8 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 		return nil, err
 	}
 	votes := extendedVotes(req.LocalLastCommit.Votes)
-	e := env(parent, st, req.Time.Unix(), req.ProposerAddress, votes)
+	evidence := misbehaviour(req.Misbehavior)
+	e := env(parent, st, req.Time.Unix(), req.ProposerAddress, votes, evidence)
 	candidates := a.pool.Pending(req.MaxTxBytes, e.GasLimit)
 	start := time.Now()
 	res, err := a.exec.Execute(st, e, candidates, execution.Build)
@@ -472,7 +477,7 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 	// left-out transaction's changes were undone). Kept for the proposer's
 	// own ProcessProposal, it describes the block's transactions and no others.
 	res.Txs = res.Included()
-	a.prepared = &prepared{height: req.Height, time: req.Time.UnixNano(), proposer: string(req.ProposerAddress), txs: txs, votes: votes, executed: executed{res, time.Since(start)}}
+	a.prepared = &prepared{height: req.Height, time: req.Time.UnixNano(), proposer: string(req.ProposerAddress), txs: txs, votes: votes, evidence: evidence, executed: executed{res, time.Since(start)}}
 	return &abci.ResponsePrepareProposal{Txs: txs}, nil
 }
 
@@ -486,8 +491,10 @@ func protoSize(n int) int64 {
 func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
 	reject := &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_REJECT}
 	votes := commitVotes(req.ProposedLastCommit.Votes)
+	evidence := misbehaviour(req.Misbehavior)
 	if p := a.prepared; p != nil && p.height == req.Height && p.time == req.Time.UnixNano() &&
-		p.proposer == string(req.ProposerAddress) && sameTxs(p.txs, req.Txs) && sameVotes(p.votes, votes) {
+		p.proposer == string(req.ProposerAddress) && sameTxs(p.txs, req.Txs) && sameVotes(p.votes, votes) &&
+		slices.Equal(p.evidence, evidence) {
 		a.proposals[string(req.Hash)] = &p.executed
 		a.prepared = nil
 		return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_ACCEPT}, nil
@@ -502,7 +509,7 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposa
 		return reject, nil
 	}
 	start := time.Now()
-	res, err := a.exec.Execute(st, env(parent, st, req.Time.Unix(), req.ProposerAddress, votes), txs, execution.Verify)
+	res, err := a.exec.Execute(st, env(parent, st, req.Time.Unix(), req.ProposerAddress, votes, evidence), txs, execution.Verify)
 	if errors.Is(err, execution.ErrInvalidTx) {
 		a.logger.Warn("proposal rejected", "height", req.Height, "err", err)
 		return reject, nil
@@ -582,7 +589,8 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		}
 		start := time.Now()
 		txs, _ := a.decodeTxs(req.Txs) // undecodable ones stay nil and are skipped
-		res, err := a.exec.Execute(st, env(parent, st, req.Time.Unix(), req.ProposerAddress, commitVotes(req.DecidedLastCommit.Votes)), txs, execution.Finalize)
+		e := env(parent, st, req.Time.Unix(), req.ProposerAddress, commitVotes(req.DecidedLastCommit.Votes), misbehaviour(req.Misbehavior))
+		res, err := a.exec.Execute(st, e, txs, execution.Finalize)
 		if err != nil {
 			return nil, err
 		}

@@ -31,6 +31,7 @@ type fakeGov struct {
 	peers    map[string]bool
 	nodes    map[string]fakeNode                // role and status by node ID; peers: admitted validators
 	commits  [][]governance.CommitVote          // LastCommit of every EndBlock, in order
+	evidence [][]governance.Misbehaviour        // Misbehaviour of every EndBlock, in order
 	effects  map[uint64]governance.BlockEffects // by block number
 	upgrades []governance.Upgrade
 }
@@ -93,6 +94,7 @@ func (f *fakeGov) Create(vm.StateDB, common.Address, common.Address, common.Addr
 
 func (f *fakeGov) EndBlock(env governance.Env, st vm.StateDB) governance.BlockEffects {
 	f.commits = append(f.commits, env.LastCommit)
+	f.evidence = append(f.evidence, env.Misbehaviour)
 	fx := f.effects[env.Number]
 	if fx.GasLimit != 0 {
 		st.SetState(governance.Address, governance.ParamSlot("gasLimit"), common.BigToHash(new(big.Int).SetUint64(fx.GasLimit)))

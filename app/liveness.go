@@ -93,6 +93,10 @@ func (a *App) governanceEvents(height int64, evs []governance.BlockEvent) []abci
 			kv = append(kv, at[0], at[1])
 		}
 		out = append(out, e)
+		if ev.Name == "NodeEquivocated" { // evidence of a double signing: the operator must act
+			a.logger.Warn("governance: "+ev.Name, kv...)
+			continue
+		}
 		a.logger.Info("governance: "+ev.Name, kv...)
 	}
 	return out

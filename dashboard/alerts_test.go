@@ -17,6 +17,8 @@ func TestAlerts(t *testing.T) {
 			{ID: "b", Collective: "public", Role: "validator", Status: "admitted"},
 			{ID: "c", Collective: "cso", Role: "validator", Status: "admitted", Liveness: map[string]any{"flagged": true, "missed": uint64(60), "window": uint64(100), "since": uint64(80)}},
 			{ID: "d", Collective: "academic", Role: "observer", Status: "admitted"},
+			{ID: "e", Collective: "public", Role: "validator", Status: "admitted",
+				Misbehaviour: map[string]any{"equivocations": uint64(2), "lastHeight": uint64(41), "recordedAt": uint64(43)}},
 		},
 		Upgrades: map[string]any{"names": []any{"v2", "v3"}, "heights": []any{uint64(500), uint64(20)}},
 	}
@@ -47,7 +49,7 @@ func TestAlerts(t *testing.T) {
 		kinds = append(kinds, k)
 	}
 	sort.Strings(kinds)
-	want := []string{"clock-skew", "halted", "liveness-flagged", "missing", "power", "report", "resources", "single-validator", "upgrade"}
+	want := []string{"clock-skew", "double-signing", "halted", "liveness-flagged", "missing", "power", "report", "resources", "single-validator", "upgrade"}
 	if len(kinds) != len(want) {
 		t.Fatalf("alerts %v, want kinds %v", got, want)
 	}
@@ -58,6 +60,9 @@ func TestAlerts(t *testing.T) {
 	}
 	if len(got["liveness-flagged"]) != 1 || got["liveness-flagged"][0] != "validator c (cso) is flagged by the liveness review: 60 of the last 100 blocks missed, since block 80; the Nodes Commission decides" {
 		t.Fatalf("liveness alerts %v", got["liveness-flagged"])
+	}
+	if len(got["double-signing"]) != 1 || got["double-signing"][0] != "validator e (public) signed twice: 2 piece(s) of evidence, the last for height 41 (committed in block 43); two processes sign with its key: stop the copy; the Nodes Commission decides" {
+		t.Fatalf("double-signing alerts %v", got["double-signing"])
 	}
 	if len(got["missing"]) != 1 || len(got["single-validator"]) != 1 || len(got["clock-skew"]) != 1 {
 		t.Fatalf("alerts %v", got)

@@ -101,6 +101,9 @@ type nodeRec struct {
 	// Liveness is a validator's nodeLiveness: missed, window, counted,
 	// flagged, since.
 	Liveness map[string]any `json:"liveness,omitempty"`
+	// Misbehaviour is nodeMisbehaviour (equivocations, lastHeight,
+	// recordedAt, recordedTime) of a node with evidence against it.
+	Misbehaviour map[string]any `json:"misbehaviour,omitempty"`
 }
 
 // govSnapshot is the governance part of the dashboard.
@@ -191,7 +194,16 @@ func readGovernance(ctx context.Context, b rpc.Backend, header *types.Header) *g
 			s.Seats = append(s.Seats, seat)
 		}
 	}
-	// Nodes.
+	// Nodes, and the record of those with evidence of double signing.
+	equivocating := map[[20]byte]bool{}
+	if p, err := g.fields("equivocatingNodes", [32]byte{}, uint32(govPage)); err == nil {
+		ids, _ := p[0].Value.([][20]byte)
+		for _, id := range ids {
+			equivocating[id] = true
+		}
+	} else {
+		fail(err)
+	}
 	if p, err := g.fields("nodes", [32]byte{}, uint32(govPage)); err == nil {
 		ids, _ := p[0].Value.([][20]byte)
 		for _, id := range ids {
@@ -207,6 +219,13 @@ func readGovernance(ctx context.Context, b rpc.Backend, header *types.Header) *g
 			if n.Role == "validator" { // the on-chain liveness review (governance §3.11)
 				if l, err := g.view("nodeLiveness", id); err == nil {
 					n.Liveness = l
+				} else {
+					fail(err)
+				}
+			}
+			if equivocating[id] {
+				if m, err := g.view("nodeMisbehaviour", id); err == nil {
+					n.Misbehaviour = m
 				} else {
 					fail(err)
 				}

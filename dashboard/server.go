@@ -381,6 +381,10 @@ func (s *Server) alerts(snap Snapshot, g *govSnapshot) []Alert {
 				add("warning", "liveness-flagged", sprintf("validator %s (%s) is flagged by the liveness review: %v of the last %v blocks missed, since block %v; the Nodes Commission decides",
 					n.ID, n.Collective, n.Liveness["missed"], n.Liveness["window"], n.Liveness["since"]))
 			}
+			if m := n.Misbehaviour; m != nil {
+				add("critical", "double-signing", sprintf("validator %s (%s) signed twice: %v piece(s) of evidence, the last for height %v (committed in block %v); two processes sign with its key: stop the copy; the Nodes Commission decides",
+					n.ID, n.Collective, m["equivocations"], m["lastHeight"], m["recordedAt"]))
+			}
 		}
 		for _, n := range g.Nodes {
 			if n.Role == "validator" && n.Status == "admitted" {

@@ -86,6 +86,7 @@ func (e *Executor) Execute(st *state.StateDB, env BlockEnv, txs []*types.Transac
 		// the block's effects is part of this block's state.
 		end := b.env
 		end.LastCommit = env.LastCommit
+		end.Misbehaviour = env.Misbehaviour
 		effects = e.gov.EndBlock(end, st)
 	}
 	header.GasUsed = b.gp.Used()

@@ -55,6 +55,9 @@ type BlockEnv struct {
 	// LastCommit is the block's record of the votes on its parent, for
 	// governance's liveness review at the end of the block.
 	LastCommit []governance.CommitVote
+	// Misbehaviour is the evidence the block commits, for governance's
+	// record of it at the end of the block.
+	Misbehaviour []governance.Misbehaviour
 }
 
 // NewHeader builds the header of the block after env.Parent, before

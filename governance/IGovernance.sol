@@ -101,6 +101,12 @@ interface IGovernance {
     /// A flagged validator's misses fell back to the share allowed; a block
     /// event like NodeFlagged.
     event NodeRecovered(bytes20 indexed nodeId, uint64 missed, uint64 window);
+    /// A block committed evidence that the validator signed two conflicting
+    /// votes at `height` (or a conflicting header for a light client), with
+    /// the collective it belongs to (docs/governance.md §3.11). A block event
+    /// (attributes nodeId, collective, height) like NodeFlagged. Nothing else
+    /// changes: suspension and removal stay a vote.
+    event NodeEquivocated(bytes20 indexed nodeId, string collective, uint64 height);
     /// @param action NodeAction: 1 suspend, 2 remove, 3 reinstate
     event ActionProposed(uint64 indexed actionId, uint64 indexed proposer, uint8 action, bool forCause, bytes32 reasonHash);
     event ActionVoteCast(uint64 indexed actionId, uint64 indexed member, bool approve);
@@ -502,6 +508,14 @@ interface IGovernance {
         external view returns (uint64 missed, uint64 window, uint64 counted, bool flagged, uint64 since);
     /// Validators flagged by the liveness review, in order of flagging.
     function flaggedNodes(bytes32 cursor, uint32 limit) external view returns (bytes20[] memory nodeIds, bytes32 next);
+    /// The evidence of misbehaviour committed against a node: how many
+    /// pieces (`equivocations`), the height it last misbehaved at, and the
+    /// block (`recordedAt`) and block time (`recordedTime`) that recorded it;
+    /// all 0 for a node never caught. With the node's collective and operator.
+    function nodeMisbehaviour(bytes20 nodeId)
+        external view returns (string memory collective, uint64 operator, uint64 equivocations, uint64 lastHeight, uint64 recordedAt, uint64 recordedTime);
+    /// Nodes with evidence of misbehaviour against them, in order of the first.
+    function equivocatingNodes(bytes32 cursor, uint32 limit) external view returns (bytes20[] memory nodeIds, bytes32 next);
     /// Validators with power, by collective, in order of admission.
     function validators(bytes32 cursor, uint32 limit)
         external view returns (bytes20[] memory nodeIds, uint64[] memory powers, bytes32 next);

@@ -40,6 +40,9 @@ type Env struct {
 	// LastCommit is how the validators voted on the previous block, as the
 	// block's last commit records it; only the end of a block reads it.
 	LastCommit []CommitVote
+	// Misbehaviour is the evidence the block commits; only the end of a
+	// block reads it.
+	Misbehaviour []Misbehaviour
 }
 
 // Errors of admission and execution. Each carries its detail after the %w.

@@ -12,7 +12,8 @@
 // also asks [Contract.Admit] before each transaction (membership, capital,
 // the apply quota, creation), reports gas used with [Contract.Charge], applies
 // the creation rule to nested creations with [Contract.Create], and collects the block's consensus effects (validator
-// and gas-limit updates) with [Contract.EndBlock]. [Contract.AllowedPeer]
+// and gas-limit updates, the liveness review, the block's evidence of
+// misbehaviour) with [Contract.EndBlock]. [Contract.AllowedPeer]
 // answers CometBFT's peer filter, [Contract.Validators] is the validator set
 // governance holds (what InitChain reports), [Contract.Upgrades] the
 // scheduled upgrades. The package does no I/O and does not log.
@@ -66,6 +67,9 @@
 //	nodeid.app, key.app             node ID and consensus key (keccak) claimed by an open application
 //	node.* (nodeID), nodes          nodes: status, collective, operator, role, key type, public key, power
 //	key.node (keccak of key)        node holding a consensus key (never freed: CometBFT may still hold it)
+//	live.* (nodeID), live.flagged   liveness review: window ring and counters; flagged validators (liveness.go)
+//	mis.count/height/at/time (nodeID)  evidence of misbehaviour: pieces, last height misbehaved at, block and time that recorded it
+//	mis.nodes                       nodes with evidence against them, in order of the first (misbehaviour.go)
 //	cmt.power (nodeID)              the power CometBFT was last told (InitChain, EndBlock)
 //	pending, pending.gasLimit       nodes whose power changed this block; new gas limit
 //	act.* (id)                      Nodes Commission actions: target, subject, kind, cause, reason, status, proposer, deadline, motion; votes
@@ -118,7 +122,7 @@
 // must be), charged before the view runs, and the view is stopped if it would
 // read more. Lists that grow without bound are paginated (cursor, limit of at
 // most 1000, next cursor), priced by their limit: members, accounts,
-// attestations, nodes, validators, projects, applications, capital requests
+// attestations, nodes, validators, flagged and equivocating nodes, projects, applications, capital requests
 // by collective and status, meetings, motions, agreements, upgrades, capital
 // and extraordinary meeting requests (by id), calls, candidates. The lists other views answer whole are bounded by
 // rule: at most 16 collectives of names of at most 32 bytes, seats and a

@@ -11,8 +11,8 @@ import (
 )
 
 // EndBlock takes the consensus effects of the block's governance calls,
-// clearing them from state, and counts the last commit's votes for the
-// liveness review. It runs once per block, after the transactions.
+// clearing them from state, counts the last commit's votes for the
+// liveness review and records the block's evidence of misbehaviour. It runs once per block, after the transactions.
 //
 // Validator updates are net: a node whose power changed and changed back in
 // one block sends nothing. The power CometBFT was last told is kept per node
@@ -22,6 +22,7 @@ func (c *Contract) EndBlock(env Env, st vm.StateDB) BlockEffects {
 	s := &store{st: st}
 	var fx BlockEffects
 	fx.Liveness = s.livenessStep(env)
+	fx.Events = append(fx.Events, s.misbehaviourStep(env)...)
 	// Lapses first: the power they restore goes to CometBFT in this block.
 	(&call{env: env, s: s, events: &fx.Events}).lapseStep()
 	fx.TermsEnded = s.termStep(env)

@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/params"
 )
 
@@ -823,7 +824,24 @@ func (m *machine) actsAlone(what string, before officeState) {
 func (m *machine) endBlock(r *reader) {
 	office := m.office()
 	holders := m.seatHolders()
-	fx := m.c.EndBlock(m.env, m.st)
+	// Every seventh block commits evidence against a validator (without
+	// reading r, so the corpus keeps its paths): recorded once, changing
+	// no power.
+	env := m.env
+	var accused [20]byte
+	var before uint64
+	if vals := m.c.Validators(m.st); m.env.Number%7 == 0 && len(vals) > 0 {
+		v := vals[int(m.env.Number/7)%len(vals)]
+		accused = wordNode(m.s().get(key("key.node", crypto.Keccak256Hash(v.PubKey))))
+		before = m.s().u64(key("mis.count", accused))
+		env.Misbehaviour = []Misbehaviour{{Address: ConsensusAddress(v.PubKey), Height: m.env.Number - 1}}
+	}
+	fx := m.c.EndBlock(env, m.st)
+	if env.Misbehaviour != nil {
+		if got := m.s().u64(key("mis.count", accused)); got != before+1 {
+			m.t.Fatalf("evidence against %x counted %d → %d", accused, before, got)
+		}
+	}
 	m.checkSeatFlows("the end of a block", nil, holders)
 	for _, e := range fx.TermsEnded {
 		if m.ended[e] || e.End > m.env.Time || !m.s().seat(e.Role, e.Collective).has(w64(e.Record)) {

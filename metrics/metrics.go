@@ -42,6 +42,8 @@ type Metrics struct {
 	rpcMethods  map[string]bool
 
 	govCalls *prometheus.CounterVec // by function and status
+
+	clockOffset prometheus.Gauge
 }
 
 // Lane label values of the pool's series.
@@ -76,8 +78,9 @@ func New(rpcMethods []string) *Metrics {
 		rpcRequests:  f.counterVec("rpc_requests_total", "JSON-RPC calls over HTTP, by method (each call of a batch counts).", "method"),
 		rpcDuration: f.histogramVec("rpc_request_duration_seconds", "Time to answer a JSON-RPC HTTP request, by method (\"batch\" for a batch).",
 			prometheus.ExponentialBuckets(0.0005, 2, 16), "method"),
-		rpcMethods: make(map[string]bool, len(rpcMethods)),
-		govCalls:   f.counterVec("governance_calls_total", "Committed transactions calling the governance contract, by function and status (\"ok\" or \"failed\").", "function", "status"),
+		rpcMethods:  make(map[string]bool, len(rpcMethods)),
+		govCalls:    f.counterVec("governance_calls_total", "Committed transactions calling the governance contract, by function and status (\"ok\" or \"failed\").", "function", "status"),
+		clockOffset: f.gauge("clock_offset_seconds", "This node's clock minus the chain's, estimated from the times of the blocks it commits in consensus (the median of the last 15; 0 until 5 are seen). Beyond a few seconds, check the host's time synchronisation."),
 	}
 	for _, name := range rpcMethods {
 		m.rpcMethods[name] = true
@@ -124,6 +127,14 @@ func (m *Metrics) Handler() http.Handler {
 func (m *Metrics) SetHeight(h uint64) {
 	if m != nil {
 		m.height.Set(float64(h))
+	}
+}
+
+// SetClockOffset sets the estimate of this node's clock offset from the
+// chain's.
+func (m *Metrics) SetClockOffset(d time.Duration) {
+	if m != nil {
+		m.clockOffset.Set(d.Seconds())
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/cometbft/cometbft/p2p"
 	sm "github.com/cometbft/cometbft/state"
 	cmttypes "github.com/cometbft/cometbft/types"
+	cmttime "github.com/cometbft/cometbft/types/time"
 
 	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/dashboard"
@@ -32,7 +33,10 @@ func newStatusReactor(nodeKey *p2p.NodeKey, a *app.App, logger *slog.Logger) *st
 		ok, err := a.AllowedPeer(id)
 		return err == nil && ok
 	})
-	return status.NewReactor(ed25519.PrivateKey(nodeKey.PrivKey.Bytes()), book, logger)
+	// Reports carry the time of the clock CometBFT signs votes with (the
+	// wall clock, but in a fault test's build), so the skew the others see
+	// is the one consensus sees.
+	return status.NewReactor(ed25519.PrivateKey(nodeKey.PrivKey.Bytes()), book, logger, cmttime.Now)
 }
 
 // startDashboard makes this node report its status through r and returns

@@ -19,6 +19,7 @@ type health struct {
 	consensusDone <-chan struct{}
 	maxBlockAge   time.Duration
 	now           func() time.Time
+	clock         *clockOffset // nil: not estimated
 }
 
 // Readiness is the JSON answer of /readyz.
@@ -29,6 +30,11 @@ type Readiness struct {
 	// LastBlockAge is the age of the last block, rounded to the millisecond
 	// ("" before the first block).
 	LastBlockAge string `json:"last_block_age,omitempty"`
+	// ClockOffset is this node's clock minus the chain's, estimated from
+	// the blocks it commits (clock.go), in milliseconds; absent until
+	// known. It is reported, not judged: a node off by seconds still
+	// follows the chain, and its log warns.
+	ClockOffsetMs *int64 `json:"clock_offset_ms,omitempty"`
 }
 
 // readiness says whether this node follows a live chain: not halted, its
@@ -63,6 +69,12 @@ func (h *health) readiness() Readiness {
 		r.Reason = "no block yet"
 	}
 	r.Ready = r.Reason == ""
+	if h.clock != nil {
+		if d, ok := h.clock.get(); ok {
+			ms := d.Milliseconds()
+			r.ClockOffsetMs = &ms
+		}
+	}
 	return r
 }
 

@@ -283,7 +283,8 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	h := &health{app: p.app, cmt: cmt, consensusDone: consensusDone, maxBlockAge: n.cfg.Redmx.Metrics.ReadyMaxBlockAge, now: time.Now}
+	clock := newClockOffset(n.logger.With("module", "clock"), n.metrics)
+	h := &health{app: p.app, cmt: cmt, consensusDone: consensusDone, maxBlockAge: n.cfg.Redmx.Metrics.ReadyMaxBlockAge, now: time.Now, clock: clock}
 	srv := rpc.NewHTTPServer(h.withHealth(withDashboard(n.metrics.RPC(handler, n.cfg.Redmx.RPC.HTTPBodyLimit), dash)), n.cfg.Redmx.RPC)
 
 	n.mu.Lock()
@@ -301,6 +302,7 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	}
 	g.Go(func() error { return n.watchConsensus(gctx, p, cmt, consensusDone, failure) })
 	g.Go(func() error { return n.watchDisk(gctx) })
+	g.Go(func() error { clock.watch(gctx, cmt); return nil })
 	g.Go(func() error { runDashboard(gctx); return nil })
 	g.Go(func() error {
 		n.dropDisallowedPeers(gctx, p.app, cmt)

@@ -31,6 +31,7 @@ type Reactor struct {
 	key    ed25519.PrivateKey
 	logger *slog.Logger
 	source atomic.Pointer[func() Report]
+	now    func() time.Time // the clock reports are stamped with
 	seq    uint64
 	quit   chan struct{}
 	wg     sync.WaitGroup
@@ -41,8 +42,13 @@ type Reactor struct {
 
 // NewReactor makes a reactor that signs with key (the node key) and keeps
 // what it receives in book. It reports once [Reactor.SetSource] is called.
-func NewReactor(key ed25519.PrivateKey, book *Book, logger *slog.Logger) *Reactor {
-	r := &Reactor{book: book, key: key, logger: logger, seq: uint64(time.Now().UnixNano()), quit: make(chan struct{})}
+// Reports are stamped with now (nil: the wall clock), which the others
+// compare with their own clocks.
+func NewReactor(key ed25519.PrivateKey, book *Book, logger *slog.Logger, now func() time.Time) *Reactor {
+	if now == nil {
+		now = time.Now
+	}
+	r := &Reactor{book: book, key: key, logger: logger, now: now, seq: uint64(time.Now().UnixNano()), quit: make(chan struct{})}
 	r.BaseReactor = *p2p.NewBaseReactor("StatusReports", r)
 	return r
 }
@@ -101,7 +107,7 @@ func (r *Reactor) report() {
 	rep := (*src)()
 	r.seq++
 	rep.Seq = r.seq
-	rep.Time = time.Now().UnixMilli()
+	rep.Time = r.now().UnixMilli()
 	data, err := Sign(rep, r.key)
 	if err != nil {
 		r.logger.Error("status report", "err", err)

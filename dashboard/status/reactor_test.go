@@ -44,7 +44,7 @@ func TestReactorGossip(t *testing.T) {
 	for i := range reactors {
 		priv, id := key(t)
 		ids[i], keys[i] = id, priv
-		reactors[i] = NewReactor(priv, NewBook(0, nil), slog.New(slog.DiscardHandler))
+		reactors[i] = NewReactor(priv, NewBook(0, nil), slog.New(slog.DiscardHandler), nil)
 		reactors[i].SetSource(func() Report {
 			return Report{NodeID: id, Moniker: fmt.Sprintf("n%d", i), Network: "testing", ConsensusAlive: true}
 		})

@@ -1,3 +1,6 @@
+// Modified by the redmx authors: the block time tolerance reads the
+// engine's clock, cmttime.Now (third_party/patches/cometbft/0002-*).
+
 package state
 
 import (
@@ -8,6 +11,7 @@ import (
 
 	"github.com/cometbft/cometbft/crypto"
 	"github.com/cometbft/cometbft/types"
+	cmttime "github.com/cometbft/cometbft/types/time"
 )
 
 //-----------------------------------------------------
@@ -121,10 +125,12 @@ func validateBlock(state State, block *types.Block, opts ...func(*blockValidatio
 	}
 
 	// Validate block Time
-	if tol := vopts.blockTimeTolerance; tol > 0 && !block.Time.Before(time.Now().Add(tol)) {
+	// The engine's clock (cmttime.Now), as for the node's own votes, so that
+	// a fault test's clock offset reaches this check too.
+	if tol, now := vopts.blockTimeTolerance, cmttime.Now(); tol > 0 && !block.Time.Before(now.Add(tol)) {
 		return fmt.Errorf(
 			"block time %v is too far in the future (wall clock %v + tolerance %v)",
-			block.Time, time.Now(), tol,
+			block.Time, now, tol,
 		)
 	}
 	switch {

@@ -1,14 +1,12 @@
+// Modified by the redmx authors: Now moved to now.go, and a fault-test build
+// may offset it (now_faultclock.go; third_party/patches/cometbft/0002-*).
+
 package time
 
 import (
 	"sort"
 	"time"
 )
-
-// Now returns the current time in UTC with no monotonic component.
-func Now() time.Time {
-	return Canonical(time.Now())
-}
 
 // Canonical returns UTC time with no monotonic component.
 // Stripping the monotonic component is for time equality.
