@@ -308,8 +308,8 @@ func TestFaultPause(t *testing.T) {
 }
 
 // opsReadyz is the status and answer of a node's /readyz.
-func opsReadyz(ctx context.Context, rpc string) (int, readiness, error) {
-	var r readiness
+func opsReadyz(ctx context.Context, rpc string) (int, opsReadiness, error) {
+	var r opsReadiness
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+rpc+"/readyz", nil)
@@ -325,8 +325,8 @@ func opsReadyz(ctx context.Context, rpc string) (int, readiness, error) {
 	return resp.StatusCode, r, err
 }
 
-// readiness is /readyz's answer (node.Readiness).
-type readiness struct {
+// opsReadiness is /readyz's answer (node.Readiness).
+type opsReadiness struct {
 	Ready  bool   `json:"ready"`
 	Height int64  `json:"height"`
 	Reason string `json:"reason"`

@@ -281,7 +281,7 @@ func opsUpgradeRun(t *testing.T, fn *faultNet, replace func(i int)) {
 	}
 	t.Logf("%s stopped at height %d: %s", p.Name, appHeight, stopLine)
 	newNodes := []int{0, 1, 2}
-	waitHeight(ctx, t, c, newNodes, height+2)
+	opsWaitHeight(ctx, t, c, newNodes, height+2)
 
 	// The old node replaced too: it goes on from where it stopped.
 	replace(old)
@@ -290,10 +290,10 @@ func opsUpgradeRun(t *testing.T, fn *faultNet, replace func(i int)) {
 		t.Fatal(err)
 	}
 	target := c.maxHeight(ctx, t, newNodes)
-	waitHeight(ctx, t, c, []int{old}, target)
+	opsWaitHeight(ctx, t, c, []int{old}, target)
 	t.Logf("%s, replaced (pid %d), caught up to %d", q.Name, q.PID, target)
 	to := c.maxHeight(ctx, t, c.all())
-	waitHeight(ctx, t, c, c.all(), to)
+	opsWaitHeight(ctx, t, c, c.all(), to)
 	compared := noFork(ctx, t, c, c.all(), 1, to)
 	gap, at := opsLongestGap(ctx, t, fn.net.Nodes[0].CometRPC, from, to, nil)
 	t.Logf("longest gap between blocks %d-%d: %s (before %d)", from, to, gap, at)
@@ -310,8 +310,8 @@ func opsUpgradeRun(t *testing.T, fn *faultNet, replace func(i int)) {
 	fig.add("heights compared", "%d", compared)
 }
 
-// waitHeight waits until each of nodes has reached height h.
-func waitHeight(ctx context.Context, t *testing.T, c *cluster, nodes []int, h uint64) {
+// opsWaitHeight waits until each of nodes has reached height h.
+func opsWaitHeight(ctx context.Context, t *testing.T, c *cluster, nodes []int, h uint64) {
 	t.Helper()
 	testnet.WaitFor(ctx, t, fmt.Sprintf("%v at height %d", c.namesOf(nodes), h), func() error {
 		for _, i := range nodes {
