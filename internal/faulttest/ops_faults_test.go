@@ -298,7 +298,9 @@ func TestFaultPause(t *testing.T) {
 	compared := noFork(ctx, t, c, c.all(), 1, top)
 
 	fig.add("pause", "%s", paused.Round(100*time.Millisecond))
-	fig.add("blocks during pause", "%d", to-from)
+	gap, gapAt := opsLongestGap(ctx, t, fn.net.Nodes[0].CometRPC, from, to, nil)
+	t.Logf("longest gap between blocks %d-%d: %s (before %d): the rounds %s would have proposed wait for its proposal", from, to, gap, gapAt, p.Name)
+	fig.add("blocks during pause", "%d (longest gap %s)", to-from, gap)
 	fig.add("catch-up after SIGCONT", "%s", caughtUp.Round(100*time.Millisecond))
 	fig.add("missed counted by governance", "%d", missed)
 	fig.add("missed in blocks' last commits", "%d (%d over the pause)", observed, inPause)

@@ -34,6 +34,10 @@ import (
 // knowing it (node.rehearsalUpgrades), the "old" one is not.
 const opsUpgrade = "v-next"
 
+// opsUpgradeBlockTime is row 9's TimeoutCommit: short, because governance
+// schedules an upgrade at least governance.MinUpgradeLead blocks ahead.
+const opsUpgradeBlockTime = 200 * time.Millisecond
+
 // opsMaxStall is row 9's bound on the gap between blocks, and between
 // blocks with a transfer, while nodes restart.
 const opsMaxStall = 10 * time.Second
@@ -67,7 +71,7 @@ func TestFaultRollingUpgrade(t *testing.T) {
 	var mu sync.Mutex
 	binary := map[int]string{} // nodes replaced by the new binary
 	fn := startNet(t, netOptions{
-		TimeoutCommit: 300 * time.Millisecond,
+		TimeoutCommit: opsUpgradeBlockTime,
 		GovParams:     map[string]uint64{"meetingNotice": 2},
 		Command: func(i int, cmd *exec.Cmd) {
 			mu.Lock()
@@ -207,7 +211,7 @@ func opsUpgradeRun(t *testing.T, fn *faultNet, replace func(i int)) {
 	head := func() (uint64, uint64) { return opsHead(ctx, t, c, old) }
 	_, now := head()
 	now = max(now, uint64(time.Now().Unix()))
-	const window = 25
+	window := pick[uint64](10, 25)
 	start, end := now+5, now+5+window
 	var (
 		secretary = devnet.RoleNameSecretary
@@ -228,9 +232,9 @@ func opsUpgradeRun(t *testing.T, fn *faultNet, replace func(i int)) {
 	)
 	// The height leaves the lead governance requires after the decision,
 	// which comes after the meeting's end: blocks come at most every
-	// TimeoutCommit (300 ms), block times are whole seconds.
+	// TimeoutCommit, block times are whole seconds.
 	number, now := head()
-	height := number + (end-now+1)*4 + 8 + governance.MinUpgradeLead
+	height := number + (end-now+1)*uint64(time.Second/opsUpgradeBlockTime) + 8 + governance.MinUpgradeLead
 	moved := g.round(t, g.do(t, projects, "public", "moveUpgrade", meeting, opsUpgrade, height))
 	motion := opsEventArg(t, moved[0], "MotionProposed", "motionId").(uint64)
 	g.round(t,
@@ -240,9 +244,11 @@ func opsUpgradeRun(t *testing.T, fn *faultNet, replace func(i int)) {
 		g.do(t, projects, "cso", "vote", motion, true),
 		g.do(t, nodes, "public", "vote", motion, true),
 	)
-	if n, tm := head(); tm >= end {
+	n, tm := head()
+	if tm >= end {
 		t.Fatalf("the votes ended at block %d, time %d: after the meeting (end %d); the machine is too slow for this window", n, tm, end)
 	}
+	t.Logf("meeting %d: attendance, motion and votes done at block %d, %d s before its end", meeting, n, end-tm)
 	opsWaitBlockTime(ctx, t, c, old, "the meeting's end", end)
 	decided := g.round(t, g.do(t, devnet.RoleNameMember, "private", "decide", motion))[0]
 	if passed := opsEventArg(t, decided, "MotionDecided", "passed").(bool); !passed {
