@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -18,10 +19,15 @@ import (
 
 	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/dashboard"
+	"github.com/redmx/redmx/dashboard/status"
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/internal/testnet"
 )
+
+// opsDashboardWithin is how soon the dashboard must tell the truth about
+// a fault (the bound).
+const opsDashboardWithin = 15 * time.Second
 
 // opsReadyAge is /readyz's bound on the last block's age in these tests
 // (ready_max_block_age; 15 s by default): a halt is reported after it.
@@ -85,6 +91,7 @@ func TestFaultQuorumLost(t *testing.T) {
 	// /readyz still 503.
 	dev := ethtest.Address(ethtest.DevKey(0))
 	reads := 0
+	var haltShown time.Duration // when node0's dashboard first showed the halt
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for time.Since(at) < halt {
@@ -108,6 +115,15 @@ func TestFaultQuorumLost(t *testing.T) {
 			}
 			reads += 4
 		}
+		if haltShown == 0 {
+			snap, err := opsSnapshot(ctx, fn.net.Nodes[running[0]].RPC)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if snap.Network.Halted {
+				haltShown = time.Since(at)
+			}
+		}
 		select {
 		case <-ctx.Done():
 			t.Fatal(ctx.Err())
@@ -115,6 +131,9 @@ func TestFaultQuorumLost(t *testing.T) {
 		}
 	}
 	halted := time.Since(at)
+	if haltShown == 0 || haltShown > opsDashboardWithin {
+		t.Errorf("node0's dashboard did not show the halt within %s of the kill (shown after %s; 0: never)", opsDashboardWithin, haltShown)
+	}
 
 	back := time.Now()
 	if _, err := fn.procs.Restart(stopped[0]); err != nil {
@@ -162,6 +181,7 @@ func TestFaultQuorumLost(t *testing.T) {
 	fig.add("blocks during halt", "0 (%d finished after the kill)", frozen-atKill)
 	fig.add("halt reported by /readyz after", "%s", detected.Round(100*time.Millisecond))
 	fig.add("readyz reason", "%s", reason)
+	fig.add("dashboard shows halted after", "%s", haltShown.Round(100*time.Millisecond))
 	fig.add("reads served during halt", "%d", reads)
 	fig.add("blocks resumed after one returned", "%s", resumed.Round(100*time.Millisecond))
 	fig.add("heights compared", "%d", compared)
@@ -199,16 +219,41 @@ func TestFaultPause(t *testing.T) {
 	t.Logf("paused %s (pid %d) at height %d", p.Name, p.PID, from)
 	waitAdvance(ctx, t, c, others, minAdvance)
 	waitNewReceipts(ctx, t, tr, from, minNewReceipts)
+	// Until the pause ends (it is the fault), watch node0's dashboard for
+	// the paused node's state.
+	var staleShown time.Duration
+	shownAs := ""
+	watch, stopWatch := context.WithCancel(ctx)
+	var watched sync.WaitGroup
+	watched.Go(func() {
+		tick := time.NewTicker(500 * time.Millisecond)
+		defer tick.Stop()
+		for staleShown == 0 {
+			snap, err := opsSnapshot(watch, fn.net.Nodes[0].RPC)
+			for _, n := range snap.Nodes {
+				if err == nil && n.NodeID == info.NodeID && (n.State == status.Stale || n.State == status.Offline) {
+					staleShown, shownAs = time.Since(at), n.State
+				}
+			}
+			select {
+			case <-watch.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	})
 	select {
 	case <-ctx.Done():
 		t.Fatal(ctx.Err())
-	case <-time.After(time.Until(at.Add(pause))): // the pause is the fault
+	case <-time.After(time.Until(at.Add(pause))):
 	}
 	to := c.maxHeight(ctx, t, others)
 	if err := syscall.Kill(p.PID, syscall.SIGCONT); err != nil {
 		t.Fatal(err)
 	}
 	paused := time.Since(at)
+	stopWatch()
+	watched.Wait()
 	cont := time.Now()
 	testnet.WaitFor(ctx, t, fmt.Sprintf("%s to catch up to height %d", p.Name, to), func() error {
 		if err := exitedEarly(p); err != nil {
@@ -273,7 +318,10 @@ func TestFaultPause(t *testing.T) {
 	}
 
 	// The dashboard's count over its own window, against the commits.
-	snap := opsSnapshot(ctx, t, fn.net.Nodes[0].RPC)
+	snap, err := opsSnapshot(ctx, fn.net.Nodes[0].RPC)
+	if err != nil {
+		t.Fatal(err)
+	}
 	dashMissed, dashWant := -1, int64(0)
 	for _, row := range snap.Network.Validators {
 		if strings.EqualFold(row.Address, addr) {
@@ -305,6 +353,12 @@ func TestFaultPause(t *testing.T) {
 	fig.add("missed counted by governance", "%d", missed)
 	fig.add("missed in blocks' last commits", "%d (%d over the pause)", observed, inPause)
 	fig.add("missed on dashboard vs commits", "%d vs %d", dashMissed, dashWant)
+	if staleShown > 0 {
+		fig.add("dashboard shows it", "%s after %s", shownAs, staleShown.Round(100*time.Millisecond))
+	} else {
+		// Reports every status.Interval, stale after status.StaleAfter.
+		fig.add("dashboard shows it", "not within the %s pause (stale after %s)", pause, status.StaleAfter)
+	}
 	fig.add("receipts", "%d, lost 0", len(seen))
 	fig.add("heights compared", "%d", compared)
 }
@@ -490,22 +544,21 @@ func opsLiveness(ctx context.Context, t *testing.T, c *cluster, i int, id [20]by
 }
 
 // opsSnapshot is node rpc's dashboard snapshot.
-func opsSnapshot(ctx context.Context, t *testing.T, rpc string) dashboard.Snapshot {
-	t.Helper()
+func opsSnapshot(ctx context.Context, rpc string) (dashboard.Snapshot, error) {
 	var s dashboard.Snapshot
 	ctx, cancel := context.WithTimeout(ctx, 2*callTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+rpc+"/dashboard/api/snapshot", nil)
 	if err != nil {
-		t.Fatal(err)
+		return s, err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("dashboard API: %v", err)
+		return s, fmt.Errorf("dashboard API: %w", err)
 	}
 	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
-		t.Fatalf("dashboard API: %v", err)
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 8<<20)).Decode(&s); err != nil {
+		return s, fmt.Errorf("dashboard API: %w", err)
 	}
-	return s
+	return s, nil
 }
