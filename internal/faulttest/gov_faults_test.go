@@ -61,7 +61,7 @@ func TestFaultGovernanceUnderFaults(t *testing.T) {
 	x := opsExtraNode(t, fn, "node4", "academic")
 	xc := dialCluster(t, x.net)
 
-	loop := opsKillLoop(t, fn, victim, 0, pick(2*time.Second, 5*time.Second), pick(2*time.Second, 5*time.Second))
+	loop := opsKillLoop(t, fn, victim, 0, pick(2*time.Second, 5*time.Second), pick(2*time.Second, 3*time.Second))
 
 	gc, err := govclient.Dial(ctx, "http://"+fn.net.Nodes[0].RPC)
 	if err != nil {
@@ -307,9 +307,10 @@ type opsLoop struct {
 	told   bool // err reported
 }
 
-// opsKillLoop starts killing node v: down for `down`, then up until it has
-// finalised a block and for `up` more, then killed again. The loop stops,
-// with v running, when t ends if not before.
+// opsKillLoop starts killing node v, at once: down for `down`, then up
+// until it has finalised a block and for `up` more, then killed again. The
+// heights it records are node other's. The loop stops, with v running,
+// when t ends if not before.
 func opsKillLoop(t *testing.T, fn *faultNet, v, other int, down, up time.Duration) *opsLoop {
 	ctx, cancel := context.WithCancel(t.Context())
 	l := &opsLoop{cancel: cancel, done: make(chan struct{})}
@@ -322,15 +323,17 @@ func opsKillLoop(t *testing.T, fn *faultNet, v, other int, down, up time.Duratio
 			return true
 		}
 	}
-	height := func() int64 {
-		h, _ := devnet.CometHeight(ctx, fn.net.Nodes[other].CometRPC)
+	height := func() int64 { // also while the loop stops
+		hctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		h, _ := devnet.CometHeight(hctx, fn.net.Nodes[other].CometRPC)
 		return h
 	}
 	go func() {
 		defer close(l.done)
 		const maxKills = 1000 // far more than the test's minutes allow
-		for range maxKills {
-			if !sleep(up) {
+		for k := range maxKills {
+			if k > 0 && !sleep(up) {
 				return
 			}
 			p := fn.procs.List()[v]
