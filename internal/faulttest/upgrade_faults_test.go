@@ -7,6 +7,7 @@ import (
 	"crypto/ecdsa"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -108,15 +109,18 @@ func TestFaultRollingUpgrade(t *testing.T) {
 func opsRollingRestart(t *testing.T, fn *faultNet) {
 	fig := record(t, 9, "rolling restart under load")
 	c := fn.c
-	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), pick(4*time.Minute, 8*time.Minute))
 	defer cancel()
 	tr := startTraffic(t, c)
 	from := c.maxHeight(ctx, t, c.all())
 	waitNewReceipts(ctx, t, tr, from, senders)
 	began := time.Now()
-	for i := range fn.net.Nodes {
-		opsCleanRestart(ctx, t, fn, i)
-		waitNewReceipts(ctx, t, tr, c.maxHeight(ctx, t, c.all()), 1)
+	rounds := pick(1, 3)
+	for range rounds {
+		for i := range fn.net.Nodes {
+			opsCleanRestart(ctx, t, fn, i)
+			waitNewReceipts(ctx, t, tr, c.maxHeight(ctx, t, c.all()), 1)
+		}
 	}
 	took := time.Since(began)
 	tr.stop(t)
@@ -130,8 +134,8 @@ func opsRollingRestart(t *testing.T, fn *faultNet) {
 		}
 	}
 	rcptGap, rat := opsLongestGap(ctx, t, fn.net.Nodes[0].CometRPC, from, to, rcptBlocks)
-	t.Logf("four restarts in %s over heights %d-%d; longest gap between blocks %s (before %d), between blocks with a transfer %s (before %d)",
-		took.Round(100*time.Millisecond), from, to, blockGap, at, rcptGap, rat)
+	t.Logf("%d restarts in %s over heights %d-%d; longest gap between blocks %s (before %d), between blocks with a transfer %s (before %d)",
+		rounds*len(fn.net.Nodes), took.Round(100*time.Millisecond), from, to, blockGap, at, rcptGap, rat)
 	if blockGap > opsMaxStall {
 		t.Errorf("a gap of %s between blocks %d and %d", blockGap, at-1, at)
 	}
@@ -141,7 +145,7 @@ func opsRollingRestart(t *testing.T, fn *faultNet) {
 	verifyReceipts(t, c, c.all(), seen)
 	compared := noFork(ctx, t, c, c.all(), 1, to)
 
-	fig.add("restarts", "4 (SIGTERM, start, caught up) in %s", took.Round(100*time.Millisecond))
+	fig.add("restarts", "%d (SIGTERM, start, caught up) in %s", rounds*len(fn.net.Nodes), took.Round(100*time.Millisecond))
 	fig.add("longest gap between blocks", "%s", blockGap)
 	fig.add("longest gap between receipts", "%s", rcptGap)
 	fig.add("receipts", "%d, lost 0", len(seen))
@@ -268,6 +272,9 @@ func opsUpgradeRun(t *testing.T, fn *faultNet, replace func(i int)) {
 		}
 	}
 	replacedBy := c.maxHeight(ctx, t, c.all())
+	if log, err := os.ReadFile(fn.procs.List()[0].LogPath); err != nil || !strings.Contains(string(log), "rehearsing upgrades") {
+		t.Errorf("%s, replaced by the rehearsal build, did not warn that it is one (%v)", c.names[0], err)
+	}
 
 	// The old binary stops at the upgrade; the new ones pass it.
 	p := fn.procs.List()[old]
