@@ -69,6 +69,9 @@ func TestFaultRollingUpgrade(t *testing.T) {
 		newBin <- bin
 	}()
 
+	// One report line for the row (the table keeps one per row), its
+	// figures named by part.
+	fig := record(t, 9, "rolling restart under load; upgrade at a governance-set height, nodes replaced one by one")
 	var mu sync.Mutex
 	binary := map[int]string{} // nodes replaced by the new binary
 	fn := startNet(t, netOptions{
@@ -83,7 +86,7 @@ func TestFaultRollingUpgrade(t *testing.T) {
 		},
 	})
 
-	if !t.Run("rolling restart", func(t *testing.T) { opsRollingRestart(t, fn) }) {
+	if !t.Run("rolling restart", func(t *testing.T) { opsRollingRestart(t, fn, fig) }) {
 		return
 	}
 	t.Run("upgrade", func(t *testing.T) {
@@ -95,7 +98,7 @@ func TestFaultRollingUpgrade(t *testing.T) {
 		case <-t.Context().Done():
 			t.Fatal(t.Context().Err())
 		}
-		opsUpgradeRun(t, fn, func(i int) {
+		opsUpgradeRun(t, fn, fig, func(i int) {
 			mu.Lock()
 			defer mu.Unlock()
 			binary[i] = bin
@@ -106,8 +109,7 @@ func TestFaultRollingUpgrade(t *testing.T) {
 // opsRollingRestart stops each validator in turn with SIGTERM and starts it
 // again, waiting until it has caught up before the next, while transfers
 // flow; no receipt is lost and no gap exceeds opsMaxStall.
-func opsRollingRestart(t *testing.T, fn *faultNet) {
-	fig := record(t, 9, "rolling restart under load")
+func opsRollingRestart(t *testing.T, fn *faultNet, fig *figures) {
 	c := fn.c
 	ctx, cancel := context.WithTimeout(t.Context(), pick(4*time.Minute, 8*time.Minute))
 	defer cancel()
@@ -145,11 +147,11 @@ func opsRollingRestart(t *testing.T, fn *faultNet) {
 	verifyReceipts(t, c, c.all(), seen)
 	compared := noFork(ctx, t, c, c.all(), 1, to)
 
-	fig.add("restarts", "%d (SIGTERM, start, caught up) in %s", rounds*len(fn.net.Nodes), took.Round(100*time.Millisecond))
-	fig.add("longest gap between blocks", "%s", blockGap)
-	fig.add("longest gap between receipts", "%s", rcptGap)
-	fig.add("receipts", "%d, lost 0", len(seen))
-	fig.add("heights compared", "%d", compared)
+	fig.add("rolling restart: restarts", "%d (SIGTERM, start, caught up) in %s", rounds*len(fn.net.Nodes), took.Round(100*time.Millisecond))
+	fig.add("rolling restart: longest gap between blocks", "%s", blockGap)
+	fig.add("rolling restart: longest gap between receipts", "%s", rcptGap)
+	fig.add("rolling restart: receipts", "%d, lost 0", len(seen))
+	fig.add("rolling restart: heights compared", "%d", compared)
 }
 
 // opsCleanRestart stops node i with SIGTERM, checks it exited cleanly,
@@ -196,8 +198,7 @@ func opsCleanRestart(ctx context.Context, t *testing.T, fn *faultNet, i int) {
 // replaces nodes 0-2 with the new binary (replace(i) makes node i's next
 // start use it) before the upgrade's height, and watches node 3, still the
 // old binary, stop there.
-func opsUpgradeRun(t *testing.T, fn *faultNet, replace func(i int)) {
-	fig := record(t, 9, "upgrade at a governance-set height, nodes replaced one by one")
+func opsUpgradeRun(t *testing.T, fn *faultNet, fig *figures, replace func(i int)) {
 	c := fn.c
 	ctx, cancel := context.WithTimeout(t.Context(), 6*time.Minute)
 	defer cancel()
@@ -314,13 +315,13 @@ func opsUpgradeRun(t *testing.T, fn *faultNet, replace func(i int)) {
 		t.Errorf("a gap of %s between blocks %d and %d", gap, at-1, at)
 	}
 
-	fig.add("upgrade height", "%d (voted in block %d)", height, decided.Block)
-	fig.add("nodes replaced before the height", "3 (by height %d)", replacedBy)
-	fig.add("old binary stopped at", "%d", appHeight)
-	fig.add("old binary's message", "%s", stopLine)
-	fig.add("new binaries passed", "%d", height+2)
-	fig.add("longest gap between blocks", "%s", gap)
-	fig.add("heights compared", "%d", compared)
+	fig.add("upgrade: height", "%d (voted in block %d)", height, decided.Block)
+	fig.add("upgrade: nodes replaced before the height", "3 (by height %d)", replacedBy)
+	fig.add("upgrade: old binary stopped at", "%d", appHeight)
+	fig.add("upgrade: old binary's message", "%s", stopLine)
+	fig.add("upgrade: new binaries passed", "%d", height+2)
+	fig.add("upgrade: longest gap between blocks", "%s", gap)
+	fig.add("upgrade: heights compared", "%d", compared)
 }
 
 // opsWaitHeight waits until each of nodes has reached height h.
