@@ -139,6 +139,9 @@ func NewWithConfig(home string, cfg *config.File, logger *slog.Logger, opts ...O
 	for _, k := range cfg.Unknown {
 		logger.Warn("unknown key in config.toml, ignored", "key", k)
 	}
+	if names := knownUpgrades(); len(names) > 0 && rehearsalUpgrades != "" {
+		logger.Warn("a build for rehearsing upgrades on a test network: it passes these scheduled upgrades without changing anything", "upgrades", strings.Join(names, ","))
+	}
 	genDoc, gen, err := LoadGenesis(cfg.CometBFT.GenesisFile())
 	if err != nil {
 		return nil, err

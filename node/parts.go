@@ -2,6 +2,7 @@ package node
 
 import (
 	"log/slog"
+	"strings"
 
 	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/chain"
@@ -15,8 +16,28 @@ import (
 
 // knownUpgrades are the named upgrades this binary implements; none yet. A
 // release that implements one lists it here, and the chain stops at any
-// other that governance schedules.
-func knownUpgrades() []string { return nil }
+// other that governance schedules. A build for rehearsing an upgrade on a
+// test network adds rehearsalUpgrades.
+func knownUpgrades() []string { return rehearsalUpgradeNames(rehearsalUpgrades) }
+
+// rehearsalUpgrades names, separated by commas, upgrades that change
+// nothing, for rehearsing the replacement of binaries before a scheduled
+// upgrade on a test network (the fault suite does): such a build is set with
+// -ldflags "-X github.com/redmx/redmx/node.rehearsalUpgrades=v-next". A
+// release leaves it empty.
+var rehearsalUpgrades = ""
+
+// rehearsalUpgradeNames splits a rehearsalUpgrades value, dropping empty
+// names.
+func rehearsalUpgradeNames(v string) []string {
+	var names []string
+	for n := range strings.SplitSeq(v, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			names = append(names, n)
+		}
+	}
+	return names
+}
 
 // parts are a node's components over one store, built by [build]: the app
 // is given the others, and the RPC backend serves from them.
