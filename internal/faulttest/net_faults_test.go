@@ -12,14 +12,17 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/internal/testnet"
+	"github.com/redmx/redmx/node"
 )
 
 const (
@@ -31,6 +34,9 @@ const (
 	// already delivered may still complete a height, and a node cut off
 	// earlier may still catch up with its new side.
 	settleQuiet = 3 * time.Second
+	// readyAge is the nodes' ready_max_block_age in row 5, shorter than a
+	// phase so that /readyz of a node cut off says so within it.
+	readyAge = 5 * time.Second
 )
 
 // TestFaultPartitions is row 5: four validators, each in its own network
@@ -41,7 +47,10 @@ const (
 func TestFaultPartitions(t *testing.T) {
 	lab := newNetLab(t, validators)
 	fig := record(t, 5, "partitions: 3 | 1, then 2 | 2, then heal")
-	fn := startNet(t, netOptions{Config: lab.config, Command: lab.command})
+	fn := startNet(t, netOptions{Command: lab.command, Config: func(i int, f *config.File) {
+		lab.config(i, f)
+		f.Redmx.Metrics.ReadyMaxBlockAge = readyAge
+	}})
 	c := fn.c
 	phase := pick(12*time.Second, 60*time.Second)
 	ctx, cancel := context.WithTimeout(t.Context(), 4*phase+4*phaseTimeout)
@@ -74,6 +83,7 @@ func TestFaultPartitions(t *testing.T) {
 	if h := c.height(ctx, t, alone); h != isolated {
 		t.Errorf("3 | 1: %s, alone, went from height %d to %d", c.names[alone], isolated, h)
 	}
+	notReady(ctx, t, fn, []int{alone})
 	fig.add("blocks during 3 | 1", "%d in %s (the one alone: 0)", made, phase)
 	t.Logf("3 | 1: the three made %d blocks in %s; %s stayed at %d", made, phase, c.names[alone], isolated)
 
@@ -95,7 +105,9 @@ func TestFaultPartitions(t *testing.T) {
 	if newHeights != 0 {
 		t.Errorf("2 | 2: heights went from %v to %v in %s", frozen, now, phase)
 	}
+	notReady(ctx, t, fn, all)
 	low := slices.Min(now)
+	fig.add("/readyz cut off", "not ready (no block for …) on the one alone in 3 | 1 and on all 4 in 2 | 2")
 	noFork(ctx, t, c, all, 1, low)
 	fig.add("new heights during 2 | 2", "%d in %s (at %v, settled %.1f s after the split)", newHeights, phase, now, settle.Seconds())
 	t.Logf("2 | 2: heights %v held for %s (settled %s after the split)", now, phase, settle.Round(time.Millisecond))
@@ -125,9 +137,54 @@ func TestFaultPartitions(t *testing.T) {
 	}
 	t.Logf("healed: every node above height %d after %s", top, live.Round(time.Millisecond))
 	waitAdvance(ctx, t, c, all, minAdvance)
+	testnet.WaitFor(ctx, t, "every node's /readyz ready after healing", func() error {
+		for _, i := range all {
+			if rd, err := readyz(ctx, fn.net.Nodes[i].RPC); err != nil || !rd.Ready {
+				return fmt.Errorf("%s: %+v (%v)", c.names[i], rd, err)
+			}
+		}
+		return nil
+	})
 	end := slices.Min(heights(ctx, t, c, all))
 	n := noFork(ctx, t, c, all, 1, end)
 	fig.add("heights compared", "%d on 4 nodes, no fork", n)
+}
+
+// notReady checks that each of nodes, cut off from two thirds of the
+// power for longer than readyAge, says so on /readyz.
+func notReady(ctx context.Context, t *testing.T, fn *faultNet, nodes []int) {
+	t.Helper()
+	for _, i := range nodes {
+		rd, err := readyz(ctx, fn.net.Nodes[i].RPC)
+		if err != nil {
+			t.Errorf("%s /readyz: %v", fn.c.names[i], err)
+		} else if rd.Ready || !strings.HasPrefix(rd.Reason, "no block for") {
+			t.Errorf("%s /readyz, cut off: %+v, want not ready with \"no block for ...\"", fn.c.names[i], rd)
+		}
+	}
+}
+
+// readyz is the answer of the node's /readyz at its JSON-RPC address.
+func readyz(ctx context.Context, rpc string) (node.Readiness, error) {
+	var rd node.Readiness
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+rpc+"/readyz", nil)
+	if err != nil {
+		return rd, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return rd, err
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&rd); err != nil {
+		return rd, fmt.Errorf("status %s: %w", resp.Status, err)
+	}
+	if rd.Ready != (resp.StatusCode == http.StatusOK) {
+		return rd, fmt.Errorf("status %s with ready %t", resp.Status, rd.Ready)
+	}
+	return rd, nil
 }
 
 // side names the bridge of a node on side B of a partition or not.

@@ -76,11 +76,12 @@ func newNetLab(t *testing.T, n int) *netLab {
 	}
 	// Unique per run: namespace names are global to the machine.
 	base := fmt.Sprintf("rmx%d%04x", os.Getpid(), rand.N(1<<16))
-	lab := &netLab{t: t, hub: base + "-hub", conns: make(map[net.Conn]struct{})}
+	lab := &netLab{t: t, conns: make(map[net.Conn]struct{})}
 	t.Cleanup(lab.close)
-	if err := lab.ip("netns", "add", lab.hub); err != nil {
+	if err := lab.ip("netns", "add", base+"-hub"); err != nil {
 		netnsUnavailable(t, err.Error())
 	}
+	lab.hub = base + "-hub"
 	lab.must("-n", lab.hub, "link", "set", "lo", "up")
 	for _, br := range []string{"brA", "brB"} {
 		lab.must("-n", lab.hub, "link", "add", br, "type", "bridge")
@@ -142,6 +143,9 @@ func (lab *netLab) close() {
 		f.Close()
 	}
 	for _, ns := range append(lab.nodes, lab.hub) {
+		if ns == "" {
+			continue // never made
+		}
 		if err := lab.ip("netns", "del", ns); err != nil {
 			lab.t.Errorf("cleanup: %v", err)
 		}
