@@ -107,9 +107,9 @@ func TestFaultPartitions(t *testing.T) {
 	}
 	notReady(ctx, t, fn, all)
 	low := slices.Min(now)
-	fig.add("/readyz cut off", "not ready (no block for …) on the one alone in 3 | 1 and on all 4 in 2 | 2")
 	noFork(ctx, t, c, all, 1, low)
 	fig.add("new heights during 2 | 2", "%d in %s (at %v, settled %.1f s after the split)", newHeights, phase, now, settle.Seconds())
+	fig.add("/readyz cut off", "not ready (no block for …) on the one alone in 3 | 1 and on all 4 in 2 | 2")
 	t.Logf("2 | 2: heights %v held for %s (settled %s after the split)", now, phase, settle.Round(time.Millisecond))
 
 	// Heal: every port back on brA.

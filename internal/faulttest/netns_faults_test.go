@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -74,8 +75,9 @@ func newNetLab(t *testing.T, n int) *netLab {
 	if _, err := exec.LookPath("ip"); err != nil {
 		netnsUnavailable(t, "no ip command (iproute2)")
 	}
+	sweepNetns(t)
 	// Unique per run: namespace names are global to the machine.
-	base := fmt.Sprintf("rmx%d%04x", os.Getpid(), rand.N(1<<16))
+	base := fmt.Sprintf("%s%d-%04x", netnsPrefix, os.Getpid(), rand.N(1<<16))
 	lab := &netLab{t: t, conns: make(map[net.Conn]struct{})}
 	t.Cleanup(lab.close)
 	if err := lab.ip("netns", "add", base+"-hub"); err != nil {
@@ -106,6 +108,38 @@ func newNetLab(t *testing.T, n int) *netLab {
 	}
 	t.Logf("network namespaces %s and %s-n0..%d, bridges brA and brB in the hub", lab.hub, base, n-1)
 	return lab
+}
+
+// netnsPrefix begins the name of every namespace a netLab makes, followed
+// by the PID of the test process that made it.
+const netnsPrefix = "rmxpart"
+
+// sweepNetns deletes the namespaces left by a test process that no longer
+// runs (one killed, or ended by go test's -timeout, skips its cleanup).
+func sweepNetns(t *testing.T) {
+	entries, err := os.ReadDir("/run/netns")
+	if err != nil {
+		return // none made yet
+	}
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), netnsPrefix)
+		if !ok {
+			continue
+		}
+		pid, _, ok := strings.Cut(rest, "-")
+		if _, err := strconv.Atoi(pid); !ok || err != nil {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join("/proc", pid)); err == nil {
+			continue // its test still runs (or the PID is reused: leave it)
+		}
+		lab := &netLab{t: t}
+		if err := lab.ip("netns", "del", e.Name()); err != nil {
+			t.Logf("stale namespace %s: %v", e.Name(), err)
+		} else {
+			t.Logf("deleted namespace %s, left by process %s", e.Name(), pid)
+		}
+	}
 }
 
 // ip runs ip(8) with args, bounded in time.
