@@ -273,14 +273,14 @@ func TestFaultSlowLinks(t *testing.T) {
 		name  string
 		shape func(i, j int) linkShape
 	}{
-		{"100 ms", func(int, int) linkShape { return base }},
-		{"node3 at 300 ms", func(i, j int) linkShape {
+		{"100 ms ± 20 ms, 1 % loss", func(int, int) linkShape { return base }},
+		{"node3's links at 300 ms", func(i, j int) linkShape {
 			if i == slow || j == slow {
 				return linkShape{Latency: 300 * time.Millisecond, Jitter: base.Jitter, Loss: base.Loss}
 			}
 			return base
 		}},
-		{"5 % loss", func(int, int) linkShape { return linkShape{Latency: base.Latency, Jitter: base.Jitter, Loss: 0.05} }},
+		{"100 ms ± 20 ms, 5 % loss", func(int, int) linkShape { return linkShape{Latency: base.Latency, Jitter: base.Jitter, Loss: 0.05} }},
 	}
 	tr := startTimedTraffic(t, c)
 	waitNewReceipts(ctx, t, &tr.traffic, 0, senders) // warmed up: every sender has a receipt
@@ -331,9 +331,8 @@ func TestFaultSlowLinks(t *testing.T) {
 		bp50, bp99 := percentile(intervals, 50), percentile(intervals, 99)
 		t.Logf("phase %s: %d blocks, interval p50 %s p99 %s, longest gap %s; %d receipts, latency p50 %s p99 %s",
 			ph.name, len(at), bp50, bp99, gap, len(lat), rp50, rp99)
-		fig.add(ph.name+": receipt p50/p99", "%.2f / %.2f s (%d transfers)", rp50.Seconds(), rp99.Seconds(), len(lat))
-		fig.add(ph.name+": block interval p50/p99", "%.2f / %.2f s (%d blocks in %s)", bp50.Seconds(), bp99.Seconds(), len(at), dur)
-		fig.add(ph.name+": longest gap", "%.2f s", gap.Seconds())
+		fig.add(ph.name, "receipt p50 %.2f s, p99 %.2f s (%d transfers); block interval p50 %.2f s, p99 %.2f s (%d blocks in %s); longest gap %.2f s",
+			rp50.Seconds(), rp99.Seconds(), len(lat), bp50.Seconds(), bp99.Seconds(), len(at), dur, gap.Seconds())
 		if gap > gapBound {
 			t.Errorf("phase %s: %s without a block (bound %s)", ph.name, gap.Round(time.Millisecond), gapBound)
 		}
@@ -350,7 +349,7 @@ func TestFaultSlowLinks(t *testing.T) {
 	end := slices.Min(heights(ctx, t, c, c.all()))
 	fig.add("heights compared", "%d on 4 nodes, no fork", noFork(ctx, t, c, c.all(), 1, end))
 	conns := l.check(t)
-	fig.add("links", "a proxy per directed pair (%d connections); a lost segment arrives one RTO (200 ms + RTT) late; seed %d", conns, seed)
+	fig.add("links", "%d proxied connections; a lost segment arrives one retransmission timeout (200 ms + RTT) late; seed %d", conns, seed)
 }
 
 // percentile is the p-th percentile of ds (nearest rank), 0 for none.
