@@ -5,6 +5,7 @@ package faulttest_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -20,6 +21,8 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/dashboard"
+	"github.com/redmx/redmx/dashboard/status"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/internal/testnet"
 	"github.com/redmx/redmx/node"
@@ -37,6 +40,9 @@ const (
 	// readyAge is the nodes' ready_max_block_age in row 5, shorter than a
 	// phase so that /readyz of a node cut off says so within it.
 	readyAge = 5 * time.Second
+	// dashboardWithin is how soon a node's dashboard must show a fault or
+	// its end (the "tells the truth within 15 s").
+	dashboardWithin = 15 * time.Second
 )
 
 // TestFaultPartitions is row 5: four validators, each in its own network
@@ -66,26 +72,35 @@ func TestFaultPartitions(t *testing.T) {
 	alone := validators - 1
 	three := all[:alone]
 	lab.place(func(i int) string { return side(i == alone) })
+	cut := time.Now()
 	if lab.reachable(0, alone) {
 		t.Fatalf("node0 still reaches node%d across the partition", alone)
 	}
 	t.Logf("3 | 1: %v | %s", c.namesOf(three), c.names[alone])
 	isolated := settled(ctx, t, c, [][]int{{alone}})[alone]
 	before := heights(ctx, t, c, three)
-	time.Sleep(phase) // the fault itself
+	begun := time.Now()
+	stale := dashboardShows(ctx, t, fn, 0, cut, fmt.Sprintf("%s stale or offline", c.names[alone]), func(s dashboard.Snapshot) error {
+		if st := nodeState(s, fn, alone); st != status.Stale && st != status.Offline {
+			return fmt.Errorf("%s %s", c.names[alone], st)
+		}
+		return nil
+	})
+	time.Sleep(phase - time.Since(begun)) // the fault itself
 	after := heights(ctx, t, c, three)
+	held := time.Since(begun).Round(100 * time.Millisecond)
 	made := after[0] - before[0]
 	for _, i := range three {
 		if after[i] < before[i]+minAdvance {
-			t.Errorf("3 | 1: %s went from height %d to %d in %s", c.names[i], before[i], after[i], phase)
+			t.Errorf("3 | 1: %s went from height %d to %d in %s", c.names[i], before[i], after[i], held)
 		}
 	}
 	if h := c.height(ctx, t, alone); h != isolated {
 		t.Errorf("3 | 1: %s, alone, went from height %d to %d", c.names[alone], isolated, h)
 	}
 	notReady(ctx, t, fn, []int{alone})
-	fig.add("blocks during 3 | 1", "%d in %s (the one alone: 0)", made, phase)
-	t.Logf("3 | 1: the three made %d blocks in %s; %s stayed at %d", made, phase, c.names[alone], isolated)
+	fig.add("blocks during 3 | 1", "%d in %s (the one alone: 0)", made, held)
+	t.Logf("3 | 1: the three made %d blocks in %s; %s stayed at %d", made, held, c.names[alone], isolated)
 
 	// 2 | 2: node0, node1 on brA; node2, node3 on brB.
 	lab.place(func(i int) string { return side(i >= 2) })
@@ -94,6 +109,16 @@ func TestFaultPartitions(t *testing.T) {
 	}
 	t.Logf("2 | 2: %v | %v", c.namesOf(all[:2]), c.namesOf(all[2:]))
 	split := time.Now()
+	var halted time.Duration
+	for _, i := range []int{0, 2} { // each side's view
+		halted = max(halted, dashboardShows(ctx, t, fn, i, split, "the chain halted", func(s dashboard.Snapshot) error {
+			if !s.Network.Halted {
+				return fmt.Errorf("not halted: online power %d of %d", s.Network.OnlinePower, s.Network.TotalPower)
+			}
+			return nil
+		}))
+	}
+	fig.add("dashboard", "node3 stale %.1f s after 3 | 1; halted on both sides %.1f s after 2 | 2", stale.Seconds(), halted.Seconds())
 	frozen := settled(ctx, t, c, [][]int{all[:2], all[2:]})
 	settle := time.Since(split)
 	time.Sleep(phase) // the fault itself
@@ -136,6 +161,22 @@ func TestFaultPartitions(t *testing.T) {
 		t.Errorf("healed: every node finalised again only after %s (bound %s)", live.Round(time.Millisecond), healBound)
 	}
 	t.Logf("healed: every node above height %d after %s", top, live.Round(time.Millisecond))
+	// The dashboard follows the chain: it must show it live within
+	// dashboardWithin of the chain being live again.
+	liveAt := healed.Add(live)
+	online := live + dashboardShows(ctx, t, fn, 0, liveAt, "every node online and the chain not halted", func(s dashboard.Snapshot) error {
+		if s.Network.Halted {
+			return errors.New("halted")
+		}
+		for _, i := range all {
+			if st := nodeState(s, fn, i); st != status.Online {
+				return fmt.Errorf("%s %s", c.names[i], st)
+			}
+		}
+		return nil
+	})
+	fig.add("dashboard", "node3 stale %.1f s after 3 | 1; halted on both sides %.1f s after 2 | 2; all online %.1f s after heal",
+		stale.Seconds(), halted.Seconds(), online.Seconds())
 	waitAdvance(ctx, t, c, all, minAdvance)
 	testnet.WaitFor(ctx, t, "every node's /readyz ready after healing", func() error {
 		for _, i := range all {
@@ -185,6 +226,53 @@ func readyz(ctx context.Context, rpc string) (node.Readiness, error) {
 		return rd, fmt.Errorf("status %s with ready %t", resp.Status, rd.Ready)
 	}
 	return rd, nil
+}
+
+// dashboardShows waits until node i's dashboard API shows what cond
+// accepts and returns how long after since that was; the dashboard must
+// tell the truth within dashboardWithin.
+func dashboardShows(ctx context.Context, t *testing.T, fn *faultNet, i int, since time.Time, what string, cond func(dashboard.Snapshot) error) time.Duration {
+	t.Helper()
+	dctx, cancel := context.WithDeadline(ctx, since.Add(dashboardWithin))
+	defer cancel()
+	url := "http://" + fn.net.Nodes[i].RPC + "/dashboard/api/snapshot"
+	testnet.WaitFor(dctx, t, fmt.Sprintf("%s on %s's dashboard within %s", what, fn.c.names[i], dashboardWithin), func() error {
+		var s dashboard.Snapshot
+		if err := getJSON(dctx, url, &s); err != nil {
+			return err
+		}
+		return cond(s)
+	})
+	return time.Since(since)
+}
+
+// nodeState is node i's state in a dashboard snapshot.
+func nodeState(s dashboard.Snapshot, fn *faultNet, i int) string {
+	for _, n := range s.Nodes {
+		if n.NodeID == fn.net.Nodes[i].NodeID {
+			return n.State
+		}
+	}
+	return "absent"
+}
+
+// getJSON decodes the answer of a GET of url into v.
+func getJSON(ctx context.Context, url string, v any) error {
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s", url, resp.Status)
+	}
+	return json.NewDecoder(io.LimitReader(resp.Body, 8<<20)).Decode(v)
 }
 
 // side names the bridge of a node on side B of a partition or not.
