@@ -99,7 +99,7 @@ func TestFaultFullDisk(t *testing.T) {
 			t.Fatalf("the node stopped with %q; want %q naming %s", reason, store.ErrLowDisk, mnt)
 		}
 		fig.add("watchdog: halt after fill", "%.1f s", stopped.Seconds())
-		fig.add("watchdog: error", "%s", reason)
+		fig.add("watchdog: error", "%s", quoteNet(fn, reason))
 
 		// Still full: it refuses to start, with the same clear error.
 		q, err := procs.Restart(v)
@@ -114,7 +114,7 @@ func TestFaultFullDisk(t *testing.T) {
 		if st := q.Status(); !strings.Contains(st, store.ErrLowDisk.Error()) {
 			t.Fatalf("a start on the full disk exited with %q, want %q", st, store.ErrLowDisk)
 		}
-		fig.add("watchdog: start on the full disk", "refused: %s", q.Status())
+		fig.add("watchdog: start on the full disk", "refused: %s", quoteNet(fn, q.Status()))
 		recoverDisk(ctx, t, fig, "watchdog", fn, v, filler, others)
 	})
 	if t.Failed() {
@@ -133,7 +133,7 @@ func TestFaultFullDisk(t *testing.T) {
 			reason := procs.List()[v].Status()
 			name := fmt.Sprintf("ENOSPC %d", k+1)
 			fig.add(name+": halt after fill", "%.1f s", stopped.Seconds())
-			fig.add(name+": error", "%s", reason)
+			fig.add(name+": error", "%s", quoteNet(fn, reason))
 			if !strings.Contains(reason, store.ErrLowDisk.Error()) || !strings.Contains(reason, mnt) {
 				t.Errorf("the node stopped with %q; want %q naming %s", reason, store.ErrLowDisk, mnt)
 			}
@@ -154,7 +154,7 @@ func TestFaultFullDisk(t *testing.T) {
 		stopped := fillAndWaitStop(ctx, t, fn, w, filepath.Join(appMnt, "filler"), -1, 4*time.Minute, othersW)
 		reason := procs.List()[w].Status()
 		fig.add("app store ENOSPC: halt after fill", "%.1f s", stopped.Seconds())
-		fig.add("app store ENOSPC: error", "%s", reason)
+		fig.add("app store ENOSPC: error", "%s", quoteNet(fn, reason))
 		if !strings.Contains(reason, "no space left on device") {
 			t.Errorf("the node stopped with %q; want an error saying the disk is full", reason)
 		}
@@ -217,9 +217,9 @@ func mountDataDir(t *testing.T, dir string, sizeMB int) string {
 func fillAndWaitStop(ctx context.Context, t *testing.T, fn *faultNet, v int, filler string, size int64, within time.Duration, others []int) time.Duration {
 	t.Helper()
 	p := fn.procs.List()[v]
-	logStart := fileSize(p.LogPath)
+	logStart := logSize(p.LogPath)
 	start := time.Now()
-	written, err := fill(filler, size)
+	written, err := fillFile(filler, size)
 	if err != nil {
 		t.Fatalf("fill %s: %v", filler, err)
 	}
@@ -238,7 +238,7 @@ func fillAndWaitStop(ctx context.Context, t *testing.T, fn *faultNet, v int, fil
 	// CometBFT stops its consensus on a failed write by a panic it recovers
 	// and logs as a CONSENSUS FAILURE; a panic that reaches the runtime
 	// ("panic: " at the start of a line, exit status 2) is a crash.
-	if lines := grepLog(p.LogPath, logStart, "^panic: ", "^fatal error: ", "corrupt"); len(lines) > 0 {
+	if lines := logLinesSince(p.LogPath, logStart, "^panic: ", "^fatal error: ", "corrupt"); len(lines) > 0 {
 		t.Errorf("%s's log after the fill:\n%s", p.Name, strings.Join(lines, "\n"))
 	}
 	waitAdvance(ctx, t, fn.c, others, minAdvance)
@@ -253,8 +253,8 @@ func recoverDisk(ctx context.Context, t *testing.T, fig *figures, name string, f
 		t.Fatal(err)
 	}
 	start := time.Now()
-	logStart := fileSize(fn.procs.List()[v].LogPath)
-	q := restart(ctx, t, fn.procs, v)
+	logStart := logSize(fn.procs.List()[v].LogPath)
+	q := restartPastPortClash(ctx, t, fn.procs, v)
 	target := fn.c.maxHeight(ctx, t, others)
 	testnet.WaitFor(ctx, t, fmt.Sprintf("%s to catch up to height %d", q.Name, target), func() error {
 		if err := exitedEarly(q); err != nil {
@@ -271,17 +271,17 @@ func recoverDisk(ctx context.Context, t *testing.T, fig *figures, name string, f
 	})
 	waitAdvance(ctx, t, fn.c, []int{v}, 1)
 	fig.add(name+": catch-up after freeing", "%.1f s to height %d", time.Since(start).Seconds(), target)
-	if lines := grepLog(q.LogPath, logStart, "^panic: ", "^fatal error: ", "CONSENSUS FAILURE", "corrupt"); len(lines) > 0 {
+	if lines := logLinesSince(q.LogPath, logStart, "^panic: ", "^fatal error: ", "CONSENSUS FAILURE", "corrupt"); len(lines) > 0 {
 		t.Errorf("%s's log after the restart:\n%s", q.Name, strings.Join(lines, "\n"))
 	}
 	agree(ctx, t, fn.c, target)
 }
 
-// restart starts node v again after its process exited, and waits until its
+// restartPastPortClash starts node v again after its process exited, and waits until its
 // ports are bound. A port taken meanwhile by another program on the machine
 // (the ports were free when the network was generated) is tried again for a
 // while, then fails t naming it.
-func restart(ctx context.Context, t *testing.T, procs *devnet.Processes, v int) *devnet.Process {
+func restartPastPortClash(ctx context.Context, t *testing.T, procs *devnet.Processes, v int) *devnet.Process {
 	t.Helper()
 	var q *devnet.Process
 	testnet.WaitFor(ctx, t, fmt.Sprintf("node %d to start again", v), func() error {
@@ -304,9 +304,13 @@ func restart(ctx context.Context, t *testing.T, procs *devnet.Processes, v int) 
 	return q
 }
 
-// fill writes size zero bytes to path, or until the filesystem is full when
+// quoteNet writes the network's directory in s as "<net>", for figures
+// that quote a node's error.
+func quoteNet(fn *faultNet, s string) string { return strings.ReplaceAll(s, fn.net.Dir, "<net>") }
+
+// fillFile writes size zero bytes to path, or until the filesystem is full when
 // size < 0, and syncs them; it returns what it wrote.
-func fill(path string, size int64) (int64, error) {
+func fillFile(path string, size int64) (int64, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
 		return 0, err
@@ -331,7 +335,7 @@ func fill(path string, size int64) (int64, error) {
 	return n, f.Sync()
 }
 
-func fileSize(path string) int64 {
+func logSize(path string) int64 {
 	st, err := os.Stat(path)
 	if err != nil {
 		return 0
@@ -339,9 +343,9 @@ func fileSize(path string) int64 {
 	return st.Size()
 }
 
-// grepLog returns the lines of the log after offset from that contain any
+// logLinesSince returns the lines of the log after offset from that contain any
 // of words, or begin with one written "^word" (at most 20).
-func grepLog(path string, from int64, words ...string) []string {
+func logLinesSince(path string, from int64, words ...string) []string {
 	f, err := os.Open(path)
 	if err != nil {
 		return []string{err.Error()}
