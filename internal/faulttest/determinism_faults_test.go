@@ -73,7 +73,7 @@ func TestFaultDeterminism(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
 	load := startMixedLoad(t, c, mixedSenders, 100*time.Millisecond)
-	target := c.maxHeight(ctx, t, c.all()) + uint64(pick(60, 600))
+	target := c.maxHeight(ctx, t, c.all()) + uint64(pick(40, 600))
 	govTxs := admitObserver(ctx, t, fn.net.Nodes[0].RPC, nodeKey.PrivKey.Bytes(), freshID)
 	fig.add("governance", "the fresh node admitted as an observer by %d governance transactions under the load", govTxs)
 	testnet.WaitFor(ctx, t, fmt.Sprintf("height %d under load", target), func() error {

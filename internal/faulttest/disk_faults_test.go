@@ -252,9 +252,8 @@ func recoverDisk(ctx context.Context, t *testing.T, fig *figures, name string, f
 	if err := os.Remove(filler); err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
 	logStart := logSize(fn.procs.List()[v].LogPath)
-	q := restartPastPortClash(ctx, t, fn.procs, v)
+	q, start := restartPastPortClash(ctx, t, fn.procs, v)
 	target := fn.c.maxHeight(ctx, t, others)
 	testnet.WaitFor(ctx, t, fmt.Sprintf("%s to catch up to height %d", q.Name, target), func() error {
 		if err := exitedEarly(q); err != nil {
@@ -277,31 +276,34 @@ func recoverDisk(ctx context.Context, t *testing.T, fig *figures, name string, f
 	agree(ctx, t, fn.c, target)
 }
 
-// restartPastPortClash starts node v again after its process exited, and waits until its
-// ports are bound. A port taken meanwhile by another program on the machine
-// (the ports were free when the network was generated) is tried again for a
-// while, then fails t naming it.
-func restartPastPortClash(ctx context.Context, t *testing.T, procs *devnet.Processes, v int) *devnet.Process {
+// restartPastPortClash starts node v again after its process exited. If
+// the new process exits at once because one of its ports was taken
+// meanwhile by another program on the machine (the ports were free when the
+// network was generated), it is started again, for a while; any other exit
+// is the caller's to judge. It returns the process and when it started.
+func restartPastPortClash(ctx context.Context, t *testing.T, procs *devnet.Processes, v int) (*devnet.Process, time.Time) {
 	t.Helper()
 	var q *devnet.Process
+	var started time.Time
 	testnet.WaitFor(ctx, t, fmt.Sprintf("node %d to start again", v), func() error {
 		if q != nil {
 			select {
 			case <-q.Exited():
-				if st := q.Status(); !strings.Contains(st, "address already in use") {
-					return devnet.Permanent(fmt.Errorf("%s exited at start: %s", q.Name, st))
+				if !strings.Contains(q.Status(), "address already in use") {
+					return nil
 				}
 			case <-time.After(2 * time.Second):
 				return nil // it holds its ports
 			}
 		}
 		var err error
+		started = time.Now()
 		if q, err = procs.Restart(v); err != nil {
 			return devnet.Permanent(err)
 		}
 		return errors.New("just started")
 	})
-	return q
+	return q, started
 }
 
 // quoteNet writes the network's directory in s as "<net>", for figures
