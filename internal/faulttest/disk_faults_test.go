@@ -52,7 +52,7 @@ const (
 // serves every receipt.
 func TestFaultFullDisk(t *testing.T) {
 	if os.Geteuid() != 0 {
-		skipOrFail(t, "mounting a tmpfs needs root")
+		diskSkipOrFail(t, "mounting a tmpfs needs root")
 	}
 	fig := record(t, 11, "full disk: the data directory on a tmpfs filled to 100 %")
 	// v's data directory is on a tmpfs; w's app store alone (data/redmx),
@@ -174,9 +174,9 @@ func TestFaultFullDisk(t *testing.T) {
 	fig.add("receipts", "%d mined, each on every node; lost 0", len(all))
 }
 
-// skipOrFail skips t for reason, or fails it when REDMX_FAULTS_STRICT=1
+// diskSkipOrFail skips t for reason, or fails it when REDMX_FAULTS_STRICT=1
 // (as CI sets it), where a skipped fault would pass unseen.
-func skipOrFail(t *testing.T, reason string) {
+func diskSkipOrFail(t *testing.T, reason string) {
 	t.Helper()
 	if os.Getenv("REDMX_FAULTS_STRICT") == "1" {
 		t.Fatalf("%s; REDMX_FAULTS_STRICT=1 forbids skipping", reason)
@@ -202,7 +202,7 @@ func mountDataDir(t *testing.T, dir string, sizeMB int) string {
 	}
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%dm,mode=0700", sizeMB), "tmpfs", dir).CombinedOutput(); err != nil {
 		// Root in a container may still lack the right to mount.
-		skipOrFail(t, fmt.Sprintf("mount a tmpfs at %s: %v: %s", dir, err, bytes.TrimSpace(out)))
+		diskSkipOrFail(t, fmt.Sprintf("mount a tmpfs at %s: %v: %s", dir, err, bytes.TrimSpace(out)))
 	}
 	// Registered inside startNet, before the nodes' stop: it runs after it.
 	t.Cleanup(func() {
