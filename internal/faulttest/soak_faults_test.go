@@ -50,7 +50,15 @@ func TestFaultSoak(t *testing.T) {
 	fig := record(t, 1, "soak: 4 validators, mixed load")
 	duration := pick(60*time.Second, 30*time.Minute)
 	sampleEvery := pick(3*time.Second, 15*time.Second)
-	fn := startNet(t, netOptions{TimeoutCommit: config.TimeoutCommit})
+	// Each node serves its metrics, for the Go heap beside the RSS: what
+	// grows outside the heap is pebble's cache and memtables.
+	metricsAddrs, err := devnet.FreePorts(validators)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := startNet(t, netOptions{TimeoutCommit: config.TimeoutCommit, Config: func(i int, f *config.File) {
+		f.Redmx.Metrics.Enabled, f.Redmx.Metrics.Address = true, metricsAddrs[i]
+	}})
 	c := fn.c
 	fig.add("duration", "%s at timeout_commit %s", duration, config.TimeoutCommit)
 
@@ -60,7 +68,8 @@ func TestFaultSoak(t *testing.T) {
 	load := startMixedLoad(t, c, mixedSenders, 250*time.Millisecond)
 	start := time.Now()
 	warmEnd := start.Add(duration / 5)
-	var warm, last []int64 // VmRSS in KiB per node
+	var warm, last []int64         // VmRSS in KiB per node
+	var warmHeap, lastHeap []int64 // Go heap in use, bytes per node
 	tick := time.NewTicker(sampleEvery)
 	defer tick.Stop()
 	for now := start; now.Sub(start) < duration; now = time.Now() {
@@ -77,11 +86,11 @@ func TestFaultSoak(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		rss := nodesRSS(t, fn.procs)
+		rss, heap := nodesRSS(t, fn.procs), nodesHeap(ctx, t, metricsAddrs)
 		if warm == nil && !time.Now().Before(warmEnd) {
-			warm = rss
+			warm, warmHeap = rss, heap
 		}
-		last = rss
+		last, lastHeap = rss, heap
 	}
 	load.stop(t)
 	to := c.maxHeight(ctx, t, c.all())
@@ -103,7 +112,8 @@ func TestFaultSoak(t *testing.T) {
 
 	for i, name := range c.names {
 		growth := 100 * float64(last[i]-warm[i]) / float64(warm[i])
-		fig.add("RSS "+name, "%d MiB after warm-up, %d MiB at the end, %+.1f %%", warm[i]>>10, last[i]>>10, growth)
+		fig.add("RSS "+name, "%d MiB after warm-up, %d MiB at the end, %+.1f %% (Go heap in use %d MiB, then %d MiB)",
+			warm[i]>>10, last[i]>>10, growth, warmHeap[i]>>20, lastHeap[i]>>20)
 		switch {
 		case !long:
 			t.Logf("%s RSS %+.1f %% (judged in the long version only)", name, growth)
@@ -130,6 +140,48 @@ func nodesRSS(t *testing.T, procs *devnet.Processes) []int64 {
 		out = append(out, kb)
 	}
 	return out
+}
+
+// nodesHeap is each node's Go heap in use (go_memstats_heap_inuse_bytes),
+// read from its metrics at addrs.
+func nodesHeap(ctx context.Context, t *testing.T, addrs []string) []int64 {
+	t.Helper()
+	var out []int64
+	for _, addr := range addrs {
+		v, err := scrapeGauge(ctx, "http://"+addr+"/metrics", "go_memstats_heap_inuse_bytes")
+		if err != nil {
+			t.Fatalf("metrics of %s: %v", addr, err)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// scrapeGauge reads one unlabelled sample from a Prometheus text page.
+func scrapeGauge(ctx context.Context, url, name string) (int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := cometClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<16), 1<<20)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			return int64(f), err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	return 0, fmt.Errorf("no %s", name)
 }
 
 // vmRSS reads VmRSS, in KiB, from /proc/<pid>/status.
