@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	cmtdb "github.com/cometbft/cometbft-db"
@@ -303,7 +304,9 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	if mln != nil {
 		n.serveMetrics(ctx, g, gctx, mln, h)
 	}
-	g.Go(func() error { return n.watchConsensus(gctx, p, cmt, consensusDone, failure) })
+	g.Go(func() error {
+		return diskFull(n.watchConsensus(gctx, p, cmt, consensusDone, failure), n.cfg.CometBFT.DBDir())
+	})
 	g.Go(func() error { return n.watchDisk(gctx) })
 	g.Go(func() error { clock.watch(gctx, cmt); return nil })
 	g.Go(func() error { runDashboard(gctx); return nil })
@@ -496,6 +499,19 @@ func (n *Node) checkDisk() error {
 		return err
 	}
 	return store.CheckFree(dir, n.cfg.Redmx.Storage.MinFreeMB, n.freeSpace)
+}
+
+// diskFull returns err, or, when err says that a write met a full disk
+// (ENOSPC, which reaches the node only as the text of CometBFT's consensus
+// failure), an error that also wraps store.ErrLowDisk, names the data
+// directory and says what to do: the write came before the watchdog saw the
+// disk fill, and the node stopped as cleanly as for a low disk.
+func diskFull(err error, dir string) error {
+	if err == nil || !errors.Is(err, syscall.ENOSPC) && !strings.Contains(err.Error(), syscall.ENOSPC.Error()) {
+		return err
+	}
+	return fmt.Errorf("%w: a write under %s met a full disk: %w; free some space (or move the home to a larger disk) and start the node again",
+		store.ErrLowDisk, dir, err)
 }
 
 // watchDisk returns nil when ctx ends, or the error of [Node.checkDisk]

@@ -1,0 +1,436 @@
+//go:build faults
+
+package faulttest_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/redmx/redmx/config"
+	"github.com/redmx/redmx/devnet"
+	"github.com/redmx/redmx/internal/contracts"
+	"github.com/redmx/redmx/internal/ethtest"
+)
+
+const (
+	// mixedFirstKey is the first development key of the mixed load: the
+	// keys below are crash_test's traffic's senders and recipients.
+	mixedFirstKey = 2 * senders
+	// mixedSenders is how many development keys send the mixed load.
+	mixedSenders = 8
+	// mixedMaxTxs bounds each mixed sender's transactions.
+	mixedMaxTxs = 100_000
+)
+
+// TestFaultSoak (row 1): four validators at the product's block time under a
+// steady mixed load (native transfers, token deployments and token
+// transfers) for pick(60 s, 30 min). Every transaction sent is mined with
+// status 1; the block intervals, from CometBFT's header times, have p50 ≤
+// 1.5 s and p99 ≤ 3 s; each node's resident memory, sampled from /proc,
+// grows by less than 10 % from the end of the warm-up (the first fifth) to
+// the end. The short version records the growth but judges it only in the
+// long one: a minute is mostly the caches filling.
+func TestFaultSoak(t *testing.T) {
+	fig := record(t, 1, "soak: 4 validators, mixed load")
+	duration := pick(60*time.Second, 30*time.Minute)
+	sampleEvery := pick(3*time.Second, 15*time.Second)
+	// Each node serves its metrics, for the Go heap beside the RSS: what
+	// grows outside the heap is pebble's cache and memtables.
+	metricsAddrs, err := devnet.FreePorts(validators)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := startNet(t, netOptions{TimeoutCommit: config.TimeoutCommit, Config: func(i int, f *config.File) {
+		f.Redmx.Metrics.Enabled, f.Redmx.Metrics.Address = true, metricsAddrs[i]
+	}})
+	c := fn.c
+	fig.add("duration", "%s at timeout_commit %s", duration, config.TimeoutCommit)
+
+	ctx, cancel := context.WithTimeout(t.Context(), duration+5*time.Minute)
+	defer cancel()
+	from := c.maxHeight(ctx, t, c.all())
+	load := startMixedLoad(t, c, mixedSenders, 250*time.Millisecond)
+	start := time.Now()
+	warmEnd := start.Add(duration / 5)
+	var warm, last []int64         // VmRSS in KiB per node
+	var warmHeap, lastHeap []int64 // Go heap in use, bytes per node
+	tick := time.NewTicker(sampleEvery)
+	defer tick.Stop()
+	for now := start; now.Sub(start) < duration; now = time.Now() {
+		select {
+		case <-ctx.Done():
+			t.Fatal(ctx.Err())
+		case <-tick.C:
+		}
+		if err := load.failed(); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range fn.procs.List() {
+			if err := exitedEarly(p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rss, heap := nodesRSS(t, fn.procs), nodesHeap(ctx, t, metricsAddrs)
+		if warm == nil && !time.Now().Before(warmEnd) {
+			warm, warmHeap = rss, heap
+		}
+		last, lastHeap = rss, heap
+	}
+	load.stop(t)
+	to := c.maxHeight(ctx, t, c.all())
+	elapsed := time.Since(start)
+
+	sent, mined, reverted, lat := load.totals()
+	fig.add("transactions", "%d sent, %d mined (%d reverted), %.0f tx/s", sent, mined, reverted, float64(mined)/elapsed.Seconds())
+	if mined != sent || reverted != 0 {
+		t.Errorf("%d transactions sent, %d mined, %d of them reverted; want every one mined with status 1", sent, mined, reverted)
+	}
+	fig.add("receipt latency", "p50 %s, p99 %s", rankPercentile(lat, 50), rankPercentile(lat, 99))
+
+	intervals := blockIntervals(ctx, t, fn.net.Nodes[0].CometRPC, int64(from)+1, int64(to))
+	p50, p99 := rankPercentile(intervals, 50), rankPercentile(intervals, 99)
+	fig.add("block interval", "p50 %s, p99 %s, max %s over %d blocks", p50, p99, slices.Max(intervals).Round(time.Millisecond), len(intervals))
+	if p50 > 1500*time.Millisecond || p99 > 3*time.Second {
+		t.Errorf("block interval p50 %s, p99 %s; want ≤ 1.5 s and ≤ 3 s", p50, p99)
+	}
+
+	for i, name := range c.names {
+		growth := 100 * float64(last[i]-warm[i]) / float64(warm[i])
+		fig.add("RSS "+name, "%d MiB after warm-up, %d MiB at the end, %+.1f %% (Go heap in use %d MiB, then %d MiB)",
+			warm[i]>>10, last[i]>>10, growth, warmHeap[i]>>20, lastHeap[i]>>20)
+		switch {
+		case !long:
+			t.Logf("%s RSS %+.1f %% (judged in the long version only)", name, growth)
+		case growth >= 10:
+			t.Errorf("%s RSS grew %.1f %% after the warm-up, want < 10 %%", name, growth)
+		}
+	}
+	if !long {
+		fig.add("RSS growth", "recorded, judged in the long version only")
+	}
+	verifyReceipts(t, c, c.all(), load.snapshot())
+	fig.add("heights compared", "%d", noFork(ctx, t, c, c.all(), 1, to))
+}
+
+// nodesRSS is each node process's resident memory (VmRSS, KiB).
+func nodesRSS(t *testing.T, procs *devnet.Processes) []int64 {
+	t.Helper()
+	var out []int64
+	for _, p := range procs.List() {
+		kb, err := vmRSS(p.PID)
+		if err != nil {
+			t.Fatalf("%s (pid %d): %v", p.Name, p.PID, err)
+		}
+		out = append(out, kb)
+	}
+	return out
+}
+
+// nodesHeap is each node's Go heap in use (go_memstats_heap_inuse_bytes),
+// read from its metrics at addrs.
+func nodesHeap(ctx context.Context, t *testing.T, addrs []string) []int64 {
+	t.Helper()
+	var out []int64
+	for _, addr := range addrs {
+		v, err := scrapeGauge(ctx, "http://"+addr+"/metrics", "go_memstats_heap_inuse_bytes")
+		if err != nil {
+			t.Fatalf("metrics of %s: %v", addr, err)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// scrapeGauge reads one unlabelled sample from a Prometheus text page.
+func scrapeGauge(ctx context.Context, url, name string) (int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := cometClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<16), 1<<20)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			return int64(f), err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	return 0, fmt.Errorf("no %s", name)
+}
+
+// vmRSS reads VmRSS, in KiB, from /proc/<pid>/status.
+func vmRSS(pid int) (int64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+}
+
+// rankPercentile is the p-th percentile (nearest rank) of ds; 0 if ds is empty.
+func rankPercentile(ds []time.Duration, p int) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	k := (p*len(s) + 99) / 100
+	return s[max(k, 1)-1].Round(time.Millisecond)
+}
+
+// cometHeader is what the suite reads of a CometBFT block header.
+type cometHeader struct {
+	Height  int64
+	Time    time.Time
+	AppHash string
+}
+
+// cometHeaderRange is CometBFT's headers lo..hi from its /blockchain endpoint
+// at addr, which answers at most 20 per call.
+func cometHeaderRange(ctx context.Context, addr string, lo, hi int64) ([]cometHeader, error) {
+	var out []cometHeader
+	for top := hi; top >= lo; top -= 20 {
+		bottom := max(lo, top-19)
+		var res struct {
+			Result *struct {
+				BlockMetas []struct {
+					Header struct {
+						Height  string    `json:"height"`
+						Time    time.Time `json:"time"`
+						AppHash string    `json:"app_hash"`
+					} `json:"header"`
+				} `json:"block_metas"`
+			} `json:"result"`
+			Error json.RawMessage `json:"error"`
+		}
+		if err := getCometJSON(ctx, fmt.Sprintf("http://%s/blockchain?minHeight=%d&maxHeight=%d", addr, bottom, top), &res); err != nil {
+			return nil, err
+		}
+		if res.Result == nil {
+			return nil, fmt.Errorf("blockchain %d..%d: %s", bottom, top, res.Error)
+		}
+		if len(res.Result.BlockMetas) != int(top-bottom+1) {
+			return nil, fmt.Errorf("blockchain %d..%d: %d headers", bottom, top, len(res.Result.BlockMetas))
+		}
+		for _, m := range res.Result.BlockMetas { // newest first
+			h, err := strconv.ParseInt(m.Header.Height, 10, 64)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, cometHeader{Height: h, Time: m.Header.Time, AppHash: m.Header.AppHash})
+		}
+	}
+	slices.SortFunc(out, func(a, b cometHeader) int { return int(a.Height - b.Height) })
+	return out, nil
+}
+
+func getCometJSON(ctx context.Context, url string, v any) error {
+	ctx, cancel := context.WithTimeout(ctx, 4*callTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := cometClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+// blockIntervals are the differences of consecutive CometBFT header times
+// from height lo-1 to hi.
+func blockIntervals(ctx context.Context, t *testing.T, addr string, lo, hi int64) []time.Duration {
+	t.Helper()
+	hs, err := cometHeaderRange(ctx, addr, lo-1, hi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []time.Duration
+	for i := 1; i < len(hs); i++ {
+		out = append(out, hs[i].Time.Sub(hs[i-1].Time))
+	}
+	return out
+}
+
+// mixedLoad sends, from mixedSenders development keys, each one transaction
+// at a time at most every interval: a token deployment first, then native
+// transfers to new accounts and token transfers in turn. Every transaction's
+// receipt is awaited (sent again to the next node while it has none), and
+// recorded with its latency.
+type mixedLoad struct {
+	c        *cluster
+	cancel   context.CancelFunc
+	stopping chan struct{} // closed: each sender ends after its transaction in flight
+	wg       sync.WaitGroup
+
+	mu        sync.Mutex
+	sent      int
+	reverted  int
+	latencies []time.Duration
+	seen      map[common.Hash]receipt
+	err       error
+}
+
+func startMixedLoad(t *testing.T, c *cluster, n int, interval time.Duration) *mixedLoad {
+	ctx, cancel := context.WithCancel(t.Context())
+	l := &mixedLoad{c: c, cancel: cancel, stopping: make(chan struct{}), seen: make(map[common.Hash]receipt)}
+	t.Cleanup(func() { l.cancel(); l.wg.Wait() })
+	for s := range n {
+		l.wg.Go(func() { l.send(ctx, s, interval) })
+	}
+	return l
+}
+
+var soakToken = contracts.Token()
+
+func (l *mixedLoad) send(ctx context.Context, s int, interval time.Duration) {
+	key := ethtest.DevKey(mixedFirstKey + s)
+	from := ethtest.Address(key)
+	var nonce hexutil.Uint64
+	if err := l.c.call(ctx, s%len(l.c.clients), &nonce, "eth_getTransactionCount", from, "pending"); err != nil {
+		l.fail(fmt.Errorf("mixed sender %d: nonce: %w", s, err))
+		return
+	}
+	tokenAddr := crypto.CreateAddress(from, uint64(nonce))
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for k := range mixedMaxTxs {
+		n := uint64(nonce) + uint64(k)
+		to := common.BigToAddress(big.NewInt(int64(1_000_000*(s+1) + k)))
+		var tx *types.Transaction
+		switch {
+		case k == 0:
+			tx = ethtest.Deploy(key, l.c.chainID, n, soakToken.DeployData("Soak", "SOK", big.NewInt(1e18)), 2_000_000)
+		case k%2 == 1:
+			tx = ethtest.Transfer(key, l.c.chainID, n, to, big.NewInt(int64(k)))
+		default:
+			tx = ethtest.Call(key, l.c.chainID, n, tokenAddr, soakToken.Pack("transfer", to, big.NewInt(int64(k))), 100_000)
+		}
+		l.mu.Lock()
+		l.sent++
+		l.mu.Unlock()
+		start := time.Now()
+		r, err := sendUntilMined(ctx, l.c, s, tx)
+		if err != nil {
+			l.fail(fmt.Errorf("mixed sender %d: %w", s, err))
+			return
+		}
+		l.mu.Lock()
+		l.seen[tx.Hash()] = *r
+		l.latencies = append(l.latencies, time.Since(start))
+		if r.Status != types.ReceiptStatusSuccessful {
+			l.reverted++
+		}
+		l.mu.Unlock()
+		select {
+		case <-l.stopping:
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// sendUntilMined sends tx to the nodes in turn from node s and waits for its
+// receipt, for at most phaseTimeout.
+func sendUntilMined(ctx context.Context, c *cluster, s int, tx *types.Transaction) (*receipt, error) {
+	const maxPolls = int(phaseTimeout / pollInterval)
+	tick := time.NewTicker(pollInterval)
+	defer tick.Stop()
+	var resendAt time.Time
+	for poll := range maxPolls {
+		node := (s + poll) % len(c.clients)
+		if now := time.Now(); now.After(resendAt) {
+			// Errors are expected ("already known", a node restarting);
+			// the receipt decides.
+			_ = c.sendTx(ctx, node, tx)
+			resendAt = now.Add(resendEvery)
+		}
+		if r, err := c.receipt(ctx, node, tx.Hash()); err == nil && r != nil {
+			return r, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-tick.C:
+		}
+	}
+	return nil, fmt.Errorf("no receipt for %s (nonce %d) within %s", tx.Hash(), tx.Nonce(), phaseTimeout)
+}
+
+func (l *mixedLoad) fail(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.err == nil {
+		l.err = err
+	}
+}
+
+func (l *mixedLoad) failed() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.err
+}
+
+// totals are the transactions sent and mined, how many of those reverted,
+// and every receipt's latency.
+func (l *mixedLoad) totals() (sent, mined, reverted int, latencies []time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.sent, len(l.seen), l.reverted, slices.Clone(l.latencies)
+}
+
+func (l *mixedLoad) snapshot() map[common.Hash]receipt {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make(map[common.Hash]receipt, len(l.seen))
+	for h, r := range l.seen {
+		out[h] = r
+	}
+	return out
+}
+
+// stop stops the senders, each after its transaction in flight, and fails t
+// if one failed.
+func (l *mixedLoad) stop(t *testing.T) {
+	t.Helper()
+	close(l.stopping)
+	l.wg.Wait()
+	if err := l.failed(); err != nil {
+		t.Fatal(err)
+	}
+}
