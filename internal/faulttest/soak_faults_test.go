@@ -5,7 +5,6 @@ package faulttest_test
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/big"
 	"net/http"
@@ -91,6 +90,7 @@ func TestFaultSoak(t *testing.T) {
 			warm, warmHeap = rss, heap
 		}
 		last, lastHeap = rss, heap
+		t.Logf("at %s: RSS KiB %v, Go heap in use MiB %v", time.Since(start).Round(time.Second), rss, mibs(heap))
 	}
 	load.stop(t)
 	to := c.maxHeight(ctx, t, c.all())
@@ -101,10 +101,10 @@ func TestFaultSoak(t *testing.T) {
 	if mined != sent || reverted != 0 {
 		t.Errorf("%d transactions sent, %d mined, %d of them reverted; want every one mined with status 1", sent, mined, reverted)
 	}
-	fig.add("receipt latency", "p50 %s, p99 %s", rankPercentile(lat, 50), rankPercentile(lat, 99))
+	fig.add("receipt latency", "p50 %s, p99 %s", percentile(lat, 50), percentile(lat, 99))
 
 	intervals := blockIntervals(ctx, t, fn.net.Nodes[0].CometRPC, int64(from)+1, int64(to))
-	p50, p99 := rankPercentile(intervals, 50), rankPercentile(intervals, 99)
+	p50, p99 := percentile(intervals, 50), percentile(intervals, 99)
 	fig.add("block interval", "p50 %s, p99 %s, max %s over %d blocks", p50, p99, slices.Max(intervals).Round(time.Millisecond), len(intervals))
 	if p50 > 1500*time.Millisecond || p99 > 3*time.Second {
 		t.Errorf("block interval p50 %s, p99 %s; want ≤ 1.5 s and ≤ 3 s", p50, p99)
@@ -126,6 +126,14 @@ func TestFaultSoak(t *testing.T) {
 	}
 	verifyReceipts(t, c, c.all(), load.snapshot())
 	fig.add("heights compared", "%d", noFork(ctx, t, c, c.all(), 1, to))
+}
+
+func mibs(bytes []int64) []int64 {
+	out := make([]int64, len(bytes))
+	for i, b := range bytes {
+		out[i] = b >> 20
+	}
+	return out
 }
 
 // nodesRSS is each node process's resident memory (VmRSS, KiB).
@@ -200,83 +208,11 @@ func vmRSS(pid int) (int64, error) {
 	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
 }
 
-// rankPercentile is the p-th percentile (nearest rank) of ds; 0 if ds is empty.
-func rankPercentile(ds []time.Duration, p int) time.Duration {
-	if len(ds) == 0 {
-		return 0
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	k := (p*len(s) + 99) / 100
-	return s[max(k, 1)-1].Round(time.Millisecond)
-}
-
-// cometHeader is what the suite reads of a CometBFT block header.
-type cometHeader struct {
-	Height  int64
-	Time    time.Time
-	AppHash string
-}
-
-// cometHeaderRange is CometBFT's headers lo..hi from its /blockchain endpoint
-// at addr, which answers at most 20 per call.
-func cometHeaderRange(ctx context.Context, addr string, lo, hi int64) ([]cometHeader, error) {
-	var out []cometHeader
-	for top := hi; top >= lo; top -= 20 {
-		bottom := max(lo, top-19)
-		var res struct {
-			Result *struct {
-				BlockMetas []struct {
-					Header struct {
-						Height  string    `json:"height"`
-						Time    time.Time `json:"time"`
-						AppHash string    `json:"app_hash"`
-					} `json:"header"`
-				} `json:"block_metas"`
-			} `json:"result"`
-			Error json.RawMessage `json:"error"`
-		}
-		if err := getCometJSON(ctx, fmt.Sprintf("http://%s/blockchain?minHeight=%d&maxHeight=%d", addr, bottom, top), &res); err != nil {
-			return nil, err
-		}
-		if res.Result == nil {
-			return nil, fmt.Errorf("blockchain %d..%d: %s", bottom, top, res.Error)
-		}
-		if len(res.Result.BlockMetas) != int(top-bottom+1) {
-			return nil, fmt.Errorf("blockchain %d..%d: %d headers", bottom, top, len(res.Result.BlockMetas))
-		}
-		for _, m := range res.Result.BlockMetas { // newest first
-			h, err := strconv.ParseInt(m.Header.Height, 10, 64)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, cometHeader{Height: h, Time: m.Header.Time, AppHash: m.Header.AppHash})
-		}
-	}
-	slices.SortFunc(out, func(a, b cometHeader) int { return int(a.Height - b.Height) })
-	return out, nil
-}
-
-func getCometJSON(ctx context.Context, url string, v any) error {
-	ctx, cancel := context.WithTimeout(ctx, 4*callTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := cometClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	return json.NewDecoder(resp.Body).Decode(v)
-}
-
 // blockIntervals are the differences of consecutive CometBFT header times
 // from height lo-1 to hi.
 func blockIntervals(ctx context.Context, t *testing.T, addr string, lo, hi int64) []time.Duration {
 	t.Helper()
-	hs, err := cometHeaderRange(ctx, addr, lo-1, hi)
+	hs, err := cometHeaders(ctx, addr, lo-1, hi)
 	if err != nil {
 		t.Fatal(err)
 	}
