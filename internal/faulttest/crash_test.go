@@ -504,15 +504,24 @@ func (c *cluster) sendTx(ctx context.Context, i int, tx *types.Transaction) erro
 }
 
 // traffic sends transfers from [senders] development accounts, each waiting
-// for its transfer's receipt before the next, and records every receipt.
+// for its transfer's receipt before the next, and records every receipt and
+// how long it took.
 type traffic struct {
 	c      *cluster
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	mu   sync.Mutex
-	seen map[common.Hash]receipt
-	err  error // first failure of a sender
+	mu      sync.Mutex
+	seen    map[common.Hash]receipt
+	samples []latencySample
+	err     error // first failure of a sender
+}
+
+// latencySample is when a transfer was first sent and how long its receipt
+// took to be seen.
+type latencySample struct {
+	sent    time.Time
+	latency time.Duration
 }
 
 func startTraffic(t *testing.T, c *cluster) *traffic {
@@ -537,6 +546,7 @@ func (tr *traffic) send(ctx context.Context, s int) {
 	n := len(tr.c.clients)
 	for nonce := range uint64(maxTransfers) {
 		tx := ethtest.Transfer(key, tr.c.chainID, nonce, to, big.NewInt(1))
+		sent := time.Now()
 		var resendAt time.Time
 		got := false
 		for poll := 0; poll < maxPolls; poll++ {
@@ -550,6 +560,7 @@ func (tr *traffic) send(ctx context.Context, s int) {
 			if r, err := tr.c.receipt(ctx, node, tx.Hash()); err == nil && r != nil {
 				tr.mu.Lock()
 				tr.seen[tx.Hash()] = *r
+				tr.samples = append(tr.samples, latencySample{sent, time.Since(sent)})
 				tr.mu.Unlock()
 				got = true
 				break
@@ -592,6 +603,13 @@ func (tr *traffic) count(height uint64) int {
 		}
 	}
 	return n
+}
+
+// latencies copies the latency samples so far.
+func (tr *traffic) latencies() []latencySample {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return slices.Clone(tr.samples)
 }
 
 // snapshot copies the receipts seen so far.

@@ -4,7 +4,6 @@ package faulttest_test
 
 import (
 	"context"
-	"crypto/ecdsa"
 	"crypto/ed25519"
 	"fmt"
 	"log/slog"
@@ -17,14 +16,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum/crypto"
 	gethrpc "github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/devnet"
-	"github.com/redmx/redmx/governance"
-	"github.com/redmx/redmx/internal/ethtest"
-	"github.com/redmx/redmx/internal/govclient"
 	"github.com/redmx/redmx/internal/testnet"
 	"github.com/redmx/redmx/node"
 )
@@ -74,7 +69,8 @@ func TestFaultDeterminism(t *testing.T) {
 	defer cancel()
 	load := startMixedLoad(t, c, mixedSenders, 100*time.Millisecond)
 	target := c.maxHeight(ctx, t, c.all()) + uint64(pick(40, 600))
-	govTxs := admitObserver(ctx, t, fn.net.Nodes[0].RPC, nodeKey.PrivKey.Bytes(), freshID)
+	govTxs := admitObserver(t, dialGov(ctx, t, fn.net.Nodes[0].RPC), "academic", ed25519.PrivateKey(nodeKey.PrivKey.Bytes()))
+	t.Logf("node %s admitted as an observer by %d governance transactions", freshID, govTxs)
 	fig.add("governance", "the fresh node admitted as an observer by %d governance transactions under the load", govTxs)
 	testnet.WaitFor(ctx, t, fmt.Sprintf("height %d under load", target), func() error {
 		if err := load.failed(); err != nil {
@@ -170,7 +166,7 @@ func TestFaultDeterminism(t *testing.T) {
 	var ref []cometHeader
 	mismatches := 0
 	for k, addr := range addrs {
-		hs, err := cometHeaderRange(ctx, addr, 1, int64(top))
+		hs, err := cometHeaders(ctx, addr, 1, int64(top))
 		if err != nil {
 			t.Fatalf("%s: %v", all.names[k], err)
 		}
@@ -191,62 +187,6 @@ func TestFaultDeterminism(t *testing.T) {
 	fig.add("heights compared", "%d (Ethereum block hashes on %d nodes)", n, len(addrs))
 }
 
-// admitObserver admits the node with p2p key nodePriv (ed25519) and ID id as
-// an observer of the academic collective, by the devnet's role keys (apply,
-// endorse, three Nodes Commission votes), through the node at rpc; it
-// returns how many governance transactions that took.
-func admitObserver(ctx context.Context, t *testing.T, rpc string, nodePriv []byte, id string) int {
-	t.Helper()
-	gc, err := govclient.Dial(ctx, "http://"+rpc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gc.Close()
-	sent := 0
-	send := func(role, collective, fn string, args ...any) *govclient.Result {
-		t.Helper()
-		key := roleKeyOf(t, role, collective)
-		m, err := govclient.Method(fn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := gc.Send(ctx, govclient.KeySigner{Key: key}, m, args, govclient.SendOptions{})
-		if err != nil {
-			t.Fatalf("%s by the %s of %s: %v", fn, role, collective, err)
-		}
-		if !res.Success {
-			t.Fatalf("%s by the %s of %s failed: %+v", fn, role, collective, res)
-		}
-		sent++
-		return res
-	}
-	priv := ed25519.PrivateKey(nodePriv)
-	nodeKey := [32]byte(priv.Public().(ed25519.PublicKey))
-	applicant := ethtest.Address(roleKeyOf(t, devnet.RoleNameMember, "academic"))
-	msg := governance.NodeApplicationMessage(applicant, "academic", nodeKey, governance.NodeObserver, "", nil)
-	res := send(devnet.RoleNameMember, "academic", "applyNode", "academic", nodeKey, governance.NodeObserver, "", []byte{},
-		governance.KindInstitution, crypto.Keccak256Hash([]byte("a replaying node")), crypto.Keccak256Hash([]byte("letter")),
-		"https://example.org/letter", crypto.Keccak256Hash([]byte("adhesion")), "https://example.org/adhesion",
-		governance.SignNodeApplication(priv, msg), []byte{})
-	var app any
-	for _, ev := range res.Events {
-		for _, f := range ev.Fields {
-			if ev.Name == "NodeApplied" && f.Name == "applicationId" {
-				app = f.Value
-			}
-		}
-	}
-	if app == nil {
-		t.Fatalf("applyNode: no NodeApplied(applicationId) among %+v", res.Events)
-	}
-	send(devnet.RoleNameLeader, "academic", "endorse", app)
-	for _, c := range []string{"public", "academic", "private"} {
-		send(devnet.RoleNameNodesCommission, c, "commissionVote", app, true)
-	}
-	t.Logf("node %s admitted as an observer by %d governance transactions", id, sent)
-	return sent
-}
-
 // checkEnv checks that process p runs with every variable of env.
 func checkEnv(t *testing.T, p *devnet.Process, env []string) {
 	t.Helper()
@@ -260,15 +200,4 @@ func checkEnv(t *testing.T, p *devnet.Process, env []string) {
 			t.Fatalf("%s (pid %d) runs without %s", p.Name, p.PID, kv)
 		}
 	}
-}
-
-func roleKeyOf(t *testing.T, role, collective string) *ecdsa.PrivateKey {
-	t.Helper()
-	for _, r := range devnet.Roles() {
-		if r.Role == role && r.Collective == collective {
-			return r.Key
-		}
-	}
-	t.Fatalf("no %s of %s among the devnet's roles", role, collective)
-	return nil
 }

@@ -68,7 +68,7 @@ func TestFaultGovernanceUnderFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(gc.Close)
-	g := &opsGov{ctx: ctx, gc: gc}
+	g := &gov{ctx: ctx, gc: gc}
 	nodes := devnet.RoleNameNodesCommission
 
 	// Apply, endorse, admit.

@@ -4,28 +4,19 @@ package faulttest_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"math/big"
-	"net/http"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/dashboard"
 	"github.com/redmx/redmx/dashboard/status"
-	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/internal/testnet"
-	"github.com/redmx/redmx/node"
 )
 
 const (
@@ -180,7 +171,7 @@ func TestFaultPartitions(t *testing.T) {
 	waitAdvance(ctx, t, c, all, minAdvance)
 	testnet.WaitFor(ctx, t, "every node's /readyz ready after healing", func() error {
 		for _, i := range all {
-			if rd, err := readyz(ctx, fn.net.Nodes[i].RPC); err != nil || !rd.Ready {
+			if _, rd, err := readyz(ctx, fn.net.Nodes[i].RPC); err != nil || !rd.Ready {
 				return fmt.Errorf("%s: %+v (%v)", c.names[i], rd, err)
 			}
 		}
@@ -196,36 +187,13 @@ func TestFaultPartitions(t *testing.T) {
 func notReady(ctx context.Context, t *testing.T, fn *faultNet, nodes []int) {
 	t.Helper()
 	for _, i := range nodes {
-		rd, err := readyz(ctx, fn.net.Nodes[i].RPC)
+		_, rd, err := readyz(ctx, fn.net.Nodes[i].RPC)
 		if err != nil {
 			t.Errorf("%s /readyz: %v", fn.c.names[i], err)
 		} else if rd.Ready || !strings.HasPrefix(rd.Reason, "no block for") {
 			t.Errorf("%s /readyz, cut off: %+v, want not ready with \"no block for ...\"", fn.c.names[i], rd)
 		}
 	}
-}
-
-// readyz is the answer of the node's /readyz at its JSON-RPC address.
-func readyz(ctx context.Context, rpc string) (node.Readiness, error) {
-	var rd node.Readiness
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+rpc+"/readyz", nil)
-	if err != nil {
-		return rd, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return rd, err
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&rd); err != nil {
-		return rd, fmt.Errorf("status %s: %w", resp.Status, err)
-	}
-	if rd.Ready != (resp.StatusCode == http.StatusOK) {
-		return rd, fmt.Errorf("status %s with ready %t", resp.Status, rd.Ready)
-	}
-	return rd, nil
 }
 
 // dashboardShows waits until node i's dashboard API shows what cond
@@ -254,25 +222,6 @@ func nodeState(s dashboard.Snapshot, fn *faultNet, i int) string {
 		}
 	}
 	return "absent"
-}
-
-// getJSON decodes the answer of a GET of url into v.
-func getJSON(ctx context.Context, url string, v any) error {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s: %s", url, resp.Status)
-	}
-	return json.NewDecoder(io.LimitReader(resp.Body, 8<<20)).Decode(v)
 }
 
 // side names the bridge of a node on side B of a partition or not.
@@ -370,8 +319,8 @@ func TestFaultSlowLinks(t *testing.T) {
 		}},
 		{"100 ms ± 20 ms, 5 % loss", func(int, int) linkShape { return linkShape{Latency: base.Latency, Jitter: base.Jitter, Loss: 0.05} }},
 	}
-	tr := startTimedTraffic(t, c)
-	waitNewReceipts(ctx, t, &tr.traffic, 0, senders) // warmed up: every sender has a receipt
+	tr := startTraffic(t, c)
+	waitNewReceipts(ctx, t, tr, 0, senders) // warmed up: every sender has a receipt
 	type window struct{ from, to time.Time }
 	windows := make([]window, len(phases))
 	for k, ph := range phases {
@@ -388,7 +337,10 @@ func TestFaultSlowLinks(t *testing.T) {
 	tr.stop(t)
 
 	top := c.maxHeight(ctx, t, c.all())
-	times := blockTimes(ctx, t, fn.net.Nodes[0].CometRPC, top)
+	headers, err := cometHeaders(ctx, fn.net.Nodes[0].CometRPC, 1, int64(top))
+	if err != nil {
+		t.Fatal(err)
+	}
 	samples := tr.latencies()
 	for k, ph := range phases {
 		w := windows[k]
@@ -399,8 +351,8 @@ func TestFaultSlowLinks(t *testing.T) {
 			}
 		}
 		var at []time.Time
-		for _, bt := range times {
-			if !bt.Before(w.from) && !bt.After(w.to) {
+		for _, h := range headers {
+			if bt := h.Time; !bt.Before(w.from) && !bt.After(w.to) {
 				at = append(at, bt)
 			}
 		}
@@ -438,141 +390,4 @@ func TestFaultSlowLinks(t *testing.T) {
 	fig.add("heights compared", "%d on 4 nodes, no fork", noFork(ctx, t, c, c.all(), 1, end))
 	conns := l.check(t)
 	fig.add("links", "%d proxied connections; a lost segment arrives one retransmission timeout (200 ms + RTT) late; seed %d", conns, seed)
-}
-
-// percentile is the p-th percentile of ds (nearest rank), 0 for none.
-func percentile(ds []time.Duration, p int) time.Duration {
-	if len(ds) == 0 {
-		return 0
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	k := (len(s)*p + 99) / 100
-	return s[max(k, 1)-1]
-}
-
-// blockTimes is the header time of every block from 1 to top, as node's
-// CometBFT RPC (host:port) reports it; index h-1 is height h.
-func blockTimes(ctx context.Context, t *testing.T, node string, top uint64) []time.Time {
-	t.Helper()
-	const page = 20 // CometBFT's limit per call
-	out := make([]time.Time, top)
-	hc := &http.Client{Timeout: callTimeout}
-	for lo := uint64(1); lo <= top; lo += page {
-		hi := min(top, lo+page-1)
-		url := fmt.Sprintf("http://%s/blockchain?minHeight=%d&maxHeight=%d", node, lo, hi)
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp, err := hc.Do(req)
-		if err != nil {
-			t.Fatalf("blocks %d..%d: %v", lo, hi, err)
-		}
-		var body struct {
-			Result struct {
-				BlockMetas []struct {
-					Header struct {
-						Height string    `json:"height"`
-						Time   time.Time `json:"time"`
-					} `json:"header"`
-				} `json:"block_metas"`
-			} `json:"result"`
-		}
-		err = json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&body)
-		resp.Body.Close()
-		if err != nil {
-			t.Fatalf("blocks %d..%d: %v", lo, hi, err)
-		}
-		for _, m := range body.Result.BlockMetas {
-			h, err := strconv.ParseUint(m.Header.Height, 10, 64)
-			if err != nil || h < lo || h > hi {
-				t.Fatalf("blocks %d..%d: a block of height %q", lo, hi, m.Header.Height)
-			}
-			out[h-1] = m.Header.Time
-		}
-	}
-	for h, bt := range out {
-		if bt.IsZero() {
-			t.Fatalf("no time for block %d", h+1)
-		}
-	}
-	return out
-}
-
-// timedTraffic is [traffic] that also records, per transfer, when it was
-// first sent and how long until a node served its receipt.
-type timedTraffic struct {
-	traffic
-	smu     sync.Mutex
-	samples []latencySample
-}
-
-type latencySample struct {
-	sent    time.Time
-	latency time.Duration
-}
-
-func startTimedTraffic(t *testing.T, c *cluster) *timedTraffic {
-	ctx, cancel := context.WithCancel(t.Context())
-	tr := &timedTraffic{traffic: traffic{c: c, cancel: cancel, seen: make(map[common.Hash]receipt)}}
-	t.Cleanup(func() { tr.cancel(); tr.wg.Wait() })
-	for s := range senders {
-		tr.wg.Go(func() { tr.send(ctx, s) })
-	}
-	return tr
-}
-
-// send is [traffic.send] with timing: one transfer at a time from sender s,
-// resent to the next node every resendEvery until a node has its receipt.
-func (tr *timedTraffic) send(ctx context.Context, s int) {
-	key := ethtest.DevKey(s)
-	to := ethtest.Address(ethtest.DevKey(senders + s))
-	const maxPolls = int(phaseTimeout / pollInterval)
-	tick := time.NewTicker(pollInterval)
-	defer tick.Stop()
-	n := len(tr.c.clients)
-	for nonce := range uint64(maxTransfers) {
-		tx := ethtest.Transfer(key, tr.c.chainID, nonce, to, big.NewInt(1))
-		var sent, resendAt time.Time
-		got := false
-		for poll := 0; poll < maxPolls; poll++ {
-			node := (s + poll) % n
-			if now := time.Now(); now.After(resendAt) {
-				// Errors are expected ("already known", "nonce too low"
-				// once mined); the receipt decides.
-				_ = tr.c.sendTx(ctx, node, tx)
-				if sent.IsZero() {
-					sent = now
-				}
-				resendAt = now.Add(resendEvery)
-			}
-			if r, err := tr.c.receipt(ctx, node, tx.Hash()); err == nil && r != nil {
-				lat := time.Since(sent)
-				tr.mu.Lock()
-				tr.seen[tx.Hash()] = *r
-				tr.mu.Unlock()
-				tr.smu.Lock()
-				tr.samples = append(tr.samples, latencySample{sent, lat})
-				tr.smu.Unlock()
-				got = true
-				break
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-		}
-		if !got {
-			tr.fail(fmt.Errorf("sender %d: no receipt for nonce %d (tx %s) within %s", s, nonce, tx.Hash(), phaseTimeout))
-			return
-		}
-	}
-}
-
-func (tr *timedTraffic) latencies() []latencySample {
-	tr.smu.Lock()
-	defer tr.smu.Unlock()
-	return slices.Clone(tr.samples)
 }

@@ -4,9 +4,7 @@ package faulttest_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -18,7 +16,6 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 
 	"github.com/redmx/redmx/config"
-	"github.com/redmx/redmx/dashboard"
 	"github.com/redmx/redmx/dashboard/status"
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/ethtest"
@@ -64,7 +61,7 @@ func TestFaultQuorumLost(t *testing.T) {
 	var reason string
 	testnet.WaitFor(ctx, t, "the running nodes' /readyz to report the halt", func() error {
 		for _, i := range running {
-			code, r, err := opsReadyz(ctx, fn.net.Nodes[i].RPC)
+			code, r, err := readyz(ctx, fn.net.Nodes[i].RPC)
 			if err != nil {
 				return err
 			}
@@ -110,13 +107,13 @@ func TestFaultQuorumLost(t *testing.T) {
 			if _, err := c.blockHash(ctx, i, h); err != nil {
 				t.Fatalf("%s eth_getBlockByNumber(%d) during the halt: %v", c.names[i], h, err)
 			}
-			if code, r, err := opsReadyz(ctx, fn.net.Nodes[i].RPC); err != nil || code != http.StatusServiceUnavailable {
+			if code, r, err := readyz(ctx, fn.net.Nodes[i].RPC); err != nil || code != http.StatusServiceUnavailable {
 				t.Fatalf("%s /readyz during the halt: %d %+v %v", c.names[i], code, r, err)
 			}
 			reads += 4
 		}
 		if haltShown == 0 {
-			snap, err := opsSnapshot(ctx, fn.net.Nodes[running[0]].RPC)
+			snap, err := dashboardSnapshot(ctx, fn.net.Nodes[running[0]].RPC)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -164,7 +161,7 @@ func TestFaultQuorumLost(t *testing.T) {
 	waitAdvance(ctx, t, c, c.all(), 2)
 	testnet.WaitFor(ctx, t, "every node ready", func() error {
 		for i := range fn.net.Nodes {
-			if code, r, err := opsReadyz(ctx, fn.net.Nodes[i].RPC); err != nil || code != http.StatusOK {
+			if code, r, err := readyz(ctx, fn.net.Nodes[i].RPC); err != nil || code != http.StatusOK {
 				return fmt.Errorf("%s /readyz %d %+v %v", c.names[i], code, r, err)
 			}
 		}
@@ -229,7 +226,7 @@ func TestFaultPause(t *testing.T) {
 		tick := time.NewTicker(500 * time.Millisecond)
 		defer tick.Stop()
 		for staleShown == 0 {
-			snap, err := opsSnapshot(watch, fn.net.Nodes[0].RPC)
+			snap, err := dashboardSnapshot(watch, fn.net.Nodes[0].RPC)
 			for _, n := range snap.Nodes {
 				if err == nil && n.NodeID == info.NodeID && (n.State == status.Stale || n.State == status.Offline) {
 					staleShown, shownAs = time.Since(at), n.State
@@ -318,7 +315,7 @@ func TestFaultPause(t *testing.T) {
 	}
 
 	// The dashboard's count over its own window, against the commits.
-	snap, err := opsSnapshot(ctx, fn.net.Nodes[0].RPC)
+	snap, err := dashboardSnapshot(ctx, fn.net.Nodes[0].RPC)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -363,66 +360,11 @@ func TestFaultPause(t *testing.T) {
 	fig.add("heights compared", "%d", compared)
 }
 
-// opsReadyz is the status and answer of a node's /readyz.
-func opsReadyz(ctx context.Context, rpc string) (int, opsReadiness, error) {
-	var r opsReadiness
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+rpc+"/readyz", nil)
-	if err != nil {
-		return 0, r, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, r, err
-	}
-	defer resp.Body.Close()
-	err = json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&r)
-	return resp.StatusCode, r, err
-}
-
-// opsReadiness is /readyz's answer (node.Readiness).
-type opsReadiness struct {
-	Ready  bool   `json:"ready"`
-	Height int64  `json:"height"`
-	Reason string `json:"reason"`
-}
-
-// opsComet GETs path from a node's CometBFT RPC (host:port) and decodes
-// its result into a T.
-func opsComet[T any](ctx context.Context, cometRPC, path string) (T, error) {
-	var out struct {
-		Result T `json:"result"`
-		Error  *struct {
-			Message string `json:"message"`
-			Data    string `json:"data"`
-		} `json:"error"`
-	}
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+cometRPC+path, nil)
-	if err != nil {
-		return out.Result, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return out.Result, err
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 8<<20)).Decode(&out); err != nil {
-		return out.Result, fmt.Errorf("%s: %w", path, err)
-	}
-	if out.Error != nil {
-		return out.Result, fmt.Errorf("%s: %s %s", path, out.Error.Message, out.Error.Data)
-	}
-	return out.Result, nil
-}
-
 // opsValidatorAddress is a node's consensus address, as CometBFT's /status
 // gives it.
 func opsValidatorAddress(ctx context.Context, t *testing.T, cometRPC string) string {
 	t.Helper()
-	st, err := opsComet[struct {
+	st, err := cometGet[struct {
 		ValidatorInfo struct {
 			Address string `json:"address"`
 		} `json:"validator_info"`
@@ -442,7 +384,7 @@ const (
 
 // opsValidators is CometBFT's validator set at height h, in order.
 func opsValidators(ctx context.Context, cometRPC string, h int64) ([]opsValidator, error) {
-	vals, err := opsComet[struct {
+	vals, err := cometGet[struct {
 		Validators []opsValidator `json:"validators"`
 	}](ctx, cometRPC, fmt.Sprintf("/validators?height=%d&per_page=100", h))
 	return vals.Validators, err
@@ -461,7 +403,7 @@ type opsValidator struct {
 // opsLastCommit is addr's entry in block h's last commit (the commit of
 // h-1 the block carries, which governance's liveness review reads).
 func opsLastCommit(ctx context.Context, cometRPC string, h int64, addr string) (int, error) {
-	b, err := opsComet[struct {
+	b, err := cometGet[struct {
 		Block struct {
 			LastCommit struct {
 				Signatures []opsSig `json:"signatures"`
@@ -502,7 +444,7 @@ func opsCommitMisses(ctx context.Context, t *testing.T, cometRPC, addr string, f
 	}
 	var missed int64
 	for h := first; h <= last; h++ {
-		c, err := opsComet[struct {
+		c, err := cometGet[struct {
 			SignedHeader struct {
 				Commit struct {
 					Signatures []opsSig `json:"signatures"`
@@ -541,24 +483,4 @@ func opsLiveness(ctx context.Context, t *testing.T, c *cluster, i int, id [20]by
 		t.Fatalf("nodeLiveness: %v", err)
 	}
 	return vals[0].(uint64), vals[1].(uint64), vals[2].(uint64)
-}
-
-// opsSnapshot is node rpc's dashboard snapshot.
-func opsSnapshot(ctx context.Context, rpc string) (dashboard.Snapshot, error) {
-	var s dashboard.Snapshot
-	ctx, cancel := context.WithTimeout(ctx, 2*callTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+rpc+"/dashboard/api/snapshot", nil)
-	if err != nil {
-		return s, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return s, fmt.Errorf("dashboard API: %w", err)
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 8<<20)).Decode(&s); err != nil {
-		return s, fmt.Errorf("dashboard API: %w", err)
-	}
-	return s, nil
 }

@@ -4,12 +4,8 @@ package faulttest_test
 
 import (
 	"context"
-	"crypto/ed25519"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,7 +20,6 @@ import (
 	cmthttp "github.com/cometbft/cometbft/rpc/client/http"
 	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/crypto"
 	gethrpc "github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/redmx/redmx/config"
@@ -71,11 +66,12 @@ func TestFaultDoubleSign(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(gc.Close)
-	rec := signGovView(ctx, t, gc, "node", nodeID)
+	g := &gov{ctx: ctx, gc: gc}
+	rec := g.view(t, "node", nodeID)
 	consAddr := governance.ConsensusAddress(rec["pubKey"].([]byte))
 
 	home, copyID := signCopyValidator(t, fn, k)
-	signAdmitObserver(ctx, t, gc, info.Collective, home)
+	admitObserver(t, g, info.Collective, homeNodeKey(t, home))
 	t.Logf("%s's copy: node %s, admitted as an observer of %s", info.Name, copyID, info.Collective)
 
 	cp := signStartCopy(t, fn.bin, home)
@@ -124,7 +120,7 @@ func TestFaultDoubleSign(t *testing.T) {
 	// Governance recorded it, on every node, with the node's collective.
 	var mis map[string]any
 	testnet.WaitFor(ctx, t, "governance's record of the double signing", func() error {
-		mis = signGovView(ctx, t, gc, "nodeMisbehaviour", nodeID)
+		mis = g.view(t, "nodeMisbehaviour", nodeID)
 		if n, _ := mis["equivocations"].(uint64); n == 0 {
 			return fmt.Errorf("nodeMisbehaviour: %v", mis)
 		}
@@ -133,7 +129,7 @@ func TestFaultDoubleSign(t *testing.T) {
 	if mis["collective"] != info.Collective || mis["recordedAt"] != uint64(evHeight) || mis["lastHeight"].(uint64) < uint64(infraction) {
 		t.Errorf("nodeMisbehaviour(%s) = %v; want collective %s, recorded at %d, last height at least %d", info.Name, mis, info.Collective, evHeight, infraction)
 	}
-	list := signGovView(ctx, t, gc, "equivocatingNodes", [32]byte{}, uint32(0))["nodeIds"].([][20]byte)
+	list := g.view(t, "equivocatingNodes", [32]byte{}, uint32(0))["nodeIds"].([][20]byte)
 	if len(list) != 1 || list[0] != nodeID {
 		t.Errorf("equivocatingNodes = %x, want only %s", list, info.NodeID)
 	}
@@ -145,7 +141,7 @@ func TestFaultDoubleSign(t *testing.T) {
 	dctx, dcancel := context.WithTimeout(ctx, signDashboardWithin)
 	defer dcancel()
 	testnet.WaitFor(dctx, t, "node0's dashboard to show the double signing", func() error {
-		snap, err := signDashboard(dctx, fn.net.Nodes[0].RPC)
+		snap, err := dashboardSnapshot(dctx, fn.net.Nodes[0].RPC)
 		if err != nil {
 			return err
 		}
@@ -156,7 +152,7 @@ func TestFaultDoubleSign(t *testing.T) {
 		if !found {
 			return fmt.Errorf("no evidence of block %d among %v", evHeight, snap.Network.Evidence)
 		}
-		if !signHasAlert(snap, "double-signing", strings.ToLower(info.NodeID)) {
+		if !signHasAlert(&snap, "double-signing", strings.ToLower(info.NodeID)) {
 			return fmt.Errorf("no double-signing alert: %v", snap.Alerts)
 		}
 		return nil
@@ -180,7 +176,7 @@ func TestFaultDoubleSign(t *testing.T) {
 				}
 			}
 		}
-		got := signGovView(ctx, t, gc, "nodeMisbehaviour", nodeID)["equivocations"].(uint64)
+		got := g.view(t, "nodeMisbehaviour", nodeID)["equivocations"].(uint64)
 		if got < uint64(pieces) {
 			t.Errorf("governance counts %d equivocations, blocks 1..%d hold %d pieces of evidence", got, top, pieces)
 		}
@@ -255,97 +251,6 @@ func signCopyValidator(t *testing.T, fn *faultNet, k int) (string, string) {
 		t.Fatal(err)
 	}
 	return home, string(nk.ID())
-}
-
-// signAdmitObserver admits the node whose key is in home as an observer of
-// collective: a member applies, a leader endorses, three of the four Nodes
-// Commission seats approve (docs/governance.md §3.1).
-func signAdmitObserver(ctx context.Context, t *testing.T, gc *govclient.Client, collective, home string) {
-	t.Helper()
-	f, err := config.LoadFile(home)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nk, err := p2p.LoadNodeKey(f.CometBFT.NodeKeyFile())
-	if err != nil {
-		t.Fatal(err)
-	}
-	applicant := signRoleKey(t, devnet.RoleNameMember, collective)
-	if applicant == nil {
-		applicant = signRoleKey(t, devnet.RoleNameLeader, collective)
-	}
-	from := crypto.PubkeyToAddress(applicant.Key.PublicKey)
-	nodeKey := [32]byte(nk.PubKey().Bytes())
-	msg := governance.NodeApplicationMessage(from, collective, nodeKey, governance.NodeObserver, "", nil)
-	sig := governance.SignNodeApplication(ed25519.PrivateKey(nk.PrivKey.Bytes()), msg)
-	h := crypto.Keccak256Hash
-	res := signGovSend(ctx, t, gc, applicant, "applyNode", collective, nodeKey, governance.NodeObserver, "", []byte{},
-		governance.KindInstitution, h([]byte("an institution")), h([]byte("letter")), "https://example.org/letter",
-		h([]byte("adhesion")), "https://example.org/adhesion", sig, []byte{})
-	var app uint64
-	for _, ev := range res.Events {
-		if ev.Name == "NodeApplied" {
-			app = ev.Fields[0].Value.(uint64)
-		}
-	}
-	if app == 0 {
-		t.Fatalf("applyNode raised no NodeApplied: %v", res.Events)
-	}
-	signGovSend(ctx, t, gc, signRoleKey(t, devnet.RoleNameLeader, collective), "endorse", app)
-	for _, c := range devnet.Collectives[:3] {
-		signGovSend(ctx, t, gc, signRoleKey(t, devnet.RoleNameNodesCommission, c), "commissionVote", app, true)
-	}
-}
-
-// signRoleKey is the devnet's first holder of role in collective, or nil.
-func signRoleKey(t *testing.T, role, collective string) *devnet.RoleKey {
-	for _, r := range devnet.Roles() {
-		if r.Role == role && r.Collective == collective {
-			return &r
-		}
-	}
-	return nil
-}
-
-func signGovSend(ctx context.Context, t *testing.T, gc *govclient.Client, who *devnet.RoleKey, fn string, args ...any) *govclient.Result {
-	t.Helper()
-	if who == nil {
-		t.Fatalf("%s: no devnet role key to send it", fn)
-	}
-	m, err := govclient.Method(fn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sctx, cancel := context.WithTimeout(ctx, phaseTimeout)
-	defer cancel()
-	res, err := gc.Send(sctx, govclient.KeySigner{Key: who.Key}, m, args, govclient.SendOptions{})
-	if err != nil {
-		t.Fatalf("%s by %s of %s: %v", fn, who.Role, who.Collective, err)
-	}
-	if !res.Success {
-		t.Fatalf("%s by %s of %s failed in block %d", fn, who.Role, who.Collective, res.Block)
-	}
-	return res
-}
-
-// signGovView calls a governance view and returns its outputs by name.
-func signGovView(ctx context.Context, t *testing.T, gc *govclient.Client, fn string, args ...any) map[string]any {
-	t.Helper()
-	m, err := govclient.Method(fn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	vctx, cancel := context.WithTimeout(ctx, callTimeout)
-	defer cancel()
-	fields, err := gc.View(vctx, m, args)
-	if err != nil {
-		t.Fatalf("%s: %v", fn, err)
-	}
-	out := make(map[string]any, len(fields))
-	for _, f := range fields {
-		out[f.Name] = f.Value
-	}
-	return out
 }
 
 // signCopy is the copy's `redmx start` process.
@@ -537,14 +442,14 @@ func TestFaultClockSkew(t *testing.T) {
 			if err := exitedEarly(q); err != nil {
 				return devnet.Permanent(err)
 			}
-			_, _, err := signReadyOffset(ctx, fn.net.Nodes[k].RPC)
+			_, _, err := clockOffset(ctx, fn.net.Nodes[k].RPC)
 			return err
 		})
 		upAt := time.Now()
 		dctx, dcancel := context.WithTimeout(ctx, signDashboardWithin)
 		var skewMs int64
 		testnet.WaitFor(dctx, t, fmt.Sprintf("node0's dashboard to show %s's clock %s off", name, off), func() error {
-			snap, err := signDashboard(dctx, fn.net.Nodes[0].RPC)
+			snap, err := dashboardSnapshot(dctx, fn.net.Nodes[0].RPC)
 			if err != nil {
 				return err
 			}
@@ -556,11 +461,11 @@ func TestFaultClockSkew(t *testing.T) {
 			if (time.Duration(skewMs)*time.Millisecond - off).Abs() > signSkewTolerance {
 				return fmt.Errorf("%s's skew %d ms", name, skewMs)
 			}
-			if !signHasAlert(snap, "clock-skew", "node "+name+"'s clock") {
+			if !signHasAlert(&snap, "clock-skew", "node "+name+"'s clock") {
 				return fmt.Errorf("no clock-skew alert for %s: %v", name, snap.Alerts)
 			}
 			for i, info := range fn.net.Nodes {
-				if i != k && signHasAlert(snap, "clock-skew", "node "+info.Name+"'s clock") {
+				if i != k && signHasAlert(&snap, "clock-skew", "node "+info.Name+"'s clock") {
 					return devnet.Permanent(fmt.Errorf("a clock-skew alert for %s: %v", info.Name, snap.Alerts))
 				}
 			}
@@ -573,7 +478,7 @@ func TestFaultClockSkew(t *testing.T) {
 			if err := exitedEarly(q); err != nil {
 				return devnet.Permanent(err)
 			}
-			d, ok, err := signReadyOffset(ctx, fn.net.Nodes[k].RPC)
+			d, ok, err := clockOffset(ctx, fn.net.Nodes[k].RPC)
 			if err != nil || !ok {
 				return fmt.Errorf("no offset yet (%v)", err)
 			}
@@ -591,7 +496,7 @@ func TestFaultClockSkew(t *testing.T) {
 		if h := fn.c.maxHeight(ctx, t, fn.c.all()); h < start+minAdvance {
 			t.Fatalf("the chain advanced from %d to %d only over %s with %s at %s", start, h, hold, name, off)
 		}
-		d, ok, err := signReadyOffset(ctx, fn.net.Nodes[k].RPC)
+		d, ok, err := clockOffset(ctx, fn.net.Nodes[k].RPC)
 		if err != nil || !ok || (d-off).Abs() > signSkewTolerance {
 			t.Errorf("%s at %s reports %s (known %v, %v) after %s", name, off, d, ok, err, hold)
 		}
@@ -600,7 +505,7 @@ func TestFaultClockSkew(t *testing.T) {
 			if i == k {
 				continue
 			}
-			o, ok, err := signReadyOffset(ctx, info.RPC)
+			o, ok, err := clockOffset(ctx, info.RPC)
 			if err != nil || !ok || o.Abs() > signSkewTolerance {
 				t.Errorf("%s reports an offset of %s (known %v, %v), want about 0", info.Name, o, ok, err)
 			}
@@ -656,29 +561,6 @@ func TestFaultClockSkew(t *testing.T) {
 // (the issue's 15 s).
 const signDashboardWithin = 15 * time.Second
 
-// signDashboard reads a node's dashboard API.
-func signDashboard(ctx context.Context, addr string) (*dashboard.Snapshot, error) {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/dashboard/api/snapshot", nil)
-	if err != nil {
-		return nil, err
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("dashboard API: %s", res.Status)
-	}
-	var s dashboard.Snapshot
-	if err := json.NewDecoder(io.LimitReader(res.Body, 16<<20)).Decode(&s); err != nil {
-		return nil, err
-	}
-	return &s, nil
-}
-
 // signHasAlert reports whether snap has an alert of kind whose text holds about.
 func signHasAlert(snap *dashboard.Snapshot, kind, about string) bool {
 	for _, a := range snap.Alerts {
@@ -687,32 +569,6 @@ func signHasAlert(snap *dashboard.Snapshot, kind, about string) bool {
 		}
 	}
 	return false
-}
-
-// signReadyOffset is the clock offset a node reports in /readyz on its
-// JSON-RPC address, and whether it reports one yet.
-func signReadyOffset(ctx context.Context, addr string) (time.Duration, bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/readyz", nil)
-	if err != nil {
-		return 0, false, err
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, false, err
-	}
-	defer res.Body.Close()
-	var r struct {
-		ClockOffsetMs *int64 `json:"clock_offset_ms"`
-	}
-	if err := json.NewDecoder(io.LimitReader(res.Body, 1<<16)).Decode(&r); err != nil {
-		return 0, false, err
-	}
-	if r.ClockOffsetMs == nil {
-		return 0, false, nil
-	}
-	return time.Duration(*r.ClockOffsetMs) * time.Millisecond, true, nil
 }
 
 // signBuildFaultClock builds redmx with the tag faultclock, whose CometBFT clock

@@ -4,7 +4,6 @@ package faulttest_test
 
 import (
 	"context"
-	"crypto/ecdsa"
 	"errors"
 	"fmt"
 	"os"
@@ -21,7 +20,6 @@ import (
 	sm "github.com/cometbft/cometbft/state"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/crypto"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/devnet"
@@ -186,7 +184,7 @@ func opsCleanRestart(ctx context.Context, t *testing.T, fn *faultNet, i int) {
 		if err != nil || h <= target {
 			return fmt.Errorf("%s at %d (%v)", q.Name, h, err)
 		}
-		if code, r, err := opsReadyz(ctx, fn.net.Nodes[i].RPC); err != nil || !r.Ready {
+		if code, r, err := readyz(ctx, fn.net.Nodes[i].RPC); err != nil || !r.Ready {
 			return fmt.Errorf("%s /readyz %d %+v %v", q.Name, code, r, err)
 		}
 		return nil
@@ -209,7 +207,7 @@ func opsUpgradeRun(t *testing.T, fn *faultNet, fig *figures, replace func(i int)
 		t.Fatal(err)
 	}
 	t.Cleanup(gc.Close)
-	g := &opsGov{ctx: ctx, gc: gc}
+	g := &gov{ctx: ctx, gc: gc}
 
 	// A meeting a few seconds ahead, long enough for three rounds of
 	// transactions on a loaded machine.
@@ -350,7 +348,7 @@ func opsLongestGap(ctx context.Context, t *testing.T, cometRPC string, from, to 
 		if hi >= from+19 {
 			lo = hi - 19
 		}
-		res, err := opsComet[struct {
+		res, err := cometGet[struct {
 			Metas []struct {
 				Header struct {
 					Height string    `json:"height"`
@@ -419,61 +417,6 @@ func opsWaitBlockTime(ctx context.Context, t *testing.T, c *cluster, i int, what
 		}
 		return nil
 	})
-}
-
-// opsGov sends governance calls by the devnet's role keys.
-type opsGov struct {
-	ctx context.Context
-	gc  *govclient.Client
-}
-
-type opsGovCall struct {
-	key  *ecdsa.PrivateKey
-	fn   string
-	args []any
-}
-
-// do is a call by the devnet's holder of role in collective.
-func (g *opsGov) do(t *testing.T, role, collective, fn string, args ...any) opsGovCall {
-	t.Helper()
-	for _, r := range devnet.Roles() {
-		if r.Role == role && r.Collective == collective {
-			return opsGovCall{r.Key, fn, args}
-		}
-	}
-	t.Fatalf("no %s of %s among the devnet's roles", role, collective)
-	return opsGovCall{}
-}
-
-// round sends calls in parallel, one per key, and waits for every receipt;
-// a refusal or failure fails the test.
-func (g *opsGov) round(t *testing.T, calls ...opsGovCall) []*govclient.Result {
-	t.Helper()
-	out := make([]*govclient.Result, len(calls))
-	var eg errgroup.Group
-	for i, c := range calls {
-		eg.Go(func() error {
-			m, err := govclient.Method(c.fn)
-			if err != nil {
-				return err
-			}
-			ctx, cancel := context.WithTimeout(g.ctx, phaseTimeout)
-			defer cancel()
-			res, err := g.gc.Send(ctx, govclient.KeySigner{Key: c.key}, m, c.args, govclient.SendOptions{})
-			if err != nil {
-				return fmt.Errorf("%s by %s: %w", c.fn, crypto.PubkeyToAddress(c.key.PublicKey), err)
-			}
-			if !res.Success {
-				return fmt.Errorf("%s by %s failed: %+v", c.fn, res.From, res)
-			}
-			out[i] = res
-			return nil
-		})
-	}
-	if err := eg.Wait(); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // opsEventArg is a named argument of the first event called name in res.
