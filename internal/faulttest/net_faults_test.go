@@ -301,7 +301,7 @@ func TestFaultSlowLinks(t *testing.T) {
 	l.shape(func(int, int) linkShape { return base })
 	fn := startNet(t, netOptions{Config: l.config})
 	c := fn.c
-	dur := pick(25*time.Second, 5*time.Minute)
+	dur := pick(15*time.Second, 5*time.Minute)
 	ctx, cancel := context.WithTimeout(t.Context(), 3*dur+4*phaseTimeout)
 	defer cancel()
 

@@ -39,7 +39,7 @@ const (
 
 // TestFaultSoak (row 1): four validators at the product's block time under a
 // steady mixed load (native transfers, token deployments and token
-// transfers) for pick(60 s, 30 min). Every transaction sent is mined with
+// transfers) for pick(40 s, 30 min). Every transaction sent is mined with
 // status 1; the block intervals, from CometBFT's header times, have p50 ≤
 // 1.5 s and p99 ≤ 3 s; each node's resident memory, sampled from /proc,
 // grows by less than 10 % from the end of the warm-up (the first fifth) to
@@ -47,7 +47,7 @@ const (
 // long one: a minute is mostly the caches filling.
 func TestFaultSoak(t *testing.T) {
 	fig := record(t, 1, "soak: 4 validators, mixed load")
-	duration := pick(60*time.Second, 30*time.Minute)
+	duration := pick(40*time.Second, 30*time.Minute)
 	sampleEvery := pick(3*time.Second, 15*time.Second)
 	// Each node serves its metrics, for the Go heap beside the RSS: what
 	// grows outside the heap is pebble's cache and memtables.

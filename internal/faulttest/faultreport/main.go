@@ -164,7 +164,7 @@ func table(runs map[string]*run) string {
 	}
 	b.WriteString("\n| # | fault | pass | short run | long run |\n|---|---|---|---|---|\n")
 	for n := 1; n < len(rows); n++ {
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", n, rows[n].fault, rows[n].pass, cell(runs["short"], n), cell(runs["long"], n))
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", n, escape(rows[n].fault), escape(rows[n].pass), cell(runs["short"], n), cell(runs["long"], n))
 	}
 	return b.String()
 }
