@@ -33,8 +33,10 @@ func TestAdvisoryCouncilOnNetwork(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	h := newGovHarness(ctx, t, net.Nodes[0].RPC)
-	do := func(role, collective, fn string, args ...any) govCall { return h.do(t, role, collective, fn, args...) }
+	h := testnet.DialGov(ctx, t, net.Nodes[0].RPC)
+	do := func(role, collective, fn string, args ...any) testnet.GovCall {
+		return h.Do(t, role, collective, fn, args...)
+	}
 	var (
 		leader    = devnet.RoleNameLeader
 		secretary = devnet.RoleNameSecretary
@@ -48,7 +50,7 @@ func TestAdvisoryCouncilOnNetwork(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := h.gc.View(ctx, m, args)
+		out, err := h.Client().View(ctx, m, args)
 		if err != nil {
 			t.Fatalf("%s: %v", fn, err)
 		}
@@ -56,7 +58,7 @@ func TestAdvisoryCouncilOnNetwork(t *testing.T) {
 	}
 	blockTime := func(res *govclient.Result) uint64 {
 		t.Helper()
-		hd, err := h.ec.HeaderByNumber(ctx, new(big.Int).SetUint64(res.Block))
+		hd, err := h.Eth().HeaderByNumber(ctx, new(big.Int).SetUint64(res.Block))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,9 +70,9 @@ func TestAdvisoryCouncilOnNetwork(t *testing.T) {
 		t.Fatal(err)
 	}
 	account := crypto.PubkeyToAddress(expert.PublicKey)
-	res := h.round(t, govCall{expert, "applyAdvisory", []any{crypto.Keccak256Hash([]byte("curriculum")), "https://example.org/cv.pdf",
-		crypto.Keccak256Hash([]byte("statement"))}})
-	app := eventArg(t, res[0], "AdvisoryApplied", "applicationId").(uint64)
+	res := h.Round(t, testnet.KeyCall(expert, "applyAdvisory", crypto.Keccak256Hash([]byte("curriculum")), "https://example.org/cv.pdf",
+		crypto.Keccak256Hash([]byte("statement"))))
+	app := testnet.EventArg(t, res[0], "AdvisoryApplied", "applicationId").(uint64)
 
 	t.Run("the Advisory Council designates on a leader's proposal", func(t *testing.T) {
 		var ncRecord uint64
@@ -79,17 +81,17 @@ func TestAdvisoryCouncilOnNetwork(t *testing.T) {
 				ncRecord = r.Record
 			}
 		}
-		res := h.round(t, do(leader, "public", "proposeDesignation", governance.RoleNodesCommission, "public", ncRecord,
+		res := h.Round(t, do(leader, "public", "proposeDesignation", governance.RoleNodesCommission, "public", ncRecord,
 			crypto.Keccak256Hash([]byte("seniority, projects, experience"))))
-		d := eventArg(t, res[0], "DesignationProposed", "designationId").(uint64)
+		d := testnet.EventArg(t, res[0], "DesignationProposed", "designationId").(uint64)
 		// One at a time: the deciding vote seats the record.
-		h.round(t, do(advisory, "academic", "voteDesignation", d, true))
-		res = h.round(t, do(advisory, "private", "voteDesignation", d, true))
-		if st := eventArg(t, res[0], "DesignationDecided", "status").(uint8); governance.DesignationStatus(st) != governance.DesignationApproved {
+		h.Round(t, do(advisory, "academic", "voteDesignation", d, true))
+		res = h.Round(t, do(advisory, "private", "voteDesignation", d, true))
+		if st := testnet.EventArg(t, res[0], "DesignationDecided", "status").(uint8); governance.DesignationStatus(st) != governance.DesignationApproved {
 			t.Fatalf("designation %d decided %s", d, governance.DesignationStatus(st))
 		}
 		want := blockTime(res[0]) + 2*365*24*3600
-		if end := eventArg(t, res[0], "SeatFilled", "termEnd").(uint64); end != want {
+		if end := testnet.EventArg(t, res[0], "SeatFilled", "termEnd").(uint64); end != want {
 			t.Fatalf("SeatFilled termEnd %d, want %d (the block's time plus councilTerm)", end, want)
 		}
 		if out := view("designation", d); out[5].Value.(uint8) != uint8(governance.DesignationApproved) || len(out[8].Value.([]uint64)) != 2 {
@@ -98,13 +100,13 @@ func TestAdvisoryCouncilOnNetwork(t *testing.T) {
 	})
 
 	t.Run("the plenary admits an Advisory member", func(t *testing.T) {
-		_, now := h.head(t)
+		_, now := h.Head(t)
 		now = max(now, uint64(time.Now().Unix()))
 		start, end := now+4, now+4+12
-		res := h.round(t, do(secretary, "public", "convene", governance.MeetingOrdinary, crypto.Keccak256Hash([]byte("Advisory Council")), start, end, "online", uint64(0)))
-		meeting := eventArg(t, res[0], "MeetingConvened", "meetingId").(uint64)
-		h.waitBlockTime(t, "the meeting's start", start)
-		h.round(t,
+		res := h.Round(t, do(secretary, "public", "convene", governance.MeetingOrdinary, crypto.Keccak256Hash([]byte("Advisory Council")), start, end, "online", uint64(0)))
+		meeting := testnet.EventArg(t, res[0], "MeetingConvened", "meetingId").(uint64)
+		h.WaitBlockTime(t, "the meeting's start", start)
+		h.Round(t,
 			do(secretary, "public", "attend", meeting),
 			do(projects, "public", "attend", meeting),
 			do(projects, "academic", "attend", meeting),
@@ -113,24 +115,24 @@ func TestAdvisoryCouncilOnNetwork(t *testing.T) {
 			do(nodes, "academic", "attend", meeting),
 			do(nodes, "private", "attend", meeting),
 		)
-		res = h.round(t, do(projects, "academic", "moveAdmitAdvisory", meeting, app))
-		motion := eventArg(t, res[0], "MotionProposed", "motionId").(uint64)
-		h.round(t,
+		res = h.Round(t, do(projects, "academic", "moveAdmitAdvisory", meeting, app))
+		motion := testnet.EventArg(t, res[0], "MotionProposed", "motionId").(uint64)
+		h.Round(t,
 			do(secretary, "public", "vote", motion, true),
 			do(projects, "public", "vote", motion, true),
 			do(projects, "academic", "vote", motion, true),
 			do(nodes, "public", "vote", motion, true),
 			do(nodes, "private", "vote", motion, false),
 		)
-		if n, tm := h.head(t); tm >= end {
+		if n, tm := h.Head(t); tm >= end {
 			t.Fatalf("the votes ended at block %d, time %d: after the meeting (end %d); the machine is too slow for this window", n, tm, end)
 		}
-		h.waitBlockTime(t, "the meeting's end", end)
-		res = h.round(t, do(devnet.RoleNameMember, "private", "decide", motion))
-		if !eventArg(t, res[0], "MotionDecided", "passed").(bool) {
+		h.WaitBlockTime(t, "the meeting's end", end)
+		res = h.Round(t, do(devnet.RoleNameMember, "private", "decide", motion))
+		if !testnet.EventArg(t, res[0], "MotionDecided", "passed").(bool) {
 			t.Fatalf("the admission failed: %+v", res[0].Events)
 		}
-		rec := eventArg(t, res[0], "AdvisoryAdmitted", "recordId").(uint64)
+		rec := testnet.EventArg(t, res[0], "AdvisoryAdmitted", "recordId").(uint64)
 		if got := view("recordOf", account)[0].Value.(uint64); got != rec {
 			t.Fatalf("recordOf(applicant) = %d, want %d", got, rec)
 		}
@@ -139,9 +141,9 @@ func TestAdvisoryCouncilOnNetwork(t *testing.T) {
 			t.Fatalf("seatOf(%d) = %+v", rec, seat)
 		}
 		// the new member acts at once: it applies for its one renewal
-		res = h.round(t, govCall{expert, "applyAdvisory", []any{crypto.Keccak256Hash([]byte("curriculum 2")), "https://example.org/cv2.pdf",
-			crypto.Keccak256Hash([]byte("statement 2"))}})
-		if !eventArg(t, res[0], "AdvisoryApplied", "renewal").(bool) {
+		res = h.Round(t, testnet.KeyCall(expert, "applyAdvisory", crypto.Keccak256Hash([]byte("curriculum 2")), "https://example.org/cv2.pdf",
+			crypto.Keccak256Hash([]byte("statement 2"))))
+		if !testnet.EventArg(t, res[0], "AdvisoryApplied", "renewal").(bool) {
 			t.Fatal("the member's application is not a renewal")
 		}
 	})

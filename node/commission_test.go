@@ -34,9 +34,11 @@ func TestCommissionActionRatified(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	h := newGovHarness(ctx, t, net.Nodes[0].RPC)
+	h := testnet.DialGov(ctx, t, net.Nodes[0].RPC)
 	cmt := cometClient(t, net.Nodes[0].CometRPC)
-	do := func(role, collective, fn string, args ...any) govCall { return h.do(t, role, collective, fn, args...) }
+	do := func(role, collective, fn string, args ...any) testnet.GovCall {
+		return h.Do(t, role, collective, fn, args...)
+	}
 	nodes := devnet.RoleNameNodesCommission
 	refused := func(collective, fn string, args ...any) error {
 		t.Helper()
@@ -44,7 +46,7 @@ func TestCommissionActionRatified(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = h.gc.Send(ctx, govclient.KeySigner{Key: roleKey(t, nodes, collective)}, m, args, govclient.SendOptions{})
+		_, err = h.Client().Send(ctx, govclient.KeySigner{Key: testnet.RoleKey(t, nodes, collective)}, m, args, govclient.SendOptions{})
 		if !errors.Is(err, govclient.ErrWouldFail) {
 			t.Fatalf("%s: %v, want a refusal", fn, err)
 		}
@@ -65,7 +67,7 @@ func TestCommissionActionRatified(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := h.gc.View(ctx, seats, []any{governance.RoleLeader, "public"})
+	out, err := h.Client().View(ctx, seats, []any{governance.RoleLeader, "public"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,11 +79,11 @@ func TestCommissionActionRatified(t *testing.T) {
 	if err := refused("public", "proposeNodeAction", cso, governance.ActionSuspend, false, reason); !strings.Contains(err.Error(), "would be left without nodes") {
 		t.Fatalf("suspending cso's only validator without cause: %v", err)
 	}
-	res := h.send(t, nodes, "public", "proposeNodeAction", cso, governance.ActionSuspend, true, reason)
-	action := eventArg(t, res, "ActionProposed", "actionId").(uint64)
-	h.round(t, do(nodes, "public", "voteAction", action, true), do(nodes, "academic", "voteAction", action, true))
-	res = h.send(t, nodes, "private", "voteAction", action, true)
-	eventArg(t, res, "ActionSentToPlenary", "deadline")
+	res := h.Send(t, nodes, "public", "proposeNodeAction", cso, governance.ActionSuspend, true, reason)
+	action := testnet.EventArg(t, res, "ActionProposed", "actionId").(uint64)
+	h.Round(t, do(nodes, "public", "voteAction", action, true), do(nodes, "academic", "voteAction", action, true))
+	res = h.Send(t, nodes, "private", "voteAction", action, true)
+	testnet.EventArg(t, res, "ActionSentToPlenary", "deadline")
 	at := currentHeight(ctx, t, cmt)
 	waitFor(ctx, t, "three blocks after the commission's decision", func() bool { return currentHeight(ctx, t, cmt) >= at+3 })
 	if p := power(ctx, t, cmt, csoKey); p != governance.CollectivePower {
@@ -89,34 +91,34 @@ func TestCommissionActionRatified(t *testing.T) {
 	}
 
 	// The plenary ratifies it.
-	_, now := h.head(t)
+	_, now := h.Head(t)
 	now = max(now, uint64(time.Now().Unix()))
 	start, end := now+5, now+5+20
-	res = h.send(t, devnet.RoleNameSecretary, "public", "convene", governance.MeetingOrdinary, crypto.Keccak256Hash([]byte("ratify")), start, end, "online", uint64(0))
-	meeting := eventArg(t, res, "MeetingConvened", "meetingId").(uint64)
-	h.waitBlockTime(t, "the meeting's start", start)
-	var attend []govCall
+	res = h.Send(t, devnet.RoleNameSecretary, "public", "convene", governance.MeetingOrdinary, crypto.Keccak256Hash([]byte("ratify")), start, end, "online", uint64(0))
+	meeting := testnet.EventArg(t, res, "MeetingConvened", "meetingId").(uint64)
+	h.WaitBlockTime(t, "the meeting's start", start)
+	var attend []testnet.GovCall
 	attend = append(attend, do(devnet.RoleNameSecretary, "public", "attend", meeting))
 	for _, c := range []string{"public", "academic", "private", "cso"} {
 		attend = append(attend, do(nodes, c, "attend", meeting), do(devnet.RoleNameProjectsCommission, c, "attend", meeting))
 	}
-	h.round(t, attend...)
-	res = h.send(t, devnet.RoleNameProjectsCommission, "public", "moveRatifyAction", meeting, action)
-	motion := eventArg(t, res, "MotionProposed", "motionId").(uint64)
-	var votes []govCall
+	h.Round(t, attend...)
+	res = h.Send(t, devnet.RoleNameProjectsCommission, "public", "moveRatifyAction", meeting, action)
+	motion := testnet.EventArg(t, res, "MotionProposed", "motionId").(uint64)
+	var votes []testnet.GovCall
 	for _, c := range []string{"public", "academic", "private", "cso"} {
 		votes = append(votes, do(devnet.RoleNameProjectsCommission, c, "vote", motion, true), do(nodes, c, "vote", motion, true))
 	}
-	h.round(t, votes...)
-	if _, tm := h.head(t); tm >= end {
+	h.Round(t, votes...)
+	if _, tm := h.Head(t); tm >= end {
 		t.Fatalf("the votes ended at time %d, after the meeting (end %d): the machine is too slow for this window", tm, end)
 	}
-	h.waitBlockTime(t, "the meeting's end", end)
-	res = h.send(t, devnet.RoleNameMember, "private", "decide", motion)
-	if passed := eventArg(t, res, "MotionDecided", "passed").(bool); !passed {
+	h.WaitBlockTime(t, "the meeting's end", end)
+	res = h.Send(t, devnet.RoleNameMember, "private", "decide", motion)
+	if passed := testnet.EventArg(t, res, "MotionDecided", "passed").(bool); !passed {
 		t.Fatalf("ratification failed: %+v", res.Events)
 	}
-	if got := eventArg(t, res, "ActionRatified", "actionId").(uint64); got != action {
+	if got := testnet.EventArg(t, res, "ActionRatified", "actionId").(uint64); got != action {
 		t.Fatalf("ratified action %d, want %d", got, action)
 	}
 	waitFor(ctx, t, "cso's validator out of CometBFT's set", func() bool { return power(ctx, t, cmt, csoKey) == 0 })
@@ -124,7 +126,7 @@ func TestCommissionActionRatified(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err = h.gc.View(ctx, act, []any{action})
+	out, err = h.Client().View(ctx, act, []any{action})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,8 +135,8 @@ func TestCommissionActionRatified(t *testing.T) {
 	}
 
 	// The commission's reinstatement is immediate and final.
-	res = h.send(t, nodes, "public", "proposeNodeAction", cso, governance.ActionReinstate, false, [32]byte{})
-	back := eventArg(t, res, "ActionProposed", "actionId").(uint64)
-	h.round(t, do(nodes, "public", "voteAction", back, true), do(nodes, "academic", "voteAction", back, true), do(nodes, "private", "voteAction", back, true))
+	res = h.Send(t, nodes, "public", "proposeNodeAction", cso, governance.ActionReinstate, false, [32]byte{})
+	back := testnet.EventArg(t, res, "ActionProposed", "actionId").(uint64)
+	h.Round(t, do(nodes, "public", "voteAction", back, true), do(nodes, "academic", "voteAction", back, true), do(nodes, "private", "voteAction", back, true))
 	waitFor(ctx, t, "cso's validator back at full power", func() bool { return power(ctx, t, cmt, csoKey) == governance.CollectivePower })
 }

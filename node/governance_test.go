@@ -3,7 +3,6 @@ package node_test
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
 	"testing"
 	"time"
 
@@ -33,17 +32,17 @@ func TestGovernanceAdmitsAValidator(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 
-	h := newGovHarness(ctx, t, net.Nodes[0].RPC)
+	h := testnet.DialGov(ctx, t, net.Nodes[0].RPC)
 	cmt := cometClient(t, net.Nodes[0].CometRPC)
 	send := func(role, collective, fn string, args ...any) *govclient.Result {
 		t.Helper()
-		return h.send(t, role, collective, fn, args...)
+		return h.Send(t, role, collective, fn, args...)
 	}
 
 	extra := net.AddNode(t, "node4", "academic")
 	var nodeID [20]byte
 	copy(nodeID[:], common.FromHex(extra.Info.NodeID))
-	applicant := crypto.PubkeyToAddress(roleKey(t, devnet.RoleNameMember, "academic").PublicKey)
+	applicant := crypto.PubkeyToAddress(testnet.RoleKey(t, devnet.RoleNameMember, "academic").PublicKey)
 	nodeKey, pub, nodeSig, keySig := extra.NodeApplication(applicant, "academic")
 	// The validators' own view: a node they refuse may still count them
 	// for a moment, between its dial and their filter's answer.
@@ -83,10 +82,10 @@ func TestGovernanceAdmitsAValidator(t *testing.T) {
 		res := send(devnet.RoleNameMember, "academic", "applyNode", "academic", nodeKey, governance.NodeValidator, "ed25519", pub,
 			governance.KindInstitution, crypto.Keccak256Hash([]byte("a university")), crypto.Keccak256Hash([]byte("letter")),
 			"https://example.org/letter", crypto.Keccak256Hash([]byte("adhesion")), "https://example.org/adhesion", nodeSig, keySig)
-		if got := eventArg(t, res, "NodeApplied", "nodeId").([20]byte); got != nodeID {
+		if got := testnet.EventArg(t, res, "NodeApplied", "nodeId").([20]byte); got != nodeID {
 			t.Fatalf("applied for node %x, want the node's own ID %x", got, nodeID)
 		}
-		app := eventArg(t, res, "NodeApplied", "applicationId").(uint64)
+		app := testnet.EventArg(t, res, "NodeApplied", "applicationId").(uint64)
 		send(devnet.RoleNameLeader, "academic", "endorse", app)
 		for _, c := range []string{"public", "academic", "private"} {
 			send(devnet.RoleNameNodesCommission, c, "commissionVote", app, true)
@@ -126,7 +125,7 @@ func TestGovernanceAdmitsAValidator(t *testing.T) {
 	// ratifies it): the node leaves the set and is disconnected.
 	t.Run("removed: leaves the set and is disconnected", func(t *testing.T) {
 		res := send(devnet.RoleNameNodesCommission, "public", "proposeNodeAction", nodeID, governance.ActionRemove, false, crypto.Keccak256Hash([]byte("test removal")))
-		id := eventArg(t, res, "ActionProposed", "actionId").(uint64)
+		id := testnet.EventArg(t, res, "ActionProposed", "actionId").(uint64)
 		for _, c := range []string{"public", "academic", "private"} {
 			send(devnet.RoleNameNodesCommission, c, "voteAction", id, true)
 		}
@@ -136,34 +135,6 @@ func TestGovernanceAdmitsAValidator(t *testing.T) {
 		})
 		waitFor(ctx, t, "the removed node disconnected from every validator", func() bool { return validatorPeers() == others })
 	})
-}
-
-func roleKey(t *testing.T, role, collective string) *ecdsa.PrivateKey {
-	t.Helper()
-	for _, r := range devnet.Roles() {
-		if r.Role == role && r.Collective == collective {
-			return r.Key
-		}
-	}
-	t.Fatalf("no %s of %s among the devnet's roles", role, collective)
-	return nil
-}
-
-// eventArg returns a named argument of the first event called name in res.
-func eventArg(t *testing.T, res *govclient.Result, name, arg string) any {
-	t.Helper()
-	for _, ev := range res.Events {
-		if ev.Name != name {
-			continue
-		}
-		for _, f := range ev.Fields {
-			if f.Name == arg {
-				return f.Value
-			}
-		}
-	}
-	t.Fatalf("no %s(%s) among %+v", name, arg, res.Events)
-	return nil
 }
 
 func validatorKey(t *testing.T, net *testnet.Network, collective string) []byte {

@@ -4,25 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	cmtcfg "github.com/cometbft/cometbft/config"
-	sm "github.com/cometbft/cometbft/state"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/redmx/redmx/app"
-	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/govclient"
 	"github.com/redmx/redmx/internal/testnet"
 	"github.com/redmx/redmx/node"
-	"github.com/redmx/redmx/store"
 )
 
 // TestPlenaryUpgradeStopsEveryNode runs the plenary of docs/governance.md
@@ -48,12 +43,14 @@ func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 
-	h := newGovHarness(ctx, t, net.Nodes[0].RPC)
-	gc := h.gc
-	do := func(role, collective, fn string, args ...any) govCall { return h.do(t, role, collective, fn, args...) }
-	round := h.round
-	head := func() (number, time uint64) { return h.head(t) }
-	waitBlockTime := func(what string, at uint64) { h.waitBlockTime(t, what, at) }
+	h := testnet.DialGov(ctx, t, net.Nodes[0].RPC)
+	gc := h.Client()
+	do := func(role, collective, fn string, args ...any) testnet.GovCall {
+		return h.Do(t, role, collective, fn, args...)
+	}
+	round := h.Round
+	head := func() (number, time uint64) { return h.Head(t) }
+	waitBlockTime := func(what string, at uint64) { h.WaitBlockTime(t, what, at) }
 
 	var (
 		secretary = devnet.RoleNameSecretary
@@ -68,7 +65,7 @@ func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
 	start, end := now+5, now+5+20
 	convene := func(agenda string) uint64 {
 		res := round(t, do(secretary, "public", "convene", governance.MeetingOrdinary, crypto.Keccak256Hash([]byte(agenda)), start, end, "online", uint64(0)))
-		return eventArg(t, res[0], "MeetingConvened", "meetingId").(uint64)
+		return testnet.EventArg(t, res[0], "MeetingConvened", "meetingId").(uint64)
 	}
 	quorate, inquorate := convene("upgrade v-next"), convene("upgrade v-never")
 	waitBlockTime("the meetings' start", start)
@@ -96,8 +93,8 @@ func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
 		do(projects, "public", "moveUpgrade", quorate, "v-next", height),
 		do(nodes, "private", "moveUpgrade", inquorate, "v-never", height),
 	)
-	motion := eventArg(t, moved[1], "MotionProposed", "motionId").(uint64)
-	lost := eventArg(t, moved[2], "MotionProposed", "motionId").(uint64)
+	motion := testnet.EventArg(t, moved[1], "MotionProposed", "motionId").(uint64)
+	lost := testnet.EventArg(t, moved[2], "MotionProposed", "motionId").(uint64)
 	round(t,
 		do(projects, "public", "vote", motion, true),
 		do(projects, "academic", "vote", motion, true),
@@ -114,18 +111,18 @@ func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
 
 	t.Run("a quorate majority schedules the upgrade", func(t *testing.T) {
 		res := round(t, do(devnet.RoleNameMember, "private", "decide", motion))[0]
-		if passed := eventArg(t, res, "MotionDecided", "passed").(bool); !passed {
+		if passed := testnet.EventArg(t, res, "MotionDecided", "passed").(bool); !passed {
 			t.Fatalf("motion %d failed: %+v", motion, res.Events)
 		}
 		for arg, want := range map[string]uint32{"yes": 4, "no": 1, "present": 7} {
-			if got := eventArg(t, res, "MotionDecided", arg).(uint32); got != want {
+			if got := testnet.EventArg(t, res, "MotionDecided", arg).(uint32); got != want {
 				t.Errorf("MotionDecided %s = %d, want %d", arg, got, want)
 			}
 		}
-		if name := eventArg(t, res, "UpgradeScheduled", "name").(string); name != "v-next" {
+		if name := testnet.EventArg(t, res, "UpgradeScheduled", "name").(string); name != "v-next" {
 			t.Errorf("UpgradeScheduled name %q", name)
 		}
-		if h := eventArg(t, res, "UpgradeScheduled", "height").(uint64); h != height {
+		if h := testnet.EventArg(t, res, "UpgradeScheduled", "height").(uint64); h != height {
 			t.Errorf("UpgradeScheduled height %d, want %d", h, height)
 		}
 		if res.Block >= height {
@@ -138,7 +135,7 @@ func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = gc.Send(ctx, govclient.KeySigner{Key: roleKey(t, devnet.RoleNameMember, "private")}, m, []any{lost}, govclient.SendOptions{})
+		_, err = gc.Send(ctx, govclient.KeySigner{Key: testnet.RoleKey(t, devnet.RoleNameMember, "private")}, m, []any{lost}, govclient.SendOptions{})
 		if !errors.Is(err, govclient.ErrWouldFail) || !strings.Contains(err.Error(), "quorum not reached: 3 present, 7 needed") {
 			t.Fatalf("decide of the motion of a meeting without quorum: %v", err)
 		}
@@ -170,7 +167,7 @@ func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
 			stopped[i] = err.Error()
 		}
 		for i, n := range net.Nodes {
-			appHeight, cometHeight := committedHeights(t, net.Home(i))
+			appHeight, cometHeight := testnet.CommittedHeights(t, net.Home(i))
 			if appHeight != height-1 || cometHeight != int64(height)-1 {
 				t.Errorf("%s committed height %d (app) and %d (CometBFT's state), want %d", n.Name, appHeight, cometHeight, height-1)
 			}
@@ -186,7 +183,7 @@ func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
 		if !errors.Is(err, app.ErrUnknownUpgrade) || err.Error() != stopped[0] {
 			t.Fatalf("restarted node0 stopped with %v, want %s", err, stopped[0])
 		}
-		if appHeight, cometHeight := committedHeights(t, net.Home(0)); appHeight != height-1 || cometHeight != int64(height)-1 {
+		if appHeight, cometHeight := testnet.CommittedHeights(t, net.Home(0)); appHeight != height-1 || cometHeight != int64(height)-1 {
 			t.Fatalf("after the restart node0 committed height %d (app) and %d (CometBFT's state), want %d", appHeight, cometHeight, height-1)
 		}
 	})
@@ -209,35 +206,4 @@ func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
 		}
 	})
 	t.Logf("plenary, stop, restarts: %s", time.Since(began).Round(time.Second))
-}
-
-// committedHeights reads, from a stopped node's home, the height its app
-// committed and the one CometBFT's state records as applied.
-func committedHeights(t *testing.T, home string) (appHeight uint64, cometHeight int64) {
-	t.Helper()
-	f, err := config.LoadFile(home)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(filepath.Join(f.CometBFT.DBDir(), "redmx"), store.DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, ok, err := db.Head()
-	if cerr := db.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil || !ok {
-		t.Fatalf("app head: %v (found %v)", err, ok)
-	}
-	sdb, err := cmtcfg.DefaultDBProvider(&cmtcfg.DBContext{ID: "state", Config: f.CometBFT})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
-	st, err := sm.NewStore(sdb, sm.StoreOptions{}).Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h.Height, st.LastBlockHeight
 }

@@ -34,8 +34,10 @@ func TestPlenaryApprovesProject(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	h := newGovHarness(ctx, t, net.Nodes[0].RPC)
-	do := func(role, collective, fn string, args ...any) govCall { return h.do(t, role, collective, fn, args...) }
+	h := testnet.DialGov(ctx, t, net.Nodes[0].RPC)
+	do := func(role, collective, fn string, args ...any) testnet.GovCall {
+		return h.Do(t, role, collective, fn, args...)
+	}
 	var (
 		member    = devnet.RoleNameMember
 		leader    = devnet.RoleNameLeader
@@ -51,31 +53,31 @@ func TestPlenaryApprovesProject(t *testing.T) {
 	account := crypto.PubkeyToAddress(deployer.PublicKey)
 	deploy := func(nonce uint64) error {
 		tx := ethtest.Deploy(deployer, net.ChainID, nonce, contracts.Token().DeployData("Beca", "BCA", big.NewInt(1000)), 2_000_000)
-		return h.ec.SendTransaction(ctx, tx)
+		return h.Eth().SendTransaction(ctx, tx)
 	}
 
-	res := h.round(t, do(member, "academic", "applyProject", "academic", "Becas abiertas", crypto.Keccak256Hash([]byte("description")),
+	res := h.Round(t, do(member, "academic", "applyProject", "academic", "Becas abiertas", crypto.Keccak256Hash([]byte("description")),
 		"https://example.edu/becas", crypto.Keccak256Hash([]byte("public value")), "https://example.org/becas.git", uint8(1|2), []common.Address{account}))
-	app := eventArg(t, res[0], "ProjectApplied", "applicationId").(uint64)
+	app := testnet.EventArg(t, res[0], "ProjectApplied", "applicationId").(uint64)
 	// The deployer account, of no record yet, accepts by its own transaction.
-	h.round(t, govCall{deployer, "acceptProjectAccount", []any{app}})
-	h.round(t, do(leader, "academic", "endorse", app))
+	h.Round(t, testnet.KeyCall(deployer, "acceptProjectAccount", app))
+	h.Round(t, do(leader, "academic", "endorse", app))
 	// One at a time: the vote that makes the majority does more (and costs
 	// more gas) than its estimate made beside the others would allow.
 	for _, c := range []string{"public", "academic", "private"} {
-		h.round(t, do(projects, c, "commissionVote", app, true))
+		h.Round(t, do(projects, c, "commissionVote", app, true))
 	}
 	if err := deploy(1); err == nil || !strings.Contains(err.Error(), "not a member's or an approved project's") {
 		t.Fatalf("deploy before approval: %v, want a refusal", err)
 	}
 
-	_, now := h.head(t)
+	_, now := h.Head(t)
 	now = max(now, uint64(time.Now().Unix()))
 	start, end := now+4, now+4+10
-	res = h.round(t, do(secretary, "public", "convene", governance.MeetingOrdinary, crypto.Keccak256Hash([]byte("approve Becas abiertas")), start, end, "online", uint64(0)))
-	meeting := eventArg(t, res[0], "MeetingConvened", "meetingId").(uint64)
-	h.waitBlockTime(t, "the meeting's start", start)
-	h.round(t,
+	res = h.Round(t, do(secretary, "public", "convene", governance.MeetingOrdinary, crypto.Keccak256Hash([]byte("approve Becas abiertas")), start, end, "online", uint64(0)))
+	meeting := testnet.EventArg(t, res[0], "MeetingConvened", "meetingId").(uint64)
+	h.WaitBlockTime(t, "the meeting's start", start)
+	h.Round(t,
 		do(secretary, "public", "attend", meeting),
 		do(projects, "public", "attend", meeting),
 		do(projects, "academic", "attend", meeting),
@@ -84,35 +86,35 @@ func TestPlenaryApprovesProject(t *testing.T) {
 		do(nodes, "academic", "attend", meeting),
 		do(nodes, "private", "attend", meeting),
 	)
-	res = h.round(t, do(projects, "academic", "moveApproveProject", meeting, app))
-	motion := eventArg(t, res[0], "MotionProposed", "motionId").(uint64)
-	h.round(t,
+	res = h.Round(t, do(projects, "academic", "moveApproveProject", meeting, app))
+	motion := testnet.EventArg(t, res[0], "MotionProposed", "motionId").(uint64)
+	h.Round(t,
 		do(secretary, "public", "vote", motion, true),
 		do(projects, "public", "vote", motion, true),
 		do(projects, "academic", "vote", motion, true),
 		do(nodes, "public", "vote", motion, true),
 		do(nodes, "private", "vote", motion, false),
 	)
-	if n, tm := h.head(t); tm >= end {
+	if n, tm := h.Head(t); tm >= end {
 		t.Fatalf("the votes ended at block %d, time %d: after the meeting (end %d); the machine is too slow for this window", n, tm, end)
 	}
-	h.waitBlockTime(t, "the meeting's end", end)
+	h.WaitBlockTime(t, "the meeting's end", end)
 
-	res = h.round(t, do(member, "private", "decide", motion))
-	if !eventArg(t, res[0], "MotionDecided", "passed").(bool) {
+	res = h.Round(t, do(member, "private", "decide", motion))
+	if !testnet.EventArg(t, res[0], "MotionDecided", "passed").(bool) {
 		t.Fatalf("the approval failed: %+v", res[0].Events)
 	}
-	project := eventArg(t, res[0], "ProjectApproved", "projectId").(uint64)
+	project := testnet.EventArg(t, res[0], "ProjectApproved", "projectId").(uint64)
 	if err := deploy(1); err == nil || !strings.Contains(err.Error(), "capital") {
 		t.Fatalf("deploy without capital: %v, want a refusal naming capital", err)
 	}
-	h.round(t, do(leader, "academic", "grantCapital", project, uint64(50_000_000), uint64(0), uint64(0)))
+	h.Round(t, do(leader, "academic", "grantCapital", project, uint64(50_000_000), uint64(0), uint64(0)))
 	if err := deploy(1); err != nil {
 		t.Fatalf("deploy by the approved project's account: %v", err)
 	}
 	contract := crypto.CreateAddress(account, 1)
 	waitFor(ctx, t, "the project's contract", func() bool {
-		code, err := h.ec.CodeAt(ctx, contract, nil)
+		code, err := h.Eth().CodeAt(ctx, contract, nil)
 		return err == nil && len(code) > 0
 	})
 }

@@ -39,14 +39,14 @@ func TestRemovedNodeOnDashboard(t *testing.T) {
 	net := testnet.Start(t, devnet.Config{Validators: 4, TimeoutCommit: 300 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	h := newGovHarness(ctx, t, net.Nodes[0].RPC)
+	h := testnet.DialGov(ctx, t, net.Nodes[0].RPC)
 
 	var logs syncBuffer
 	extra := net.AddNodeLogging(t, "node4", "academic", &logs)
 	var nodeID [20]byte
 	copy(nodeID[:], common.FromHex(extra.Info.NodeID))
 	id := strings.ToLower(extra.Info.NodeID)
-	applicant := crypto.PubkeyToAddress(roleKey(t, devnet.RoleNameMember, "academic").PublicKey)
+	applicant := crypto.PubkeyToAddress(testnet.RoleKey(t, devnet.RoleNameMember, "academic").PublicKey)
 	nodeKey, pub, nodeSig, keySig := extra.NodeApplication(applicant, "academic")
 	addr := ed25519.PubKey(pub).Address().String()
 
@@ -86,13 +86,13 @@ func TestRemovedNodeOnDashboard(t *testing.T) {
 	}
 
 	// Admitted: the dashboard shows it online, admitted, a validator.
-	res := h.send(t, devnet.RoleNameMember, "academic", "applyNode", "academic", nodeKey, governance.NodeValidator, "ed25519", pub,
+	res := h.Send(t, devnet.RoleNameMember, "academic", "applyNode", "academic", nodeKey, governance.NodeValidator, "ed25519", pub,
 		governance.KindInstitution, crypto.Keccak256Hash([]byte("a university")), crypto.Keccak256Hash([]byte("letter")),
 		"https://example.org/letter", crypto.Keccak256Hash([]byte("adhesion")), "https://example.org/adhesion", nodeSig, keySig)
-	app := eventArg(t, res, "NodeApplied", "applicationId").(uint64)
-	h.send(t, devnet.RoleNameLeader, "academic", "endorse", app)
+	app := testnet.EventArg(t, res, "NodeApplied", "applicationId").(uint64)
+	h.Send(t, devnet.RoleNameLeader, "academic", "endorse", app)
 	for _, c := range []string{"public", "academic", "private"} {
-		h.send(t, devnet.RoleNameNodesCommission, c, "commissionVote", app, true)
+		h.Send(t, devnet.RoleNameNodesCommission, c, "commissionVote", app, true)
 	}
 	testnet.WaitFor(ctx, t, "node4 online, admitted and a validator on node0's dashboard", func() error {
 		s := snap()
@@ -111,12 +111,12 @@ func TestRemovedNodeOnDashboard(t *testing.T) {
 
 	// Removed: the last of the three votes decides; the clock starts
 	// when it is sent, before its block.
-	res = h.send(t, devnet.RoleNameNodesCommission, "public", "proposeNodeAction", nodeID, governance.ActionRemove, false, crypto.Keccak256Hash([]byte("test removal")))
-	action := eventArg(t, res, "ActionProposed", "actionId").(uint64)
-	h.send(t, devnet.RoleNameNodesCommission, "public", "voteAction", action, true)
-	h.send(t, devnet.RoleNameNodesCommission, "academic", "voteAction", action, true)
+	res = h.Send(t, devnet.RoleNameNodesCommission, "public", "proposeNodeAction", nodeID, governance.ActionRemove, false, crypto.Keccak256Hash([]byte("test removal")))
+	action := testnet.EventArg(t, res, "ActionProposed", "actionId").(uint64)
+	h.Send(t, devnet.RoleNameNodesCommission, "public", "voteAction", action, true)
+	h.Send(t, devnet.RoleNameNodesCommission, "academic", "voteAction", action, true)
 	at := time.Now()
-	res = h.send(t, devnet.RoleNameNodesCommission, "private", "voteAction", action, true)
+	res = h.Send(t, devnet.RoleNameNodesCommission, "private", "voteAction", action, true)
 	t.Logf("the removing vote is in block %d, %s after it was sent", res.Block, time.Since(at).Round(10*time.Millisecond))
 
 	// A commission removal takes effect provisionally: the node is

@@ -47,23 +47,23 @@ func TestObserverNode(t *testing.T) {
 	net := testnet.Start(t, devnet.Config{Validators: 4, TimeoutCommit: 300 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	h := newGovHarness(ctx, t, net.Nodes[0].RPC)
-	gc := h.gc
+	h := testnet.DialGov(ctx, t, net.Nodes[0].RPC)
+	gc := h.Client()
 	cmt := cometClient(t, net.Nodes[0].CometRPC)
 	send := func(role, collective, fn string, args ...any) *govclient.Result {
 		t.Helper()
-		return h.send(t, role, collective, fn, args...)
+		return h.Send(t, role, collective, fn, args...)
 	}
 
 	obs := net.AddNode(t, "observer", "academic")
 	var nodeID [20]byte
 	copy(nodeID[:], common.FromHex(obs.Info.NodeID))
-	applicant := crypto.PubkeyToAddress(roleKey(t, devnet.RoleNameMember, "academic").PublicKey)
+	applicant := crypto.PubkeyToAddress(testnet.RoleKey(t, devnet.RoleNameMember, "academic").PublicKey)
 	nodeKey, nodeSig := obs.ObserverApplication(applicant, "academic")
 	res := send(devnet.RoleNameMember, "academic", "applyNode", "academic", nodeKey, governance.NodeObserver, "", []byte{},
 		governance.KindInstitution, crypto.Keccak256Hash([]byte("a university")), crypto.Keccak256Hash([]byte("letter")),
 		"https://example.org/letter", crypto.Keccak256Hash([]byte("adhesion")), "https://example.org/adhesion", nodeSig, []byte{})
-	app := eventArg(t, res, "NodeApplied", "applicationId").(uint64)
+	app := testnet.EventArg(t, res, "NodeApplied", "applicationId").(uint64)
 	send(devnet.RoleNameLeader, "academic", "endorse", app)
 	for _, c := range []string{"public", "academic", "private"} {
 		send(devnet.RoleNameNodesCommission, c, "commissionVote", app, true)
@@ -151,8 +151,8 @@ func TestLivenessFlagsStoppedValidator(t *testing.T) {
 		GovParams: map[string]uint64{"livenessWindow": 100, "livenessMaxMissedPermille": 50}})
 	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
 	defer cancel()
-	h := newGovHarness(ctx, t, net.Nodes[0].RPC)
-	gc := h.gc
+	h := testnet.DialGov(ctx, t, net.Nodes[0].RPC)
+	gc := h.Client()
 	cmt := cometClient(t, net.Nodes[0].CometRPC)
 	if err := cmt.Start(); err != nil {
 		t.Fatal(err)

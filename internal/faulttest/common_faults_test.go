@@ -4,7 +4,6 @@ package faulttest_test
 
 import (
 	"context"
-	"crypto/ecdsa"
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
@@ -17,13 +16,12 @@ import (
 
 	"github.com/cometbft/cometbft/p2p"
 	"github.com/ethereum/go-ethereum/crypto"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/dashboard"
 	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/governance"
-	"github.com/redmx/redmx/internal/govclient"
+	"github.com/redmx/redmx/internal/testnet"
 	"github.com/redmx/redmx/node"
 )
 
@@ -158,107 +156,6 @@ func percentile(ds []time.Duration, p int) time.Duration {
 	return s[max(k, 1)-1].Round(time.Millisecond)
 }
 
-// gov drives governance over a node's JSON-RPC with the devnet's role keys.
-type gov struct {
-	ctx context.Context
-	gc  *govclient.Client
-}
-
-// dialGov connects to the node whose JSON-RPC is at rpc, until t ends.
-func dialGov(ctx context.Context, t *testing.T, rpc string) *gov {
-	t.Helper()
-	gc, err := govclient.Dial(ctx, "http://"+rpc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(gc.Close)
-	return &gov{ctx: ctx, gc: gc}
-}
-
-type govCall struct {
-	key  *ecdsa.PrivateKey
-	fn   string
-	args []any
-}
-
-// roleKey is the devnet's first holder of role in collective, or nil.
-func roleKey(role, collective string) *ecdsa.PrivateKey {
-	for _, r := range devnet.Roles() {
-		if r.Role == role && r.Collective == collective {
-			return r.Key
-		}
-	}
-	return nil
-}
-
-// do is a call by the devnet's holder of role in collective.
-func (g *gov) do(t *testing.T, role, collective, fn string, args ...any) govCall {
-	t.Helper()
-	key := roleKey(role, collective)
-	if key == nil {
-		t.Fatalf("no %s of %s among the devnet's roles", role, collective)
-	}
-	return govCall{key, fn, args}
-}
-
-// send makes one call and waits for its receipt; a refusal or failure fails
-// the test.
-func (g *gov) send(t *testing.T, role, collective, fn string, args ...any) *govclient.Result {
-	t.Helper()
-	return g.round(t, g.do(t, role, collective, fn, args...))[0]
-}
-
-// round sends calls in parallel, one per key, and waits for every receipt;
-// a refusal or failure fails the test.
-func (g *gov) round(t *testing.T, calls ...govCall) []*govclient.Result {
-	t.Helper()
-	out := make([]*govclient.Result, len(calls))
-	var eg errgroup.Group
-	for i, c := range calls {
-		eg.Go(func() error {
-			m, err := govclient.Method(c.fn)
-			if err != nil {
-				return err
-			}
-			ctx, cancel := context.WithTimeout(g.ctx, phaseTimeout)
-			defer cancel()
-			res, err := g.gc.Send(ctx, govclient.KeySigner{Key: c.key}, m, c.args, govclient.SendOptions{})
-			if err != nil {
-				return fmt.Errorf("%s by %s: %w", c.fn, crypto.PubkeyToAddress(c.key.PublicKey), err)
-			}
-			if !res.Success {
-				return fmt.Errorf("%s by %s failed: %+v", c.fn, res.From, res)
-			}
-			out[i] = res
-			return nil
-		})
-	}
-	if err := eg.Wait(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// view calls a governance view and returns its outputs by name.
-func (g *gov) view(t *testing.T, fn string, args ...any) map[string]any {
-	t.Helper()
-	m, err := govclient.Method(fn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(g.ctx, callTimeout)
-	defer cancel()
-	fields, err := g.gc.View(ctx, m, args)
-	if err != nil {
-		t.Fatalf("%s: %v", fn, err)
-	}
-	out := make(map[string]any, len(fields))
-	for _, f := range fields {
-		out[f.Name] = f.Value
-	}
-	return out
-}
-
 // homeNodeKey is the p2p key of the node whose home is home.
 func homeNodeKey(t *testing.T, home string) ed25519.PrivateKey {
 	t.Helper()
@@ -277,31 +174,25 @@ func homeNodeKey(t *testing.T, home string) ed25519.PrivateKey {
 // collective: a member (or else its leader) applies, the leader endorses,
 // three of the four Nodes Commission seats approve (docs/governance.md
 // §3.1). It returns how many governance transactions that took.
-func admitObserver(t *testing.T, g *gov, collective string, priv ed25519.PrivateKey) int {
+func admitObserver(t *testing.T, g *testnet.Gov, collective string, priv ed25519.PrivateKey) int {
 	t.Helper()
-	applicant := devnet.RoleNameMember
-	if roleKey(applicant, collective) == nil {
-		applicant = devnet.RoleNameLeader
+	applicant := devnet.RoleNameLeader
+	for _, r := range devnet.Roles() {
+		if r.Role == devnet.RoleNameMember && r.Collective == collective {
+			applicant = devnet.RoleNameMember
+		}
 	}
-	from := crypto.PubkeyToAddress(roleKey(applicant, collective).PublicKey)
+	from := crypto.PubkeyToAddress(testnet.RoleKey(t, applicant, collective).PublicKey)
 	nodeKey := [32]byte(priv.Public().(ed25519.PublicKey))
 	msg := governance.NodeApplicationMessage(from, collective, nodeKey, governance.NodeObserver, "", nil)
 	h := crypto.Keccak256Hash
-	res := g.send(t, applicant, collective, "applyNode", collective, nodeKey, governance.NodeObserver, "", []byte{},
+	res := g.Send(t, applicant, collective, "applyNode", collective, nodeKey, governance.NodeObserver, "", []byte{},
 		governance.KindInstitution, h([]byte("an institution")), h([]byte("letter")), "https://example.org/letter",
 		h([]byte("adhesion")), "https://example.org/adhesion", governance.SignNodeApplication(priv, msg), []byte{})
-	var app uint64
-	for _, ev := range res.Events {
-		if ev.Name == "NodeApplied" {
-			app = ev.Fields[0].Value.(uint64)
-		}
-	}
-	if app == 0 {
-		t.Fatalf("applyNode raised no NodeApplied: %v", res.Events)
-	}
-	g.send(t, devnet.RoleNameLeader, collective, "endorse", app)
+	app := testnet.EventArg(t, res, "NodeApplied", "applicationId").(uint64)
+	g.Send(t, devnet.RoleNameLeader, collective, "endorse", app)
 	for _, c := range devnet.Collectives[:3] {
-		g.send(t, devnet.RoleNameNodesCommission, c, "commissionVote", app, true)
+		g.Send(t, devnet.RoleNameNodesCommission, c, "commissionVote", app, true)
 	}
 	return 5
 }

@@ -69,7 +69,7 @@ func TestFaultDeterminism(t *testing.T) {
 	defer cancel()
 	load := startMixedLoad(t, c, mixedSenders, 100*time.Millisecond)
 	target := c.maxHeight(ctx, t, c.all()) + uint64(pick(40, 600))
-	govTxs := admitObserver(t, dialGov(ctx, t, fn.net.Nodes[0].RPC), "academic", ed25519.PrivateKey(nodeKey.PrivKey.Bytes()))
+	govTxs := admitObserver(t, testnet.DialGov(ctx, t, fn.net.Nodes[0].RPC), "academic", ed25519.PrivateKey(nodeKey.PrivKey.Bytes()))
 	t.Logf("node %s admitted as an observer by %d governance transactions", freshID, govTxs)
 	fig.add("governance", "the fresh node admitted as an observer by %d governance transactions under the load", govTxs)
 	testnet.WaitFor(ctx, t, fmt.Sprintf("height %d under load", target), func() error {

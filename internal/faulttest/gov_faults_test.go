@@ -23,7 +23,6 @@ import (
 	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/governance"
-	"github.com/redmx/redmx/internal/govclient"
 	"github.com/redmx/redmx/internal/testnet"
 	"github.com/redmx/redmx/node"
 )
@@ -63,26 +62,21 @@ func TestFaultGovernanceUnderFaults(t *testing.T) {
 
 	loop := opsKillLoop(t, fn, victim, 0, pick(2*time.Second, 5*time.Second), pick(2*time.Second, 3*time.Second))
 
-	gc, err := govclient.Dial(ctx, "http://"+fn.net.Nodes[0].RPC)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(gc.Close)
-	g := &gov{ctx: ctx, gc: gc}
+	g := testnet.DialGov(ctx, t, fn.net.Nodes[0].RPC)
 	nodes := devnet.RoleNameNodesCommission
 
 	// Apply, endorse, admit.
-	applicant := crypto.PubkeyToAddress(g.do(t, devnet.RoleNameMember, "academic", "").key.PublicKey)
+	applicant := crypto.PubkeyToAddress(testnet.RoleKey(t, devnet.RoleNameMember, "academic").PublicKey)
 	nodeKey, pub, nodeSig, keySig := x.application(applicant, "academic")
-	res := g.round(t, g.do(t, devnet.RoleNameMember, "academic", "applyNode", "academic", nodeKey, governance.NodeValidator, "ed25519", pub,
+	res := g.Round(t, g.Do(t, devnet.RoleNameMember, "academic", "applyNode", "academic", nodeKey, governance.NodeValidator, "ed25519", pub,
 		governance.KindInstitution, crypto.Keccak256Hash([]byte("a university")), crypto.Keccak256Hash([]byte("letter")),
 		"https://example.org/letter", crypto.Keccak256Hash([]byte("adhesion")), "https://example.org/adhesion", nodeSig, keySig))[0]
-	app := opsEventArg(t, res, "NodeApplied", "applicationId").(uint64)
+	app := testnet.EventArg(t, res, "NodeApplied", "applicationId").(uint64)
 	applied := res.Block
-	g.round(t, g.do(t, devnet.RoleNameLeader, "academic", "endorse", app))
+	g.Round(t, g.Do(t, devnet.RoleNameLeader, "academic", "endorse", app))
 	var admitted uint64
 	for _, coll := range []string{"public", "academic", "private"} {
-		admitted = g.round(t, g.do(t, nodes, coll, "commissionVote", app, true))[0].Block
+		admitted = g.Round(t, g.Do(t, nodes, coll, "commissionVote", app, true))[0].Block
 	}
 	t.Logf("node4 admitted by the commission's votes in block %d", admitted)
 	xaddr := strings.ToUpper(hex.EncodeToString(opsConsAddress(pub)))
@@ -123,11 +117,11 @@ func TestFaultGovernanceUnderFaults(t *testing.T) {
 	// docs/governance.md §3.1 says, until the plenary ratifies it).
 	var nodeID [20]byte
 	copy(nodeID[:], common.FromHex(x.info.NodeID))
-	res = g.round(t, g.do(t, nodes, "public", "proposeNodeAction", nodeID, governance.ActionRemove, false, crypto.Keccak256Hash([]byte("removal under faults"))))[0]
-	action := opsEventArg(t, res, "ActionProposed", "actionId").(uint64)
+	res = g.Round(t, g.Do(t, nodes, "public", "proposeNodeAction", nodeID, governance.ActionRemove, false, crypto.Keccak256Hash([]byte("removal under faults"))))[0]
+	action := testnet.EventArg(t, res, "ActionProposed", "actionId").(uint64)
 	var removed uint64
 	for _, coll := range []string{"public", "academic", "private"} {
-		removed = g.round(t, g.do(t, nodes, coll, "voteAction", action, true))[0].Block
+		removed = g.Round(t, g.Do(t, nodes, coll, "voteAction", action, true))[0].Block
 	}
 	t.Logf("node4's removal voted in block %d", removed)
 	testnet.WaitFor(ctx, t, "node4 out of the validator set", func() error {

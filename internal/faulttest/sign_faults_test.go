@@ -26,7 +26,6 @@ import (
 	"github.com/redmx/redmx/dashboard"
 	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/governance"
-	"github.com/redmx/redmx/internal/govclient"
 	"github.com/redmx/redmx/internal/testnet"
 )
 
@@ -61,13 +60,8 @@ func TestFaultDoubleSign(t *testing.T) {
 	info := fn.net.Nodes[k]
 	nodeID := [20]byte(common.FromHex(info.NodeID))
 
-	gc, err := govclient.Dial(ctx, "http://"+fn.net.Nodes[0].RPC)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(gc.Close)
-	g := &gov{ctx: ctx, gc: gc}
-	rec := g.view(t, "node", nodeID)
+	g := testnet.DialGov(ctx, t, fn.net.Nodes[0].RPC)
+	rec := g.View(t, "node", nodeID)
 	consAddr := governance.ConsensusAddress(rec["pubKey"].([]byte))
 
 	home, copyID := signCopyValidator(t, fn, k)
@@ -120,7 +114,7 @@ func TestFaultDoubleSign(t *testing.T) {
 	// Governance recorded it, on every node, with the node's collective.
 	var mis map[string]any
 	testnet.WaitFor(ctx, t, "governance's record of the double signing", func() error {
-		mis = g.view(t, "nodeMisbehaviour", nodeID)
+		mis = g.View(t, "nodeMisbehaviour", nodeID)
 		if n, _ := mis["equivocations"].(uint64); n == 0 {
 			return fmt.Errorf("nodeMisbehaviour: %v", mis)
 		}
@@ -129,7 +123,7 @@ func TestFaultDoubleSign(t *testing.T) {
 	if mis["collective"] != info.Collective || mis["recordedAt"] != uint64(evHeight) || mis["lastHeight"].(uint64) < uint64(infraction) {
 		t.Errorf("nodeMisbehaviour(%s) = %v; want collective %s, recorded at %d, last height at least %d", info.Name, mis, info.Collective, evHeight, infraction)
 	}
-	list := g.view(t, "equivocatingNodes", [32]byte{}, uint32(0))["nodeIds"].([][20]byte)
+	list := g.View(t, "equivocatingNodes", [32]byte{}, uint32(0))["nodeIds"].([][20]byte)
 	if len(list) != 1 || list[0] != nodeID {
 		t.Errorf("equivocatingNodes = %x, want only %s", list, info.NodeID)
 	}
@@ -176,7 +170,7 @@ func TestFaultDoubleSign(t *testing.T) {
 				}
 			}
 		}
-		got := g.view(t, "nodeMisbehaviour", nodeID)["equivocations"].(uint64)
+		got := g.View(t, "nodeMisbehaviour", nodeID)["equivocations"].(uint64)
 		if got < uint64(pieces) {
 			t.Errorf("governance counts %d equivocations, blocks 1..%d hold %d pieces of evidence", got, top, pieces)
 		}

@@ -4,7 +4,6 @@ package faulttest_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -16,17 +15,12 @@ import (
 	"testing"
 	"time"
 
-	cmtcfg "github.com/cometbft/cometbft/config"
-	sm "github.com/cometbft/cometbft/state"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/crypto"
 
-	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/governance"
-	"github.com/redmx/redmx/internal/govclient"
 	"github.com/redmx/redmx/internal/testnet"
-	"github.com/redmx/redmx/store"
 )
 
 // opsUpgrade is the upgrade the suite schedules; the "new" binary is built
@@ -202,12 +196,7 @@ func opsUpgradeRun(t *testing.T, fn *faultNet, fig *figures, replace func(i int)
 	defer cancel()
 	const old = 3
 	from := c.maxHeight(ctx, t, c.all())
-	gc, err := govclient.Dial(ctx, "http://"+fn.net.Nodes[old].RPC)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(gc.Close)
-	g := &gov{ctx: ctx, gc: gc}
+	g := testnet.DialGov(ctx, t, fn.net.Nodes[old].RPC)
 
 	// A meeting a few seconds ahead, long enough for three rounds of
 	// transactions on a loaded machine.
@@ -221,31 +210,31 @@ func opsUpgradeRun(t *testing.T, fn *faultNet, fig *figures, replace func(i int)
 		projects  = devnet.RoleNameProjectsCommission
 		nodes     = devnet.RoleNameNodesCommission
 	)
-	res := g.round(t, g.do(t, secretary, "public", "convene", uint8(governance.MeetingOrdinary), crypto.Keccak256Hash([]byte("upgrade "+opsUpgrade)), start, end, "online", uint64(0)))
-	meeting := opsEventArg(t, res[0], "MeetingConvened", "meetingId").(uint64)
+	res := g.Round(t, g.Do(t, secretary, "public", "convene", uint8(governance.MeetingOrdinary), crypto.Keccak256Hash([]byte("upgrade "+opsUpgrade)), start, end, "online", uint64(0)))
+	meeting := testnet.EventArg(t, res[0], "MeetingConvened", "meetingId").(uint64)
 	opsWaitBlockTime(ctx, t, c, old, "the meeting's start", start)
-	g.round(t,
-		g.do(t, secretary, "public", "attend", meeting),
-		g.do(t, projects, "public", "attend", meeting),
-		g.do(t, projects, "academic", "attend", meeting),
-		g.do(t, projects, "private", "attend", meeting),
-		g.do(t, projects, "cso", "attend", meeting),
-		g.do(t, nodes, "public", "attend", meeting),
-		g.do(t, nodes, "academic", "attend", meeting),
+	g.Round(t,
+		g.Do(t, secretary, "public", "attend", meeting),
+		g.Do(t, projects, "public", "attend", meeting),
+		g.Do(t, projects, "academic", "attend", meeting),
+		g.Do(t, projects, "private", "attend", meeting),
+		g.Do(t, projects, "cso", "attend", meeting),
+		g.Do(t, nodes, "public", "attend", meeting),
+		g.Do(t, nodes, "academic", "attend", meeting),
 	)
 	// The height leaves the lead governance requires after the decision,
 	// which comes after the meeting's end: blocks come at most every
 	// TimeoutCommit, block times are whole seconds.
 	number, now := head()
 	height := number + (end-now+1)*uint64(time.Second/opsUpgradeBlockTime) + 8 + governance.MinUpgradeLead
-	moved := g.round(t, g.do(t, projects, "public", "moveUpgrade", meeting, opsUpgrade, height))
-	motion := opsEventArg(t, moved[0], "MotionProposed", "motionId").(uint64)
-	g.round(t,
-		g.do(t, projects, "public", "vote", motion, true),
-		g.do(t, projects, "academic", "vote", motion, true),
-		g.do(t, projects, "private", "vote", motion, true),
-		g.do(t, projects, "cso", "vote", motion, true),
-		g.do(t, nodes, "public", "vote", motion, true),
+	moved := g.Round(t, g.Do(t, projects, "public", "moveUpgrade", meeting, opsUpgrade, height))
+	motion := testnet.EventArg(t, moved[0], "MotionProposed", "motionId").(uint64)
+	g.Round(t,
+		g.Do(t, projects, "public", "vote", motion, true),
+		g.Do(t, projects, "academic", "vote", motion, true),
+		g.Do(t, projects, "private", "vote", motion, true),
+		g.Do(t, projects, "cso", "vote", motion, true),
+		g.Do(t, nodes, "public", "vote", motion, true),
 	)
 	n, tm := head()
 	if tm >= end {
@@ -253,11 +242,11 @@ func opsUpgradeRun(t *testing.T, fn *faultNet, fig *figures, replace func(i int)
 	}
 	t.Logf("meeting %d: attendance, motion and votes done at block %d, %d s before its end", meeting, n, end-tm)
 	opsWaitBlockTime(ctx, t, c, old, "the meeting's end", end)
-	decided := g.round(t, g.do(t, devnet.RoleNameMember, "private", "decide", motion))[0]
-	if passed := opsEventArg(t, decided, "MotionDecided", "passed").(bool); !passed {
+	decided := g.Round(t, g.Do(t, devnet.RoleNameMember, "private", "decide", motion))[0]
+	if passed := testnet.EventArg(t, decided, "MotionDecided", "passed").(bool); !passed {
 		t.Fatalf("motion %d failed: %+v", motion, decided.Events)
 	}
-	if h := opsEventArg(t, decided, "UpgradeScheduled", "height").(uint64); h != height {
+	if h := testnet.EventArg(t, decided, "UpgradeScheduled", "height").(uint64); h != height {
 		t.Fatalf("UpgradeScheduled at %d, moved at %d", h, height)
 	}
 	t.Logf("upgrade %s scheduled at height %d by motion %d, decided in block %d", opsUpgrade, height, motion, decided.Block)
@@ -287,7 +276,7 @@ func opsUpgradeRun(t *testing.T, fn *faultNet, fig *figures, replace func(i int)
 	if !strings.Contains(stopLine, want) || !strings.Contains(stopLine, "does not know it") {
 		t.Fatalf("%s stopped with %q, want %s… does not know it", p.Name, stopLine, want)
 	}
-	appHeight, cometHeight := opsCommittedHeights(t, fn.net.Home(old))
+	appHeight, cometHeight := testnet.CommittedHeights(t, fn.net.Home(old))
 	if appHeight != height-1 || cometHeight != int64(height)-1 {
 		t.Fatalf("%s committed height %d (app) and %d (CometBFT's state), want %d", p.Name, appHeight, cometHeight, height-1)
 	}
@@ -417,50 +406,4 @@ func opsWaitBlockTime(ctx context.Context, t *testing.T, c *cluster, i int, what
 		}
 		return nil
 	})
-}
-
-// opsEventArg is a named argument of the first event called name in res.
-func opsEventArg(t *testing.T, res *govclient.Result, name, arg string) any {
-	t.Helper()
-	for _, ev := range res.Events {
-		if ev.Name != name {
-			continue
-		}
-		for _, f := range ev.Fields {
-			if f.Name == arg {
-				return f.Value
-			}
-		}
-	}
-	t.Fatalf("no %s(%s) among %+v", name, arg, res.Events)
-	return nil
-}
-
-// opsCommittedHeights reads, from a stopped node's home, the height its app
-// committed and the one CometBFT's state records as applied.
-func opsCommittedHeights(t *testing.T, home string) (appHeight uint64, cometHeight int64) {
-	t.Helper()
-	f, err := config.LoadFile(home)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(filepath.Join(f.CometBFT.DBDir(), "redmx"), store.DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, ok, err := db.Head()
-	err = errors.Join(err, db.Close())
-	if err != nil || !ok {
-		t.Fatalf("app head: %v (found %v)", err, ok)
-	}
-	sdb, err := cmtcfg.DefaultDBProvider(&cmtcfg.DBContext{ID: "state", Config: f.CometBFT})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
-	st, err := sm.NewStore(sdb, sm.StoreOptions{}).Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h.Height, st.LastBlockHeight
 }
