@@ -75,13 +75,7 @@ func (s *store) livenessStep(env Env) []LivenessChange {
 			s.setU64(key("live.since", n), 0)
 		}
 	}
-	byAddr := make(map[[20]byte][20]byte, len(env.LastCommit))
-	for _, coll := range s.collectiveNames() {
-		for _, h := range s.collValidators(coll).all() {
-			n := wordNode(h)
-			byAddr[ConsensusAddress(s.nodePubKey(n))] = n
-		}
-	}
+	byAddr := s.validatorsByAddress()
 	for _, v := range env.LastCommit {
 		n, ok := byAddr[v.Address]
 		if !ok {
@@ -102,6 +96,21 @@ func (s *store) livenessStep(env Env) []LivenessChange {
 		}
 	}
 	return out
+}
+
+// validatorsByAddress maps the CometBFT address of every admitted
+// validator's consensus key to its node, for reading a block's votes and
+// evidence (looked up, never iterated). Work: the validators, bounded by the
+// collectives' seats.
+func (s *store) validatorsByAddress() map[[20]byte][20]byte {
+	byAddr := make(map[[20]byte][20]byte)
+	for _, coll := range s.collectiveNames() {
+		for _, h := range s.collValidators(coll).all() {
+			n := wordNode(h)
+			byAddr[ConsensusAddress(s.nodePubKey(n))] = n
+		}
+	}
+	return byAddr
 }
 
 // liveCount enters one block (missed or not) into n's window and returns

@@ -31,13 +31,7 @@ func (s *store) misbehaviourStep(env Env) []BlockEvent {
 	if len(env.Misbehaviour) == 0 {
 		return nil
 	}
-	byAddr := make(map[[20]byte][20]byte)
-	for _, coll := range s.collectiveNames() {
-		for _, h := range s.collValidators(coll).all() {
-			n := wordNode(h)
-			byAddr[ConsensusAddress(s.nodePubKey(n))] = n
-		}
-	}
+	byAddr := s.validatorsByAddress()
 	var out []BlockEvent
 	for _, m := range env.Misbehaviour[:min(len(env.Misbehaviour), maxMisbehaviourPerBlock)] {
 		n, ok := byAddr[m.Address]
