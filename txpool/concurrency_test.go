@@ -9,6 +9,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/redmx/redmx/txpool"
 )
 
 // TestConcurrentSameSender sends 50 transactions of one sender at once, in a
@@ -53,14 +55,16 @@ func TestConcurrentSameSender(t *testing.T) {
 // TestConcurrentUse runs adders, readers, a reaper and a block producer at once
 // (run it with -race). Every transaction must be included exactly once, in nonce
 // order per sender, and reaped at most once (one included before the reaper
-// saw it is never reaped).
+// saw it is never reaped). Reannouncing is off: it hands a transaction that
+// waits Config.Reannounce blocks to Reap again on purpose (TestReannounce), and
+// how long one waits here depends on the scheduler.
 func TestConcurrentUse(t *testing.T) {
 	const (
 		senders   = 8
 		perSender = 60
 		blocks    = 40
 	)
-	f := newFixture(t)
+	f := newFixture(t, func(c *txpool.Config) { c.Reannounce = math.MaxUint64 })
 	var all [][]*types.Transaction
 	for s := range senders {
 		txs := txRange(t, account(s), 0, perSender)
