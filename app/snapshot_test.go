@@ -139,7 +139,7 @@ func (s *source) fresh(t testing.TB) *built {
 		t.Fatal(err)
 	}
 	opts := store.DefaultOptions()
-	opts.TrieCache = 0 // no clean caches: a fuzzer makes thousands
+	opts.TrieCacheMB = 32 // the smallest clean caches: a fuzzer makes thousands
 	a := newApp(t, store.OpenMemoryWith(opts), gen, app.Config{Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))})
 	t.Cleanup(func() { a.Close() })
 	return a

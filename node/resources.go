@@ -28,8 +28,9 @@ func sizeMemory(cfg *config.Config, total uint64) (limit int64) {
 	if total == 0 {
 		return 0
 	}
-	// Pebble's cache and memtables are allocated outside the Go heap.
-	outside := uint64(cfg.Storage.CacheMB) << 20 * 3 / 2
+	// Pebble's cache and memtables, and the clean trie and state caches,
+	// are allocated outside the Go heap.
+	outside := uint64(cfg.Storage.CacheMB)<<20*3/2 + 2*uint64(cfg.Storage.TrieCacheMB)<<20
 	l := total / 4 * 3
 	if l < outside+minMemoryLimit {
 		return minMemoryLimit
@@ -41,7 +42,7 @@ func sizeMemory(cfg *config.Config, total uint64) (limit int64) {
 // the GOMEMLIMIT environment variable already set one, and logs the budget.
 func applyMemoryLimit(logger *slog.Logger, cfg *config.Config, total uint64, limit int64) {
 	attrs := []any{"memory_mib", total >> 20, "pebble_cache_mib", cfg.Storage.CacheMB,
-		"trie_caches_mib", 2 * cfg.Storage.TrieCache, "pool_mib", cfg.Pool.GlobalBytes >> 20}
+		"trie_caches_mib", 2 * cfg.Storage.TrieCacheMB, "pool_mib", cfg.Pool.GlobalBytes >> 20}
 	switch {
 	case os.Getenv("GOMEMLIMIT") != "":
 		attrs = append(attrs, "go_limit", "GOMEMLIMIT="+os.Getenv("GOMEMLIMIT"))

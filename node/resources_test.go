@@ -16,11 +16,11 @@ func TestSizeMemory(t *testing.T) {
 		cache, trie, poolMiB int
 		limitMiB             int64
 	}{
-		{"2 GiB host", 2 << 30, nil, 64, 32, 128, 1536 - 96},
-		{"1 GiB host", 1 << 30, nil, 32, 16, 64, 768 - 48},
-		{"512 MiB host", 512 << 20, nil, 32, 16, 32, 384 - 48},
-		{"256 MiB host: the floor", 256 << 20, nil, 32, 16, 16, 256},
-		{"8 GiB host", 8 << 30, nil, 256, 64, 256, 6144 - 384},
+		{"2 GiB host", 2 << 30, nil, 64, 32, 128, 1536 - 96 - 64},
+		{"1 GiB host", 1 << 30, nil, 32, 32, 64, 768 - 48 - 64},
+		{"512 MiB host", 512 << 20, nil, 32, 32, 32, 384 - 48 - 64},
+		{"256 MiB host: the floor", 256 << 20, nil, 32, 32, 16, 256},
+		{"8 GiB host", 8 << 30, nil, 256, 64, 256, 6144 - 384 - 128},
 		{"unknown", 0, nil, 256, 64, 256, 0},
 		{"set in config.toml", 2 << 30, func(c *config.Config) { c.Storage.CacheMB = 512; c.Memory.LimitMB = 1800 }, 512, 32, 128, 1800},
 	} {
@@ -30,9 +30,9 @@ func TestSizeMemory(t *testing.T) {
 		}
 		limit := sizeMemory(&cfg, tc.total)
 		s := cfg.Storage
-		if s.CacheMB != tc.cache || s.TrieCache != tc.trie || cfg.Pool.GlobalBytes != uint64(tc.poolMiB)<<20 || limit != tc.limitMiB<<20 {
+		if s.CacheMB != tc.cache || s.TrieCacheMB != tc.trie || cfg.Pool.GlobalBytes != uint64(tc.poolMiB)<<20 || limit != tc.limitMiB<<20 {
 			t.Errorf("%s: cache %d, trie %d, pool %d MiB, limit %d MiB; want %d, %d, %d, %d",
-				tc.name, s.CacheMB, s.TrieCache, cfg.Pool.GlobalBytes>>20, limit>>20, tc.cache, tc.trie, tc.poolMiB, tc.limitMiB)
+				tc.name, s.CacheMB, s.TrieCacheMB, cfg.Pool.GlobalBytes>>20, limit>>20, tc.cache, tc.trie, tc.poolMiB, tc.limitMiB)
 		}
 	}
 }

@@ -32,19 +32,23 @@ const DefaultStateHistory = 150_000
 // by tests.
 type Options struct {
 	CacheMB      int    `toml:"cache_mb" comment:"Pebble block cache of the state and chain index (data/redmx), in MiB (at least 16; 0: a 32nd of the memory the node may use, 32 to 256). Pebble's write-ahead logs are each preallocated to 1.1 × an eighth of it."`
+	TrieCacheMB  int    `toml:"trie_cache_mb" comment:"Clean trie node cache and flat state cache of the live state, in MiB each, outside the Go heap (at least 32; 0: a 64th of the memory the node may use, 32 to 64)."`
 	StateHistory uint64 `toml:"state_history" comment:"State of the most recent blocks kept and served at past block numbers (eth_getBalance, eth_call, eth_getProof, …); older state is pruned from disk and asking for it is an error (at least 1). 150000 is about a day of blocks."`
 	BlockHistory uint64 `toml:"block_history" comment:"Blocks kept: CometBFT's blocks and the Ethereum blocks, receipts and transaction index of the most recent heights (at least state_history); older ones are deleted a few at each block, and asking for them answers null. Never fewer than the last 256, the evidence window (evidence.max_age_num_blocks) and what a restart after a crash replays. 1000000 is about a week of blocks."`
 	Archive      bool   `toml:"archive" comment:"An archive node: keep every block and the state of every block; overrides block_history and state_history."`
 	PersistEvery uint64 `toml:"persist_every" comment:"Every this many heights, all the state held in memory is flushed to disk, so that a crash costs at most this many heights of replay at restart, however small the blocks (0: only when the write buffer fills; only on an archive node, since pruned blocks must stay beyond what a restart replays)."`
 	MinFreeMB    uint64 `toml:"min_free_mb" comment:"Free space, in MiB, below which the node refuses to start, and stops cleanly while running, on the filesystem of the data directory, before a write fails half done (0: no check)."`
 
-	TrieCache int `toml:"-"` // clean trie node and flat state caches, in MB each (0: sized from the host)
-	Handles   int `toml:"-"` // open files
+	Handles int `toml:"-"` // open files
 	// WriteBufferMB bounds the state changes aggregated in memory below the
 	// 128 newest heights before they are written; with the 128 heights, it
 	// bounds what a crash loses and CometBFT replays.
 	WriteBufferMB int `toml:"-"`
 }
+
+// minTrieCacheMB is the smallest clean trie or state cache: the cache
+// (fastcache) gives each of its 512 buckets at least one 64 KiB chunk.
+const minTrieCacheMB = 32
 
 // DefaultOptions are the storage settings of a node with no configuration.
 func DefaultOptions() Options {
@@ -57,6 +61,9 @@ func DefaultOptions() Options {
 func (o Options) ValidateBasic() error {
 	if o.CacheMB != 0 && o.CacheMB < 16 {
 		return settings.Errorf("cache_mb", "must be 0 (sized from the host's memory) or at least 16, got %d", o.CacheMB)
+	}
+	if o.TrieCacheMB != 0 && o.TrieCacheMB < minTrieCacheMB {
+		return settings.Errorf("trie_cache_mb", "must be 0 (sized from the host's memory) or at least %d, got %d", minTrieCacheMB, o.TrieCacheMB)
 	}
 	if o.Archive {
 		return nil
@@ -82,10 +89,10 @@ func (o Options) Blocks() uint64 {
 }
 
 // Sized returns o with the caches it leaves to the host (CacheMB and
-// TrieCache 0) sized from total, the bytes of memory the node may use (0:
+// TrieCacheMB 0) sized from total, the bytes of memory the node may use (0:
 // unknown, sized as on a large host): a 32nd of it for pebble's cache
 // (32–256 MiB) and a 64th for each of the clean trie and state caches
-// (16–64 MiB), so that a 2 GiB host spends 64 + 2 × 32 MiB.
+// (32–64 MiB), so that a 2 GiB host spends 64 + 2 × 32 MiB.
 func (o Options) Sized(total uint64) Options {
 	mib := int(min(total>>20, 1<<20))
 	if o.CacheMB == 0 {
@@ -94,10 +101,10 @@ func (o Options) Sized(total uint64) Options {
 			o.CacheMB = min(max(mib/32, 32), 256)
 		}
 	}
-	if o.TrieCache == 0 {
-		o.TrieCache = 64
+	if o.TrieCacheMB == 0 {
+		o.TrieCacheMB = 64
 		if total > 0 {
-			o.TrieCache = min(max(mib/64, 16), 64)
+			o.TrieCacheMB = min(max(mib/64, minTrieCacheMB), 64)
 		}
 	}
 	return o
@@ -229,8 +236,8 @@ func openKV(kvs ethdb.KeyValueStore, ancient string, opts Options) (*DB, error) 
 		opts.WriteBufferMB = DefaultOptions().WriteBufferMB
 	}
 	tdb := triedb.NewDatabase(kv, &triedb.Config{PathDB: &pathdb.Config{
-		TrieCleanSize:   opts.TrieCache * 1024 * 1024,
-		StateCleanSize:  opts.TrieCache * 1024 * 1024,
+		TrieCleanSize:   opts.TrieCacheMB * 1024 * 1024,
+		StateCleanSize:  opts.TrieCacheMB * 1024 * 1024,
 		WriteBufferSize: opts.WriteBufferMB * 1024 * 1024,
 		// 0 keeps every history, as archive mode wants. Trie node history
 		// serves proofs at heights below the in-memory layers.
