@@ -58,11 +58,15 @@ var allowed = map[string][]string{
 	// Test helpers.
 	"internal/ethtest":   {"internal/devkeys"},
 	"internal/faulttest": nil,
-	"internal/testnet":   {"config", "devnet", "governance", "node"},
+	// The fault table's generator reads the suite's report lines only.
+	"internal/faulttest/faultreport": nil,
+	// Real networks for tests; governance driven through the CLI's client,
+	// and heights read from a stopped node's store.
+	"internal/testnet": {"config", "devnet", "governance", "internal/govclient", "node", "store"},
 }
 
 // testHelpers are packages for tests only: the binary must not link them.
-var testHelpers = []string{"internal/ethtest", "internal/faulttest", "internal/testnet"}
+var testHelpers = []string{"internal/ethtest", "internal/faulttest", "internal/faulttest/faultreport", "internal/testnet"}
 
 // cometBFT lists the packages that may import CometBFT: node wires it and
 // config reads its settings; app speaks only its ABCI messages (the
