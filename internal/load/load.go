@@ -3,6 +3,7 @@ package load
 import (
 	"context"
 	"crypto/ecdsa"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/big"
@@ -34,8 +35,12 @@ type Config struct {
 	Duration time.Duration // how long to submit
 	MaxTxs   int           // stop after this many (0: no count limit)
 	Batch    int           // transactions per JSON-RPC batch
-	PIDs     []int         // node processes whose memory to report
-	Log      func(format string, args ...any)
+	// NewAccounts sends every transfer to an address never used before, so
+	// that each transaction adds an account (native) or a token holder
+	// (erc20) to the state; otherwise the recipients are 5000 fixed ones.
+	NewAccounts bool
+	PIDs        []int // node processes whose memory to report
+	Log         func(format string, args ...any)
 }
 
 // Report is what a run measured.
@@ -260,12 +265,16 @@ func (sub *submission) send(ctx, runCtx context.Context, s *sender, perSender fl
 }
 
 // batch signs s's next n transactions, the sent+i-th to one of 5000
-// recipients, as a batch of eth_sendRawTransaction.
+// recipients (or to a new address, with NewAccounts), as a batch of
+// eth_sendRawTransaction.
 func (sub *submission) batch(s *sender, sent, n int) ([]gethrpc.BatchElem, []common.Hash) {
 	batch := make([]gethrpc.BatchElem, n)
 	hashes := make([]common.Hash, n)
 	for i := range batch {
 		to := common.BigToAddress(big.NewInt(int64(1000 + (sent+i)%5000)))
+		if sub.cfg.NewAccounts {
+			to = NewAccount(s.addr, s.nonce)
+		}
 		var tx *types.Transaction
 		if sub.cfg.Kind == "native" {
 			tx = s.sign(sub.chainID, &types.LegacyTx{Nonce: s.nonce, To: &to, Value: big.NewInt(1), Gas: 21_000, GasPrice: new(big.Int)})
@@ -278,6 +287,12 @@ func (sub *submission) batch(s *sender, sent, n int) ([]gethrpc.BatchElem, []com
 		batch[i] = gethrpc.BatchElem{Method: "eth_sendRawTransaction", Args: []any{hexutil.Bytes(raw)}, Result: new(common.Hash)}
 	}
 	return batch, hashes
+}
+
+// NewAccount is the recipient of from's transaction with nonce: an address
+// no key controls and no other sender or nonce maps to.
+func NewAccount(from common.Address, nonce uint64) common.Address {
+	return common.BytesToAddress(crypto.Keccak256([]byte("redmx/load"), from.Bytes(), binary.BigEndian.AppendUint64(nil, nonce)))
 }
 
 // watch follows the blocks holding the submission's transactions.

@@ -2,10 +2,15 @@ package load_test
 
 import (
 	"context"
+	"math/big"
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
+
 	"github.com/redmx/redmx/devnet"
+	"github.com/redmx/redmx/internal/devkeys"
 	"github.com/redmx/redmx/internal/load"
 	"github.com/redmx/redmx/internal/testnet"
 )
@@ -18,12 +23,30 @@ func TestRunMinesWhatItSubmits(t *testing.T) {
 		t.Skip("starts a network")
 	}
 	net := testnet.Start(t, devnet.Config{Validators: 1, TimeoutCommit: 200 * time.Millisecond})
-	for _, kind := range []string{"native", "erc20"} {
-		t.Run(kind, func(t *testing.T) {
+	for _, tc := range []struct {
+		kind        string
+		newAccounts bool
+	}{{"native", false}, {"erc20", false}, {"native", true}} {
+		kind := tc.kind
+		name := kind
+		if tc.newAccounts {
+			name += "/new-accounts"
+		}
+		t.Run(name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 			defer cancel()
+			ec, err := ethclient.DialContext(ctx, "http://"+net.Nodes[0].RPC)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ec.Close()
+			sender := crypto.PubkeyToAddress(devkeys.Keys(1)[0].PublicKey)
+			nonce, err := ec.PendingNonceAt(ctx, sender)
+			if err != nil {
+				t.Fatal(err)
+			}
 			r, err := load.Run(ctx, load.Config{
-				URLs: []string{"http://" + net.Nodes[0].RPC}, Kind: kind,
+				URLs: []string{"http://" + net.Nodes[0].RPC}, Kind: kind, NewAccounts: tc.newAccounts,
 				Senders: 2, Batch: 5, MaxTxs: 20, Duration: 5 * time.Second,
 			})
 			if err != nil {
@@ -34,6 +57,17 @@ func TestRunMinesWhatItSubmits(t *testing.T) {
 			}
 			if r.Blocks < 1 || r.MaxBlockTxs < 1 || r.MaxBlockTxs > 20 || r.P50 <= 0 || r.P95 < r.P50 || r.TPS <= 0 {
 				t.Fatalf("%s: inconsistent report", r)
+			}
+			if tc.newAccounts {
+				// Each transfer went to an address of its own: the first
+				// sender's first one holds exactly what it was sent.
+				bal, err := ec.BalanceAt(ctx, load.NewAccount(sender, nonce), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if bal.Cmp(big.NewInt(1)) != 0 {
+					t.Fatalf("new account of %s's nonce %d holds %s, want 1", sender, nonce, bal)
+				}
 			}
 		})
 	}

@@ -52,6 +52,41 @@ type run struct {
 	Results []result `json:"results"`
 }
 
+// runs are the runs of one version whose results the table shows, newest
+// first: a run of some rows only (-run) replaces those rows and keeps the
+// others' results from the runs before it, each with its own commit.
+type runs []*run
+
+// add puts r first and drops from the older runs the rows r has, and the
+// runs left with none.
+func (rs runs) add(r *run) runs {
+	out := runs{r}
+	for _, old := range rs {
+		old.Results = slices.DeleteFunc(old.Results, func(x result) bool { return r.has(x.Row) })
+		if len(old.Results) > 0 {
+			out = append(out, old)
+		}
+	}
+	return out
+}
+
+func (r *run) has(row int) bool {
+	return slices.ContainsFunc(r.Results, func(x result) bool { return x.Row == row })
+}
+
+// UnmarshalJSON reads a version's runs, or the one run older data files kept.
+func (rs *runs) UnmarshalJSON(data []byte) error {
+	if bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
+		var r run
+		if err := json.Unmarshal(data, &r); err != nil {
+			return err
+		}
+		*rs = runs{&r}
+		return nil
+	}
+	return json.Unmarshal(data, (*[]*run)(rs))
+}
+
 const (
 	begin = "<!-- faults:begin (written by scripts/faults; edit around it) -->"
 	end   = "<!-- faults:end -->"
@@ -80,16 +115,16 @@ func write(resultsPath, mode, docPath, dataPath string) error {
 	if len(results) == 0 {
 		return fmt.Errorf("%s has no results: did the suite run?", resultsPath)
 	}
-	runs := map[string]*run{}
+	byMode := map[string]runs{}
 	if data, err := os.ReadFile(dataPath); err == nil {
-		if err := json.Unmarshal(data, &runs); err != nil {
+		if err := json.Unmarshal(data, &byMode); err != nil {
 			return fmt.Errorf("%s: %w", dataPath, err)
 		}
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	runs[mode] = &run{Date: time.Now().UTC().Format("2006-01-02"), Commit: commit(), Machine: machine(), Results: results}
-	data, err := json.MarshalIndent(runs, "", "  ")
+	byMode[mode] = byMode[mode].add(&run{Date: time.Now().UTC().Format("2006-01-02"), Commit: commit(), Machine: machine(), Results: results})
+	data, err := json.MarshalIndent(byMode, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -104,7 +139,7 @@ func write(resultsPath, mode, docPath, dataPath string) error {
 	var out bytes.Buffer
 	out.Write(doc[:i+len(begin)])
 	out.WriteString("\n")
-	out.WriteString(table(runs))
+	out.WriteString(table(byMode))
 	out.Write(doc[j:])
 	if err := os.WriteFile(dataPath, append(data, '\n'), 0o644); err != nil {
 		return err
@@ -146,31 +181,69 @@ func readResults(path string) ([]result, error) {
 }
 
 // table renders the table of every row with the figures of each version.
-func table(runs map[string]*run) string {
+func table(byMode map[string]runs) string {
 	var b strings.Builder
 	for _, m := range []string{"short", "long"} {
-		if r := runs[m]; r != nil {
-			fmt.Fprintf(&b, "- **%s** run: %s, commit %s, %s.\n", m, r.Date, r.Commit, r.Machine)
-		} else {
+		rs := byMode[m]
+		switch {
+		case len(rs) == 0:
 			fmt.Fprintf(&b, "- **%s** run: not run yet (`bash scripts/faults %s`).\n", m, m)
+		case len(rs) == 1:
+			fmt.Fprintf(&b, "- **%s** run: %s, commit %s, %s.\n", m, rs[0].Date, rs[0].Commit, rs[0].Machine)
+		default:
+			fmt.Fprintf(&b, "- **%s** runs:\n", m)
+			for _, r := range rs {
+				fmt.Fprintf(&b, "  - %s: %s, commit %s, %s.\n", rowList(r), r.Date, r.Commit, r.Machine)
+			}
 		}
 	}
 	b.WriteString("\n| # | fault | pass | short run | long run |\n|---|---|---|---|---|\n")
 	for n := 1; n < len(rows); n++ {
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", n, escape(rows[n].fault), escape(rows[n].pass), cell(runs["short"], n), cell(runs["long"], n))
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", n, escape(rows[n].fault), escape(rows[n].pass), cell(byMode["short"], n), cell(byMode["long"], n))
 	}
 	return b.String()
 }
 
-func cell(r *run, row int) string {
-	if r == nil {
+// rowList names r's rows, runs of consecutive ones as ranges: "rows 1, 3–5".
+func rowList(r *run) string {
+	var ns []int
+	for _, x := range r.Results {
+		ns = append(ns, x.Row)
+	}
+	slices.Sort(ns)
+	var parts []string
+	for i := 0; i < len(ns); {
+		j := i
+		for j+1 < len(ns) && ns[j+1] == ns[j]+1 {
+			j++
+		}
+		if j == i {
+			parts = append(parts, fmt.Sprint(ns[i]))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d–%d", ns[i], ns[j]))
+		}
+		i = j + 1
+	}
+	if len(ns) == 1 {
+		return "row " + parts[0]
+	}
+	return "rows " + strings.Join(parts, ", ")
+}
+
+func cell(rs runs, row int) string {
+	if len(rs) == 0 {
 		return "—"
 	}
-	i := slices.IndexFunc(r.Results, func(x result) bool { return x.Row == row })
-	if i < 0 {
+	var res *result
+	for _, r := range rs {
+		if i := slices.IndexFunc(r.Results, func(x result) bool { return x.Row == row }); i >= 0 {
+			res = &r.Results[i]
+			break
+		}
+	}
+	if res == nil {
 		return "not run"
 	}
-	res := r.Results[i]
 	var parts []string
 	if res.Passed {
 		parts = append(parts, "**pass**")

@@ -51,6 +51,39 @@ func TestWrite(t *testing.T) {
 	if strings.Contains(s, "old table") {
 		t.Error("the old table is still there")
 	}
+	// A long run of row 5 alone keeps row 3 from the first long run.
+	put(results, `{"row":5,"fault":"p","mode":"long","passed":false,"figures":[{"name":"3 | 1","value":"0 blocks"}]}`+"\n")
+	if err := write(results, "long", doc, data); err != nil {
+		t.Fatal(err)
+	}
+	got, err = os.ReadFile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = string(got)
+	for _, want := range []string{
+		"- **long** runs:\n  - row 5: ",
+		"\n  - row 3: ",
+		"| not run | **pass**<br>halt: 60s |",
+		"| not run | **FAIL**<br>3 \\| 1: 0 blocks |",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("after a run of row 5, the table lacks %q:\n%s", want, s)
+		}
+	}
+	// A run of both drops the older runs.
+	put(results, `{"row":3,"fault":"q","mode":"long","passed":true,"figures":[]}
+{"row":5,"fault":"p","mode":"long","passed":true,"figures":[]}
+`)
+	if err := write(results, "long", doc, data); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = os.ReadFile(doc); err != nil {
+		t.Fatal(err)
+	}
+	if s = string(got); strings.Contains(s, "long** runs") || !strings.Contains(s, "- **long** run: ") {
+		t.Errorf("a run of every row kept older runs:\n%s", s)
+	}
 	put(results, `{"row":13,"fault":"x","mode":"short","passed":true}`+"\n")
 	if err := write(results, "short", doc, data); err == nil || !strings.Contains(err.Error(), "row 13") {
 		t.Errorf("a row outside the table: %v", err)
