@@ -25,6 +25,7 @@ import (
 	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/internal/contracts"
 	"github.com/redmx/redmx/internal/ethtest"
+	"github.com/redmx/redmx/internal/load"
 )
 
 const (
@@ -40,6 +41,11 @@ const (
 	soakCacheMB      = 16
 	soakTrieCacheMB  = 32
 	soakPersistEvery = 256
+
+	// The warm-up's senders (development keys from the first, idle
+	// before the mixed load starts) and rate.
+	warmUpSenders = 20
+	warmUpRate    = 600
 )
 
 // TestFaultSoak (row 1): four validators at the product's block time under a
@@ -78,8 +84,10 @@ func TestFaultSoak(t *testing.T) {
 	fig.add("duration", "%s at timeout_commit %s; cache_mb %d, trie_cache_mb %d, persist_every %d",
 		duration, config.TimeoutCommit, soakCacheMB, soakTrieCacheMB, soakPersistEvery)
 
-	ctx, cancel := context.WithTimeout(t.Context(), duration+5*time.Minute)
+	warmUp := pick(10*time.Second, 5*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), warmUp+duration+10*time.Minute)
 	defer cancel()
+	fillCaches(ctx, t, fig, fn, warmUp)
 	from := c.maxHeight(ctx, t, c.all())
 	load := startMixedLoad(t, c, mixedSenders, 250*time.Millisecond)
 	start := time.Now()
@@ -151,6 +159,28 @@ func TestFaultSoak(t *testing.T) {
 	}
 	verifyReceipts(t, c, c.all(), load.snapshot())
 	fig.add("heights compared", "%d", noFork(ctx, t, c, c.all(), 1, to))
+}
+
+// fillCaches is the soak's warm-up: transfers to new accounts at
+// warmUpRate for d, each adding an account to the state, so that the
+// store's bounded caches (the clean trie and state caches, pebble's block
+// cache) are full before memory is measured rather than filling through
+// it. The mixed load alone fills them at about 1 MiB a minute.
+func fillCaches(ctx context.Context, t *testing.T, fig *figures, fn *faultNet, d time.Duration) {
+	t.Helper()
+	var urls []string
+	for _, n := range fn.net.Nodes {
+		urls = append(urls, "http://"+n.RPC)
+	}
+	r, err := load.Run(ctx, load.Config{URLs: urls, Kind: "native", NewAccounts: true, Senders: warmUpSenders, Rate: warmUpRate, Duration: d, Log: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("warm-up: %s", r)
+	if r.Refused != 0 || r.Mined != r.Submitted {
+		t.Fatalf("warm-up: %s; want every transfer accepted and mined", r)
+	}
+	fig.add("warm-up", "%s of transfers to new accounts, not measured: %d accounts added at %.0f tx/s", d, r.Mined, r.TPS)
 }
 
 func mibs(bytes []int64) []int64 {
