@@ -39,8 +39,12 @@ type Config struct {
 	// that each transaction adds an account (native) or a token holder
 	// (erc20) to the state; otherwise the recipients are 5000 fixed ones.
 	NewAccounts bool
-	PIDs        []int // node processes whose memory to report
-	Log         func(format string, args ...any)
+	// InFlight bounds each sender's transactions sent and not yet mined
+	// (0: no bound): the load then follows what the network mines instead
+	// of filling its pools, whatever its pace.
+	InFlight int
+	PIDs     []int // node processes whose memory to report
+	Log      func(format string, args ...any)
 }
 
 // Report is what a run measured.
@@ -238,7 +242,25 @@ func (sub *submission) send(ctx, runCtx context.Context, s *sender, perSender fl
 			}
 			n = min(n, due)
 		}
-		if sub.budget.Add(-int64(n)) < 0 {
+		if sub.cfg.InFlight > 0 {
+			var mined hexutil.Uint64
+			if err := s.client.CallContext(runCtx, &mined, "eth_getTransactionCount", s.addr, "latest"); err != nil {
+				if runCtx.Err() == nil {
+					sub.firstErr.CompareAndSwap(nil, err.Error())
+				}
+				return
+			}
+			room := sub.cfg.InFlight - int(s.nonce-uint64(mined))
+			if room <= 0 {
+				select {
+				case <-runCtx.Done():
+				case <-time.After(50 * time.Millisecond):
+				}
+				continue
+			}
+			n = min(n, room)
+		}
+		if n = sub.take(n); n == 0 {
 			return
 		}
 		batch, hashes := sub.batch(s, sent, n)
@@ -261,6 +283,20 @@ func (sub *submission) send(ctx, runCtx context.Context, s *sender, perSender fl
 			return
 		}
 		sent += n
+	}
+}
+
+// take takes up to n transactions from the budget and says how many.
+func (sub *submission) take(n int) int {
+	for {
+		left := sub.budget.Load()
+		k := min(int64(n), left)
+		if k <= 0 {
+			return 0
+		}
+		if sub.budget.CompareAndSwap(left, left-k) {
+			return int(k)
+		}
 	}
 }
 

@@ -26,11 +26,12 @@ func TestRunMinesWhatItSubmits(t *testing.T) {
 	for _, tc := range []struct {
 		kind        string
 		newAccounts bool
-	}{{"native", false}, {"erc20", false}, {"native", true}} {
+		inFlight    int
+	}{{"native", false, 0}, {"erc20", false, 0}, {"native", true, 3}} {
 		kind := tc.kind
 		name := kind
 		if tc.newAccounts {
-			name += "/new-accounts"
+			name += "/new-accounts/in-flight"
 		}
 		t.Run(name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
@@ -46,7 +47,7 @@ func TestRunMinesWhatItSubmits(t *testing.T) {
 				t.Fatal(err)
 			}
 			r, err := load.Run(ctx, load.Config{
-				URLs: []string{"http://" + net.Nodes[0].RPC}, Kind: kind, NewAccounts: tc.newAccounts,
+				URLs: []string{"http://" + net.Nodes[0].RPC}, Kind: kind, NewAccounts: tc.newAccounts, InFlight: tc.inFlight,
 				Senders: 2, Batch: 5, MaxTxs: 20, Duration: 5 * time.Second,
 			})
 			if err != nil {
@@ -57,6 +58,9 @@ func TestRunMinesWhatItSubmits(t *testing.T) {
 			}
 			if r.Blocks < 1 || r.MaxBlockTxs < 1 || r.MaxBlockTxs > 20 || r.P50 <= 0 || r.P95 < r.P50 || r.TPS <= 0 {
 				t.Fatalf("%s: inconsistent report", r)
+			}
+			if tc.inFlight > 0 && r.MaxBlockTxs > 2*tc.inFlight {
+				t.Fatalf("%s: a block holds more than 2 senders × %d in flight", r, tc.inFlight)
 			}
 			if tc.newAccounts {
 				// Each transfer went to an address of its own: the first
