@@ -76,6 +76,7 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"tiny body limit", func(c *config.Config) { c.RPC.HTTPBodyLimit = 1000 }, "redmx.rpc.http_body_limit"},
 		{"tiny cache", func(c *config.Config) { c.Storage.CacheMB = 1 }, "redmx.storage.cache_mb"},
 		{"tiny trie cache", func(c *config.Config) { c.Storage.TrieCacheMB = 8 }, "redmx.storage.trie_cache_mb"},
+		{"tiny state layers", func(c *config.Config) { c.Storage.StateLayersMB = 8 }, "redmx.storage.state_layers_mb"},
 		{"no state history", func(c *config.Config) { c.Storage.StateHistory = 0 }, "redmx.storage.state_history"},
 		{"no block history", func(c *config.Config) { c.Storage.BlockHistory = 0 }, "redmx.storage.block_history"},
 		{"no periodic flush on a pruned node", func(c *config.Config) { c.Storage.PersistEvery = 0 }, "redmx.storage.persist_every"},

@@ -226,6 +226,18 @@ func (m *Metrics) WatchPool(usage func() txpool.Usage) {
 	m.reg.MustRegister(poolCollector{usage: usage})
 }
 
+// WatchStateLayers reports, at each scrape, what the newest states held in
+// memory amount to (the store's state_layers_mb bounds it).
+func (m *Metrics) WatchStateLayers(bytes func() uint64) {
+	if m == nil {
+		return
+	}
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Namespace: Namespace, Name: "state_layers_bytes",
+		Help: "The newest states held in memory as layers over the state on disk, in bytes as the trie database counts them, after the last block.",
+	}, func() float64 { return float64(bytes()) }))
+}
+
 var (
 	poolTxsDesc = prometheus.NewDesc(Namespace+"_txpool_transactions",
 		"Transactions in the pool, by lane (\"member\", \"no_record\") and state (\"pending\": executable; \"queued\": waiting for a nonce gap).",

@@ -287,6 +287,20 @@ func TestPoolSizes(t *testing.T) {
 	}
 }
 
+// TestStateLayers: the gauge reads the store's figure at each scrape.
+func TestStateLayers(t *testing.T) {
+	m := metrics.New(nil)
+	var n uint64 = 5 << 20
+	m.WatchStateLayers(func() uint64 { return n })
+	if got := sample(t, m, "redmx_state_layers_bytes"); got != 5<<20 {
+		t.Errorf("redmx_state_layers_bytes = %v, want %v", got, 5<<20)
+	}
+	n = 0
+	if got := sample(t, m, "redmx_state_layers_bytes"); got != 0 {
+		t.Errorf("after a flush, redmx_state_layers_bytes = %v, want 0", got)
+	}
+}
+
 // BenchmarkRPC is the wrapper's cost on a call with a 1 KB transaction
 // (body read, method parsed, counted, timed), against the bare handler.
 func BenchmarkRPC(b *testing.B) {

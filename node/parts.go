@@ -89,6 +89,7 @@ func build(db *store.DB, gen *genesis.AppState, s appSettings) (*parts, error) {
 	if s.metrics != nil {
 		p.pool.SetObserver(s.metrics)
 		s.metrics.WatchPool(p.pool.Usage)
+		s.metrics.WatchStateLayers(db.StateLayersBytes)
 		obs = s.metrics
 	}
 	a, err := app.New(app.Config{

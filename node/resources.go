@@ -42,7 +42,7 @@ func sizeMemory(cfg *config.Config, total uint64) (limit int64) {
 // the GOMEMLIMIT environment variable already set one, and logs the budget.
 func applyMemoryLimit(logger *slog.Logger, cfg *config.Config, total uint64, limit int64) {
 	attrs := []any{"memory_mib", total >> 20, "pebble_cache_mib", cfg.Storage.CacheMB,
-		"trie_caches_mib", 2 * cfg.Storage.TrieCacheMB, "pool_mib", cfg.Pool.GlobalBytes >> 20}
+		"trie_caches_mib", 2 * cfg.Storage.TrieCacheMB, "state_layers_mib", cfg.Storage.StateLayersMB, "pool_mib", cfg.Pool.GlobalBytes >> 20}
 	switch {
 	case os.Getenv("GOMEMLIMIT") != "":
 		attrs = append(attrs, "go_limit", "GOMEMLIMIT="+os.Getenv("GOMEMLIMIT"))

@@ -18,7 +18,8 @@
 // Durability. The state of the 128 newest heights lives in memory as diff
 // layers; older layers are merged into a write buffer that is written when
 // full ([Options.WriteBufferMB]) and, at the latest, every
-// [Options.PersistEvery] heights, when all layers are flattened to disk. Per
+// [Options.PersistEvery] heights or once the layers exceed
+// [Options.StateLayersMB], when all layers are flattened to disk. Per
 // height, the chain index and the head marker go in one batch followed by one
 // sync ([DB.CommitHeight]), and only then may a flatten move the state on
 // disk to that height: the state on disk is never newer than the marker. So a

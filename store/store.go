@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -31,13 +32,14 @@ const DefaultStateHistory = 150_000
 // file `redmx init` writes; fields without a key are fixed for nodes and set
 // by tests.
 type Options struct {
-	CacheMB      int    `toml:"cache_mb" comment:"Pebble block cache of the state and chain index (data/redmx), in MiB (at least 16; 0: a 32nd of the memory the node may use, 32 to 256). Pebble's write-ahead logs are each preallocated to 1.1 × an eighth of it."`
-	TrieCacheMB  int    `toml:"trie_cache_mb" comment:"Clean trie node cache and flat state cache of the live state, in MiB each, outside the Go heap (at least 32; 0: a 64th of the memory the node may use, 32 to 64)."`
-	StateHistory uint64 `toml:"state_history" comment:"State of the most recent blocks kept and served at past block numbers (eth_getBalance, eth_call, eth_getProof, …); older state is pruned from disk and asking for it is an error (at least 1). 150000 is about a day of blocks."`
-	BlockHistory uint64 `toml:"block_history" comment:"Blocks kept: CometBFT's blocks and the Ethereum blocks, receipts and transaction index of the most recent heights (at least state_history); older ones are deleted a few at each block, and asking for them answers null. Never fewer than the last 256, the evidence window (evidence.max_age_num_blocks) and what a restart after a crash replays. 1000000 is about a week of blocks."`
-	Archive      bool   `toml:"archive" comment:"An archive node: keep every block and the state of every block; overrides block_history and state_history."`
-	PersistEvery uint64 `toml:"persist_every" comment:"Every this many heights, all the state held in memory is flushed to disk, so that a crash costs at most this many heights of replay at restart, however small the blocks (0: only when the write buffer fills; only on an archive node, since pruned blocks must stay beyond what a restart replays)."`
-	MinFreeMB    uint64 `toml:"min_free_mb" comment:"Free space, in MiB, below which the node refuses to start, and stops cleanly while running, on the filesystem of the data directory, before a write fails half done (0: no check)."`
+	CacheMB       int    `toml:"cache_mb" comment:"Pebble block cache of the state and chain index (data/redmx), in MiB (at least 16; 0: a 32nd of the memory the node may use, 32 to 256). Pebble's write-ahead logs are each preallocated to 1.1 × an eighth of it."`
+	TrieCacheMB   int    `toml:"trie_cache_mb" comment:"Clean trie node cache and flat state cache of the live state, in MiB each, outside the Go heap (at least 32; 0: a 64th of the memory the node may use, 32 to 64)."`
+	StateHistory  uint64 `toml:"state_history" comment:"State of the most recent blocks kept and served at past block numbers (eth_getBalance, eth_call, eth_getProof, …); older state is pruned from disk and asking for it is an error (at least 1). 150000 is about a day of blocks."`
+	BlockHistory  uint64 `toml:"block_history" comment:"Blocks kept: CometBFT's blocks and the Ethereum blocks, receipts and transaction index of the most recent heights (at least state_history); older ones are deleted a few at each block, and asking for them answers null. Never fewer than the last 256, the evidence window (evidence.max_age_num_blocks) and what a restart after a crash replays. 1000000 is about a week of blocks."`
+	Archive       bool   `toml:"archive" comment:"An archive node: keep every block and the state of every block; overrides block_history and state_history."`
+	StateLayersMB int    `toml:"state_layers_mb" comment:"The newest states, held in memory as layers over the state on disk, in MiB as the trie database counts them (the Go heap holds about four times that): past this, they are flushed to disk at the next height, whatever persist_every says, so that blocks of many new accounts cannot fill the memory (at least 16; 0: a 64th of the memory the node may use, 64 to 256)."`
+	PersistEvery  uint64 `toml:"persist_every" comment:"Every this many heights, all the state held in memory is flushed to disk, so that a crash costs at most this many heights of replay at restart, however small the blocks (0: only when the write buffer fills; only on an archive node, since pruned blocks must stay beyond what a restart replays)."`
+	MinFreeMB     uint64 `toml:"min_free_mb" comment:"Free space, in MiB, below which the node refuses to start, and stops cleanly while running, on the filesystem of the data directory, before a write fails half done (0: no check)."`
 
 	Handles int `toml:"-"` // open files
 	// WriteBufferMB bounds the state changes aggregated in memory below the
@@ -61,6 +63,9 @@ func DefaultOptions() Options {
 func (o Options) ValidateBasic() error {
 	if o.CacheMB != 0 && o.CacheMB < 16 {
 		return settings.Errorf("cache_mb", "must be 0 (sized from the host's memory) or at least 16, got %d", o.CacheMB)
+	}
+	if o.StateLayersMB != 0 && o.StateLayersMB < 16 {
+		return settings.Errorf("state_layers_mb", "must be 0 (sized from the host's memory) or at least 16, got %d", o.StateLayersMB)
 	}
 	if o.TrieCacheMB != 0 && o.TrieCacheMB < minTrieCacheMB {
 		return settings.Errorf("trie_cache_mb", "must be 0 (sized from the host's memory) or at least %d, got %d", minTrieCacheMB, o.TrieCacheMB)
@@ -88,11 +93,13 @@ func (o Options) Blocks() uint64 {
 	return max(o.BlockHistory, o.StateHistory)
 }
 
-// Sized returns o with the caches it leaves to the host (CacheMB and
-// TrieCacheMB 0) sized from total, the bytes of memory the node may use (0:
-// unknown, sized as on a large host): a 32nd of it for pebble's cache
-// (32–256 MiB) and a 64th for each of the clean trie and state caches
-// (32–64 MiB), so that a 2 GiB host spends 64 + 2 × 32 MiB.
+// Sized returns o with the memory it leaves to the host (CacheMB,
+// TrieCacheMB and StateLayersMB 0) sized from total, the bytes of memory the
+// node may use (0: unknown, sized as on a large host): a 32nd of it for
+// pebble's cache (32–256 MiB), a 64th for each of the clean trie and state
+// caches (32–64 MiB), so that a 2 GiB host spends 64 + 2 × 32 MiB, and a
+// 64th for the newest states' layers (64–256 MiB as counted, about four
+// times that in the Go heap).
 func (o Options) Sized(total uint64) Options {
 	mib := int(min(total>>20, 1<<20))
 	if o.CacheMB == 0 {
@@ -105,6 +112,12 @@ func (o Options) Sized(total uint64) Options {
 		o.TrieCacheMB = 64
 		if total > 0 {
 			o.TrieCacheMB = min(max(mib/64, minTrieCacheMB), 64)
+		}
+	}
+	if o.StateLayersMB == 0 {
+		o.StateLayersMB = 256
+		if total > 0 {
+			o.StateLayersMB = min(max(mib/64, 64), 256)
 		}
 	}
 	return o
@@ -164,6 +177,9 @@ type DB struct {
 	historic state.Database
 	history  uint64
 	persist  uint64
+	layers   common.StorageSize // flatten when the in-memory layers exceed it (0: never)
+	// layersBytes is the in-memory layers' size after the last height.
+	layersBytes atomic.Uint64
 
 	// Flattens of the state to disk, for [DB.DurableHeight]; touched only
 	// by CommitHeight and DurableHeight, which the app's Commit serialises.
@@ -257,6 +273,7 @@ func openKV(kvs ethdb.KeyValueStore, ancient string, opts Options) (*DB, error) 
 		historic: state.NewHistoricDatabase(tdb, codes),
 		history:  opts.history(),
 		persist:  opts.PersistEvery,
+		layers:   common.StorageSize(opts.StateLayersMB) * 1024 * 1024,
 	}, nil
 }
 
@@ -355,7 +372,7 @@ func (db *DB) CommitHeight(head Head, writeIndex func(ethdb.KeyValueWriter)) err
 		return fmt.Errorf("store: sync height %d: %w", head.Height, err)
 	}
 	failpoint.Hit(failpoint.HeadSynced, head.Height)
-	if db.persist > 0 && head.Height%db.persist == 0 {
+	if db.persist > 0 && head.Height%db.persist == 0 || db.layersFull() {
 		// Flattens the in-memory layers into the disk layer: older heights
 		// are then read from the state history, and a reader still on one
 		// of those layers gets an error (never a wrong value) and retries.
@@ -365,8 +382,22 @@ func (db *DB) CommitHeight(head Head, writeIndex func(ethdb.KeyValueWriter)) err
 		db.flushed = &flush{height: head.Height, root: head.Root}
 		db.hitAfterFlush(failpoint.StateFlattened, head.Height, head.Root)
 	}
+	diffs, _, _ := db.trie.Size()
+	db.layersBytes.Store(uint64(diffs))
 	return nil
 }
+
+// layersFull says whether the in-memory state layers exceed their bound.
+// Their count is bounded (128) but not their size: blocks of transfers to
+// new accounts make large layers.
+func (db *DB) layersFull() bool {
+	diffs, _, _ := db.trie.Size()
+	return db.layers > 0 && diffs > db.layers
+}
+
+// StateLayersBytes is what the newest states held in memory amounted to
+// after the last height, as the trie database counts them.
+func (db *DB) StateLayersBytes() uint64 { return db.layersBytes.Load() }
 
 // hitAfterFlush hits point once the state root is on disk, when the point is
 // armed: the trie database writes a flattened state in the background, and

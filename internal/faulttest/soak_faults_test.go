@@ -43,9 +43,10 @@ const (
 	soakPersistEvery = 256
 
 	// The warm-up's senders (development keys from the first, idle
-	// before the mixed load starts) and rate.
-	warmUpSenders = 20
-	warmUpRate    = 600
+	// before the mixed load starts), each with at most warmUpInFlight
+	// transfers not yet mined: it goes at the pace the network mines.
+	warmUpSenders  = 20
+	warmUpInFlight = 20
 )
 
 // TestFaultSoak (row 1): four validators at the product's block time under a
@@ -84,7 +85,7 @@ func TestFaultSoak(t *testing.T) {
 	fig.add("duration", "%s at timeout_commit %s; cache_mb %d, trie_cache_mb %d, persist_every %d",
 		duration, config.TimeoutCommit, soakCacheMB, soakTrieCacheMB, soakPersistEvery)
 
-	warmUp := pick(10*time.Second, 5*time.Minute)
+	warmUp := pick(10*time.Second, 8*time.Minute)
 	ctx, cancel := context.WithTimeout(t.Context(), warmUp+duration+10*time.Minute)
 	defer cancel()
 	fillCaches(ctx, t, fig, fn, warmUp)
@@ -161,8 +162,8 @@ func TestFaultSoak(t *testing.T) {
 	fig.add("heights compared", "%d", noFork(ctx, t, c, c.all(), 1, to))
 }
 
-// fillCaches is the soak's warm-up: transfers to new accounts at
-// warmUpRate for d, each adding an account to the state, so that the
+// fillCaches is the soak's warm-up: transfers to new accounts, as many as
+// the network mines, for d, each adding an account to the state, so that the
 // store's bounded caches (the clean trie and state caches, pebble's block
 // cache) are full before memory is measured rather than filling through
 // it. The mixed load alone fills them at about 1 MiB a minute.
@@ -172,7 +173,7 @@ func fillCaches(ctx context.Context, t *testing.T, fig *figures, fn *faultNet, d
 	for _, n := range fn.net.Nodes {
 		urls = append(urls, "http://"+n.RPC)
 	}
-	r, err := load.Run(ctx, load.Config{URLs: urls, Kind: "native", NewAccounts: true, Senders: warmUpSenders, Rate: warmUpRate, Duration: d, Log: t.Logf})
+	r, err := load.Run(ctx, load.Config{URLs: urls, Kind: "native", NewAccounts: true, Senders: warmUpSenders, InFlight: warmUpInFlight, Duration: d, Log: t.Logf})
 	if err != nil {
 		t.Fatal(err)
 	}
