@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -201,6 +202,9 @@ func Open(dir string, opts Options) (*DB, error) {
 		opts.Handles = 64
 	}
 	kvs, err := pebble.New(filepath.Join(dir, "chaindata"), opts.CacheMB, opts.Handles, "redmx/db/", false)
+	if errors.Is(err, syscall.EAGAIN) { // the lock (fcntl), held by another process
+		return nil, fmt.Errorf("open database in %s: %w: another process has it open (a node of this home still running, or still stopping after a stop: wait for it to exit)", dir, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open database in %s: %w", dir, err)
 	}
