@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/ethdb"
 )
 
@@ -14,15 +13,8 @@ import (
 func TestDurableHeight(t *testing.T) {
 	opts := DefaultOptions()
 	opts.PersistEvery = 4
-	db, err := Open(t.TempDir(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, root := openGenesis(t, t.TempDir(), opts)
 	defer db.Close()
-	root := commitBalance(t, db, types.EmptyRootHash, 0)
-	if err := db.CommitGenesis(root); err != nil {
-		t.Fatal(err)
-	}
 	if h := db.DurableHeight(); h != 0 {
 		t.Fatalf("new store durable at %d", h)
 	}

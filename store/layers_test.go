@@ -8,7 +8,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/tracing"
-	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethdb"
 	"github.com/ethereum/go-ethereum/params"
@@ -23,15 +22,8 @@ func TestStateLayersBounded(t *testing.T) {
 	opts := DefaultOptions()
 	opts.PersistEvery = 1 << 20
 	opts.StateLayersMB = 16
-	db, err := Open(t.TempDir(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, root := openGenesis(t, t.TempDir(), opts)
 	defer db.Close()
-	root := commitBalance(t, db, types.EmptyRootHash, 0)
-	if err := db.CommitGenesis(root); err != nil {
-		t.Fatal(err)
-	}
 	const perHeight, heights = 1500, 40
 	limit := common.StorageSize(opts.StateLayersMB * 1024 * 1024)
 	var peak common.StorageSize

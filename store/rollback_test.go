@@ -19,6 +19,21 @@ var (
 	other = common.HexToAddress("0x00000000000000000000000000000000000a1ce0")
 )
 
+// openGenesis opens a store in dir with a genesis state of commitBalance.
+func openGenesis(t *testing.T, dir string, opts Options) (*DB, common.Hash) {
+	t.Helper()
+	db, err := Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := commitBalance(t, db, types.EmptyRootHash, 0)
+	if err := db.CommitGenesis(root); err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	return db, root
+}
+
 // commitBalance commits, on top of parent, a state where holder has balance
 // n+1 (an account with none would be deleted), as the state of height n.
 func commitBalance(t *testing.T, db *DB, parent common.Hash, n uint64) common.Hash {
@@ -44,14 +59,7 @@ func TestRollBackStateAboveMarker(t *testing.T) {
 	dir := t.TempDir()
 	opts := DefaultOptions()
 	opts.PersistEvery = 0
-	db, err := Open(dir, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := commitBalance(t, db, types.EmptyRootHash, 0)
-	if err := db.CommitGenesis(root); err != nil {
-		t.Fatal(err)
-	}
+	db, root := openGenesis(t, dir, opts)
 	for n := uint64(1); n <= 3; n++ {
 		root = commitBalance(t, db, root, n)
 		if err := db.CommitHeight(Head{Height: n, Root: root}, func(ethdb.KeyValueWriter) {}); err != nil {
@@ -68,7 +76,8 @@ func TestRollBackStateAboveMarker(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if db, err = Open(dir, opts); err != nil {
+	db, err := Open(dir, opts)
+	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
