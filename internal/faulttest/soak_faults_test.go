@@ -55,8 +55,8 @@ const (
 // transaction sent is mined with status 1; the block intervals, from
 // CometBFT's header times, have p50 ≤ 1.5 s and p99 ≤ 3 s; each node's
 // resident memory, sampled from /proc, grows by less than 10 % after the
-// warm-up (the first fifth): the peak of the last fifth against the peak of
-// the second. Peaks, because the state flush makes a sawtooth. The nodes
+// warm-up (fillCaches, then the first fifth to settle): the peak of the
+// last fifth against the peak of the second. Peaks, because the state flush makes a sawtooth. The nodes
 // run with the smallest caches the store allows and flush their state every
 // 256 blocks, so that bounded caches and the write buffer weigh least and
 // cycle within the run: what is left to grow is what a leak would grow.
