@@ -376,7 +376,10 @@ func (db *DB) CommitHeight(head Head, writeIndex func(ethdb.KeyValueWriter)) err
 		return fmt.Errorf("store: sync height %d: %w", head.Height, err)
 	}
 	failpoint.Hit(failpoint.HeadSynced, head.Height)
-	if db.persist > 0 && head.Height%db.persist == 0 || db.layersFull() {
+	// The layers' count is bounded (128) but not their size: blocks of
+	// transfers to new accounts make large layers, hence the size bound.
+	diffs, _, _ := db.trie.Size()
+	if db.persist > 0 && head.Height%db.persist == 0 || db.layers > 0 && diffs > db.layers {
 		// Flattens the in-memory layers into the disk layer: older heights
 		// are then read from the state history, and a reader still on one
 		// of those layers gets an error (never a wrong value) and retries.
@@ -385,18 +388,10 @@ func (db *DB) CommitHeight(head Head, writeIndex func(ethdb.KeyValueWriter)) err
 		}
 		db.flushed = &flush{height: head.Height, root: head.Root}
 		db.hitAfterFlush(failpoint.StateFlattened, head.Height, head.Root)
+		diffs = 0 // every layer is in the disk layer now
 	}
-	diffs, _, _ := db.trie.Size()
 	db.layersBytes.Store(uint64(diffs))
 	return nil
-}
-
-// layersFull says whether the in-memory state layers exceed their bound.
-// Their count is bounded (128) but not their size: blocks of transfers to
-// new accounts make large layers.
-func (db *DB) layersFull() bool {
-	diffs, _, _ := db.trie.Size()
-	return db.layers > 0 && diffs > db.layers
 }
 
 // StateLayersBytes is what the newest states held in memory amounted to

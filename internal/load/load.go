@@ -234,10 +234,7 @@ func (sub *submission) send(ctx, runCtx context.Context, s *sender, perSender fl
 		if perSender > 0 {
 			due := int(perSender*time.Since(began).Seconds()) - sent
 			if due <= 0 {
-				select {
-				case <-runCtx.Done():
-				case <-time.After(20 * time.Millisecond):
-				}
+				wait(runCtx, 20*time.Millisecond)
 				continue
 			}
 			n = min(n, due)
@@ -252,10 +249,7 @@ func (sub *submission) send(ctx, runCtx context.Context, s *sender, perSender fl
 			}
 			room := sub.cfg.InFlight - int(s.nonce-uint64(mined))
 			if room <= 0 {
-				select {
-				case <-runCtx.Done():
-				case <-time.After(50 * time.Millisecond):
-				}
+				wait(runCtx, 50*time.Millisecond)
 				continue
 			}
 			n = min(n, room)
@@ -283,6 +277,16 @@ func (sub *submission) send(ctx, runCtx context.Context, s *sender, perSender fl
 			return
 		}
 		sent += n
+	}
+}
+
+// wait waits d, or until ctx ends.
+func wait(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
 	}
 }
 
