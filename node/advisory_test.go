@@ -102,7 +102,7 @@ func TestAdvisoryCouncilOnNetwork(t *testing.T) {
 	t.Run("the plenary admits an Advisory member", func(t *testing.T) {
 		_, now := h.Head(t)
 		now = max(now, uint64(time.Now().Unix()))
-		start, end := now+4, now+4+12
+		start, end := now+6, now+6+12
 		res := h.Round(t, do(secretary, "public", "convene", governance.MeetingOrdinary, crypto.Keccak256Hash([]byte("Advisory Council")), start, end, "online", uint64(0)))
 		meeting := testnet.EventArg(t, res[0], "MeetingConvened", "meetingId").(uint64)
 		h.WaitBlockTime(t, "the meeting's start", start)

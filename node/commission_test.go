@@ -93,7 +93,7 @@ func TestCommissionActionRatified(t *testing.T) {
 	// The plenary ratifies it.
 	_, now := h.Head(t)
 	now = max(now, uint64(time.Now().Unix()))
-	start, end := now+5, now+5+20
+	start, end := now+7, now+7+20
 	res = h.Send(t, devnet.RoleNameSecretary, "public", "convene", governance.MeetingOrdinary, crypto.Keccak256Hash([]byte("ratify")), start, end, "online", uint64(0))
 	meeting := testnet.EventArg(t, res, "MeetingConvened", "meetingId").(uint64)
 	h.WaitBlockTime(t, "the meeting's start", start)

@@ -73,7 +73,7 @@ func TestPlenaryApprovesProject(t *testing.T) {
 
 	_, now := h.Head(t)
 	now = max(now, uint64(time.Now().Unix()))
-	start, end := now+4, now+4+10
+	start, end := now+6, now+6+10
 	res = h.Round(t, do(secretary, "public", "convene", governance.MeetingOrdinary, crypto.Keccak256Hash([]byte("approve Becas abiertas")), start, end, "online", uint64(0)))
 	meeting := testnet.EventArg(t, res[0], "MeetingConvened", "meetingId").(uint64)
 	h.WaitBlockTime(t, "the meeting's start", start)

@@ -18,8 +18,11 @@ func TestGovLivenessAndNodesTables(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a 4-node network")
 	}
+	// A running validator on a loaded machine misses a signature now and
+	// then (its precommit arrives after the commit); a tenth of the window
+	// tells that from one stopped.
 	net := testnet.Start(t, devnet.Config{Validators: 4, TimeoutCommit: 200 * time.Millisecond,
-		GovParams: map[string]uint64{"livenessWindow": 100, "livenessMaxMissedPermille": 10}})
+		GovParams: map[string]uint64{"livenessWindow": 100, "livenessMaxMissedPermille": 100}})
 	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
 	defer cancel()
 	net.WaitHeight(ctx, t, 2)
@@ -57,7 +60,7 @@ func TestGovLivenessAndNodesTables(t *testing.T) {
 			return err
 		}
 		for _, r := range rows {
-			if strings.TrimPrefix(r.Node, "0x") == stopped && r.Flagged && r.Window == 100 && r.Missed > 1 {
+			if strings.TrimPrefix(r.Node, "0x") == stopped && r.Flagged && r.Window == 100 && r.Missed > 10 {
 				return nil
 			}
 			if strings.TrimPrefix(r.Node, "0x") != stopped && r.Flagged {
