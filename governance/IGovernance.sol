@@ -162,7 +162,11 @@ interface IGovernance {
     /// @param kind BallotKind: 1 renewal
     event BallotOpened(uint64 indexed ballotId, uint8 kind, string collective, uint64 subject, uint64 end);
     event BallotCast(uint64 indexed ballotId, uint64 indexed recordId, bool yes);
+    /// `yes` and `no` count direct and delegated votes (BallotTallied splits them).
     event BallotClosed(uint64 indexed ballotId, bool passed, uint32 yes, uint32 no, uint32 electorate);
+    event BallotTallied(uint64 indexed ballotId, uint32 yesDirect, uint32 yesDelegated, uint32 noDirect, uint32 noDelegated);
+    /// A member's delegation in a scope ("": the network, or its collective); `to` 0: revoked.
+    event Delegated(uint64 indexed recordId, string scope, uint64 to);
 
     event ExtraordinaryRequested(uint64 indexed requestId, uint64 indexed leader, bytes32 objectivesHash);
     /// @param kind MeetingKind: 1 ordinary, 2 extraordinary
@@ -389,13 +393,27 @@ interface IGovernance {
     /// leader's term, in its last quarter or in holdover; at most 2 renewals
     /// per holder of a seat. The ballot lasts ballotPeriod.
     function openRenewalBallot(uint64 leaderRecord) external returns (uint64 ballotId);
-    /// An active member of the ballot's collective votes, once, while it runs.
+    /// An active member of the ballot's collective votes while it runs; it may
+    /// change its vote until the end. A direct vote overrides the member's
+    /// delegation for this ballot.
     function castBallot(uint64 ballotId, bool yes) external;
-    /// After the ballot's end, anyone closes it. It passes with more yes than
-    /// no and a turnout of at least a third of the members at its opening (and
-    /// at least 2 unless there is 1); a passed renewal starts a new term of
-    /// leaderTerm from now.
+    /// The end of the first block at or after the ballot's end closes it (or
+    /// anyone, by this call, in that block). The tally follows the delegations
+    /// as they stand then: each active direct voter counts once, and so does
+    /// each active member whose chain of delegations reaches it before another
+    /// direct voter (inactive members pass the weight behind them on; a cycle
+    /// no voter is on counts nothing). It passes with more yes than no and a
+    /// turnout (direct and delegated) of at least a third of the members at its
+    /// opening (and at least 2 unless there is 1); a passed renewal starts a
+    /// new term of leaderTerm from now.
     function closeBallot(uint64 ballotId) external;
+    /// A member delegates its vote in the member ballots of a scope (""
+    /// the network, or its own collective) to an active member of the scope,
+    /// replacing any delegation it had there. Transitive; refused in the block
+    /// in which a ballot of the scope ends, until that ballot is counted.
+    function delegate(string calldata scope, uint64 to) external;
+    /// A member revokes its delegation in a scope.
+    function revokeDelegation(string calldata scope) external;
     /// The holder leaves its seat. The secretary leaves only when a successor
     /// is seated; the last Nodes Commission seat stays while there are nodes. A
     /// formed collective left with fewer than minLeaders gets an open call.
@@ -651,8 +669,24 @@ interface IGovernance {
         external view returns (uint64[] memory recordIds, bytes32[] memory statementHashes, string[] memory statementURIs, bytes32 next);
     /// @return kind BallotKind: 1 renewal
     /// @return status BallotStatus: 1 open, 2 passed, 3 failed
+    /// `yes` and `no`: the direct votes while it runs; once closed, the tally.
     function ballot(uint64 ballotId)
         external view returns (uint8 kind, uint8 status, string memory collective, uint64 subject, uint64 opened, uint64 end, uint32 yes, uint32 no, uint32 electorate);
+    /// A ballot's votes, direct and delegated (delegated: 0 until it closes).
+    function ballotTally(uint64 ballotId)
+        external view returns (uint32 yesDirect, uint32 yesDelegated, uint32 noDirect, uint32 noDelegated, uint32 electorate);
+    /// A member's delegate in a scope (0: none) and how many delegate to it directly.
+    function delegation(uint64 recordId, string calldata scope) external view returns (uint64 to, uint32 delegators);
+    /// The members delegating directly to a member in a scope, in the order they did.
+    function delegators(uint64 recordId, string calldata scope, bytes32 cursor, uint32 limit)
+        external view returns (uint64[] memory recordIds, bytes32 next);
+    /// A member's chain of delegates in a scope, and the member whose direct
+    /// vote in ballot `ballotId` (0: none) carries its weight: itself if it
+    /// voted; 0 if the chain ends or loops. A chain longer than `limit` comes
+    /// in pages: `next` is the record to go on from (as the next `cursor`), 0
+    /// at the end.
+    function delegationChain(uint64 recordId, string calldata scope, uint64 ballotId, bytes32 cursor, uint32 limit)
+        external view returns (uint64[] memory chain, uint64 carriedBy, bytes32 next);
 
     function meetings(bytes32 cursor, uint32 limit) external view returns (uint64[] memory meetingIds, bytes32 next);
     /// @return kind MeetingKind: 1 ordinary, 2 extraordinary

@@ -71,6 +71,8 @@ var handlers = map[string]handler{
 	"openRenewalBallot":      openRenewalBallot,
 	"castBallot":             castBallot,
 	"closeBallot":            closeBallot,
+	"delegate":               delegate,
+	"revokeDelegation":       revokeDelegation,
 	"resign":                 resign,
 	"moveParameter":          moveParameter,
 	"moveUpgrade":            moveUpgrade,

@@ -59,7 +59,10 @@
 //	seq.call, calls, call.* (id)    open calls for leader seats: collective, status, opener, opened, candidacy end, elected
 //	coll.call (name)                a collective's open call (0: none)
 //	call.cands (id), cand.* (id, record)  a call's standing candidates, their statement commitment and URI, and who stood
-//	seq.ballot, bal.* (id)          member ballots: kind, status, collective, subject, period, electorate, votes
+//	seq.ballot, bal.* (id)          member ballots: kind, status, collective, subject, period, electorate, direct votes and voters; at the close the tally (direct, delegated)
+//	bal.opens (scope), bal.all      open ballots of a scope, and of all; bal.nextEnd the earliest end among them (ballotStep)
+//	dlg.to (scope, record)          a member's delegate in a scope ("" the network, or its collective)
+//	dlg.from (scope, record)        the members delegating to a record in a scope, in order
 //	bal.open (kind, subject)        the open ballot of a kind on a subject
 //	app.* (id), apps (kind, status) applications and the sets of them by kind and status
 //	app.accepted (id, account)      a project application's deployer account accepted
@@ -191,8 +194,9 @@
 //     one holds over) → standForSeat during candidacyPeriod → moveElect in
 //     plenary. A leader's term renews at most twice, by a ballot of its
 //     collective's members (openRenewalBallot in the term's last quarter or
-//     holdover, castBallot, closeBallot: more yes than no and a turnout of a
-//     third of the members, at least two). Every seat has its own flow and
+//     holdover, castBallot (changeable until the end), closed by the end of
+//     the first block past its end: more yes than no and a turnout, direct
+//     and delegated, of a third of the members, at least two). Every seat has its own flow and
 //     no other fills it: leaders by election, Executive Council seats by
 //     designation, Advisory seats by admission (below); the plenary only
 //     vacates one (moveUnseat, a seat motion is retired); resign leaves a seat,
@@ -222,6 +226,12 @@
 //     the next block; gasLimit also goes to CometBFT through EndBlock.
 //     Upgrades are named, at a height; a motion of height 0 cancels one
 //     before its height (UpgradeScheduled(name, 0)).
+//   - §3.6 delegate/revokeDelegation per scope (the network or the
+//     member's collective), to an active member of it, never itself; the
+//     tally at the close ([store.tally]) counts each active member once, for
+//     the first active direct voter on its chain; inactive members pass
+//     weight on; cycles without a voter count nothing; a scope's delegations
+//     hold still in the block that ends one of its ballots.
 //   - §3.10 only active records' accounts transact; only approved projects,
 //     and contracts descending from them, create; no personal data, only
 //     salted commitments and capped URIs.

@@ -1,6 +1,9 @@
 package governance
 
 import (
+	"cmp"
+	"slices"
+
 	"github.com/ethereum/go-ethereum/common"
 )
 
@@ -285,8 +288,54 @@ func openRenewalBallot(c *call, a args) ([]any, error) {
 	c.s.setU64(key("bal.end", id), end)
 	c.s.setU64(key("bal.electorate", id), c.s.collMembers(coll).len())
 	c.s.setU64(key("bal.open", uint8(BallotRenewal), leader), id)
+	c.s.queueBallot(id, coll, end)
 	c.emit("BallotOpened", id, BallotRenewal, coll, leader, end)
 	return []any{id}, nil
+}
+
+// queueBallot makes open ballot id of scope one EndBlock closes once its
+// end has passed. The open ballots are few (one per leader's renewal), so
+// the end of the block keeps the earliest end and looks no further until
+// it comes.
+func (s *store) queueBallot(id uint64, scope string, end uint64) {
+	s.lset("bal.opens", scope).add(w64(id))
+	s.lset("bal.all").add(w64(id))
+	if next := s.u64(key("bal.nextEnd")); next == 0 || end < next {
+		s.setU64(key("bal.nextEnd"), end)
+	}
+}
+
+// maxBallotClosesPerBlock bounds the tallies of one end of block; later
+// ones wait for the next block, their scopes' delegations held until then.
+const maxBallotClosesPerBlock = 2
+
+// ballotStep closes the ballots whose end has passed, earliest first.
+func (c *call) ballotStep() {
+	if next := c.s.u64(key("bal.nextEnd")); next == 0 || next > c.env.Time {
+		return
+	}
+	all := c.s.lset("bal.all")
+	var due []uint64
+	var next uint64
+	for _, id := range all.u64s() {
+		end := c.s.u64(key("bal.end", id))
+		if end <= c.env.Time {
+			due = append(due, id)
+		} else if next == 0 || end < next {
+			next = end
+		}
+	}
+	slices.SortFunc(due, func(a, b uint64) int {
+		return cmp.Or(cmp.Compare(c.s.u64(key("bal.end", a)), c.s.u64(key("bal.end", b))), cmp.Compare(a, b))
+	})
+	if len(due) > maxBallotClosesPerBlock {
+		next = c.s.u64(key("bal.end", due[maxBallotClosesPerBlock]))
+		due = due[:maxBallotClosesPerBlock]
+	}
+	for _, id := range due {
+		c.closeBallotNow(id)
+	}
+	c.s.setU64(key("bal.nextEnd"), next)
 }
 
 // ballotOf is ballot id, which must exist and be open.
@@ -317,14 +366,39 @@ func castBallot(c *call, a args) ([]any, error) {
 	if c.s.recKind(rec) == KindProject || c.s.recColl(rec) != coll {
 		return nil, refuse("record %d is not a member of collective %s", rec, coll)
 	}
-	if c.s.u64(key("bal.voted", id, rec)) != 0 {
-		return nil, refuse("record %d already voted in ballot %d", rec, id)
+	// A vote may change until the end; the n-th voter is kept for the
+	// tally, and yes+no, the direct votes, stays the number of voters.
+	k, opt := key("bal.voted", id, rec), uint64(2)
+	if yes {
+		opt = 1
 	}
-	if _, _, err := c.castVote("bal", id, rec, yes); err != nil {
-		return nil, err
+	switch was := c.s.u64(k); was {
+	case opt:
+		return nil, refuse("record %d already voted %s in ballot %d", rec, yesNo(yes), id)
+	case 0:
+		c.s.set(key("bal.voter", id, c.s.u64(key("bal.yes", id))+c.s.u64(key("bal.no", id))), w64(rec))
+	default:
+		c.s.setU64(key(ballotOption(was), id), c.s.u64(key(ballotOption(was), id))-1)
 	}
+	c.s.setU64(k, opt)
+	c.s.addU64(key(ballotOption(opt), id), 1)
 	c.emit("BallotCast", id, rec, yes)
 	return nil, nil
+}
+
+// ballotOption is the namespace of option opt's direct votes (1 yes, 2 no).
+func ballotOption(opt uint64) string {
+	if opt == 1 {
+		return "bal.yes"
+	}
+	return "bal.no"
+}
+
+func yesNo(yes bool) string {
+	if yes {
+		return "yes"
+	}
+	return "no"
 }
 
 // ballotTurnout is the least number of votes a ballot of a collective of
@@ -336,27 +410,42 @@ func ballotTurnout(electorate uint64) uint64 {
 
 func closeBallot(c *call, a args) ([]any, error) {
 	id := a.u64(0)
-	kind, err := c.ballotOf(id)
-	if err != nil {
+	if _, err := c.ballotOf(id); err != nil {
 		return nil, err
 	}
 	if end := c.s.u64(key("bal.end", id)); c.env.Time < end {
 		return nil, refuse("ballot %d runs until %d", id, end)
 	}
-	yes, no, electorate := c.s.u64(key("bal.yes", id)), c.s.u64(key("bal.no", id)), c.s.u64(key("bal.electorate", id))
+	c.closeBallotNow(id)
+	return nil, nil
+}
+
+// closeBallotNow tallies open ballot id, whose end has passed, with the
+// delegations as they stand, and applies its result.
+func (c *call) closeBallotNow(id uint64) {
+	kind := BallotKind(c.s.u64(key("bal.kind", id)))
+	subject, coll := c.s.u64(key("bal.subject", id)), c.s.str(key("bal.coll", id))
+	t := c.s.tally(id, coll)
+	yes, no, electorate := t.Total(0), t.Total(1), c.s.u64(key("bal.electorate", id))
 	passed := yes > no && yes+no >= ballotTurnout(electorate)
 	st := BallotFailed
 	if passed {
 		st = BallotPassed
 	}
-	subject, coll := c.s.u64(key("bal.subject", id)), c.s.str(key("bal.coll", id))
 	c.s.setU64(key("bal.status", id), uint64(st))
+	c.s.setU64(key("bal.dyes", id), t.Direct[0])
+	c.s.setU64(key("bal.dno", id), t.Direct[1])
+	c.s.setU64(key("bal.gyes", id), t.Delegated[0])
+	c.s.setU64(key("bal.gno", id), t.Delegated[1])
 	c.s.setU64(key("bal.open", uint8(kind), subject), 0)
+	c.s.lset("bal.opens", coll).remove(w64(id))
+	c.s.lset("bal.all").remove(w64(id))
 	c.emit("BallotClosed", id, passed, uint32(yes), uint32(no), uint32(electorate))
+	c.emit("BallotTallied", id, uint32(t.Direct[0]), uint32(t.Delegated[0]), uint32(t.Direct[1]), uint32(t.Delegated[1]))
 	if passed && kind == BallotRenewal && c.s.isLeader(subject, coll) && c.s.recStatus(subject) == StatusActive {
 		n := c.s.renewals(RoleLeader, subject)
 		if n >= maxRenewals { // renewed meanwhile by another ballot: never a third time
-			return nil, nil
+			return
 		}
 		end := c.s.termFrom(RoleLeader, c.env.Time)
 		c.s.setU64(key("seat.term", RoleLeader, subject), end)
@@ -364,7 +453,6 @@ func closeBallot(c *call, a args) ([]any, error) {
 		c.s.termQueue(RoleLeader).insert(subject, end)
 		c.emit("TermRenewed", RoleLeader, coll, subject, end, uint32(n+1))
 	}
-	return nil, nil
 }
 
 func resign(c *call, a args) ([]any, error) {
@@ -423,9 +511,10 @@ func viewCandidates(s *store, _ Env, a args) ([]any, error) {
 
 func viewBallot(s *store, _ Env, a args) []any {
 	id := a.u64(0)
+	t := s.ballotCount(id)
 	return []any{BallotKind(s.u64(key("bal.kind", id))), BallotStatus(s.u64(key("bal.status", id))), s.str(key("bal.coll", id)),
 		s.u64(key("bal.subject", id)), s.u64(key("bal.opened", id)), s.u64(key("bal.end", id)),
-		uint32(s.u64(key("bal.yes", id))), uint32(s.u64(key("bal.no", id))), uint32(s.u64(key("bal.electorate", id)))}
+		uint32(t.Total(0)), uint32(t.Total(1)), uint32(s.u64(key("bal.electorate", id)))}
 }
 
 func viewTerm(s *store, env Env, a args) []any {

@@ -324,7 +324,12 @@ func TestRenewalRules(t *testing.T) {
 	f.refused("not a member of collective academic", projA, "castBallot", b, true)
 	f.refused("ballot 9 does not exist", plain, "castBallot", uint64(9), true)
 	f.must(plain, "castBallot", b, true)
-	f.refused("already voted in ballot 1", plain, "castBallot", b, false)
+	f.refused("already voted yes in ballot 1", plain, "castBallot", b, true)
+	f.must(plain, "castBallot", b, false) // changed until the end
+	f.must(plain, "castBallot", b, true)
+	if v := f.view("ballot", b); v[6].(uint32) != 1 || v[7].(uint32) != 0 {
+		t.Fatalf("one voter who changed its vote back: %v", v)
+	}
 	f.refused("ballot 1 runs until", plain, "closeBallot", b)
 	f.past(f.view("ballot", b)[5].(uint64))
 	f.refused("ballot 1 ended at", advisor, "castBallot", b, true)

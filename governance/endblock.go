@@ -24,7 +24,11 @@ func (c *Contract) EndBlock(env Env, st vm.StateDB) BlockEffects {
 	fx.Liveness = s.livenessStep(env)
 	fx.Events = append(fx.Events, s.misbehaviourStep(env)...)
 	// Lapses first: the power they restore goes to CometBFT in this block.
-	(&call{env: env, s: s, events: &fx.Events}).lapseStep()
+	ec := &call{env: env, s: s, events: &fx.Events}
+	ec.lapseStep()
+	// Ballots close before the next block's transactions can change the
+	// delegations they count.
+	ec.ballotStep()
 	fx.TermsEnded = s.termStep(env)
 	for _, t := range fx.TermsEnded {
 		name, topics, data := t.Log()

@@ -205,13 +205,18 @@ func scenarioSeed(rng *rand.Rand) []byte {
 			for range 1 + rng.IntN(4) {
 				call("standForSeat", smart(), 0, 1, 0)
 			}
-		case 1: // a renewal ballot, voted, closed after its period
+		case 1: // a renewal ballot, delegated and voted, closed after its period
 			call("openRenewalBallot", smart(), 0)
+			for range rng.IntN(6) {
+				call("delegate", smart(), byte(rng.IntN(256)), byte(rng.IntN(256)))
+			}
+			call("revokeDelegation", smart(), byte(rng.IntN(256)))
 			for range 2 + rng.IntN(5) {
 				call("castBallot", smart(), 0, byte(rng.IntN(3)/2))
 			}
 			step(opBlock, 3, 30)
 			call("closeBallot", smart(), 0)
+			call("delegate", smart(), byte(rng.IntN(256)), byte(rng.IntN(256)))
 		case 2:
 			call("resign", smart(), byte(rng.IntN(6)), byte(rng.IntN(5)))
 		}
@@ -450,12 +455,14 @@ func (c *countingDB) AddLog(l *types.Log) {
 }
 
 type machine struct {
-	t    *testing.T
-	st   *state.StateDB
-	env  Env
-	c    *Contract
-	cmt  map[string]int64 // the validator set as CometBFT holds it
-	pool []common.Address
+	t   *testing.T
+	st  *state.StateDB
+	env Env
+	c   *Contract
+	cmt map[string]int64 // the validator set as CometBFT holds it
+	// endedAt is the block time of the last end of a block
+	endedAt uint64
+	pool    []common.Address
 	// exempt: collectives an action for cause touched; keep-alive rules
 	// (nodes, least leaders) do not hold there.
 	exempt map[string]bool
@@ -593,6 +600,17 @@ func (m *machine) electionActor(method string, args []any, from common.Address) 
 		return member(s.callColl(args[0].(uint64)), uint64(from[19]))
 	case "castBallot":
 		return member(s.str(key("bal.coll", args[0].(uint64))), uint64(from[19]))
+	case "delegate", "revokeDelegation": // a member of the latest ballot's collective, in it or the network
+		coll := s.str(key("bal.coll", s.u64(key("seq.ballot"))))
+		if from[19]%4 != 0 {
+			args[0] = coll
+		}
+		if method == "delegate" {
+			if recs := s.collMembers(coll).u64s(); len(recs) > 0 {
+				args[1] = recs[int(from[18])%len(recs)]
+			}
+		}
+		return member(coll, uint64(from[19]))
 	case "proposeDesignation": // a leader of the seat's collective
 		if ls := s.seat(RoleLeader, args[1].(string)).u64s(); len(ls) > 0 {
 			return first(ls[int(from[19])%len(ls)])
@@ -837,6 +855,7 @@ func (m *machine) endBlock(r *reader) {
 		env.Misbehaviour = []Misbehaviour{{Address: ConsensusAddress(v.PubKey), Height: m.env.Number - 1}}
 	}
 	fx := m.c.EndBlock(env, m.st)
+	m.endedAt = env.Time
 	if env.Misbehaviour != nil {
 		if got := m.s().u64(key("mis.count", accused)); got != before+1 {
 			m.t.Fatalf("evidence against %x counted %d → %d", accused, before, got)
@@ -939,6 +958,7 @@ func (m *machine) check(after string) {
 		fail("the Nodes Commission has no holder, and there are %d nodes", nodes)
 	}
 	m.checkTerms(fail)
+	m.checkBallots(after, fail)
 	for _, p := range DefaultParams {
 		if v := s.param(p.Name); v < p.Min || v > p.Max {
 			fail("parameter %s = %d outside %d..%d", p.Name, v, p.Min, p.Max)
@@ -1125,6 +1145,44 @@ func (m *machine) checkTerms(fail func(string, ...any)) {
 				}
 				if n := s.renewals(role, id); n > maxRenewals {
 					fail("%s %d renewed %d times", role, id, n)
+				}
+			}
+		}
+	}
+}
+
+// checkBallots: every open ballot is queued for the end of a block, and
+// after one, none is left past its end (the runs open far fewer than
+// maxBallotClosesPerBlock at once); every delegation is in its delegate's
+// set of delegators, and every delegator in the set delegates to it.
+func (m *machine) checkBallots(after string, fail func(string, ...any)) {
+	s := m.s()
+	next := s.u64(key("bal.nextEnd"))
+	for id := range s.u64(key("seq.ballot")) + 1 {
+		if id == 0 {
+			continue
+		}
+		open := BallotStatus(s.u64(key("bal.status", id))) == BallotOpen
+		coll, end := s.str(key("bal.coll", id)), s.u64(key("bal.end", id))
+		if queued := s.lset("bal.all").has(w64(id)) && s.lset("bal.opens", coll).has(w64(id)); queued != open {
+			fail("ballot %d: open %v, queued %v", id, open, queued)
+		}
+		if open && (next == 0 || next > end) {
+			fail("ballot %d ends at %d, but the end of a block looks first at %d", id, end, next)
+		}
+		if open && after == "block end" && end <= m.endedAt {
+			fail("ballot %d ended at %d and the end of the block left it open", id, end)
+		}
+	}
+	scopes := append([]string{""}, s.collectiveNames()...)
+	for rec := range s.u64(key("seq.record")) + 1 {
+		for _, sc := range scopes {
+			if to := s.delegateOf(sc, rec); to != 0 && !s.delegators(sc, to).has(w64(rec)) {
+				fail("record %d delegates to %d in %q, which does not list it", rec, to, sc)
+			}
+			for _, d := range s.delegators(sc, rec).u64s() {
+				if s.delegateOf(sc, d) != rec {
+					fail("record %d lists %d as delegating to it in %q, which delegates to %d", rec, d, sc, s.delegateOf(sc, d))
 				}
 			}
 		}
@@ -1346,6 +1404,10 @@ func (m *machine) arg(r *reader, method string, in abi.Argument) any {
 		return m.pick(b, "seq.record")
 	case "collective":
 		return m.colls[r.n(len(m.colls))]
+	case "scope":
+		return append([]string{""}, m.colls...)[r.n(len(m.colls)+1)]
+	case "to":
+		return m.pick(r.byte(), "seq.record")
 	case "nodeId":
 		if b := r.byte(); b < 200 {
 			return m.nodes[int(b)%len(m.nodes)]

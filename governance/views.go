@@ -73,6 +73,10 @@ var viewHandlers = map[string]view{
 	"calls":                  viewCalls,
 	"candidates":             viewCandidates,
 	"ballot":                 fixed(viewBallot),
+	"ballotTally":            fixed(viewBallotTally),
+	"delegation":             fixed(viewDelegation),
+	"delegators":             viewDelegators,
+	"delegationChain":        viewDelegationChain,
 	"term":                   fixed(viewTerm),
 	"vacancies":              fixed(viewVacancies),
 	"advisoryApplication":    fixed(viewAdvisoryApplication),
@@ -128,7 +132,9 @@ var viewCosts = map[string]viewCost{
 	"nodeMisbehaviour": {5 + textSlots, 0}, "equivocatingNodes": {3, 1},
 	"upgrades": {3, 2},
 	"call":     {7 + textSlots, 0}, "calls": {1, 1}, "candidates": {3, 3 + textSlots},
-	"ballot": {9 + textSlots, 0}, "term": {3, 0},
+	"ballot": {14 + textSlots, 0}, "term": {3, 0},
+	"ballotTally": {6, 0}, "delegation": {2, 0}, "delegators": {3, 1},
+	"delegationChain": {4, 3},
 	// per collective three seat lists (at most 16 leaders and one holder each)
 	// and the call; the secretary and the Advisory Council (at most 100)
 	"vacancies": {1 + maxCollectives*(2+3*3+2*(16+2)) + 2 + 2*(3+2*100), 0},

@@ -1,7 +1,7 @@
 // Governance part 2 as the officers of the four collectives meet it with
 // ethers and the published ABI: a leader elected from an open call in a
 // quorate plenary, its term ending into holdover and renewed by its
-// collective's ballot, a commission action ratified and another lapsing, a
+// collective's ballot (one vote delegated), a commission action ratified and another lapsing, a
 // takeover by three Nodes Commission seats that changes nothing, a capital
 // budget respected, and a proxy of no record that attends and votes. The devnet
 // of the runner shortens leaderTerm and ratificationPeriod (run.mjs) so the
@@ -350,27 +350,44 @@ describe("governance part 2: elections, terms and checks on the commission", () 
     await reverts(leader.gov.openRenewalBallot(leader.record), `ballot ${ballotId} on leader ${leader.record}'s renewal is open`);
 
     // Members of public vote: the other leaders, a member, the leader
-    // itself yes; the Projects Commission's representative no.
+    // itself yes; the Projects Commission's representative no. The Nodes
+    // Commission's representative delegates its vote to the leader.
     const yes = [...by("leader", "public"), by("member", "public")[1], leader];
     const no = by("projects-commission", "public");
+    const delegator = by("nodes-commission", "public")[0];
+    await send(delegator.gov.delegate("public", leader.record));
+    const dg = await delegator.gov.delegation(delegator.record, "public");
+    assert.deepEqual([dg.to, dg.delegators], [leader.record, 0n]);
     await Promise.all([...yes.map((o) => send(o.gov.castBallot(ballotId, true))), ...no.map((o) => send(o.gov.castBallot(ballotId, false)))]);
-    await reverts(leader.gov.castBallot(ballotId, true), `record ${leader.record} already voted in ballot ${ballotId}`);
+    await reverts(leader.gov.castBallot(ballotId, true), `record ${leader.record} already voted yes in ballot ${ballotId}`);
+    const chain = await sec.gov.delegationChain(delegator.record, "public", ballotId, ethers.ZeroHash, 10);
+    assert.deepEqual([[...chain.chain], chain.carriedBy], [[leader.record], leader.record]);
     const outsider = by("member", "academic")[0];
     await reverts(outsider.gov.castBallot(ballotId, true), `record ${outsider.record} is not a member of collective public`);
     await reverts(outsider.gov.closeBallot(ballotId), `ballot ${ballotId} runs until ${bo.end}`);
     assert.ok(BigInt(yes.length + no.length) * 3n >= electorate, `turnout ${yes.length + no.length} of ${electorate}`);
 
+    // The end of the first block past the ballot's end counts it, with the
+    // delegation.
     await untilTime(p, bo.end, "the ballot's end");
-    const closed = await send(outsider.gov.closeBallot(ballotId));
-    const bc = closed.events.BallotClosed[0];
-    assert.deepEqual([bc.passed, bc.yes, bc.no, bc.electorate], [true, BigInt(yes.length), BigInt(no.length), electorate]);
-    const closedAt = BigInt((await p.getBlock(closed.receipt.blockNumber)).timestamp);
-    const tr = closed.events.TermRenewed?.[0];
-    assert.ok(tr, "TermRenewed");
-    assert.deepEqual([tr.recordId, tr.termEnd, tr.renewals], [leader.record, closedAt + params.leaderTerm, 1n]);
-    const term = await sec.gov.term(Role.leader, leader.record);
-    assert.deepEqual([term.termEnd, term.holdingOver, term.renewals, term.openBallot], [tr.termEnd, false, 1n, 0n]);
-    assert.equal((await sec.gov.ballot(ballotId)).status, BigInt(BallotStatus.passed));
+    const done = await waitForView(() => sec.gov.ballot(ballotId), (v) => v.status !== BigInt(BallotStatus.open), "the ballot closed");
+    assert.deepEqual([done.status, done.yes, done.no, done.electorate],
+      [BigInt(BallotStatus.passed), BigInt(yes.length + 1), BigInt(no.length), electorate]);
+    const split = await sec.gov.ballotTally(ballotId);
+    assert.deepEqual([split.yesDirect, split.yesDelegated, split.noDirect, split.noDelegated],
+      [BigInt(yes.length), 1n, BigInt(no.length), 0n]);
+    await reverts(outsider.gov.closeBallot(ballotId), `ballot ${ballotId} is closed (passed)`);
+    const term = await waitForView(() => sec.gov.term(Role.leader, leader.record), (v) => v.renewals === 1n, "the renewal in term()");
+    assert.deepEqual([term.holdingOver, term.openBallot], [false, 0n]);
+    if (events) {
+      const bc = await events.waitFor("BallotClosed", { ballotId });
+      assert.deepEqual([bc.passed, bc.yes, bc.no], ["true", String(yes.length + 1), String(no.length)]);
+      const tr = await events.waitFor("TermRenewed", { recordId: leader.record });
+      const closedAt = BigInt((await p.getBlock(bc.height)).timestamp);
+      assert.deepEqual([BigInt(tr.termEnd), tr.renewals], [closedAt + params.leaderTerm, "1"]);
+      assert.equal(term.termEnd, BigInt(tr.termEnd));
+    }
+    await send(delegator.gov.revokeDelegation("public"));
   });
 
   it("an action not ratified lapses: the member is restored; the takeover's actions lapse with nothing to undo", async (t) => {

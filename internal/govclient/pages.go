@@ -20,7 +20,8 @@ func IsPaged(m abi.Method) bool {
 }
 
 // ViewAll reads every page of paginated view m, args being its arguments
-// before the cursor and limit, and returns the lists joined, without next.
+// before the cursor and limit, and returns the lists joined (other values
+// as the last page says), without next.
 func (c *Client) ViewAll(ctx context.Context, m abi.Method, args []any) ([]Field, error) {
 	var all []Field
 	var cursor [32]byte
@@ -38,6 +39,8 @@ func (c *Client) ViewAll(ctx context.Context, m abi.Method, args []any) ([]Field
 				a, p := reflect.ValueOf(all[i].Value), reflect.ValueOf(page[i].Value)
 				if a.Kind() == reflect.Slice {
 					all[i].Value = reflect.AppendSlice(a, p).Interface()
+				} else { // a value of the whole walk (delegationChain's carriedBy): the last page's
+					all[i].Value = page[i].Value
 				}
 			}
 		}
