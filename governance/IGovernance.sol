@@ -42,7 +42,7 @@ interface IGovernance {
     // MeetingKind:       1 ordinary, 2 extraordinary
     // MotionKind:        1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter,
     //                    6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action,
-    //                    10 capital-budget, 11 elect, 12 admit-advisory
+    //                    10 capital-budget, 11 elect, 12 admit-advisory, 13 ballot
     //                    (3 seat is retired: no function moves it; council seats are
     //                    filled by election, designation and admission alone)
     // MotionStatus:      1 open, 2 passed, 3 failed
@@ -59,7 +59,7 @@ interface IGovernance {
     //   (expired: open past its deadline)
     // CallStatus:        1 open, 2 filled, 3 lapsed
     //   (filled: no vacancy left; lapsed: replaced by a new call, nobody left standing)
-    // BallotKind:        1 renewal
+    // BallotKind:        1 renewal, 2 question
     //   (renewal: of a leader's term)
     // BallotStatus:      1 open, 2 passed, 3 failed
     // Criteria (bits):   1 public-value, 2 open-source, 4 open-data, 8 testing, 16 research,
@@ -159,12 +159,22 @@ interface IGovernance {
     event CallClosed(uint64 indexed callId, uint8 status);
     event CandidacyFiled(uint64 indexed callId, uint64 indexed recordId, bytes32 statementHash, string statementURI);
     event CandidacyWithdrawn(uint64 indexed callId, uint64 indexed recordId);
-    /// @param kind BallotKind: 1 renewal
+    /// `collective` "": a ballot of the whole network. `subject`: the leader to
+    /// renew; for a question, the leader who asked it, or the plenary's motion.
+    /// @param kind BallotKind: 1 renewal, 2 question
     event BallotOpened(uint64 indexed ballotId, uint8 kind, string collective, uint64 subject, uint64 end);
+    /// A question's commitment and URI, its options (1 to `options`) and the
+    /// turnout it needs, in votes.
+    event BallotQuestion(uint64 indexed ballotId, bytes32 questionHash, string questionURI, uint16 options, uint32 quorum);
+    /// A member's vote (changed, if it voted before).
+    event BallotVoted(uint64 indexed ballotId, uint64 indexed recordId, uint16 option);
     event BallotCast(uint64 indexed ballotId, uint64 indexed recordId, bool yes);
-    /// `yes` and `no` count direct and delegated votes (BallotTallied splits them).
+    /// `yes` and `no`: options 1 and 2, direct and delegated (BallotTallied
+    /// has every option, split).
     event BallotClosed(uint64 indexed ballotId, bool passed, uint32 yes, uint32 no, uint32 electorate);
-    event BallotTallied(uint64 indexed ballotId, uint32 yesDirect, uint32 yesDelegated, uint32 noDirect, uint32 noDelegated);
+    /// Per option (index 0 is option 1), the direct and delegated votes, and the
+    /// winning option (0: a tie, or the turnout short of the quorum).
+    event BallotTallied(uint64 indexed ballotId, uint32[] direct, uint32[] delegated, uint16 winner);
     /// A member's delegation in a scope ("": the network, or its collective); `to` 0: revoked.
     event Delegated(uint64 indexed recordId, string scope, uint64 to);
 
@@ -174,7 +184,7 @@ interface IGovernance {
     event ProxyAppointed(uint64 indexed holder, address indexed proxy);
     event ProxyRevoked(uint64 indexed holder, address indexed proxy);
     event AttendanceRecorded(uint64 indexed meetingId, uint64 indexed holder, address by);
-    /// @param kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory
+    /// @param kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory, 13 ballot
     event MotionProposed(uint64 indexed motionId, uint64 indexed meetingId, uint8 kind, uint64 proposer);
     event VoteCast(uint64 indexed motionId, uint64 indexed holder, bool yes);
     event MotionDecided(uint64 indexed motionId, bool passed, uint32 yes, uint32 no, uint32 present);
@@ -356,6 +366,11 @@ interface IGovernance {
     /// Move to schedule a named upgrade at a height; height 0 cancels the
     /// scheduled upgrade of that name before its height (UpgradeScheduled(name, 0)).
     function moveUpgrade(uint64 meetingId, string calldata name, uint64 height) external returns (uint64 motionId);
+    /// Move to ask every member of the network a question (as openBallot) for
+    /// `duration` seconds (a minute to 60 days) from the decision; passed, the
+    /// ballot opens (BallotOpened, its subject the motion).
+    function moveBallot(uint64 meetingId, bytes32 questionHash, string calldata questionURI, uint16 options, uint64 duration, uint32 quorumPermille)
+        external returns (uint64 motionId);
 
     /// Move to suspend, remove or reinstate a member, a seat holder among
     /// them (the secretary is never suspended or removed): recorded as an
@@ -393,19 +408,28 @@ interface IGovernance {
     /// leader's term, in its last quarter or in holdover; at most 2 renewals
     /// per holder of a seat. The ballot lasts ballotPeriod.
     function openRenewalBallot(uint64 leaderRecord) external returns (uint64 ballotId);
-    /// An active member of the ballot's collective votes while it runs; it may
-    /// change its vote until the end. A direct vote overrides the member's
-    /// delegation for this ballot.
+    /// An active member of the ballot's scope votes yes (option 1) or no
+    /// (option 2) while it runs; it may change its vote until the end. A direct
+    /// vote overrides the member's delegation for this ballot.
     function castBallot(uint64 ballotId, bool yes) external;
+    /// The same, for any option of the ballot (1 to its options).
+    function voteBallot(uint64 ballotId, uint16 option) external;
+    /// A leader of a collective asks its members a question (a commitment to
+    /// its text and the text's URI) with 2 to 16 options, until `end` (a
+    /// minute to 60 days away), with a turnout quorum in ‰ of the members (0,
+    /// or anything lower: a third). At most 8 open questions per collective.
+    function openBallot(string calldata collective, bytes32 questionHash, string calldata questionURI, uint16 options, uint64 end, uint32 quorumPermille)
+        external returns (uint64 ballotId);
     /// The end of the first block at or after the ballot's end closes it (or
     /// anyone, by this call, in that block). The tally follows the delegations
     /// as they stand then: each active direct voter counts once, and so does
     /// each active member whose chain of delegations reaches it before another
     /// direct voter (inactive members pass the weight behind them on; a cycle
-    /// no voter is on counts nothing). It passes with more yes than no and a
-    /// turnout (direct and delegated) of at least a third of the members at its
-    /// opening (and at least 2 unless there is 1); a passed renewal starts a
-    /// new term of leaderTerm from now.
+    /// no voter is on counts nothing). It passes when one option has more votes
+    /// than any other and the turnout (direct and delegated) reaches its quorum:
+    /// at least a third of the members at its opening (and at least 2 unless
+    /// there is 1); a renewal passes with yes, and starts a new term of
+    /// leaderTerm from now.
     function closeBallot(uint64 ballotId) external;
     /// A member delegates its vote in the member ballots of a scope (""
     /// the network, or its own collective) to an active member of the scope,
@@ -667,14 +691,20 @@ interface IGovernance {
     /// A call's standing candidates, in the order they stood.
     function candidates(uint64 callId, bytes32 cursor, uint32 limit)
         external view returns (uint64[] memory recordIds, bytes32[] memory statementHashes, string[] memory statementURIs, bytes32 next);
-    /// @return kind BallotKind: 1 renewal
+    /// @return kind BallotKind: 1 renewal, 2 question
     /// @return status BallotStatus: 1 open, 2 passed, 3 failed
     /// `yes` and `no`: the direct votes while it runs; once closed, the tally.
     function ballot(uint64 ballotId)
         external view returns (uint8 kind, uint8 status, string memory collective, uint64 subject, uint64 opened, uint64 end, uint32 yes, uint32 no, uint32 electorate);
-    /// A ballot's votes, direct and delegated (delegated: 0 until it closes).
+    /// A ballot's votes per option (index 0 is option 1), direct and delegated
+    /// (delegated: 0 until it closes), its electorate, the turnout it needs, and
+    /// once closed the winning option (0: a tie, or the turnout short).
     function ballotTally(uint64 ballotId)
-        external view returns (uint32 yesDirect, uint32 yesDelegated, uint32 noDirect, uint32 noDelegated, uint32 electorate);
+        external view returns (uint32[] memory direct, uint32[] memory delegated, uint32 electorate, uint32 quorum, uint16 winner);
+    /// A question's commitment, URI and number of options.
+    function ballotQuestion(uint64 ballotId) external view returns (bytes32 questionHash, string memory questionURI, uint16 options);
+    /// The open ballots, in the order they opened.
+    function openBallots(bytes32 cursor, uint32 limit) external view returns (uint64[] memory ballotIds, bytes32 next);
     /// A member's delegate in a scope (0: none) and how many delegate to it directly.
     function delegation(uint64 recordId, string calldata scope) external view returns (uint64 to, uint32 delegators);
     /// The members delegating directly to a member in a scope, in the order they did.
@@ -695,7 +725,7 @@ interface IGovernance {
     function motions(uint64 meetingId, bytes32 cursor, uint32 limit)
         external view returns (uint64[] memory motionIds, bytes32 next);
     /// @return meetingId
-    /// @return kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory
+    /// @return kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory, 13 ballot
     /// @return status MotionStatus: 1 open, 2 passed, 3 failed
     function motion(uint64 motionId)
         external view returns (uint64 meetingId, uint8 kind, uint8 status, uint64 proposer, uint64[] memory yes, uint64[] memory no);
@@ -709,11 +739,13 @@ interface IGovernance {
     /// value (gas per epoch); admit-advisory: applicationId, role (advisory),
     /// recordId (the applicant's record; 0: a new one) and termEnd; seat
     /// (retired, moved only before seats had their own flows): role,
-    /// collective, recordId and the term end it gave, if decided. The term end
+    /// collective, recordId and the term end it gave, if decided; ballot: name
+    /// (the question's URI), value (its duration in seconds), height (its number
+    /// of options) and termEnd (the ballot's end, once carried). The term end
     /// of an election or an admission is the decision's, or before the
     /// decision the one it would give at the meeting's end (the role's term
     /// from then).
-    /// @return kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory
+    /// @return kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory, 13 ballot
     /// @return applicationId
     /// @return projectId
     /// @return projectStatus ProjectStatus: 1 active, 2 suspended, 3 closed

@@ -100,60 +100,6 @@ func revokeDelegation(c *call, a args) ([]any, error) {
 	return nil, nil
 }
 
-// ballotVote is rec's direct vote in ballot id (0: none), counted only
-// while rec is active: a suspended or removed voter's vote is void, and
-// its own delegation carries the weight behind it on.
-func (s *store) ballotVote(id, rec uint64) uint64 {
-	v := s.u64(key("bal.voted", id, rec))
-	if v == 0 || s.recStatus(rec) != StatusActive {
-		return 0
-	}
-	return v
-}
-
-// Tally is a ballot's count: per option (index 0 yes, 1 no), the direct
-// votes and the weight delegated to them.
-type Tally struct {
-	Direct, Delegated [2]uint64
-}
-
-// Total is every vote of option i, direct and delegated.
-func (t Tally) Total(i int) uint64 { return t.Direct[i] + t.Delegated[i] }
-
-// tally counts ballot id in scope with the delegations as they stand: each
-// active direct voter counts once for its option, and so does every active
-// record whose chain of delegations reaches that voter before any other
-// active direct voter; inactive records on the way count nothing and pass
-// on the weight behind them. The walk goes down from each voter through its
-// delegators, so it visits what it counts and the inactive records between,
-// each once: a record's chain has one next step, so it reaches at most one
-// voter.
-func (s *store) tally(id uint64, scope string) Tally {
-	var t Tally
-	voters := s.u64(key("bal.yes", id)) + s.u64(key("bal.no", id))
-	for i := range voters {
-		v := u64of(s.get(key("bal.voter", id, i)))
-		opt := s.ballotVote(id, v)
-		if opt == 0 {
-			continue
-		}
-		t.Direct[opt-1]++
-		stack := s.delegators(scope, v).u64s()
-		for len(stack) > 0 {
-			r := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			if s.ballotVote(id, r) != 0 {
-				continue // votes itself: counted as a voter
-			}
-			if s.recStatus(r) == StatusActive {
-				t.Delegated[opt-1]++
-			}
-			stack = append(stack, s.delegators(scope, r).u64s()...)
-		}
-	}
-	return t
-}
-
 // Views.
 
 func viewDelegation(s *store, _ Env, a args) []any {
@@ -198,23 +144,4 @@ func viewDelegationChain(s *store, _ Env, a args) ([]any, error) {
 		seen[next] = true
 		at = next
 	}
-}
-
-// ballotCount is ballot id's count: while it runs, its direct votes; once
-// closed, its tally.
-func (s *store) ballotCount(id uint64) Tally {
-	if BallotStatus(s.u64(key("bal.status", id))) == BallotOpen {
-		return Tally{Direct: [2]uint64{s.u64(key("bal.yes", id)), s.u64(key("bal.no", id))}}
-	}
-	return Tally{
-		Direct:    [2]uint64{s.u64(key("bal.dyes", id)), s.u64(key("bal.dno", id))},
-		Delegated: [2]uint64{s.u64(key("bal.gyes", id)), s.u64(key("bal.gno", id))},
-	}
-}
-
-func viewBallotTally(s *store, _ Env, a args) []any {
-	id := a.u64(0)
-	t := s.ballotCount(id)
-	return []any{uint32(t.Direct[0]), uint32(t.Delegated[0]), uint32(t.Direct[1]), uint32(t.Delegated[1]),
-		uint32(s.u64(key("bal.electorate", id)))}
 }

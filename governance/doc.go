@@ -59,8 +59,9 @@
 //	seq.call, calls, call.* (id)    open calls for leader seats: collective, status, opener, opened, candidacy end, elected
 //	coll.call (name)                a collective's open call (0: none)
 //	call.cands (id), cand.* (id, record)  a call's standing candidates, their statement commitment and URI, and who stood
-//	seq.ballot, bal.* (id)          member ballots: kind, status, collective, subject, period, electorate, direct votes and voters; at the close the tally (direct, delegated)
+//	seq.ballot, bal.* (id)          member ballots: kind, status, scope, subject, period, electorate, options, quorum, question; votes and voters; at the close the tally per option (direct, delegated) and the winner
 //	bal.opens (scope), bal.all      open ballots of a scope, and of all; bal.nextEnd the earliest end among them (ballotStep)
+//	bal.questions (scope)           open questions of a scope (at most maxOpenQuestions)
 //	dlg.to (scope, record)          a member's delegate in a scope ("" the network, or its collective)
 //	dlg.from (scope, record)        the members delegating to a record in a scope, in order
 //	bal.open (kind, subject)        the open ballot of a kind on a subject
@@ -226,8 +227,14 @@
 //     the next block; gasLimit also goes to CometBFT through EndBlock.
 //     Upgrades are named, at a height; a motion of height 0 cancels one
 //     before its height (UpgradeScheduled(name, 0)).
-//   - §3.6 delegate/revokeDelegation per scope (the network or the
-//     member's collective), to an active member of it, never itself; the
+//   - §3.6 member ballots: a renewal, a question of a collective by its
+//     leader (openBallot) or of the network by the plenary (moveBallot);
+//     one vote per record, changeable until the end (voteBallot,
+//     castBallot); counted at the end of the first block past the end
+//     (ballotStep); the winner has more votes than any other option and the
+//     turnout reaches the quorum. delegate/revokeDelegation per scope (the
+//     network or the member's collective), to an active member of it, never
+//     itself; the
 //     tally at the close ([store.tally]) counts each active member once, for
 //     the first active direct voter on its chain; inactive members pass
 //     weight on; cycles without a voter count nothing; a scope's delegations

@@ -1,9 +1,6 @@
 package governance
 
 import (
-	"cmp"
-	"slices"
-
 	"github.com/ethereum/go-ethereum/common"
 )
 
@@ -23,29 +20,9 @@ const (
 	CallLapsed            // replaced by a new call, with nobody left standing
 )
 
-// BallotKind is what a member ballot of a collective decides.
-type BallotKind uint8
+func (CallStatus) names() []string { return []string{"open", "filled", "lapsed"} }
 
-const (
-	BallotRenewal BallotKind = iota + 1 // renew a leader's term
-)
-
-// BallotStatus is where a member ballot stands.
-type BallotStatus uint8
-
-const (
-	BallotOpen BallotStatus = iota + 1
-	BallotPassed
-	BallotFailed
-)
-
-func (CallStatus) names() []string   { return []string{"open", "filled", "lapsed"} }
-func (BallotKind) names() []string   { return []string{"renewal"} }
-func (BallotStatus) names() []string { return []string{"open", "passed", "failed"} }
-
-func (v CallStatus) String() string   { return name(v, v.names()) }
-func (v BallotKind) String() string   { return name(v, v.names()) }
-func (v BallotStatus) String() string { return name(v, v.names()) }
+func (v CallStatus) String() string { return name(v, v.names()) }
 
 // maxRenewals is how many times a leader's term may be renewed (§3.4: up
 // to two more terms).
@@ -249,6 +226,24 @@ func (c *call) elect(id, rec uint64) (end uint64, err error) {
 	return end, nil
 }
 
+// renew starts a new term of leader, renewed by its collective's ballot,
+// if it still holds the seat and is active, and has been renewed fewer
+// than maxRenewals times (another ballot may have renewed it meanwhile).
+func (c *call) renew(leader uint64, coll string) {
+	if !c.s.isLeader(leader, coll) || c.s.recStatus(leader) != StatusActive {
+		return
+	}
+	n := c.s.renewals(RoleLeader, leader)
+	if n >= maxRenewals {
+		return
+	}
+	end := c.s.termFrom(RoleLeader, c.env.Time)
+	c.s.setU64(key("seat.term", RoleLeader, leader), end)
+	c.s.setU64(key("seat.renewals", RoleLeader, leader), n+1)
+	c.s.termQueue(RoleLeader).insert(leader, end)
+	c.emit("TermRenewed", RoleLeader, coll, leader, end, uint32(n+1))
+}
+
 // renewalOpens is when a renewal ballot for leader id may open: in the last
 // quarter of its term, or in holdover.
 func (s *store) renewalOpens(id uint64) uint64 {
@@ -278,181 +273,11 @@ func openRenewalBallot(c *call, a args) ([]any, error) {
 	if b := c.s.u64(key("bal.open", uint8(BallotRenewal), leader)); b != 0 {
 		return nil, refuse("ballot %d on leader %d's renewal is open", b, leader)
 	}
-	id := c.s.next("seq.ballot")
 	end := c.env.Time + c.s.paramOrDefault("ballotPeriod")
-	c.s.setU64(key("bal.kind", id), uint64(BallotRenewal))
-	c.s.setU64(key("bal.status", id), uint64(BallotOpen))
-	c.s.setStr(key("bal.coll", id), coll)
-	c.s.setU64(key("bal.subject", id), leader)
-	c.s.setU64(key("bal.opened", id), c.env.Time)
-	c.s.setU64(key("bal.end", id), end)
-	c.s.setU64(key("bal.electorate", id), c.s.collMembers(coll).len())
+	id := c.newBallot(BallotRenewal, coll, leader, end, 2, 0)
 	c.s.setU64(key("bal.open", uint8(BallotRenewal), leader), id)
-	c.s.queueBallot(id, coll, end)
 	c.emit("BallotOpened", id, BallotRenewal, coll, leader, end)
 	return []any{id}, nil
-}
-
-// queueBallot makes open ballot id of scope one EndBlock closes once its
-// end has passed. The open ballots are few (one per leader's renewal), so
-// the end of the block keeps the earliest end and looks no further until
-// it comes.
-func (s *store) queueBallot(id uint64, scope string, end uint64) {
-	s.lset("bal.opens", scope).add(w64(id))
-	s.lset("bal.all").add(w64(id))
-	if next := s.u64(key("bal.nextEnd")); next == 0 || end < next {
-		s.setU64(key("bal.nextEnd"), end)
-	}
-}
-
-// maxBallotClosesPerBlock bounds the tallies of one end of block; later
-// ones wait for the next block, their scopes' delegations held until then.
-const maxBallotClosesPerBlock = 2
-
-// ballotStep closes the ballots whose end has passed, earliest first.
-func (c *call) ballotStep() {
-	if next := c.s.u64(key("bal.nextEnd")); next == 0 || next > c.env.Time {
-		return
-	}
-	all := c.s.lset("bal.all")
-	var due []uint64
-	var next uint64
-	for _, id := range all.u64s() {
-		end := c.s.u64(key("bal.end", id))
-		if end <= c.env.Time {
-			due = append(due, id)
-		} else if next == 0 || end < next {
-			next = end
-		}
-	}
-	slices.SortFunc(due, func(a, b uint64) int {
-		return cmp.Or(cmp.Compare(c.s.u64(key("bal.end", a)), c.s.u64(key("bal.end", b))), cmp.Compare(a, b))
-	})
-	if len(due) > maxBallotClosesPerBlock {
-		next = c.s.u64(key("bal.end", due[maxBallotClosesPerBlock]))
-		due = due[:maxBallotClosesPerBlock]
-	}
-	for _, id := range due {
-		c.closeBallotNow(id)
-	}
-	c.s.setU64(key("bal.nextEnd"), next)
-}
-
-// ballotOf is ballot id, which must exist and be open.
-func (c *call) ballotOf(id uint64) (BallotKind, error) {
-	kind := BallotKind(c.s.u64(key("bal.kind", id)))
-	if kind == 0 {
-		return 0, refuse("ballot %d does not exist", id)
-	}
-	if st := BallotStatus(c.s.u64(key("bal.status", id))); st != BallotOpen {
-		return 0, refuse("ballot %d is closed (%s)", id, st)
-	}
-	return kind, nil
-}
-
-func castBallot(c *call, a args) ([]any, error) {
-	id, yes := a.u64(0), a.boolean(1)
-	if _, err := c.ballotOf(id); err != nil {
-		return nil, err
-	}
-	if end := c.s.u64(key("bal.end", id)); c.env.Time >= end {
-		return nil, refuse("ballot %d ended at %d", id, end)
-	}
-	rec, err := c.actor()
-	if err != nil {
-		return nil, err
-	}
-	coll := c.s.str(key("bal.coll", id))
-	if c.s.recKind(rec) == KindProject || c.s.recColl(rec) != coll {
-		return nil, refuse("record %d is not a member of collective %s", rec, coll)
-	}
-	// A vote may change until the end; the n-th voter is kept for the
-	// tally, and yes+no, the direct votes, stays the number of voters.
-	k, opt := key("bal.voted", id, rec), uint64(2)
-	if yes {
-		opt = 1
-	}
-	switch was := c.s.u64(k); was {
-	case opt:
-		return nil, refuse("record %d already voted %s in ballot %d", rec, yesNo(yes), id)
-	case 0:
-		c.s.set(key("bal.voter", id, c.s.u64(key("bal.yes", id))+c.s.u64(key("bal.no", id))), w64(rec))
-	default:
-		c.s.setU64(key(ballotOption(was), id), c.s.u64(key(ballotOption(was), id))-1)
-	}
-	c.s.setU64(k, opt)
-	c.s.addU64(key(ballotOption(opt), id), 1)
-	c.emit("BallotCast", id, rec, yes)
-	return nil, nil
-}
-
-// ballotOption is the namespace of option opt's direct votes (1 yes, 2 no).
-func ballotOption(opt uint64) string {
-	if opt == 1 {
-		return "bal.yes"
-	}
-	return "bal.no"
-}
-
-func yesNo(yes bool) string {
-	if yes {
-		return "yes"
-	}
-	return "no"
-}
-
-// ballotTurnout is the least number of votes a ballot of a collective of
-// electorate members needs: a third of them, and never fewer than two
-// unless the collective has one member, so no leader renews itself alone.
-func ballotTurnout(electorate uint64) uint64 {
-	return max((electorate+2)/3, min(2, electorate))
-}
-
-func closeBallot(c *call, a args) ([]any, error) {
-	id := a.u64(0)
-	if _, err := c.ballotOf(id); err != nil {
-		return nil, err
-	}
-	if end := c.s.u64(key("bal.end", id)); c.env.Time < end {
-		return nil, refuse("ballot %d runs until %d", id, end)
-	}
-	c.closeBallotNow(id)
-	return nil, nil
-}
-
-// closeBallotNow tallies open ballot id, whose end has passed, with the
-// delegations as they stand, and applies its result.
-func (c *call) closeBallotNow(id uint64) {
-	kind := BallotKind(c.s.u64(key("bal.kind", id)))
-	subject, coll := c.s.u64(key("bal.subject", id)), c.s.str(key("bal.coll", id))
-	t := c.s.tally(id, coll)
-	yes, no, electorate := t.Total(0), t.Total(1), c.s.u64(key("bal.electorate", id))
-	passed := yes > no && yes+no >= ballotTurnout(electorate)
-	st := BallotFailed
-	if passed {
-		st = BallotPassed
-	}
-	c.s.setU64(key("bal.status", id), uint64(st))
-	c.s.setU64(key("bal.dyes", id), t.Direct[0])
-	c.s.setU64(key("bal.dno", id), t.Direct[1])
-	c.s.setU64(key("bal.gyes", id), t.Delegated[0])
-	c.s.setU64(key("bal.gno", id), t.Delegated[1])
-	c.s.setU64(key("bal.open", uint8(kind), subject), 0)
-	c.s.lset("bal.opens", coll).remove(w64(id))
-	c.s.lset("bal.all").remove(w64(id))
-	c.emit("BallotClosed", id, passed, uint32(yes), uint32(no), uint32(electorate))
-	c.emit("BallotTallied", id, uint32(t.Direct[0]), uint32(t.Delegated[0]), uint32(t.Direct[1]), uint32(t.Delegated[1]))
-	if passed && kind == BallotRenewal && c.s.isLeader(subject, coll) && c.s.recStatus(subject) == StatusActive {
-		n := c.s.renewals(RoleLeader, subject)
-		if n >= maxRenewals { // renewed meanwhile by another ballot: never a third time
-			return
-		}
-		end := c.s.termFrom(RoleLeader, c.env.Time)
-		c.s.setU64(key("seat.term", RoleLeader, subject), end)
-		c.s.setU64(key("seat.renewals", RoleLeader, subject), n+1)
-		c.s.termQueue(RoleLeader).insert(subject, end)
-		c.emit("TermRenewed", RoleLeader, coll, subject, end, uint32(n+1))
-	}
 }
 
 func resign(c *call, a args) ([]any, error) {
@@ -507,14 +332,6 @@ func viewCandidates(s *store, _ Env, a args) ([]any, error) {
 		uris[i] = s.str(key("cand.uri", id, r))
 	}
 	return []any{recs, hashes, uris, [32]byte(next)}, nil
-}
-
-func viewBallot(s *store, _ Env, a args) []any {
-	id := a.u64(0)
-	t := s.ballotCount(id)
-	return []any{BallotKind(s.u64(key("bal.kind", id))), BallotStatus(s.u64(key("bal.status", id))), s.str(key("bal.coll", id)),
-		s.u64(key("bal.subject", id)), s.u64(key("bal.opened", id)), s.u64(key("bal.end", id)),
-		uint32(t.Total(0)), uint32(t.Total(1)), uint32(s.u64(key("bal.electorate", id)))}
 }
 
 func viewTerm(s *store, env Env, a args) []any {

@@ -110,6 +110,7 @@ const (
 	MotionCapitalBudget
 	MotionElect
 	MotionAdmitAdvisory
+	MotionBallot
 )
 
 // MotionStatus is where a motion stands.
@@ -206,7 +207,7 @@ func (Role) names() []string {
 func (MeetingKind) names() []string { return []string{"ordinary", "extraordinary"} }
 func (MotionKind) names() []string {
 	return []string{"approve-project", "project-status", "seat", "unseat", "parameter", "upgrade",
-		"member-action", "ratify-action", "overturn-action", "capital-budget", "elect", "admit-advisory"}
+		"member-action", "ratify-action", "overturn-action", "capital-budget", "elect", "admit-advisory", "ballot"}
 }
 func (MotionStatus) names() []string { return []string{"open", "passed", "failed"} }
 func (NodeAction) names() []string   { return []string{"suspend", "remove", "reinstate"} }

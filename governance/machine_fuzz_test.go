@@ -157,7 +157,7 @@ func scenarioSeed(rng *rand.Rand) []byte {
 		step(append([]byte{opCall, methodIndex(method), actor}, args...)...)
 	}
 	motions := []string{"moveApproveProject", "moveProjectStatus", "moveAdmitAdvisory", "moveUnseat", "moveParameter", "moveUpgrade",
-		"moveMemberAction", "moveRatifyAction", "moveRatifyAction", "moveOverturnAction", "moveElect", "moveElect", "moveCapitalBudget"}
+		"moveMemberAction", "moveRatifyAction", "moveRatifyAction", "moveOverturnAction", "moveElect", "moveElect", "moveCapitalBudget", "moveBallot"}
 	for range 6 {
 		for range 1 + rng.IntN(6) {
 			step(opCall, byte(rng.IntN(len(methods))))
@@ -211,8 +211,12 @@ func scenarioSeed(rng *rand.Rand) []byte {
 				call("delegate", smart(), byte(rng.IntN(256)), byte(rng.IntN(256)))
 			}
 			call("revokeDelegation", smart(), byte(rng.IntN(256)))
+			if rng.IntN(2) == 0 { // and a question of a collective, by a leader
+				call("openBallot", smart(), byte(rng.IntN(5)), 1, 0, byte(rng.IntN(20)), byte(rng.IntN(256)), byte(rng.IntN(5)))
+			}
 			for range 2 + rng.IntN(5) {
 				call("castBallot", smart(), 0, byte(rng.IntN(3)/2))
+				call("voteBallot", smart(), 0, byte(rng.IntN(6)))
 			}
 			step(opBlock, 3, 30)
 			call("closeBallot", smart(), 0)
@@ -253,6 +257,8 @@ func scenarioSeed(rng *rand.Rand) []byte {
 				args = []byte{0, 0, 0}
 			case "moveCapitalBudget":
 				args = []byte{0, byte(rng.IntN(6)), byte(rng.IntN(5))}
+			case "moveBallot": // options, duration, quorum
+				args = []byte{0, 1, 0, byte(rng.IntN(20)), byte(rng.IntN(4)), byte(rng.IntN(5))}
 			}
 			call(kind, byte(rng.IntN(present)), args...)
 		}
@@ -586,7 +592,13 @@ func (m *machine) electionActor(method string, args []any, from common.Address) 
 		return from
 	}
 	member := func(coll string, i uint64) common.Address {
-		if recs := s.collMembers(coll).u64s(); len(recs) > 0 {
+		recs := s.collMembers(coll).u64s()
+		if coll == "" { // the network's
+			for _, c := range s.collectiveNames() {
+				recs = append(recs, s.collMembers(c).u64s()...)
+			}
+		}
+		if len(recs) > 0 {
 			return first(recs[i%uint64(len(recs))])
 		}
 		return from
@@ -598,8 +610,12 @@ func (m *machine) electionActor(method string, args []any, from common.Address) 
 		}
 	case "standForSeat", "withdrawCandidacy":
 		return member(s.callColl(args[0].(uint64)), uint64(from[19]))
-	case "castBallot":
+	case "castBallot", "voteBallot":
 		return member(s.str(key("bal.coll", args[0].(uint64))), uint64(from[19]))
+	case "openBallot": // a leader of the collective
+		if ls := s.seat(RoleLeader, args[0].(string)).u64s(); len(ls) > 0 {
+			return first(ls[int(from[19])%len(ls)])
+		}
 	case "delegate", "revokeDelegation": // a member of the latest ballot's collective, in it or the network
 		coll := s.str(key("bal.coll", s.u64(key("seq.ballot"))))
 		if from[19]%4 != 0 {
@@ -1158,11 +1174,15 @@ func (m *machine) checkTerms(fail func(string, ...any)) {
 func (m *machine) checkBallots(after string, fail func(string, ...any)) {
 	s := m.s()
 	next := s.u64(key("bal.nextEnd"))
+	questions := map[string]uint64{}
 	for id := range s.u64(key("seq.ballot")) + 1 {
 		if id == 0 {
 			continue
 		}
 		open := BallotStatus(s.u64(key("bal.status", id))) == BallotOpen
+		if open && BallotKind(s.u64(key("bal.kind", id))) == BallotQuestion {
+			questions[s.str(key("bal.coll", id))]++
+		}
 		coll, end := s.str(key("bal.coll", id)), s.u64(key("bal.end", id))
 		if queued := s.lset("bal.all").has(w64(id)) && s.lset("bal.opens", coll).has(w64(id)); queued != open {
 			fail("ballot %d: open %v, queued %v", id, open, queued)
@@ -1175,6 +1195,11 @@ func (m *machine) checkBallots(after string, fail func(string, ...any)) {
 		}
 	}
 	scopes := append([]string{""}, s.collectiveNames()...)
+	for _, sc := range scopes {
+		if n := s.u64(key("bal.questions", sc)); n != questions[sc] || n > maxOpenQuestions {
+			fail("%q counts %d open questions, has %d (at most %d)", sc, n, questions[sc], maxOpenQuestions)
+		}
+	}
 	for rec := range s.u64(key("seq.record")) + 1 {
 		for _, sc := range scopes {
 			if to := s.delegateOf(sc, rec); to != 0 && !s.delegators(sc, to).has(w64(rec)) {
@@ -1406,6 +1431,12 @@ func (m *machine) arg(r *reader, method string, in abi.Argument) any {
 		return m.colls[r.n(len(m.colls))]
 	case "scope":
 		return append([]string{""}, m.colls...)[r.n(len(m.colls)+1)]
+	case "options", "option":
+		return uint16(r.n(maxBallotOptions + 2))
+	case "duration":
+		return []uint64{0, minute, 3600, maxBallotSpan + 1}[r.n(4)]
+	case "quorumPermille":
+		return []uint32{0, 1, 500, 1000, 1001}[r.n(5)]
 	case "to":
 		return m.pick(r.byte(), "seq.record")
 	case "nodeId":

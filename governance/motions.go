@@ -251,6 +251,8 @@ func (c *call) carryMotion(id uint64) error {
 		return c.ratify(a, id)
 	case MotionOverturnAction:
 		return c.overturn(a, id)
+	case MotionBallot:
+		return c.carryBallot(id)
 	}
 	return nil
 }

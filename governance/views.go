@@ -74,6 +74,8 @@ var viewHandlers = map[string]view{
 	"candidates":             viewCandidates,
 	"ballot":                 fixed(viewBallot),
 	"ballotTally":            fixed(viewBallotTally),
+	"ballotQuestion":         fixed(viewBallotQuestion),
+	"openBallots":            viewOpenBallots,
 	"delegation":             fixed(viewDelegation),
 	"delegators":             viewDelegators,
 	"delegationChain":        viewDelegationChain,
@@ -132,8 +134,8 @@ var viewCosts = map[string]viewCost{
 	"nodeMisbehaviour": {5 + textSlots, 0}, "equivocatingNodes": {3, 1},
 	"upgrades": {3, 2},
 	"call":     {7 + textSlots, 0}, "calls": {1, 1}, "candidates": {3, 3 + textSlots},
-	"ballot": {14 + textSlots, 0}, "term": {3, 0},
-	"ballotTally": {6, 0}, "delegation": {2, 0}, "delegators": {3, 1},
+	"ballot": {8 + textSlots + 1 + 2*maxBallotOptions, 0}, "term": {3, 0},
+	"ballotTally": {5 + 1 + 2*maxBallotOptions, 0}, "ballotQuestion": {2 + textSlots, 0}, "openBallots": {3, 1}, "delegation": {2, 0}, "delegators": {3, 1},
 	"delegationChain": {4, 3},
 	// per collective three seat lists (at most 16 leaders and one holder each)
 	// and the call; the secretary and the Advisory Council (at most 100)
@@ -671,6 +673,10 @@ func viewMotionContent(s *store, _ Env, a args) []any {
 		if end = s.u64(key("mot.end", id)); end == 0 {
 			end = s.termFrom(RoleAdvisory, s.u64(key("mtg.end", s.u64(key("mot.meeting", id)))))
 		}
+	case MotionBallot:
+		// the question's URI, duration and options; the ballot's end once carried
+		name, end, height = s.str(key("mot.str", id)), s.u64(key("mot.end", id)), s.u64(key("mot.b", id))
+		value.SetUint64(s.u64(key("mot.a", id)))
 	}
 	return []any{uint8(kind), app, project, status, role, coll, rec, end, name, value, height, action}
 }

@@ -374,8 +374,8 @@ describe("governance part 2: elections, terms and checks on the commission", () 
     assert.deepEqual([done.status, done.yes, done.no, done.electorate],
       [BigInt(BallotStatus.passed), BigInt(yes.length + 1), BigInt(no.length), electorate]);
     const split = await sec.gov.ballotTally(ballotId);
-    assert.deepEqual([split.yesDirect, split.yesDelegated, split.noDirect, split.noDelegated],
-      [BigInt(yes.length), 1n, BigInt(no.length), 0n]);
+    assert.deepEqual([[...split.direct], [...split.delegated], split.winner],
+      [[BigInt(yes.length), BigInt(no.length)], [1n, 0n], 1n]);
     await reverts(outsider.gov.closeBallot(ballotId), `ballot ${ballotId} is closed (passed)`);
     const term = await waitForView(() => sec.gov.term(Role.leader, leader.record), (v) => v.renewals === 1n, "the renewal in term()");
     assert.deepEqual([term.holdingOver, term.openBallot], [false, 0n]);
@@ -388,6 +388,41 @@ describe("governance part 2: elections, terms and checks on the commission", () 
       assert.equal(term.termEnd, BigInt(tr.termEnd));
     }
     await send(delegator.gov.revokeDelegation("public"));
+  });
+
+  it("a collective's leader asks its members a question; a delegation carries a vote", async (t) => {
+    if (skip) return t.skip(skip);
+    const [lead] = by("leader", "academic");
+    // academic's plain member and its Projects Commission representative
+    // (private's members are under the commission's actions above).
+    const members = [...by("member", "academic"), ...by("projects-commission", "academic")];
+    const delegator = by("nodes-commission", "academic")[0];
+    assert.ok(lead && members.length >= 2 && delegator, "the founding governance has these officers");
+    const question = ethers.id("Which node provider do we recommend to new members?");
+    const end = (await latest(p)).time + 75n;
+    await reverts(lead.gov.openBallot("academic", question, "https://example.org/q1", 1, end, 0), "a question has 2 to 16 options, not 1");
+    await reverts(members[0].gov.openBallot("academic", question, "https://example.org/q1", 3, end, 0), "not a leader of collective academic");
+    const opened = await send(lead.gov.openBallot("academic", question, "https://example.org/q1", 3, end, 0));
+    const ballotId = opened.events.BallotOpened[0].ballotId;
+    const q = opened.events.BallotQuestion[0];
+    assert.deepEqual([q.questionHash, q.questionURI, q.options], [question, "https://example.org/q1", 3n]);
+    assert.ok((await lead.gov.openBallots(ethers.ZeroHash, 0)).ballotIds.includes(ballotId), "openBallots() lists it");
+
+    // The delegator follows the first member; the leader votes 3, the
+    // members 2 — one of them first 1, then changing its mind.
+    await send(delegator.gov.delegate("academic", members[0].record));
+    await send(members[0].gov.voteBallot(ballotId, 1));
+    await reverts(members[0].gov.voteBallot(ballotId, 4), `ballot ${ballotId} has options 1 to 3, not 4`);
+    await reverts(members[0].gov.voteBallot(ballotId, 1), `record ${members[0].record} already voted option 1 in ballot ${ballotId}`);
+    await Promise.all([send(members[0].gov.voteBallot(ballotId, 2)), send(members[1].gov.voteBallot(ballotId, 2)), send(lead.gov.voteBallot(ballotId, 3))]);
+    const live = await lead.gov.ballotTally(ballotId);
+    assert.deepEqual([[...live.direct], [...live.delegated]], [[0n, 2n, 1n], [0n, 0n, 0n]], "while open: direct votes only");
+
+    await untilTime(p, end, "the question's end");
+    const done = await waitForView(() => lead.gov.ballotTally(ballotId), (v) => v.winner !== 0n, "the question counted");
+    assert.deepEqual([[...done.direct], [...done.delegated], done.winner], [[0n, 2n, 1n], [0n, 1n, 0n], 2n]);
+    assert.equal((await lead.gov.ballot(ballotId)).status, BigInt(BallotStatus.passed));
+    await send(delegator.gov.revokeDelegation("academic"));
   });
 
   it("an action not ratified lapses: the member is restored; the takeover's actions lapse with nothing to undo", async (t) => {

@@ -120,7 +120,7 @@ func TestParseArgsPack(t *testing.T) {
 
 	// Every function: a word for each input by type packs.
 	sample := map[string]string{
-		"string": "x", "uint8": "1", "uint32": "1", "uint64": "1", "uint256": "1", "bool": "true",
+		"string": "x", "uint8": "1", "uint16": "1", "uint32": "1", "uint64": "1", "uint256": "1", "bool": "true",
 		"address": "0x00000000000000000000000000000000000000aa", "address[]": "0x00000000000000000000000000000000000000aa",
 		"bytes20": "0", "bytes32": "0", "bytes": "0x01",
 	}
