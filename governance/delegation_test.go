@@ -76,9 +76,9 @@ func (r *refModel) tally() Tally {
 
 // Ballots the property test drives.
 const (
-	renewalBallot  = iota // of academic, yes or no
-	leadersBallot         // a question of academic, by a leader
-	plenaryBallot         // a question of the network, by the plenary
+	renewalBallot = iota // of academic, yes or no
+	leadersBallot        // a question of academic, by a leader
+	plenaryBallot        // a question of the network, by the plenary
 	ballotOrigins
 )
 
