@@ -42,7 +42,8 @@ interface IGovernance {
     // MeetingKind:       1 ordinary, 2 extraordinary
     // MotionKind:        1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter,
     //                    6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action,
-    //                    10 capital-budget, 11 elect, 12 admit-advisory, 13 ballot
+    //                    10 capital-budget, 11 elect, 12 admit-advisory, 13 ballot,
+    //                    14 ethics-code, 15 sanction
     //                    (3 seat is retired: no function moves it; council seats are
     //                    filled by election, designation and admission alone)
     // MotionStatus:      1 open, 2 passed, 3 failed
@@ -62,6 +63,10 @@ interface IGovernance {
     // BallotKind:        1 renewal, 2 question
     //   (renewal: of a leader's term)
     // BallotStatus:      1 open, 2 passed, 3 failed
+    // Sanction:          1 warning, 2 capital-cut, 3 suspension, 4 dismissal
+    //   (capital-cut: the member's capital grant revoked; suspension: as
+    //   moveMemberAction for cause; dismissal: the report found without merit)
+    // ViolationStatus:   1 open, 2 sanctioned, 3 dismissed
     // Criteria (bits):   1 public-value, 2 open-source, 4 open-data, 8 testing, 16 research,
     //                    32 impact
     //   (social benefit or better public services, open source, open data, testing and
@@ -168,6 +173,13 @@ interface IGovernance {
     event BallotQuestion(uint64 indexed ballotId, bytes32 questionHash, string questionURI, uint16 options, uint32 quorum);
     /// A member's vote (changed, if it voted before).
     event BallotVoted(uint64 indexed ballotId, uint64 indexed recordId, uint16 option);
+    /// The plenary put a version of the code of ethics in force.
+    event EthicsCodeSet(uint64 version, bytes32 codeHash, string codeURI);
+    event EthicsAccepted(uint64 indexed recordId, uint64 version);
+    event ViolationReported(uint64 indexed violationId, uint64 indexed recordId, uint64 reporter, bytes32 evidenceHash);
+    /// The plenary's decision on a reported violation.
+    /// @param sanction Sanction: 1 warning, 2 capital-cut, 3 suspension, 4 dismissal
+    event SanctionDecided(uint64 indexed violationId, uint64 indexed recordId, uint8 sanction, uint64 motionId);
     event BallotCast(uint64 indexed ballotId, uint64 indexed recordId, bool yes);
     /// `yes` and `no`: options 1 and 2, direct and delegated (BallotTallied
     /// has every option, split).
@@ -184,7 +196,7 @@ interface IGovernance {
     event ProxyAppointed(uint64 indexed holder, address indexed proxy);
     event ProxyRevoked(uint64 indexed holder, address indexed proxy);
     event AttendanceRecorded(uint64 indexed meetingId, uint64 indexed holder, address by);
-    /// @param kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory, 13 ballot
+    /// @param kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory, 13 ballot, 14 ethics-code, 15 sanction
     event MotionProposed(uint64 indexed motionId, uint64 indexed meetingId, uint8 kind, uint64 proposer);
     event VoteCast(uint64 indexed motionId, uint64 indexed holder, bool yes);
     event MotionDecided(uint64 indexed motionId, bool passed, uint32 yes, uint32 no, uint32 present);
@@ -443,6 +455,23 @@ interface IGovernance {
     /// formed collective left with fewer than minLeaders gets an open call.
     /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
     function resign(uint8 role, string calldata collective) external;
+
+    /// Move to put a new version of the code of ethics in force: a commitment
+    /// to its text and the text's URI. Passed, it is the next version, and a
+    /// member that has not accepted it neither votes in member ballots nor
+    /// stands for or takes a seat until it does.
+    function moveEthicsCode(uint64 meetingId, bytes32 codeHash, string calldata codeURI) external returns (uint64 motionId);
+    /// A member accepts the code of ethics in force (its version, as ethics() says).
+    function acceptEthics(uint64 version) external;
+    /// A member reports a violation of the code by another member, with a
+    /// commitment to its evidence and the evidence's URI.
+    function reportViolation(uint64 recordId, bytes32 evidenceHash, string calldata evidenceURI) external returns (uint64 violationId);
+    /// Move a sanction on an open reported violation; passed, it is applied
+    /// and the violation decided (SanctionDecided). A suspension is moved as
+    /// moveMemberAction for cause, its reason the report's commitment, and
+    /// follows every rule of that motion.
+    /// @param sanction Sanction: 1 warning, 2 capital-cut, 3 suspension, 4 dismissal
+    function moveSanction(uint64 meetingId, uint64 violationId, uint8 sanction) external returns (uint64 motionId);
 
     /// The secretary records the minutes of a meeting that has ended.
     function recordMinutes(uint64 meetingId, bytes32 minutesHash) external;
@@ -703,6 +732,21 @@ interface IGovernance {
         external view returns (uint32[] memory direct, uint32[] memory delegated, uint32 electorate, uint32 quorum, uint16 winner);
     /// A question's commitment, URI and number of options.
     function ballotQuestion(uint64 ballotId) external view returns (bytes32 questionHash, string memory questionURI, uint16 options);
+    /// The code of ethics in force (version 0: none yet).
+    function ethics() external view returns (uint64 version, bytes32 codeHash, string memory codeURI);
+    /// The version of the code a record accepted, and whether that is the one
+    /// in force (or none is), so it may vote and be seated.
+    function ethicsOf(uint64 recordId) external view returns (uint64 acceptedVersion, bool current);
+    /// A reported violation.
+    /// @return recordId
+    /// @return reporter
+    /// @return evidenceHash
+    /// @return evidenceURI
+    /// @return reported
+    /// @return status ViolationStatus: 1 open, 2 sanctioned, 3 dismissed
+    /// @return sanction Sanction: 1 warning, 2 capital-cut, 3 suspension, 4 dismissal
+    function violation(uint64 violationId)
+        external view returns (uint64 recordId, uint64 reporter, bytes32 evidenceHash, string memory evidenceURI, uint64 reported, uint8 status, uint8 sanction, uint64 motionId);
     /// The open ballots, in the order they opened.
     function openBallots(bytes32 cursor, uint32 limit) external view returns (uint64[] memory ballotIds, bytes32 next);
     /// A member's delegate in a scope (0: none) and how many delegate to it directly.
@@ -725,7 +769,7 @@ interface IGovernance {
     function motions(uint64 meetingId, bytes32 cursor, uint32 limit)
         external view returns (uint64[] memory motionIds, bytes32 next);
     /// @return meetingId
-    /// @return kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory, 13 ballot
+    /// @return kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory, 13 ballot, 14 ethics-code, 15 sanction
     /// @return status MotionStatus: 1 open, 2 passed, 3 failed
     function motion(uint64 motionId)
         external view returns (uint64 meetingId, uint8 kind, uint8 status, uint64 proposer, uint64[] memory yes, uint64[] memory no);
@@ -745,7 +789,7 @@ interface IGovernance {
     /// of an election or an admission is the decision's, or before the
     /// decision the one it would give at the meeting's end (the role's term
     /// from then).
-    /// @return kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory, 13 ballot
+    /// @return kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory, 13 ballot, 14 ethics-code, 15 sanction
     /// @return applicationId
     /// @return projectId
     /// @return projectStatus ProjectStatus: 1 active, 2 suspended, 3 closed

@@ -513,22 +513,31 @@ func (c *call) lapseStep() {
 // when the motion passes (its rules checked again).
 func moveMemberAction(c *call, a args) ([]any, error) {
 	m, rec, kind, forCause, reason := a.u64(0), a.u64(1), NodeAction(a.u8(2)), a.boolean(3), a.b32(4)
-	if err := checkReason(forCause, reason); err != nil {
+	id, err := c.moveMemberActionOn(m, rec, kind, forCause, reason)
+	if err != nil {
 		return nil, err
 	}
+	return []any{id}, nil
+}
+
+// moveMemberActionOn moves, in meeting m, action kind on member rec.
+func (c *call) moveMemberActionOn(m, rec uint64, kind NodeAction, forCause bool, reason common.Hash) (uint64, error) {
+	if err := checkReason(forCause, reason); err != nil {
+		return 0, err
+	}
 	if err := c.checkMemberAction(rec, kind, forCause); err != nil {
-		return nil, err
+		return 0, err
 	}
 	id, err := c.newMotion(m, MotionMemberAction)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	act := c.newAction(c.s.u64(key("mot.proposer", id)), TargetMember, w64(rec), kind, forCause, reason, ActionProposed)
 	c.enqueue(act, ActionToPlenary)
 	c.s.setU64(key("act.motion", act), id)
 	c.emit("ActionSentToPlenary", act, c.s.u64(key("act.deadline", act)))
 	c.s.setU64(key("mot.a", id), act)
-	return []any{id}, nil
+	return id, nil
 }
 
 func moveRatifyAction(c *call, a args) ([]any, error) {

@@ -124,6 +124,11 @@ func (c *call) admitAdvisory(app uint64) error {
 		return err
 	}
 	renewal := rec != 0 && replaced == rec
+	if rec != 0 {
+		if err := c.s.checkEthics(rec); err != nil {
+			return err
+		}
+	}
 	if rec == 0 { // an applicant of no record becomes an individual member of no collective
 		rec = c.s.newRecord(KindIndividual, "", common.Hash{})
 		c.s.addAccount(rec, c.s.appApplicant(app))
@@ -316,6 +321,9 @@ func (c *call) designate(id uint64) error {
 	role, coll, rec := Role(c.s.u64(key("dsg.role", id))), c.s.str(key("dsg.coll", id)), c.s.u64(key("dsg.record", id))
 	replaced, end, err := c.s.designationPlan(role, coll, rec, c.env.Time)
 	if err != nil {
+		return err
+	}
+	if err := c.s.checkEthics(rec); err != nil {
 		return err
 	}
 	if replaced != 0 && replaced != rec {

@@ -200,8 +200,11 @@ func (c *call) voteIn(id uint64, option uint16) (uint64, error) {
 		return 0, err
 	}
 	scope := c.s.str(key("bal.coll", id))
-	if c.s.recKind(rec) == KindProject || scope != "" && c.s.recColl(rec) != scope {
+	if !c.s.inScope(rec, scope) {
 		return 0, refuse("record %d is not a member of %s", rec, orNetwork(scope))
+	}
+	if err := c.s.checkEthics(rec); err != nil {
+		return 0, err
 	}
 	if n := c.s.u64(key("bal.options", id)); option == 0 || uint64(option) > n {
 		return 0, refuse("ballot %d has options 1 to %d, not %d", id, n, option)

@@ -136,20 +136,27 @@ func grantCapital(c *call, a args) ([]any, error) {
 
 func revokeCapital(c *call, a args) ([]any, error) {
 	rec := a.u64(0)
-	leader, coll, err := c.grantLeader(rec)
+	leader, _, err := c.grantLeader(rec)
 	if err != nil {
 		return nil, err
 	}
 	if c.s.u64(key("cap.gas", rec)) == 0 {
 		return nil, refuse("record %d has no capital to revoke", rec)
 	}
-	c.s.setU64(key("coll.committed", coll), c.s.u64(key("coll.committed", coll))-c.s.u64(key("cap.counted", rec)))
-	c.s.setU64(key("cap.counted", rec), 0)
-	c.s.setU64(key("cap.gas", rec), 0)
-	c.s.setU64(key("cap.expiry", rec), 0)
-	c.s.setU64(key("cap.by", rec), 0)
+	c.s.dropGrant(rec)
 	c.emit("CapitalRevoked", rec, leader)
 	return nil, nil
+}
+
+// dropGrant ends record rec's capital grant, giving its gas back to its
+// collective's budget.
+func (s *store) dropGrant(rec uint64) {
+	coll := s.recColl(rec)
+	s.setU64(key("coll.committed", coll), s.u64(key("coll.committed", coll))-s.u64(key("cap.counted", rec)))
+	s.setU64(key("cap.counted", rec), 0)
+	s.setU64(key("cap.gas", rec), 0)
+	s.setU64(key("cap.expiry", rec), 0)
+	s.setU64(key("cap.by", rec), 0)
 }
 
 func declineCapitalRequest(c *call, a args) ([]any, error) {

@@ -17,13 +17,21 @@ import "github.com/ethereum/go-ethereum/common"
 // direct voter is on is never reached from one, so the weight in it is not
 // counted, deterministically.
 
+// inScope reports whether record rec is a member of scope: of the
+// collective, or for the network ("") of any collective (projects and the
+// Advisory Council's members of no collective are not).
+func (s *store) inScope(rec uint64, scope string) bool {
+	coll := s.recColl(rec)
+	return s.recKind(rec) != KindProject && coll != "" && (scope == "" || coll == scope)
+}
+
 // scopeOK refuses a scope that record rec may not delegate or vote in:
 // the network, or the member's own collective.
 func (s *store) scopeOK(rec uint64, scope string) error {
-	if s.recKind(rec) == KindProject {
-		return refuse("record %d is a project, not a member: only members delegate", rec)
+	if !s.inScope(rec, "") {
+		return refuse("record %d is not a member of a collective: only members delegate", rec)
 	}
-	if scope != "" && s.recColl(rec) != scope {
+	if !s.inScope(rec, scope) {
 		return refuse("record %d is not a member of collective %s: delegate in the network (\"\") or in %s", rec, scope, s.recColl(rec))
 	}
 	return nil
@@ -58,9 +66,9 @@ func delegate(c *call, a args) ([]any, error) {
 	switch {
 	case to == rec:
 		return nil, refuse("record %d cannot delegate to itself", rec)
-	case !c.s.recExists(to) || c.s.recKind(to) == KindProject:
+	case !c.s.recExists(to) || !c.s.inScope(to, ""):
 		return nil, refuse("record %d is not a member", to)
-	case scope != "" && c.s.recColl(to) != scope:
+	case !c.s.inScope(to, scope):
 		return nil, refuse("record %d is not a member of collective %s", to, scope)
 	case c.s.recStatus(to) != StatusActive:
 		return nil, refuse("record %d is %s: delegate to an active member", to, c.s.recStatus(to))

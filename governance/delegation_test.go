@@ -268,7 +268,7 @@ func FuzzDelegationTally(f *testing.F) {
 // counted.
 func TestDelegationRules(t *testing.T) {
 	f := delegationFixture(t, 2)
-	f.refused("is a project, not a member", projA, "delegate", "", uint64(recPlain))
+	f.refused("record 20 is not a member of a collective", projA, "delegate", "", uint64(recPlain))
 	f.refused("not a member of collective public", plain, "delegate", "public", recLeaderA(0))
 	f.refused("record 1 is not a member of collective academic", plain, "delegate", "academic", recLeaderA(0))
 	f.refused("record 20 is not a member", plain, "delegate", "", uint64(recProject))

@@ -62,6 +62,10 @@
 //	seq.ballot, bal.* (id)          member ballots: kind, status, scope, subject, period, electorate, options, quorum, question; votes and voters; at the close the tally per option (direct, delegated) and the winner
 //	bal.opens (scope), bal.all      open ballots of a scope, and of all; bal.nextEnd the earliest end among them (ballotStep)
 //	bal.questions (scope)           open questions of a scope (at most maxOpenQuestions)
+//	eth.version/hash/uri            the code of ethics in force (version 0: none)
+//	eth.accepted (record)           the version a record accepted
+//	seq.violation, vio.* (id)       reported violations: record, reporter, evidence, status, sanction, motion
+//	mot.violation/sanction (motion) the violation and sanction a motion decides
 //	dlg.to (scope, record)          a member's delegate in a scope ("" the network, or its collective)
 //	dlg.from (scope, record)        the members delegating to a record in a scope, in order
 //	bal.open (kind, subject)        the open ballot of a kind on a subject
@@ -239,6 +243,11 @@
 //     the first active direct voter on its chain; inactive members pass
 //     weight on; cycles without a voter count nothing; a scope's delegations
 //     hold still in the block that ends one of its ballots.
+//   - §3.9 moveEthicsCode puts the next version in force; acceptEthics;
+//     checkEthics bars a member that has not accepted it from member
+//     ballots and seats; reportViolation, and moveSanction decides each
+//     once (warning, capital cut, suspension as moveMemberAction for cause,
+//     dismissal).
 //   - §3.10 only active records' accounts transact; only approved projects,
 //     and contracts descending from them, create; no personal data, only
 //     salted commitments and capped URIs.

@@ -130,6 +130,9 @@ func standForSeat(c *call, a args) ([]any, error) {
 	if c.s.isLeader(rec, coll) {
 		return nil, refuse("record %d already leads collective %s", rec, coll)
 	}
+	if err := c.s.checkEthics(rec); err != nil {
+		return nil, err
+	}
 	if h == (common.Hash{}) {
 		return nil, refuse("statement commitment is empty")
 	}
@@ -174,6 +177,9 @@ func (c *call) checkElect(id, rec uint64) (string, uint64, error) {
 	}
 	if !c.s.candidates(id).has(w64(rec)) {
 		return "", 0, refuse("record %d is not a candidate in call %d", rec, id)
+	}
+	if err := c.s.checkEthics(rec); err != nil {
+		return "", 0, err
 	}
 	coll := c.s.callColl(id)
 	replaced, err := c.s.seatPlan(RoleLeader, coll, rec, c.env.Time)

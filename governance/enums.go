@@ -111,6 +111,8 @@ const (
 	MotionElect
 	MotionAdmitAdvisory
 	MotionBallot
+	MotionEthicsCode
+	MotionSanction
 )
 
 // MotionStatus is where a motion stands.
@@ -207,7 +209,7 @@ func (Role) names() []string {
 func (MeetingKind) names() []string { return []string{"ordinary", "extraordinary"} }
 func (MotionKind) names() []string {
 	return []string{"approve-project", "project-status", "seat", "unseat", "parameter", "upgrade",
-		"member-action", "ratify-action", "overturn-action", "capital-budget", "elect", "admit-advisory", "ballot"}
+		"member-action", "ratify-action", "overturn-action", "capital-budget", "elect", "admit-advisory", "ballot", "ethics-code", "sanction"}
 }
 func (MotionStatus) names() []string { return []string{"open", "passed", "failed"} }
 func (NodeAction) names() []string   { return []string{"suspend", "remove", "reinstate"} }

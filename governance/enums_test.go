@@ -105,8 +105,10 @@ func TestEnums(t *testing.T) {
 	checkEnum[CallStatus](t, sol, "CallStatus")
 	checkEnum[BallotKind](t, sol, "BallotKind")
 	checkEnum[BallotStatus](t, sol, "BallotStatus")
-	if len(sol) != 21 {
-		t.Errorf("IGovernance.sol lists %d enumerations, checked here 21: check the new one", len(sol))
+	checkEnum[Sanction](t, sol, "Sanction")
+	checkEnum[ViolationStatus](t, sol, "ViolationStatus")
+	if len(sol) != 23 {
+		t.Errorf("IGovernance.sol lists %d enumerations, checked here 23: check the new one", len(sol))
 	}
 
 	if c, ok := Parse[Criteria]("open-source+research"); !ok || c != CriterionOpenSource|CriterionResearch || c.String() != "open-source+research" {

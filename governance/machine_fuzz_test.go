@@ -157,7 +157,7 @@ func scenarioSeed(rng *rand.Rand) []byte {
 		step(append([]byte{opCall, methodIndex(method), actor}, args...)...)
 	}
 	motions := []string{"moveApproveProject", "moveProjectStatus", "moveAdmitAdvisory", "moveUnseat", "moveParameter", "moveUpgrade",
-		"moveMemberAction", "moveRatifyAction", "moveRatifyAction", "moveOverturnAction", "moveElect", "moveElect", "moveCapitalBudget", "moveBallot"}
+		"moveMemberAction", "moveRatifyAction", "moveRatifyAction", "moveOverturnAction", "moveElect", "moveElect", "moveCapitalBudget", "moveBallot", "moveEthicsCode", "moveSanction"}
 	for range 6 {
 		for range 1 + rng.IntN(6) {
 			step(opCall, byte(rng.IntN(len(methods))))
@@ -199,6 +199,10 @@ func scenarioSeed(rng *rand.Rand) []byte {
 			}
 		}
 		call("appointProxy", smart(), byte(rng.IntN(256))) // before the meeting: the proxy acts at it
+		for range rng.IntN(4) { // the code of ethics: acceptances and reports
+			call("acceptEthics", smart(), byte(rng.IntN(3)))
+			call("reportViolation", smart(), byte(160+rng.IntN(70)), byte(rng.IntN(256)), 0)
+		}
 		switch rng.IntN(3) {
 		case 0: // a call for leader seats and candidacies, then past its period
 			call("openCall", smart(), byte(rng.IntN(5)))
@@ -259,6 +263,10 @@ func scenarioSeed(rng *rand.Rand) []byte {
 				args = []byte{0, byte(rng.IntN(6)), byte(rng.IntN(5))}
 			case "moveBallot": // options, duration, quorum
 				args = []byte{0, 1, 0, byte(rng.IntN(20)), byte(rng.IntN(4)), byte(rng.IntN(5))}
+			case "moveEthicsCode":
+				args = []byte{0, 1, 0}
+			case "moveSanction": // the latest violations, a sanction
+				args = []byte{0, byte(rng.IntN(3)), byte(rng.IntN(5))}
 			}
 			call(kind, byte(rng.IntN(present)), args...)
 		}
@@ -1411,6 +1419,12 @@ func (m *machine) arg(r *reader, method string, in abi.Argument) any {
 		return m.latest(r, "seq.call")
 	case "ballotId":
 		return m.latest(r, "seq.ballot")
+	case "violationId":
+		return m.latest(r, "seq.violation")
+	case "version":
+		return m.s().ethicsVersion() + uint64(r.n(3)) - min(1, m.s().ethicsVersion())
+	case "sanction":
+		return uint8(r.n(6))
 	case "leaderRecord":
 		return m.pick(r.byte(), "seq.record")
 	case "designationId":

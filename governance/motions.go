@@ -248,11 +248,19 @@ func (c *call) carryMotion(id uint64) error {
 		c.s.setU64(key("upg.height", str), a)
 		c.emit("UpgradeScheduled", str, a)
 	case MotionMemberAction, MotionRatifyAction:
-		return c.ratify(a, id)
+		if err := c.ratify(a, id); err != nil {
+			return err
+		}
+		c.carrySanction(id) // a suspension moved on a reported violation
+
 	case MotionOverturnAction:
 		return c.overturn(a, id)
 	case MotionBallot:
 		return c.carryBallot(id)
+	case MotionEthicsCode:
+		c.carryEthicsCode(id)
+	case MotionSanction:
+		c.carrySanction(id)
 	}
 	return nil
 }

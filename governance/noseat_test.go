@@ -162,6 +162,7 @@ func TestMotionsThatFillSeats(t *testing.T) {
 		"moveApproveProject": false, "moveProjectStatus": false, "moveUnseat": false, "moveParameter": false,
 		"moveUpgrade": false, "moveCapitalBudget": false, "moveMemberAction": false, "moveRatifyAction": false,
 		"moveOverturnAction": false, "moveBallot": false, // a question's result is recorded, not carried out
+		"moveEthicsCode": false, "moveSanction": false,
 	}
 	for name := range handlers {
 		if _, ok := fills[name]; strings.HasPrefix(name, "move") && !ok {

@@ -76,6 +76,9 @@ var viewHandlers = map[string]view{
 	"ballotTally":            fixed(viewBallotTally),
 	"ballotQuestion":         fixed(viewBallotQuestion),
 	"openBallots":            viewOpenBallots,
+	"ethics":                 fixed(viewEthics),
+	"ethicsOf":               fixed(viewEthicsOf),
+	"violation":              fixed(viewViolation),
 	"delegation":             fixed(viewDelegation),
 	"delegators":             viewDelegators,
 	"delegationChain":        viewDelegationChain,
@@ -135,7 +138,8 @@ var viewCosts = map[string]viewCost{
 	"upgrades": {3, 2},
 	"call":     {7 + textSlots, 0}, "calls": {1, 1}, "candidates": {3, 3 + textSlots},
 	"ballot": {8 + textSlots + 1 + 2*maxBallotOptions, 0}, "term": {3, 0},
-	"ballotTally": {5 + 1 + 2*maxBallotOptions, 0}, "ballotQuestion": {2 + textSlots, 0}, "openBallots": {3, 1}, "delegation": {2, 0}, "delegators": {3, 1},
+	"ballotTally": {5 + 1 + 2*maxBallotOptions, 0}, "ballotQuestion": {2 + textSlots, 0}, "openBallots": {3, 1},
+	"ethics": {2 + textSlots, 0}, "ethicsOf": {2, 0}, "violation": {7 + textSlots, 0}, "delegation": {2, 0}, "delegators": {3, 1},
 	"delegationChain": {4, 3},
 	// per collective three seat lists (at most 16 leaders and one holder each)
 	// and the call; the secretary and the Advisory Council (at most 100)

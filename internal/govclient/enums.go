@@ -62,6 +62,8 @@ var (
 	CallStatus           = enumOf[governance.CallStatus]("CallStatus")
 	BallotKind           = enumOf[governance.BallotKind]("BallotKind")
 	BallotStatus         = enumOf[governance.BallotStatus]("BallotStatus")
+	Sanction             = enumOf[governance.Sanction]("Sanction")
+	ViolationStatus      = enumOf[governance.ViolationStatus]("ViolationStatus")
 	DesignationStatus    = enumOf[governance.DesignationStatus]("DesignationStatus")
 	CapitalRequestStatus = enumOf[governance.CapitalRequestStatus]("CapitalRequestStatus")
 )
@@ -72,7 +74,7 @@ var Enums = map[string]*Enum{}
 func init() {
 	for _, e := range []*Enum{RecordKind, RecordStatus, ProjectStatus, NodeRole, NodeStatus, ApplicationKind,
 		ApplicationStatus, Role, MeetingKind, MotionKind, MotionStatus, NodeAction, ActionTarget, ActionStatus,
-		AgreementStatus, Criteria, DesignationStatus, CallStatus, BallotKind, BallotStatus, CapitalRequestStatus} {
+		AgreementStatus, Criteria, DesignationStatus, CallStatus, BallotKind, BallotStatus, CapitalRequestStatus, Sanction, ViolationStatus} {
 		Enums[e.Name] = e
 	}
 	for field, name := range enumTags {
