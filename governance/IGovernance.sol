@@ -34,7 +34,7 @@ interface IGovernance {
     // ProjectStatus:     1 active, 2 suspended, 3 closed
     // NodeRole:          1 validator, 2 observer
     // NodeStatus:        1 admitted, 2 suspended, 3 removed
-    // ApplicationKind:   1 node, 2 project, 3 advisory
+    // ApplicationKind:   1 node, 2 project, 3 advisory, 4 collective
     // ApplicationStatus: 1 submitted, 2 endorsed, 3 to-plenary, 4 approved, 5 rejected,
     //                    6 withdrawn
     // Role:              1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission,
@@ -43,7 +43,7 @@ interface IGovernance {
     // MotionKind:        1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter,
     //                    6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action,
     //                    10 capital-budget, 11 elect, 12 admit-advisory, 13 ballot,
-    //                    14 ethics-code, 15 sanction
+    //                    14 ethics-code, 15 sanction, 16 new-collective
     //                    (3 seat is retired: no function moves it; council seats are
     //                    filled by election, designation and admission alone)
     // MotionStatus:      1 open, 2 passed, 3 failed
@@ -173,6 +173,12 @@ interface IGovernance {
     event BallotQuestion(uint64 indexed ballotId, bytes32 questionHash, string questionURI, uint16 options, uint32 quorum);
     /// A member's vote (changed, if it voted before).
     event BallotVoted(uint64 indexed ballotId, uint64 indexed recordId, uint16 option);
+    /// A leader promoting a new collective applied (`applicant`: its account).
+    event CollectiveRequested(uint64 indexed applicationId, string name, address applicant, bytes32 requestHash);
+    /// The plenary created a collective: forming, led by `leaderRecord`, the
+    /// promoter's new record, until it has its least leaders and a node
+    /// (`formationDue`: the end of formationPeriod).
+    event CollectiveCreated(string name, uint64 indexed applicationId, uint64 leaderRecord, uint64 formationDue);
     /// The plenary put a version of the code of ethics in force.
     event EthicsCodeSet(uint64 version, bytes32 codeHash, string codeURI);
     event EthicsAccepted(uint64 indexed recordId, uint64 version);
@@ -196,7 +202,7 @@ interface IGovernance {
     event ProxyAppointed(uint64 indexed holder, address indexed proxy);
     event ProxyRevoked(uint64 indexed holder, address indexed proxy);
     event AttendanceRecorded(uint64 indexed meetingId, uint64 indexed holder, address by);
-    /// @param kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory, 13 ballot, 14 ethics-code, 15 sanction
+    /// @param kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory, 13 ballot, 14 ethics-code, 15 sanction, 16 new-collective
     event MotionProposed(uint64 indexed motionId, uint64 indexed meetingId, uint8 kind, uint64 proposer);
     event VoteCast(uint64 indexed motionId, uint64 indexed holder, bool yes);
     event MotionDecided(uint64 indexed motionId, bool passed, uint32 yes, uint32 no, uint32 present);
@@ -456,6 +462,20 @@ interface IGovernance {
     /// @param role Role: 1 leader, 2 secretary, 3 projects-commission, 4 nodes-commission, 5 advisory
     function resign(uint8 role, string calldata collective) external;
 
+    /// The leader promoting a new collective applies, from an account of no
+    /// record (within applyQuota): the collective's name (1 to 32 bytes, new),
+    /// a commitment to its written request, committing to the node
+    /// requirements, the request's URI, and its institution (a salted
+    /// commitment). At most 16 collectives.
+    function applyCollective(string calldata name, bytes32 requestHash, string calldata requestURI, bytes32 institution)
+        external returns (uint64 applicationId);
+    /// Move to create the collective of a new collective's application. It
+    /// passes with two thirds of those present (not a simple majority): the
+    /// collective exists, forming, with the applicant's new record as its
+    /// first leader (a term of leaderTerm); it is formed, and its validators
+    /// hold an equal share of the power, once it has minLeaders leaders and an
+    /// admitted node. Refused, the application is rejected.
+    function moveNewCollective(uint64 meetingId, uint64 applicationId) external returns (uint64 motionId);
     /// Move to put a new version of the code of ethics in force: a commitment
     /// to its text and the text's URI. Passed, it is the next version, and a
     /// member that has not accepted it neither votes in member ballots nor
@@ -599,11 +619,11 @@ interface IGovernance {
     function project(uint64 projectId)
         external view returns (string memory collective, string memory name, uint8 status, string memory repositoryURI, uint32 accounts);
 
-    /// @param kind ApplicationKind: 1 node, 2 project, 3 advisory
+    /// @param kind ApplicationKind: 1 node, 2 project, 3 advisory, 4 collective
     /// @param status ApplicationStatus: 1 submitted, 2 endorsed, 3 to-plenary, 4 approved, 5 rejected, 6 withdrawn
     function applications(uint8 kind, uint8 status, bytes32 cursor, uint32 limit)
         external view returns (uint64[] memory applicationIds, bytes32 next);
-    /// @return kind ApplicationKind: 1 node, 2 project, 3 advisory
+    /// @return kind ApplicationKind: 1 node, 2 project, 3 advisory, 4 collective
     /// @return status ApplicationStatus: 1 submitted, 2 endorsed, 3 to-plenary, 4 approved, 5 rejected, 6 withdrawn
     /// @return applicant
     /// @return collective
@@ -732,6 +752,13 @@ interface IGovernance {
         external view returns (uint32[] memory direct, uint32[] memory delegated, uint32 electorate, uint32 quorum, uint16 winner);
     /// A question's commitment, URI and number of options.
     function ballotQuestion(uint64 ballotId) external view returns (bytes32 questionHash, string memory questionURI, uint16 options);
+    /// Whether a collective is formed; for one created after genesis, its
+    /// application, the end of its formation period, and whether it is past
+    /// it still forming (overdue); its leaders and nodes so far.
+    function collectiveFormation(string calldata collective)
+        external view returns (bool formed, uint64 applicationId, uint64 formationDue, bool overdue, uint32 leaders, uint32 nodes);
+    /// A new collective's application: its request's commitment and URI.
+    function collectiveRequest(uint64 applicationId) external view returns (bytes32 requestHash, string memory requestURI);
     /// The code of ethics in force (version 0: none yet).
     function ethics() external view returns (uint64 version, bytes32 codeHash, string memory codeURI);
     /// The version of the code a record accepted, and whether that is the one
@@ -769,7 +796,7 @@ interface IGovernance {
     function motions(uint64 meetingId, bytes32 cursor, uint32 limit)
         external view returns (uint64[] memory motionIds, bytes32 next);
     /// @return meetingId
-    /// @return kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory, 13 ballot, 14 ethics-code, 15 sanction
+    /// @return kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory, 13 ballot, 14 ethics-code, 15 sanction, 16 new-collective
     /// @return status MotionStatus: 1 open, 2 passed, 3 failed
     function motion(uint64 motionId)
         external view returns (uint64 meetingId, uint8 kind, uint8 status, uint64 proposer, uint64[] memory yes, uint64[] memory no);
@@ -789,7 +816,7 @@ interface IGovernance {
     /// of an election or an admission is the decision's, or before the
     /// decision the one it would give at the meeting's end (the role's term
     /// from then).
-    /// @return kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory, 13 ballot, 14 ethics-code, 15 sanction
+    /// @return kind MotionKind: 1 approve-project, 2 project-status, 3 seat, 4 unseat, 5 parameter, 6 upgrade, 7 member-action, 8 ratify-action, 9 overturn-action, 10 capital-budget, 11 elect, 12 admit-advisory, 13 ballot, 14 ethics-code, 15 sanction, 16 new-collective
     /// @return applicationId
     /// @return projectId
     /// @return projectStatus ProjectStatus: 1 active, 2 suspended, 3 closed

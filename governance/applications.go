@@ -29,7 +29,7 @@ func appOpen(st ApplicationStatus) bool {
 // newApplication opens an application of kind by the sender for coll (""
 // for the Advisory Council, which serves the whole network).
 func (c *call) newApplication(kind ApplicationKind, coll string) (uint64, error) {
-	if kind != AppAdvisory && !c.s.collectiveExists(coll) {
+	if kind != AppAdvisory && kind != AppCollective && !c.s.collectiveExists(coll) {
 		return 0, refuse("collective %q does not exist", coll)
 	}
 	if open := c.s.u64(key("open.app", c.from)); open != 0 {
@@ -66,8 +66,11 @@ func (s *store) setAppStatus(id uint64, st ApplicationStatus) {
 // notForLeaders refuses a leaders' or commission's step on an Advisory
 // Council application, which goes straight to the plenary.
 func notForLeaders(kind ApplicationKind, id uint64) error {
-	if kind == AppAdvisory {
+	switch kind {
+	case AppAdvisory:
 		return refuse("application %d is for the Advisory Council: the Executive Council decides it in plenary (moveAdmitAdvisory)", id)
+	case AppCollective:
+		return refuse("application %d is for a new collective: the Executive Council decides it in plenary (moveNewCollective)", id)
 	}
 	return nil
 }

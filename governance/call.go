@@ -78,6 +78,8 @@ var handlers = map[string]handler{
 	"acceptEthics":           acceptEthics,
 	"reportViolation":        reportViolation,
 	"moveSanction":           moveSanction,
+	"applyCollective":        applyCollective,
+	"moveNewCollective":      moveNewCollective,
 	"delegate":               delegate,
 	"revokeDelegation":       revokeDelegation,
 	"resign":                 resign,

@@ -270,7 +270,7 @@ func (c *Contract) Admit(env Env, st vm.StateDB, from common.Address, to *common
 			if s.proxyHolder(from) != 0 {
 				hint = "; as a proxy, it may only attend and vote"
 			}
-			return Payer{}, fmt.Errorf("%w: %s may only apply (applyNode, applyProject, applyAdvisory) or accept (acceptAccount, acceptProjectAccount)%s", ErrNotMember, from.Hex(), hint)
+			return Payer{}, fmt.Errorf("%w: %s may only apply (applyNode, applyProject, applyAdvisory, applyCollective) or accept (acceptAccount, acceptProjectAccount)%s", ErrNotMember, from.Hex(), hint)
 		}
 		if used, quota := s.u64(key("quota", env.Number)), s.param("applyQuota"); used >= quota {
 			return Payer{}, fmt.Errorf("%w: %d of %d applications from accounts of no record in block %d", ErrApplyQuota, used, quota, env.Number)
@@ -318,7 +318,7 @@ func isProxyCall(input []byte) bool { return hasSelector(input, proxyCalls) }
 
 // noRecordCalls are what an account of no record may send: applications,
 // and the acceptances by which it joins a record or a project application.
-var noRecordCalls = []string{"applyNode", "applyProject", "applyAdvisory", "acceptAccount", "acceptProjectAccount"}
+var noRecordCalls = []string{"applyNode", "applyProject", "applyAdvisory", "applyCollective", "acceptAccount", "acceptProjectAccount"}
 
 func isApplication(input []byte) bool { return hasSelector(input, noRecordCalls) }
 

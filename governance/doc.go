@@ -45,6 +45,7 @@
 //	enabled                         founding state present
 //	seq.<thing>                     last id of records, applications, actions, meetings, motions, agreements, requests
 //	coll.index/name/formed (name)   collectives, numbered from 1; formed flag (forming until 2 leaders and a node, §3.7)
+//	coll.due/app (name)             a collective created after genesis: the end of its formation period; its application
 //	coll.members/nodes/validators   sets per collective: member records; active nodes; active validators in order of admission
 //	rec.kind/coll/status/inst (id)  records: kind, collective, status, institution commitment
 //	rec.accounts (id), acct.record  a record's accounts; the record of an account (one per account)
@@ -103,6 +104,7 @@
 //	proxy.since (holder)            when the proxy was appointed: it acts at meetings starting after
 //	upgrades, upg.height (name)     scheduled upgrades
 //	app.cv/cvURI/statement/renewal  Advisory Council applications: CV commitment and URI, statement, renewal asked
+//	app.request/requestURI/inst     new collectives' applications: the request's commitment and URI, the promoter's institution
 //	seat.renewals (role, id)        renewals of a record's seat of a role while it holds it (leaders 2, Advisory 1)
 //	dsg.* (id), dsgs (status)       designations to Executive Council seats, their votes, and the sets of them by status
 //	dsg.open (role, collective)     a seat's one open designation
@@ -243,6 +245,10 @@
 //     the first active direct voter on its chain; inactive members pass
 //     weight on; cycles without a voter count nothing; a scope's delegations
 //     hold still in the block that ends one of its ballots.
+//   - §3.7 applyCollective (an account of no record) → moveNewCollective,
+//     passed by two thirds of those present → the collective, forming, led
+//     by the applicant's new record; formed with its least leaders and a
+//     node; overdue past formationPeriod; at most maxCollectives.
 //   - §3.9 moveEthicsCode puts the next version in force; acceptEthics;
 //     checkEthics bars a member that has not accepted it from member
 //     ballots and seats; reportViolation, and moveSanction decides each

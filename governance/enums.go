@@ -61,6 +61,7 @@ const (
 	AppNode ApplicationKind = iota + 1
 	AppProject
 	AppAdvisory
+	AppCollective
 )
 
 // ApplicationStatus is where an application stands.
@@ -113,6 +114,7 @@ const (
 	MotionBallot
 	MotionEthicsCode
 	MotionSanction
+	MotionNewCollective
 )
 
 // MotionStatus is where a motion stands.
@@ -198,7 +200,7 @@ func (ProjectStatus) names() []string { return []string{"active", "suspended", "
 func (NodeRole) names() []string      { return []string{"validator", "observer"} }
 func (NodeStatus) names() []string    { return []string{"admitted", "suspended", "removed"} }
 func (ApplicationKind) names() []string {
-	return []string{"node", "project", "advisory"}
+	return []string{"node", "project", "advisory", "collective"}
 }
 func (ApplicationStatus) names() []string {
 	return []string{"submitted", "endorsed", "to-plenary", "approved", "rejected", "withdrawn"}
@@ -209,7 +211,7 @@ func (Role) names() []string {
 func (MeetingKind) names() []string { return []string{"ordinary", "extraordinary"} }
 func (MotionKind) names() []string {
 	return []string{"approve-project", "project-status", "seat", "unseat", "parameter", "upgrade",
-		"member-action", "ratify-action", "overturn-action", "capital-budget", "elect", "admit-advisory", "ballot", "ethics-code", "sanction"}
+		"member-action", "ratify-action", "overturn-action", "capital-budget", "elect", "admit-advisory", "ballot", "ethics-code", "sanction", "new-collective"}
 }
 func (MotionStatus) names() []string { return []string{"open", "passed", "failed"} }
 func (NodeAction) names() []string   { return []string{"suspend", "remove", "reinstate"} }

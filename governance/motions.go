@@ -179,6 +179,10 @@ func decide(c *call, a args) ([]any, error) {
 	}
 	yes, no := c.s.u64(key("mot.yes", id)), c.s.u64(key("mot.no", id))
 	passed := yes*2 > present
+	kind := MotionKind(c.s.u64(key("mot.kind", id)))
+	if kind == MotionNewCollective { // two thirds: every formed collective gets an equal share of the power
+		passed = yes*3 >= present*2
+	}
 	if passed {
 		if err := c.carryMotion(id); err != nil {
 			return nil, err
@@ -186,8 +190,11 @@ func decide(c *call, a args) ([]any, error) {
 		c.s.setU64(key("mot.status", id), uint64(MotionPassed))
 	} else {
 		c.s.setU64(key("mot.status", id), uint64(MotionFailed))
-		if MotionKind(c.s.u64(key("mot.kind", id))) == MotionAdmitAdvisory {
-			c.rejectAdvisory(c.s.u64(key("mot.a", id))) // the plenary said no: the application is closed
+		switch kind { // the plenary said no: the application is closed
+		case MotionAdmitAdvisory:
+			c.rejectAdvisory(c.s.u64(key("mot.a", id)))
+		case MotionNewCollective:
+			c.rejectCollective(c.s.u64(key("mot.a", id)))
 		}
 	}
 	c.emit("MotionDecided", id, passed, uint32(yes), uint32(no), uint32(present))
@@ -257,6 +264,8 @@ func (c *call) carryMotion(id uint64) error {
 		return c.overturn(a, id)
 	case MotionBallot:
 		return c.carryBallot(id)
+	case MotionNewCollective:
+		return c.createCollective(a)
 	case MotionEthicsCode:
 		c.carryEthicsCode(id)
 	case MotionSanction:

@@ -76,6 +76,8 @@ var seatFillers = map[string][]string{
 	"admitAdvisory": {"carryMotion"},
 	"designate":     {"voteDesignation"},
 	"genesisSeat":   {"ApplyGenesis"},
+	// the promoter of a new collective, its first leader (§3.7)
+	"createCollective": {"carryMotion"},
 }
 
 // TestOnlyFlowsFillSeats reads the package's source: fillSeat, the one
@@ -163,6 +165,7 @@ func TestMotionsThatFillSeats(t *testing.T) {
 		"moveUpgrade": false, "moveCapitalBudget": false, "moveMemberAction": false, "moveRatifyAction": false,
 		"moveOverturnAction": false, "moveBallot": false, // a question's result is recorded, not carried out
 		"moveEthicsCode": false, "moveSanction": false,
+		"moveNewCollective": true, // the promoter's record leads the new collective
 	}
 	for name := range handlers {
 		if _, ok := fills[name]; strings.HasPrefix(name, "move") && !ok {

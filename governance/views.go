@@ -79,6 +79,8 @@ var viewHandlers = map[string]view{
 	"ethics":                 fixed(viewEthics),
 	"ethicsOf":               fixed(viewEthicsOf),
 	"violation":              fixed(viewViolation),
+	"collectiveFormation":    fixed(viewCollectiveFormation),
+	"collectiveRequest":      fixed(viewCollectiveRequest),
 	"delegation":             fixed(viewDelegation),
 	"delegators":             viewDelegators,
 	"delegationChain":        viewDelegationChain,
@@ -139,7 +141,8 @@ var viewCosts = map[string]viewCost{
 	"call":     {7 + textSlots, 0}, "calls": {1, 1}, "candidates": {3, 3 + textSlots},
 	"ballot": {8 + textSlots + 1 + 2*maxBallotOptions, 0}, "term": {3, 0},
 	"ballotTally": {5 + 1 + 2*maxBallotOptions, 0}, "ballotQuestion": {2 + textSlots, 0}, "openBallots": {3, 1},
-	"ethics": {2 + textSlots, 0}, "ethicsOf": {2, 0}, "violation": {7 + textSlots, 0}, "delegation": {2, 0}, "delegators": {3, 1},
+	"ethics": {2 + textSlots, 0}, "ethicsOf": {2, 0}, "violation": {7 + textSlots, 0},
+	"collectiveFormation": {6, 0}, "collectiveRequest": {2 + textSlots, 0}, "delegation": {2, 0}, "delegators": {3, 1},
 	"delegationChain": {4, 3},
 	// per collective three seat lists (at most 16 leaders and one holder each)
 	// and the call; the secretary and the Advisory Council (at most 100)
@@ -152,7 +155,7 @@ var viewCosts = map[string]viewCost{
 
 // Bounds that price the views answering whole lists.
 const (
-	maxCollectives    = 16 // collectives at genesis (the only place they are made)
+	maxCollectives    = 16 // collectives, at genesis and made by the plenary after
 	maxCollectiveName = 32 // bytes of a collective's name: one chunk
 	maxSeatList       = 40 // holders of a seat, attendees of a meeting (the secretary and two commission seats per collective)
 	textSlots         = 9  // a name or URI of maxURILength 256: length and 8 chunks
@@ -563,6 +566,7 @@ func viewApplicationReview(s *store, _ Env, a args) []any {
 			rec = s.nodeOp(wordNode(s.get(key("app.node", id))))
 		case AppAdvisory:
 			rec = s.recordOf(s.appApplicant(id))
+		case AppCollective: // its first leader's record, made at approval
 		}
 	}
 	return []any{endorser, endorsed, [32]byte(s.get(key("app.reason", id))), rec}
