@@ -67,6 +67,11 @@ interface IGovernance {
     //   (capital-cut: the member's capital grant revoked; suspension: as
     //   moveMemberAction for cause; dismissal: the report found without merit)
     // ViolationStatus:   1 open, 2 sanctioned, 3 dismissed
+    // ReportKind:        1 member-nodes, 2 project, 3 leaders, 4 projects-commission,
+    //                    5 nodes-commission, 6 secretary, 7 advisory
+    //   (member-nodes: each member with nodes, monthly; project: each project,
+    //   every 2 months; leaders: each collective's, every 2 months; the
+    //   commissions monthly; the secretary and the Advisory Council every 3 months)
     // Criteria (bits):   1 public-value, 2 open-source, 4 open-data, 8 testing, 16 research,
     //                    32 impact
     //   (social benefit or better public services, open source, open data, testing and
@@ -179,6 +184,11 @@ interface IGovernance {
     /// promoter's new record, until it has its least leaders and a node
     /// (`formationDue`: the end of formationPeriod).
     event CollectiveCreated(string name, uint64 indexed applicationId, uint64 leaderRecord, uint64 formationDue);
+    /// A report submitted: its kind, its actor (a collective for leaders, a
+    /// record for members and projects, none for the councils), its period (from
+    /// 0), the document's commitment and URI, and the record that submitted it.
+    /// @param kind ReportKind: 1 member-nodes, 2 project, 3 leaders, 4 projects-commission, 5 nodes-commission, 6 secretary, 7 advisory
+    event ReportSubmitted(uint8 kind, string collective, uint64 indexed recordId, uint64 period, bytes32 documentHash, string documentURI, uint64 submittedBy);
     /// The plenary put a version of the code of ethics in force.
     event EthicsCodeSet(uint64 version, bytes32 codeHash, string codeURI);
     event EthicsAccepted(uint64 indexed recordId, uint64 version);
@@ -476,6 +486,16 @@ interface IGovernance {
     /// hold an equal share of the power, once it has minLeaders leaders and an
     /// admitted node. Refused, the application is rejected.
     function moveNewCollective(uint64 meetingId, uint64 applicationId) external returns (uint64 motionId);
+    /// Submit a report of an obligation of §3.8, in order (`period`: the next
+    /// one, from 0), once its period has ended: a member with nodes its
+    /// nodes' (member-nodes, monthly), a project its own (every 2 months), a
+    /// leader its collective's leaders' (`collective`, every 2 months), a seat
+    /// holder its commission's (monthly), the secretary's or the Advisory
+    /// Council's (every 3 months). Periods run from the obligation's start
+    /// (the calendar's, or the record's or collective's making), in
+    /// reportMonth units; each report is due a reportMonth after its period.
+    /// @param kind ReportKind: 1 member-nodes, 2 project, 3 leaders, 4 projects-commission, 5 nodes-commission, 6 secretary, 7 advisory
+    function submitReport(uint8 kind, string calldata collective, uint64 period, bytes32 documentHash, string calldata documentURI) external;
     /// Move to put a new version of the code of ethics in force: a commitment
     /// to its text and the text's URI. Passed, it is the next version, and a
     /// member that has not accepted it neither votes in member ballots nor
@@ -759,6 +779,22 @@ interface IGovernance {
         external view returns (bool formed, uint64 applicationId, uint64 formationDue, bool overdue, uint32 leaders, uint32 nodes);
     /// A new collective's application: its request's commitment and URI.
     function collectiveRequest(uint64 applicationId) external view returns (bytes32 requestHash, string memory requestURI);
+    /// An obligation's schedule: its start, its period length, the reports
+    /// submitted, when the next is due, and how many are overdue (`collective`
+    /// for leaders, `recordId` for members and projects; the rest ignore both).
+    /// @param kind ReportKind: 1 member-nodes, 2 project, 3 leaders, 4 projects-commission, 5 nodes-commission, 6 secretary, 7 advisory
+    function reportStatus(uint8 kind, string calldata collective, uint64 recordId)
+        external view returns (uint64 since, uint64 periodLength, uint64 submitted, uint64 nextDue, uint64 overdue);
+    /// A submitted report: the document's commitment and URI, and when.
+    /// @param kind ReportKind: 1 member-nodes, 2 project, 3 leaders, 4 projects-commission, 5 nodes-commission, 6 secretary, 7 advisory
+    function report(uint8 kind, string calldata collective, uint64 recordId, uint64 period)
+        external view returns (bytes32 documentHash, string memory documentURI, uint64 submittedAt);
+    /// A page of a collective's members (member-nodes) or of the projects (of a
+    /// collective, or all for ""), answering those with reports overdue and how
+    /// many.
+    /// @param kind ReportKind: 1 member-nodes, 2 project, 3 leaders, 4 projects-commission, 5 nodes-commission, 6 secretary, 7 advisory
+    function overdueReports(uint8 kind, string calldata collective, bytes32 cursor, uint32 limit)
+        external view returns (uint64[] memory recordIds, uint64[] memory overdue, bytes32 next);
     /// The code of ethics in force (version 0: none yet).
     function ethics() external view returns (uint64 version, bytes32 codeHash, string memory codeURI);
     /// The version of the code a record accepted, and whether that is the one

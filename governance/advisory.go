@@ -130,7 +130,7 @@ func (c *call) admitAdvisory(app uint64) error {
 		}
 	}
 	if rec == 0 { // an applicant of no record becomes an individual member of no collective
-		rec = c.s.newRecord(KindIndividual, "", common.Hash{})
+		rec = c.s.newRecord(KindIndividual, "", common.Hash{}, c.env.Time)
 		c.s.addAccount(rec, c.s.appApplicant(app))
 		c.emit("MemberAdmitted", rec, "", KindIndividual)
 	}

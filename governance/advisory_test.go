@@ -24,7 +24,7 @@ func (f *fixture) store() *store { return &store{st: f.st} }
 // newMember adds an active individual member of coll with account a.
 func (f *fixture) newMember(coll string, a common.Address) uint64 {
 	s := f.store()
-	id := s.newRecord(KindIndividual, coll, common.Hash{})
+	id := s.newRecord(KindIndividual, coll, common.Hash{}, 0)
 	s.addAccount(id, a)
 	return id
 }

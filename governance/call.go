@@ -80,6 +80,7 @@ var handlers = map[string]handler{
 	"moveSanction":           moveSanction,
 	"applyCollective":        applyCollective,
 	"moveNewCollective":      moveNewCollective,
+	"submitReport":           submitReport,
 	"delegate":               delegate,
 	"revokeDelegation":       revokeDelegation,
 	"resign":                 resign,

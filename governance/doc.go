@@ -63,6 +63,9 @@
 //	seq.ballot, bal.* (id)          member ballots: kind, status, scope, subject, period, electorate, options, quorum, question; votes and voters; at the close the tally per option (direct, delegated) and the winner
 //	bal.opens (scope), bal.all      open ballots of a scope, and of all; bal.nextEnd the earliest end among them (ballotStep)
 //	bal.questions (scope)           open questions of a scope (at most maxOpenQuestions)
+//	rep.epoch                       the reports' calendar start (the first block's time); a record's making time is the upper half of its rec.kind word
+//	rep.done (kind, coll, record)   reports an obligation submitted; rep.doc/uri/at (…, period) each report
+//	coll.since (name)               when a collective created after genesis was made
 //	eth.version/hash/uri            the code of ethics in force (version 0: none)
 //	eth.accepted (record)           the version a record accepted
 //	seq.violation, vio.* (id)       reported violations: record, reporter, evidence, status, sanction, motion
@@ -249,6 +252,9 @@
 //     passed by two thirds of those present → the collective, forming, led
 //     by the applicant's new record; formed with its least leaders and a
 //     node; overdue past formationPeriod; at most maxCollectives.
+//   - §3.8 submitReport in order, after the period, by whom the obligation
+//     falls on; reportStatus and overdueReports compute what is due and
+//     overdue when read.
 //   - §3.9 moveEthicsCode puts the next version in force; acceptEthics;
 //     checkEthics bars a member that has not accepted it from member
 //     ballots and seats; reportViolation, and moveSanction decides each

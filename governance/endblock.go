@@ -29,6 +29,7 @@ func (c *Contract) EndBlock(env Env, st vm.StateDB) BlockEffects {
 	// Ballots close before the next block's transactions can change the
 	// delegations they count.
 	ec.ballotStep()
+	s.reportStep(env)
 	fx.TermsEnded = s.termStep(env)
 	for _, t := range fx.TermsEnded {
 		name, topics, data := t.Log()

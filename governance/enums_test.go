@@ -107,8 +107,9 @@ func TestEnums(t *testing.T) {
 	checkEnum[BallotStatus](t, sol, "BallotStatus")
 	checkEnum[Sanction](t, sol, "Sanction")
 	checkEnum[ViolationStatus](t, sol, "ViolationStatus")
-	if len(sol) != 23 {
-		t.Errorf("IGovernance.sol lists %d enumerations, checked here 23: check the new one", len(sol))
+	checkEnum[ReportKind](t, sol, "ReportKind")
+	if len(sol) != 24 {
+		t.Errorf("IGovernance.sol lists %d enumerations, checked here 24: check the new one", len(sol))
 	}
 
 	if c, ok := Parse[Criteria]("open-source+research"); !ok || c != CriterionOpenSource|CriterionResearch || c.String() != "open-source+research" {

@@ -135,9 +135,9 @@ func genesisRecord(s *store, r FoundingRecord) error {
 		if r.Name == "" || uint64(len(r.Name)) > s.param("maxURILength") || uint64(len(r.RepositoryURI)) > s.param("maxURILength") {
 			return fmt.Errorf("a project needs a name; name and repositoryURI at most %d bytes", s.param("maxURILength"))
 		}
-		id = s.newProject(r.Collective, r.Name, r.RepositoryURI, r.Accounts)
+		id = s.newProject(r.Collective, r.Name, r.RepositoryURI, r.Accounts, 0)
 	} else {
-		id = s.newRecord(r.Kind, r.Collective, r.Institution)
+		id = s.newRecord(r.Kind, r.Collective, r.Institution, 0)
 		for _, a := range r.Accounts {
 			s.addAccount(id, a)
 		}

@@ -157,7 +157,7 @@ func (c *call) admitNode(app uint64) error {
 	rec := c.s.recordOf(applicant)
 	if rec == 0 {
 		kind := RecordKind(c.s.u64(key("app.memberKind", app)))
-		rec = c.s.newRecord(kind, coll, c.s.get(key("app.inst", app)))
+		rec = c.s.newRecord(kind, coll, c.s.get(key("app.inst", app)), c.env.Time)
 		c.s.addAccount(rec, applicant)
 		c.emit("MemberAdmitted", rec, coll, kind)
 	} else if err := c.operatorFor(rec, coll); err != nil {

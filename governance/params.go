@@ -39,7 +39,8 @@ var DefaultParams = []Param{
 	{"ratificationPeriod", 30 * day, minute, 180 * day},      // a commission action awaiting ratification lapses after it
 	{"candidacyPeriod", 15 * day, minute, 90 * day},          // an open call for a vacant seat takes candidacies this long
 	{"ballotPeriod", 7 * day, minute, 60 * day},              // a member ballot of a collective lasts this long
-	{"formationPeriod", 180 * day, minute, 2 * year},         // a new collective has this long to form (2 leaders and a node); after it, it shows overdue
+	{"formationPeriod", 180 * day, minute, 2 * year},
+	{"reportMonth", 30 * day, minute, 90 * day}, // the reports' month: periods are 1, 2 or 3 of it, each report due a month after its period         // a new collective has this long to form (2 leaders and a node); after it, it shows overdue
 }
 
 const (

@@ -92,7 +92,7 @@ func (c *call) approveProject(app uint64) error {
 		return err
 	}
 	coll := c.s.appColl(app)
-	id := c.s.newProject(coll, c.s.str(key("app.name", app)), c.s.str(key("app.repo", app)), accounts)
+	id := c.s.newProject(coll, c.s.str(key("app.name", app)), c.s.str(key("app.repo", app)), accounts, c.env.Time)
 	c.s.setU64(key("rec.app", id), app)
 	c.s.setU64(key("app.record", app), id)
 	c.s.setAppStatus(app, AppApproved)
@@ -100,8 +100,8 @@ func (c *call) approveProject(app uint64) error {
 	return nil
 }
 
-func (s *store) newProject(coll, name, repo string, accounts []common.Address) uint64 {
-	id := s.newRecord(KindProject, coll, common.Hash{})
+func (s *store) newProject(coll, name, repo string, accounts []common.Address, since uint64) uint64 {
+	id := s.newRecord(KindProject, coll, common.Hash{}, since)
 	s.setStr(key("rec.name", id), name)
 	s.setStr(key("rec.repo", id), repo)
 	for _, acct := range accounts {

@@ -11,15 +11,22 @@ import (
 
 func (s *store) recordOf(a common.Address) uint64 { return s.u64(key("acct.record", a)) }
 func (s *store) recKind(id uint64) RecordKind     { return RecordKind(s.u64(key("rec.kind", id))) }
+
+// recSince is when record id was made (0: at genesis): the upper half of
+// its kind's word, which never changes, so it costs no slot of its own.
+func (s *store) recSince(id uint64) uint64 {
+	since, _ := unpair64(s.get(key("rec.kind", id)))
+	return since
+}
 func (s *store) recColl(id uint64) string         { return s.str(key("rec.coll", id)) }
 func (s *store) recStatus(id uint64) RecordStatus { return RecordStatus(s.u64(key("rec.status", id))) }
 func (s *store) recInst(id uint64) common.Hash    { return s.get(key("rec.inst", id)) }
 func (s *store) recAccounts(id uint64) lset       { return s.lset("rec.accounts", id) }
 func (s *store) recExists(id uint64) bool         { return id != 0 && s.recKind(id) != 0 }
 
-func (s *store) newRecord(kind RecordKind, coll string, inst common.Hash) uint64 {
+func (s *store) newRecord(kind RecordKind, coll string, inst common.Hash, since uint64) uint64 {
 	id := s.next("seq.record")
-	s.setU64(key("rec.kind", id), uint64(kind))
+	s.set(key("rec.kind", id), pair64(since, uint64(kind)))
 	s.setStr(key("rec.coll", id), coll)
 	s.setU64(key("rec.status", id), uint64(StatusActive))
 	s.set(key("rec.inst", id), inst)

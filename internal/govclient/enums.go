@@ -64,6 +64,7 @@ var (
 	BallotStatus         = enumOf[governance.BallotStatus]("BallotStatus")
 	Sanction             = enumOf[governance.Sanction]("Sanction")
 	ViolationStatus      = enumOf[governance.ViolationStatus]("ViolationStatus")
+	ReportKind           = enumOf[governance.ReportKind]("ReportKind")
 	DesignationStatus    = enumOf[governance.DesignationStatus]("DesignationStatus")
 	CapitalRequestStatus = enumOf[governance.CapitalRequestStatus]("CapitalRequestStatus")
 )
@@ -74,7 +75,7 @@ var Enums = map[string]*Enum{}
 func init() {
 	for _, e := range []*Enum{RecordKind, RecordStatus, ProjectStatus, NodeRole, NodeStatus, ApplicationKind,
 		ApplicationStatus, Role, MeetingKind, MotionKind, MotionStatus, NodeAction, ActionTarget, ActionStatus,
-		AgreementStatus, Criteria, DesignationStatus, CallStatus, BallotKind, BallotStatus, CapitalRequestStatus, Sanction, ViolationStatus} {
+		AgreementStatus, Criteria, DesignationStatus, CallStatus, BallotKind, BallotStatus, CapitalRequestStatus, Sanction, ViolationStatus, ReportKind} {
 		Enums[e.Name] = e
 	}
 	for field, name := range enumTags {
