@@ -146,14 +146,6 @@ func (c *call) admitAdvisory(app uint64) error {
 	return nil
 }
 
-// rejectAdvisory closes application app after its motion failed.
-func (c *call) rejectAdvisory(app uint64) {
-	if c.s.appKind(app) == AppAdvisory && c.s.appStatus(app) == AppToPlenary {
-		c.s.setAppStatus(app, AppRejected)
-		c.emit("ApplicationRejected", app, uint64(0), [32]byte{})
-	}
-}
-
 func viewAdvisoryApplication(s *store, _ Env, a args) []any {
 	id := a.u64(0)
 	return []any{[32]byte(s.get(key("app.cv", id))), s.str(key("app.cvURI", id)), [32]byte(s.get(key("app.statement", id))),

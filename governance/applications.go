@@ -75,6 +75,15 @@ func notForLeaders(kind ApplicationKind, id uint64) error {
 	return nil
 }
 
+// rejectInPlenary closes application app, of kind (one the plenary decides:
+// Advisory Council, new collective), after its motion failed.
+func (c *call) rejectInPlenary(app uint64, kind ApplicationKind) {
+	if c.s.appKind(app) == kind && c.s.appStatus(app) == AppToPlenary {
+		c.s.setAppStatus(app, AppRejected)
+		c.emit("ApplicationRejected", app, uint64(0), [32]byte{})
+	}
+}
+
 // application is an existing application, or a refusal naming it.
 func (c *call) application(id uint64) (kind ApplicationKind, status ApplicationStatus, err error) {
 	kind = c.s.appKind(id)

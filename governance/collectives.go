@@ -136,14 +136,6 @@ func (c *call) createCollective(app uint64) error {
 	return nil
 }
 
-// rejectCollective closes application app when the plenary says no.
-func (c *call) rejectCollective(app uint64) {
-	if c.s.appKind(app) == AppCollective && c.s.appStatus(app) == AppToPlenary {
-		c.s.setAppStatus(app, AppRejected)
-		c.emit("ApplicationRejected", app, uint64(0), [32]byte{})
-	}
-}
-
 // viewCollectiveFormation: whether a collective is formed, and for one made
 // after genesis, its application and the end of its formation period (past
 // it and still forming: overdue).

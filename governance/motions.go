@@ -192,9 +192,9 @@ func decide(c *call, a args) ([]any, error) {
 		c.s.setU64(key("mot.status", id), uint64(MotionFailed))
 		switch kind { // the plenary said no: the application is closed
 		case MotionAdmitAdvisory:
-			c.rejectAdvisory(c.s.u64(key("mot.a", id)))
+			c.rejectInPlenary(c.s.u64(key("mot.a", id)), AppAdvisory)
 		case MotionNewCollective:
-			c.rejectCollective(c.s.u64(key("mot.a", id)))
+			c.rejectInPlenary(c.s.u64(key("mot.a", id)), AppCollective)
 		}
 	}
 	c.emit("MotionDecided", id, passed, uint32(yes), uint32(no), uint32(present))
