@@ -87,6 +87,7 @@ func (e *Executor) Execute(st *state.StateDB, env BlockEnv, txs []*types.Transac
 		end := b.env
 		end.LastCommit = env.LastCommit
 		end.Misbehaviour = env.Misbehaviour
+		end.Proposer = env.Coinbase
 		effects = e.gov.EndBlock(end, st)
 	}
 	header.GasUsed = b.gp.Used()

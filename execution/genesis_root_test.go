@@ -13,10 +13,10 @@ import (
 )
 
 // devnetGenesisRoot is the state root of genesis/testdata's devnet app_state.
-// The genesis state must not move without a new store.Format (4: governance
-// part 2's parameters, terms queued by their end and capital budgets), or a
-// node replaying an existing chain from its genesis forks from it.
-const devnetGenesisRoot = "0x7828a16cb5cfb5484a681f500964a5d1466aa28e4f3749a08d15ce4596ef63c9"
+// The genesis state must not move without a new store.Format, or a
+// node replaying an existing chain from its genesis forks from it (5:
+// governance part 3's parameters).
+const devnetGenesisRoot = "0xe7ce56ff12d63d28351b0cabcc1b61a25536a87bdaa480ca8e9e4815d5e8e439"
 
 func TestDevnetGenesisRoot(t *testing.T) {
 	raw, err := os.ReadFile("../genesis/testdata/devnet_app_state.json")

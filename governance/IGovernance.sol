@@ -795,6 +795,13 @@ interface IGovernance {
     /// @param kind ReportKind: 1 member-nodes, 2 project, 3 leaders, 4 projects-commission, 5 nodes-commission, 6 secretary, 7 advisory
     function overdueReports(uint8 kind, string calldata collective, bytes32 cursor, uint32 limit)
         external view returns (uint64[] memory recordIds, uint64[] memory overdue, bytes32 next);
+    /// A member's node report, ready-made from chain data: for a page of the
+    /// nodes it operates, the blocks each signed and missed as a validator and
+    /// the blocks it proposed since the member's last member-nodes report (or
+    /// since its record was made), and when that was. Commit to it and submit
+    /// it with submitReport.
+    function nodeReport(uint64 recordId, bytes32 cursor, uint32 limit)
+        external view returns (uint64 since, bytes20[] memory nodeIds, uint64[] memory signed, uint64[] memory missed, uint64[] memory proposed, bytes32 next);
     /// The code of ethics in force (version 0: none yet).
     function ethics() external view returns (uint64 version, bytes32 codeHash, string memory codeURI);
     /// The version of the code a record accepted, and whether that is the one

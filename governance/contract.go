@@ -43,6 +43,9 @@ type Env struct {
 	// Misbehaviour is the evidence the block commits; only the end of a
 	// block reads it.
 	Misbehaviour []Misbehaviour
+	// Proposer is the CometBFT address of the block's proposer; only the
+	// end of a block reads it (the node reports' count of proposals).
+	Proposer [20]byte
 }
 
 // Errors of admission and execution. Each carries its detail after the %w.

@@ -79,7 +79,8 @@
 //	nodeid.app, key.app             node ID and consensus key (keccak) claimed by an open application
 //	node.* (nodeID), nodes          nodes: status, collective, operator, role, key type, public key, power
 //	key.node (keccak of key)        node holding a consensus key (never freed: CometBFT may still hold it)
-//	live.* (nodeID), live.flagged   liveness review: window ring and counters; flagged validators (liveness.go)
+//	live.* (nodeID), live.flagged   liveness review: window ring and counters; flagged validators (liveness.go); blocks signed, missed and proposed ever (node reports)
+//	rep.snap/snapP (nodeID)         the counts a node's last member-nodes report covered
 //	mis.count/height/at/time (nodeID)  evidence of misbehaviour: pieces, last height misbehaved at, block and time that recorded it
 //	mis.nodes                       nodes with evidence against them, in order of the first (misbehaviour.go)
 //	cmt.power (nodeID)              the power CometBFT was last told (InitChain, EndBlock)

@@ -76,12 +76,21 @@ func (s *store) livenessStep(env Env) []LivenessChange {
 		}
 	}
 	byAddr := s.validatorsByAddress()
+	if n, ok := byAddr[env.Proposer]; ok {
+		s.addU64(key("live.proposed", n), 1)
+	}
 	for _, v := range env.LastCommit {
 		n, ok := byAddr[v.Address]
 		if !ok {
 			continue
 		}
 		delete(byAddr, v.Address) // a vote counts once, should a commit repeat an address
+		// For the node reports (§3.8): every block signed or missed, ever.
+		if v.Signed {
+			s.addU64(key("live.signed", n), 1)
+		} else {
+			s.addU64(key("live.missedAll", n), 1)
+		}
 		missed := s.liveCount(n, window, !v.Signed)
 		was, is := s.u64(key("live.since", n)) != 0, missed > maxMissed
 		switch {

@@ -138,6 +138,13 @@ func submitReport(c *call, a args) ([]any, error) {
 	c.s.setStr(key("rep.uri", uint8(kind), actor.coll, actor.rec, period), uri)
 	c.s.setU64(key("rep.at", uint8(kind), actor.coll, actor.rec, period), c.env.Time)
 	c.s.setU64(key("rep.done", uint8(kind), actor.coll, actor.rec), done+1)
+	if kind == ReportMemberNodes { // the next node report counts from here
+		for _, h := range c.s.lset("rec.nodes", actor.rec).all() {
+			n := wordNode(h)
+			c.s.set(key("rep.snap", n), pair64(c.s.u64(key("live.signed", n)), c.s.u64(key("live.missedAll", n))))
+			c.s.setU64(key("rep.snapP", n), c.s.u64(key("live.proposed", n)))
+		}
+	}
 	c.emit("ReportSubmitted", kind, actor.coll, actor.rec, period, [32]byte(doc), uri, by)
 	return nil, nil
 }
@@ -199,4 +206,29 @@ func viewOverdueReports(s *store, env Env, a args) ([]any, error) {
 		}
 	}
 	return []any{recs, counts, [32]byte(next)}, nil
+}
+
+// viewNodeReport is a member's node report, ready-made from chain data:
+// for a page of the nodes it operates, the blocks each signed and missed
+// as a validator and the blocks it proposed since the member's last
+// member-nodes report (or since the record was made), and when that was.
+func viewNodeReport(s *store, _ Env, a args) ([]any, error) {
+	rec := a.u64(0)
+	items, next, err := s.lset("rec.nodes", rec).page(a.page())
+	if err != nil {
+		return nil, err
+	}
+	since := max(s.u64(key("rep.epoch")), s.recSince(rec))
+	if done := s.u64(key("rep.done", uint8(ReportMemberNodes), "", rec)); done > 0 {
+		since = s.u64(key("rep.at", uint8(ReportMemberNodes), "", rec, done-1))
+	}
+	signed, missed, proposed := make([]uint64, len(items)), make([]uint64, len(items)), make([]uint64, len(items))
+	for i, h := range items {
+		n := wordNode(h)
+		s0, m0 := unpair64(s.get(key("rep.snap", n)))
+		signed[i] = s.u64(key("live.signed", n)) - s0
+		missed[i] = s.u64(key("live.missedAll", n)) - m0
+		proposed[i] = s.u64(key("live.proposed", n)) - s.u64(key("rep.snapP", n))
+	}
+	return []any{since, nodeIDs(items), signed, missed, proposed, [32]byte(next)}, nil
 }

@@ -96,3 +96,43 @@ func TestReports(t *testing.T) {
 		t.Fatalf("after catching up: %v", s)
 	}
 }
+
+// TestNodeReport: a member's node report counts, from chain data, the
+// blocks each of its validators signed and missed and the blocks it
+// proposed, since its last member-nodes report.
+func TestNodeReport(t *testing.T) {
+	f := newFixture(t, func(g *Founding) { g.Params["reportMonth"] = 100 })
+	addr := func(c int) [20]byte { return ConsensusAddress(consKey('V', c)) }
+	block := func(academicSigned bool, proposer int) {
+		t.Helper()
+		env := f.env
+		env.Proposer = addr(proposer)
+		for c := range colls {
+			env.LastCommit = append(env.LastCommit, CommitVote{Address: addr(c), Signed: c != 1 || academicSigned})
+		}
+		f.c.EndBlock(env, f.st)
+		f.env.Number++
+		f.env.Time++
+	}
+	block(true, 1)
+	block(false, 0)
+	block(true, 1)
+	op := recLeaderA(1)
+	report := func() (since, signed, missed, proposed uint64) {
+		t.Helper()
+		r := f.view("nodeReport", op, [32]byte{}, uint32(0))
+		if ids := r[1].([][20]byte); len(ids) != 1 || ids[0] != nodeID('V', 1) {
+			t.Fatalf("nodeReport nodes %v", ids)
+		}
+		return r[0].(uint64), r[2].([]uint64)[0], r[3].([]uint64)[0], r[4].([]uint64)[0]
+	}
+	if since, s, m, p := report(); since != 10 || s != 2 || m != 1 || p != 2 {
+		t.Fatalf("node report since %d: signed %d, missed %d, proposed %d; want since 10: 2, 1, 2", since, s, m, p)
+	}
+	f.past(120)
+	f.must(leaderA(1), "submitReport", uint8(ReportMemberNodes), "", uint64(0), [32]byte{1}, "https://report")
+	block(false, 2)
+	if since, s, m, p := report(); since != 120 || s != 0 || m != 1 || p != 0 {
+		t.Fatalf("after the report at 120: since %d: signed %d, missed %d, proposed %d; want since 120: 0, 1, 0", since, s, m, p)
+	}
+}

@@ -84,6 +84,7 @@ var viewHandlers = map[string]view{
 	"reportStatus":           fixed(viewReportStatus),
 	"report":                 fixed(viewReport),
 	"overdueReports":         viewOverdueReports,
+	"nodeReport":             viewNodeReport,
 	"delegation":             fixed(viewDelegation),
 	"delegators":             viewDelegators,
 	"delegationChain":        viewDelegationChain,
@@ -146,7 +147,7 @@ var viewCosts = map[string]viewCost{
 	"ballotTally": {5 + 1 + 2*maxBallotOptions, 0}, "ballotQuestion": {2 + textSlots, 0}, "openBallots": {3, 1},
 	"ethics": {2 + textSlots, 0}, "ethicsOf": {2, 0}, "violation": {7 + textSlots, 0},
 	"collectiveFormation": {6, 0}, "collectiveRequest": {2 + textSlots, 0},
-	"reportStatus": {12, 0}, "report": {2 + textSlots, 0}, "overdueReports": {5, 10}, "delegation": {2, 0}, "delegators": {3, 1},
+	"reportStatus": {12, 0}, "report": {2 + textSlots, 0}, "overdueReports": {5, 10}, "nodeReport": {6, 6}, "delegation": {2, 0}, "delegators": {3, 1},
 	"delegationChain": {4, 3},
 	// per collective three seat lists (at most 16 leaders and one holder each)
 	// and the call; the secretary and the Advisory Council (at most 100)

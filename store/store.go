@@ -162,7 +162,10 @@ var ErrWrongScheme = errors.New("store: state was written with another trie sche
 //	4  governance part 2: new parameters in the genesis state, terms queued
 //	   by their end from genesis, collectives' capital budgets and committed
 //	   capital
-const Format uint64 = 4
+//	5  governance part 3: new parameters in the genesis state
+//	   (formationPeriod, reportMonth), a record's making time in its kind's
+//	   word, the node reports' counters per validator
+const Format uint64 = 5
 
 // formatKey holds the [Format] a data directory was written with.
 var formatKey = []byte("redmx-format")

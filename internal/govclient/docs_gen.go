@@ -102,6 +102,7 @@ var docs = map[string]string{
 	"nodeApplicationMessage": "The message a node key and a consensus key sign to apply (see applyNode).",
 	"nodeLiveness":           "A validator's liveness review: misses among the last `window` blocks it was a validator in (`counted` so far, at most the window), and the height it was flagged at (0: not flagged).",
 	"nodeMisbehaviour":       "The evidence of misbehaviour committed against a node: how many pieces (`equivocations`), the height it last misbehaved at, and the block (`recordedAt`) and block time (`recordedTime`) that recorded it; all 0 for a node never caught. With the node's collective and operator.",
+	"nodeReport":             "A member's node report, ready-made from chain data: for a page of the nodes it operates, the blocks each signed and missed as a validator and the blocks it proposed since the member's last member-nodes report (or since its record was made), and when that was. Commit to it and submit it with submitReport.",
 	"offerAccount":           "Offer `account` to the sender's record; the account joins when it accepts.",
 	"openBallot":             "A leader of a collective asks its members a question (a commitment to its text and the text's URI) with 2 to 16 options, until `end` (a minute to 60 days away), with a turnout quorum in ‰ of the members (0, or anything lower: a third). At most 8 open questions per collective.",
 	"openBallots":            "The open ballots, in the order they opened.",
