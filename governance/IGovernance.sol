@@ -784,7 +784,7 @@ interface IGovernance {
     /// for leaders, `recordId` for members and projects; the rest ignore both).
     /// @param kind ReportKind: 1 member-nodes, 2 project, 3 leaders, 4 projects-commission, 5 nodes-commission, 6 secretary, 7 advisory
     function reportStatus(uint8 kind, string calldata collective, uint64 recordId)
-        external view returns (uint64 since, uint64 periodLength, uint64 submitted, uint64 nextDue, uint64 overdue);
+        external view returns (uint64 startedAt, uint64 periodLength, uint64 submitted, uint64 nextDue, uint64 overdue);
     /// A submitted report: the document's commitment and URI, and when.
     /// @param kind ReportKind: 1 member-nodes, 2 project, 3 leaders, 4 projects-commission, 5 nodes-commission, 6 secretary, 7 advisory
     function report(uint8 kind, string calldata collective, uint64 recordId, uint64 period)
@@ -801,7 +801,7 @@ interface IGovernance {
     /// since its record was made), and when that was. Commit to it and submit
     /// it with submitReport.
     function nodeReport(uint64 recordId, bytes32 cursor, uint32 limit)
-        external view returns (uint64 since, bytes20[] memory nodeIds, uint64[] memory signed, uint64[] memory missed, uint64[] memory proposed, bytes32 next);
+        external view returns (uint64 countedFrom, bytes20[] memory nodeIds, uint64[] memory signed, uint64[] memory missed, uint64[] memory proposals, bytes32 next);
     /// The code of ethics in force (version 0: none yet).
     function ethics() external view returns (uint64 version, bytes32 codeHash, string memory codeURI);
     /// The version of the code a record accepted, and whether that is the one

@@ -29,7 +29,8 @@ type Field struct {
 var timeFields = map[string]bool{
 	"submitted": true, "start": true, "end": true, "termEnd": true, "termEnds": true,
 	"expiry": true, "epochEnd": true, "times": true, "proposed": true, "deadline": true, "endorsed": true, "requested": true,
-	"opened": true, "candidacyEnd": true,
+	"opened": true, "candidacyEnd": true, "formationDue": true, "nextDue": true, "startedAt": true, "countedFrom": true,
+	"reported": true, "submittedAt": true,
 }
 
 // Fields pairs fn's arguments with their values (unnamed ones are "result",
