@@ -784,7 +784,7 @@ interface IGovernance {
     /// for leaders, `recordId` for members and projects; the rest ignore both).
     /// @param kind ReportKind: 1 member-nodes, 2 project, 3 leaders, 4 projects-commission, 5 nodes-commission, 6 secretary, 7 advisory
     function reportStatus(uint8 kind, string calldata collective, uint64 recordId)
-        external view returns (uint64 startedAt, uint64 periodLength, uint64 submitted, uint64 nextDue, uint64 overdue);
+        external view returns (uint64 startedAt, uint64 periodLength, uint64 reports, uint64 nextDue, uint64 overdue);
     /// A submitted report: the document's commitment and URI, and when.
     /// @param kind ReportKind: 1 member-nodes, 2 project, 3 leaders, 4 projects-commission, 5 nodes-commission, 6 secretary, 7 advisory
     function report(uint8 kind, string calldata collective, uint64 recordId, uint64 period)

@@ -282,7 +282,6 @@ func openRenewalBallot(c *call, a args) ([]any, error) {
 	end := c.env.Time + c.s.paramOrDefault("ballotPeriod")
 	id := c.newBallot(BallotRenewal, coll, leader, end, 2, 0)
 	c.s.setU64(key("bal.open", uint8(BallotRenewal), leader), id)
-	c.emit("BallotOpened", id, BallotRenewal, coll, leader, end)
 	return []any{id}, nil
 }
 

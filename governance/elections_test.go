@@ -320,6 +320,9 @@ func TestRenewalRules(t *testing.T) {
 	f.refused("only leader 5 or the Executive Secretary", leaderB(1), "openRenewalBallot", leader)
 	b := f.must(secretary, "openRenewalBallot", leader)[0].(uint64) // genesis terms are short: in their last quarter
 	f.refused("ballot 1 on leader 5's renewal is open", leaderA(1), "openRenewalBallot", leader)
+	if n := f.countEvents("BallotOpened"); n != 1 {
+		t.Fatalf("%d BallotOpened events for one ballot", n)
+	}
 	f.refused("not a member of collective academic", leaderA(0), "castBallot", b, true)
 	f.refused("not a member of collective academic", projA, "castBallot", b, true)
 	f.refused("ballot 9 does not exist", plain, "castBallot", uint64(9), true)
