@@ -254,12 +254,20 @@ func voteBallot(c *call, a args) ([]any, error) {
 	return nil, err
 }
 
+// counts reports whether member rec's weight counts in a ballot's tally:
+// it is active and has accepted the code of ethics in force (§3.9: one that
+// has not does not vote, directly or by delegation).
+func (s *store) counts(rec uint64) bool {
+	return s.recStatus(rec) == StatusActive && s.checkEthics(rec) == nil
+}
+
 // ballotVote is rec's direct vote in ballot id (0: none), counted only
-// while rec is active: a suspended or removed voter's vote is void, and
-// its own delegation carries the weight behind it on.
+// while rec counts: the vote of a suspended or removed member, or of one
+// that has not accepted the code in force, is void, and its own delegation
+// carries the weight behind it on.
 func (s *store) ballotVote(id, rec uint64) uint64 {
 	v := s.u64(key("bal.voted", id, rec))
-	if v == 0 || s.recStatus(rec) != StatusActive {
+	if v == 0 || !s.counts(rec) {
 		return 0
 	}
 	return v
@@ -303,12 +311,12 @@ func (t Tally) Turnout() uint64 {
 }
 
 // tally counts ballot id with the delegations of its scope as they stand:
-// each active direct voter counts once for its option, and so does every
-// active record whose chain of delegations reaches that voter before any
-// other active direct voter; inactive records on the way count nothing and
-// pass on the weight behind them. The walk goes down from each voter through
-// its delegators, so it visits what it counts and the inactive records
-// between, each once: a record's chain has one next step, so it reaches at
+// each direct voter that counts (active, the code of ethics accepted)
+// counts once for its option, and so does every record that counts whose
+// chain of delegations reaches that voter before any other such voter; the
+// others on the way count nothing and pass on the weight behind them. The
+// walk goes down from each voter through its delegators, so it visits what
+// it counts and the records passing weight on between, each once: a record's chain has one next step, so it reaches at
 // most one voter, and a cycle no voter is on is never reached.
 func (s *store) tally(id uint64) Tally {
 	scope, n := s.str(key("bal.coll", id)), s.u64(key("bal.options", id))
@@ -327,7 +335,7 @@ func (s *store) tally(id uint64) Tally {
 			if s.ballotVote(id, r) != 0 {
 				continue // votes itself: counted as a voter
 			}
-			if s.recStatus(r) == StatusActive {
+			if s.counts(r) {
 				t.Delegated[opt-1]++
 			}
 			stack = append(stack, s.delegators(scope, r).u64s()...)

@@ -131,7 +131,7 @@ func viewDelegationChain(s *store, _ Env, a args) ([]any, error) {
 	if cursor != (common.Hash{}) {
 		at = u64of(cursor)
 	}
-	active := s.recStatus(rec) == StatusActive
+	active := s.counts(rec)
 	chain := []uint64{}
 	seen := map[uint64]bool{at: true}
 	for {

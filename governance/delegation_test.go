@@ -38,17 +38,24 @@ type refModel struct {
 	other   map[uint64]uint64 // in another scope: must not count
 	vote    map[uint64]uint64 // the option voted
 	status  map[uint64]RecordStatus
+	version uint64            // the code of ethics in force (0: none)
+	ethics  map[uint64]uint64 // the version each accepted
+}
+
+// counts: active, and the code in force accepted.
+func (r *refModel) counts(m uint64) bool {
+	return r.status[m] == StatusActive && (r.version == 0 || r.ethics[m] == r.version)
 }
 
 // carrier is the voter whose vote carries m's weight (0: none): the first
 // active direct voter on m's chain, m included, for an active m.
 func (r *refModel) carrier(m uint64) uint64 {
-	if r.status[m] != StatusActive {
+	if !r.counts(m) {
 		return 0
 	}
 	x := m
 	for range len(r.recs) + 1 { // a longer walk is in a cycle
-		if r.vote[x] != 0 && r.status[x] == StatusActive {
+		if r.vote[x] != 0 && r.counts(x) {
 			return x
 		}
 		if x = r.to[x]; x == 0 {
@@ -93,7 +100,8 @@ func runDelegation(t testing.TB, n, origin, options int, ops []byte) {
 	f := delegationFixture(t, n)
 	s := &store{st: f.st}
 	r := &refModel{options: options, accts: map[uint64]common.Address{}, coll: map[uint64]string{},
-		to: map[uint64]uint64{}, other: map[uint64]uint64{}, vote: map[uint64]uint64{}, status: map[uint64]RecordStatus{}}
+		to: map[uint64]uint64{}, other: map[uint64]uint64{}, vote: map[uint64]uint64{}, status: map[uint64]RecordStatus{},
+		ethics: map[uint64]uint64{}}
 	var b uint64
 	switch origin {
 	case renewalBallot:
@@ -131,7 +139,7 @@ func runDelegation(t testing.TB, n, origin, options int, ops []byte) {
 		}
 	}
 	for len(ops) >= 3 {
-		what, who, whom := ops[0]%6, r.recs[int(ops[1])%len(r.recs)], r.recs[int(ops[2])%len(r.recs)]
+		what, who, whom := ops[0]%7, r.recs[int(ops[1])%len(r.recs)], r.recs[int(ops[2])%len(r.recs)]
 		ops = ops[3:]
 		from := r.accts[who]
 		inactive := fmt.Sprintf("record %d is %s", who, r.status[who])
@@ -182,6 +190,8 @@ func runDelegation(t testing.TB, n, origin, options int, ops []byte) {
 			switch {
 			case r.status[who] != StatusActive:
 				vote(inactive)
+			case !r.counts(who):
+				vote("has not accepted the code of ethics in force")
 			case r.vote[who] == opt:
 				vote("already voted")
 			default:
@@ -195,6 +205,21 @@ func runDelegation(t testing.TB, n, origin, options int, ops []byte) {
 			}
 			s.setU64(key("rec.status", who), uint64(st))
 			r.status[who] = st
+		case 6: // a new code of ethics in force (as a passed motion would), or an acceptance
+			if r.version == 0 || whom%4 == 0 {
+				r.version++
+				s.setU64(key("eth.version"), r.version)
+				break
+			}
+			switch {
+			case r.status[who] != StatusActive:
+				try(inactive, from, "acceptEthics", r.version)
+			case r.ethics[who] == r.version:
+				try("already accepted", from, "acceptEthics", r.version)
+			default:
+				try("", from, "acceptEthics", r.version)
+				r.ethics[who] = r.version
+			}
 		}
 	}
 
@@ -229,7 +254,8 @@ func runDelegation(t testing.TB, n, origin, options int, ops []byte) {
 }
 
 // TestDelegationTallyMatchesReference: random delegation graphs — chains,
-// cycles, overrides, revocations, suspended and removed delegates — counted
+// cycles, overrides, revocations, suspended and removed delegates, members
+// that have not accepted a new code of ethics — counted
 // by the contract and by the naive reference give the same tally, for each
 // kind of ballot.
 func TestDelegationTallyMatchesReference(t *testing.T) {

@@ -148,7 +148,7 @@ var viewCosts = map[string]viewCost{
 	"ethics": {2 + textSlots, 0}, "ethicsOf": {2, 0}, "violation": {7 + textSlots, 0},
 	"collectiveFormation": {6, 0}, "collectiveRequest": {2 + textSlots, 0},
 	"reportStatus": {12, 0}, "report": {2 + textSlots, 0}, "overdueReports": {5, 10}, "nodeReport": {6, 6}, "delegation": {2, 0}, "delegators": {3, 1},
-	"delegationChain": {4, 3},
+	"delegationChain": {7, 5},
 	// per collective three seat lists (at most 16 leaders and one holder each)
 	// and the call; the secretary and the Advisory Council (at most 100)
 	"vacancies": {1 + maxCollectives*(2+3*3+2*(16+2)) + 2 + 2*(3+2*100), 0},
