@@ -10,8 +10,10 @@ import (
 // FreePorts returns n distinct free loopback addresses, found by listening
 // and closing. They are drawn below the kernel's range for outgoing
 // connections, so that no connection made meanwhile (a node dialling a
-// peer) takes one before it is used; another listener still may, a small
-// risk tests accept.
+// peer) takes one before it is used, and each is reserved for this process
+// until it exits, so that no other process drawing ports here takes one
+// while its node is down (a test restarting a node; tests of several
+// packages run at once).
 func FreePorts(n int) ([]string, error) {
 	var lns []net.Listener
 	defer func() {
@@ -28,6 +30,10 @@ func FreePorts(n int) ([]string, error) {
 		}
 		l, err := net.Listen("tcp", addr)
 		if err != nil {
+			continue
+		}
+		if !reserve(l.Addr().(*net.TCPAddr).Port) {
+			l.Close()
 			continue
 		}
 		lns = append(lns, l)
