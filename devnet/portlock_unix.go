@@ -3,6 +3,7 @@
 package devnet
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -32,7 +33,9 @@ func reserve(port int) bool {
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
-		return false
+		// Held by another only when the lock would block; any other
+		// error: no reservations here, the listen check alone.
+		return !errors.Is(err, syscall.EWOULDBLOCK)
 	}
 	held.Lock()
 	held.files = append(held.files, f)

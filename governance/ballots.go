@@ -420,25 +420,24 @@ func (c *call) ballotStep() {
 	if next := c.s.u64(key("bal.nextEnd")); next == 0 || next > c.env.Time {
 		return
 	}
-	var due []uint64
+	type ballotEnd struct{ end, id uint64 }
+	var due []ballotEnd
 	var next uint64
 	for _, id := range c.s.lset("bal.all").u64s() {
 		end := c.s.u64(key("bal.end", id))
 		if end <= c.env.Time {
-			due = append(due, id)
+			due = append(due, ballotEnd{end, id})
 		} else if next == 0 || end < next {
 			next = end
 		}
 	}
-	slices.SortFunc(due, func(a, b uint64) int {
-		return cmp.Or(cmp.Compare(c.s.u64(key("bal.end", a)), c.s.u64(key("bal.end", b))), cmp.Compare(a, b))
-	})
+	slices.SortFunc(due, func(a, b ballotEnd) int { return cmp.Or(cmp.Compare(a.end, b.end), cmp.Compare(a.id, b.id)) })
 	if len(due) > maxBallotClosesPerBlock {
-		next = c.s.u64(key("bal.end", due[maxBallotClosesPerBlock]))
+		next = due[maxBallotClosesPerBlock].end
 		due = due[:maxBallotClosesPerBlock]
 	}
-	for _, id := range due {
-		c.closeBallotNow(id)
+	for _, b := range due {
+		c.closeBallotNow(b.id)
 	}
 	c.s.setU64(key("bal.nextEnd"), next)
 }
