@@ -16,6 +16,7 @@ RUN test -n "$VERSION" || { echo "build with --build-arg VERSION=v1.2.3" >&2; ex
 WORKDIR /src
 COPY go.mod go.sum ./
 COPY third_party/cometbft/go.mod third_party/cometbft/go.sum third_party/cometbft/
+COPY third_party/go-ethereum/go.mod third_party/go-ethereum/go.sum third_party/go-ethereum/
 RUN go mod download
 # The repository, .git included: the release names its commit and refuses a
 # tree with local changes.

@@ -193,3 +193,5 @@ require (
 )
 
 replace github.com/cometbft/cometbft => ./third_party/cometbft
+
+replace github.com/ethereum/go-ethereum => ./third_party/go-ethereum
