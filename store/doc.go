@@ -19,7 +19,11 @@
 // layers; older layers are merged into a write buffer that is written when
 // full ([Options.WriteBufferMB]) and, at the latest, every
 // [Options.PersistEvery] heights or once the layers exceed
-// [Options.StateLayersMB], when all layers are flattened to disk. Per
+// [Options.StateLayersMB], when all layers are flattened to disk. A flatten
+// merges the layers into the write buffer, which is as large as the layers'
+// bound, and writes it once, in the background (go-ethereum's own Commit
+// wrote it once per layer, each write waiting for the one before and the
+// histories it covered: seconds at every flatten; third_party/README.md). Per
 // height, the chain index and the head marker go in one batch followed by one
 // sync ([DB.CommitHeight]), and only then may a flatten move the state on
 // disk to that height: the state on disk is never newer than the marker. So a

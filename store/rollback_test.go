@@ -20,7 +20,7 @@ var (
 )
 
 // openGenesis opens a store in dir with a genesis state of commitBalance.
-func openGenesis(t *testing.T, dir string, opts Options) (*DB, common.Hash) {
+func openGenesis(t testing.TB, dir string, opts Options) (*DB, common.Hash) {
 	t.Helper()
 	db, err := Open(dir, opts)
 	if err != nil {
@@ -36,7 +36,7 @@ func openGenesis(t *testing.T, dir string, opts Options) (*DB, common.Hash) {
 
 // commitBalance commits, on top of parent, a state where holder has balance
 // n+1 (an account with none would be deleted), as the state of height n.
-func commitBalance(t *testing.T, db *DB, parent common.Hash, n uint64) common.Hash {
+func commitBalance(t testing.TB, db *DB, parent common.Hash, n uint64) common.Hash {
 	t.Helper()
 	st, err := db.StateAt(parent)
 	if err != nil {

@@ -38,14 +38,16 @@ type Options struct {
 	StateHistory  uint64 `toml:"state_history" comment:"State of the most recent blocks kept and served at past block numbers (eth_getBalance, eth_call, eth_getProof, …); older state is pruned from disk and asking for it is an error (at least 1). 150000 is about a day of blocks."`
 	BlockHistory  uint64 `toml:"block_history" comment:"Blocks kept: CometBFT's blocks and the Ethereum blocks, receipts and transaction index of the most recent heights (at least state_history); older ones are deleted a few at each block, and asking for them answers null. Never fewer than the last 256, the evidence window (evidence.max_age_num_blocks) and what a restart after a crash replays. 1000000 is about a week of blocks."`
 	Archive       bool   `toml:"archive" comment:"An archive node: keep every block and the state of every block; overrides block_history and state_history."`
-	StateLayersMB int    `toml:"state_layers_mb" comment:"The newest states, held in memory as layers over the state on disk, in MiB as the trie database counts them (the Go heap holds about four times that): past this, they are flushed to disk at the next height, whatever persist_every says, so that blocks of many new accounts cannot fill the memory (at least 16; 0: a 64th of the memory the node may use, 64 to 256)."`
+	StateLayersMB int    `toml:"state_layers_mb" comment:"The newest states, held in memory as layers over the state on disk, in MiB as the trie database counts them (the Go heap holds about four times that): past this, they are flushed to disk at the next height, whatever persist_every says, so that blocks of many new accounts cannot fill the memory; the write buffer that takes them is as large (at least 16; 0: a 128th of the memory the node may use, 32 to 128)."`
 	PersistEvery  uint64 `toml:"persist_every" comment:"Every this many heights, all the state held in memory is flushed to disk, so that a crash costs at most this many heights of replay at restart, however small the blocks (0: only when the write buffer fills; only on an archive node, since pruned blocks must stay beyond what a restart replays)."`
 	MinFreeMB     uint64 `toml:"min_free_mb" comment:"Free space, in MiB, below which the node refuses to start, and stops cleanly while running, on the filesystem of the data directory, before a write fails half done (0: no check)."`
 
 	Handles int `toml:"-"` // open files
 	// WriteBufferMB bounds the state changes aggregated in memory below the
-	// 128 newest heights before they are written; with the 128 heights, it
-	// bounds what a crash loses and CometBFT replays.
+	// 128 newest heights before they are written (0: StateLayersMB). At
+	// least StateLayersMB, a flush of every layer fills it at most once, so
+	// the flush is written in the background instead of waiting for a
+	// previous one and the histories it covers.
 	WriteBufferMB int `toml:"-"`
 }
 
@@ -56,7 +58,7 @@ const minTrieCacheMB = 32
 // DefaultOptions are the storage settings of a node with no configuration.
 func DefaultOptions() Options {
 	return Options{Handles: 512, StateHistory: DefaultStateHistory, BlockHistory: DefaultBlockHistory,
-		WriteBufferMB: 16, PersistEvery: 2048, MinFreeMB: DefaultMinFreeMB}
+		PersistEvery: 2048, MinFreeMB: DefaultMinFreeMB}
 }
 
 // ValidateBasic reports the first bad value, as a *settings.Error naming its
@@ -99,8 +101,9 @@ func (o Options) Blocks() uint64 {
 // node may use (0: unknown, sized as on a large host): a 32nd of it for
 // pebble's cache (32–256 MiB), a 64th for each of the clean trie and state
 // caches (32–64 MiB), so that a 2 GiB host spends 64 + 2 × 32 MiB, and a
-// 64th for the newest states' layers (64–256 MiB as counted, about four
-// times that in the Go heap).
+// 128th for the newest states' layers (32–128 MiB as counted, about four
+// times that in the Go heap), as much again for the write buffer they are
+// flushed through.
 func (o Options) Sized(total uint64) Options {
 	mib := int(min(total>>20, 1<<20))
 	if o.CacheMB == 0 {
@@ -116,9 +119,9 @@ func (o Options) Sized(total uint64) Options {
 		}
 	}
 	if o.StateLayersMB == 0 {
-		o.StateLayersMB = 256
+		o.StateLayersMB = 128
 		if total > 0 {
-			o.StateLayersMB = min(max(mib/64, 64), 256)
+			o.StateLayersMB = min(max(mib/128, 32), 128)
 		}
 	}
 	return o
@@ -256,7 +259,7 @@ func openKV(kvs ethdb.KeyValueStore, ancient string, opts Options) (*DB, error) 
 		return nil, err
 	}
 	if opts.WriteBufferMB <= 0 {
-		opts.WriteBufferMB = DefaultOptions().WriteBufferMB
+		opts.WriteBufferMB = max(opts.StateLayersMB, 16)
 	}
 	tdb := triedb.NewDatabase(kv, &triedb.Config{PathDB: &pathdb.Config{
 		TrieCleanSize:   opts.TrieCacheMB * 1024 * 1024,
