@@ -128,6 +128,12 @@ type App struct {
 	filterMu   sync.Mutex
 	filterRoot common.Hash
 
+	// headMu makes a new head and the flatten that may come with it one
+	// step for HeadState: a flatten takes the older states off the live
+	// layers, so the old head's state would be read from the history, which
+	// waits for every history write the flatten queued.
+	headMu sync.RWMutex
+
 	// Consensus-connection state, touched only by the serialised ABCI calls.
 	prepared  *prepared            // this node's last proposal
 	proposals map[string]*executed // ProcessProposal results by block hash
@@ -253,6 +259,24 @@ func (a *App) StateAt(h *types.Header) (*state.StateDB, error) {
 		return st, nil
 	}
 	return a.db.HistoricStateAt(h.Root)
+}
+
+// HeadState opens a private copy of the state after the newest block, and
+// returns that block's header; nil before the first block.
+func (a *App) HeadState() (*state.StateDB, *types.Header, error) {
+	a.headMu.RLock()
+	h := a.chain.Head()
+	if h == nil {
+		a.headMu.RUnlock()
+		return nil, nil, nil
+	}
+	st, err := a.db.StateAt(h.Root)
+	a.headMu.RUnlock()
+	if err != nil {
+		// Not live (a store being recovered): as for any block.
+		st, err = a.StateAt(h)
+	}
+	return st, h, err
 }
 
 // recoverHead publishes the newest height whose state is on disk. The newest
@@ -642,13 +666,16 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 		return nil, fmt.Errorf("state root of height %d: committed %s, header %s", height, root, header.Root)
 	}
 	failpoint.Hit(failpoint.StateCommitted, height)
+	a.headMu.Lock()
 	err = a.db.CommitHeight(store.Head{Height: height, BlockHash: block.Hash(), Root: root}, func(w ethdb.KeyValueWriter) {
 		chain.WriteBlock(w, block, res.Receipts)
 	})
 	if err != nil {
+		a.headMu.Unlock()
 		return nil, err
 	}
 	a.chain.SetHead(header)
+	a.headMu.Unlock()
 	a.setHeadState(root)
 	if !a.feeds.queue.Send(committedBlock{block: block, receipts: res.Receipts}) {
 		a.logger.Warn("event subscribers fall behind: oldest block event dropped", "height", header.Number)

@@ -75,6 +75,14 @@ func (b *backend) State(header *types.Header) (*state.StateDB, error) {
 	return st, nil
 }
 
+func (b *backend) HeadState() (*state.StateDB, *types.Header, error) {
+	st, h, err := b.app.HeadState()
+	if err != nil {
+		return nil, h, fmt.Errorf("%w: block %d: %v", rpc.ErrStateUnavailable, h.Number, err)
+	}
+	return st, h, nil
+}
+
 func (b *backend) SendTransaction(tx *types.Transaction) error { return b.pool.Add(tx) }
 
 func (b *backend) PoolTransaction(hash common.Hash) *types.Transaction {

@@ -43,6 +43,11 @@ type Backend interface {
 	// State is the state after the block with this header. It returns
 	// ErrStateUnavailable if this node does not keep it.
 	State(header *types.Header) (*state.StateDB, error)
+	// HeadState is the state after the latest block, with its header, taken
+	// together: a block's state may leave the newest states held live as the
+	// next block is committed, and is then read, more slowly, from the
+	// state history.
+	HeadState() (*state.StateDB, *types.Header, error)
 
 	// SendTransaction validates tx and adds it to the pool; the error is the
 	// pool's (geth's wording).

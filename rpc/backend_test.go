@@ -257,6 +257,15 @@ func (f *fakeBackend) State(h *types.Header) (*state.StateDB, error) {
 	return state.New(h.Root, f.db)
 }
 
+func (f *fakeBackend) HeadState() (*state.StateDB, *types.Header, error) {
+	h := f.Head()
+	if h == nil {
+		return nil, nil, nil
+	}
+	st, err := f.State(h)
+	return st, h, err
+}
+
 func (f *fakeBackend) SendTransaction(tx *types.Transaction) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()

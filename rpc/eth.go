@@ -379,6 +379,18 @@ func (api *ethAPI) canonical(h *types.Header) bool {
 
 // state is the state after the selected block, and that block's header.
 func (api *ethAPI) state(sel *gethrpc.BlockNumberOrHash) (*state.StateDB, *types.Header, error) {
+	if sel == nil {
+		latest := gethrpc.BlockNumberOrHashWithNumber(gethrpc.LatestBlockNumber)
+		sel = &latest
+	}
+	if n, ok := sel.Number(); ok && n < 0 && n != gethrpc.EarliestBlockNumber { // latest, pending, safe, finalized
+		if st, h, err := api.b.HeadState(); h != nil {
+			if err != nil {
+				return nil, nil, stateError(h.Number.Uint64(), err)
+			}
+			return st, h, nil
+		}
+	}
 	h, err := api.header(sel)
 	if err != nil {
 		return nil, nil, err
