@@ -178,12 +178,10 @@ func appendEvents(out []EventOut, logs []*types.Log) []EventOut {
 }
 
 func (s *Server) account(addr common.Address) (*AccountOut, error) {
-	b := s.cfg.Backend
-	head := b.Head()
+	st, head, err := s.cfg.Backend.HeadState()
 	if head == nil {
 		return nil, errNoState
 	}
-	st, err := b.State(head)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	cmted "github.com/cometbft/cometbft/crypto/ed25519"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/holiman/uint256"
 
@@ -30,6 +31,8 @@ type govReader struct {
 	ctx    context.Context
 	b      rpc.Backend
 	header *types.Header
+	st     *state.StateDB // the state after header; each view runs on a copy
+	stErr  error          // why there is no st
 	calls  int
 }
 
@@ -54,13 +57,13 @@ func (g *govReader) fields(fn string, args ...any) ([]govclient.Field, error) {
 	if err != nil {
 		return nil, err
 	}
-	if g.header == nil {
+	if g.stErr != nil {
+		return nil, g.stErr
+	}
+	if g.header == nil || g.st == nil {
 		return nil, errNoState
 	}
-	st, err := g.b.State(g.header)
-	if err != nil {
-		return nil, err
-	}
+	st := g.st.Copy()
 	to := governance.Address
 	msg := (&core.Message{To: &to, Data: data, GasLimit: viewGas, GasPrice: new(uint256.Int), GasFeeCap: new(uint256.Int),
 		GasTipCap: new(uint256.Int), Value: new(uint256.Int)}).SkipNonceCheck().SkipEOACheck().SkipGasLimitCapCheck()
@@ -123,11 +126,12 @@ type govSnapshot struct {
 	ReadMs       int64            `json:"read_ms"`
 }
 
-// readGovernance reads the snapshot at header. A view that fails is named
-// in Errors; the rest is still read.
-func readGovernance(ctx context.Context, b rpc.Backend, header *types.Header) *govSnapshot {
+// readGovernance reads the snapshot at header from st, the state after it
+// (stErr: why it could not be opened). A view that fails is named in
+// Errors; the rest is still read.
+func readGovernance(ctx context.Context, b rpc.Backend, header *types.Header, st *state.StateDB, stErr error) *govSnapshot {
 	start := time.Now()
-	g := &govReader{ctx: ctx, b: b, header: header}
+	g := &govReader{ctx: ctx, b: b, header: header, st: st, stErr: stErr}
 	s := &govSnapshot{Block: header.Number.Uint64()}
 	defer func() { s.Calls, s.ReadMs = g.calls, time.Since(start).Milliseconds() }()
 	fail := func(err error) {

@@ -110,8 +110,13 @@ func (s *Server) Run(ctx context.Context) {
 			s.mu.Unlock()
 		}
 		if head := s.cfg.Backend.Head(); head != nil && head.Number.Uint64() != govHead && now.Sub(lastGov) >= govEvery {
+			// The head and its state in one step (see rpc.Backend).
+			st, at, err := s.cfg.Backend.HeadState()
+			if at != nil {
+				head = at
+			}
 			gctx, cancel := context.WithTimeout(ctx, govTimeout)
-			g := readGovernance(gctx, s.cfg.Backend, head)
+			g := readGovernance(gctx, s.cfg.Backend, head, st, err)
 			cancel()
 			s.gov.Store(g)
 			if data, err := json.Marshal(g); err == nil {
