@@ -62,7 +62,11 @@ type fakeBackend struct {
 	sent         []*types.Transaction
 	syncing      bool
 	unavailable  map[uint64]bool // heights whose state is "pruned"
-	evicted      map[common.Hash]fakeEviction
+	// headOnlyTogether: State refuses the head's state, as for a head a
+	// flatten took off the live layers between its resolution and the
+	// open; only HeadState, which takes both in one step, opens it.
+	headOnlyTogether bool
+	evicted          map[common.Hash]fakeEviction
 
 	chainFeed event.FeedOf[core.ChainEvent]
 	logsFeed  event.FeedOf[[]*types.Log]
@@ -249,7 +253,7 @@ func (f *fakeBackend) Transaction(hash common.Hash) (*types.Transaction, common.
 
 func (f *fakeBackend) State(h *types.Header) (*state.StateDB, error) {
 	f.mu.Lock()
-	gone := f.unavailable[h.Number.Uint64()]
+	gone := f.unavailable[h.Number.Uint64()] || f.headOnlyTogether && h.Hash() == f.Head().Hash()
 	f.mu.Unlock()
 	if gone {
 		return nil, fmt.Errorf("%w: pruned below block 1", rpc.ErrStateUnavailable)
@@ -261,6 +265,10 @@ func (f *fakeBackend) HeadState() (*state.StateDB, *types.Header, error) {
 	h := f.Head()
 	if h == nil {
 		return nil, nil, nil
+	}
+	if f.headOnlyTogether {
+		st, err := state.New(h.Root, f.db)
+		return st, h, err
 	}
 	st, err := f.State(h)
 	return st, h, err

@@ -649,6 +649,29 @@ func TestStateErrors(t *testing.T) {
 	}
 }
 
+// TestLatestStateTakenWithTheHead: "latest", "pending", "safe" and
+// "finalized" read the state the backend opens together with the head
+// (HeadState), never a head resolved first and opened after: a flatten in
+// between would have sent that open to the state history.
+func TestLatestStateTakenWithTheHead(t *testing.T) {
+	b := newFakeBackend(t)
+	b.headOnlyTogether = true
+	url := serve(t, b, rpc.DefaultConfig())
+	head := hexutil.Uint64(b.Head().Number.Uint64()).String()
+	for _, tag := range []string{"latest", "pending", "safe", "finalized"} {
+		if res := call(t, url, "eth_getBalance", addr0, tag); res.Error != nil {
+			t.Errorf("eth_getBalance at %q: %+v", tag, res.Error)
+		}
+	}
+	if res := call(t, url, "eth_getTransactionCount", addr0); res.Error != nil {
+		t.Errorf("eth_getTransactionCount with no block: %+v", res.Error)
+	}
+	// The same block by number resolves the head and then opens it.
+	if res := call(t, url, "eth_getBalance", addr0, head); res.Error == nil {
+		t.Errorf("eth_getBalance at %s opened the head's state apart from the head", head)
+	}
+}
+
 func TestFeeHistory(t *testing.T) {
 	b := newFakeBackend(t)
 	url := serve(t, b, rpc.DefaultConfig())
