@@ -60,7 +60,7 @@ func (g *govReader) fields(fn string, args ...any) ([]govclient.Field, error) {
 	if g.stErr != nil {
 		return nil, g.stErr
 	}
-	if g.header == nil || g.st == nil {
+	if g.st == nil {
 		return nil, errNoState
 	}
 	st := g.st.Copy()

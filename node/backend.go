@@ -65,12 +65,8 @@ func (b *backend) Transaction(hash common.Hash) (*types.Transaction, common.Hash
 
 func (b *backend) State(header *types.Header) (*state.StateDB, error) {
 	st, err := b.app.StateAt(header)
-	if errors.Is(err, app.ErrStatePruned) {
-		return nil, fmt.Errorf("%w: this node keeps the state of the last %d blocks (redmx.storage.state_history); query an archive node",
-			rpc.ErrStateUnavailable, b.db.StateHistory())
-	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: block %d: %v", rpc.ErrStateUnavailable, header.Number, err)
+		return nil, b.stateErr(header, err)
 	}
 	return st, nil
 }
@@ -78,9 +74,18 @@ func (b *backend) State(header *types.Header) (*state.StateDB, error) {
 func (b *backend) HeadState() (*state.StateDB, *types.Header, error) {
 	st, h, err := b.app.HeadState()
 	if err != nil {
-		return nil, h, fmt.Errorf("%w: block %d: %v", rpc.ErrStateUnavailable, h.Number, err)
+		return nil, h, b.stateErr(h, err)
 	}
 	return st, h, nil
+}
+
+// stateErr is the app's refusal of the state after header, as rpc words it.
+func (b *backend) stateErr(header *types.Header, err error) error {
+	if errors.Is(err, app.ErrStatePruned) {
+		return fmt.Errorf("%w: this node keeps the state of the last %d blocks (redmx.storage.state_history); query an archive node",
+			rpc.ErrStateUnavailable, b.db.StateHistory())
+	}
+	return fmt.Errorf("%w: block %d: %v", rpc.ErrStateUnavailable, header.Number, err)
 }
 
 func (b *backend) SendTransaction(tx *types.Transaction) error { return b.pool.Add(tx) }

@@ -377,13 +377,19 @@ func (api *ethAPI) canonical(h *types.Header) bool {
 	return c != nil && c.Hash() == h.Hash()
 }
 
+// namesHead reports whether sel is the head by a tag, or by default: nil,
+// latest, pending, safe or finalized.
+func namesHead(sel *gethrpc.BlockNumberOrHash) bool {
+	if sel == nil {
+		return true
+	}
+	n, ok := sel.Number()
+	return ok && n < 0 && n != gethrpc.EarliestBlockNumber
+}
+
 // state is the state after the selected block, and that block's header.
 func (api *ethAPI) state(sel *gethrpc.BlockNumberOrHash) (*state.StateDB, *types.Header, error) {
-	if sel == nil {
-		latest := gethrpc.BlockNumberOrHashWithNumber(gethrpc.LatestBlockNumber)
-		sel = &latest
-	}
-	if n, ok := sel.Number(); ok && n < 0 && n != gethrpc.EarliestBlockNumber { // latest, pending, safe, finalized
+	if namesHead(sel) {
 		if st, h, err := api.b.HeadState(); h != nil {
 			if err != nil {
 				return nil, nil, stateError(h.Number.Uint64(), err)
