@@ -65,6 +65,7 @@ you run yourself, such as 'redmx devnet'.`,
 	f.IntVar(&cfg.Batch, "batch", 20, "transactions per JSON-RPC batch")
 	f.BoolVar(&cfg.NewAccounts, "new-accounts", false, "send every transfer to a new address, growing the state by one account or token holder per transaction")
 	f.IntVar(&cfg.InFlight, "in-flight", 0, "at most this many transactions per sender sent and not yet mined (0: no bound)")
+	f.BoolVar(&cfg.Fund, "fund", false, "first fund the senders from the node's own account (to compare with geth --dev or anvil)")
 	f.StringVar(&pids, "pids", "", "comma-separated node process IDs whose memory to report")
 	f.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	return cmd

@@ -44,7 +44,12 @@ type Config struct {
 	// of filling its pools, whatever its pace.
 	InFlight int
 	PIDs     []int // node processes whose memory to report
-	Log      func(format string, args ...any)
+	// Fund has the node's own first account (eth_accounts, as geth --dev
+	// and anvil unlock one) send each sender that holds less than a
+	// thousand ether that much, before the run: for comparing with other
+	// development chains, whose funded accounts are not redmx's keys.
+	Fund bool
+	Log  func(format string, args ...any)
 }
 
 // Report is what a run measured.
@@ -115,10 +120,19 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
+	fees, err := nodeFees(ctx, ec)
+	if err != nil {
+		return Report{}, err
+	}
+	if cfg.Fund {
+		if err := fund(ctx, ec, clients[0], senders, cfg.Log); err != nil {
+			return Report{}, err
+		}
+	}
 	token := contracts.Token()
 	if cfg.Kind == "erc20" {
 		cfg.Log("deploying %d tokens", len(senders))
-		if err := deployTokens(ctx, ec, senders, chainID.Uint64(), token); err != nil {
+		if err := deployTokens(ctx, ec, senders, chainID.Uint64(), token, fees); err != nil {
 			return Report{}, err
 		}
 	}
@@ -126,7 +140,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	sub := &submission{cfg: cfg, chainID: chainID.Uint64(), token: token}
+	sub := &submission{cfg: cfg, chainID: chainID.Uint64(), token: token, fees: fees}
 	runCtx, stop := context.WithTimeout(ctx, cfg.Duration)
 	defer stop()
 	done := sub.start(ctx, runCtx, senders)
@@ -176,12 +190,66 @@ func newSenders(ctx context.Context, ec *ethclient.Client, clients []*gethrpc.Cl
 	return senders, nil
 }
 
-// deployTokens deploys a token for every sender and waits until all are
-// mined.
-func deployTokens(ctx context.Context, ec *ethclient.Client, senders []*sender, chainID uint64, token contracts.Contract) error {
+// fees is what the load's transactions offer to pay per gas: nothing on
+// redmx, whose gas price is zero; on a chain with fees, twice the gas price
+// the node suggests, so that a base fee rising under the load does not
+// leave them behind.
+type fees struct{ cap, tip *big.Int }
+
+func nodeFees(ctx context.Context, ec *ethclient.Client) (fees, error) {
+	price, err := ec.SuggestGasPrice(ctx)
+	if err != nil {
+		return fees{}, fmt.Errorf("eth_gasPrice: %w", err)
+	}
+	if price.Sign() == 0 {
+		return fees{new(big.Int), new(big.Int)}, nil
+	}
+	tip, err := ec.SuggestGasTipCap(ctx)
+	if err != nil {
+		return fees{}, fmt.Errorf("eth_maxPriorityFeePerGas: %w", err)
+	}
+	return fees{new(big.Int).Mul(price, big.NewInt(2)), tip}, nil
+}
+
+// fundAmount is what Config.Fund gives each sender: a thousand ether.
+var fundAmount = new(big.Int).Mul(big.NewInt(1000), big.NewInt(1e18))
+
+// fund sends fundAmount from the node's first account to every sender that
+// holds less, and waits until all are mined.
+func fund(ctx context.Context, ec *ethclient.Client, client *gethrpc.Client, senders []*sender, logf func(string, ...any)) error {
+	var accounts []common.Address
+	if err := client.CallContext(ctx, &accounts, "eth_accounts"); err != nil {
+		return fmt.Errorf("eth_accounts: %w", err)
+	}
+	if len(accounts) == 0 {
+		return errors.New("--fund: the node has no account of its own to fund the senders from (geth --dev and anvil have one)")
+	}
 	var hashes []common.Hash
 	for _, s := range senders {
-		tx := s.sign(chainID, &types.DynamicFeeTx{Nonce: s.nonce, Gas: 2_000_000, Data: token.DeployData("Load", "LD", new(big.Int).Lsh(big.NewInt(1), 200)), GasFeeCap: new(big.Int), GasTipCap: new(big.Int)})
+		bal, err := ec.BalanceAt(ctx, s.addr, nil)
+		if err != nil {
+			return err
+		}
+		if bal.Cmp(fundAmount) >= 0 {
+			continue
+		}
+		var h common.Hash
+		arg := map[string]any{"from": accounts[0], "to": s.addr, "value": (*hexutil.Big)(fundAmount)}
+		if err := client.CallContext(ctx, &h, "eth_sendTransaction", arg); err != nil {
+			return fmt.Errorf("fund %s from %s: %w", s.addr, accounts[0], err)
+		}
+		hashes = append(hashes, h)
+	}
+	logf("funding %d senders from %s", len(hashes), accounts[0])
+	return waitMined(ctx, ec, hashes, time.Minute)
+}
+
+// deployTokens deploys a token for every sender and waits until all are
+// mined.
+func deployTokens(ctx context.Context, ec *ethclient.Client, senders []*sender, chainID uint64, token contracts.Contract, f fees) error {
+	var hashes []common.Hash
+	for _, s := range senders {
+		tx := s.sign(chainID, &types.DynamicFeeTx{Nonce: s.nonce, Gas: 2_000_000, Data: token.DeployData("Load", "LD", new(big.Int).Lsh(big.NewInt(1), 200)), GasFeeCap: f.cap, GasTipCap: f.tip})
 		if err := ec.SendTransaction(ctx, tx); err != nil {
 			return fmt.Errorf("deploy token: %w", err)
 		}
@@ -197,6 +265,7 @@ type submission struct {
 	cfg     Config
 	chainID uint64
 	token   contracts.Contract
+	fees    fees
 
 	submitted, refused atomic.Int64
 	firstErr           atomic.Value
@@ -317,9 +386,9 @@ func (sub *submission) batch(s *sender, sent, n int) ([]gethrpc.BatchElem, []com
 		}
 		var tx *types.Transaction
 		if sub.cfg.Kind == "native" {
-			tx = s.sign(sub.chainID, &types.LegacyTx{Nonce: s.nonce, To: &to, Value: big.NewInt(1), Gas: 21_000, GasPrice: new(big.Int)})
+			tx = s.sign(sub.chainID, &types.LegacyTx{Nonce: s.nonce, To: &to, Value: big.NewInt(1), Gas: 21_000, GasPrice: sub.fees.cap})
 		} else {
-			tx = s.sign(sub.chainID, &types.DynamicFeeTx{Nonce: s.nonce, To: &s.token, Gas: 60_000, Data: sub.token.Pack("transfer", to, big.NewInt(1)), GasFeeCap: new(big.Int), GasTipCap: new(big.Int)})
+			tx = s.sign(sub.chainID, &types.DynamicFeeTx{Nonce: s.nonce, To: &s.token, Gas: 60_000, Data: sub.token.Pack("transfer", to, big.NewInt(1)), GasFeeCap: sub.fees.cap, GasTipCap: sub.fees.tip})
 		}
 		s.nonce++
 		raw, _ := tx.MarshalBinary()

@@ -75,4 +75,10 @@ func TestRunMinesWhatItSubmits(t *testing.T) {
 			}
 		})
 	}
+	// --fund against a node whose development accounts already hold
+	// enough funds none and runs as without it.
+	r, err := load.Run(t.Context(), load.Config{URLs: []string{"http://" + net.Nodes[0].RPC}, Kind: "native", Fund: true, Senders: 2, Batch: 1, MaxTxs: 2, Duration: 5 * time.Second})
+	if err != nil || r.Mined != 2 {
+		t.Fatalf("--fund on a devnet: %v, %v; want 2 mined", r, err)
+	}
 }
