@@ -38,7 +38,7 @@ var allowed = map[string][]string{
 	// metrics names governance's functions and the pool's refusals.
 	"metrics": {"governance", "internal/settings", "txpool"},
 	// The development network: its layout, genesis and node processes.
-	"devnet":             {"config", "genesis", "governance", "internal/devkeys", "node"},
+	"devnet":             {"config", "genesis", "governance", "internal/devkeys", "internal/sysmem", "node"},
 	"internal/cli":       {"config", "devnet", "genesis", "governance", "internal/devkeys", "internal/govclient", "internal/load", "internal/version", "node", "packaging", "store"},
 	"cmd/redmx":          {"internal/cli"},
 	"internal/devkeys":   nil,

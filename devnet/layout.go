@@ -14,6 +14,7 @@ import (
 
 	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/genesis"
+	"github.com/redmx/redmx/internal/sysmem"
 	"github.com/redmx/redmx/node"
 )
 
@@ -229,6 +230,10 @@ func (n *Network) SetPorts(p Ports, edit func(*cmtcfg.Config, *config.Config)) e
 			// As geth --dev, anvil and Hardhat: the funded keys are unlocked.
 			rcfg.RPC.DevAccounts = n.DevKeys
 			rcfg.RPC.Debug = true // traces, as on geth --dev
+			// The nodes share one host: each sizes its caches from its share.
+			if host, ok := sysmem.Total(); ok {
+				rcfg.Memory.TotalMB = host >> 20 / uint64(len(n.Nodes))
+			}
 		} else {
 			return err
 		}

@@ -147,7 +147,7 @@ func NewWithConfig(home string, cfg *config.File, logger *slog.Logger, opts ...O
 	if err != nil {
 		return nil, err
 	}
-	total := hostMemory()
+	total := hostMemory(cfg.Redmx.Memory)
 	limit := sizeMemory(&cfg.Redmx, total)
 	n := &Node{
 		home:     home,

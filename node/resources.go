@@ -53,8 +53,17 @@ func applyMemoryLimit(logger *slog.Logger, cfg *config.Config, total uint64, lim
 	logger.Info("memory budget", attrs...)
 }
 
-// hostMemory is the memory the node may use, 0 when unknown.
-func hostMemory() uint64 {
+// hostMemory is the memory the node may use, 0 when unknown: the host's or
+// its cgroup's, or the share cfg gives it if lower.
+func hostMemory(cfg config.MemoryConfig) uint64 {
 	total, _ := sysmem.Total()
-	return total
+	return memoryShare(cfg, total)
+}
+
+func memoryShare(cfg config.MemoryConfig, host uint64) uint64 {
+	share := min(cfg.TotalMB, 1<<40) << 20
+	if share == 0 || (host > 0 && host < share) {
+		return host
+	}
+	return share
 }

@@ -36,3 +36,22 @@ func TestSizeMemory(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoryShare: total_mb lowers the memory the node sizes itself from,
+// never raises it above the host's.
+func TestMemoryShare(t *testing.T) {
+	for _, tc := range []struct {
+		totalMB    uint64
+		host, want uint64
+	}{
+		{0, 8 << 30, 8 << 30},
+		{2048, 8 << 30, 2 << 30},
+		{16384, 8 << 30, 8 << 30},
+		{2048, 0, 2 << 30}, // the host's unknown
+		{0, 0, 0},
+	} {
+		if got := memoryShare(config.MemoryConfig{TotalMB: tc.totalMB}, tc.host); got != tc.want {
+			t.Errorf("total_mb %d on a host of %d MiB: %d MiB, want %d", tc.totalMB, tc.host>>20, got>>20, tc.want>>20)
+		}
+	}
+}
