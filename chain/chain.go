@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"sync"
 	"sync/atomic"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -11,10 +12,13 @@ import (
 	"github.com/ethereum/go-ethereum/params"
 )
 
-// cachedBlocks is how many recent blocks, and their receipts, are kept
-// decoded: clients poll the receipts of the newest blocks one transaction at
-// a time, and a full block takes milliseconds to decode.
-const cachedBlocks = 32
+// cacheWeight bounds each of the caches of recent blocks and of their
+// receipts, in transactions (a block's or receipts' weight is its
+// transactions plus one), so that their memory follows this bound and not
+// the size of the blocks: about 20 MB each at full blocks of transfers.
+// Clients poll the receipts of the newest blocks one transaction at a time,
+// and a full block takes milliseconds to decode.
+const cacheWeight = 32_768
 
 // Chain reads and writes the chain index.
 type Chain struct {
@@ -23,8 +27,14 @@ type Chain struct {
 	head   atomic.Pointer[types.Header]
 
 	// Keyed by block hash, so an entry never goes stale.
-	blocks   *lru.Cache[common.Hash, *types.Block]
-	receipts *lru.Cache[common.Hash, numbered]
+	blocks   *weighted[indexed]
+	receipts *weighted[numbered]
+}
+
+// indexed is a block with the position of each of its transactions.
+type indexed struct {
+	block *types.Block
+	pos   map[common.Hash]int
 }
 
 // numbered is a block's receipts with the block's number.
@@ -39,8 +49,8 @@ func New(db ethdb.Database, config *params.ChainConfig) *Chain {
 	return &Chain{
 		db:       db,
 		config:   config,
-		blocks:   lru.NewCache[common.Hash, *types.Block](cachedBlocks),
-		receipts: lru.NewCache[common.Hash, numbered](cachedBlocks),
+		blocks:   newWeighted[indexed](cacheWeight),
+		receipts: newWeighted[numbered](cacheWeight),
 	}
 }
 
@@ -108,20 +118,35 @@ func (c *Chain) BlockByHash(hash common.Hash) *types.Block {
 }
 
 func (c *Chain) block(hash common.Hash, n uint64) *types.Block {
-	if b, ok := c.blocks.Get(hash); ok {
-		return b
+	if b, ok := c.indexed(hash, n); ok {
+		return b.block
+	}
+	return nil
+}
+
+// indexed is block n with this hash and its transactions' positions, from
+// the cache or read and added to it.
+func (c *Chain) indexed(hash common.Hash, n uint64) (indexed, bool) {
+	if b, ok := c.blocks.get(hash); ok {
+		return b, true
 	}
 	b := rawdb.ReadBlock(c.db, hash, n)
-	if b != nil {
-		c.blocks.Add(hash, b)
+	if b == nil {
+		return indexed{}, false
 	}
-	return b
+	txs := b.Transactions()
+	x := indexed{block: b, pos: make(map[common.Hash]int, len(txs))}
+	for i, tx := range txs {
+		x.pos[tx.Hash()] = i
+	}
+	c.blocks.add(hash, x, len(txs)+1)
+	return x, true
 }
 
 // Receipts returns the receipts of a block with every derived field set.
 // They are shared with other callers: read them, never modify them.
 func (c *Chain) Receipts(hash common.Hash, number uint64) types.Receipts {
-	if r, ok := c.receipts.Get(hash); ok {
+	if r, ok := c.receipts.get(hash); ok {
 		if r.number != number {
 			return nil
 		}
@@ -133,7 +158,7 @@ func (c *Chain) Receipts(hash common.Hash, number uint64) types.Receipts {
 	}
 	r := rawdb.ReadReceipts(c.db, hash, number, h.Time, c.config)
 	if r != nil {
-		c.receipts.Add(hash, numbered{number, r})
+		c.receipts.add(hash, numbered{number, r}, len(r)+1)
 	}
 	return r
 }
@@ -145,18 +170,21 @@ func (c *Chain) Transaction(hash common.Hash) (tx *types.Transaction, blockHash 
 		return nil, common.Hash{}, 0, 0
 	}
 	// Lookups written by a height that was not yet durable when the node
-	// stopped may point above the head until CometBFT replays it: BlockByNumber
-	// answers only at or below the head.
-	b := c.BlockByNumber(*n)
-	if b == nil {
+	// stopped may point above the head until CometBFT replays it: the
+	// canonical hash is read only at or below the head.
+	bh := c.CanonicalHash(*n)
+	if bh == (common.Hash{}) {
 		return nil, common.Hash{}, 0, 0
 	}
-	for i, tx := range b.Transactions() {
-		if tx.Hash() == hash {
-			return tx, b.Hash(), *n, uint64(i)
-		}
+	b, ok := c.indexed(bh, *n)
+	if !ok {
+		return nil, common.Hash{}, 0, 0
 	}
-	return nil, common.Hash{}, 0, 0
+	i, ok := b.pos[hash]
+	if !ok {
+		return nil, common.Hash{}, 0, 0
+	}
+	return b.block.Transactions()[i], bh, *n, uint64(i)
 }
 
 // number resolves a block hash to its number if the block is canonical and at
@@ -183,4 +211,44 @@ func (c *Chain) IndexedHeader(n uint64) *types.Header {
 		return nil
 	}
 	return rawdb.ReadHeader(c.db, hash, n)
+}
+
+// weighted is a concurrent-safe LRU cache bounded by the sum of its
+// entries' weights; it keeps the newest entry whatever its weight.
+type weighted[V any] struct {
+	mu     sync.Mutex
+	lru    lru.BasicLRU[common.Hash, weighed[V]]
+	weight int
+	limit  int
+}
+
+type weighed[V any] struct {
+	v      V
+	weight int
+}
+
+func newWeighted[V any](limit int) *weighted[V] {
+	// The count bound is never reached: each entry weighs at least 1.
+	return &weighted[V]{lru: lru.NewBasicLRU[common.Hash, weighed[V]](limit + 1), limit: limit}
+}
+
+func (c *weighted[V]) get(k common.Hash) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.lru.Get(k)
+	return e.v, ok
+}
+
+func (c *weighted[V]) add(k common.Hash, v V, weight int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.lru.Peek(k); ok {
+		c.weight -= old.weight
+	}
+	c.lru.Add(k, weighed[V]{v, weight})
+	c.weight += weight
+	for c.weight > c.limit && c.lru.Len() > 1 {
+		_, old, _ := c.lru.RemoveOldest()
+		c.weight -= old.weight
+	}
 }

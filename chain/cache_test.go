@@ -1,0 +1,43 @@
+package chain
+
+import (
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// TestWeightedBound: the cache's weight never passes its limit, it drops
+// the least recently used first, and it keeps the newest entry even when
+// that alone weighs more than the limit.
+func TestWeightedBound(t *testing.T) {
+	c := newWeighted[int](10)
+	key := func(i int) common.Hash { return common.Hash{byte(i + 1)} }
+	for i := range 5 {
+		c.add(key(i), i, 3)
+		if c.weight > c.limit {
+			t.Fatalf("after %d adds: weight %d above %d", i+1, c.weight, c.limit)
+		}
+	}
+	// 3 entries of 3 fit in 10: the two oldest went.
+	for i := range 5 {
+		if _, ok := c.get(key(i)); ok != (i >= 2) {
+			t.Errorf("entry %d cached %v", i, ok)
+		}
+	}
+	c.get(key(2)) // now the most recently used: 3 goes next
+	c.add(key(5), 5, 3)
+	if _, ok := c.get(key(3)); ok {
+		t.Error("the least recently used entry kept")
+	}
+	if _, ok := c.get(key(2)); !ok {
+		t.Error("a recently read entry dropped")
+	}
+	c.add(key(6), 6, 25)
+	if v, ok := c.get(key(6)); !ok || v != 6 || c.lru.Len() != 1 || c.weight != 25 {
+		t.Errorf("a heavy newest entry: cached %v, %d entries of weight %d", ok, c.lru.Len(), c.weight)
+	}
+	c.add(key(6), 6, 2) // replaced: its old weight is not counted twice
+	if c.weight != 2 {
+		t.Errorf("weight %d after replacing the only entry with one of 2", c.weight)
+	}
+}
