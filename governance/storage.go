@@ -1,6 +1,7 @@
 package governance
 
 import (
+	"bytes"
 	"encoding/binary"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -77,7 +78,8 @@ func (s *store) run(f func()) (ok bool) {
 // key is a slot: keccak256 of the namespace, a zero byte, and the parts,
 // each fixed-size (strings enter as their keccak256).
 func key(ns string, parts ...any) common.Hash {
-	buf := make([]byte, 0, 96)
+	var arr [maxCachedPreimage]byte // on the stack: hashKey keeps no reference
+	buf := arr[:0]
 	buf = append(buf, "redmx.gov."...)
 	buf = append(buf, ns...)
 	buf = append(buf, 0)
@@ -117,21 +119,32 @@ func key(ns string, parts ...any) common.Hash {
 // any rule bounds it, and a stranger's eth_call or a contract's view call
 // with a megabyte name must not make every node hold it (the cache's
 // entries times their size is its memory).
-var slotCache = lru.NewCache[string, common.Hash](1 << 16)
+var slotCache = lru.NewCache[preimage, common.Hash](1 << 16)
 
 // maxCachedPreimage covers every key of fixed-size parts: the namespace
 // prefix, a name, and two words.
 const maxCachedPreimage = 128
 
-func hashKey(preimage []byte) common.Hash {
-	if len(preimage) > maxCachedPreimage {
-		return crypto.Keccak256Hash(preimage)
+// preimage is a cached key's preimage, a fixed-size array so that a lookup
+// allocates nothing.
+type preimage struct {
+	n int
+	b [maxCachedPreimage]byte
+}
+
+// hashKey is keccak256(b). b does not escape: its caller's buffer stays on
+// the stack.
+func hashKey(b []byte) common.Hash {
+	if len(b) > maxCachedPreimage {
+		return crypto.Keccak256Hash(bytes.Clone(b))
 	}
-	if h, ok := slotCache.Get(string(preimage)); ok {
+	k := preimage{n: len(b)}
+	copy(k.b[:], b)
+	if h, ok := slotCache.Get(k); ok {
 		return h
 	}
-	h := crypto.Keccak256Hash(preimage)
-	slotCache.Add(string(preimage), h)
+	h := crypto.Keccak256Hash(bytes.Clone(b))
+	slotCache.Add(k, h)
 	return h
 }
 
