@@ -3,7 +3,10 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"math/big"
+	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -92,6 +95,12 @@ func benchBlock(b *testing.B, kind string, n int, gov app.Governance) {
 		}
 		return txs
 	}
+	measureBlocks(b, h, n, makeBlock)
+}
+
+// measureBlocks times FinalizeBlock and Commit of blocks that makeBlock
+// makes, outside the timer, and reports the rate.
+func measureBlocks(b *testing.B, h *harness, n int, makeBlock func() [][]byte) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -118,4 +127,97 @@ func benchBlock(b *testing.B, kind string, n int, gov app.Governance) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "tx/s")
+}
+
+// BenchmarkBlockAtScale is BenchmarkBlock's 1,000 native transfers on a
+// state of 10,000, 100,000 and 1,000,000 funded accounts, each transfer to
+// one of them picked across the whole range, so that every one reads and
+// writes an account deep in the trie. It reports the store's size on disk
+// per account created by a transfer. Run it alone: the million accounts
+// are made by transfers, which takes minutes.
+func BenchmarkBlockAtScale(b *testing.B) {
+	for _, accounts := range []int{10_000, 100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("accounts=%d", accounts), func(b *testing.B) {
+			dir := b.TempDir()
+			db, err := store.Open(dir, store.DefaultOptions())
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			h := newHarnessWith(b, db, app.Config{})
+			keys := ethtest.DevKeys(4)[:4]
+			senders := ethtest.DevKeys(20)
+			nonces := make([]uint64, len(senders))
+			for i, k := range senders[len(keys):] {
+				mustAdd(b, h, ethtest.Transfer(keys[0], chainID, uint64(i), ethtest.Address(k), big.NewInt(1e18)))
+			}
+			h.block()
+			nonces[0] = uint64(len(senders) - len(keys))
+			account := func(i int) common.Address {
+				return common.BytesToAddress(crypto.Keccak256(big.NewInt(int64(i)).Bytes()))
+			}
+			// transfers signs n transfers, the j-th to account(to(j)), on
+			// every core (to is called in order, on this goroutine).
+			transfers := func(n int, to func(j int) int) [][]byte {
+				txs := make([][]byte, n)
+				dest := make([]common.Address, n)
+				for j := range dest {
+					dest[j] = account(to(j))
+				}
+				var wg sync.WaitGroup
+				for i, k := range senders {
+					first := nonces[i]
+					wg.Go(func() {
+						for j := i; j < n; j += len(senders) {
+							tx := ethtest.Transfer(k, chainID, first+uint64(j/len(senders)), dest[j], big.NewInt(1))
+							txs[j], _ = tx.MarshalBinary()
+						}
+					})
+					nonces[i] += uint64((n - i + len(senders) - 1) / len(senders))
+				}
+				wg.Wait()
+				return txs
+			}
+			const perBlock = 5_000
+			for made := 0; made < accounts; made += perBlock {
+				txs := transfers(min(perBlock, accounts-made), func(j int) int { return made + j })
+				h.height++
+				h.time = h.time.Add(time.Second)
+				req := &abci.RequestFinalizeBlock{Height: h.height, Time: h.time, Txs: txs, Hash: []byte{1}, ProposerAddress: make([]byte, 20)}
+				if _, err := h.app.FinalizeBlock(context.Background(), req); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := h.app.Commit(context.Background(), &abci.RequestCommit{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			size := dirSize(b, dir)
+			// 7919 is prime and no divisor of the counts: consecutive
+			// transfers land far apart.
+			next := 0
+			measureBlocks(b, h, 1000, func() [][]byte {
+				return transfers(1000, func(j int) int { next++; return (next * 7919) % accounts })
+			})
+			b.ReportMetric(float64(size)/float64(accounts), "disk-B/account")
+		})
+	}
+}
+
+// dirSize is the bytes of the files under dir.
+func dirSize(b *testing.B, dir string) int64 {
+	var size int64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err == nil {
+			size += info.Size()
+		}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return size
 }
