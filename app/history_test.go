@@ -113,11 +113,13 @@ func TestPrunedHeightIsRefused(t *testing.T) {
 	}
 }
 
-// TestProofAtPastHeight: an account and a storage proof at a height below
-// the live layers, through the state's own Database as eth_getProof uses it,
-// verify against that height's state root.
+// TestProofAtPastHeight: with proof_history on, an account and a storage
+// proof at a height below the live layers, through the state's own Database
+// as eth_getProof uses it, verify against that height's state root.
 func TestProofAtPastHeight(t *testing.T) {
-	h := newHarness(t, memStore())
+	opts := store.DefaultOptions()
+	opts.ProofHistory = true
+	h := newHarness(t, store.OpenMemoryWith(opts))
 	grow(h, 200)
 	for _, n := range []uint64{50, 190} { // in the state history; live
 		header := h.app.chain.HeaderByNumber(n)
@@ -329,5 +331,29 @@ func TestHeadStateAcrossFlattens(t *testing.T) {
 	close(done)
 	if err := <-result; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestNoProofHistoryByDefault: without proof_history, as on geth, a state
+// below the live layers is read (balances, calls) but its trie does not
+// open for a proof; the live one's does.
+func TestNoProofHistoryByDefault(t *testing.T) {
+	h := newHarness(t, memStore())
+	grow(h, 200)
+	for _, tc := range []struct {
+		n     uint64
+		proof bool
+	}{{50, false}, {190, true}} {
+		if got, err := balanceAt(t, h.app, tc.n); err != nil || got != tc.n {
+			t.Fatalf("height %d: balance %d, %v; want %d", tc.n, got, err, tc.n)
+		}
+		header := h.app.chain.HeaderByNumber(tc.n)
+		st, err := stateAt(t, h.app, header)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Database().OpenTrie(header.Root); (err == nil) != tc.proof {
+			t.Fatalf("height %d: open trie: %v; want a trie: %v", tc.n, err, tc.proof)
+		}
 	}
 }

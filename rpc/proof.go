@@ -1,6 +1,9 @@
 package rpc
 
 import (
+	"errors"
+	"fmt"
+
 	"context"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -64,7 +67,7 @@ func (api *ethAPI) GetProof(ctx context.Context, addr common.Address, storageKey
 	var storageTrie state.Trie
 	if len(keys) > 0 && storageRoot != types.EmptyRootHash && storageRoot != (common.Hash{}) {
 		if storageTrie, err = st.Database().OpenStorageTrie(h.Root, addr, storageRoot, nil); err != nil {
-			return nil, stateError(h.Number.Uint64(), err)
+			return nil, proofError(h.Number.Uint64(), err)
 		}
 	}
 	for i, key := range keys {
@@ -88,7 +91,7 @@ func (api *ethAPI) GetProof(ctx context.Context, addr common.Address, storageKey
 	}
 	tr, err := st.Database().OpenTrie(h.Root)
 	if err != nil {
-		return nil, stateError(h.Number.Uint64(), err)
+		return nil, proofError(h.Number.Uint64(), err)
 	}
 	var accountProof proofList
 	if err := tr.Prove(crypto.Keccak256(addr.Bytes()), &accountProof); err != nil {
@@ -103,4 +106,13 @@ func (api *ethAPI) GetProof(ctx context.Context, addr common.Address, storageKey
 		StorageHash:  storageRoot,
 		StorageProof: proofs,
 	}, st.Error()
+}
+
+// proofError is the error for a state whose tries cannot be opened: one
+// older than the newest layers, on a node that keeps no trie-node history.
+func proofError(number uint64, err error) error {
+	if errors.Is(err, ErrStateUnavailable) {
+		return stateError(number, err)
+	}
+	return fmt.Errorf("%w for block %d: no proof of this state (%v); a node keeps the tries of past states only with storage.proof_history on", ErrStateUnavailable, number, err)
 }

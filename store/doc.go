@@ -7,8 +7,9 @@
 //     [Options.StateHistory] blocks; older history is cut from the tail, and
 //     [Options.Archive] keeps all;
 //   - past state: with the history indexed, any height in the window is read
-//     through [DB.HistoricStateAt]; trie node history makes proofs
-//     (eth_getProof) work there too;
+//     through [DB.HistoricStateAt]; trie node history, kept with
+//     [Options.ProofHistory] or on an archive, makes proofs (eth_getProof)
+//     work there too;
 //   - speed: reads of the newest state go to a flat account and storage
 //     snapshot, not down the trie.
 //

@@ -37,7 +37,8 @@ type Options struct {
 	TrieCacheMB   int    `toml:"trie_cache_mb" comment:"Clean trie node cache and flat state cache of the live state, in MiB each, outside the Go heap (at least 32; 0: a 64th of the memory the node may use, 32 to 64)."`
 	StateHistory  uint64 `toml:"state_history" comment:"State of the most recent blocks kept and served at past block numbers (eth_getBalance, eth_call, eth_getProof, …); older state is pruned from disk and asking for it is an error (at least 1). 150000 is about a day of blocks."`
 	BlockHistory  uint64 `toml:"block_history" comment:"Blocks kept: CometBFT's blocks and the Ethereum blocks, receipts and transaction index of the most recent heights (at least state_history); older ones are deleted a few at each block, and asking for them answers null. Never fewer than the last 256, the evidence window (evidence.max_age_num_blocks) and what a restart after a crash replays. 1000000 is about a week of blocks."`
-	Archive       bool   `toml:"archive" comment:"An archive node: keep every block and the state of every block; overrides block_history and state_history."`
+	Archive       bool   `toml:"archive" comment:"An archive node: keep every block and the state of every block; overrides block_history and state_history, and keeps proof_history on."`
+	ProofHistory  bool   `toml:"proof_history" comment:"Keep the trie nodes of past states too, so that eth_getProof answers at heights below the newest 128 as far back as state_history. They cost about a fifth of block throughput with a million accounts and a fifth more disk; without them, as on geth, such a proof is an error, while balances, code, storage and calls at past heights are served either way. It can be turned off at any time, but not back on for the same data directory: the trie nodes of the past it should prove were not kept."`
 	StateLayersMB int    `toml:"state_layers_mb" comment:"The newest states, held in memory as layers over the state on disk, in MiB as the trie database counts them (the Go heap holds about four times that): past this, they are flushed to disk at the next height, whatever persist_every says, so that blocks of many new accounts cannot fill the memory; the write buffer that takes them is as large (at least 16; 0: a 128th of the memory the node may use, 32 to 128)."`
 	PersistEvery  uint64 `toml:"persist_every" comment:"Every this many heights, all the state held in memory is flushed to disk, so that a crash costs at most this many heights of replay at restart, however small the blocks (0: only when the write buffer fills; only on an archive node, since pruned blocks must stay beyond what a restart replays)."`
 	MinFreeMB     uint64 `toml:"min_free_mb" comment:"Free space, in MiB, below which the node refuses to start, and stops cleanly while running, on the filesystem of the data directory, before a write fails half done (0: no check)."`
@@ -258,6 +259,14 @@ func openKV(kvs ethdb.KeyValueStore, ancient string, opts Options) (*DB, error) 
 	if err := checkFormat(kv, scheme != ""); err != nil {
 		return nil, err
 	}
+	proofs := opts.Archive || opts.ProofHistory
+	if err := checkProofHistory(kv, scheme != "", proofs); err != nil {
+		return nil, err
+	}
+	trienodes := int64(-1) // none
+	if proofs {
+		trienodes = int64(opts.history())
+	}
 	if opts.WriteBufferMB <= 0 {
 		opts.WriteBufferMB = max(opts.StateLayersMB, 16)
 	}
@@ -268,7 +277,7 @@ func openKV(kvs ethdb.KeyValueStore, ancient string, opts Options) (*DB, error) 
 		// 0 keeps every history, as archive mode wants. Trie node history
 		// serves proofs at heights below the in-memory layers.
 		StateHistory:        opts.history(),
-		TrienodeHistory:     int64(opts.history()),
+		TrienodeHistory:     trienodes,
 		FullValueCheckpoint: 8,
 		EnableStateIndexing: true,
 		// Index as histories are written, whatever the age of the head
@@ -498,6 +507,33 @@ func (db *DB) WriteIndex(write func(ethdb.KeyValueWriter)) error {
 
 // checkFormat refuses a directory that holds state in another [Format], and
 // marks a new one with this one.
+// proofHistoryKey records whether the store keeps trie-node history:
+// 1 or 0. Stores from before it was recorded kept it.
+var proofHistoryKey = []byte("redmx-proof-history")
+
+// ErrProofHistory is proof_history turned on for a store kept without it.
+var ErrProofHistory = errors.New("storage.proof_history is on, but this data directory was kept without it: the trie nodes of its past states are gone")
+
+// checkProofHistory records whether the store keeps trie-node history, and
+// refuses to start keeping it again once it stopped: the history would have
+// a gap, which the trie database refuses at every start after.
+func checkProofHistory(kv ethdb.KeyValueStore, used, want bool) error {
+	had := true // a store from before the record kept it
+	if b, err := kv.Get(proofHistoryKey); err == nil && len(b) == 1 {
+		had = b[0] == 1
+	} else if !used {
+		had = want
+	}
+	if want && !had {
+		return fmt.Errorf("%w; turn it off, or start this node from a new data directory (state sync; a devnet: redmx devnet --reset)", ErrProofHistory)
+	}
+	v := byte(0)
+	if want {
+		v = 1
+	}
+	return kv.Put(proofHistoryKey, []byte{v})
+}
+
 func checkFormat(kv ethdb.KeyValueStore, used bool) error {
 	var have uint64 = 1 // directories from before the format was written
 	if b, err := kv.Get(formatKey); err == nil && len(b) == 8 {
