@@ -18,18 +18,7 @@ func TestOldFormatRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := db.StateAt(types.EmptyRootHash)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.SetNonce(common.Address{1}, 1, 0)
-	root, err := st.Commit(params.Rules{}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.CommitGenesis(root); err != nil {
-		t.Fatal(err)
-	}
+	writeGenesis(t, db)
 	if err := db.kv.Put(formatKey, binary.BigEndian.AppendUint64(nil, Format-1)); err != nil {
 		t.Fatal(err)
 	}
@@ -53,18 +42,7 @@ func TestProofHistoryNotBackOn(t *testing.T) {
 			return err
 		}
 		if first {
-			st, err := db.StateAt(types.EmptyRootHash)
-			if err != nil {
-				t.Fatal(err)
-			}
-			st.SetNonce(common.Address{1}, 1, 0)
-			root, err := st.Commit(params.Rules{}, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := db.CommitGenesis(root); err != nil {
-				t.Fatal(err)
-			}
+			writeGenesis(t, db)
 		}
 		if forget {
 			if err := db.kv.Delete(proofHistoryKey); err != nil {
@@ -101,5 +79,22 @@ func TestProofHistoryNotBackOn(t *testing.T) {
 	}
 	if err := open(dir, on, false, false); err != nil {
 		t.Errorf("on for a directory without the record: %v", err)
+	}
+}
+
+// writeGenesis commits a genesis state of one account to a new store.
+func writeGenesis(t *testing.T, db *DB) {
+	t.Helper()
+	st, err := db.StateAt(types.EmptyRootHash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.SetNonce(common.Address{1}, 1, 0)
+	root, err := st.Commit(params.Rules{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CommitGenesis(root); err != nil {
+		t.Fatal(err)
 	}
 }
