@@ -116,18 +116,20 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if err != nil {
 		return Report{}, fmt.Errorf("eth_chainId: %w", err)
 	}
-	senders, err := newSenders(ctx, ec, clients, cfg.Senders)
-	if err != nil {
-		return Report{}, err
-	}
 	fees, err := nodeFees(ctx, ec)
 	if err != nil {
 		return Report{}, err
 	}
+	// Funded first: the funding account may be one of the senders, whose
+	// nonces are read after.
 	if cfg.Fund {
-		if err := fund(ctx, ec, clients[0], senders, cfg.Log); err != nil {
+		if err := fund(ctx, ec, clients[0], devkeys.Keys(cfg.Senders), cfg.Log); err != nil {
 			return Report{}, err
 		}
+	}
+	senders, err := newSenders(ctx, ec, clients, cfg.Senders)
+	if err != nil {
+		return Report{}, err
 	}
 	token := contracts.Token()
 	if cfg.Kind == "erc20" {
@@ -208,15 +210,19 @@ func nodeFees(ctx context.Context, ec *ethclient.Client) (fees, error) {
 	if err != nil {
 		return fees{}, fmt.Errorf("eth_maxPriorityFeePerGas: %w", err)
 	}
-	return fees{new(big.Int).Mul(price, big.NewInt(2)), tip}, nil
+	feeCap := new(big.Int).Mul(price, big.NewInt(2))
+	if tip.Cmp(feeCap) > 0 {
+		tip = feeCap
+	}
+	return fees{feeCap, tip}, nil
 }
 
 // fundAmount is what Config.Fund gives each sender: a thousand ether.
 var fundAmount = new(big.Int).Mul(big.NewInt(1000), big.NewInt(1e18))
 
-// fund sends fundAmount from the node's first account to every sender that
-// holds less, and waits until all are mined.
-func fund(ctx context.Context, ec *ethclient.Client, client *gethrpc.Client, senders []*sender, logf func(string, ...any)) error {
+// fund sends fundAmount from the node's first account to each key's account
+// that holds less, and waits until all are mined.
+func fund(ctx context.Context, ec *ethclient.Client, client *gethrpc.Client, keys []*ecdsa.PrivateKey, logf func(string, ...any)) error {
 	var accounts []common.Address
 	if err := client.CallContext(ctx, &accounts, "eth_accounts"); err != nil {
 		return fmt.Errorf("eth_accounts: %w", err)
@@ -225,8 +231,9 @@ func fund(ctx context.Context, ec *ethclient.Client, client *gethrpc.Client, sen
 		return errors.New("--fund: the node has no account of its own to fund the senders from (geth --dev and anvil have one)")
 	}
 	var hashes []common.Hash
-	for _, s := range senders {
-		bal, err := ec.BalanceAt(ctx, s.addr, nil)
+	for _, k := range keys {
+		addr := crypto.PubkeyToAddress(k.PublicKey)
+		bal, err := ec.BalanceAt(ctx, addr, nil)
 		if err != nil {
 			return err
 		}
@@ -234,9 +241,9 @@ func fund(ctx context.Context, ec *ethclient.Client, client *gethrpc.Client, sen
 			continue
 		}
 		var h common.Hash
-		arg := map[string]any{"from": accounts[0], "to": s.addr, "value": (*hexutil.Big)(fundAmount)}
+		arg := map[string]any{"from": accounts[0], "to": addr, "value": (*hexutil.Big)(fundAmount)}
 		if err := client.CallContext(ctx, &h, "eth_sendTransaction", arg); err != nil {
-			return fmt.Errorf("fund %s from %s: %w", s.addr, accounts[0], err)
+			return fmt.Errorf("fund %s from %s: %w", addr, accounts[0], err)
 		}
 		hashes = append(hashes, h)
 	}
