@@ -1,10 +1,9 @@
 package rpc
 
 import (
+	"context"
 	"errors"
 	"fmt"
-
-	"context"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"

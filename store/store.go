@@ -505,8 +505,6 @@ func (db *DB) WriteIndex(write func(ethdb.KeyValueWriter)) error {
 	return nil
 }
 
-// checkFormat refuses a directory that holds state in another [Format], and
-// marks a new one with this one.
 // proofHistoryKey records whether the store keeps trie-node history:
 // 1 or 0. Stores from before it was recorded kept it.
 var proofHistoryKey = []byte("redmx-proof-history")
@@ -534,6 +532,8 @@ func checkProofHistory(kv ethdb.KeyValueStore, used, want bool) error {
 	return kv.Put(proofHistoryKey, []byte{v})
 }
 
+// checkFormat refuses a directory that holds state in another [Format], and
+// marks a new one with this one.
 func checkFormat(kv ethdb.KeyValueStore, used bool) error {
 	var have uint64 = 1 // directories from before the format was written
 	if b, err := kv.Get(formatKey); err == nil && len(b) == 8 {
