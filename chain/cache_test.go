@@ -1,9 +1,12 @@
 package chain
 
 import (
+	"math/big"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/trie"
 )
 
 // TestWeightedBound: the cache's weight never passes its limit, it drops
@@ -39,5 +42,35 @@ func TestWeightedBound(t *testing.T) {
 	c.add(key(6), 6, 2) // replaced: its old weight is not counted twice
 	if c.weight != 2 {
 		t.Errorf("weight %d after replacing the only entry with one of 2", c.weight)
+	}
+}
+
+// TestWeightsFollowContent: a block's weight grows with its calldata and
+// receipts' with their logs, not only with the count of transactions, so a
+// few large transactions cannot make the caches hold more than cacheBytes.
+func TestWeightsFollowContent(t *testing.T) {
+	to := common.Address{1}
+	tx := func(data int) *types.Transaction {
+		return types.NewTx(&types.LegacyTx{To: &to, Gas: 21000, GasPrice: new(big.Int), Data: make([]byte, data)})
+	}
+	block := func(txs ...*types.Transaction) *types.Block {
+		return types.NewBlock(&types.Header{Number: big.NewInt(1), Difficulty: new(big.Int)}, &types.Body{Transactions: txs}, nil, trie.NewStackTrie(nil))
+	}
+	small, large := blockWeight(block(tx(0))), blockWeight(block(tx(100_000)))
+	if large-small < 100_000 {
+		t.Errorf("100,000 bytes of calldata add %d to the block's weight", large-small)
+	}
+	if w := blockWeight(block(tx(0), tx(0))) - small; w < txOverhead {
+		t.Errorf("a transaction adds %d, want at least %d", w, txOverhead)
+	}
+	logs := func(n, data int) types.Receipts {
+		r := &types.Receipt{}
+		for range n {
+			r.Logs = append(r.Logs, &types.Log{Topics: []common.Hash{{}}, Data: make([]byte, data)})
+		}
+		return types.Receipts{r}
+	}
+	if w := receiptsWeight(logs(1000, 100)) - receiptsWeight(logs(0, 0)); w < 1000*(100+common.HashLength) {
+		t.Errorf("1,000 logs of 100 bytes add %d to the receipts' weight", w)
 	}
 }

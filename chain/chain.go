@@ -12,13 +12,38 @@ import (
 	"github.com/ethereum/go-ethereum/params"
 )
 
-// cacheWeight bounds each of the caches of recent blocks and of their
-// receipts, in transactions (a block's or receipts' weight is its
-// transactions plus one), so that their memory follows this bound and not
-// the size of the blocks: about 20 MB each at full blocks of transfers.
-// Clients poll the receipts of the newest blocks one transaction at a time,
-// and a full block takes milliseconds to decode.
-const cacheWeight = 32_768
+// cacheBytes bounds each of the caches of recent blocks and of their
+// receipts, in bytes as blockWeight and receiptsWeight estimate them, so
+// that their memory follows this bound whatever the blocks hold (many small
+// transactions, or a few with large calldata or many logs). Clients poll
+// the receipts of the newest blocks one transaction at a time, and a full
+// block takes milliseconds to decode.
+const cacheBytes = 32 << 20
+
+// Estimated bytes of a decoded transaction (with its entry in the block's
+// index), receipt and log beyond their variable-size data.
+const (
+	txOverhead      = 512
+	receiptOverhead = 256
+	logOverhead     = 128
+)
+
+// blockWeight estimates the memory of a decoded block and its index.
+func blockWeight(b *types.Block) int {
+	return int(b.Size()) + txOverhead*len(b.Transactions())
+}
+
+// receiptsWeight estimates the memory of a block's decoded receipts.
+func receiptsWeight(rs types.Receipts) int {
+	w := 0
+	for _, r := range rs {
+		w += receiptOverhead
+		for _, l := range r.Logs {
+			w += logOverhead + len(l.Topics)*common.HashLength + len(l.Data)
+		}
+	}
+	return w
+}
 
 // Chain reads and writes the chain index.
 type Chain struct {
@@ -49,8 +74,8 @@ func New(db ethdb.Database, config *params.ChainConfig) *Chain {
 	return &Chain{
 		db:       db,
 		config:   config,
-		blocks:   newWeighted[indexed](cacheWeight),
-		receipts: newWeighted[numbered](cacheWeight),
+		blocks:   newWeighted[indexed](cacheBytes),
+		receipts: newWeighted[numbered](cacheBytes),
 	}
 }
 
@@ -139,7 +164,7 @@ func (c *Chain) indexed(hash common.Hash, n uint64) (indexed, bool) {
 	for i, tx := range txs {
 		x.pos[tx.Hash()] = i
 	}
-	c.blocks.add(hash, x, len(txs)+1)
+	c.blocks.add(hash, x, blockWeight(b))
 	return x, true
 }
 
@@ -158,7 +183,7 @@ func (c *Chain) Receipts(hash common.Hash, number uint64) types.Receipts {
 	}
 	r := rawdb.ReadReceipts(c.db, hash, number, h.Time, c.config)
 	if r != nil {
-		c.receipts.add(hash, numbered{number, r}, len(r)+1)
+		c.receipts.add(hash, numbered{number, r}, max(receiptsWeight(r), 1))
 	}
 	return r
 }

@@ -120,14 +120,15 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
+	keys := devkeys.Keys(cfg.Senders)
 	// Funded first: the funding account may be one of the senders, whose
 	// nonces are read after.
 	if cfg.Fund {
-		if err := fund(ctx, ec, clients[0], devkeys.Keys(cfg.Senders), cfg.Log); err != nil {
+		if err := fund(ctx, ec, clients[0], keys, cfg.Log); err != nil {
 			return Report{}, err
 		}
 	}
-	senders, err := newSenders(ctx, ec, clients, cfg.Senders)
+	senders, err := newSenders(ctx, ec, clients, keys)
 	if err != nil {
 		return Report{}, err
 	}
@@ -176,10 +177,9 @@ func (c Config) withDefaults() (Config, error) {
 	return c, nil
 }
 
-// newSenders makes n senders from the development keys, spread over
-// clients, each at its pending nonce.
-func newSenders(ctx context.Context, ec *ethclient.Client, clients []*gethrpc.Client, n int) ([]*sender, error) {
-	keys := devkeys.Keys(n)
+// newSenders makes a sender of each key, spread over clients, each at its
+// pending nonce.
+func newSenders(ctx context.Context, ec *ethclient.Client, clients []*gethrpc.Client, keys []*ecdsa.PrivateKey) ([]*sender, error) {
 	senders := make([]*sender, len(keys))
 	for i, k := range keys {
 		s := &sender{key: k, addr: crypto.PubkeyToAddress(k.PublicKey), client: clients[i%len(clients)]}
