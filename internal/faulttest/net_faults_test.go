@@ -337,6 +337,7 @@ func TestFaultSlowLinks(t *testing.T) {
 	tr.stop(t)
 
 	top := c.maxHeight(ctx, t, c.all())
+	opsWaitHeight(ctx, t, c, c.all(), top) // node0 may be a block behind
 	headers, err := cometHeaders(ctx, fn.net.Nodes[0].CometRPC, 1, int64(top))
 	if err != nil {
 		t.Fatal(err)

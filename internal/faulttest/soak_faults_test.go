@@ -124,6 +124,7 @@ func TestFaultSoak(t *testing.T) {
 	load.stop(t)
 	to := c.maxHeight(ctx, t, c.all())
 	elapsed := time.Since(start)
+	opsWaitHeight(ctx, t, c, c.all(), to) // node0 may be a block behind
 
 	sent, mined, reverted, lat := load.totals()
 	fig.add("transactions", "%d sent, %d mined (%d reverted), %.0f tx/s", sent, mined, reverted, float64(mined)/elapsed.Seconds())

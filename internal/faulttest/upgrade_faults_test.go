@@ -120,6 +120,7 @@ func opsRollingRestart(t *testing.T, fn *faultNet, fig *figures) {
 	tr.stop(t)
 	seen := tr.snapshot()
 	to := c.maxHeight(ctx, t, c.all())
+	opsWaitHeight(ctx, t, c, c.all(), to) // node0 may be a block behind
 	blockGap, at := opsLongestGap(ctx, t, fn.net.Nodes[0].CometRPC, from, to, nil)
 	var rcptBlocks []uint64
 	for _, r := range seen {
