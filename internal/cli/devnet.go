@@ -39,6 +39,7 @@ type devnetOptions struct {
 	reset, asJSON    bool
 	rpcPort, p2pPort int
 	params           []string // NAME=VALUE governance parameters at genesis
+	noGovernance     bool
 }
 
 func newDevnetCmd() *cobra.Command {
@@ -67,6 +68,7 @@ to <home>/node.log.`,
 	f.IntVar(&o.rpcPort, "rpc-port", devnet.DefaultRPCPort, "JSON-RPC port of the first node")
 	f.IntVar(&o.p2pPort, "p2p-port", devnet.DefaultP2PPort, "CometBFT p2p port of the first node")
 	f.BoolVar(&o.asJSON, "json", false, "print the network as one JSON object on stdout once ready")
+	f.BoolVar(&o.noGovernance, "no-governance", false, "create the chain without its founding governance: every account may transact and deploy, with no capital (when creating the network; to compare with a governed one)")
 	f.StringArrayVar(&o.params, "param", nil, "governance parameter at genesis, `NAME=VALUE` in seconds or units (repeatable; when creating the network), e.g. --param leaderTerm=300")
 	return cmd
 }
@@ -156,11 +158,14 @@ func openDevnet(cmd *cobra.Command, o devnetOptions) (*devnet.Network, bool, err
 	if err != nil {
 		return nil, false, err
 	}
+	if o.noGovernance && len(params) > 0 {
+		return nil, false, errors.New("--param sets governance parameters and --no-governance leaves governance out: use one of them")
+	}
 	if !exists {
 		if entries, err := os.ReadDir(o.dir); err == nil && len(entries) > 0 {
 			return nil, false, fmt.Errorf("%s is not empty and holds no devnet (%s is missing); choose another --dir", o.dir, devnet.LayoutFile)
 		}
-		net, err := devnet.Generate(o.dir, devnet.Config{Validators: o.validators, Ports: ports, GovParams: params})
+		net, err := devnet.Generate(o.dir, devnet.Config{Validators: o.validators, Ports: ports, GovParams: params, NoGovernance: o.noGovernance})
 		return net, false, err
 	}
 	if len(params) > 0 {
@@ -169,6 +174,9 @@ func openDevnet(cmd *cobra.Command, o devnetOptions) (*devnet.Network, bool, err
 	net, err := devnet.Load(o.dir)
 	if err != nil {
 		return nil, false, err
+	}
+	if o.noGovernance && net.Governance {
+		return nil, false, fmt.Errorf("the devnet in %s was created with its governance: add --reset to create a new one with --no-governance", o.dir)
 	}
 	if cmd.Flags().Changed("validators") && o.validators != len(net.Nodes) {
 		return nil, false, fmt.Errorf("the devnet in %s has %d validators; add --reset to create a new one with %d",
