@@ -105,7 +105,17 @@ func newHarness(t testing.TB, db *store.DB) *harness {
 // newHarnessWith is newHarness with cfg's settings and pool's (see newApp).
 func newHarnessWith(t testing.TB, db *store.DB, cfg app.Config, pool ...func(*txpool.Config)) *harness {
 	t.Helper()
-	gen, raw := testGenesis(t)
+	_, raw := testGenesis(t)
+	return newHarnessFrom(t, db, raw, cfg, pool...)
+}
+
+// newHarnessFrom is newHarnessWith on the app state raw.
+func newHarnessFrom(t testing.TB, db *store.DB, raw []byte, cfg app.Config, pool ...func(*txpool.Config)) *harness {
+	t.Helper()
+	gen, err := genesis.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg.Logger = slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	a := newApp(t, db, gen, cfg, pool...)
 	h := &harness{t: t, app: a, time: genesisTime}

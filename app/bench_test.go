@@ -16,6 +16,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/redmx/redmx/app"
+	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/internal/contracts"
 	"github.com/redmx/redmx/internal/ethtest"
 	"github.com/redmx/redmx/store"
@@ -58,17 +59,47 @@ func benchBlock(b *testing.B, kind string, n int, gov app.Governance) {
 	h := newHarnessWith(b, db, app.Config{Governance: gov})
 	keys := ethtest.DevKeys(4)[:4]
 	senders := ethtest.DevKeys(20)
-	token := contracts.Token()
 	nonces := make([]uint64, len(senders))
-
-	// Fund the senders (only the first four are in genesis) and, for ERC-20,
-	// give each a token contract of its own.
-	var tokens []common.Address
+	// Fund the senders: only the first four are in genesis.
 	for i, k := range senders[len(keys):] {
 		mustAdd(b, h, ethtest.Transfer(keys[0], chainID, uint64(i), ethtest.Address(k), big.NewInt(1e18)))
 	}
 	h.block()
 	nonces[0] = uint64(len(senders) - len(keys))
+	benchTransfers(b, h, kind, n, nonces)
+}
+
+// BenchmarkBlockDevnetGovernance is BenchmarkBlock's 1,000 transfers on the
+// genesis `redmx devnet` makes, with its founding governance (the real
+// contract: each transaction admitted and charged capital, the creation
+// rule watched) and without it (`--no-governance`: none of it runs).
+func BenchmarkBlockDevnetGovernance(b *testing.B) {
+	for _, kind := range []string{"native", "erc20"} {
+		for _, governed := range []bool{true, false} {
+			b.Run(fmt.Sprintf("%s/governance=%v", kind, governed), func(b *testing.B) {
+				db, err := store.Open(b.TempDir(), store.DefaultOptions())
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer db.Close()
+				doc, err := devnet.NewGenesis(devnet.GenesisParams{Time: genesisTime, DevKeys: 20, NoGovernance: !governed}, devnetValidators(b, 4))
+				if err != nil {
+					b.Fatal(err)
+				}
+				h := newHarnessFrom(b, db, doc.AppState, app.Config{})
+				benchTransfers(b, h, kind, 1000, make([]uint64, 20))
+			})
+		}
+	}
+}
+
+// benchTransfers measures blocks of n transfers from the first 20
+// development keys, funded, at nonces; for ERC-20 each first deploys a
+// token of its own.
+func benchTransfers(b *testing.B, h *harness, kind string, n int, nonces []uint64) {
+	senders := ethtest.DevKeys(len(nonces))
+	token := contracts.Token()
+	var tokens []common.Address
 	if kind == "erc20" {
 		for i, k := range senders {
 			mustAdd(b, h, ethtest.Deploy(k, chainID, nonces[i], token.DeployData("T", "T", new(big.Int).Lsh(big.NewInt(1), 200)), 2_000_000))

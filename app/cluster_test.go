@@ -37,8 +37,19 @@ type cluster struct {
 // governance, as `redmx devnet` makes it.
 func devnetGenesis(t testing.TB, params map[string]uint64) []byte {
 	t.Helper()
+	doc, err := devnet.NewGenesis(devnet.GenesisParams{Time: genesisTime, DevKeys: 8, GovParams: params}, devnetValidators(t, 4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc.AppState
+}
+
+// devnetValidators are n validators as `redmx devnet` lays them out, with
+// fixed keys.
+func devnetValidators(t testing.TB, n int) []devnet.Validator {
+	t.Helper()
 	var vals []devnet.Validator
-	for i := range 4 {
+	for i := range n {
 		seed := make([]byte, 32)
 		seed[0] = byte(i + 1)
 		pub := cmted25519.PubKey(ed25519.NewKeyFromSeed(seed).Public().(ed25519.PublicKey))
@@ -49,11 +60,7 @@ func devnetGenesis(t testing.TB, params map[string]uint64) []byte {
 			NodeID:     fmt.Sprintf("%040x", i+1),
 		})
 	}
-	doc, err := devnet.NewGenesis(devnet.GenesisParams{Time: genesisTime, DevKeys: 8, GovParams: params}, vals)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc.AppState
+	return vals
 }
 
 func newCluster(t testing.TB, n int, params map[string]uint64) *cluster {
