@@ -84,6 +84,7 @@ type sender struct {
 	key    *ecdsa.PrivateKey
 	addr   common.Address
 	nonce  uint64
+	top    uint64 // the lowest nonce never signed: those below, sent again, take no budget
 	token  common.Address
 	client *gethrpc.Client
 }
@@ -330,29 +331,47 @@ func (sub *submission) send(ctx, runCtx context.Context, s *sender, perSender fl
 			}
 			n = min(n, room)
 		}
-		if n = sub.take(n); n == 0 {
+		again := min(n, int(s.top-min(s.nonce, s.top)))
+		if n = again + sub.take(n-again); n == 0 {
 			return
 		}
-		batch, hashes := sub.batch(s, sent, n)
+		first := s.nonce
+		batch, hashes := sub.batch(s, n)
 		now := time.Now()
 		err := s.client.BatchCallContext(ctx, batch)
+		refused := 0
 		for i, el := range batch {
 			e := err
 			if e == nil {
 				e = el.Error
 			}
+			if e != nil && strings.Contains(e.Error(), "already known") {
+				continue // sent again after a refusal below it: counted then
+			}
 			if e != nil {
 				sub.refused.Add(1)
 				sub.firstErr.CompareAndSwap(nil, e.Error())
+				if refused == 0 {
+					s.nonce = first + uint64(i)
+				}
+				refused++
 				continue
 			}
+			sent++
 			sub.submitted.Add(1)
 			sub.sentAt.Store(hashes[i], now)
 		}
 		if err != nil {
 			return
 		}
-		sent += n
+		s.top = max(s.top, first+uint64(n))
+		if refused > 0 {
+			// The refused nonce is sent again (the pool may be full for a
+			// while): a gap would hold the sender's later transactions in
+			// the pool for good. What followed it is sent again too, as the
+			// same transactions, which the node already knows.
+			wait(runCtx, 50*time.Millisecond)
+		}
 	}
 }
 
@@ -380,14 +399,15 @@ func (sub *submission) take(n int) int {
 	}
 }
 
-// batch signs s's next n transactions, the sent+i-th to one of 5000
-// recipients (or to a new address, with NewAccounts), as a batch of
-// eth_sendRawTransaction.
-func (sub *submission) batch(s *sender, sent, n int) ([]gethrpc.BatchElem, []common.Hash) {
+// batch signs s's next n transactions, each to one of 5000 recipients by
+// its nonce (or to a new address, with NewAccounts), as a batch of
+// eth_sendRawTransaction. A nonce is always signed as the same
+// transaction, so that one sent again is the same.
+func (sub *submission) batch(s *sender, n int) ([]gethrpc.BatchElem, []common.Hash) {
 	batch := make([]gethrpc.BatchElem, n)
 	hashes := make([]common.Hash, n)
 	for i := range batch {
-		to := common.BigToAddress(big.NewInt(int64(1000 + (sent+i)%5000)))
+		to := common.BigToAddress(new(big.Int).SetUint64(1000 + s.nonce%5000))
 		if sub.cfg.NewAccounts {
 			to = NewAccount(s.addr, s.nonce)
 		}

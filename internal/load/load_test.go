@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 
+	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/internal/devkeys"
 	"github.com/redmx/redmx/internal/load"
@@ -80,5 +81,33 @@ func TestRunMinesWhatItSubmits(t *testing.T) {
 	r, err := load.Run(t.Context(), load.Config{URLs: []string{"http://" + net.Nodes[0].RPC}, Kind: "native", Fund: true, Senders: 2, Batch: 1, MaxTxs: 2, Duration: 5 * time.Second})
 	if err != nil || r.Mined != 2 {
 		t.Fatalf("--fund on a devnet: %v, %v; want 2 mined", r, err)
+	}
+}
+
+// TestRunSendsRefusedNoncesAgain: a node whose pool is full refuses some of
+// a batch; the load sends the refused nonces again instead of leaving a gap
+// that would hold the sender's later transactions in the pool for good, and
+// every transaction of the budget is mined once.
+func TestRunSendsRefusedNoncesAgain(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a network")
+	}
+	net := testnet.StartWith(t, devnet.Config{Validators: 1, TimeoutCommit: 200 * time.Millisecond}, func(_ int, f *config.File) {
+		f.Redmx.Pool.GlobalSlots = 6
+	})
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	r, err := load.Run(ctx, load.Config{
+		URLs: []string{"http://" + net.Nodes[0].RPC}, Kind: "native", NewAccounts: true,
+		Senders: 2, Batch: 5, MaxTxs: 40, Duration: 20 * time.Second,
+	})
+	if err != nil {
+		t.Fatalf("%v (%s)", err, r)
+	}
+	if r.Refused == 0 {
+		t.Fatalf("%s: the full pool refused nothing; the test does not test", r)
+	}
+	if r.Submitted != 40 || r.Mined != 40 {
+		t.Fatalf("%s: want the 40 of the budget submitted and mined", r)
 	}
 }
