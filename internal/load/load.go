@@ -345,8 +345,8 @@ func (sub *submission) send(ctx, runCtx context.Context, s *sender, perSender fl
 			if e == nil {
 				e = el.Error
 			}
-			if e != nil && strings.Contains(e.Error(), "already known") {
-				continue // sent again after a refusal below it: counted then
+			if e != nil && first+uint64(i) < s.top && (strings.Contains(e.Error(), "already known") || strings.Contains(e.Error(), "nonce too low")) {
+				continue // sent again after a refusal below it, and pooled or mined since: counted then
 			}
 			if e != nil {
 				sub.refused.Add(1)
