@@ -17,6 +17,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core"
+	gethpool "github.com/ethereum/go-ethereum/core/txpool"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
@@ -345,8 +347,8 @@ func (sub *submission) send(ctx, runCtx context.Context, s *sender, perSender fl
 			if e == nil {
 				e = el.Error
 			}
-			if e != nil && first+uint64(i) < s.top && (strings.Contains(e.Error(), "already known") || strings.Contains(e.Error(), "nonce too low")) {
-				continue // sent again after a refusal below it, and pooled or mined since: counted then
+			if e != nil && first+uint64(i) < s.top && takenBefore(e) {
+				continue // sent again after a refusal below it: counted then
 			}
 			if e != nil {
 				sub.refused.Add(1)
@@ -373,6 +375,14 @@ func (sub *submission) send(ctx, runCtx context.Context, s *sender, perSender fl
 			wait(runCtx, 50*time.Millisecond)
 		}
 	}
+}
+
+// takenBefore says a node's refusal of a transaction sent again is that it
+// has it pooled or mined: the errors' texts are go-ethereum's, which the
+// JSON-RPC error carries.
+func takenBefore(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, gethpool.ErrAlreadyKnown.Error()) || strings.Contains(msg, core.ErrNonceTooLow.Error())
 }
 
 // wait waits d, or until ctx ends.
