@@ -252,3 +252,38 @@ func dirSize(b *testing.B, dir string) int64 {
 	}
 	return size
 }
+
+// BenchmarkPoolRecheck measures the pool's re-check after a block: an empty
+// block executed and committed with 10,000 transfers of 20 senders pooled,
+// each asked again on the new head, on the devnet's genesis with its
+// founding governance (each asked of the contract) and without it.
+func BenchmarkPoolRecheck(b *testing.B) {
+	for _, governed := range []bool{true, false} {
+		b.Run(fmt.Sprintf("governance=%v", governed), func(b *testing.B) {
+			doc, err := devnet.NewGenesis(devnet.GenesisParams{Time: genesisTime, DevKeys: 20, NoGovernance: !governed}, devnetValidators(b, 4))
+			if err != nil {
+				b.Fatal(err)
+			}
+			h := newHarnessFrom(b, store.OpenMemory(), doc.AppState, app.Config{})
+			senders := ethtest.DevKeys(20)
+			for j := range 10_000 {
+				mustAdd(b, h, ethtest.Transfer(senders[j%20], chainID, uint64(j/20), common.BigToAddress(big.NewInt(int64(j+1000))), big.NewInt(1)))
+			}
+			ctx := context.Background()
+			b.ResetTimer()
+			for b.Loop() {
+				h.height++
+				h.time = h.time.Add(time.Second)
+				if _, err := h.app.FinalizeBlock(ctx, &abci.RequestFinalizeBlock{Height: h.height, Time: h.time, Hash: []byte{1}, ProposerAddress: make([]byte, 20)}); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := h.app.Commit(ctx, &abci.RequestCommit{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if pending, _ := h.app.pool.Stats(); pending != 10_000 {
+				b.Fatalf("%d pending after the blocks, want 10000", pending)
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/vm"
 
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/txpool"
@@ -33,7 +34,7 @@ func (a *App) headGate() txpool.Gate {
 	if err != nil {
 		a.logger.Error("read applyQuota for the pool's gate", "height", h.Number, "err", err)
 	}
-	return &poolGate{gov: a.gov, st: st, env: env, quota: quota, payers: make(map[payerOf]uint64)}
+	return &poolGate{gov: a.gov, st: st, env: env, quota: quota, standings: make(map[payerOf]standing)}
 }
 
 // poolGate asks governance about a transaction on one head state. The pool
@@ -44,48 +45,75 @@ type poolGate struct {
 	env   governance.Env
 	quota uint64 // applyQuota
 
-	// payers remembers who pays for a sender's calls on this gate's state,
-	// where it cannot change: one governance question per transaction
-	// instead of two. The pool calls the gate under its lock.
-	payers map[payerOf]uint64
+	// standings remembers governance's answer but for the gas for each kind
+	// of a sender's transactions on this gate's state, where it cannot
+	// change: a sender's stream of transactions and the pool's re-check
+	// after a block read the sender's standing once, not once per
+	// transaction.
+	standings map[payerOf]standing
 }
 
-// payerOf is what decides a transaction's payer: its sender, whether it
-// calls governance (paid from the record's governance allowance), and which
+// standing decides transactions of one kind of one sender by their gas and
+// the gas pending ahead of them for the same payer.
+type standing interface {
+	Admit(gasLimit, pending uint64) (governance.Payer, error)
+}
+
+// allowances is governance that reads a sender's standing apart from the
+// gas (the contract does, as [governance.Allowance]).
+type allowances interface {
+	Allowance(env governance.Env, st vm.StateDB, from common.Address, to *common.Address, input []byte) governance.Allowance
+}
+
+// askEach is a transaction's standing with governance without allowances:
+// governance is asked about it with each gas, nothing is remembered.
+type askEach struct {
+	g    *poolGate
+	from common.Address
+	to   *common.Address
+	data []byte
+}
+
+func (a askEach) Admit(gas, pending uint64) (governance.Payer, error) {
+	return a.g.gov.Admit(a.g.env, a.g.st, a.from, a.to, a.data, gas, pending)
+}
+
+// payerOf is what decides governance's answer but for the gas: its sender,
+// whether it creates (a project's account only), whether it calls
+// governance (paid from the record's governance allowance), and which
 // governance function (an account of no record pays nothing for its
 // applications, but a seat holder's proxy attends and votes from the
 // holder's allowance).
 type payerOf struct {
-	from common.Address
-	gov  bool
-	sel  [4]byte
+	from   common.Address
+	create bool
+	gov    bool
+	sel    [4]byte
 }
 
-// Admit asks governance with the gas the payer's record already has in the
-// pool. The first time a sender is seen it asks once more to learn the payer.
+// Admit asks the sender's standing with the gas the payer already has in
+// the pool; the first answer, with nothing pending, names the payer.
 func (g *poolGate) Admit(from common.Address, to *common.Address, data []byte, gas uint64, pending func(payer uint64) uint64) (txpool.Admission, error) {
-	who := payerOf{from: from, gov: to != nil && *to == governance.Address}
+	who := payerOf{from: from, create: to == nil, gov: to != nil && *to == governance.Address}
 	if who.gov {
 		copy(who.sel[:], data)
 	}
-	if key, ok := g.payers[who]; ok {
-		if _, err := g.gov.Admit(g.env, g.st, from, to, data, gas, pending(key)); err != nil {
-			return txpool.Admission{}, err
+	var st standing = askEach{g: g, from: from, to: to, data: data}
+	if al, ok := g.gov.(allowances); ok {
+		if st, ok = g.standings[who]; !ok {
+			st = al.Allowance(g.env, g.st, from, to, data)
+			g.standings[who] = st // boxed once
 		}
-		return admission(key), nil
 	}
-	p, err := g.gov.Admit(g.env, g.st, from, to, data, gas, 0)
+	p, err := st.Admit(gas, 0)
 	if err != nil {
 		return txpool.Admission{}, err
 	}
 	key := payerKey(p)
 	if pend := pending(key); pend > 0 {
-		if _, err := g.gov.Admit(g.env, g.st, from, to, data, gas, pend); err != nil {
+		if _, err := st.Admit(gas, pend); err != nil {
 			return txpool.Admission{}, err
 		}
-	}
-	if to != nil { // a creation's payer is learnt from a call's
-		g.payers[who] = key
 	}
 	return admission(key), nil
 }

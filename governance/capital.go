@@ -249,19 +249,73 @@ func (s *store) capital(rec, t uint64) capitalState {
 // governance allowance (the call checks the meeting). Without a founding
 // governance state everything is admitted.
 func (c *Contract) Admit(env Env, st vm.StateDB, from common.Address, to *common.Address, input []byte, gasLimit, pending uint64) (Payer, error) {
+	return c.Allowance(env, st, from, to, input).Admit(gasLimit, pending)
+}
+
+// Allowance is Admit's answer before the gas is known: who pays for a kind of
+// transaction of one sender on one state, or why it is refused whatever its
+// gas, and how much gas the payer may still take. It depends on the sender,
+// whether the transaction creates, calls governance or calls anything else,
+// and for governance on the function's selector; its Admit decides as
+// [Contract.Admit] does without reading the state again, so that a pool asks
+// governance once per sender and head rather than once per transaction.
+type Allowance struct {
+	payer  Payer
+	err    error // refused whatever the gas
+	budget budget
+	left   uint64 // budgetCapital: gas left this epoch
+	used   uint64 // budgetGovernance: gas used this epoch
+	limit  uint64 // budgetGovernance: the allowance
+	refill uint64 // when the epoch ends
+}
+
+// budget is what bounds an admitted payer's gas.
+type budget uint8
+
+const (
+	budgetNone       budget = iota // applications of no record: the block quota only
+	budgetCapital                  // the record's capital
+	budgetGovernance               // the record's governance allowance
+)
+
+// Admit decides a transaction of gasLimit behind pending gas of the same
+// payer, as [Contract.Admit] on the state a was read from.
+func (a Allowance) Admit(gasLimit, pending uint64) (Payer, error) {
+	if a.err != nil {
+		return Payer{}, a.err
+	}
+	need := gasLimit + pending
+	switch a.budget {
+	case budgetCapital:
+		if need > a.left {
+			return Payer{}, fmt.Errorf("%w: record %d has %d gas left this epoch (needs %d), refills at %d", ErrNoCapital, a.payer.Record, a.left, need, a.refill)
+		}
+	case budgetGovernance:
+		if a.used+need > a.limit {
+			left := a.limit - min(a.used, a.limit)
+			return Payer{}, fmt.Errorf("%w: record %d has %d gas of governance allowance left this epoch (needs %d), refills at %d", ErrNoCapital, a.payer.Record, left, need, a.refill)
+		}
+	}
+	return a.payer, nil
+}
+
+// Allowance reads Admit's answer for a transaction from from to to with input,
+// before its gas: see [Allowance].
+func (c *Contract) Allowance(env Env, st vm.StateDB, from common.Address, to *common.Address, input []byte) Allowance {
 	s := &store{st: st}
 	if !enabled(s) {
-		return Payer{}, nil
+		return Allowance{}
 	}
+	refuse := func(err error) Allowance { return Allowance{err: err} }
 	rec := s.recordOf(from)
 	if rec == 0 && to != nil && *to == Address && isProxyCall(input) {
 		// A proxy of no record attends and votes for its holder, from the
 		// holder's governance allowance; the call itself checks the rest.
 		if holder := s.proxyHolder(from); holder != 0 {
 			if status := s.recStatus(holder); status != StatusActive {
-				return Payer{}, fmt.Errorf("%w: %s is the proxy of record %d, which is %s", ErrNotMember, from.Hex(), holder, status)
+				return refuse(fmt.Errorf("%w: %s is the proxy of record %d, which is %s", ErrNotMember, from.Hex(), holder, status))
 			}
-			return governanceAllowance(s, env, holder, gasLimit+pending)
+			return governanceAllowance(s, env, holder)
 		}
 	}
 	if rec == 0 {
@@ -270,45 +324,38 @@ func (c *Contract) Admit(env Env, st vm.StateDB, from common.Address, to *common
 			if s.proxyHolder(from) != 0 {
 				hint = "; as a proxy, it may only attend and vote"
 			}
-			return Payer{}, fmt.Errorf("%w: %s may only apply (applyNode, applyProject, applyAdvisory, applyCollective) or accept (acceptAccount, acceptProjectAccount)%s", ErrNotMember, from.Hex(), hint)
+			return refuse(fmt.Errorf("%w: %s may only apply (applyNode, applyProject, applyAdvisory, applyCollective) or accept (acceptAccount, acceptProjectAccount)%s", ErrNotMember, from.Hex(), hint))
 		}
 		if used, quota := s.u64(key("quota", env.Number)), s.param("applyQuota"); used >= quota {
-			return Payer{}, fmt.Errorf("%w: %d of %d applications from accounts of no record in block %d", ErrApplyQuota, used, quota, env.Number)
+			return refuse(fmt.Errorf("%w: %d of %d applications from accounts of no record in block %d", ErrApplyQuota, used, quota, env.Number))
 		}
-		return Payer{Governance: true}, nil
+		return Allowance{payer: Payer{Governance: true}}
 	}
 	if status := s.recStatus(rec); status != StatusActive {
-		return Payer{}, fmt.Errorf("%w: %s belongs to record %d, which is %s", ErrNotMember, from.Hex(), rec, status)
+		return refuse(fmt.Errorf("%w: %s belongs to record %d, which is %s", ErrNotMember, from.Hex(), rec, status))
 	}
-	need := gasLimit + pending
 	if to != nil && *to == Address {
-		return governanceAllowance(s, env, rec, need)
+		return governanceAllowance(s, env, rec)
 	}
 	if to == nil && !mayCreate(s, from) {
-		return Payer{}, fmt.Errorf("%w: %s is not an approved project's account", ErrCreateNotAllowed, from.Hex())
+		return refuse(fmt.Errorf("%w: %s is not an approved project's account", ErrCreateNotAllowed, from.Hex()))
 	}
 	cs := s.capital(rec, env.Time)
 	switch {
 	case cs.gas == 0:
-		return Payer{}, fmt.Errorf("%w: record %d has no capital; ask a leader of collective %s", ErrNoCapital, rec, s.recColl(rec))
+		return refuse(fmt.Errorf("%w: record %d has no capital; ask a leader of collective %s", ErrNoCapital, rec, s.recColl(rec)))
 	case cs.expired:
-		return Payer{}, fmt.Errorf("%w: the capital of record %d expired at %d", ErrNoCapital, rec, cs.expiry)
-	case need > cs.remaining:
-		return Payer{}, fmt.Errorf("%w: record %d has %d gas left this epoch (needs %d), refills at %d", ErrNoCapital, rec, cs.remaining, need, cs.epochEnd)
+		return refuse(fmt.Errorf("%w: the capital of record %d expired at %d", ErrNoCapital, rec, cs.expiry))
 	}
-	return Payer{Record: rec}, nil
+	return Allowance{payer: Payer{Record: rec}, budget: budgetCapital, left: cs.remaining, refill: cs.epochEnd}
 }
 
-// governanceAllowance admits a governance call of need gas paid by record
-// rec's governance allowance for the epoch of env.
-func governanceAllowance(s *store, env Env, rec, need uint64) (Payer, error) {
+// governanceAllowance is a governance call's allowance, paid by record rec's
+// governance allowance for the epoch of env.
+func governanceAllowance(s *store, env Env, rec uint64) Allowance {
 	num, end := s.epoch(env.Time)
-	allowance, used := s.param("governanceAllowance"), s.u64(key("gov.used", rec, num))
-	if used+need > allowance {
-		left := allowance - min(used, allowance)
-		return Payer{}, fmt.Errorf("%w: record %d has %d gas of governance allowance left this epoch (needs %d), refills at %d", ErrNoCapital, rec, left, need, end)
-	}
-	return Payer{Record: rec, Governance: true}, nil
+	return Allowance{payer: Payer{Record: rec, Governance: true}, budget: budgetGovernance,
+		used: s.u64(key("gov.used", rec, num)), limit: s.param("governanceAllowance"), refill: end}
 }
 
 // proxyCalls are what a proxy sends for its holder.
