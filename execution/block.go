@@ -68,7 +68,7 @@ func (e *Executor) Execute(st *state.StateDB, env BlockEnv, txs []*types.Transac
 		results  = make([]TxResult, len(txs))
 	)
 	for i, tx := range txs {
-		receipt, err := b.applyTx(b.evmFor(tx), tx, len(included))
+		receipt, err := b.applyTx(b.evm, tx, len(included))
 		if err != nil {
 			if mode == Verify {
 				return nil, fmt.Errorf("%w: tx %d: %v", ErrInvalidTx, i, err)
@@ -107,7 +107,6 @@ type blockExec struct {
 	hash   common.Hash // given to receipts and logs; zero while the block is built
 	st     *state.StateDB
 	evm    *vm.EVM
-	plain  *vm.EVM // over st without the creation watch (governed blocks)
 	gp     *core.GasPool
 
 	// Governed blocks only (nil watch: none): admission, capital and the
@@ -131,24 +130,9 @@ func (e *Executor) beginBlock(header *types.Header, st *state.StateDB, hash comm
 		b.env = governance.Env{Number: header.Number.Uint64(), Time: header.Time}
 		b.watch = &createWatch{gov: e.gov, st: st}
 		// Transactions see the state through the creation watch.
-		b.evm, b.plain = e.newEVM(ctx, state.NewHookedState(st, b.watch.hooks(nil)), vm.Config{}), evm
+		b.evm = e.newEVM(ctx, state.NewHookedState(st, b.watch.hooks(nil)), vm.Config{})
 	}
 	return b
-}
-
-// evmFor is the EVM for tx in the block. Only what runs code can create, so
-// a transaction to an account without code runs without the creation
-// watch's hooks: the result is the same, without their cost on every state
-// access. An EIP-7702 transaction, which could give its target code on the
-// way, would keep them (CheckTx refuses the type today).
-func (b *blockExec) evmFor(tx *types.Transaction) *vm.EVM {
-	if b.watch == nil || tx == nil || tx.Type() == types.SetCodeTxType {
-		return b.evm
-	}
-	if to := tx.To(); to == nil || b.st.GetCodeSize(*to) != 0 {
-		return b.evm
-	}
-	return b.plain
 }
 
 // tracedEVM is an EVM over the block's state and context observed by hooks,
