@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"math/big"
 	"path/filepath"
+	"runtime/pprof"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -251,6 +253,83 @@ func dirSize(b *testing.B, dir string) int64 {
 		b.Fatal(err)
 	}
 	return size
+}
+
+// BenchmarkBlockHistory is BenchmarkBlock's 1,000 native transfers on a
+// chain of 10,000, 100,000 and 1,000,000 blocks, each of a few transfers
+// among the same 10,000 accounts: the state stays the same size while its
+// history, the chain index and the pruning of both grow to a node's
+// defaults (state history 150,000 blocks, block history 1,000,000). One
+// chain grows through the three sizes; the million takes about half an
+// hour, so run it alone.
+func BenchmarkBlockHistory(b *testing.B) {
+	db, err := store.Open(b.TempDir(), store.DefaultOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	h := newHarnessWith(b, db, app.Config{BlockHistory: store.DefaultBlockHistory})
+	keys := ethtest.DevKeys(4)[:4]
+	senders := ethtest.DevKeys(20)
+	nonces := make([]uint64, len(senders))
+	for i, k := range senders[len(keys):] {
+		mustAdd(b, h, ethtest.Transfer(keys[0], chainID, uint64(i), ethtest.Address(k), big.NewInt(1e18)))
+	}
+	h.block()
+	nonces[0] = uint64(len(senders) - len(keys))
+	const accounts = 10_000
+	account := func(i int) common.Address {
+		return common.BytesToAddress(crypto.Keccak256(big.NewInt(int64(i % accounts)).Bytes()))
+	}
+	// sign signs n transfers on every core, the j-th from sender j mod 20
+	// to account(first+j).
+	next := 0
+	sign := func(n int) [][]byte {
+		txs := make([][]byte, n)
+		first := next
+		var wg sync.WaitGroup
+		for i, k := range senders {
+			nonce := nonces[i]
+			wg.Go(func() {
+				for j := i; j < n; j += len(senders) {
+					tx := ethtest.Transfer(k, chainID, nonce+uint64(j/len(senders)), account(first+j), big.NewInt(1))
+					txs[j], _ = tx.MarshalBinary()
+				}
+			})
+			nonces[i] += uint64((n - i + len(senders) - 1) / len(senders))
+		}
+		wg.Wait()
+		next += n
+		return txs
+	}
+	ctx := context.Background()
+	const perBlock, chunk = 4, 50_000
+	for _, blocks := range []int{10_000, 100_000, 1_000_000} {
+		start := time.Now()
+		for h.height < int64(blocks) {
+			txs := sign(min(chunk, (blocks-int(h.height))*perBlock))
+			for len(txs) > 0 {
+				h.height++
+				h.time = h.time.Add(time.Second)
+				req := &abci.RequestFinalizeBlock{Height: h.height, Time: h.time, Txs: txs[:perBlock], Hash: []byte{1}, ProposerAddress: make([]byte, 20)}
+				txs = txs[perBlock:]
+				if _, err := h.app.FinalizeBlock(ctx, req); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := h.app.Commit(ctx, &abci.RequestCommit{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.Logf("grown to %d blocks in %s", h.height, time.Since(start).Round(time.Second))
+		// Labelled, so that a CPU profile of the run (-cpuprofile) shows
+		// each size's blocks apart: go tool pprof -tagfocus blocks=1000000.
+		pprof.Do(ctx, pprof.Labels("blocks", strconv.Itoa(blocks)), func(context.Context) {
+			b.Run(fmt.Sprintf("blocks=%d", blocks), func(b *testing.B) {
+				measureBlocks(b, h, 1000, func() [][]byte { return sign(1000) })
+			})
+		})
+	}
 }
 
 // BenchmarkPoolRecheck measures the pool's re-check after a block: an empty
