@@ -53,22 +53,29 @@ func BenchmarkBlockGoverned(b *testing.B) {
 }
 
 func benchBlock(b *testing.B, kind string, n int, gov app.Governance) {
-	db, err := store.Open(b.TempDir(), store.DefaultOptions())
+	h, nonces := fundedHarness(b, b.TempDir(), app.Config{Governance: gov})
+	benchTransfers(b, h, kind, n, nonces)
+}
+
+// fundedHarness is a harness with cfg on a pebble store in dir, closed with
+// the benchmark, whose first 20 development keys are funded (only four are
+// in the genesis), and those keys' next nonces.
+func fundedHarness(b *testing.B, dir string, cfg app.Config) (*harness, []uint64) {
+	db, err := store.Open(dir, store.DefaultOptions())
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
-	h := newHarnessWith(b, db, app.Config{Governance: gov})
-	keys := ethtest.DevKeys(4)[:4]
+	b.Cleanup(func() { db.Close() })
+	h := newHarnessWith(b, db, cfg)
+	keys := ethtest.DevKeys(4)
 	senders := ethtest.DevKeys(20)
 	nonces := make([]uint64, len(senders))
-	// Fund the senders: only the first four are in genesis.
 	for i, k := range senders[len(keys):] {
 		mustAdd(b, h, ethtest.Transfer(keys[0], chainID, uint64(i), ethtest.Address(k), big.NewInt(1e18)))
 	}
 	h.block()
 	nonces[0] = uint64(len(senders) - len(keys))
-	benchTransfers(b, h, kind, n, nonces)
+	return h, nonces
 }
 
 // BenchmarkBlockDevnetGovernance is BenchmarkBlock's 1,000 transfers on the
@@ -172,20 +179,8 @@ func BenchmarkBlockAtScale(b *testing.B) {
 	for _, accounts := range []int{10_000, 100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("accounts=%d", accounts), func(b *testing.B) {
 			dir := b.TempDir()
-			db, err := store.Open(dir, store.DefaultOptions())
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer db.Close()
-			h := newHarnessWith(b, db, app.Config{})
-			keys := ethtest.DevKeys(4)[:4]
+			h, nonces := fundedHarness(b, dir, app.Config{})
 			senders := ethtest.DevKeys(20)
-			nonces := make([]uint64, len(senders))
-			for i, k := range senders[len(keys):] {
-				mustAdd(b, h, ethtest.Transfer(keys[0], chainID, uint64(i), ethtest.Address(k), big.NewInt(1e18)))
-			}
-			h.block()
-			nonces[0] = uint64(len(senders) - len(keys))
 			account := func(i int) common.Address {
 				return common.BytesToAddress(crypto.Keccak256(big.NewInt(int64(i)).Bytes()))
 			}
@@ -263,20 +258,8 @@ func dirSize(b *testing.B, dir string) int64 {
 // chain grows through the three sizes; the million takes about half an
 // hour, so run it alone.
 func BenchmarkBlockHistory(b *testing.B) {
-	db, err := store.Open(b.TempDir(), store.DefaultOptions())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	h := newHarnessWith(b, db, app.Config{BlockHistory: store.DefaultBlockHistory})
-	keys := ethtest.DevKeys(4)[:4]
+	h, nonces := fundedHarness(b, b.TempDir(), app.Config{BlockHistory: store.DefaultBlockHistory})
 	senders := ethtest.DevKeys(20)
-	nonces := make([]uint64, len(senders))
-	for i, k := range senders[len(keys):] {
-		mustAdd(b, h, ethtest.Transfer(keys[0], chainID, uint64(i), ethtest.Address(k), big.NewInt(1e18)))
-	}
-	h.block()
-	nonces[0] = uint64(len(senders) - len(keys))
 	const accounts = 10_000
 	account := func(i int) common.Address {
 		return common.BytesToAddress(crypto.Keccak256(big.NewInt(int64(i % accounts)).Bytes()))
