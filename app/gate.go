@@ -53,6 +53,11 @@ type poolGate struct {
 	standings map[payerOf]standing
 }
 
+// maxStandings bounds the standings a gate keeps: refusals are kept too, and
+// strangers' fresh accounts must not grow it without limit within a head.
+// Past it the gate still answers, reading the state each time.
+const maxStandings = 1 << 14
+
 // standing decides transactions of one kind of one sender by their gas and
 // the gas pending ahead of them for the same payer.
 type standing interface {
@@ -102,7 +107,9 @@ func (g *poolGate) Admit(from common.Address, to *common.Address, data []byte, g
 	if al, ok := g.gov.(allowances); ok {
 		if st, ok = g.standings[who]; !ok {
 			st = al.Allowance(g.env, g.st, from, to, data)
-			g.standings[who] = st // boxed once
+			if len(g.standings) < maxStandings {
+				g.standings[who] = st // boxed once
+			}
 		}
 	}
 	p, err := st.Admit(gas, 0)

@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 
+	"github.com/redmx/redmx/app"
 	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/ethtest"
@@ -108,4 +109,32 @@ func askGovernance(t *testing.T, a *built, gov *governance.Contract, tx *types.T
 		_, err = gov.Admit(env, st, from, tx.To(), tx.Data(), tx.Gas(), pend)
 	}
 	return err
+}
+
+// TestPoolGateBoundsStandings: a flood of strangers' fresh accounts within
+// one head fills the gate's standings only up to their bound; past it every
+// stranger is still refused and a member still admitted, by asking the
+// state again.
+func TestPoolGateBoundsStandings(t *testing.T) {
+	c := newCluster(t, 1, nil)
+	g := c.apps[0].HeadGate()
+	_, most := app.GateStandings(g)
+	to := common.HexToAddress("0x1234")
+	none := func(uint64) uint64 { return 0 }
+	for i := range most + 100 {
+		from := common.BigToAddress(big.NewInt(int64(i + 1<<20)))
+		if _, err := g.Admit(from, &to, nil, 21_000, none); !errors.Is(err, governance.ErrNotMember) {
+			t.Fatalf("stranger %d: %v", i, err)
+		}
+	}
+	if kept, _ := app.GateStandings(g); kept != most {
+		t.Fatalf("the gate keeps %d standings, want its bound %d", kept, most)
+	}
+	member := ethtest.Address(role(t, devnet.RoleNameLeader, "public").Key)
+	if a, err := g.Admit(member, &to, nil, 21_000, none); err != nil || a.NoRecord {
+		t.Fatalf("a member past the bound: %+v, %v", a, err)
+	}
+	if _, err := g.Admit(member, &to, nil, 21_000, func(uint64) uint64 { return devnet.RoleGasPerEpoch }); !errors.Is(err, governance.ErrNoCapital) {
+		t.Fatalf("a member past the bound, its capital pooled: %v", err)
+	}
 }

@@ -1,9 +1,19 @@
 package app
 
+import "github.com/redmx/redmx/txpool"
+
 // SetSnapshotChunkSize sets the size state chunks are cut at, for tests that
 // need many chunks from a small state, and returns the undo.
 func SetSnapshotChunkSize(n int) (undo func()) {
 	old := snapshotChunkSize
 	snapshotChunkSize = n
 	return func() { snapshotChunkSize = old }
+}
+
+// HeadGate is the pool's gate on the head state, as Commit sets it.
+func (a *App) HeadGate() txpool.Gate { return a.headGate() }
+
+// GateStandings is how many standings gate g keeps, and the most it keeps.
+func GateStandings(g txpool.Gate) (kept, most int) {
+	return len(g.(*poolGate).standings), maxStandings
 }
