@@ -34,7 +34,11 @@ func (a *App) headGate() txpool.Gate {
 	if err != nil {
 		a.logger.Error("read applyQuota for the pool's gate", "height", h.Number, "err", err)
 	}
-	return &poolGate{gov: a.gov, st: st, env: env, quota: quota, standings: make(map[payerOf]standing)}
+	g := &poolGate{gov: a.gov, st: st, env: env, quota: quota}
+	if al, ok := a.gov.(allowances); ok {
+		g.al, g.standings = al, make(map[payerOf]standing)
+	}
+	return g
 }
 
 // poolGate asks governance about a transaction on one head state. The pool
@@ -49,7 +53,8 @@ type poolGate struct {
 	// of a sender's transactions on this gate's state, where it cannot
 	// change: a sender's stream of transactions and the pool's re-check
 	// after a block read the sender's standing once, not once per
-	// transaction.
+	// transaction. Only when governance reads standings apart (al).
+	al        allowances
 	standings map[payerOf]standing
 }
 
@@ -99,19 +104,7 @@ type payerOf struct {
 // Admit asks the sender's standing with the gas the payer already has in
 // the pool; the first answer, with nothing pending, names the payer.
 func (g *poolGate) Admit(from common.Address, to *common.Address, data []byte, gas uint64, pending func(payer uint64) uint64) (txpool.Admission, error) {
-	who := payerOf{from: from, create: to == nil, gov: to != nil && *to == governance.Address}
-	if who.gov {
-		copy(who.sel[:], data)
-	}
-	var st standing = askEach{g: g, from: from, to: to, data: data}
-	if al, ok := g.gov.(allowances); ok {
-		if st, ok = g.standings[who]; !ok {
-			st = al.Allowance(g.env, g.st, from, to, data)
-			if len(g.standings) < maxStandings {
-				g.standings[who] = st // boxed once
-			}
-		}
-	}
+	st := g.standing(from, to, data)
 	p, err := st.Admit(gas, 0)
 	if err != nil {
 		return txpool.Admission{}, err
@@ -123,6 +116,26 @@ func (g *poolGate) Admit(from common.Address, to *common.Address, data []byte, g
 		}
 	}
 	return admission(key), nil
+}
+
+// standing is the standing of a transaction from from to to with data: the
+// one kept for its kind on this head, or read and kept.
+func (g *poolGate) standing(from common.Address, to *common.Address, data []byte) standing {
+	if g.al == nil {
+		return askEach{g: g, from: from, to: to, data: data}
+	}
+	who := payerOf{from: from, create: to == nil, gov: to != nil && *to == governance.Address}
+	if who.gov {
+		copy(who.sel[:], data)
+	}
+	if st, ok := g.standings[who]; ok {
+		return st
+	}
+	var st standing = g.al.Allowance(g.env, g.st, from, to, data)
+	if len(g.standings) < maxStandings {
+		g.standings[who] = st
+	}
+	return st
 }
 
 // Quota is governance's applyQuota on the gate's state.
