@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"fmt"
 	"io/fs"
 	"math/big"
@@ -146,10 +147,7 @@ func measureBlocks(b *testing.B, h *harness, n int, makeBlock func() [][]byte) {
 	b.ResetTimer()
 	for b.Loop() {
 		b.StopTimer()
-		txs := makeBlock()
-		h.height++
-		h.time = h.time.Add(time.Second)
-		req := &abci.RequestFinalizeBlock{Height: h.height, Time: h.time, Txs: txs, Hash: []byte{1}, ProposerAddress: make([]byte, 20)}
+		req := h.nextBlock(makeBlock())
 		b.StartTimer()
 		fin, err := h.app.FinalizeBlock(ctx, req)
 		if err != nil {
@@ -158,6 +156,7 @@ func measureBlocks(b *testing.B, h *harness, n int, makeBlock func() [][]byte) {
 		if _, err := h.app.Commit(ctx, &abci.RequestCommit{}); err != nil {
 			b.Fatal(err)
 		}
+		h.height = req.Height
 		b.StopTimer()
 		for _, r := range fin.TxResults {
 			if r.Code != 0 {
@@ -167,6 +166,34 @@ func measureBlocks(b *testing.B, h *harness, n int, makeBlock func() [][]byte) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "tx/s")
+}
+
+// nextBlock is the decided block after h's head carrying txs, a second
+// later, as a validator that did not see its proposal gets it.
+func (h *harness) nextBlock(txs [][]byte) *abci.RequestFinalizeBlock {
+	h.time = h.time.Add(time.Second)
+	return &abci.RequestFinalizeBlock{Height: h.height + 1, Time: h.time, Txs: txs, Hash: []byte{1}, ProposerAddress: make([]byte, 20)}
+}
+
+// signTransfers signs a transfer of 1 wei to each of dest, the j-th from
+// senders[j mod len(senders)] at its next nonce, on every core, and
+// advances nonces.
+func signTransfers(senders []*ecdsa.PrivateKey, nonces []uint64, dest []common.Address) [][]byte {
+	n := len(dest)
+	txs := make([][]byte, n)
+	var wg sync.WaitGroup
+	for i, k := range senders {
+		first := nonces[i]
+		wg.Go(func() {
+			for j := i; j < n; j += len(senders) {
+				tx := ethtest.Transfer(k, chainID, first+uint64(j/len(senders)), dest[j], big.NewInt(1))
+				txs[j], _ = tx.MarshalBinary()
+			}
+		})
+		nonces[i] += uint64((n - i + len(senders) - 1) / len(senders))
+	}
+	wg.Wait()
+	return txs
 }
 
 // BenchmarkBlockAtScale is BenchmarkBlock's 1,000 native transfers on a
@@ -184,40 +211,18 @@ func BenchmarkBlockAtScale(b *testing.B) {
 			account := func(i int) common.Address {
 				return common.BytesToAddress(crypto.Keccak256(big.NewInt(int64(i)).Bytes()))
 			}
-			// transfers signs n transfers, the j-th to account(to(j)), on
-			// every core (to is called in order, on this goroutine).
+			// transfers signs n transfers, the j-th to account(to(j)) (to
+			// is called in order).
 			transfers := func(n int, to func(j int) int) [][]byte {
-				txs := make([][]byte, n)
 				dest := make([]common.Address, n)
 				for j := range dest {
 					dest[j] = account(to(j))
 				}
-				var wg sync.WaitGroup
-				for i, k := range senders {
-					first := nonces[i]
-					wg.Go(func() {
-						for j := i; j < n; j += len(senders) {
-							tx := ethtest.Transfer(k, chainID, first+uint64(j/len(senders)), dest[j], big.NewInt(1))
-							txs[j], _ = tx.MarshalBinary()
-						}
-					})
-					nonces[i] += uint64((n - i + len(senders) - 1) / len(senders))
-				}
-				wg.Wait()
-				return txs
+				return signTransfers(senders, nonces, dest)
 			}
 			const perBlock = 5_000
 			for made := 0; made < accounts; made += perBlock {
-				txs := transfers(min(perBlock, accounts-made), func(j int) int { return made + j })
-				h.height++
-				h.time = h.time.Add(time.Second)
-				req := &abci.RequestFinalizeBlock{Height: h.height, Time: h.time, Txs: txs, Hash: []byte{1}, ProposerAddress: make([]byte, 20)}
-				if _, err := h.app.FinalizeBlock(context.Background(), req); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := h.app.Commit(context.Background(), &abci.RequestCommit{}); err != nil {
-					b.Fatal(err)
-				}
+				h.finalize(h.nextBlock(transfers(min(perBlock, accounts-made), func(j int) int { return made + j })))
 			}
 			size := dirSize(b, dir)
 			// 7919 is prime and no divisor of the counts: consecutive
@@ -264,26 +269,15 @@ func BenchmarkBlockHistory(b *testing.B) {
 	account := func(i int) common.Address {
 		return common.BytesToAddress(crypto.Keccak256(big.NewInt(int64(i % accounts)).Bytes()))
 	}
-	// sign signs n transfers on every core, the j-th from sender j mod 20
-	// to account(first+j).
+	// sign signs the next n transfers, in turn to each of the accounts.
 	next := 0
 	sign := func(n int) [][]byte {
-		txs := make([][]byte, n)
-		first := next
-		var wg sync.WaitGroup
-		for i, k := range senders {
-			nonce := nonces[i]
-			wg.Go(func() {
-				for j := i; j < n; j += len(senders) {
-					tx := ethtest.Transfer(k, chainID, nonce+uint64(j/len(senders)), account(first+j), big.NewInt(1))
-					txs[j], _ = tx.MarshalBinary()
-				}
-			})
-			nonces[i] += uint64((n - i + len(senders) - 1) / len(senders))
+		dest := make([]common.Address, n)
+		for j := range dest {
+			dest[j] = account(next)
+			next++
 		}
-		wg.Wait()
-		next += n
-		return txs
+		return signTransfers(senders, nonces, dest)
 	}
 	ctx := context.Background()
 	const perBlock, chunk = 4, 50_000
@@ -291,17 +285,8 @@ func BenchmarkBlockHistory(b *testing.B) {
 		start := time.Now()
 		for h.height < int64(blocks) {
 			txs := sign(min(chunk, (blocks-int(h.height))*perBlock))
-			for len(txs) > 0 {
-				h.height++
-				h.time = h.time.Add(time.Second)
-				req := &abci.RequestFinalizeBlock{Height: h.height, Time: h.time, Txs: txs[:perBlock], Hash: []byte{1}, ProposerAddress: make([]byte, 20)}
-				txs = txs[perBlock:]
-				if _, err := h.app.FinalizeBlock(ctx, req); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := h.app.Commit(ctx, &abci.RequestCommit{}); err != nil {
-					b.Fatal(err)
-				}
+			for ; len(txs) > 0; txs = txs[perBlock:] {
+				h.finalize(h.nextBlock(txs[:perBlock]))
 			}
 		}
 		b.Logf("grown to %d blocks in %s", h.height, time.Since(start).Round(time.Second))
@@ -331,17 +316,9 @@ func BenchmarkPoolRecheck(b *testing.B) {
 			for j := range 10_000 {
 				mustAdd(b, h, ethtest.Transfer(senders[j%20], chainID, uint64(j/20), common.BigToAddress(big.NewInt(int64(j+1000))), big.NewInt(1)))
 			}
-			ctx := context.Background()
 			b.ResetTimer()
 			for b.Loop() {
-				h.height++
-				h.time = h.time.Add(time.Second)
-				if _, err := h.app.FinalizeBlock(ctx, &abci.RequestFinalizeBlock{Height: h.height, Time: h.time, Hash: []byte{1}, ProposerAddress: make([]byte, 20)}); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := h.app.Commit(ctx, &abci.RequestCommit{}); err != nil {
-					b.Fatal(err)
-				}
+				h.finalize(h.nextBlock(nil))
 			}
 			if pending, _ := h.app.pool.Stats(); pending != 10_000 {
 				b.Fatalf("%d pending after the blocks, want 10000", pending)

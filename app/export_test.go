@@ -1,6 +1,11 @@
 package app
 
-import "github.com/redmx/redmx/txpool"
+// This file opens the app's internals to its external tests (package app_test).
+
+import (
+	"github.com/redmx/redmx/governance"
+	"github.com/redmx/redmx/txpool"
+)
 
 // SetSnapshotChunkSize sets the size state chunks are cut at, for tests that
 // need many chunks from a small state, and returns the undo.
@@ -17,3 +22,6 @@ func (a *App) HeadGate() txpool.Gate { return a.headGate() }
 func GateStandings(g txpool.Gate) (kept, most int) {
 	return len(g.(*poolGate).standings), maxStandings
 }
+
+// PayerKey is the pool's key for payer p, as the gate names it.
+func PayerKey(p governance.Payer) uint64 { return payerKey(p) }

@@ -101,11 +101,7 @@ func askGovernance(t *testing.T, a *built, gov *governance.Contract, tx *types.T
 	if err != nil {
 		return err
 	}
-	key := p.Record << 1
-	if p.Governance {
-		key |= 1
-	}
-	if pend := a.pool.PayerGas(key); pend > 0 {
+	if pend := a.pool.PayerGas(app.PayerKey(p)); pend > 0 {
 		_, err = gov.Admit(env, st, from, tx.To(), tx.Data(), tx.Gas(), pend)
 	}
 	return err
