@@ -74,7 +74,7 @@ func balanceAt(t *testing.T, a *built, n uint64) (uint64, error) {
 }
 
 // TestArchiveServesEveryHeight: an archive node reads the state of every
-// height, from the live layers (the 128 newest) and from the state history
+// height, from the live layers (the newest [store.LiveStates]) and from the state history
 // below them, down to genesis.
 func TestArchiveServesEveryHeight(t *testing.T) {
 	opts := store.DefaultOptions()

@@ -16,7 +16,7 @@
 // Only the state freezer is opened, never geth's chain freezer, which would
 // move old blocks out of the chain index.
 //
-// Durability. The state of the 128 newest heights lives in memory as diff
+// Durability. The state of the [LiveStates] newest heights lives in memory as diff
 // layers; older layers are merged into a write buffer that is written when
 // full ([Options.WriteBufferMB]) and, at the latest, every
 // [Options.PersistEvery] heights or once the layers exceed

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethdb"
 	"github.com/ethereum/go-ethereum/params"
@@ -147,5 +148,29 @@ func BenchmarkFlatten(b *testing.B) {
 			b.ResetTimer()
 			b.StopTimer()
 		}
+	}
+}
+
+// TestLiveStates: the newest LiveStates heights are held in memory, and the
+// one below them has been merged into the state on disk.
+func TestLiveStates(t *testing.T) {
+	db, err := Open(t.TempDir(), DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const heights = LiveStates + 10
+	roots := make([]common.Hash, heights+1)
+	roots[0] = commitHeight(t, db, types.EmptyRootHash, 0)
+	for n := uint64(1); n <= heights; n++ {
+		roots[n] = commitHeight(t, db, roots[n-1], n)
+	}
+	for n := heights - LiveStates; n <= heights; n++ {
+		if _, err := db.trie.NodeReader(roots[n]); err != nil {
+			t.Errorf("height %d of %d is not live: %v", n, heights, err)
+		}
+	}
+	if _, err := db.trie.NodeReader(roots[heights-LiveStates-1]); err == nil {
+		t.Errorf("height %d of %d is still live: more than %d states held", heights-LiveStates-1, heights, LiveStates)
 	}
 }

@@ -24,6 +24,14 @@ import (
 	"github.com/redmx/redmx/internal/sysmem"
 )
 
+// LiveStates is how many of the newest heights' states the trie database
+// holds in memory as layers over the state on disk (go-ethereum keeps 128,
+// for reorganisations this chain never has). A trie node read that none of
+// them holds walks them all before the disk, so fewer make blocks faster
+// once the state outgrows the caches; older heights are read from the state
+// history.
+const LiveStates = 32
+
 // DefaultStateHistory is how many recent blocks' state a node keeps by
 // default: a day of blocks at the fastest block rate (one every ~0.6 s).
 const DefaultStateHistory = 150_000
@@ -38,14 +46,14 @@ type Options struct {
 	StateHistory  uint64 `toml:"state_history" comment:"State of the most recent blocks kept and served at past block numbers (eth_getBalance, eth_call, eth_getProof, …); older state is pruned from disk and asking for it is an error (at least 1). 150000 is about a day of blocks."`
 	BlockHistory  uint64 `toml:"block_history" comment:"Blocks kept: CometBFT's blocks and the Ethereum blocks, receipts and transaction index of the most recent heights (at least state_history); older ones are deleted a few at each block, and asking for them answers null. Never fewer than the last 256, the evidence window (evidence.max_age_num_blocks) and what a restart after a crash replays. 1000000 is about a week of blocks."`
 	Archive       bool   `toml:"archive" comment:"An archive node: keep every block and the state of every block; overrides block_history and state_history, and keeps proof_history on."`
-	ProofHistory  bool   `toml:"proof_history" comment:"Keep the trie nodes of past states too, so that eth_getProof answers at heights below the newest 128 as far back as state_history. They cost about a fifth of block throughput with a million accounts and a fifth more disk; without them, as on geth, such a proof is an error, while balances, code, storage and calls at past heights are served either way. It can be turned off at any time, but not back on for the same data directory: the trie nodes of the past it should prove were not kept."`
+	ProofHistory  bool   `toml:"proof_history" comment:"Keep the trie nodes of past states too, so that eth_getProof answers at heights below the newest 32 as far back as state_history. They cost about a fifth of block throughput with a million accounts and a fifth more disk; without them, as on geth, such a proof is an error, while balances, code, storage and calls at past heights are served either way. It can be turned off at any time, but not back on for the same data directory: the trie nodes of the past it should prove were not kept."`
 	StateLayersMB int    `toml:"state_layers_mb" comment:"The newest states, held in memory as layers over the state on disk, in MiB as the trie database counts them (the Go heap holds about four times that): past this, they are flushed to disk at the next height, whatever persist_every says, so that blocks of many new accounts cannot fill the memory; the write buffer that takes them is as large (at least 16; 0: a 128th of the memory the node may use, 32 to 128)."`
 	PersistEvery  uint64 `toml:"persist_every" comment:"Every this many heights, all the state held in memory is flushed to disk, so that a crash costs at most this many heights of replay at restart, however small the blocks (0: only when the write buffer fills; only on an archive node, since pruned blocks must stay beyond what a restart replays)."`
 	MinFreeMB     uint64 `toml:"min_free_mb" comment:"Free space, in MiB, below which the node refuses to start, and stops cleanly while running, on the filesystem of the data directory, before a write fails half done (0: no check)."`
 
 	Handles int `toml:"-"` // open files
 	// WriteBufferMB bounds the state changes aggregated in memory below the
-	// 128 newest heights before they are written (0: StateLayersMB). At
+	// [LiveStates] newest heights before they are written (0: StateLayersMB). At
 	// least StateLayersMB, a flush of every layer fills it at most once, so
 	// the flush is written in the background instead of waiting for a
 	// previous one and the histories it covers.
@@ -280,6 +288,7 @@ func openKV(kvs ethdb.KeyValueStore, ancient string, opts Options) (*DB, error) 
 		TrienodeHistory:     trienodes,
 		FullValueCheckpoint: 8,
 		EnableStateIndexing: true,
+		DiffLayers:          LiveStates,
 		// Index as histories are written, whatever the age of the head
 		// block: geth waits for a synced chain, judged by the wall clock.
 		NoHistoryIndexDelay: true,
@@ -299,7 +308,7 @@ func openKV(kvs ethdb.KeyValueStore, ancient string, opts Options) (*DB, error) 
 // KV is the key-value store holding the chain index.
 func (db *DB) KV() ethdb.Database { return db.kv }
 
-// State is the state database of the states held live (the 128 newest
+// State is the state database of the states held live (the [LiveStates] newest
 // heights and the disk layer), the ones blocks execute on.
 func (db *DB) State() state.Database { return db.state }
 
@@ -391,7 +400,7 @@ func (db *DB) CommitHeight(head Head, writeIndex func(ethdb.KeyValueWriter)) err
 		return fmt.Errorf("store: sync height %d: %w", head.Height, err)
 	}
 	failpoint.Hit(failpoint.HeadSynced, head.Height)
-	// The layers' count is bounded (128) but not their size: blocks of
+	// The layers' count is bounded ([LiveStates]) but not their size: blocks of
 	// transfers to new accounts make large layers, hence the size bound.
 	diffs, _, _ := db.trie.Size()
 	if db.persist > 0 && head.Height%db.persist == 0 || db.layers > 0 && diffs > db.layers {

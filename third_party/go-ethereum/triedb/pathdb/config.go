@@ -14,6 +14,9 @@
 // You should have received a copy of the GNU Lesser General Public License
 // along with the go-ethereum library. If not, see <http://www.gnu.org/licenses/>.
 
+// Modified by the redmx authors: Config.DiffLayers sets how many diff layers
+// Update keeps (third_party/patches/go-ethereum/0002-*).
+
 package pathdb
 
 import (
@@ -104,6 +107,11 @@ type Config struct {
 	EnableStateIndexing bool   // Whether to enable state history indexing for external state access
 	FullValueCheckpoint uint32 // The rate at which trie nodes are encoded in full-value format
 
+	// DiffLayers is how many diff layers Update keeps in memory over the
+	// disk layer (0: 128). Every trie node read that misses them walks
+	// them all, so a chain without reorgs gains from fewer.
+	DiffLayers int
+
 	// Testing configurations
 	SnapshotNoBuild     bool // Flag Whether the state generation is disabled
 	NoAsyncFlush        bool // Flag whether the background buffer flushing is disabled
@@ -126,6 +134,9 @@ func (c *Config) sanitize() *Config {
 	if conf.FullValueCheckpoint == 0 {
 		conf.FullValueCheckpoint = 1
 		log.Info("Disabling diff mode trie node history encoding")
+	}
+	if conf.DiffLayers <= 0 {
+		conf.DiffLayers = maxDiffLayers
 	}
 	return &conf
 }

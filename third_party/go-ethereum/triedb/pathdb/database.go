@@ -14,6 +14,9 @@
 // You should have received a copy of the GNU Lesser General Public License
 // along with the go-ethereum library. If not, see <http://www.gnu.org/licenses/>.
 
+// Modified by the redmx authors: Update keeps Config.DiffLayers diff layers
+// (third_party/patches/go-ethereum/0002-*).
+
 package pathdb
 
 import (
@@ -331,7 +334,7 @@ func (db *Database) Update(root common.Hash, parentRoot common.Hash, block uint6
 	// - head-1 layer is paired with HEAD-1 state
 	// - head-127 layer(bottom-most diff layer) is paired with HEAD-127 state
 	// - head-128 layer(disk layer) is paired with HEAD-128 state
-	return db.tree.cap(root, maxDiffLayers)
+	return db.tree.cap(root, db.config.DiffLayers)
 }
 
 // Commit traverses downwards the layer tree from a specified layer with the
