@@ -50,6 +50,11 @@ func applyMemoryLimit(logger *slog.Logger, cfg *config.Config, total uint64, lim
 		debug.SetMemoryLimit(limit)
 		attrs = append(attrs, "go_limit_mib", limit>>20)
 	}
+	if n := sysmem.MallocArenas(); n > 0 {
+		attrs = append(attrs, "malloc_arenas", n)
+	} else if v := os.Getenv("MALLOC_ARENA_MAX"); v != "" {
+		attrs = append(attrs, "malloc_arenas", "MALLOC_ARENA_MAX="+v)
+	}
 	logger.Info("memory budget", attrs...)
 }
 
