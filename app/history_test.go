@@ -74,8 +74,8 @@ func balanceAt(t *testing.T, a *built, n uint64) (uint64, error) {
 }
 
 // TestArchiveServesEveryHeight: an archive node reads the state of every
-// height, from the live layers (the newest [store.LiveStates]) and from the state history
-// below them, down to genesis.
+// height, from the live layers (the newest [store.LiveStates]) and from the
+// state history below them, down to genesis.
 func TestArchiveServesEveryHeight(t *testing.T) {
 	opts := store.DefaultOptions()
 	opts.Archive = true
