@@ -142,21 +142,13 @@ func benchTransfers(b *testing.B, h *harness, kind string, n int, nonces []uint6
 // measureBlocks times FinalizeBlock and Commit of blocks that makeBlock
 // makes, outside the timer, and reports the rate.
 func measureBlocks(b *testing.B, h *harness, n int, makeBlock func() [][]byte) {
-	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
 		b.StopTimer()
 		req := h.nextBlock(makeBlock())
 		b.StartTimer()
-		fin, err := h.app.FinalizeBlock(ctx, req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := h.app.Commit(ctx, &abci.RequestCommit{}); err != nil {
-			b.Fatal(err)
-		}
-		h.height = req.Height
+		fin := h.finalize(req)
 		b.StopTimer()
 		for _, r := range fin.TxResults {
 			if r.Code != 0 {
