@@ -81,7 +81,9 @@ func TestArchiveServesEveryHeight(t *testing.T) {
 	opts.Archive = true
 	h := newHarness(t, store.OpenMemoryWith(opts))
 	grow(h, 300)
-	for _, n := range []uint64{0, 1, 2, 100, 171, 172, 173, 250, 299, 300} {
+	// 300 - LiveStates is the oldest height still held in memory.
+	live := uint64(300 - store.LiveStates)
+	for _, n := range []uint64{0, 1, 2, 100, 171, 172, 173, 250, live - 1, live, live + 1, 299, 300} {
 		got, err := balanceAt(t, h.app, n)
 		if err != nil {
 			t.Fatalf("height %d: %v", n, err)
