@@ -220,11 +220,13 @@ func nodeFees(ctx context.Context, ec *ethclient.Client) (fees, error) {
 	return fees{feeCap, tip}, nil
 }
 
-// fundAmount is what Config.Fund gives each sender: a thousand ether.
+// fundAmount is the most Config.Fund gives each sender: a thousand ether.
 var fundAmount = new(big.Int).Mul(big.NewInt(1000), big.NewInt(1e18))
 
-// fund sends fundAmount from the node's first account to each key's account
-// that holds less, and waits until all are mined.
+// fund sends each key's account that holds less than its share of the
+// node's first account, fundAmount at most, that share (anvil's accounts
+// hold 10,000 ether, less than 20 senders' thousand each), and waits until
+// all are mined.
 func fund(ctx context.Context, ec *ethclient.Client, client *gethrpc.Client, keys []*ecdsa.PrivateKey, logf func(string, ...any)) error {
 	var accounts []common.Address
 	if err := client.CallContext(ctx, &accounts, "eth_accounts"); err != nil {
@@ -233,6 +235,11 @@ func fund(ctx context.Context, ec *ethclient.Client, client *gethrpc.Client, key
 	if len(accounts) == 0 {
 		return errors.New("--fund: the node has no account of its own to fund the senders from (geth --dev and anvil have one)")
 	}
+	have, err := ec.BalanceAt(ctx, accounts[0], nil)
+	if err != nil {
+		return err
+	}
+	amount := fundShare(have, len(keys))
 	var hashes []common.Hash
 	for _, k := range keys {
 		addr := crypto.PubkeyToAddress(k.PublicKey)
@@ -240,11 +247,11 @@ func fund(ctx context.Context, ec *ethclient.Client, client *gethrpc.Client, key
 		if err != nil {
 			return err
 		}
-		if bal.Cmp(fundAmount) >= 0 {
+		if bal.Cmp(amount) >= 0 {
 			continue
 		}
 		var h common.Hash
-		arg := map[string]any{"from": accounts[0], "to": addr, "value": (*hexutil.Big)(fundAmount)}
+		arg := map[string]any{"from": accounts[0], "to": addr, "value": (*hexutil.Big)(amount)}
 		if err := client.CallContext(ctx, &h, "eth_sendTransaction", arg); err != nil {
 			return fmt.Errorf("fund %s from %s: %w", addr, accounts[0], err)
 		}
@@ -252,6 +259,17 @@ func fund(ctx context.Context, ec *ethclient.Client, client *gethrpc.Client, key
 	}
 	logf("funding %d senders from %s", len(hashes), accounts[0])
 	return waitMined(ctx, ec, hashes, time.Minute)
+}
+
+// fundShare is what each of n senders is funded with from have: an equal
+// share, fundAmount at most, with one share kept back for the funding
+// transactions' fees.
+func fundShare(have *big.Int, n int) *big.Int {
+	share := new(big.Int).Div(have, big.NewInt(int64(n)+1))
+	if share.Cmp(fundAmount) > 0 {
+		return new(big.Int).Set(fundAmount)
+	}
+	return share
 }
 
 // deployTokens deploys a token for every sender and waits until all are
