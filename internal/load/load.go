@@ -240,6 +240,9 @@ func fund(ctx context.Context, ec *ethclient.Client, client *gethrpc.Client, key
 		return err
 	}
 	amount := fundShare(have, len(keys))
+	if amount.Sign() == 0 {
+		return fmt.Errorf("--fund: the node's account %s holds nothing to fund the senders with", accounts[0])
+	}
 	var hashes []common.Hash
 	for _, k := range keys {
 		addr := crypto.PubkeyToAddress(k.PublicKey)
