@@ -223,10 +223,9 @@ func nodeFees(ctx context.Context, ec *ethclient.Client) (fees, error) {
 // fundAmount is the most Config.Fund gives each sender: a thousand ether.
 var fundAmount = new(big.Int).Mul(big.NewInt(1000), big.NewInt(1e18))
 
-// fund sends each key's account that holds less than its share of the
-// node's first account, fundAmount at most, that share (anvil's accounts
-// hold 10,000 ether, less than 20 senders' thousand each), and waits until
-// all are mined.
+// fund sends a share of the node's first account's balance (fundShare:
+// anvil's accounts hold 10,000 ether, less than 20 senders' thousand each)
+// to each key's account that holds less, and waits until all are mined.
 func fund(ctx context.Context, ec *ethclient.Client, client *gethrpc.Client, keys []*ecdsa.PrivateKey, logf func(string, ...any)) error {
 	var accounts []common.Address
 	if err := client.CallContext(ctx, &accounts, "eth_accounts"); err != nil {
