@@ -14,6 +14,9 @@
 // You should have received a copy of the GNU Lesser General Public License
 // along with the go-ethereum library. If not, see <http://www.gnu.org/licenses/>.
 
+// Modified by the redmx authors: a state entry's list of layers starts with
+// room for one layer, not sixteen (third_party/patches/go-ethereum/0003-*).
+
 package pathdb
 
 import (
@@ -188,7 +191,7 @@ func (l *lookup) addLayer(diff *diffLayer) {
 		for accountHash := range diff.states.accountData {
 			list, exists := l.accounts[accountHash]
 			if !exists {
-				list = make([]common.Hash, 0, 16) // TODO(rjl493456442) use sync pool
+				list = make([]common.Hash, 0, 1) // most accounts change in one layer
 			}
 			list = append(list, state)
 			l.accounts[accountHash] = list
@@ -203,7 +206,7 @@ func (l *lookup) addLayer(diff *diffLayer) {
 				key := storageKey(accountHash, slotHash)
 				list, exists := l.storages[key]
 				if !exists {
-					list = make([]common.Hash, 0, 16) // TODO(rjl493456442) use sync pool
+					list = make([]common.Hash, 0, 1) // most slots change in one layer
 				}
 				list = append(list, state)
 				l.storages[key] = list
