@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"bytes"
 	"sort"
 	"sync"
 
@@ -8,11 +9,20 @@ import (
 )
 
 // Blocks is what the dashboard reads of CometBFT's block and state stores.
+// Each block is read as its header and commit, without its transactions,
+// which under load are most of its bytes; the whole block only when its
+// header says it carries evidence.
 type Blocks interface {
 	Height() int64
+	LoadBlockMeta(height int64) *cmttypes.BlockMeta
+	// LoadBlockCommit is the commit of height, as block height+1 carries it.
+	LoadBlockCommit(height int64) *cmttypes.Commit
 	LoadBlock(height int64) *cmttypes.Block
 	Validators(height int64) (*cmttypes.ValidatorSet, error)
 }
+
+// noEvidence is the evidence hash in the header of a block without any.
+var noEvidence = cmttypes.EvidenceList(nil).Hash()
 
 // Sizes of the in-memory windows.
 const (
@@ -81,28 +91,36 @@ func (t *tracker) update() bool {
 	}
 	read := false
 	for n := 0; t.next <= top && n < perStep; n++ {
-		b := t.src.LoadBlock(t.next)
-		if b == nil { // pruned or not yet there
+		m := t.src.LoadBlockMeta(t.next)
+		if m == nil { // pruned or not yet there
 			t.next++
 			continue
 		}
-		t.add(b)
+		t.add(m)
 		t.next++
 		read = true
 	}
 	return read
 }
 
-func (t *tracker) add(b *cmttypes.Block) {
-	h := b.Height
-	t.blocks = append(t.blocks, blockRec{Height: h, TimeMs: b.Time.UnixMilli(), Txs: len(b.Txs), Proposer: b.ProposerAddress.String()})
+// lastCommit is the commit block h carries, of height h-1.
+func (t *tracker) lastCommit(h int64) *cmttypes.Commit {
+	if h <= 1 {
+		return nil
+	}
+	return t.src.LoadBlockCommit(h - 1)
+}
+
+func (t *tracker) add(m *cmttypes.BlockMeta) {
+	h := m.Header.Height
+	t.blocks = append(t.blocks, blockRec{Height: h, TimeMs: m.Header.Time.UnixMilli(), Txs: m.NumTxs, Proposer: m.Header.ProposerAddress.String()})
 	if len(t.blocks) > chartWindow {
 		t.blocks = append(t.blocks[:0:0], t.blocks[len(t.blocks)-chartWindow:]...)
 	}
 	if vals, err := t.src.Validators(h); err == nil {
 		t.vals = vals
 	}
-	if lc := b.LastCommit; lc != nil && h > 1 {
+	if lc := t.lastCommit(h); lc != nil {
 		if vals, err := t.src.Validators(lc.Height); err == nil {
 			c := commitRec{height: lc.Height}
 			for i, v := range vals.Validators {
@@ -117,6 +135,13 @@ func (t *tracker) add(b *cmttypes.Block) {
 				t.commits = append(t.commits[:0:0], t.commits[len(t.commits)-MissWindow:]...)
 			}
 		}
+	}
+	if bytes.Equal(m.Header.EvidenceHash, noEvidence) {
+		return
+	}
+	b := t.src.LoadBlock(h)
+	if b == nil { // pruned since
+		return
 	}
 	for _, ev := range b.Evidence.Evidence {
 		rec := EvidenceRec{Block: h, Height: ev.Height(), Kind: "light client attack"}

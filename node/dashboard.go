@@ -124,13 +124,17 @@ func peersOf(cmt *cmtnode.Node) []dashboard.Peer {
 type cometBlocks struct {
 	bs interface {
 		Height() int64
+		LoadBlockMeta(int64) *cmttypes.BlockMeta
+		LoadBlockCommit(int64) *cmttypes.Commit
 		LoadBlock(int64) *cmttypes.Block
 	}
 	st sm.Store
 }
 
-func (c cometBlocks) Height() int64                     { return c.bs.Height() }
-func (c cometBlocks) LoadBlock(h int64) *cmttypes.Block { return c.bs.LoadBlock(h) }
+func (c cometBlocks) Height() int64                             { return c.bs.Height() }
+func (c cometBlocks) LoadBlockMeta(h int64) *cmttypes.BlockMeta { return c.bs.LoadBlockMeta(h) }
+func (c cometBlocks) LoadBlockCommit(h int64) *cmttypes.Commit  { return c.bs.LoadBlockCommit(h) }
+func (c cometBlocks) LoadBlock(h int64) *cmttypes.Block         { return c.bs.LoadBlock(h) }
 func (c cometBlocks) Validators(h int64) (*cmttypes.ValidatorSet, error) {
 	return c.st.LoadValidators(h)
 }
