@@ -27,19 +27,11 @@ const (
 	// have nothing to send. At CometBFT's 100 ms each consensus step could
 	// wait that long, adding ~200 ms to every block on a LAN.
 	PeerGossipSleep = 20 * time.Millisecond
-	// SeenCacheSize is how many transaction hashes CometBFT remembers so that
-	// the copies each peer gossips are dropped unread. A copy arrives within
-	// a gossip round (~0.1 s); 25,000 hashes span seconds at a devnet's
-	// saturation and take a quarter of the heap of CometBFT's 100,000, which
-	// held 16–23 MB of a loaded devnet node's (doubled by the garbage
-	// collector's headroom). A copy that outlives them is refused by the
-	// pool, as known or already mined.
-	SeenCacheSize = 25_000
 )
 
 // CometBFTDefaults returns CometBFT's defaults with redmx's choices applied:
 //   - mempool.type "app": the app keeps the pool (txpool), CometBFT only gossips;
-//     reap_interval 50 ms; seen_cache_size 25,000.
+//     reap_interval 50 ms.
 //   - tx_index.indexer "null": the Ethereum chain index replaces CometBFT's
 //     (the kv indexer cost ~44 % of the CPU under load).
 //   - p2p send_rate / recv_rate 50 MB/s; max_packet_msg_payload_size stays at
@@ -64,7 +56,6 @@ func CometBFTDefaults() *cmtcfg.Config {
 	c.FilterPeers = true
 	c.Mempool.Type = cmtcfg.MempoolTypeApp
 	c.Mempool.ReapInterval = ReapInterval
-	c.Mempool.SeenCacheSize = SeenCacheSize
 	c.TxIndex.Indexer = "null"
 	c.Storage.DiscardABCIResponses = true
 	c.P2P.SendRate = P2PRate
