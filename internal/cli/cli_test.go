@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,14 +41,15 @@ func runErr(ctx context.Context, stdin string, args ...string) (string, string, 
 	return out.String(), errOut.String(), err
 }
 
+// freeAddr is a free loopback address below the ports the kernel gives
+// outgoing connections, so that no node dialling a peer takes it first.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addrs, err := devnet.FreePorts(1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().String()
+	return addrs[0]
 }
 
 // TestInitThenStart initializes a single-validator home, refuses to
