@@ -12,6 +12,7 @@ import (
 	cmtnode "github.com/cometbft/cometbft/node"
 	"github.com/cometbft/cometbft/p2p"
 	sm "github.com/cometbft/cometbft/state"
+	"github.com/cometbft/cometbft/store"
 	cmttypes "github.com/cometbft/cometbft/types"
 	cmttime "github.com/cometbft/cometbft/types/time"
 
@@ -82,7 +83,7 @@ func (n *Node) startDashboard(r *status.Reactor, b *backend, cmt *cmtnode.Node, 
 	})
 	d := dashboard.New(dashboard.Config{
 		Backend:  b,
-		Blocks:   cometBlocks{bs: cmt.BlockStore(), st: env.StateStore},
+		Blocks:   cometBlocks{BlockStore: cmt.BlockStore(), st: env.StateStore},
 		Book:     r.Book(),
 		Peers:    func() []dashboard.Peer { return peersOf(cmt) },
 		NodeID:   string(cmt.NodeInfo().ID()),
@@ -120,21 +121,13 @@ func peersOf(cmt *cmtnode.Node) []dashboard.Peer {
 	return out
 }
 
-// cometBlocks reads blocks and validator sets from CometBFT's stores.
+// cometBlocks reads blocks from CometBFT's block store and validator sets
+// from its state store.
 type cometBlocks struct {
-	bs interface {
-		Height() int64
-		LoadBlockMeta(int64) *cmttypes.BlockMeta
-		LoadBlockCommit(int64) *cmttypes.Commit
-		LoadBlock(int64) *cmttypes.Block
-	}
+	*store.BlockStore
 	st sm.Store
 }
 
-func (c cometBlocks) Height() int64                             { return c.bs.Height() }
-func (c cometBlocks) LoadBlockMeta(h int64) *cmttypes.BlockMeta { return c.bs.LoadBlockMeta(h) }
-func (c cometBlocks) LoadBlockCommit(h int64) *cmttypes.Commit  { return c.bs.LoadBlockCommit(h) }
-func (c cometBlocks) LoadBlock(h int64) *cmttypes.Block         { return c.bs.LoadBlock(h) }
 func (c cometBlocks) Validators(h int64) (*cmttypes.ValidatorSet, error) {
 	return c.st.LoadValidators(h)
 }
