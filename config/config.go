@@ -31,7 +31,7 @@ type Config struct {
 // MemoryConfig is [redmx.memory]: the node's memory budget, of which the
 // store's caches ([redmx.storage] cache_mb) are a part.
 type MemoryConfig struct {
-	TotalMB uint64 `toml:"total_mb" comment:"The memory the node may use, in MiB, from which its caches, pool and Go heap limit are sized when they are left at 0 (0: the host's, or its cgroup's limit if lower; a larger value is lowered to that). Set it when the host runs other things; a devnet gives each of its nodes an equal share of the host."`
+	TotalMB uint64 `toml:"total_mb" comment:"The memory the node may use, in MiB, from which its caches, pool and Go heap limit are sized when they are left at 0 (0: the host's, or its cgroup's limit if lower; a larger value is lowered to that). Set it when the host runs other things; a devnet gives each of its nodes an equal share of the host, 1024 at most."`
 	LimitMB uint64 `toml:"limit_mb" comment:"Soft limit of the Go heap, in MiB: the garbage collector works harder as the node nears it, before the kernel's out-of-memory killer would act (0: three quarters of the memory the node may use, the host's or its cgroup's, less 1.5 × the pebble cache, which lives outside the Go heap; the GOMEMLIMIT environment variable overrides both)."`
 }
 

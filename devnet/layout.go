@@ -18,6 +18,18 @@ import (
 	"github.com/redmx/redmx/node"
 )
 
+// MaxNodeMemoryMB bounds each devnet node's share of the host. A
+// development chain's state is small; caches sized from a share of a large
+// host would only fill with time, and four of them could take the host.
+const MaxNodeMemoryMB = 1024
+
+// NodeMemoryMB is the memory, in MiB, each of n devnet nodes on a host of
+// host bytes sizes its caches, pool and Go heap limit from: an equal share,
+// MaxNodeMemoryMB at most.
+func NodeMemoryMB(host uint64, n int) uint64 {
+	return min(host>>20/uint64(max(n, 1)), MaxNodeMemoryMB)
+}
+
 // LayoutFile is the file in a network's directory that describes it.
 const LayoutFile = "network.json"
 
@@ -232,7 +244,7 @@ func (n *Network) SetPorts(p Ports, edit func(*cmtcfg.Config, *config.Config)) e
 			rcfg.RPC.Debug = true // traces, as on geth --dev
 			// The nodes share one host: each sizes its caches from its share.
 			if host, ok := sysmem.Total(); ok {
-				rcfg.Memory.TotalMB = host >> 20 / uint64(len(n.Nodes))
+				rcfg.Memory.TotalMB = NodeMemoryMB(host, len(n.Nodes))
 			}
 		} else {
 			return err
