@@ -72,7 +72,7 @@ func newApp(t testing.TB, db *store.DB, gen *genesis.AppState, cfg app.Config, p
 		cfg.Governance = governance.New()
 	}
 	cc := gen.ChainConfig()
-	b := &built{chain: chain.New(db.KV(), cc)}
+	b := &built{chain: chain.New(db.KV(), cc, chain.DefaultCacheBytes)}
 	b.exec = execution.New(cc, b.chain, cfg.Governance)
 	pcfg := txpool.DefaultConfig()
 	for _, p := range pool {

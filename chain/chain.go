@@ -12,13 +12,9 @@ import (
 	"github.com/ethereum/go-ethereum/params"
 )
 
-// cacheBytes bounds each of the caches of recent blocks and of their
-// receipts, in bytes as blockWeight and receiptsWeight estimate them, so
-// that their memory follows this bound whatever the blocks hold (many small
-// transactions, or a few with large calldata or many logs). Clients poll
-// the receipts of the newest blocks one transaction at a time, and a full
-// block takes milliseconds to decode.
-const cacheBytes = 32 << 20
+// DefaultCacheBytes bounds each of the caches of recent blocks and of their
+// receipts on a node whose memory is unknown or large (see [New]).
+const DefaultCacheBytes = 32 << 20
 
 // Estimated bytes of a decoded transaction (with its entry in the block's
 // index), receipt and log beyond their variable-size data.
@@ -70,7 +66,14 @@ type numbered struct {
 
 // New returns the chain index over db, with no head until [Chain.SetHead]:
 // the caller knows which height is durable (see store.DB.Head).
-func New(db ethdb.Database, config *params.ChainConfig) *Chain {
+//
+// cacheBytes bounds each of the caches of recent blocks and of their
+// receipts, in bytes as blockWeight and receiptsWeight estimate them, so
+// that their memory follows the bound whatever the blocks hold (many small
+// transactions, or a few with large calldata or many logs). Clients poll
+// the receipts of the newest blocks one transaction at a time, and a full
+// block takes milliseconds to decode.
+func New(db ethdb.Database, config *params.ChainConfig, cacheBytes int) *Chain {
 	return &Chain{
 		db:       db,
 		config:   config,

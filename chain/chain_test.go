@@ -19,7 +19,7 @@ import (
 func TestHeadBoundsReads(t *testing.T) {
 	db := rawdb.NewMemoryDatabase()
 	config := params.MergedTestChainConfig
-	c := chain.New(db, config)
+	c := chain.New(db, config, chain.DefaultCacheBytes)
 
 	signer := types.LatestSigner(config)
 	to := common.Address{1}

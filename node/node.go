@@ -390,6 +390,7 @@ func (n *Node) openParts(stops *stopSteps, self string) (*parts, error) {
 		self:          self,
 		knownUpgrades: n.upgrades,
 		blockHistory:  n.cfg.Redmx.Storage.Blocks(),
+		chainCache:    chainCacheBytes(n.memory),
 		logger:        n.logger.With("module", "app"),
 		metrics:       n.metrics,
 	}

@@ -64,6 +64,9 @@ type appSettings struct {
 	peers         []string
 	self          string // this node's p2p ID (app.Config.Self)
 	blockMaxBytes int64
+	// chainCache bounds each of the chain index's caches of recent blocks
+	// and receipts (0: chain.DefaultCacheBytes).
+	chainCache int
 	// blockHistory and evidenceBlocks bound pruning (app.Config).
 	blockHistory   uint64
 	evidenceBlocks uint64
@@ -80,9 +83,12 @@ func build(db *store.DB, gen *genesis.AppState, s appSettings) (*parts, error) {
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
+	if s.chainCache == 0 {
+		s.chainCache = chain.DefaultCacheBytes
+	}
 	cc := gen.ChainConfig()
 	gov := governance.New()
-	p := &parts{db: db, gen: gen, chain: chain.New(db.KV(), cc)}
+	p := &parts{db: db, gen: gen, chain: chain.New(db.KV(), cc, s.chainCache)}
 	p.exec = execution.New(cc, p.chain, gov)
 	p.pool = txpool.New(s.pool, p.exec, s.logger)
 	var obs app.Observer

@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime/debug"
 
+	"github.com/redmx/redmx/chain"
 	"github.com/redmx/redmx/config"
 	"github.com/redmx/redmx/internal/sysmem"
 )
@@ -38,11 +39,23 @@ func sizeMemory(cfg *config.Config, total uint64) (limit int64) {
 	return int64(l - outside)
 }
 
+// chainCacheBytes bounds each of the chain index's caches of recent blocks
+// and of their receipts, which the RPC server reads: a 64th of total, 8 to
+// 32 MiB (32 when total is unknown). They live in the Go heap; 16 MiB each
+// on a 1 GiB node still hold the last dozens of full blocks that clients
+// poll receipts from.
+func chainCacheBytes(total uint64) int {
+	if total == 0 {
+		return chain.DefaultCacheBytes
+	}
+	return int(min(max(total/64, 8<<20), chain.DefaultCacheBytes))
+}
+
 // applyMemoryLimit sets the Go heap's soft limit for the process, unless
 // the GOMEMLIMIT environment variable already set one, and logs the budget.
 func applyMemoryLimit(logger *slog.Logger, cfg *config.Config, total uint64, limit int64) {
 	attrs := []any{"memory_mib", total >> 20, "pebble_cache_mib", cfg.Storage.CacheMB,
-		"trie_caches_mib", 2 * cfg.Storage.TrieCacheMB, "state_layers_mib", cfg.Storage.StateLayersMB, "pool_mib", cfg.Pool.GlobalBytes >> 20}
+		"trie_caches_mib", 2 * cfg.Storage.TrieCacheMB, "chain_caches_mib", 2 * chainCacheBytes(total) >> 20, "state_layers_mib", cfg.Storage.StateLayersMB, "pool_mib", cfg.Pool.GlobalBytes >> 20}
 	switch {
 	case os.Getenv("GOMEMLIMIT") != "":
 		attrs = append(attrs, "go_limit", "GOMEMLIMIT="+os.Getenv("GOMEMLIMIT"))

@@ -55,3 +55,23 @@ func TestMemoryShare(t *testing.T) {
 		}
 	}
 }
+
+// TestChainCacheBytes: the caches of recent blocks and receipts follow the
+// memory the node may use, within 8 to 32 MiB.
+func TestChainCacheBytes(t *testing.T) {
+	for _, tc := range []struct {
+		total uint64
+		want  int
+	}{
+		{0, 32 << 20}, // unknown
+		{256 << 20, 8 << 20},
+		{512 << 20, 8 << 20},
+		{1 << 30, 16 << 20},
+		{2 << 30, 32 << 20},
+		{64 << 30, 32 << 20},
+	} {
+		if got := chainCacheBytes(tc.total); got != tc.want {
+			t.Errorf("%d MiB: %d MiB, want %d", tc.total>>20, got>>20, tc.want>>20)
+		}
+	}
+}
