@@ -40,6 +40,7 @@ const (
 // the chain, agree on every block hash, and serve the receipts of every
 // block, the last it had committed before dying included.
 func TestFaultCrashAtCommitSteps(t *testing.T) {
+	parallel(t)
 	fig := record(t, 2, "crash at each commit step, multi-node")
 	points := pick(
 		// after FinalizeBlock, after the state write, after the index

@@ -42,6 +42,7 @@ var determinismEnv = [][]string{
 // All five must hold the same CometBFT app hash and the same Ethereum block
 // hash at every height.
 func TestFaultDeterminism(t *testing.T) {
+	parallel(t)
 	fig := record(t, 12, "determinism: replay on a fresh node; GOMAXPROCS, TZ, locale")
 	const fresh = 4 // index of the fresh node in determinismEnv
 

@@ -51,6 +51,7 @@ const (
 // deleted and the node, restarted, catches up, agrees on every block and
 // serves every receipt.
 func TestFaultFullDisk(t *testing.T) {
+	parallel(t)
 	if os.Geteuid() != 0 {
 		diskSkipOrFail(t, "mounting a tmpfs needs root")
 	}

@@ -46,6 +46,7 @@ const opsGovMaxGap = 15 * time.Second
 // power, so whether it is down, or the newcomer still syncing, the others
 // hold three quarters of the power and the chain goes on.
 func TestFaultGovernanceUnderFaults(t *testing.T) {
+	parallel(t)
 	fig := record(t, 10, "governance under faults: admit a fifth node, remove a validator, one validator killed in a loop")
 	fn := startNet(t, netOptions{TimeoutCommit: 300 * time.Millisecond})
 	c := fn.c

@@ -42,6 +42,7 @@ const (
 // finalises and no two nodes disagree. Healed: every node finalises again
 // within 30 s, and all agree on every height.
 func TestFaultPartitions(t *testing.T) {
+	parallel(t)
 	lab := newNetLab(t, validators)
 	fig := record(t, 5, "partitions: 3 | 1, then 2 | 2, then heal")
 	fn := startNet(t, netOptions{Command: lab.command, Config: func(i int, f *config.File) {
@@ -287,6 +288,7 @@ const (
 // p99, from submission to receipt, is within 5 s. Every receipt is then on
 // every node and all agree on every height.
 func TestFaultSlowLinks(t *testing.T) {
+	parallel(t)
 	seed := uint64(time.Now().UnixNano())
 	if s := os.Getenv("REDMX_FAULTS_SEED"); s != "" {
 		var err error

@@ -36,6 +36,7 @@ const opsReadyAge = 5 * time.Second
 // chain is not finalising; one killed validator back, blocks resume within
 // 30 s; the other back, every node agrees on every height.
 func TestFaultQuorumLost(t *testing.T) {
+	parallel(t)
 	fig := record(t, 3, "quorum lost: 2 of 4 validators stopped")
 	halt := pick(20*time.Second, 60*time.Second)
 	const resumeBound = 30 * time.Second
@@ -190,6 +191,7 @@ func TestFaultQuorumLost(t *testing.T) {
 // signature is absent from, and the dashboard's missed count equals the
 // chain's commits over its window.
 func TestFaultPause(t *testing.T) {
+	parallel(t)
 	fig := record(t, 4, "pause: SIGSTOP one validator")
 	pause := pick(10*time.Second, 30*time.Second)
 	fn := startNet(t, netOptions{})

@@ -52,6 +52,7 @@ const (
 // included), and governance's nodeMisbehaviour shows the node with its
 // collective.
 func TestFaultDoubleSign(t *testing.T) {
+	parallel(t)
 	fig := record(t, 8, "double signing: a second process with one validator's key")
 	fn := startNet(t, netOptions{})
 	ctx, cancel := context.WithTimeout(t.Context(), pick(3*time.Minute, 10*time.Minute))
@@ -390,6 +391,7 @@ const signSkewTolerance = 2 * time.Second
 // every node. The consensus engine's clock is the nearest level: it is the
 // clock whose readings other nodes see (vote times, and so block times).
 func TestFaultClockSkew(t *testing.T) {
+	parallel(t)
 	fig := record(t, 7, "clock skew: ±10 s and ±60 s on one validator")
 	fcBin := signBuildFaultClock(t)
 	const k = 2

@@ -42,6 +42,18 @@ func pick[T any](short, long_ T) T {
 	return short
 }
 
+// parallel lets the short version run its faults side by side (as many at
+// once as go test's -parallel, GOMAXPROCS by default): each mostly waits on
+// block times and timeouts, and sets what its processes need on their own
+// commands, never in this process's environment. The soak, whose latency
+// bound is a check, stays sequential and so runs alone before the others.
+// The long version runs one fault at a time.
+func parallel(t *testing.T) {
+	if !long {
+		t.Parallel()
+	}
+}
+
 // figure is one measured value of a fault's run, as the table shows it.
 type figure struct {
 	Name  string `json:"name"`

@@ -44,6 +44,7 @@ const opsMaxStall = 10 * time.Second
 // ones pass the height; the old one, replaced, catches up. No gap between
 // blocks exceeds opsMaxStall.
 func TestFaultRollingUpgrade(t *testing.T) {
+	parallel(t)
 	newBin := make(chan string, 1)
 	buildErr := make(chan error, 1)
 	dir := t.TempDir()
