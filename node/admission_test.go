@@ -44,6 +44,7 @@ func TestStrangerSaysSoOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a 4-validator network")
 	}
+	t.Parallel() // mostly waits on block times, beside the other long network tests
 	net := testnet.Start(t, devnet.Config{Validators: 4, TimeoutCommit: 300 * time.Millisecond})
 	home := filepath.Join(t.TempDir(), "stranger")
 	ccfg := config.CometBFTDefaults()

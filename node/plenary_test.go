@@ -34,6 +34,7 @@ func TestPlenaryUpgradeStopsEveryNode(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a 4-node network through a plenary")
 	}
+	t.Parallel() // mostly waits on block times, beside the other long network tests
 	began := time.Now()
 	net := testnet.Start(t, devnet.Config{
 		Validators:    4,

@@ -27,6 +27,7 @@ func TestPlenaryApprovesProject(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a 4-node network through a plenary")
 	}
+	t.Parallel() // mostly waits on block times, beside the other long network tests
 	net := testnet.Start(t, devnet.Config{
 		Validators:    4,
 		TimeoutCommit: 300 * time.Millisecond,

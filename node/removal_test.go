@@ -36,6 +36,7 @@ func TestRemovedNodeOnDashboard(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a 5-node network")
 	}
+	t.Parallel() // mostly waits on block times, beside the other long network tests
 	net := testnet.Start(t, devnet.Config{Validators: 4, TimeoutCommit: 300 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()

@@ -147,6 +147,7 @@ func TestLivenessFlagsStoppedValidator(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a 4-node network and runs some 150 blocks")
 	}
+	t.Parallel() // mostly waits on block times, beside the other long network tests
 	net := testnet.Start(t, devnet.Config{Validators: 4, TimeoutCommit: 200 * time.Millisecond,
 		GovParams: map[string]uint64{"livenessWindow": 100, "livenessMaxMissedPermille": 50}})
 	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)

@@ -147,6 +147,7 @@ func TestStateSync(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a 4-validator network and two more nodes")
 	}
+	t.Parallel() // mostly waits on block times, beside the other long network tests
 	const interval = 20
 	net := testnet.StartWith(t, devnet.Config{Validators: 4, TimeoutCommit: 300 * time.Millisecond, NoGovernance: true}, func(_ int, f *config.File) {
 		f.Redmx.Snapshot.Interval = interval
