@@ -65,14 +65,30 @@ func devnetValidators(t testing.TB, n int) []devnet.Validator {
 
 func newCluster(t testing.TB, n int, params map[string]uint64) *cluster {
 	t.Helper()
+	dbs := make([]*store.DB, n)
+	for i := range dbs {
+		dbs[i] = store.OpenMemory()
+	}
+	return newClusterWith(t, params, dbs...)
+}
+
+// newClusterOn is a cluster of one app on db, with the devnet's parameters.
+func newClusterOn(t testing.TB, db *store.DB) *cluster {
+	t.Helper()
+	return newClusterWith(t, nil, db)
+}
+
+// newClusterWith is a cluster of one app on each of dbs.
+func newClusterWith(t testing.TB, params map[string]uint64, dbs ...*store.DB) *cluster {
+	t.Helper()
 	raw := devnetGenesis(t, params)
 	c := &cluster{t: t, time: genesisTime}
-	for range n {
+	for _, db := range dbs {
 		gen, err := genesis.Parse(raw)
 		if err != nil {
 			t.Fatal(err)
 		}
-		a := newApp(t, store.OpenMemory(), gen, app.Config{Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))})
+		a := newApp(t, db, gen, app.Config{Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))})
 		if _, err := a.InitChain(context.Background(), &abci.RequestInitChain{Time: genesisTime, ChainId: "test", AppStateBytes: raw, InitialHeight: 1}); err != nil {
 			t.Fatal(err)
 		}

@@ -25,3 +25,7 @@ func GateStandings(g txpool.Gate) (kept, most int) {
 
 // PayerKey is the pool's key for payer p, as the gate names it.
 func PayerKey(p governance.Payer) uint64 { return payerKey(p) }
+
+// HeadReader is the pool's reader of the head state, as Commit hands it to
+// the pool's Reset.
+func (a *App) HeadReader() txpool.StateReader { return a.headReader() }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 
@@ -34,7 +35,7 @@ func (a *App) headGate() txpool.Gate {
 	if err != nil {
 		a.logger.Error("read applyQuota for the pool's gate", "height", h.Number, "err", err)
 	}
-	g := &poolGate{gov: a.gov, st: st, env: env, quota: quota}
+	g := &poolGate{gov: a.gov, st: st, env: env, quota: quota, live: a.liveHeadState}
 	if al, ok := a.gov.(allowances); ok {
 		g.al, g.standings = al, make(map[payerOf]standing)
 	}
@@ -56,6 +57,10 @@ type poolGate struct {
 	// transaction. Only when governance reads standings apart (al).
 	al        allowances
 	standings map[payerOf]standing
+
+	// live opens the newest head's state, for when a commit has flattened
+	// st off the live layers before the pool's Reset brings a new gate.
+	live func() (*state.StateDB, error)
 }
 
 // maxStandings bounds the standings a gate keeps: refusals are kept too, and
@@ -104,6 +109,23 @@ type payerOf struct {
 // Admit asks the sender's standing with the gas the payer already has in
 // the pool; the first answer, with nothing pending, names the payer.
 func (g *poolGate) Admit(from common.Address, to *common.Address, data []byte, gas uint64, pending func(payer uint64) uint64) (txpool.Admission, error) {
+	a, err := g.admit(from, to, data, gas, pending)
+	if g.st.Error() == nil || g.live == nil {
+		return a, err
+	}
+	// The state could not be read, and governance answered from empty
+	// storage: a commit flattened it off the live layers. Ask again at the
+	// new head, which the pool's Reset about to come brings it to anyway.
+	st, lerr := g.live()
+	if lerr != nil {
+		return txpool.Admission{}, fmt.Errorf("read the head state: %w", errors.Join(g.st.Error(), lerr))
+	}
+	g.st = st
+	clear(g.standings)
+	return g.admit(from, to, data, gas, pending)
+}
+
+func (g *poolGate) admit(from common.Address, to *common.Address, data []byte, gas uint64, pending func(payer uint64) uint64) (txpool.Admission, error) {
 	st := g.standing(from, to, data)
 	p, err := st.Admit(gas, 0)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/redmx/redmx/devnet"
 	"github.com/redmx/redmx/governance"
 	"github.com/redmx/redmx/internal/ethtest"
+	"github.com/redmx/redmx/store"
 	"github.com/redmx/redmx/txpool"
 )
 
@@ -132,5 +133,38 @@ func TestPoolGateBoundsStandings(t *testing.T) {
 	}
 	if _, err := g.Admit(member, &to, nil, 21_000, func(uint64) uint64 { return devnet.RoleGasPerEpoch }); !errors.Is(err, governance.ErrNoCapital) {
 		t.Fatalf("a member past the bound, its capital pooled: %v", err)
+	}
+}
+
+// TestPoolGateAcrossFlatten: the gate the pool was given at the last commit
+// still answers after the next commit flattened its state off the live
+// layers, before the pool is reset: a read of governance's storage there
+// failed and counted as empty, so a member was refused as a stranger.
+func TestPoolGateAcrossFlatten(t *testing.T) {
+	opts := store.DefaultOptions()
+	opts.PersistEvery = 1 // every height flattens the state layers to disk
+	c := newClusterOn(t, store.OpenMemoryWith(opts))
+	leader := role(t, devnet.RoleNameLeader, "public")
+	to := common.HexToAddress("0xbeef")
+	transfer := func(nonce uint64) {
+		t.Helper()
+		if err := c.add(0, ethtest.Transfer(leader.Key, chainID, nonce, to, big.NewInt(1))); err != nil {
+			t.Fatal(err)
+		}
+		if fin := c.propose(0); len(fin.TxResults) != 1 || fin.TxResults[0].Code != 0 {
+			t.Fatalf("transfer %d not mined: %+v", nonce, fin.TxResults)
+		}
+	}
+	transfer(0)
+	g := c.apps[0].HeadGate()
+	transfer(1)
+	none := func(uint64) uint64 { return 0 }
+	member := ethtest.Address(role(t, devnet.RoleNameLeader, "academic").Key) // not asked before
+	if a, err := g.Admit(member, &to, nil, 21_000, none); err != nil || a.NoRecord {
+		t.Fatalf("a member, asked after a flatten: %+v, %v", a, err)
+	}
+	stranger := common.HexToAddress("0x5157")
+	if _, err := g.Admit(stranger, &to, nil, 21_000, none); !errors.Is(err, governance.ErrNotMember) {
+		t.Fatalf("a stranger, asked after a flatten: %v", err)
 	}
 }

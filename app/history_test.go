@@ -359,3 +359,28 @@ func TestNoProofHistoryByDefault(t *testing.T) {
 		}
 	}
 }
+
+// TestPoolReaderAcrossFlatten: the reader the pool was given at the last
+// commit still answers after the next commit flattened its state off the
+// live layers, before the pool is reset: admissions in that moment asked it
+// for a sender's account, and an unreadable one counted as empty, so a
+// funded sender was refused for "insufficient funds: balance 0".
+func TestPoolReaderAcrossFlatten(t *testing.T) {
+	opts := store.DefaultOptions()
+	opts.PersistEvery = 1
+	h := newHarness(t, store.OpenMemoryWith(opts))
+	grow(h, 2)
+	funded := ethtest.Address(ethtest.DevKey(2)) // not a sender in grow
+	r := h.app.HeadReader()
+	want := r.Balance(funded)
+	if want.IsZero() {
+		t.Fatal("funded account read with no balance before any flatten")
+	}
+	grow(h, 1) // flattens every layer to disk
+	if got := r.Balance(funded); !got.Eq(want) {
+		t.Fatalf("after a flatten: balance %v, want %v", got, want)
+	}
+	if got, want := r.Nonce(ethtest.Address(ethtest.DevKey(1))), uint64(2); got < want {
+		t.Fatalf("after a flatten: sender's nonce %d, want at least %d", got, want)
+	}
+}

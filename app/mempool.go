@@ -3,10 +3,12 @@ package app
 import (
 	"context"
 	"errors"
+	"log/slog"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/holiman/uint256"
 
 	"github.com/redmx/redmx/txpool"
@@ -69,7 +71,31 @@ func (a *App) headReader() txpool.StateReader {
 		a.logger.Error("open head state for the pool", "height", h.Number, "err", err)
 		return emptyState{gasLimit}
 	}
-	return stateReader{r, h.Number.Uint64(), gasLimit}
+	return stateReader{r: r, height: h.Number.Uint64(), gasLimit: gasLimit, live: a.liveHeadReader, logger: a.logger}
+}
+
+// liveHeadReader opens a reader of the newest head's state, after any
+// commit in progress.
+func (a *App) liveHeadReader() (state.Reader, error) {
+	a.headMu.RLock()
+	defer a.headMu.RUnlock()
+	h := a.chain.Head()
+	if h == nil {
+		return nil, errors.New("no head")
+	}
+	return a.db.State().Reader(h.Root)
+}
+
+// liveHeadState opens the newest head's state, after any commit in
+// progress.
+func (a *App) liveHeadState() (*state.StateDB, error) {
+	a.headMu.RLock()
+	defer a.headMu.RUnlock()
+	h := a.chain.Head()
+	if h == nil {
+		return nil, errors.New("no head")
+	}
+	return a.db.StateAt(h.Root)
 }
 
 // stateReader adapts a state reader to the pool.
@@ -77,25 +103,46 @@ type stateReader struct {
 	r        state.Reader
 	height   uint64
 	gasLimit uint64 // the next block's
+	live     func() (state.Reader, error)
+	logger   *slog.Logger
 }
 
 // Height is the block number of the state, for the pool's ages.
 func (s stateReader) Height() uint64 { return s.height }
 
-func (s stateReader) Nonce(addr common.Address) uint64 {
+// account reads addr's account, nil if it has none. The pool asks r until
+// its next Reset, but a commit may flatten r's state off the live layers
+// first, after which r can no longer be read: the account is then read at
+// the new head, which the Reset about to come brings the pool to anyway.
+func (s stateReader) account(addr common.Address) *types.StateAccount {
 	acc, err := s.r.Account(addr)
-	if err != nil || acc == nil {
-		return 0
+	if err != nil && s.live != nil {
+		var r state.Reader
+		if r, err = s.live(); err == nil {
+			acc, err = r.Account(addr)
+		}
 	}
-	return acc.Nonce
+	if err != nil {
+		// Not an answer about the account: until the next Reset the pool
+		// counts it as empty, and says why in the log.
+		s.logger.Error("read an account for the pool", "height", s.height, "account", addr, "err", err)
+		return nil
+	}
+	return acc
+}
+
+func (s stateReader) Nonce(addr common.Address) uint64 {
+	if acc := s.account(addr); acc != nil {
+		return acc.Nonce
+	}
+	return 0
 }
 
 func (s stateReader) Balance(addr common.Address) *uint256.Int {
-	acc, err := s.r.Account(addr)
-	if err != nil || acc == nil {
-		return new(uint256.Int)
+	if acc := s.account(addr); acc != nil {
+		return acc.Balance
 	}
-	return acc.Balance
+	return new(uint256.Int)
 }
 
 func (s stateReader) GasLimit() uint64 { return s.gasLimit }
