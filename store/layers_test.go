@@ -97,13 +97,13 @@ func newAccount(n uint64, i int) common.Address {
 }
 
 // TestStateLayersSized: left at 0, the bound is a 128th of the node's
-// memory, 32 to 128 MiB; a set value is kept.
+// memory, 16 to 128 MiB; a set value is kept.
 func TestStateLayersSized(t *testing.T) {
 	for _, c := range []struct {
 		total uint64
 		set   int
 		want  int
-	}{{2 << 30, 0, 32}, {8 << 30, 0, 64}, {24 << 30, 0, 128}, {0, 0, 128}, {2 << 30, 48, 48}} {
+	}{{1 << 30, 0, 16}, {2 << 30, 0, 16}, {4 << 30, 0, 32}, {8 << 30, 0, 64}, {24 << 30, 0, 128}, {0, 0, 128}, {2 << 30, 48, 48}} {
 		o := DefaultOptions()
 		o.StateLayersMB = c.set
 		if got := o.Sized(c.total).StateLayersMB; got != c.want {
