@@ -72,12 +72,6 @@ func newCluster(t testing.TB, n int, params map[string]uint64) *cluster {
 	return newClusterWith(t, params, dbs...)
 }
 
-// newClusterOn is a cluster of one app on db, with the devnet's parameters.
-func newClusterOn(t testing.TB, db *store.DB) *cluster {
-	t.Helper()
-	return newClusterWith(t, nil, db)
-}
-
 // newClusterWith is a cluster of one app on each of dbs.
 func newClusterWith(t testing.TB, params map[string]uint64, dbs ...*store.DB) *cluster {
 	t.Helper()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 
 	"github.com/redmx/redmx/governance"
@@ -35,7 +36,7 @@ func (a *App) headGate() txpool.Gate {
 	if err != nil {
 		a.logger.Error("read applyQuota for the pool's gate", "height", h.Number, "err", err)
 	}
-	g := &poolGate{gov: a.gov, st: st, env: env, quota: quota, live: a.liveHeadState}
+	g := &poolGate{gov: a.gov, st: st, env: env, quota: quota, live: a.HeadState}
 	if al, ok := a.gov.(allowances); ok {
 		g.al, g.standings = al, make(map[payerOf]standing)
 	}
@@ -58,9 +59,10 @@ type poolGate struct {
 	al        allowances
 	standings map[payerOf]standing
 
-	// live opens the newest head's state, for when a commit has flattened
-	// st off the live layers before the pool's Reset brings a new gate.
-	live func() (*state.StateDB, error)
+	// live opens the newest head's state (App.HeadState), for when a
+	// commit has flattened st off the live layers before the pool's Reset
+	// brings a new gate.
+	live func() (*state.StateDB, *types.Header, error)
 }
 
 // maxStandings bounds the standings a gate keeps: refusals are kept too, and
@@ -116,7 +118,10 @@ func (g *poolGate) Admit(from common.Address, to *common.Address, data []byte, g
 	// The state could not be read, and governance answered from empty
 	// storage: a commit flattened it off the live layers. Ask again at the
 	// new head, which the pool's Reset about to come brings it to anyway.
-	st, lerr := g.live()
+	st, h, lerr := g.live()
+	if lerr == nil && h == nil {
+		lerr = errors.New("no head")
+	}
 	if lerr != nil {
 		return txpool.Admission{}, fmt.Errorf("read the head state: %w", errors.Join(g.st.Error(), lerr))
 	}

@@ -143,7 +143,7 @@ func TestPoolGateBoundsStandings(t *testing.T) {
 func TestPoolGateAcrossFlatten(t *testing.T) {
 	opts := store.DefaultOptions()
 	opts.PersistEvery = 1 // every height flattens the state layers to disk
-	c := newClusterOn(t, store.OpenMemoryWith(opts))
+	c := newClusterWith(t, nil, store.OpenMemoryWith(opts))
 	leader := role(t, devnet.RoleNameLeader, "public")
 	to := common.HexToAddress("0xbeef")
 	transfer := func(nonce uint64) {

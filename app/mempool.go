@@ -62,48 +62,36 @@ func (a *App) resetPool() {
 func (a *App) headReader() txpool.StateReader {
 	// A governance change of the gas limit counts from the block after the change.
 	gasLimit := a.gasLimit.Load()
-	h := a.chain.Head()
-	if h == nil {
-		return emptyState{gasLimit}
-	}
-	r, err := a.db.State().Reader(h.Root)
-	if err != nil {
+	r, h, err := a.headStateReader()
+	switch {
+	case err != nil:
 		a.logger.Error("open head state for the pool", "height", h.Number, "err", err)
 		return emptyState{gasLimit}
+	case h == nil:
+		return emptyState{gasLimit}
 	}
-	return stateReader{r: r, height: h.Number.Uint64(), gasLimit: gasLimit, live: a.liveHeadReader, logger: a.logger}
+	return stateReader{r: r, height: h.Number.Uint64(), gasLimit: gasLimit, live: a.headStateReader, logger: a.logger}
 }
 
-// liveHeadReader opens a reader of the newest head's state, after any
-// commit in progress.
-func (a *App) liveHeadReader() (state.Reader, error) {
+// headStateReader opens a reader of the newest head's state, after any
+// commit in progress, and returns the head; no head before genesis.
+func (a *App) headStateReader() (state.Reader, *types.Header, error) {
 	a.headMu.RLock()
 	defer a.headMu.RUnlock()
 	h := a.chain.Head()
 	if h == nil {
-		return nil, errors.New("no head")
+		return nil, nil, nil
 	}
-	return a.db.State().Reader(h.Root)
-}
-
-// liveHeadState opens the newest head's state, after any commit in
-// progress.
-func (a *App) liveHeadState() (*state.StateDB, error) {
-	a.headMu.RLock()
-	defer a.headMu.RUnlock()
-	h := a.chain.Head()
-	if h == nil {
-		return nil, errors.New("no head")
-	}
-	return a.db.StateAt(h.Root)
+	r, err := a.db.State().Reader(h.Root)
+	return r, h, err
 }
 
 // stateReader adapts a state reader to the pool.
 type stateReader struct {
 	r        state.Reader
 	height   uint64
-	gasLimit uint64 // the next block's
-	live     func() (state.Reader, error)
+	gasLimit uint64                                      // the next block's
+	live     func() (state.Reader, *types.Header, error) // the newest head's
 	logger   *slog.Logger
 }
 
@@ -117,8 +105,9 @@ func (s stateReader) Height() uint64 { return s.height }
 func (s stateReader) account(addr common.Address) *types.StateAccount {
 	acc, err := s.r.Account(addr)
 	if err != nil && s.live != nil {
-		var r state.Reader
-		if r, err = s.live(); err == nil {
+		if r, h, lerr := s.live(); lerr != nil {
+			err = errors.Join(err, lerr)
+		} else if h != nil {
 			acc, err = r.Account(addr)
 		}
 	}
